@@ -1,0 +1,114 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  AccountsService,
+  ApiKeysService,
+  ContractsService,
+  PlansService,
+  SecurityService,
+  toAccountView,
+  toContractView,
+  UsageService,
+} from '@platewise/domain';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import {
+  ContractStatusDto,
+  CreateAccountDto,
+  IssueKeyDto,
+  PlanDto,
+  SecurityDto,
+  SignContractDto,
+  UsageQueryDto,
+} from './admin.dto';
+
+const AccountId = () => Param('accountId', new ParseUUIDPipe());
+
+/** Operator API: thin HTTP layer over the same services as the CLI. */
+@Controller('admin')
+@UseGuards(AdminTokenGuard)
+export class AdminController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly keys: ApiKeysService,
+    private readonly contracts: ContractsService,
+    private readonly plans: PlansService,
+    private readonly security: SecurityService,
+    private readonly usage: UsageService,
+  ) {}
+
+  @Get('plans')
+  listPlans() {
+    return this.plans.list();
+  }
+
+  @Put('plans')
+  savePlan(@Body() body: PlanDto) {
+    return this.plans.upsert(body);
+  }
+
+  @Post('accounts')
+  createAccount(@Body() body: CreateAccountDto) {
+    return this.accounts.create(body);
+  }
+
+  @Get('accounts')
+  listAccounts() {
+    return this.accounts.list();
+  }
+
+  @Get('accounts/:accountId')
+  async getAccount(@AccountId() accountId: string) {
+    return toAccountView(await this.accounts.get(accountId));
+  }
+
+  @Post('accounts/:accountId/contract')
+  async signContract(@AccountId() accountId: string, @Body() body: SignContractDto) {
+    await this.accounts.get(accountId);
+    return toContractView(await this.contracts.sign(accountId, body.plan, body.date ? new Date(body.date) : undefined));
+  }
+
+  @Patch('accounts/:accountId/contract')
+  async setContractStatus(@AccountId() accountId: string, @Body() body: ContractStatusDto) {
+    return toContractView(await this.contracts.setStatus(accountId, body.status));
+  }
+
+  @Get('accounts/:accountId/keys')
+  async listKeys(@AccountId() accountId: string) {
+    await this.accounts.get(accountId);
+    return this.keys.list(accountId);
+  }
+
+  @Post('accounts/:accountId/keys')
+  async issueKey(@AccountId() accountId: string, @Body() body: IssueKeyDto) {
+    await this.accounts.get(accountId);
+    return this.keys.issue(accountId, body.label);
+  }
+
+  @Delete('accounts/:accountId/keys/:keyId')
+  revokeKey(@AccountId() accountId: string, @Param('keyId', new ParseUUIDPipe()) keyId: string) {
+    return this.keys.revoke(accountId, keyId);
+  }
+
+  @Post('accounts/:accountId/keys/:keyId/rotate')
+  @HttpCode(201)
+  rotateKey(@AccountId() accountId: string, @Param('keyId', new ParseUUIDPipe()) keyId: string) {
+    return this.keys.rotate(accountId, keyId);
+  }
+
+  @Get('accounts/:accountId/security')
+  async getSecurity(@AccountId() accountId: string) {
+    await this.accounts.get(accountId);
+    return this.security.get(accountId);
+  }
+
+  @Put('accounts/:accountId/security')
+  async setSecurity(@AccountId() accountId: string, @Body() body: SecurityDto) {
+    await this.accounts.get(accountId);
+    return this.security.update(accountId, body);
+  }
+
+  @Get('accounts/:accountId/usage')
+  async usageReport(@AccountId() accountId: string, @Query() query: UsageQueryDto) {
+    await this.accounts.get(accountId);
+    return this.usage.report(accountId, query.from, query.to);
+  }
+}

@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, DomainModule } from '@platewise/domain';
+import { AdminModule } from './admin/admin.module';
+import { QuotaGuard, UsageInterceptor } from './quota/metered';
+import { UsageReportsModule } from './usage-reports/usage-reports.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DomainModule, AdminModule, UsageReportsModule],
+      providers: [QuotaGuard, UsageInterceptor],
+      exports: [QuotaGuard, UsageInterceptor],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { AuthFailure } from './api-key.strategy';
+import { usesPlateRecognizerErrors } from '../http/error-style';
+
+/**
+ * Authenticates API keys. Status codes follow each API being copied: Plate Recognizer (`/v1`,
+ * `/info`) answers 403 for a missing or wrong key; Pl@ntNet (`/v2`) answers 401, and 403 only when
+ * a valid key is refused by the account's security settings.
+ */
+@Injectable()
+export class ApiKeyGuard extends AuthGuard('api-key') {
+  override handleRequest<T>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
+    if (user && !err) return user;
+    if (!(err instanceof AuthFailure)) throw err;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (err.refusedBySettings || usesPlateRecognizerErrors(req.path)) throw new ForbiddenException(err.message);
+    throw new UnauthorizedException(err.message);
+  }
+}

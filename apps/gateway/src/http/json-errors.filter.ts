@@ -1,0 +1,60 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { usesPlateRecognizerErrors } from './error-style';
+
+/**
+ * Every error leaves as JSON. Plate Recognizer routes get `{"detail": "..."}` (plus any fields the
+ * exception carries, such as `status_code` on 429); the others get
+ * `{"statusCode", "error", "message"}` like Pl@ntNet. Unexpected errors are logged and answered
+ * with a 500 that reveals nothing internal.
+ */
+@Catch()
+export class JsonErrorsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const status = exception instanceof HttpException ? exception.getStatus() : errorStatus(exception);
+    if (status >= 500) this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
+    const message = status >= 500 && !(exception instanceof HttpException) ? 'Internal server error' : messageOf(exception);
+    const extra = exception instanceof HttpException ? extraFields(exception.getResponse()) : {};
+    const body = usesPlateRecognizerErrors(req.path)
+      ? { detail: message, ...extra }
+      : { statusCode: status, error: reasonPhrase(status), message, ...extra };
+    if (!res.headersSent) res.status(status).json(body);
+  }
+}
+
+/** Errors raised by Express middleware (body parser: 413, bad JSON: 400) carry their status. */
+function errorStatus(exception: unknown): number {
+  const status = (exception as { status?: unknown })?.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : HttpStatus.INTERNAL_SERVER_ERROR;
+}
+
+function messageOf(exception: unknown): string {
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    if (typeof response === 'string') return response;
+    const r = response as { detail?: unknown; message?: unknown };
+    if (typeof r.detail === 'string') return r.detail;
+    if (Array.isArray(r.message)) return r.message.join('; ');
+    if (typeof r.message === 'string') return r.message;
+    return exception.message;
+  }
+  return exception instanceof Error ? exception.message : String(exception);
+}
+
+const STANDARD_FIELDS = new Set(['detail', 'message', 'statusCode', 'error']);
+
+/** Fields beyond the message that an exception chose to expose (e.g. `status_code` on 429). */
+function extraFields(response: string | object): Record<string, unknown> {
+  if (typeof response === 'string') return {};
+  return Object.fromEntries(Object.entries(response).filter(([key]) => !STANDARD_FIELDS.has(key)));
+}
+
+function reasonPhrase(status: number): string {
+  const name = HttpStatus[status];
+  return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : 'Error';
+}

@@ -1,0 +1,8 @@
+import { ConfigError } from '@platewise/domain';
+import { startGateway } from './bootstrap';
+
+startGateway().catch((error: unknown) => {
+  // A bad setting is the operator's to fix: print it plainly, without a stack trace.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

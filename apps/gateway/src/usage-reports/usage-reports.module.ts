@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { UsageReportsController } from './usage-reports.controller';
+import { UsageReportsService } from './usage-reports.service';
+
+@Module({ imports: [AuthModule], controllers: [UsageReportsController], providers: [UsageReportsService] })
+export class UsageReportsModule {}

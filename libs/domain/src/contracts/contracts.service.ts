@@ -1,0 +1,102 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { Contract, ContractStatus, Plan } from '../generated/prisma/client';
+import { PlansService } from '../plans/plans.service';
+import { addYears, monthlyPeriod, startOfUtcDay } from './periods';
+
+export type ContractWithPlan = Contract & { plan: Plan };
+
+export const CONTRACT_STATUSES: ContractStatus[] = ['active', 'expired', 'suspended'];
+
+/** A contract past its next signature date is expired whatever its stored status says. */
+export function effectiveStatus(contract: Contract, now: Date = new Date()): ContractStatus {
+  if (contract.status === 'active' && now.getTime() >= contract.nextSignatureDate.getTime()) return 'expired';
+  return contract.status;
+}
+
+/**
+ * Contracts are yearly. Each signature (the first one and every renewal) is one row, so the rows
+ * are the contract's periods; the newest row is the contract in force.
+ */
+@Injectable()
+export class ContractsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly plans: PlansService,
+  ) {}
+
+  /** Signs a first contract or renews the current one on `planName`, starting on `date`'s day. */
+  async sign(accountId: string, planName: string, date: Date = new Date()): Promise<ContractWithPlan> {
+    const plan = await this.plans.byName(planName);
+    const start = startOfUtcDay(date);
+    return this.prisma.$transaction(async (tx) => {
+      const current = await tx.contract.findFirst({ where: { accountId }, orderBy: { latestSignatureDate: 'desc' } });
+      if (current && start.getTime() < current.latestSignatureDate.getTime()) {
+        throw new BadRequestException('a renewal cannot start before the current contract period');
+      }
+      if (current && current.status === 'active') {
+        await tx.contract.update({ where: { id: current.id }, data: { status: 'expired' } });
+      }
+      return tx.contract.create({
+        data: {
+          accountId,
+          planId: plan.id,
+          status: 'active',
+          firstSignatureDate: current?.firstSignatureDate ?? start,
+          latestSignatureDate: start,
+          nextSignatureDate: addYears(start, 1),
+        },
+        include: { plan: true },
+      });
+    });
+  }
+
+  async setStatus(accountId: string, status: ContractStatus): Promise<ContractWithPlan> {
+    if (!CONTRACT_STATUSES.includes(status)) {
+      throw new BadRequestException(`status must be one of ${CONTRACT_STATUSES.join(', ')}`);
+    }
+    const current = await this.current(accountId);
+    if (!current) throw new NotFoundException('this account has no contract');
+    return this.prisma.contract.update({ where: { id: current.id }, data: { status }, include: { plan: true } });
+  }
+
+  async current(accountId: string): Promise<ContractWithPlan | null> {
+    return this.prisma.contract.findFirst({
+      where: { accountId },
+      orderBy: { latestSignatureDate: 'desc' },
+      include: { plan: true },
+    });
+  }
+
+  /** Every period, oldest first. */
+  async periods(accountId: string): Promise<ContractWithPlan[]> {
+    return this.prisma.contract.findMany({
+      where: { accountId },
+      orderBy: { latestSignatureDate: 'asc' },
+      include: { plan: true },
+    });
+  }
+
+  /** The monthly usage period (quota window) of a contract at `now`. */
+  monthlyPeriod(contract: Contract, now: Date = new Date()): { start: Date; end: Date } {
+    return monthlyPeriod(contract.latestSignatureDate, now);
+  }
+}
+
+export interface ContractView {
+  plan: string;
+  status: ContractStatus;
+  firstSignatureDate: string;
+  latestSignatureDate: string;
+  nextSignatureDate: string;
+}
+
+export function toContractView(contract: ContractWithPlan, now: Date = new Date()): ContractView {
+  return {
+    plan: contract.plan.name,
+    status: effectiveStatus(contract, now),
+    firstSignatureDate: contract.firstSignatureDate.toISOString(),
+    latestSignatureDate: contract.latestSignatureDate.toISOString(),
+    nextSignatureDate: contract.nextSignatureDate.toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { Plan } from '../generated/prisma/client';
+
+export interface PlanView {
+  name: string;
+  totalCalls: number;
+  indicativeYearlyQuota: number;
+  callsPerSecond: number;
+  allowAboveQuota: boolean;
+  aboveQuotaUnitPrice: number;
+  mmcIncluded: boolean;
+  maxUploadBytes: number;
+}
+
+export function toPlanView(plan: Plan): PlanView {
+  return {
+    name: plan.name,
+    totalCalls: plan.monthlyCalls,
+    indicativeYearlyQuota: plan.indicativeYearlyQuota,
+    callsPerSecond: plan.callsPerSecond,
+    allowAboveQuota: plan.allowAboveQuota,
+    aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice.toNumber(),
+    mmcIncluded: plan.mmcIncluded,
+    maxUploadBytes: plan.maxUploadBytes,
+  };
+}
+
+@Injectable()
+export class PlansService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(): Promise<PlanView[]> {
+    const plans = await this.prisma.plan.findMany({ orderBy: { monthlyCalls: 'asc' } });
+    return plans.map(toPlanView);
+  }
+
+  /** Creates or updates a plan; contracts on it see the change on their next call. */
+  async upsert(plan: PlanView): Promise<PlanView> {
+    const data = {
+      monthlyCalls: plan.totalCalls,
+      indicativeYearlyQuota: plan.indicativeYearlyQuota,
+      callsPerSecond: plan.callsPerSecond,
+      allowAboveQuota: plan.allowAboveQuota,
+      aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice,
+      mmcIncluded: plan.mmcIncluded,
+      maxUploadBytes: plan.maxUploadBytes,
+    };
+    const saved = await this.prisma.plan.upsert({ where: { name: plan.name }, create: { name: plan.name, ...data }, update: data });
+    return toPlanView(saved);
+  }
+
+  async byName(name: string): Promise<Plan> {
+    const plan = await this.prisma.plan.findUnique({ where: { name } });
+    if (!plan) throw new NotFoundException(`no plan named "${name}"`);
+    return plan;
+  }
+}

@@ -1,0 +1,127 @@
+import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { ContractsService, effectiveStatus } from '../contracts/contracts.service';
+import { RedisService } from '../redis/redis.module';
+import { RequestType } from '../usage/request-types';
+import { UsageService } from '../usage/usage.service';
+
+/** What the caller may do now; sent back as IETF RateLimit / RateLimit-Policy headers. */
+export interface QuotaState {
+  callsPerSecond: number;
+  remainingThisSecond: number;
+  monthlyCalls: number;
+  usedThisPeriod: number;
+  periodEnd: Date;
+}
+
+/** A slot taken for one call: commit it when the call was served, release it when it failed. */
+export interface Reservation {
+  aboveQuota: boolean;
+  state: QuotaState;
+  commit(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Throttling answer copied from Plate Recognizer, whose clients parse it. */
+export class ThrottledException extends HttpException {
+  constructor() {
+    super(
+      { detail: 'Request was throttled. Expected available in 1 second.', status_code: 429 },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+// One atomic step shared by every gateway replica: a per-second window, then a slot in the
+// monthly counter. Returns {-1, n} when throttled, {-2, n} when the month is used up without
+// overage, {-3, 0} when the monthly counter must first be loaded from PostgreSQL, else {used, rate}.
+const RESERVE = `
+local rate = redis.call('INCR', KEYS[1])
+if rate == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
+if rate > tonumber(ARGV[1]) then return {-1, rate} end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if ARGV[4] == '' then redis.call('DECR', KEYS[1]) return {-3, 0} end
+  redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
+end
+local used = redis.call('INCR', KEYS[2])
+if used > tonumber(ARGV[2]) and ARGV[3] == '0' then
+  redis.call('DECR', KEYS[2])
+  return {-2, used - 1}
+end
+return {used, rate}`;
+
+const RELEASE = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0`;
+
+@Injectable()
+export class QuotaService {
+  constructor(
+    private readonly redis: RedisService,
+    private readonly contracts: ContractsService,
+    private readonly usage: UsageService,
+  ) {}
+
+  /**
+   * Takes a slot for one call of `requestType`, or throws: 429 over the per-second limit, 403 when
+   * there is no active contract or the monthly calls are used up and the plan has no overage.
+   */
+  async reserve(accountId: string, requestType: RequestType, now: Date = new Date()): Promise<Reservation> {
+    const contract = await this.contracts.current(accountId);
+    if (!contract) throw new ForbiddenException({ detail: 'This account has no contract. Sign up for a plan first.' });
+    const status = effectiveStatus(contract, now);
+    if (status !== 'active') throw new ForbiddenException({ detail: `Your contract is ${status}. Renew it to make calls.` });
+
+    const { plan } = contract;
+    const period = this.contracts.monthlyPeriod(contract, now);
+    const rateKey = `rate:${accountId}:${Math.floor(now.getTime() / 1000)}`;
+    const monthKey = `quota:${accountId}:${period.start.toISOString()}`;
+    const ttl = Math.ceil((period.end.getTime() - now.getTime()) / 1000) + 86_400;
+    const args = [plan.callsPerSecond, plan.monthlyCalls, plan.allowAboveQuota ? 1 : 0];
+
+    let [used, rate] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, '', ttl)) as number[];
+    if (used === -3) {
+      // First call of the period on this Redis: load the period's count from the database.
+      const totals = await this.usage.totals(accountId, period.start, null);
+      const initial = totals[requestType].count;
+      [used, rate] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, initial, ttl)) as number[];
+    }
+    if (used === -1) throw new ThrottledException();
+    if (used === -2) {
+      throw new ForbiddenException({
+        detail: `Monthly quota of ${plan.monthlyCalls} calls exceeded. It resets on ${period.end.toISOString()}.`,
+      });
+    }
+
+    const state: QuotaState = {
+      callsPerSecond: plan.callsPerSecond,
+      remainingThisSecond: Math.max(0, plan.callsPerSecond - rate),
+      monthlyCalls: plan.monthlyCalls,
+      usedThisPeriod: used,
+      periodEnd: period.end,
+    };
+    const aboveQuota = used > plan.monthlyCalls;
+    let settled = false;
+    return {
+      aboveQuota,
+      state,
+      commit: async () => {
+        if (settled) return;
+        await this.usage.record(accountId, requestType, aboveQuota, now);
+        settled = true;
+      },
+      release: async () => {
+        if (settled) return;
+        settled = true;
+        await this.redis.eval(RELEASE, 1, monthKey);
+      },
+    };
+  }
+}
+
+/** `RateLimit-Policy` and `RateLimit` header values (IETF httpapi ratelimit-headers draft). */
+export function rateLimitHeaders(state: QuotaState, now: Date = new Date()): Record<string, string> {
+  const monthSeconds = Math.max(0, Math.ceil((state.periodEnd.getTime() - now.getTime()) / 1000));
+  const monthRemaining = Math.max(0, state.monthlyCalls - state.usedThisPeriod);
+  return {
+    'RateLimit-Policy': `"burst";q=${state.callsPerSecond};w=1, "monthly";q=${state.monthlyCalls};w=2592000`,
+    RateLimit: `"burst";r=${state.remainingThisSecond};t=1, "monthly";r=${monthRemaining};t=${monthSeconds}`,
+  };
+}

@@ -16,7 +16,8 @@ export class SecurityService {
 
   /** Replaces the fields given, keeping the others. */
   async update(accountId: string, change: Partial<SecurityView>): Promise<SecurityView> {
-    const next = { ...(await this.get(accountId)), ...change };
+    const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+    const next: SecurityView = { ...(await this.get(accountId)), ...given };
     const problem = invalidSettings(next);
     if (problem) throw new BadRequestException(problem);
     const row = await this.prisma.securitySettings.upsert({

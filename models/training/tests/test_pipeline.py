@@ -1,0 +1,81 @@
+"""Pipeline tests for platewise-rec training code: renderer, a few training steps on tiny data,
+ONNX export. Run with:  /usr/bin/python3 -m unittest discover -s models/training/tests -v
+"""
+import os
+import random
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import data  # noqa: E402
+import render  # noqa: E402
+
+
+class RendererTest(unittest.TestCase):
+    def test_every_region_renders_valid_text(self):
+        rng = random.Random(0)
+        for region in render.RENDERERS:
+            for two_row in (0.0, 1.0):
+                plate, text = render.render_plate(rng, region, two_row_frac=two_row)
+                self.assertTrue(4 <= len(text) <= 8, (region, text))
+                self.assertTrue(all(c in render.ALPHABET for c in text), (region, text))
+                x = render.to_input(render.augment_scene(rng, plate))
+                self.assertEqual(x.shape, (32, 128))
+                self.assertEqual(x.dtype, np.uint8)
+                self.assertGreater(float(x.std()), 1.0)  # not blank
+
+    def test_deterministic_for_a_seed(self):
+        a = data._synth_chunk((5, 3, 0.0))
+        b = data._synth_chunk((5, 3, 0.0))
+        self.assertEqual(a[1], b[1])
+        self.assertTrue(np.array_equal(a[0], b[0]))
+
+
+class TrainSmokeTest(unittest.TestCase):
+    def test_few_training_steps_and_export(self):
+        import torch
+        import export_onnx
+        import train
+        from model import greedy_decode, encode_labels
+        tg, ln = encode_labels(["AB1", "Z9"])
+        self.assertEqual(tg.tolist(), [11, 12, 2, 36, 10])
+        self.assertEqual(ln.tolist(), [3, 2])
+        with tempfile.TemporaryDirectory() as td:
+            crops = data.CROPS_DIR if os.path.exists(os.path.join(data.CROPS_DIR, "labels.csv")) else None
+            argv = ["--work", td, "--synth", "48", "--real-repeats", "1" if crops else "0", "--steps", "4",
+                    "--batch", "8", "--procs", "1", "--eval-every", "0", "--ckpt-every", "2", "--width", "0.5",
+                    "--hidden", "32"]
+            if crops:
+                # a handful of real crops only
+                items = data.load_real_crops(crops)[:6]
+                orig = data.load_real_crops
+                data.load_real_crops = lambda *_a, **_k: items
+            try:
+                model, meta = train.main(argv + ["--stop-after", "2"])
+            finally:
+                if crops:
+                    data.load_real_crops = orig
+            self.assertEqual(meta["steps"], 2)
+            self.assertTrue(os.path.exists(os.path.join(td, "ckpt.pt")))
+            # resume from the checkpoint at step 2 and finish
+            model2, meta2 = train.main(argv)
+            self.assertEqual(meta2["steps"], 4)
+            for p in model2.parameters():
+                self.assertTrue(torch.isfinite(p).all())
+            out = os.path.join(td, "m.onnx")
+            export_onnx.export(os.path.join(td, "final.pt"), out, os.path.join(td, "fx.json"), 0.5, 32)
+            self.assertGreater(os.path.getsize(out), 10000)
+            x = torch.zeros(2, 1, 32, 128)
+            with torch.no_grad():
+                y = model2(x)
+            self.assertEqual(tuple(y.shape), (2, 32, 37))
+            self.assertEqual(len(greedy_decode(y)), 2)
+
+
+if __name__ == "__main__":
+    unittest.main()

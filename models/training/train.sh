@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Reproduces models/plate-recognizer/platewise-rec-v1.onnx from scratch (fixed seed):
+# render + augment the training set, train, export to ONNX (opset 13) with its parity fixture,
+# and score it on the padded dev crops.
+#
+#   bash models/training/train.sh                      # CPU or CUDA, whichever torch finds
+#   PLATEWISE_TRAIN_WORK=/data/run1 bash models/training/train.sh --steps 8000   # extra args go to train.py
+#
+# Needs: /usr/bin/python3 with python3-torch python3-pil python3-numpy python3-onnx (Debian) and the
+# font packages listed in models/training/README.md; evaluation needs node + onnxruntime-node.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+WORK=${PLATEWISE_TRAIN_WORK:-/tmp/platewise-train}
+PY=${PYTHON:-/usr/bin/python3}
+OUT=${PLATEWISE_REC_OUT:-models/plate-recognizer/platewise-rec-v1.onnx}
+mkdir -p "$WORK"
+start=$(date +%s)
+"$PY" models/training/train.py --work "$WORK" --seed 1234 --synth 40000 --real-repeats 20 --steps 4000 "$@"
+"$PY" models/training/export_onnx.py --weights "$WORK/final.pt" --out "$OUT" \
+  --fixture "${OUT%.onnx}.parity.json"
+echo "wall time: $(( ($(date +%s) - start) / 60 )) min (data + training + export)"
+if node models/training/parity.mjs "$OUT" "${OUT%.onnx}.parity.json"; then
+  "$PY" models/training/evaluate.py --onnx "$OUT" --json "$WORK/metrics.json"
+else
+  echo "onnxruntime-node not available: skipped parity and dev evaluation" >&2
+fi

@@ -17,7 +17,9 @@ export class JsonErrorsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const status = exception instanceof HttpException ? exception.getStatus() : errorStatus(exception);
-    if (status >= 500) this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
+    if (status >= 500 && !(exception instanceof HttpException)) {
+      this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
+    }
     const message = status >= 500 && !(exception instanceof HttpException) ? 'Internal server error' : messageOf(exception);
     const extra = exception instanceof HttpException ? extraFields(exception.getResponse()) : {};
     const body = usesPlateRecognizerErrors(req.path)

@@ -1,0 +1,134 @@
+import type { Command } from 'commander';
+import {
+  AccountsService,
+  ApiKeysService,
+  applyMigrations,
+  CONTRACT_STATUSES,
+  ContractsService,
+  ContractStatus,
+  ensureDatabase,
+  loadConfig,
+  PlansService,
+  SecurityService,
+  toContractView,
+  UsageService,
+} from '@platewise/domain';
+import { join } from 'node:path';
+import { withDomain } from './domain-context';
+
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const bool = (value: string) => {
+  if (value !== 'true' && value !== 'false') throw new Error(`expected true or false, got "${value}"`);
+  return value === 'true';
+};
+
+/** Operator commands over the same services as the admin HTTP API. Accounts are named by id or username. */
+export function registerAdminCommands(program: Command, migrationsDir: string): void {
+  program
+    .command('migrate')
+    .description('create the database if needed and apply prisma/migrations')
+    .action(async () => {
+      const { DATABASE_URL } = loadConfig();
+      await ensureDatabase(DATABASE_URL);
+      const applied = await applyMigrations(DATABASE_URL, migrationsDir);
+      print({ applied });
+    });
+
+  program
+    .command('plans')
+    .description('list plans')
+    .action(() => withDomain(async (ctx) => print(await ctx.get(PlansService).list())));
+
+  const account = program.command('account').description('create and list accounts');
+  account
+    .command('create <username>')
+    .description('create an account and its first API key (printed once)')
+    .option('--first <name>', 'first name')
+    .option('--last <name>', 'last name')
+    .option('--plan <plan>', 'sign a contract on this plan right away')
+    .action((username: string, o: { first?: string; last?: string; plan?: string }) =>
+      withDomain(async (ctx) =>
+        print(await ctx.get(AccountsService).create({ username, firstName: o.first, lastName: o.last, plan: o.plan })),
+      ),
+    );
+  account
+    .command('list')
+    .action(() => withDomain(async (ctx) => print(await ctx.get(AccountsService).list())));
+
+  const contract = program.command('contract').description('sign, renew or change the status of contracts');
+  contract
+    .command('sign <account>')
+    .description('sign a first contract or renew the current one')
+    .requiredOption('--plan <plan>', 'plan name')
+    .option('--date <date>', 'first day of the contract period (default today)')
+    .action((ref: string, o: { plan: string; date?: string }) =>
+      withDomain(async (ctx) => {
+        const { id } = await ctx.get(AccountsService).resolve(ref);
+        print(toContractView(await ctx.get(ContractsService).sign(id, o.plan, o.date ? new Date(o.date) : undefined)));
+      }),
+    );
+  contract
+    .command('status <account> <status>')
+    .description(`set the current contract's status (${CONTRACT_STATUSES.join(', ')})`)
+    .action((ref: string, status: string) =>
+      withDomain(async (ctx) => {
+        const { id } = await ctx.get(AccountsService).resolve(ref);
+        print(toContractView(await ctx.get(ContractsService).setStatus(id, status as ContractStatus)));
+      }),
+    );
+
+  const key = program.command('key').description('issue, list, revoke and rotate API keys');
+  const onKeys = (fn: (keys: ApiKeysService, accountId: string) => Promise<unknown>) => (ref: string) =>
+    withDomain(async (ctx) => print(await fn(ctx.get(ApiKeysService), (await ctx.get(AccountsService).resolve(ref)).id)));
+  key.command('list <account>').action((ref: string) => onKeys((k, id) => k.list(id))(ref));
+  key
+    .command('issue <account>')
+    .option('--label <label>', 'a name to tell keys apart')
+    .action((ref: string, o: { label?: string }) => onKeys((k, id) => k.issue(id, o.label))(ref));
+  key.command('revoke <account> <keyId>').action((ref: string, keyId: string) => onKeys((k, id) => k.revoke(id, keyId))(ref));
+  key
+    .command('rotate <account> <keyId>')
+    .description('issue a replacement key and revoke the old one')
+    .action((ref: string, keyId: string) => onKeys((k, id) => k.rotate(id, keyId))(ref));
+
+  program
+    .command('security <account>')
+    .description('show or change security settings')
+    .option('--expose-key <bool>', 'allow calls from browsers (true/false)', bool)
+    .option('--ips <list>', 'comma-separated addresses or CIDR ranges allowed to call ("" for any)', list)
+    .option('--domains <list>', 'comma-separated browser origins allowed ("" for any)', list)
+    .action((ref: string, o: { exposeKey?: boolean; ips?: string[]; domains?: string[] }) =>
+      withDomain(async (ctx) => {
+        const { id } = await ctx.get(AccountsService).resolve(ref);
+        print(await ctx.get(SecurityService).update(id, o));
+      }),
+    );
+
+  program
+    .command('usage <account>')
+    .description('daily usage counters and totals (last 30 days by default)')
+    .option('--from <day>', 'first day, YYYY-MM-DD')
+    .option('--to <day>', 'last day, YYYY-MM-DD')
+    .action((ref: string, o: { from?: string; to?: string }) =>
+      withDomain(async (ctx) => {
+        const { id } = await ctx.get(AccountsService).resolve(ref);
+        print(await ctx.get(UsageService).report(id, o.from, o.to));
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('make sure a "demo" account on the trial plan exists and print a fresh API key for it')
+    .action(() =>
+      withDomain(async (ctx) => {
+        const accounts = ctx.get(AccountsService);
+        const existing = (await accounts.list()).find((a) => a.username === 'demo');
+        if (!existing) return print(await accounts.create({ username: 'demo', firstName: 'Demo', plan: 'trial' }));
+        const issued = await ctx.get(ApiKeysService).issue(existing.id, 'demo');
+        print({ account: existing, apiKey: issued.apiKey });
+      }),
+    );
+}
+
+export const defaultMigrationsDir = join(__dirname, '..', '..', '..', '..', 'prisma', 'migrations');

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError } from '@platewise/domain';
+import { defaultMigrationsDir, registerAdminCommands } from './admin/admin.commands';
+
+const program = new Command('platewise').description('platewise operator and recognition CLI');
+registerAdminCommands(program, defaultMigrationsDir);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+  console.error(`platewise: ${message}`);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to a running service: PostgreSQL and Redis, dependencies, build,
+# database migrations, a demo account (its API key is printed), then the gateway on $PORT (8080).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/prepare.sh
+
+ensure_postgres
+ensure_redis
+install_and_build
+
+log "applying database migrations"
+pnpm -s db:migrate >/dev/null
+
+export ADMIN_TOKEN="${ADMIN_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+demo=$(node apps/cli/dist/main.js demo)
+key=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).apiKey)' <<<"$demo")
+
+cat <<MSG
+
+  platewise is starting on http://localhost:${PORT:-8080}
+  demo API key:  $key
+  admin token:   $ADMIN_TOKEN   (Authorization: Bearer … on /admin/)
+
+  try:  curl -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/statistics/
+        curl "http://localhost:${PORT:-8080}/v2/subscription?api-key=$key"
+
+MSG
+exec node apps/gateway/dist/main.js

@@ -25,7 +25,8 @@ type AllowEntry =
   | { kind: 'suffix'; suffix: string; port?: number }
   | { kind: 'range'; range: [ipaddr.IPv4 | ipaddr.IPv6, number]; port?: number };
 
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 export const NO_ALLOWED_HOSTS: AllowHosts = Object.freeze({ all: false, entries: [] });
 
@@ -64,7 +65,8 @@ function parseEntry(raw: string): AllowEntry | '*' {
   }
 
   if (body.includes('/')) {
-    if (!ipaddr.isValidCIDR(body)) throw new Error(`allow-list entry "${raw}" is not a valid CIDR range`);
+    if (!ipaddr.isValidCIDR(body))
+      throw new Error(`allow-list entry "${raw}" is not a valid CIDR range`);
     const [addr, bits] = ipaddr.parseCIDR(body);
     return { kind: 'range', range: [addr, bits], port };
   }
@@ -75,11 +77,13 @@ function parseEntry(raw: string): AllowEntry | '*' {
   }
   if (body.startsWith('*.')) {
     const suffix = normaliseHost(body.slice(2));
-    if (!HOST_NAME.test(suffix)) throw new Error(`allow-list entry "${raw}" is not a valid domain pattern`);
+    if (!HOST_NAME.test(suffix))
+      throw new Error(`allow-list entry "${raw}" is not a valid domain pattern`);
     return { kind: 'suffix', suffix, port };
   }
   const host = normaliseHost(body);
-  if (!HOST_NAME.test(host)) throw new Error(`allow-list entry "${raw}" is not a host name, address or range`);
+  if (!HOST_NAME.test(host))
+    throw new Error(`allow-list entry "${raw}" is not a host name, address or range`);
   return { kind: 'host', host, port };
 }
 
@@ -87,10 +91,13 @@ function parseEntry(raw: string): AllowEntry | '*' {
  * Parse FETCH_ALLOW_HOSTS (a comma- or space-separated string, or a list). Throws on an entry it
  * cannot understand, so a typo fails at start-up instead of silently allowing nothing.
  */
-export function parseAllowHosts(value: string | readonly string[] | AllowHosts | undefined | null): AllowHosts {
+export function parseAllowHosts(
+  value: string | readonly string[] | AllowHosts | undefined | null,
+): AllowHosts {
   if (!value) return NO_ALLOWED_HOSTS;
   if (typeof value !== 'string' && !Array.isArray(value)) return value as AllowHosts;
-  const list: readonly string[] = typeof value === 'string' ? [value] : (value as readonly string[]);
+  const list: readonly string[] =
+    typeof value === 'string' ? [value] : (value as readonly string[]);
   const items = list.flatMap((v) => v.split(/[\s,]+/));
   let all = false;
   const entries: AllowEntry[] = [];
@@ -115,7 +122,8 @@ export function allowsHostName(allow: AllowHosts, hostname: string, port: number
   return allow.entries.some(
     (e) =>
       portMatches(e, port) &&
-      ((e.kind === 'host' && e.host === host) || (e.kind === 'suffix' && host.endsWith(`.${e.suffix}`))),
+      ((e.kind === 'host' && e.host === host) ||
+        (e.kind === 'suffix' && host.endsWith(`.${e.suffix}`))),
   );
 }
 

@@ -1,5 +1,10 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { checkDestination, makePolicy, parseTargetUrl, type DestinationOptions } from './destination';
+import {
+  checkDestination,
+  makePolicy,
+  parseTargetUrl,
+  type DestinationOptions,
+} from './destination';
 import { FetchFailedError, FetchTimeoutError } from './errors';
 import { readBody, send, USER_AGENT, withDeadline } from './request';
 
@@ -18,7 +23,14 @@ export interface DeliveryResult {
 }
 
 /** Headers the caller may not set: they describe the connection, which this module owns. */
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade']);
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+]);
 
 /** How much of the receiver's answer is read before the connection is closed. */
 const RESPONSE_DRAIN_BYTES = 64 * 1024;
@@ -50,7 +62,11 @@ export async function deliver(url: string, options: DeliverOptions): Promise<Del
       // Read (a bounded part of) the answer so the receiver is not cut off mid-write.
       await readBody(res, RESPONSE_DRAIN_BYTES, signal, label, 'truncate').catch(() => undefined);
       if (status >= 300 && status <= 399) {
-        throw new FetchFailedError('bad_status', `${label} answered HTTP ${status}; redirects are not followed`, status);
+        throw new FetchFailedError(
+          'bad_status',
+          `${label} answered HTTP ${status}; redirects are not followed`,
+          status,
+        );
       }
       if (status < 200 || status > 299) {
         throw new FetchFailedError('bad_status', `${label} answered HTTP ${status}`, status);

@@ -29,7 +29,11 @@ export interface Policy {
 }
 
 export function makePolicy(options: DestinationOptions, label: string): Policy {
-  return { allow: parseAllowHosts(options.allowHosts), resolve: options.resolve ?? systemResolver, label };
+  return {
+    allow: parseAllowHosts(options.allowHosts),
+    resolve: options.resolve ?? systemResolver,
+    label,
+  };
 }
 
 /** A destination that passed every check, with the addresses the connection is pinned to. */
@@ -56,7 +60,10 @@ export function parseTargetUrl(input: string | URL, subject: string): URL {
     );
   }
   if (url.username || url.password) {
-    throw new FetchRefusedError('credentials_in_url', `${subject} must not contain a user name or password`);
+    throw new FetchRefusedError(
+      'credentials_in_url',
+      `${subject} must not contain a user name or password`,
+    );
   }
   if (!url.hostname) throw new FetchRefusedError('invalid_url', `${subject} has no host`);
   return url;
@@ -108,7 +115,12 @@ export async function checkDestination(
       addresses = await abortable(policy.resolve(hostname), signal);
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw new FetchFailedError('dns', `${subject} host ${hostname} could not be resolved`, undefined, { cause: err });
+      throw new FetchFailedError(
+        'dns',
+        `${subject} host ${hostname} could not be resolved`,
+        undefined,
+        { cause: err },
+      );
     }
     if (addresses.length === 0) {
       throw new FetchFailedError('dns', `${subject} host ${hostname} could not be resolved`);
@@ -139,22 +151,33 @@ export async function checkDestination(
   return { url, hostname, port, addresses: pinned };
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http.request()/net.connect() that answers with the already-validated addresses
  * and never asks DNS again. Works for both single-answer and `all: true` (happy eyeballs) calls.
  */
 export function pinnedLookup(addresses: readonly LookupAddress[]) {
-  return (hostname: string, options: LookupOptions | number | LookupCallback, callback?: LookupCallback): void => {
+  return (
+    hostname: string,
+    options: LookupOptions | number | LookupCallback,
+    callback?: LookupCallback,
+  ): void => {
     const cb = (typeof options === 'function' ? options : callback) as LookupCallback;
     const opts: LookupOptions = typeof options === 'object' && options !== null ? options : {};
     const family = typeof options === 'number' ? options : opts.family;
-    const wanted = family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : 0;
+    const wanted =
+      family === 4 || family === 'IPv4' ? 4 : family === 6 || family === 'IPv6' ? 6 : 0;
     const list = wanted ? addresses.filter((a) => a.family === wanted) : [...addresses];
     process.nextTick(() => {
       if (list.length === 0) {
-        const err: NodeJS.ErrnoException = new Error(`no validated IPv${wanted} address for ${hostname}`);
+        const err: NodeJS.ErrnoException = new Error(
+          `no validated IPv${wanted} address for ${hostname}`,
+        );
         err.code = 'ENOTFOUND';
         cb(err, opts.all ? [] : '', 0);
       } else if (opts.all) {

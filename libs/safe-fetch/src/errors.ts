@@ -6,10 +6,7 @@
 
 /** Why a request was refused before (or instead of) being sent. */
 export type RefusalCode =
-  | 'invalid_url'
-  | 'unsupported_scheme'
-  | 'credentials_in_url'
-  | 'internal_address';
+  'invalid_url' | 'unsupported_scheme' | 'credentials_in_url' | 'internal_address';
 
 /** Why a request that was allowed did not give a usable answer. */
 export type FailureCode =

@@ -1,4 +1,9 @@
-import { checkDestination, makePolicy, parseTargetUrl, type DestinationOptions } from './destination';
+import {
+  checkDestination,
+  makePolicy,
+  parseTargetUrl,
+  type DestinationOptions,
+} from './destination';
 import { FetchFailedError, FetchTimeoutError, FetchTooLargeError } from './errors';
 import { readBody, send, USER_AGENT, withDeadline } from './request';
 
@@ -34,7 +39,10 @@ function formatBytes(n: number): string {
 }
 
 function acceptableType(mediaType: string): boolean {
-  return (mediaType.startsWith('image/') && mediaType.length > 'image/'.length) || mediaType === 'application/octet-stream';
+  return (
+    (mediaType.startsWith('image/') && mediaType.length > 'image/'.length) ||
+    mediaType === 'application/octet-stream'
+  );
 }
 
 /**
@@ -44,14 +52,20 @@ function acceptableType(mediaType: string): boolean {
  * Throws FetchRefusedError (destination not allowed), FetchTooLargeError (over maxBytes),
  * FetchTimeoutError, or FetchFailedError (anything else) — all with user-safe messages.
  */
-export async function fetchImage(url: string, options: FetchImageOptions = {}): Promise<FetchedImage> {
+export async function fetchImage(
+  url: string,
+  options: FetchImageOptions = {},
+): Promise<FetchedImage> {
   const label = options.label ?? 'upload_url';
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const policy = makePolicy(options, label);
   const tooLarge = () =>
-    new FetchTooLargeError(`${label} image is larger than the ${formatBytes(maxBytes)} limit`, maxBytes);
+    new FetchTooLargeError(
+      `${label} image is larger than the ${formatBytes(maxBytes)} limit`,
+      maxBytes,
+    );
 
   return withDeadline(
     timeoutMs,
@@ -78,15 +92,27 @@ export async function fetchImage(url: string, options: FetchImageOptions = {}): 
           res.destroy();
           const location = res.headers.location;
           if (!location) {
-            throw new FetchFailedError('bad_redirect', `${subject} answered HTTP ${status} without a Location`, status);
+            throw new FetchFailedError(
+              'bad_redirect',
+              `${subject} answered HTTP ${status} without a Location`,
+              status,
+            );
           }
           if (redirects >= maxRedirects) {
-            throw new FetchFailedError('too_many_redirects', `${label} redirected more than ${maxRedirects} times`, status);
+            throw new FetchFailedError(
+              'too_many_redirects',
+              `${label} redirected more than ${maxRedirects} times`,
+              status,
+            );
           }
           try {
             current = new URL(location, current);
           } catch {
-            throw new FetchFailedError('bad_redirect', `${subject} answered HTTP ${status} with an invalid Location`, status);
+            throw new FetchFailedError(
+              'bad_redirect',
+              `${subject} answered HTTP ${status} with an invalid Location`,
+              status,
+            );
           }
           continue;
         }

@@ -1,4 +1,9 @@
-export { fetchImage, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT_MS } from './fetch-image';
+export {
+  fetchImage,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  DEFAULT_TIMEOUT_MS,
+} from './fetch-image';
 export type { FetchImageOptions, FetchedImage } from './fetch-image';
 export { deliver } from './deliver';
 export type { DeliverOptions, DeliveryResult } from './deliver';
@@ -9,7 +14,13 @@ export {
   WEBHOOK_SIGNATURE_HEADER,
   DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
 } from './signature';
-export { SafeFetchError, FetchRefusedError, FetchFailedError, FetchTimeoutError, FetchTooLargeError } from './errors';
+export {
+  SafeFetchError,
+  FetchRefusedError,
+  FetchFailedError,
+  FetchTimeoutError,
+  FetchTooLargeError,
+} from './errors';
 export type { RefusalCode, FailureCode } from './errors';
 export { classifyAddress, isPublicAddress } from './address';
 export type { AddressClass } from './address';

@@ -20,7 +20,10 @@ export async function withDeadline<T>(
   try {
     return await work(controller.signal);
   } catch (err) {
-    if (controller.signal.aborted && !(err instanceof SafeFetchError && !(err instanceof FetchTimeoutError))) {
+    if (
+      controller.signal.aborted &&
+      !(err instanceof SafeFetchError && !(err instanceof FetchTimeoutError))
+    ) {
       throw controller.signal.reason;
     }
     throw err;
@@ -60,13 +63,25 @@ export function send(dest: Destination, options: SendOptions): Promise<IncomingM
         signal: options.signal,
       });
     } catch (err) {
-      reject(new FetchFailedError('network', `${options.subject} could not be requested`, undefined, { cause: err }));
+      reject(
+        new FetchFailedError('network', `${options.subject} could not be requested`, undefined, {
+          cause: err,
+        }),
+      );
       return;
     }
     req.once('response', resolve);
     req.once('error', (err) => {
       if (options.signal.aborted) reject(options.signal.reason);
-      else reject(new FetchFailedError('network', `${options.subject} could not be reached (${describe(err)})`, undefined, { cause: err }));
+      else
+        reject(
+          new FetchFailedError(
+            'network',
+            `${options.subject} could not be reached (${describe(err)})`,
+            undefined,
+            { cause: err },
+          ),
+        );
     });
     req.end(options.body);
   });
@@ -86,7 +101,10 @@ function describe(err: unknown): string {
     case 'ENETUNREACH':
       return 'host unreachable';
     default:
-      if (typeof code === 'string' && /^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_SSL)/.test(code)) {
+      if (
+        typeof code === 'string' &&
+        /^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_SSL)/.test(code)
+      ) {
         return 'TLS error';
       }
       return code ? String(code).toLowerCase() : 'network error';
@@ -142,7 +160,12 @@ export function readBody(
       finish(
         signal.aborted
           ? signal.reason
-          : new FetchFailedError('network', `${subject} connection broke while sending the body`, res.statusCode, { cause: err }),
+          : new FetchFailedError(
+              'network',
+              `${subject} connection broke while sending the body`,
+              res.statusCode,
+              { cause: err },
+            ),
       ),
     );
     res.once('close', () => {
@@ -150,7 +173,11 @@ export function readBody(
         finish(
           signal.aborted
             ? signal.reason
-            : new FetchFailedError('network', `${subject} connection closed before the body was complete`, res.statusCode),
+            : new FetchFailedError(
+                'network',
+                `${subject} connection closed before the body was complete`,
+                res.statusCode,
+              ),
         );
       }
     });

@@ -1,4 +1,9 @@
-import { signWebhook, verifyWebhookSignature, webhookSignatureHeader, WEBHOOK_SIGNATURE_HEADER } from './signature';
+import {
+  signWebhook,
+  verifyWebhookSignature,
+  webhookSignatureHeader,
+  WEBHOOK_SIGNATURE_HEADER,
+} from './signature';
 
 // Computed independently: printf '%s' '1700000000.<body>' | openssl dgst -sha256 -hmac whsec_platewise_test
 const SECRET = 'whsec_platewise_test';
@@ -17,7 +22,9 @@ describe('webhook signatures', () => {
   it('round-trips and enforces the tolerance', () => {
     const header = webhookSignatureHeader(SECRET, BODY, TIMESTAMP);
     expect(verifyWebhookSignature(SECRET, header, BODY, 300, TIMESTAMP + 10)).toBe(true);
-    expect(verifyWebhookSignature(SECRET, header, Buffer.from(BODY), 300, TIMESTAMP - 300)).toBe(true);
+    expect(verifyWebhookSignature(SECRET, header, Buffer.from(BODY), 300, TIMESTAMP - 300)).toBe(
+      true,
+    );
     expect(verifyWebhookSignature(SECRET, header, BODY, 300, TIMESTAMP + 301)).toBe(false);
     expect(verifyWebhookSignature(SECRET, header, BODY, 300, TIMESTAMP - 301)).toBe(false);
     // With the current clock.
@@ -29,15 +36,35 @@ describe('webhook signatures', () => {
     const header = `t=${TIMESTAMP},v1=${EXPECTED}`;
     expect(verifyWebhookSignature('other', header, BODY, 300, now)).toBe(false);
     expect(verifyWebhookSignature(SECRET, header, BODY + ' ', 300, now)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, `t=${TIMESTAMP + 1},v1=${EXPECTED}`, BODY, 300, now)).toBe(false);
-    for (const bad of [undefined, '', 'garbage', `v1=${EXPECTED}`, `t=${TIMESTAMP}`, `t=${TIMESTAMP},v1=abc`, `t=x,v1=${EXPECTED}`]) {
+    expect(
+      verifyWebhookSignature(SECRET, `t=${TIMESTAMP + 1},v1=${EXPECTED}`, BODY, 300, now),
+    ).toBe(false);
+    for (const bad of [
+      undefined,
+      '',
+      'garbage',
+      `v1=${EXPECTED}`,
+      `t=${TIMESTAMP}`,
+      `t=${TIMESTAMP},v1=abc`,
+      `t=x,v1=${EXPECTED}`,
+    ]) {
       expect(verifyWebhookSignature(SECRET, bad, BODY, 300, now)).toBe(false);
     }
   });
 
   it('accepts any matching v1 entry (secret rotation) and tolerates spaces and case', () => {
     const old = signWebhook('old-secret', TIMESTAMP, BODY);
-    expect(verifyWebhookSignature(SECRET, `t=${TIMESTAMP}, v1=${old}, v1=${EXPECTED.toUpperCase()}`, BODY, 300, TIMESTAMP)).toBe(true);
-    expect(verifyWebhookSignature(SECRET, `t=${TIMESTAMP},v1=${old}`, BODY, 300, TIMESTAMP)).toBe(false);
+    expect(
+      verifyWebhookSignature(
+        SECRET,
+        `t=${TIMESTAMP}, v1=${old}, v1=${EXPECTED.toUpperCase()}`,
+        BODY,
+        300,
+        TIMESTAMP,
+      ),
+    ).toBe(true);
+    expect(verifyWebhookSignature(SECRET, `t=${TIMESTAMP},v1=${old}`, BODY, 300, TIMESTAMP)).toBe(
+      false,
+    );
   });
 });

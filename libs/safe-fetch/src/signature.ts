@@ -18,9 +18,16 @@ function toBuffer(body: string | Buffer): Buffer {
 }
 
 /** Hex HMAC-SHA256 of `${timestamp}.${body}` under `secret`. */
-export function signWebhook(secret: string | Buffer, timestamp: number, body: string | Buffer): string {
+export function signWebhook(
+  secret: string | Buffer,
+  timestamp: number,
+  body: string | Buffer,
+): string {
   if (!Number.isSafeInteger(timestamp)) throw new TypeError('timestamp must be whole unix seconds');
-  return createHmac('sha256', secret).update(`${timestamp}.`, 'utf8').update(toBuffer(body)).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${timestamp}.`, 'utf8')
+    .update(toBuffer(body))
+    .digest('hex');
 }
 
 /** The full header value for a body: `t=<timestamp>,v1=<signature>`. */

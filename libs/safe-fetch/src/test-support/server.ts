@@ -48,4 +48,7 @@ export async function startServer(
 }
 
 /** Eight bytes of PNG signature followed by filler: enough to stand for "an image". */
-export const FAKE_PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(200, 7)]);
+export const FAKE_PNG = Buffer.concat([
+  Buffer.from('89504e470d0a1a0a', 'hex'),
+  Buffer.alloc(200, 7),
+]);

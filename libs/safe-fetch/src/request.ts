@@ -71,7 +71,7 @@ export function send(dest: Destination, options: SendOptions): Promise<IncomingM
       return;
     }
     req.once('response', resolve);
-    req.once('error', (err) => {
+    req.on('error', (err) => {
       if (options.signal.aborted) reject(options.signal.reason);
       else
         reject(

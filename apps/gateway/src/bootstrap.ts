@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import cors from 'cors';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, loadConfig } from '@platewise/domain';
 import { AppModule } from './app.module';
@@ -11,6 +12,11 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   if (config.TRUST_PROXY) express.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   express.disable('x-powered-by');
+  // Base64 images travel in JSON or urlencoded bodies; the plan's own size limit is checked later.
+  express.useBodyParser('json', { limit: '16mb' });
+  express.useBodyParser('urlencoded', { limit: '16mb', extended: true });
+  // The Snapshot API allows browser calls from every origin on the recognition route.
+  express.use(['/v1/plate-reader', '/v1/plate-reader/'], cors({ origin: '*', maxAge: 86400 }));
   app.useGlobalFilters(new JsonErrorsFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),

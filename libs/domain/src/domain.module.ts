@@ -8,6 +8,7 @@ import { QuotaService } from './quota/quota.service';
 import { RedisModule } from './redis/redis.module';
 import { SecurityService } from './security/security.service';
 import { UsageService } from './usage/usage.service';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 const services = [
   AccountsService,
@@ -17,6 +18,7 @@ const services = [
   QuotaService,
   SecurityService,
   UsageService,
+  WebhooksService,
 ];
 
 /** Accounts, keys, plans, contracts, usage and quota: the services every app shares. Needs ConfigModule. */

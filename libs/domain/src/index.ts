@@ -16,3 +16,5 @@ export * from './security/security.service';
 export * from './usage/request-types';
 export * from './usage/usage.service';
 export type { ContractStatus } from './generated/prisma/client';
+export * from './queues/queues';
+export * from './webhooks/webhooks.service';

@@ -28,3 +28,4 @@ export { parseAllowHosts } from './allow-hosts';
 export type { AllowHosts } from './allow-hosts';
 export { systemResolver } from './destination';
 export type { Resolver, DestinationOptions } from './destination';
+export { checkTarget } from './check-target';

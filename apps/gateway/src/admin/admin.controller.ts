@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import {
   AccountsService,
   ApiKeysService,
@@ -8,7 +22,10 @@ import {
   toAccountView,
   toContractView,
   UsageService,
+  WebhooksService,
 } from '@platewise/domain';
+import { CreateWebhookDto } from '../webhooks/webhook.dto';
+import { WebhookTargetsService } from '../webhooks/webhook-targets.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import {
   ContractStatusDto,
@@ -33,6 +50,8 @@ export class AdminController {
     private readonly plans: PlansService,
     private readonly security: SecurityService,
     private readonly usage: UsageService,
+    private readonly webhooks: WebhooksService,
+    private readonly webhookTargets: WebhookTargetsService,
   ) {}
 
   @Get('plans')
@@ -104,6 +123,35 @@ export class AdminController {
   async setSecurity(@AccountId() accountId: string, @Body() body: SecurityDto) {
     await this.accounts.get(accountId);
     return this.security.update(accountId, body);
+  }
+
+  @Get('accounts/:accountId/webhooks')
+  async listWebhooks(@AccountId() accountId: string) {
+    await this.accounts.get(accountId);
+    return this.webhooks.list(accountId);
+  }
+
+  @Post('accounts/:accountId/webhooks')
+  async addWebhook(@AccountId() accountId: string, @Body() body: CreateWebhookDto) {
+    await this.accounts.get(accountId);
+    return this.webhookTargets.add(accountId, body.target, body.include_image ?? false);
+  }
+
+  @Delete('accounts/:accountId/webhooks/:webhookId')
+  @HttpCode(204)
+  removeWebhook(@AccountId() accountId: string, @Param('webhookId', ParseIntPipe) webhookId: number) {
+    return this.webhooks.remove(accountId, webhookId);
+  }
+
+  @Get('accounts/:accountId/webhooks/:webhookId/deliveries')
+  deliveries(@AccountId() accountId: string, @Param('webhookId', ParseIntPipe) webhookId: number) {
+    return this.webhooks.deliveries(accountId, webhookId);
+  }
+
+  /** Messages for owners, e.g. webhooks removed after repeated failures. */
+  @Get('notifications')
+  notifications(@Query('accountId') accountId?: string) {
+    return this.webhooks.notifications(accountId);
   }
 
   @Get('accounts/:accountId/usage')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ApiKeysService, KeyOwner, refusalReason, SecurityService } from '@platewise/domain';
+import { ApiKeysService, AppConfig, KeyOwner, refusalReason, SecurityService } from '@platewise/domain';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 
@@ -14,6 +14,12 @@ export class AuthFailure extends Error {
     super(message);
   }
 }
+
+/** A request that passed ApiKeyGuard: `user` is the key's owner, `apiKey` the key it used. */
+export type ApiKeyRequest = Request & { user: KeyOwner; apiKey: string };
+
+/** Routes the on-premise SDK serves without a token. */
+const ONPREM_OPEN_ROUTES = /^\/(v1\/plate-reader|info)(\/|$)/;
 
 /** `Authorization: Token <key>` (Plate Recognizer) or `?api-key=<key>` (Pl@ntNet). */
 export function extractApiKey(req: Request): string | undefined {
@@ -31,12 +37,13 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   constructor(
     private readonly keys: ApiKeysService,
     private readonly security: SecurityService,
+    private readonly config: AppConfig,
   ) {
     super();
   }
 
   async validate(req: Request): Promise<KeyOwner> {
-    const apiKey = extractApiKey(req);
+    const apiKey = extractApiKey(req) ?? this.onPremiseKey(req);
     if (!apiKey) throw new AuthFailure('Authentication credentials were not provided.');
     const owner = await this.keys.authenticate(apiKey);
     if (!owner) throw new AuthFailure('Invalid token.');
@@ -44,6 +51,13 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const reason = refusalReason(settings, { ip: req.ip, origin });
     if (reason) throw new AuthFailure(reason, true);
+    (req as ApiKeyRequest).apiKey = apiKey;
     return owner;
+  }
+
+  /** In on-premise mode, token-less SDK calls act as the licence's account. */
+  private onPremiseKey(req: Request): string | undefined {
+    if (this.config.PLATEWISE_MODE !== 'onprem' || req.headers.authorization) return undefined;
+    return ONPREM_OPEN_ROUTES.test(req.path) ? this.config.PLATEWISE_LICENSE_KEY : undefined;
   }
 }

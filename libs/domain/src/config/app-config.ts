@@ -1,5 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+
+const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
 
 /** Every setting the services read, validated once at start-up (see loadConfig). */
 export class AppConfig {
@@ -15,7 +17,7 @@ export class AppConfig {
   @IsString()
   REDIS_PREFIX = 'platewise:';
 
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(65535)
@@ -31,6 +33,75 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   TRUST_PROXY?: string;
+
+  /**
+   * `cloud` (default): every call needs an API key. `onprem`: behaves like Plate Recognizer's
+   * on-premise SDK, where /v1/plate-reader/ and /info/ work without a token and count against the
+   * account whose API key is PLATEWISE_LICENSE_KEY.
+   */
+  @IsIn(['cloud', 'onprem'])
+  PLATEWISE_MODE: 'cloud' | 'onprem' = 'cloud';
+
+  @ValidateIf((c: AppConfig) => c.PLATEWISE_MODE === 'onprem')
+  @IsString({ message: 'PLATEWISE_LICENSE_KEY (an API key of the owning account) is required in onprem mode' })
+  PLATEWISE_LICENSE_KEY?: string;
+
+  /** How long the gateway waits for a worker to finish a recognition job before answering 504. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(100)
+  RECOGNITION_TIMEOUT_MS = 30_000;
+
+  /** Hosts that upload_url and webhook targets may reach although internal (comma-separated names, IPs or CIDR; `*` = all). */
+  @IsOptional()
+  @IsString()
+  FETCH_ALLOW_HOSTS?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(100)
+  FETCH_TIMEOUT_MS = 10_000;
+
+  /** Delivery attempts per webhook event, with exponential backoff starting at WEBHOOK_BACKOFF_MS. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_ATTEMPTS = 5;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_BACKOFF_MS = 5_000;
+
+  /** Consecutive failed attempts after which a webhook is removed and its owner notified. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_MAX_FAILURES = 20;
+
+  /** Recognition jobs one worker process runs at once. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  WORKER_CONCURRENCY = 1;
+
+  /** Lock time of an active job; a job whose worker died is retried by another after about this long. */
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1000)
+  WORKER_LOCK_MS = 30_000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  ENGINE_THREADS = 2;
+
+  @IsIn(['cpu', 'cuda'])
+  ENGINE_DEVICE: 'cpu' | 'cuda' = 'cpu';
+
+  @IsOptional()
+  @IsString()
+  PLATEWISE_MODELS_DIR?: string;
 
   @IsIn(['debug', 'log', 'warn', 'error'])
   LOG_LEVEL: 'debug' | 'log' | 'warn' | 'error' = 'log';

@@ -17,6 +17,8 @@ export interface QuotaState {
 export interface Reservation {
   aboveQuota: boolean;
   state: QuotaState;
+  /** What the account's plan allows for this call. */
+  plan: { maxUploadBytes: number; mmcIncluded: boolean };
   commit(): Promise<void>;
   release(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export class QuotaService {
     return {
       aboveQuota,
       state,
+      plan: { maxUploadBytes: plan.maxUploadBytes, mmcIncluded: plan.mmcIncluded },
       commit: async () => {
         if (settled) return;
         await this.usage.record(accountId, requestType, aboveQuota, now);

@@ -1,0 +1,66 @@
+import {
+  GatewayTimeoutException,
+  HttpException,
+  Injectable,
+  OnModuleDestroy,
+  OnModuleInit,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { AppConfig, queueOptions, RECOGNITION_QUEUE, RecognitionJob, RecognitionRefusal } from '@platewise/domain';
+import { Queue, QueueEvents } from 'bullmq';
+
+const RETRY_SECONDS = 5;
+
+/** A synchronous call over the asynchronous queue: enqueue, then wait for a worker's answer. */
+@Injectable()
+export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
+  private readonly queue: Queue<RecognitionJob>;
+  private readonly events: QueueEvents;
+
+  constructor(private readonly config: AppConfig) {
+    this.queue = new Queue(RECOGNITION_QUEUE, queueOptions(config));
+    this.events = new QueueEvents(RECOGNITION_QUEUE, queueOptions(config));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.events.waitUntilReady();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.events.close();
+    await this.queue.close();
+  }
+
+  /** The worker's Snapshot response; throws the HTTP error to answer otherwise. */
+  async recognise(data: RecognitionJob): Promise<Record<string, unknown>> {
+    const job = await this.queue.add('read', data, {
+      // Jobs carry the image: delete them as soon as they end, whatever the outcome.
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: 2,
+    });
+    let outcome: Record<string, unknown> | RecognitionRefusal;
+    try {
+      outcome = await job.waitUntilFinished(this.events, this.config.RECOGNITION_TIMEOUT_MS);
+    } catch (error) {
+      const timedOut = /timed out/i.test((error as Error).message);
+      if (timedOut) {
+        // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
+        await job.remove().catch(() => undefined);
+        throw new GatewayTimeoutException({
+          detail: `No recognition worker answered within ${Math.round(this.config.RECOGNITION_TIMEOUT_MS / 1000)} s. Retry in ${RETRY_SECONDS} seconds.`,
+          retry_after: RETRY_SECONDS,
+        });
+      }
+      throw new ServiceUnavailableException({
+        detail: `Recognition failed on our side; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`,
+        retry_after: RETRY_SECONDS,
+      });
+    }
+    if ('refused' in outcome) {
+      const { status, detail } = (outcome as RecognitionRefusal).refused;
+      throw new HttpException({ detail }, status);
+    }
+    return outcome;
+  }
+}

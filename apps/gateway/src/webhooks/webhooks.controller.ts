@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { KeyOwner, WebhooksService } from '@platewise/domain';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { CurrentAccount } from '../auth/current-account.decorator';
+import { CreateWebhookDto } from './webhook.dto';
+import { WebhookTargetsService } from './webhook-targets.service';
+
+/** An account's own webhooks. The secret that signs deliveries is returned once, at creation. */
+@Controller('v1/webhooks')
+@UseGuards(ApiKeyGuard)
+export class WebhooksController {
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly targets: WebhookTargetsService,
+  ) {}
+
+  @Get()
+  list(@CurrentAccount() owner: KeyOwner) {
+    return this.webhooks.list(owner.accountId);
+  }
+
+  @Post()
+  create(@CurrentAccount() owner: KeyOwner, @Body() body: CreateWebhookDto) {
+    return this.targets.add(owner.accountId, body.target, body.include_image ?? false);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@CurrentAccount() owner: KeyOwner, @Param('id', ParseIntPipe) id: number) {
+    return this.webhooks.remove(owner.accountId, id);
+  }
+
+  @Get(':id/deliveries')
+  deliveries(@CurrentAccount() owner: KeyOwner, @Param('id', ParseIntPipe) id: number) {
+    return this.webhooks.deliveries(owner.accountId, id);
+  }
+}

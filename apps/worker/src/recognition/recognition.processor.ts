@@ -1,0 +1,110 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  AppConfig,
+  queueOptions,
+  RECOGNITION_QUEUE,
+  RecognitionJob,
+  RecognitionRefusal,
+  WEBHOOK_QUEUE,
+  WebhookJob,
+  WebhooksService,
+} from '@platewise/domain';
+import { createEngine, Engine, EngineConfigError, ImageDecodeError } from '@platewise/engine';
+import { Job, Queue, Worker } from 'bullmq';
+
+/** Response version field of the Snapshot API. */
+const SNAPSHOT_VERSION = 1;
+
+/**
+ * Runs recognition jobs with one engine per process (models loaded once), answers with the full
+ * Snapshot response, and queues one webhook delivery per target of the account.
+ */
+@Injectable()
+export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Recognition');
+  private engine?: Engine;
+  private worker?: Worker<RecognitionJob>;
+  private readonly webhooksQueue: Queue<WebhookJob>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly webhooks: WebhooksService,
+  ) {
+    this.webhooksQueue = new Queue(WEBHOOK_QUEUE, queueOptions(config));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const started = Date.now();
+    this.engine = await createEngine({
+      threads: this.config.ENGINE_THREADS,
+      device: this.config.ENGINE_DEVICE,
+      modelsDir: this.config.PLATEWISE_MODELS_DIR,
+    });
+    this.logger.log(`models loaded in ${Date.now() - started} ms`);
+    this.worker = new Worker(RECOGNITION_QUEUE, (job) => this.process(job), {
+      ...queueOptions(this.config),
+      concurrency: this.config.WORKER_CONCURRENCY,
+      lockDuration: this.config.WORKER_LOCK_MS,
+      stalledInterval: Math.max(1000, Math.floor(this.config.WORKER_LOCK_MS / 2)),
+    });
+    this.worker.on('failed', (job, error) => this.logger.error(`job ${job?.id} failed: ${error.message}`));
+  }
+
+  /** Stops taking jobs and lets the active ones finish before the engine goes away. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.webhooksQueue.close();
+    await this.engine?.close();
+  }
+
+  async process(job: Job<RecognitionJob>): Promise<Record<string, unknown> | RecognitionRefusal> {
+    const { data } = job;
+    let result;
+    try {
+      result = await this.engine!.read(Buffer.from(data.image, 'base64'), {
+        regions: data.regions,
+        config: data.config,
+        mmc: data.mmc,
+      });
+    } catch (error) {
+      // Client errors are answers, not failures: no retry, no webhook.
+      if (error instanceof ImageDecodeError) {
+        return { refused: { status: error.reason === 'unsupported' ? 415 : 400, detail: error.message } };
+      }
+      if (error instanceof EngineConfigError) return { refused: { status: 400, detail: error.message } };
+      throw error;
+    }
+    const response = {
+      processing_time: result.processing_time,
+      results: result.results,
+      filename: data.filename,
+      version: SNAPSHOT_VERSION,
+      camera_id: data.camera_id,
+      timestamp: data.timestamp,
+    };
+    await this.enqueueWebhooks(data, response);
+    return response;
+  }
+
+  private async enqueueWebhooks(data: RecognitionJob, response: Record<string, unknown>): Promise<void> {
+    const hooks = await this.webhooks.targetsOf(data.accountId);
+    if (hooks.length === 0) return;
+    await this.webhooksQueue.addBulk(
+      hooks.map((hook) => ({
+        name: 'image.done',
+        data: {
+          webhookId: hook.id,
+          event: 'image.done' as const,
+          data: response,
+          ...(hook.includeImage ? { image: data.image, filename: data.filename } : {}),
+        },
+        opts: {
+          attempts: this.config.WEBHOOK_ATTEMPTS,
+          backoff: { type: 'exponential', delay: this.config.WEBHOOK_BACKOFF_MS },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import type { ConnectionOptions, QueueOptions } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+
+/** Recognition jobs: gateway → worker; the gateway waits for the result. */
+export const RECOGNITION_QUEUE = 'recognition';
+/** Webhook deliveries: worker → target URLs, retried with backoff. */
+export const WEBHOOK_QUEUE = 'webhooks';
+
+export interface RecognitionJob {
+  accountId: string;
+  /** Image bytes, base64. The job is deleted when it ends, so the bytes do not linger in Redis. */
+  image: string;
+  filename: string | null;
+  regions: string[];
+  config: Record<string, unknown>;
+  mmc: boolean;
+  camera_id: string | null;
+  timestamp: string;
+}
+
+/** A client error found by the worker (undecodable image, bad config): answered, never retried. */
+export interface RecognitionRefusal {
+  refused: { status: 400 | 413 | 415; detail: string };
+}
+
+export interface WebhookJob {
+  webhookId: number;
+  event: 'image.done';
+  data: Record<string, unknown>;
+  /** base64 image, for hooks that include it */
+  image?: string;
+  filename?: string | null;
+}
+
+/** BullMQ settings shared by producers and consumers: same Redis, same key prefix. */
+export function queueOptions(config: AppConfig): QueueOptions & { connection: ConnectionOptions } {
+  const url = new URL(config.REDIS_URL);
+  return {
+    prefix: `${config.REDIS_PREFIX}bull`,
+    connection: {
+      host: url.hostname,
+      port: Number(url.port || 6379),
+      username: url.username || undefined,
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined,
+      // BullMQ's blocking commands need unlimited retries.
+      maxRetriesPerRequest: null,
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+import type { Webhook } from '../generated/prisma/client';
+
+export interface WebhookView {
+  id: number;
+  target: string;
+  include_image: boolean;
+  created: string;
+}
+
+export interface DeliveryView {
+  event: string;
+  attempt: number;
+  status: number | null;
+  ok: boolean;
+  error: string | null;
+  duration_ms: number;
+  created: string;
+}
+
+export interface AttemptResult {
+  event: string;
+  attempt: number;
+  status: number | null;
+  ok: boolean;
+  error: string | null;
+  durationMs: number;
+}
+
+export const toWebhookView = (w: Webhook): WebhookView => ({
+  id: w.id,
+  target: w.target,
+  include_image: w.includeImage,
+  created: w.createdAt.toISOString(),
+});
+
+/** Webhook targets per account, their delivery log, and removal of targets that keep failing. */
+@Injectable()
+export class WebhooksService {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The caller has already checked the target against the address rules. Returns the secret once. */
+  async create(accountId: string, target: string, includeImage: boolean): Promise<WebhookView & { secret: string }> {
+    const secret = randomBytes(24).toString('hex');
+    const hook = await this.prisma.webhook.create({ data: { accountId, target, includeImage, secret } });
+    return { ...toWebhookView(hook), secret };
+  }
+
+  async list(accountId: string): Promise<WebhookView[]> {
+    const hooks = await this.prisma.webhook.findMany({ where: { accountId }, orderBy: { id: 'asc' } });
+    return hooks.map(toWebhookView);
+  }
+
+  /** Every hook of an account with its secret (the worker signs with it). */
+  async targetsOf(accountId: string): Promise<Webhook[]> {
+    return this.prisma.webhook.findMany({ where: { accountId }, orderBy: { id: 'asc' } });
+  }
+
+  async find(webhookId: number): Promise<Webhook | null> {
+    return this.prisma.webhook.findUnique({ where: { id: webhookId } });
+  }
+
+  async remove(accountId: string, webhookId: number): Promise<void> {
+    const { count } = await this.prisma.webhook.deleteMany({ where: { id: webhookId, accountId } });
+    if (count === 0) throw new NotFoundException(`no webhook ${webhookId} on this account`);
+  }
+
+  async deliveries(accountId: string, webhookId: number, limit = 100): Promise<DeliveryView[]> {
+    const hook = await this.prisma.webhook.findFirst({ where: { id: webhookId, accountId } });
+    if (!hook) throw new NotFoundException(`no webhook ${webhookId} on this account`);
+    const rows = await this.prisma.webhookDelivery.findMany({
+      where: { webhookId },
+      orderBy: { id: 'desc' },
+      take: limit,
+    });
+    return rows.map((r) => ({
+      event: r.event,
+      attempt: r.attempt,
+      status: r.status,
+      ok: r.ok,
+      error: r.error,
+      duration_ms: r.durationMs,
+      created: r.createdAt.toISOString(),
+    }));
+  }
+
+  /**
+   * Logs one attempt. A success resets the failure streak; WEBHOOK_MAX_FAILURES failures in a row
+   * remove the hook and leave a notification for its owner. Returns false once the hook is gone.
+   */
+  async recordAttempt(hook: Webhook, result: AttemptResult): Promise<boolean> {
+    await this.prisma.webhookDelivery.create({ data: { webhookId: hook.id, ...result } });
+    if (result.ok) {
+      await this.prisma.webhook.update({ where: { id: hook.id }, data: { consecutiveFailures: 0 } });
+      return true;
+    }
+    const updated = await this.prisma.webhook.update({
+      where: { id: hook.id },
+      data: { consecutiveFailures: { increment: 1 } },
+    });
+    if (updated.consecutiveFailures < this.config.WEBHOOK_MAX_FAILURES) return true;
+    const message = `Webhook ${hook.id} (${hook.target}) was removed after ${updated.consecutiveFailures} failed deliveries in a row; last error: ${result.error ?? `HTTP ${result.status}`}`;
+    await this.prisma.$transaction([
+      this.prisma.webhook.delete({ where: { id: hook.id } }),
+      this.prisma.notification.create({ data: { accountId: hook.accountId, kind: 'webhook.removed', message } }),
+    ]);
+    this.logger.warn(`account ${hook.accountId}: ${message}`);
+    return false;
+  }
+
+  async notifications(accountId?: string) {
+    const rows = await this.prisma.notification.findMany({
+      where: accountId ? { accountId } : {},
+      orderBy: { id: 'desc' },
+      take: 200,
+    });
+    return rows.map((n) => ({ accountId: n.accountId, kind: n.kind, message: n.message, created: n.createdAt.toISOString() }));
+  }
+}

@@ -15,7 +15,7 @@ PY=${PYTHON:-/usr/bin/python3}
 OUT=${PLATEWISE_REC_OUT:-models/plate-recognizer/platewise-rec-v1.onnx}
 mkdir -p "$WORK"
 start=$(date +%s)
-"$PY" models/training/train.py --work "$WORK" --seed 1234 --synth 40000 --real-repeats 20 --steps 4000 "$@"
+"$PY" models/training/train.py --work "$WORK" --seed 1234 --synth 40000 --real-repeats 20 --steps 2000 "$@"
 "$PY" models/training/export_onnx.py --weights "$WORK/final.pt" --out "$OUT" \
   --fixture "${OUT%.onnx}.parity.json"
 echo "wall time: $(( ($(date +%s) - start) / 60 )) min (data + training + export)"

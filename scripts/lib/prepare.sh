@@ -63,4 +63,6 @@ install_and_build() {
   pnpm -s db:generate >/dev/null
   log "building"
   pnpm -s turbo run build --output-logs=errors-only
+  log "installing models (copied from \${PLATEWISE_MODELS_FROM:-../shared/models}, sha256-verified)"
+  node models/install.mjs >/dev/null
 }

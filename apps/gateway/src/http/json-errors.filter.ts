@@ -24,7 +24,7 @@ export class JsonErrorsFilter implements ExceptionFilter {
     const extra = exception instanceof HttpException ? extraFields(exception.getResponse()) : {};
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
-      : { statusCode: status, error: reasonPhrase(status), message, ...extra };
+      : { statusCode: status, error: reasonPhrase(status), message, ...withoutKey(extra, 'error') };
     if (!res.headersSent) res.status(status).json(body);
   }
 }
@@ -50,11 +50,19 @@ function messageOf(exception: unknown): string {
 
 const STANDARD_FIELDS = new Set(['detail', 'message', 'statusCode', 'error']);
 
-/** Fields beyond the message that an exception chose to expose (e.g. `status_code` on 429). */
+/**
+ * Fields beyond the message that an exception chose to expose (`status_code` on 429, `error` on
+ * 413). Nest's own `error` (the reason phrase) is dropped; ours comes with a `detail`.
+ */
 function extraFields(response: string | object): Record<string, unknown> {
   if (typeof response === 'string') return {};
-  return Object.fromEntries(Object.entries(response).filter(([key]) => !STANDARD_FIELDS.has(key)));
+  const ours = 'detail' in response;
+  return Object.fromEntries(
+    Object.entries(response).filter(([key]) => !STANDARD_FIELDS.has(key) || (ours && key === 'error')),
+  );
 }
+
+const withoutKey = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 
 function reasonPhrase(status: number): string {
   const name = HttpStatus[status];

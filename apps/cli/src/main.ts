@@ -2,9 +2,11 @@
 import { Command } from 'commander';
 import { ConfigError } from '@platewise/domain';
 import { defaultMigrationsDir, registerAdminCommands } from './admin/admin.commands';
+import { registerReadCommand } from './read/read.command';
 
 const program = new Command('platewise').description('platewise operator and recognition CLI');
 registerAdminCommands(program, defaultMigrationsDir);
+registerReadCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);

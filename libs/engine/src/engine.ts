@@ -1,0 +1,338 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
+import { DEFAULT_CONFIG, EngineConfig, compileTextFormats, parseEngineConfig } from './config';
+import { PlateDetection, detectPlates, saneCorners } from './detect/plate';
+import { VehicleDetection, detectVehicles } from './detect/vehicle';
+import { EngineConfigError } from './errors';
+import { Box, Point, boxArea, boxOfPoints, clampBox, intersection } from './geometry/box';
+import { nms } from './geometry/nms';
+import { dist, expandQuad, warpQuad } from './geometry/warp';
+import { RgbImage, cropRgb, decodeImage } from './image/decode';
+import { loadManifest, readVerified, resolveModelsDir } from './models/manifest';
+import { Device, createSession } from './models/runtime';
+import { foldingTable } from './ocr/alphabet';
+import { greedyDecode } from './ocr/ctc';
+import { detectText } from './ocr/text-detect';
+import { recognizeLines } from './ocr/text-recognize';
+import { Candidate, generateCandidates, round3 } from './plates/candidates';
+import { normaliseRegion } from './plates/formats';
+import { inferRegion, stateFromText } from './plates/region';
+import { vehicleColor } from './vehicle/color';
+import { vehicleType } from './vehicle/types';
+
+export interface EngineOptions {
+  /** folder with the installed weights (default: $PLATEWISE_MODELS_DIR or <repo>/models/weights) */
+  modelsDir?: string;
+  /** ONNX Runtime intra-op threads (default: $ENGINE_THREADS or 2) */
+  threads?: number;
+  /** default: $ENGINE_DEVICE or cpu */
+  device?: Device;
+}
+
+export interface ReadOptions {
+  /** region hints (`us-ca`, `br`, …): a guide that re-ranks candidates, not a filter */
+  regions?: string[];
+  /** a parsed config (parseEngineConfig) or the raw value, validated here */
+  config?: EngineConfig | unknown;
+  /** vehicle colour, orientation and make/model */
+  mmc?: boolean;
+}
+
+export interface Engine {
+  read(image: Buffer, opts?: ReadOptions): Promise<EngineResult>;
+  close(): Promise<void>;
+  /** milliseconds createEngine spent loading and verifying models */
+  readonly loadTimeMs: number;
+}
+
+interface Sessions {
+  vehicle: InferenceSession;
+  plate: InferenceSession;
+  plate640: InferenceSession;
+  textDet: InferenceSession;
+  textRec: InferenceSession;
+}
+
+/** A plate found in the photo, with everything read from it. */
+interface PlateRead {
+  det: PlateDetection;
+  candidates: Candidate[];
+  region: { code: string; score: number };
+  vehicle: VehicleDetection | null;
+}
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const started = performance.now();
+  const modelsDir = resolveModelsDir(options.modelsDir);
+  const threads = options.threads ?? (Number(process.env.ENGINE_THREADS) || 2);
+  const envDevice = process.env.ENGINE_DEVICE;
+  const device: Device = options.device ?? (envDevice === 'cuda' ? 'cuda' : 'cpu');
+  const manifest = loadManifest(modelsDir);
+  // Verify every file before creating any session, so one message lists the first bad file.
+  const files = {
+    vehicle: readVerified(modelsDir, manifest, 'vehicle-detector'),
+    plate: readVerified(modelsDir, manifest, 'plate-detector'),
+    plate640: readVerified(modelsDir, manifest, 'plate-detector-640'),
+    textDet: readVerified(modelsDir, manifest, 'text-detector'),
+    textRec: readVerified(modelsDir, manifest, 'text-recognizer'),
+    dict: readVerified(modelsDir, manifest, 'text-dictionary'),
+  };
+  const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
+  const rt = { threads, device };
+  const sessions: Sessions = {
+    vehicle: await createSession(files.vehicle, fileName('vehicle-detector'), rt),
+    plate: await createSession(files.plate, fileName('plate-detector'), rt),
+    plate640: await createSession(files.plate640, fileName('plate-detector-640'), rt),
+    textDet: await createSession(files.textDet, fileName('text-detector'), rt),
+    textRec: await createSession(files.textRec, fileName('text-recognizer'), rt),
+  };
+  const dictionary = files.dict.toString('utf8').split(/\r?\n/);
+  if (dictionary[dictionary.length - 1] === '') dictionary.pop();
+  const table = foldingTable(dictionary);
+  const engine = new PlateEngine(sessions, table, performance.now() - started);
+  return engine;
+}
+
+/** Tunables of the pipeline (not part of the public config; measured on the dev photos). */
+export const TUNING = {
+  /** padding around the detector's quad for the direct line view (fraction of width/height per side) */
+  linePadX: 0.12,
+  linePadY: 0.18,
+  /** padding for the text-detection view of the whole plate */
+  platePadX: 0.2,
+  platePadY: 0.9,
+  /** how many vehicles get a second plate-detection pass at higher resolution */
+  vehicleCrops: 1,
+  useTextDet: true,
+  useLineView: true,
+  /** horizontal stretch of text lines before recognition */
+  recStretch: 2,
+  usePrinted: true,
+  extraLines: 2,
+};
+
+class PlateEngine implements Engine {
+  constructor(
+    private readonly s: Sessions,
+    private readonly table: Int32Array,
+    readonly loadTimeMs: number,
+  ) {}
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.s).map((x: InferenceSession) => x.release()));
+  }
+
+  async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
+    const t0 = performance.now();
+    const config = isParsed(opts.config) ? opts.config : parseEngineConfig(opts.config);
+    // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
+    const hints = (opts.regions ?? []).flatMap((r) => normaliseRegion(r) ?? []);
+    if (config.region === 'strict' && !hints.length && !config.text_formats.length) {
+      throw new EngineConfigError('config.region "strict" needs at least one region (regions=…)', 'region');
+    }
+    const img = await decodeImage(image);
+    const vehicles = await detectVehicles(this.s.vehicle, img);
+    const plates = await this.findPlates(img, vehicles, config);
+    const reads: PlateRead[] = [];
+    for (const det of plates) {
+      const r = await this.readPlate(img, det, hints, config);
+      if (!r) continue;
+      r.vehicle = vehicleOf(det.box, vehicles);
+      if (config.detection_rule === 'strict' && !r.vehicle) continue;
+      reads.push(r);
+    }
+    const results =
+      config.detection_mode === 'vehicle'
+        ? this.vehicleModeResults(img, reads, vehicles, !!opts.mmc)
+        : reads.map((r) => this.plateResult(img, r, !!opts.mmc));
+    return { processing_time: round3(performance.now() - t0), results };
+  }
+
+  /** Plate detection: the whole photo, then (unless fast) each large vehicle at higher resolution. */
+  private async findPlates(img: RgbImage, vehicles: VehicleDetection[], config: EngineConfig): Promise<PlateDetection[]> {
+    const redaction = config.mode === 'redaction';
+    // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
+    const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
+    let found = await detectPlates(this.s.plate, img, 320, th);
+    if (config.mode !== 'fast') {
+      const big = [...vehicles]
+        .sort((a, b) => boxArea(b.box) - boxArea(a.box))
+        .slice(0, redaction ? 8 : TUNING.vehicleCrops)
+        .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height);
+      for (const v of big) {
+        const b = clampBox(v.box, img.width, img.height);
+        if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
+        const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
+        found = found.concat(await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }));
+      }
+      if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
+    }
+    return nms(found, 0.3).filter((d) => d.score >= config.threshold_d);
+  }
+
+  private async readPlate(img: RgbImage, det: PlateDetection, hints: string[], config: EngineConfig): Promise<PlateRead | null> {
+    const corners = saneCorners(det);
+    const qw = (dist(corners[0], corners[1]) + dist(corners[3], corners[2])) / 2;
+    const qh = (dist(corners[0], corners[3]) + dist(corners[1], corners[2])) / 2;
+    if (qw < 4 || qh < 2) return null;
+    const lines: RgbImage[] = [];
+    let otherLines: RgbImage[] = [];
+    if (TUNING.useLineView) {
+      const q = expandQuad(corners, TUNING.linePadX, TUNING.linePadY);
+      const h = 64;
+      const w = clampInt(Math.round(((qw * (1 + 2 * TUNING.linePadX)) / (qh * (1 + 2 * TUNING.linePadY))) * h), 64, 640);
+      lines.push(warpQuad(img, q, w, h));
+    }
+    if (TUNING.useTextDet && config.mode !== 'fast') {
+      const px = TUNING.platePadX;
+      const py = TUNING.platePadY;
+      const q = expandQuad(corners, px, py);
+      const h = 128;
+      const w = clampInt(Math.round(((qw * (1 + 2 * px)) / (qh * (1 + 2 * py))) * h / 32) * 32, 96, 640);
+      const view = warpQuad(img, q, w, h);
+      const boxes = await detectText(this.s.textDet, view, 640);
+      // The plate detector's box hugs the main text line: it sits here, in view coordinates.
+      const main: Box = {
+        xmin: (px / (1 + 2 * px)) * w,
+        xmax: ((1 + px) / (1 + 2 * px)) * w,
+        ymin: (py / (1 + 2 * py)) * h,
+        ymax: ((1 + py) / (1 + 2 * py)) * h,
+      };
+      let best = -1;
+      let bestOverlap = 0;
+      boxes.forEach((b, i) => {
+        const o = intersection(b.box, main) / Math.max(1, boxArea(main));
+        if (o > bestOverlap) {
+          bestOverlap = o;
+          best = i;
+        }
+      });
+      if (best >= 0 && bestOverlap > 0.25) {
+        const b = boxes[best].box;
+        lines.push(cropRgb(view, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin));
+      }
+      // Other text on the plate (state names, slogans) only feeds the region guess: read the
+      // widest few lines, unstretched, in their own batch.
+      otherLines = boxes
+        .filter((_, i) => i !== best)
+        .filter((b) => b.box.ymax - b.box.ymin >= 6 && b.box.xmax - b.box.xmin >= 3 * (b.box.ymax - b.box.ymin))
+        .sort((a, b) => b.box.xmax - b.box.xmin - (a.box.xmax - a.box.xmin))
+        .slice(0, TUNING.extraLines)
+        .map((b) => cropRgb(view, b.box.xmin, b.box.ymin, b.box.xmax - b.box.xmin, b.box.ymax - b.box.ymin));
+    }
+    if (!lines.length) return null;
+    const views = await recognizeLines(this.s.textRec, lines, this.table, TUNING.recStretch);
+    const extra = (await recognizeLines(this.s.textRec, otherLines, this.table, 1)).map((f) => greedyDecode(f.m, f.steps).text);
+    const state = stateFromText(extra.join(' '));
+    const usAllowed = !hints.length || hints.some((h) => h === 'us' || h.startsWith('us-'));
+    const candidates = generateCandidates(views, {
+      printed: state && usAllowed && TUNING.usePrinted ? state.code : null,
+      hints,
+      textFormats: compileTextFormats(config.text_formats),
+      strictRegion: config.region === 'strict',
+    });
+    if (!candidates.length || candidates[0].score < config.threshold_o) return null;
+    const region = inferRegion(candidates[0].regions, extra.join(' '), hints);
+    return { det, candidates, region, vehicle: null };
+  }
+
+  private plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateResult {
+    const box = clampBox(plateBox(r.det), img.width, img.height);
+    const out: PlateResult = {
+      box,
+      plate: r.candidates[0].plate.toLowerCase(),
+      region: r.region,
+      vehicle: r.vehicle
+        ? { type: vehicleType(r.vehicle.cls), score: round3(r.vehicle.score), box: clampBox(r.vehicle.box, img.width, img.height) }
+        : { type: 'Unknown', score: 0, box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } },
+      score: r.candidates[0].score,
+      candidates: r.candidates.map((c) => ({ plate: c.plate.toLowerCase(), score: c.score })),
+      dscore: round3(r.det.score),
+    };
+    if (mmc) {
+      const m = this.mmc(img, r.vehicle, [box]);
+      out.model_make = m.make_model;
+      out.color = m.color.map((c) => ({ color: c.value, score: c.score }));
+      out.orientation = m.orientation.map((o) => ({ orientation: o.value, score: o.score }));
+    }
+    return out;
+  }
+
+  /**
+   * mmc fields. color: from the vehicle's pixels (vehicle/color.ts). orientation and make/model:
+   * the engine has no model for them, so it answers the spec's unknown values with score 0.
+   */
+  private mmc(img: RgbImage, vehicle: VehicleDetection | null, exclude: Box[]) {
+    const color = vehicle ? vehicleColor(img, vehicle.box, exclude) : [{ color: 'unknown' as const, score: 0 }];
+    return {
+      make_model: [{ make: 'Unknown', model: 'Unknown', score: 0 }],
+      color: color.map((c) => ({ value: c.color, score: c.score })),
+      orientation: [{ value: 'Unknown' as const, score: 0 }],
+    };
+  }
+
+  private vehicleModeResults(img: RgbImage, reads: PlateRead[], vehicles: VehicleDetection[], mmc: boolean): VehicleModeResult[] {
+    const out: VehicleModeResult[] = [];
+    const used = new Set<VehicleDetection>();
+    const vehicleOut = (v: VehicleDetection, plates: Box[]): VehicleModeResult['vehicle'] => ({
+      type: vehicleType(v.cls),
+      score: round3(v.score),
+      box: clampBox(v.box, img.width, img.height),
+      ...(mmc ? { props: this.mmc(img, v, plates) } : {}),
+    });
+    for (const r of reads) {
+      const box = clampBox(plateBox(r.det), img.width, img.height);
+      const item: VehicleModeResult = {
+        plate: {
+          type: 'Plate',
+          score: round3(r.det.score),
+          box,
+          props: {
+            plate: r.candidates.map((c) => ({ value: c.plate.toLowerCase(), score: c.score })),
+            region: [{ value: r.region.code, score: r.region.score }],
+          },
+        },
+      };
+      if (r.vehicle && !used.has(r.vehicle)) {
+        used.add(r.vehicle);
+        item.vehicle = vehicleOut(r.vehicle, [box]);
+      }
+      out.push(item);
+    }
+    for (const v of vehicles) if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v, []) });
+    return out;
+  }
+}
+
+const clampInt = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, Math.round(x)));
+
+function isParsed(c: unknown): c is EngineConfig {
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    Object.keys(DEFAULT_CONFIG).every((k) => k in (c as object)) &&
+    Object.keys(c as object).length === Object.keys(DEFAULT_CONFIG).length
+  );
+}
+
+/** The reported plate box: the corners' extent (the detector box hugs only the text line). */
+function plateBox(det: PlateDetection): Box {
+  const c = saneCorners(det);
+  const b = boxOfPoints(c);
+  // Grow slightly toward the plate's edges: the detector is trained on the character area.
+  const w = b.xmax - b.xmin;
+  const h = b.ymax - b.ymin;
+  return { xmin: b.xmin - 0.04 * w, xmax: b.xmax + 0.04 * w, ymin: b.ymin - 0.12 * h, ymax: b.ymax + 0.12 * h };
+}
+
+/** The vehicle holding a plate: the smallest vehicle box containing most of the plate. */
+function vehicleOf(plate: Box, vehicles: VehicleDetection[]): VehicleDetection | null {
+  let best: VehicleDetection | null = null;
+  for (const v of vehicles) {
+    if (intersection(plate, v.box) < 0.6 * boxArea(plate)) continue;
+    if (!best || boxArea(v.box) < boxArea(best.box)) best = v;
+  }
+  return best;
+}
+
+export type { Point };

@@ -1,0 +1,89 @@
+import { RgbImage } from '../image/decode';
+import { Point } from './box';
+
+/**
+ * Perspective rectification. A plate's four corners (top-left, top-right, bottom-right,
+ * bottom-left) are mapped onto an upright width×height rectangle, so skewed or rotated plates reach
+ * the text recogniser as straight lines of characters.
+ */
+
+/** 3×3 homography (row-major, h[8] = 1) taking destination points to source points. */
+export function homography(dst: Point[], src: Point[]): number[] {
+  // Solve the 8×8 linear system of the direct linear transform by Gaussian elimination.
+  const a: number[][] = [];
+  for (let i = 0; i < 4; i++) {
+    const { x, y } = dst[i];
+    const { x: u, y: v } = src[i];
+    a.push([x, y, 1, 0, 0, 0, -u * x, -u * y, u]);
+    a.push([0, 0, 0, x, y, 1, -v * x, -v * y, v]);
+  }
+  for (let c = 0; c < 8; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < 8; r++) if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) pivot = r;
+    [a[c], a[pivot]] = [a[pivot], a[c]];
+    const p = a[c][c];
+    if (Math.abs(p) < 1e-12) throw new Error('degenerate quadrilateral');
+    for (let k = c; k < 9; k++) a[c][k] /= p;
+    for (let r = 0; r < 8; r++) {
+      if (r === c) continue;
+      const f = a[r][c];
+      if (f !== 0) for (let k = c; k < 9; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  return [...a.map((row) => row[8]), 1];
+}
+
+export function applyHomography(h: number[], x: number, y: number): Point {
+  const w = h[6] * x + h[7] * y + h[8];
+  return { x: (h[0] * x + h[1] * y + h[2]) / w, y: (h[3] * x + h[4] * y + h[5]) / w };
+}
+
+/** Sample the quadrilateral `quad` of `img` into an upright width×height image (bilinear). */
+export function warpQuad(img: RgbImage, quad: Point[], width: number, height: number): RgbImage {
+  const dst = [
+    { x: 0, y: 0 },
+    { x: width, y: 0 },
+    { x: width, y: height },
+    { x: 0, y: height },
+  ];
+  const h = homography(dst, quad);
+  const out = Buffer.alloc(width * height * 3);
+  const { data, width: W, height: H } = img;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // Sample at pixel centres.
+      const p = applyHomography(h, x + 0.5, y + 0.5);
+      const sx = Math.min(W - 1.001, Math.max(0, p.x - 0.5));
+      const sy = Math.min(H - 1.001, Math.max(0, p.y - 0.5));
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const i00 = (y0 * W + x0) * 3;
+      const i10 = i00 + 3;
+      const i01 = i00 + W * 3;
+      const i11 = i01 + 3;
+      const o = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = data[i00 + c] * (1 - fx) + data[i10 + c] * fx;
+        const bottom = data[i01 + c] * (1 - fx) + data[i11 + c] * fx;
+        out[o + c] = Math.round(top * (1 - fy) + bottom * fy);
+      }
+    }
+  }
+  return { data: out, width, height };
+}
+
+/** Grow a quadrilateral about its centre: `px` of its width sideways, `py` of its height up/down. */
+export function expandQuad(quad: Point[], px: number, py: number): Point[] {
+  const [tl, tr, br, bl] = quad;
+  const lerp = (a: Point, b: Point, t: number): Point => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
+  // Extend the top and bottom edges sideways, then the left and right edges vertically.
+  const tl1 = lerp(tr, tl, 1 + px);
+  const tr1 = lerp(tl, tr, 1 + px);
+  const bl1 = lerp(br, bl, 1 + px);
+  const br1 = lerp(bl, br, 1 + px);
+  return [lerp(bl1, tl1, 1 + py), lerp(br1, tr1, 1 + py), lerp(tr1, br1, 1 + py), lerp(tl1, bl1, 1 + py)];
+}
+
+export const dist = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y);

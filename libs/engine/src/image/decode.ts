@@ -1,0 +1,75 @@
+import sharp from 'sharp';
+import { ImageDecodeError } from '../errors';
+
+/** Interleaved 8-bit RGB pixels, the one image form every stage works on. */
+export interface RgbImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Formats the engine reads (sharp's names; AVIF is reported by libvips as `heif`). */
+const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif']);
+
+/**
+ * Decode an upload to upright RGB. EXIF orientation is applied, alpha dropped, greyscale and CMYK
+ * converted to sRGB; for animated GIF/WebP only the first frame is read.
+ */
+export async function decodeImage(input: Buffer): Promise<RgbImage> {
+  if (!input || input.length === 0) throw new ImageDecodeError('empty upload', 'corrupt');
+  let format: string | undefined;
+  try {
+    const meta = await sharp(input, { failOn: 'none' }).metadata();
+    format = meta.format;
+  } catch (err) {
+    // libvips recognises formats by their magic bytes; "unsupported image format" means none matched.
+    const msg = (err as Error).message;
+    if (/unsupported image format/i.test(msg)) {
+      throw new ImageDecodeError('unsupported image format (use JPEG, PNG, WebP, TIFF, AVIF or GIF)', 'unsupported');
+    }
+    throw new ImageDecodeError(`cannot decode image: ${msg}`, 'corrupt');
+  }
+  if (!format || !SUPPORTED.has(format)) {
+    throw new ImageDecodeError(
+      `unsupported image format ${format ?? 'unknown'} (use JPEG, PNG, WebP, TIFF, AVIF or GIF)`,
+      'unsupported',
+      format,
+    );
+  }
+  try {
+    const { data, info } = await sharp(input, { failOn: 'error', pages: 1 })
+      .rotate()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw new ImageDecodeError(`cannot decode ${format} image: ${(err as Error).message}`, 'corrupt', format);
+  }
+}
+
+/** Resize RGB pixels to exactly width×height (bilinear-like, libvips). */
+export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<RgbImage> {
+  if (img.width === width && img.height === height) return img;
+  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer();
+  return { data, width, height };
+}
+
+/** Copy a rectangle out of an image (clamped to its bounds). */
+export function cropRgb(img: RgbImage, x: number, y: number, width: number, height: number): RgbImage {
+  const x0 = Math.max(0, Math.min(img.width - 1, Math.floor(x)));
+  const y0 = Math.max(0, Math.min(img.height - 1, Math.floor(y)));
+  const w = Math.max(1, Math.min(img.width - x0, Math.round(width)));
+  const h = Math.max(1, Math.min(img.height - y0, Math.round(height)));
+  const out = Buffer.allocUnsafe(w * h * 3);
+  for (let r = 0; r < h; r++) {
+    const src = ((y0 + r) * img.width + x0) * 3;
+    img.data.copy(out, r * w * 3, src, src + w * 3);
+  }
+  return { data: out, width: w, height: h };
+}

@@ -1,0 +1,35 @@
+import * as ort from 'onnxruntime-node';
+import { ModelLoadError } from '../errors';
+
+export type Device = 'cpu' | 'cuda';
+
+export interface RuntimeOptions {
+  threads: number;
+  device: Device;
+}
+
+/** One ONNX Runtime session per model, created once; ORT allows concurrent run() calls. */
+export async function createSession(bytes: Buffer, file: string, opts: RuntimeOptions): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: opts.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+      intraOpNumThreads: opts.threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+  } catch (err) {
+    const hint = opts.device === 'cuda' ? ' (CUDA requested: is the CUDA execution provider installed?)' : '';
+    throw new ModelLoadError(`cannot load model ${file}: ${(err as Error).message}${hint}`, file);
+  }
+}
+
+export async function run1(
+  session: ort.InferenceSession,
+  data: Float32Array,
+  dims: number[],
+): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  const input = new ort.Tensor('float32', data, dims);
+  const out = await session.run({ [session.inputNames[0]]: input });
+  const t = out[session.outputNames[0]];
+  return { data: t.data as Float32Array, dims: t.dims };
+}

@@ -1,0 +1,134 @@
+import { PLATE_CHARS } from '../ocr/alphabet';
+import { Reading, beamSearch, constrainedDecode, textLogProb } from '../ocr/ctc';
+import { softenFrames } from '../ocr/confusion';
+import { LineFrames } from '../ocr/text-recognize';
+import { COUNTRIES, FLEET, KNOWN_REGIONS, formatProbability, matchesTemplate, regionsMatching, templatesFor } from './formats';
+
+/**
+ * Candidate plate texts for one plate. The recogniser's own hypotheses (CTC beam search over every
+ * view of the plate) are joined by format-aware readings: for each plate template of the regions in
+ * play, the best reading that fits the template's letter/digit slots (this is what turns O into 0,
+ * I into 1, B into 8 … exactly where a format asks for it). Every text is then scored by the exact
+ * CTC probability the recogniser gives it, plus a prior for fitting the hinted regions' formats,
+ * any known format, and the caller's `text_formats`.
+ */
+export interface Candidate {
+  plate: string;
+  /** 0–1 reading confidence */
+  score: number;
+  /** ranking value: log probability + format priors */
+  total: number;
+  /** regions whose templates the text fits (hinted ones first) */
+  regions: string[];
+}
+
+export interface CandidateContext {
+  /** caller's region hints, normalised (`us-ca`, `br`) */
+  hints: string[];
+  textFormats: RegExp[];
+  /** config region=strict: only texts fitting a hinted region's template survive */
+  strictRegion: boolean;
+  /** a region read from the plate itself (a US state name), a firmer guide than the hints */
+  printed?: string | null;
+}
+
+/** Log-probability bonuses; measured on the dev photos (see README "tuning"). */
+export const PRIOR = { format: 1.0, floor: 0.0005, textFormat: 3.0, confusion: 0.5 };
+
+const DIGITS = [...'0123456789'].map((c) => PLATE_CHARS.indexOf(c) + 1);
+const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((c) => PLATE_CHARS.indexOf(c) + 1);
+const ANY = [...DIGITS, ...LETTERS];
+const slotsOf = (template: string): number[][] =>
+  [...template].map((t) => (t === 'N' ? DIGITS : t === 'L' ? LETTERS : ANY));
+
+let allTemplates: string[] | null = null;
+function everyTemplate(): string[] {
+  if (!allTemplates) allTemplates = [...new Set([...KNOWN_REGIONS].flatMap((r) => templatesFor(r)))];
+  return allTemplates;
+}
+
+export const COMBINE = { mode: 'max' as 'mean' | 'max' | 'lse' };
+function combine(lps: number[]): number {
+  if (COMBINE.mode === 'max') return Math.max(...lps);
+  if (COMBINE.mode === 'lse') {
+    const m = Math.max(...lps);
+    return m + Math.log(lps.reduce((s, x) => s + Math.exp(x - m), 0) / lps.length);
+  }
+  return lps.reduce((s, x) => s + x, 0) / lps.length;
+}
+
+export function plausibleLength(n: number): boolean {
+  return n >= 2 && n <= 10;
+}
+
+export function generateCandidates(views: LineFrames[], ctx: CandidateContext, limit = 10): Candidate[] {
+  if (!views.length) return [];
+  // Score texts on softened frames, where look-alike characters share evidence.
+  const soft = views.map((v) => ({ m: softenFrames(v.m, v.steps, PRIOR.confusion), steps: v.steps }));
+  const texts = new Set<string>();
+  const beams: Reading[][] = views.map((v) => beamSearch(v.m, v.steps, 12));
+  for (const b of beams) for (const r of b.slice(0, 8)) if (r.text) texts.add(r.text);
+  const lengths = new Set<number>();
+  for (const b of beams) if (b[0]?.text) for (const d of [-1, 0, 1]) lengths.add(b[0].text.length + d);
+  const templates = new Set<string>(ctx.hints.flatMap((h) => templatesFor(h)));
+  for (const t of everyTemplate()) templates.add(t);
+  for (const t of templates) {
+    if (!lengths.has(t.length)) continue;
+    for (const v of soft) {
+      const r = constrainedDecode(v.m, v.steps, slotsOf(t));
+      if (r) texts.add(r.text);
+    }
+  }
+  const hinted = new Set(ctx.hints);
+  const scored: Candidate[] = [];
+  for (const text of texts) {
+    if (!plausibleLength(text.length)) continue;
+    // Views are independent looks at the same plate: average their log probabilities.
+    const logp = combine(soft.map((v) => textLogProb(v.m, v.steps, text)));
+    const regions = regionsMatching(text, ctx.hints.length ? [...ctx.hints, ...KNOWN_REGIONS] : KNOWN_REGIONS);
+    const fitsHint = regions.some((r) => hinted.has(r) || [...hinted].some((h) => r.startsWith(`${h}-`)));
+    const fitsFormat = ctx.textFormats.some((re) => re.test(text));
+    if (ctx.strictRegion && !(fitsHint || fitsFormat)) continue;
+    // Format prior: how likely a plate of the hinted regions (else of any country) has this
+    // letter/digit pattern; texts fitting none (vanity plates, foreign cars) get a floor.
+    let pf = formatPrior(text, ctx.hints);
+    if (ctx.printed) pf = 0.5 * pf + 0.5 * formatProbability(text, ctx.printed);
+    const total =
+      logp + PRIOR.format * Math.log(Math.max(pf, PRIOR.floor)) + (fitsFormat ? PRIOR.textFormat : 0);
+    scored.push({ plate: text, score: 0, total, regions: orderRegions(regions, ctx.hints) });
+  }
+  scored.sort((a, b) => b.total - a.total);
+  const top = scored.slice(0, limit);
+  if (!top.length) return [];
+  // Reading confidence of the winner: its geometric-mean per-frame-character probability, then
+  // every other candidate relative to it by its share of the ranking mass.
+  const best = top[0];
+  const bestLogp = combine(soft.map((v) => textLogProb(v.m, v.steps, best.plate)));
+  const conf = Math.exp(bestLogp / Math.max(1, best.plate.length));
+  for (const c of top) c.score = round3(conf * Math.exp(Math.max(-30, c.total - best.total)));
+  return top;
+}
+
+/** P(pattern of text): hinted regions weigh equally; without hints, countries weigh by fleet size. */
+export function formatPrior(text: string, hints: string[]): number {
+  if (hints.length) return hints.reduce((s, r) => s + formatProbability(text, r), 0) / hints.length;
+  let sum = 0;
+  let norm = 0;
+  for (const c of COUNTRIES) {
+    sum += FLEET[c] * formatProbability(text, c);
+    norm += FLEET[c];
+  }
+  return sum / norm;
+}
+
+function orderRegions(regions: string[], hints: string[]): string[] {
+  const rank = (r: string): number => {
+    const i = hints.findIndex((h) => r === h || r.startsWith(`${h}-`));
+    return i < 0 ? hints.length : i;
+  };
+  return [...regions].sort((a, b) => rank(a) - rank(b));
+}
+
+export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+export { matchesTemplate };

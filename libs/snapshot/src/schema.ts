@@ -1,0 +1,158 @@
+import { ORIENTATIONS, VEHICLE_COLORS, VEHICLE_TYPES } from './types';
+
+/** JSON Schema (draft-07) of the Snapshot response; the gateway reuses it for its contract tests. */
+const score = { type: 'number', minimum: 0, maximum: 1 } as const;
+const box = {
+  type: 'object',
+  required: ['xmin', 'ymin', 'xmax', 'ymax'],
+  additionalProperties: false,
+  properties: {
+    xmin: { type: 'number' },
+    ymin: { type: 'number' },
+    xmax: { type: 'number' },
+    ymax: { type: 'number' },
+  },
+} as const;
+const valueScore = (value: object) =>
+  ({
+    type: 'object',
+    required: ['value', 'score'],
+    additionalProperties: false,
+    properties: { value, score },
+  }) as const;
+const modelMake = {
+  type: 'object',
+  required: ['make', 'model', 'score'],
+  additionalProperties: false,
+  properties: { make: { type: 'string' }, model: { type: 'string' }, score },
+} as const;
+const vehicleType = { enum: [...VEHICLE_TYPES] } as const;
+
+export const plateResultSchema = {
+  type: 'object',
+  required: ['box', 'plate', 'region', 'vehicle', 'score', 'candidates', 'dscore'],
+  additionalProperties: false,
+  properties: {
+    box,
+    plate: { type: 'string' },
+    region: {
+      type: 'object',
+      required: ['code', 'score'],
+      additionalProperties: false,
+      properties: { code: { type: 'string' }, score },
+    },
+    vehicle: {
+      type: 'object',
+      required: ['type', 'score', 'box'],
+      additionalProperties: false,
+      properties: { type: vehicleType, score, box },
+    },
+    score,
+    candidates: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['plate', 'score'],
+        additionalProperties: false,
+        properties: { plate: { type: 'string' }, score },
+      },
+    },
+    dscore: score,
+    model_make: { type: 'array', items: modelMake },
+    color: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['color', 'score'],
+        additionalProperties: false,
+        properties: { color: { enum: [...VEHICLE_COLORS] }, score },
+      },
+    },
+    orientation: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['orientation', 'score'],
+        additionalProperties: false,
+        properties: { orientation: { enum: [...ORIENTATIONS] }, score },
+      },
+    },
+  },
+} as const;
+
+export const vehicleModeResultSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    plate: {
+      type: ['object', 'null'],
+      required: ['type', 'score', 'box', 'props'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'Plate' },
+        score,
+        box,
+        props: {
+          type: 'object',
+          required: ['plate', 'region'],
+          additionalProperties: false,
+          properties: {
+            plate: { type: 'array', items: valueScore({ type: 'string' }) },
+            region: { type: 'array', items: valueScore({ type: 'string' }) },
+          },
+        },
+      },
+    },
+    vehicle: {
+      type: ['object', 'null'],
+      required: ['type', 'score', 'box'],
+      additionalProperties: false,
+      properties: {
+        type: vehicleType,
+        score,
+        box,
+        props: {
+          type: 'object',
+          required: ['make_model', 'orientation', 'color'],
+          additionalProperties: false,
+          properties: {
+            make_model: { type: 'array', items: modelMake },
+            orientation: { type: 'array', items: valueScore({ enum: [...ORIENTATIONS] }) },
+            color: { type: 'array', items: valueScore({ enum: [...VEHICLE_COLORS] }) },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The engine's own output: results + processing_time (either detection mode). */
+export const engineResultSchema = {
+  $id: 'https://platewise.dev/schemas/engine-result.json',
+  type: 'object',
+  required: ['processing_time', 'results'],
+  properties: {
+    processing_time: { type: 'number', minimum: 0 },
+    results: {
+      anyOf: [
+        { type: 'array', items: plateResultSchema },
+        { type: 'array', items: vehicleModeResultSchema },
+      ],
+    },
+  },
+} as const;
+
+/** The complete Snapshot API response. */
+export const snapshotResponseSchema = {
+  $id: 'https://platewise.dev/schemas/snapshot-response.json',
+  type: 'object',
+  required: ['processing_time', 'results', 'filename', 'version', 'camera_id', 'timestamp'],
+  additionalProperties: false,
+  properties: {
+    ...engineResultSchema.properties,
+    filename: { type: ['string', 'null'] },
+    version: { type: 'integer' },
+    camera_id: { type: ['string', 'null'] },
+    timestamp: { type: ['string', 'null'] },
+  },
+} as const;

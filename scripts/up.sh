@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a running service: PostgreSQL and Redis, dependencies, build,
-# database migrations, a demo account (its API key is printed), then the gateway on $PORT (8080).
+# models, database migrations, a demo account (its API key is printed), then a recognition worker
+# in the background and the gateway on $PORT (8080) in the foreground; Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/prepare.sh
@@ -22,8 +23,12 @@ cat <<MSG
   demo API key:  $key
   admin token:   $ADMIN_TOKEN   (Authorization: Bearer … on /admin/)
 
-  try:  curl -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/statistics/
+  try:  curl -F upload=@car.jpg -F regions=us-ca -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/plate-reader/
+        curl -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/statistics/
         curl "http://localhost:${PORT:-8080}/v2/subscription?api-key=$key"
 
 MSG
-exec node apps/gateway/dist/main.js
+node apps/worker/dist/main.js &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+node apps/gateway/dist/main.js

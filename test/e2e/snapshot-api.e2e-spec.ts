@@ -15,7 +15,7 @@ import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 const DEV = join(__dirname, '..', '..', '..', 'shared', 'alpr-dev');
 const photo = (path: string) => readFileSync(join(DEV, path));
 const BR = { path: 'images/br/AYO9034.jpg', plate: 'ayo9034' };
-const US = { path: 'images/us/car2.jpg', plate: '1049338' };
+const US = { path: 'images/us/wts-lg-000078.jpg', plate: '5ezp631' };
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 // A loopback address of its own for the test's servers: the operator allows it, 127.0.0.1 stays refused.
 const ALLOWED_HOST = '127.0.0.5';
@@ -248,6 +248,25 @@ describe('Snapshot API through the gateway and worker processes', () => {
       expect(info.webhooks.map((h: { id: number }) => h.id)).toEqual([json.id, multi.id]);
     } finally {
       await Promise.all([good.close(), bad.close()]);
+    }
+  }, 60_000);
+
+  it('lets a worker finish its active job on SIGTERM before it exits', async () => {
+    const queue = new Queue(RECOGNITION_QUEUE, queueOptions(loadConfig()));
+    try {
+      const call = post(key, upload(photo(BR.path), 'car.jpg'));
+      await waitFor(async () => (await queue.getActiveCount()) > 0, 20_000, 5);
+      const exited = new Promise<number>((resolve) => worker.child.once('exit', () => resolve(Date.now())));
+      worker.child.kill('SIGTERM');
+      const res = await call;
+      const answeredAt = Date.now();
+      worker = await startApp('worker', env, WORKER_READY);
+      expect(res.status).toBe(201);
+      expect(res.body.results[0].plate).toBe(BR.plate);
+      // the job was finished by the stopping worker itself: no replacement existed before it exited
+      expect(await exited).toBeLessThanOrEqual(answeredAt + 1000);
+    } finally {
+      await queue.close();
     }
   }, 60_000);
 

@@ -70,6 +70,14 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     expect(plans.body.find((p: { name: string }) => p.name === 'trial')).toMatchObject({ totalCalls: 2500, callsPerSecond: 1, allowAboveQuota: false });
   });
 
+  it('exposes Prometheus metrics to operators: request timings and recognition queue depth', async () => {
+    await h.http().get('/metrics').expect(401);
+    await h.http().get('/v2/subscription').expect(401);
+    const res = await h.http().get('/metrics').set(auth).expect(200);
+    expect(res.text).toMatch(/platewise_http_request_duration_seconds_count\{route="\/v2\/subscription",method="GET",status="401"\} \d+/);
+    expect(res.text).toMatch(/platewise_queue_jobs\{queue="recognition",state="waiting"\} \d+/);
+  });
+
   describe('security settings on every authenticated route', () => {
     const setSecurity = (id: string, body: object) => h.http().put(`/admin/accounts/${id}/security`).set(auth).send(body).expect(200);
 

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { AppConfig, queueOptions, RECOGNITION_QUEUE, RecognitionJob, RecognitionRefusal } from '@platewise/domain';
 import { Queue, QueueEvents } from 'bullmq';
+import { MetricsService } from '../metrics/metrics.service';
 
 const RETRY_SECONDS = 5;
 
@@ -17,7 +18,10 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<RecognitionJob>;
   private readonly events: QueueEvents;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     this.queue = new Queue(RECOGNITION_QUEUE, queueOptions(config));
     this.events = new QueueEvents(RECOGNITION_QUEUE, queueOptions(config));
   }
@@ -29,6 +33,11 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.events.close();
     await this.queue.close();
+  }
+
+  /** Jobs per state, for the metrics endpoint. */
+  queueCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
   }
 
   /** The worker's Snapshot response; throws the HTTP error to answer otherwise. */
@@ -44,6 +53,7 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
       outcome = await job.waitUntilFinished(this.events, this.config.RECOGNITION_TIMEOUT_MS);
     } catch (error) {
       const timedOut = /timed out/i.test((error as Error).message);
+      this.metrics.recognitions.inc({ outcome: timedOut ? 'timeout' : 'failed' });
       if (timedOut) {
         // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
         await job.remove().catch(() => undefined);
@@ -58,9 +68,11 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
       });
     }
     if ('refused' in outcome) {
+      this.metrics.recognitions.inc({ outcome: 'refused' });
       const { status, detail } = (outcome as RecognitionRefusal).refused;
       throw new HttpException({ detail }, status);
     }
+    this.metrics.recognitions.inc({ outcome: 'served' });
     return outcome;
   }
 }

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one gateway process; queue gauges are filled by whoever owns the queue. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly requests = new Histogram({
+    name: 'platewise_http_request_duration_seconds',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly recognitions = new Counter({
+    name: 'platewise_recognitions_total',
+    help: 'Recognition calls by outcome (served, refused by the worker, timeout, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly queueJobs = new Gauge({
+    name: 'platewise_queue_jobs',
+    help: 'Jobs in a queue by state, read at scrape time (scale workers on recognition/waiting)',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'platewise_gateway_' });
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ApiKeysService, AppConfig, KeyOwner, refusalReason, SecurityService } from '@platewise/domain';
+import { ApiKeysService, AppConfig, KeyOwner, refusalReason } from '@platewise/domain';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 
@@ -36,7 +36,6 @@ export function extractApiKey(req: Request): string | undefined {
 export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   constructor(
     private readonly keys: ApiKeysService,
-    private readonly security: SecurityService,
     private readonly config: AppConfig,
   ) {
     super();
@@ -47,9 +46,8 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     if (!apiKey) throw new AuthFailure('Authentication credentials were not provided.');
     const owner = await this.keys.authenticate(apiKey);
     if (!owner) throw new AuthFailure('Invalid token.');
-    const settings = await this.security.get(owner.accountId);
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-    const reason = refusalReason(settings, { ip: req.ip, origin });
+    const reason = refusalReason(owner.security, { ip: req.ip, origin });
     if (reason) throw new AuthFailure(reason, true);
     (req as ApiKeyRequest).apiKey = apiKey;
     return owner;

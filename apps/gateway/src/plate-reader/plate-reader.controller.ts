@@ -24,6 +24,6 @@ export class PlateReaderController {
     @UploadedFile() file: UploadedImage | undefined,
     @Req() req: Request & { reservation: Reservation },
   ) {
-    return this.plateReader.read(owner.accountId, body, file, req.reservation);
+    return this.plateReader.read(owner, body, file, req.reservation);
   }
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, ForbiddenException, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
-import { AppConfig, Reservation } from '@platewise/domain';
+import { AppConfig, KeyOwner, Reservation } from '@platewise/domain';
 import { EngineConfigError, parseEngineConfig } from '@platewise/engine';
 import { fetchImage, FetchTooLargeError, SafeFetchError } from '@platewise/safe-fetch';
 import { plainToInstance } from 'class-transformer';
@@ -23,7 +23,7 @@ export class PlateReaderService {
   ) {}
 
   async read(
-    accountId: string,
+    owner: KeyOwner,
     body: Record<string, unknown>,
     file: UploadedImage | undefined,
     reservation: Reservation,
@@ -40,7 +40,8 @@ export class PlateReaderService {
       );
     }
     const response = await this.recognition.recognise({
-      accountId,
+      accountId: owner.accountId,
+      webhooks: owner.webhooks,
       image: bytes.toString('base64'),
       filename,
       regions: [...(input.regions ?? []), ...(input.region ?? [])].map((r) => r.toLowerCase()),

@@ -30,7 +30,7 @@ export class QuotaGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const type = this.reflector.get<RequestType>(REQUEST_TYPE, context.getHandler());
     const req = context.switchToHttp().getRequest<MeteredRequest>();
-    req.reservation = await this.quota.reserve(req.user.accountId, type);
+    req.reservation = await this.quota.reserve(req.user.accountId, type, new Date(), req.user.contract);
     context.switchToHttp().getResponse<Response>().set(rateLimitHeaders(req.reservation.state));
     return true;
   }

@@ -7,7 +7,6 @@ import {
   RecognitionRefusal,
   WEBHOOK_QUEUE,
   WebhookJob,
-  WebhooksService,
 } from '@platewise/domain';
 import { createEngine, Engine, EngineConfigError, ImageDecodeError } from '@platewise/engine';
 import { Job, Queue, Worker } from 'bullmq';
@@ -26,10 +25,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicati
   private worker?: Worker<RecognitionJob>;
   private readonly webhooksQueue: Queue<WebhookJob>;
 
-  constructor(
-    private readonly config: AppConfig,
-    private readonly webhooks: WebhooksService,
-  ) {
+  constructor(private readonly config: AppConfig) {
     this.webhooksQueue = new Queue(WEBHOOK_QUEUE, queueOptions(config));
   }
 
@@ -87,7 +83,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicati
   }
 
   private async enqueueWebhooks(data: RecognitionJob, response: Record<string, unknown>): Promise<void> {
-    const hooks = await this.webhooks.targetsOf(data.accountId);
+    const hooks = data.webhooks;
     if (hooks.length === 0) return;
     await this.webhooksQueue.addBulk(
       hooks.map((hook) => ({

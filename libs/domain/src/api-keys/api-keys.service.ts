@@ -1,5 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import type { ContractWithPlan } from '../contracts/contracts.service';
+import { DEFAULT_SECURITY, type SecurityView } from '../security/client-access';
 import { generateApiKey, hashApiKey, keyPrefix } from './api-key';
 
 export interface ApiKeyView {
@@ -15,9 +17,17 @@ export interface IssuedKey {
   key: ApiKeyView;
 }
 
+/**
+ * The account behind a live key, with what every authenticated call needs, loaded in the same
+ * database round trip as the key itself.
+ */
 export interface KeyOwner {
   accountId: string;
   keyId: string;
+  security: SecurityView;
+  /** the contract in force (newest period), if any */
+  contract: ContractWithPlan | null;
+  webhooks: { id: number; includeImage: boolean }[];
 }
 
 @Injectable()
@@ -59,9 +69,27 @@ export class ApiKeysService {
 
   /** The owner of a live key, or null for unknown and revoked keys. */
   async authenticate(apiKey: string): Promise<KeyOwner | null> {
-    const key = await this.prisma.apiKey.findUnique({ where: { keyHash: hashApiKey(apiKey) } });
+    const key = await this.prisma.apiKey.findUnique({
+      where: { keyHash: hashApiKey(apiKey) },
+      include: {
+        account: {
+          include: {
+            security: true,
+            contracts: { orderBy: { latestSignatureDate: 'desc' }, take: 1, include: { plan: true } },
+            webhooks: { select: { id: true, includeImage: true }, orderBy: { id: 'asc' } },
+          },
+        },
+      },
+    });
     if (!key || key.revokedAt) return null;
-    return { accountId: key.accountId, keyId: key.id };
+    const { security, contracts, webhooks } = key.account;
+    return {
+      accountId: key.accountId,
+      keyId: key.id,
+      security: security ? { exposeKey: security.exposeKey, ips: security.ips, domains: security.domains } : { ...DEFAULT_SECURITY },
+      contract: contracts[0] ?? null,
+      webhooks,
+    };
   }
 }
 

@@ -16,6 +16,8 @@ export interface RecognitionJob {
   mmc: boolean;
   camera_id: string | null;
   timestamp: string;
+  /** the account's webhook targets, read with the API key, so the worker needs no query */
+  webhooks: { id: number; includeImage: boolean }[];
 }
 
 /** A client error found by the worker (undecodable image, bad config): answered, never retried. */

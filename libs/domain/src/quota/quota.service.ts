@@ -1,5 +1,5 @@
 import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { ContractsService, effectiveStatus } from '../contracts/contracts.service';
+import { ContractsService, ContractWithPlan, effectiveStatus } from '../contracts/contracts.service';
 import { RedisService } from '../redis/redis.module';
 import { RequestType } from '../usage/request-types';
 import { UsageService } from '../usage/usage.service';
@@ -65,8 +65,14 @@ export class QuotaService {
    * Takes a slot for one call of `requestType`, or throws: 429 over the per-second limit, 403 when
    * there is no active contract or the monthly calls are used up and the plan has no overage.
    */
-  async reserve(accountId: string, requestType: RequestType, now: Date = new Date()): Promise<Reservation> {
-    const contract = await this.contracts.current(accountId);
+  async reserve(
+    accountId: string,
+    requestType: RequestType,
+    now: Date = new Date(),
+    /** the account's current contract when the caller has it already (saves a query) */
+    known?: ContractWithPlan | null,
+  ): Promise<Reservation> {
+    const contract = known !== undefined ? known : await this.contracts.current(accountId);
     if (!contract) throw new ForbiddenException({ detail: 'This account has no contract. Sign up for a plan first.' });
     const status = effectiveStatus(contract, now);
     if (status !== 'active') throw new ForbiddenException({ detail: `Your contract is ${status}. Renew it to make calls.` });

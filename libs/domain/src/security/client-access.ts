@@ -6,6 +6,9 @@ export interface SecurityView {
   domains: string[];
 }
 
+/** Secure default for an account that never set anything: server-side use only, from anywhere. */
+export const DEFAULT_SECURITY: Readonly<SecurityView> = Object.freeze({ exposeKey: false, ips: [], domains: [] });
+
 export interface ClientFacts {
   /** Address the request came from (as Express reports it). */
   ip: string | undefined;

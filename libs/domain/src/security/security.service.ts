@@ -1,9 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
-import { invalidSettings, SecurityView } from './client-access';
-
-/** Secure default for an account that never set anything: server-side use only, from anywhere. */
-const DEFAULTS: SecurityView = { exposeKey: false, ips: [], domains: [] };
+import { DEFAULT_SECURITY, invalidSettings, SecurityView } from './client-access';
 
 @Injectable()
 export class SecurityService {
@@ -11,7 +8,7 @@ export class SecurityService {
 
   async get(accountId: string): Promise<SecurityView> {
     const row = await this.prisma.securitySettings.findUnique({ where: { accountId } });
-    return row ? { exposeKey: row.exposeKey, ips: row.ips, domains: row.domains } : { ...DEFAULTS };
+    return row ? { exposeKey: row.exposeKey, ips: row.ips, domains: row.domains } : { ...DEFAULT_SECURITY };
   }
 
   /** Replaces the fields given, keeping the others. */

@@ -59,11 +59,6 @@ export class WebhooksService {
     return hooks.map(toWebhookView);
   }
 
-  /** Every hook of an account with its secret (the worker signs with it). */
-  async targetsOf(accountId: string): Promise<Webhook[]> {
-    return this.prisma.webhook.findMany({ where: { accountId }, orderBy: { id: 'asc' } });
-  }
-
   async find(webhookId: number): Promise<Webhook | null> {
     return this.prisma.webhook.findUnique({ where: { id: webhookId } });
   }

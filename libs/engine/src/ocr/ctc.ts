@@ -59,17 +59,16 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
   interface Beam {
     pb: number; // log prob ending in blank
     pnb: number; // log prob ending in a character
-    conf: number[];
   }
-  let beams = new Map<string, Beam>([['', { pb: 0, pnb: LOG0, conf: [] }]]);
+  let beams = new Map<string, Beam>([['', { pb: 0, pnb: LOG0 }]]);
   for (let t = 0; t < steps; t++) {
     const row = t * FOLDED;
     const pBlank = Math.log(Math.max(gap(m, t), 1e-12));
     const next = new Map<string, Beam>();
-    const get = (text: string, conf: number[]): Beam => {
+    const get = (text: string): Beam => {
       let b = next.get(text);
       if (!b) {
-        b = { pb: LOG0, pnb: LOG0, conf };
+        b = { pb: LOG0, pnb: LOG0 };
         next.set(text, b);
       }
       return b;
@@ -77,7 +76,7 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
     for (const [text, b] of beams) {
       const total = logAdd(b.pb, b.pnb);
       // stay on blank
-      const same = get(text, b.conf);
+      const same = get(text);
       same.pb = logAdd(same.pb, total + pBlank);
       const last = text.length ? PLATE_CHARS.indexOf(text[text.length - 1]) + 1 : -1;
       for (let k = 1; k <= PLATE_CHARS.length; k++) {
@@ -87,12 +86,11 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
         if (k === last) {
           // repeat without a blank collapses into the same character
           same.pnb = logAdd(same.pnb, b.pnb + lp);
-          if (same.conf.length) same.conf = [...same.conf.slice(0, -1), Math.max(same.conf[same.conf.length - 1], p)];
           // a new copy of the character needs a blank in between
-          const ext = get(text + PLATE_CHARS[k - 1], [...b.conf, p]);
+          const ext = get(text + PLATE_CHARS[k - 1]);
           ext.pnb = logAdd(ext.pnb, b.pb + lp);
         } else {
-          const ext = get(text + PLATE_CHARS[k - 1], [...b.conf, p]);
+          const ext = get(text + PLATE_CHARS[k - 1]);
           ext.pnb = logAdd(ext.pnb, total + lp);
         }
       }
@@ -101,7 +99,7 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
       [...next.entries()].sort((a, b) => logAdd(b[1].pb, b[1].pnb) - logAdd(a[1].pb, a[1].pnb)).slice(0, beamWidth),
     );
   }
-  return [...beams.entries()].map(([text, b]) => ({ text, logp: logAdd(b.pb, b.pnb), charConf: b.conf }));
+  return [...beams.entries()].map(([text, b]) => ({ text, logp: logAdd(b.pb, b.pnb), charConf: [] }));
 }
 
 /**
@@ -114,27 +112,11 @@ export function constrainedDecode(m: Float32Array, steps: number, slots: number[
   const n = slots.length;
   if (n === 0 || n > steps) return null;
   const S = 2 * n + 1;
-  const logGap = new Float64Array(steps);
-  // per frame and slot: best allowed char and its log prob
-  const slotLp = new Float64Array(steps * n);
-  const slotCh = new Int32Array(steps * n);
-  for (let t = 0; t < steps; t++) {
-    logGap[t] = Math.log(Math.max(gap(m, t), 1e-12));
-    for (let i = 0; i < n; i++) {
-      let best = -1;
-      let bp = 0;
-      for (const k of slots[i]) {
-        const p = m[t * FOLDED + k];
-        if (p > bp || best < 0) {
-          bp = p;
-          best = k;
-        }
-      }
-      slotLp[t * n + i] = Math.log(Math.max(bp, 1e-12));
-      slotCh[t * n + i] = best;
-    }
-  }
-  const emit = (t: number, s: number): number => (s % 2 === 0 ? logGap[t] : slotLp[t * n + (s - 1) / 2]);
+  const logGap = logGapOf(m, steps);
+  // Per frame, the best log prob within each slot's character set (shared across templates: the
+  // sets are the same few arrays).
+  const slotTables = slots.map((set) => bestInSet(m, steps, set));
+  const emit = (t: number, s: number): number => (s % 2 === 0 ? logGap[t] : slotTables[(s - 1) / 2][t]);
   let prev = new Float64Array(S).fill(LOG0);
   const back = new Int8Array(steps * S); // 0 stay, 1 from s-1, 2 from s-2
   prev[0] = emit(0, 0);
@@ -194,6 +176,37 @@ export function constrainedDecode(m: Float32Array, steps: number, slots: number[
     charConf.push(bestMax);
   }
   return { text, logp, charConf };
+}
+
+const gapCache = new WeakMap<Float32Array, Float64Array>();
+function logGapOf(m: Float32Array, steps: number): Float64Array {
+  let g = gapCache.get(m);
+  if (!g) {
+    g = new Float64Array(steps);
+    for (let t = 0; t < steps; t++) g[t] = Math.log(Math.max(gap(m, t), 1e-12));
+    gapCache.set(m, g);
+  }
+  return g;
+}
+
+const setCache = new WeakMap<Float32Array, Map<number[], Float64Array>>();
+function bestInSet(m: Float32Array, steps: number, set: number[]): Float64Array {
+  let bySet = setCache.get(m);
+  if (!bySet) {
+    bySet = new Map();
+    setCache.set(m, bySet);
+  }
+  let lp = bySet.get(set);
+  if (!lp) {
+    lp = new Float64Array(steps);
+    for (let t = 0; t < steps; t++) {
+      let bp = 0;
+      for (const k of set) bp = Math.max(bp, m[t * FOLDED + k]);
+      lp[t] = Math.log(Math.max(bp, 1e-12));
+    }
+    bySet.set(set, lp);
+  }
+  return lp;
 }
 
 /** Sum over all alignments of `text` (forward algorithm): the model's probability of exactly this text. */

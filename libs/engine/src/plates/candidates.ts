@@ -33,7 +33,7 @@ export interface CandidateContext {
 }
 
 /** Log-probability bonuses; measured on the dev photos (see README "tuning"). */
-export const PRIOR = { format: 1.0, floor: 0.0005, textFormat: 3.0, confusion: 0.5 };
+export const PRIOR = { format: 1.0, floor: 0.0005, confusion: 0.5 };
 
 const DIGITS = [...'0123456789'].map((c) => PLATE_CHARS.indexOf(c) + 1);
 const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].map((c) => PLATE_CHARS.indexOf(c) + 1);
@@ -93,8 +93,9 @@ export function generateCandidates(views: LineFrames[], ctx: CandidateContext, l
     // letter/digit pattern; texts fitting none (vanity plates, foreign cars) get a floor.
     let pf = formatPrior(text, ctx.hints);
     if (ctx.printed) pf = 0.5 * pf + 0.5 * formatProbability(text, ctx.printed);
-    const total =
-      logp + PRIOR.format * Math.log(Math.max(pf, PRIOR.floor)) + (fitsFormat ? PRIOR.textFormat : 0);
+    // The caller's text_formats weigh as much as all region evidence together.
+    if (ctx.textFormats.length) pf = 0.5 * pf + 0.5 * (fitsFormat ? 1 : 0);
+    const total = logp + PRIOR.format * Math.log(Math.max(pf, PRIOR.floor));
     scored.push({ plate: text, score: 0, total, regions: orderRegions(regions, ctx.hints) });
   }
   scored.sort((a, b) => b.total - a.total);

@@ -1,0 +1,232 @@
+/**
+ * @jest-environment ./libs/engine/src/test-support/ort-environment.js
+ */
+/**
+ * Integration tests on real photos: they load the installed models (`pnpm models:install`) and
+ * read ../shared/alpr-dev at run time. One engine is shared by every test in this file.
+ */
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
+import { createEngine, Engine } from './engine';
+import { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
+import { resolveModelsDir } from './models/manifest';
+
+const DEV = resolve(__dirname, '../../../../shared/alpr-dev');
+const photo = (p: string): Buffer => readFileSync(join(DEV, 'images', p));
+const plates = (r: { results: unknown[] }) => (r.results as PlateResult[]).map((x) => x.plate.toUpperCase());
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createEngine({ threads: 2 });
+}, 120_000);
+afterAll(() => engine?.close());
+
+describe('reading dev photos', () => {
+  // Photos with their labelled text, read with the matching region hint.
+  const cases: Array<[string, string[], string]> = [
+    ['br/AYO9034.jpg', ['br'], 'AYO9034'],
+    ['br/JIT7463.jpg', ['br'], 'JIT7463'],
+    ['br/NTO1053.jpg', ['br'], 'NTO1053'],
+    ['br/PJG0783.jpg', ['br'], 'PJG0783'],
+    ['eu/test_002.jpg', ['sk', 'cz', 'pl', 'gb', 'de'], 'RK755AJ'],
+    ['eu/test_068.jpg', ['sk', 'cz', 'pl', 'gb', 'de'], '1B19839'],
+    ['eu/test_035.jpg', ['sk', 'cz', 'pl', 'gb', 'de'], 'BA738DE'],
+    ['eu/eu8.jpg', ['sk', 'cz', 'pl', 'gb', 'de'], 'WSQ3021'],
+    ['us/car6.jpg', ['us'], 'AKS4329'],
+    ['us/us8.jpg', ['us'], 'EAZ6913'],
+    ['us/wts-lg-000020.jpg', ['us'], 'R107555'],
+    ['us/wts-lg-000035.jpg', ['us'], 'XNR374'],
+  ];
+
+  it.each(cases)('%s reads %s → %s', async (file, regions, text) => {
+    const r = await engine.read(photo(file), { regions });
+    expect(plates(r)).toContain(text);
+    expect(checkEngineResult(r)).toEqual({ valid: true, errors: [] });
+    const top = (r.results as PlateResult[]).find((p) => p.plate.toUpperCase() === text) as PlateResult;
+    expect(top.candidates[0]).toEqual({ plate: top.plate, score: top.score });
+    expect(top.dscore).toBeGreaterThan(0.2);
+    // a state name read on a US plate refines the `us` hint (us-ny …)
+    if (regions.length === 1) expect(top.region.code.split('-')[0]).toBe(regions[0]);
+  });
+
+  it('finds the labelled box', async () => {
+    const r = await engine.read(photo('br/AYO9034.jpg'), { regions: ['br'] });
+    const { box } = (r.results as PlateResult[])[0];
+    // dataset: xmin 528, ymin 412, xmax 690, ymax 464
+    expect(Math.abs(box.xmin - 528)).toBeLessThan(16);
+    expect(Math.abs(box.xmax - 690)).toBeLessThan(16);
+    expect(Math.abs(box.ymin - 412)).toBeLessThan(12);
+    expect(Math.abs(box.ymax - 464)).toBeLessThan(12);
+  });
+
+  it('region hints re-rank: without the br hint the O/0 call goes the other way', async () => {
+    const hinted = await engine.read(photo('br/NTO1053.jpg'), { regions: ['br'] });
+    const plain = await engine.read(photo('br/NTO1053.jpg'), { regions: ['pl'] });
+    expect(plates(hinted)[0]).toBe('NTO1053');
+    expect((plain.results as PlateResult[])[0].candidates.map((c) => c.plate.toUpperCase())).toContain('NTO1053');
+  });
+});
+
+describe('config keys', () => {
+  const img = photo('br/AYO9034.jpg');
+
+  it('threshold_d drops plates whose detection score is lower', async () => {
+    const base = (await engine.read(img)).results as PlateResult[];
+    const d = base[0].dscore;
+    expect((await engine.read(img, { config: { threshold_d: Math.min(1, d + 0.01) } })).results).toHaveLength(0);
+    expect((await engine.read(img, { config: { threshold_d: d - 0.01 } })).results).toHaveLength(base.length);
+  });
+
+  it('threshold_o drops plates whose reading score is lower', async () => {
+    const base = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    const s = base[0].score;
+    const r = await engine.read(img, { regions: ['br'], config: { threshold_o: Math.min(1, s + 0.01) } });
+    expect(plates(r)).not.toContain('AYO9034');
+  });
+
+  it('mode fast runs one detection step: a small plate found by the per-vehicle step is missed', async () => {
+    const small = photo('us/wts-lg-000053.jpg');
+    expect(plates(await engine.read(small, { regions: ['us'] }))).toContain('TNP222');
+    expect(plates(await engine.read(small, { regions: ['us'], config: { mode: 'fast' } }))).not.toContain('TNP222');
+    // and a normal photo still reads
+    expect(plates(await engine.read(img, { regions: ['br'], config: { mode: 'fast' } }))).toContain('AYO9034');
+  });
+
+  it('mode redaction includes more detection candidates', async () => {
+    let more = 0;
+    for (const f of ['br/AYO9034.jpg', 'us/car6.jpg', 'eu/test_002.jpg', 'us/wts-lg-000053.jpg']) {
+      const regular = (await engine.read(photo(f))).results.length;
+      const redaction = (await engine.read(photo(f), { config: { mode: 'redaction', threshold_d: 0.05, threshold_o: 0 } })).results.length;
+      expect(redaction).toBeGreaterThanOrEqual(regular);
+      more += redaction - regular;
+    }
+    expect(more).toBeGreaterThan(0);
+  });
+
+  it('text_formats guides the reading', async () => {
+    const plain = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    expect(plain[0].plate).toBe('ayo9034');
+    const guided = (await engine.read(img, { regions: ['br'], config: { text_formats: ['[a-z]{2}[0-9]{5}'] } }))
+      .results as PlateResult[];
+    expect(guided[0].plate).toBe('ay09034');
+  });
+
+  it('region strict keeps only texts fitting the region and needs a region', async () => {
+    const loose = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    expect(loose[0].candidates.some((c) => !/^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(true);
+    const strict = (await engine.read(img, { regions: ['br'], config: { region: 'strict' } })).results as PlateResult[];
+    expect(strict[0].plate).toBe('ayo9034');
+    expect(strict[0].candidates.every((c) => /^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(true);
+    await expect(engine.read(img, { config: { region: 'strict' } })).rejects.toThrow(EngineConfigError);
+  });
+
+  it('detection_rule strict drops plates outside any vehicle', async () => {
+    // The plate cut out with a margin: no vehicle is visible any more.
+    const cut = await sharp(img).extract({ left: 470, top: 380, width: 280, height: 120 }).jpeg().toBuffer();
+    const normal = (await engine.read(cut, { regions: ['br'] })).results as PlateResult[];
+    expect(normal.map((p) => p.plate)).toContain('ayo9034');
+    expect(normal[0].vehicle).toEqual({ type: 'Unknown', score: 0, box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } });
+    expect((await engine.read(cut, { regions: ['br'], config: { detection_rule: 'strict' } })).results).toHaveLength(0);
+    // with the vehicle in view the plate stays
+    expect(plates(await engine.read(img, { regions: ['br'], config: { detection_rule: 'strict' } }))).toContain('AYO9034');
+  });
+
+  it('detection_mode vehicle returns vehicles without plates too, in the vehicle-mode shape', async () => {
+    // Paint over the plate: the car remains, its plate is gone.
+    const hidden = await sharp(img)
+      .composite([{ input: { create: { width: 200, height: 80, channels: 3, background: '#777' } }, left: 510, top: 400 }])
+      .jpeg()
+      .toBuffer();
+    expect((await engine.read(hidden, { regions: ['br'] })).results.filter((p) => (p as PlateResult).plate === 'ayo9034')).toHaveLength(0);
+    const v = await engine.read(hidden, { regions: ['br'], config: { detection_mode: 'vehicle' } });
+    expect(checkEngineResult(v).valid).toBe(true);
+    const results = v.results as VehicleModeResult[];
+    expect(results.some((x) => x.vehicle && !x.plate)).toBe(true);
+
+    const withPlate = (await engine.read(img, { regions: ['br'], config: { detection_mode: 'vehicle' } })).results as VehicleModeResult[];
+    const item = withPlate.find((x) => x.plate?.props.plate[0].value === 'ayo9034') as VehicleModeResult;
+    expect(item.plate?.type).toBe('Plate');
+    expect(item.plate?.props.region[0]).toEqual({ value: 'br', score: expect.any(Number) });
+    expect(item.vehicle?.type).toBe('Sedan');
+  });
+
+  it('rejects unknown config keys; region codes without templates are a guide that is ignored', async () => {
+    await expect(engine.read(img, { config: { speed: 'max' } })).rejects.toThrow(/unknown config key "speed"/);
+    expect(plates(await engine.read(img, { regions: ['zz'] }))).toHaveLength(1);
+  });
+});
+
+describe('mmc', () => {
+  it('adds colour from the vehicle pixels and the spec’s unknown values for orientation and make/model', async () => {
+    const img = photo('br/AYO9034.jpg');
+    const plain = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    expect(plain[0].color).toBeUndefined();
+    const r = await engine.read(img, { regions: ['br'], mmc: true });
+    expect(checkEngineResult(r).valid).toBe(true);
+    const p = (r.results as PlateResult[])[0];
+    expect(p.color?.length).toBeGreaterThan(0);
+    expect(p.color?.[0].color).not.toBe('unknown');
+    expect(p.color?.[0].score).toBeGreaterThan(0);
+    expect(p.orientation).toEqual([{ orientation: 'Unknown', score: 0 }]);
+    expect(p.model_make).toEqual([{ make: 'Unknown', model: 'Unknown', score: 0 }]);
+    const v = (await engine.read(img, { regions: ['br'], mmc: true, config: { detection_mode: 'vehicle' } })).results as VehicleModeResult[];
+    const withVehicle = v.find((x) => x.vehicle?.props) as VehicleModeResult;
+    expect(withVehicle.vehicle?.props?.orientation).toEqual([{ value: 'Unknown', score: 0 }]);
+    expect(withVehicle.vehicle?.props?.color[0].value).toBe(p.color?.[0].color);
+  });
+});
+
+describe('images', () => {
+  it('reads PNG, WebP, TIFF, AVIF and GIF as well as JPEG', async () => {
+    const img = photo('br/AYO9034.jpg');
+    for (const fmt of ['png', 'webp', 'tiff', 'avif', 'gif'] as const) {
+      const buf = await sharp(img).toFormat(fmt).toBuffer();
+      const r = await engine.read(buf, { regions: ['br'] });
+      expect({ fmt, plates: plates(r).slice(0, 1) }).toEqual({ fmt, plates: [expect.stringMatching(/^AY[O0]9034$/)] });
+    }
+  });
+
+  it('applies EXIF orientation', async () => {
+    // Store the photo rotated 90° and tag it "rotate back" (orientation 6): the box must come out
+    // in upright coordinates, as for the original.
+    const img = photo('br/AYO9034.jpg');
+    const turned = await sharp(img).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const r = (await engine.read(turned, { regions: ['br'] })).results as PlateResult[];
+    expect(r[0].plate).toBe('ayo9034');
+    expect(Math.abs(r[0].box.xmin - 528)).toBeLessThan(20);
+  });
+
+  it('tells unsupported formats from broken images', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n');
+    await expect(engine.read(pdf)).rejects.toMatchObject({ name: 'ImageDecodeError', reason: 'unsupported' });
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>');
+    await expect(engine.read(svg)).rejects.toMatchObject({ reason: 'unsupported' });
+    const truncated = photo('br/AYO9034.jpg').subarray(0, 2000);
+    const err = await engine.read(truncated).catch((e) => e);
+    expect(err).toBeInstanceOf(ImageDecodeError);
+    expect(err.reason).toBe('corrupt');
+    await expect(engine.read(Buffer.alloc(0))).rejects.toMatchObject({ reason: 'corrupt' });
+  });
+});
+
+describe('model files', () => {
+  const installed = resolveModelsDir();
+  const manifest = resolve(installed, '..', 'manifest.json');
+
+  it('refuses to start without a model, naming the file and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
+    copyFileSync(manifest, join(dir, 'manifest.json'));
+    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(ModelLoadError);
+    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(/yolox_nano\.onnx is missing .*pnpm models:install/);
+  });
+
+  it('refuses a corrupt model by its sha256', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
+    copyFileSync(manifest, join(dir, 'manifest.json'));
+    writeFileSync(join(dir, 'yolox_nano.onnx'), 'not a model');
+    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(/yolox_nano\.onnx is corrupt \(sha256 .*expected 695e750a/);
+  });
+});

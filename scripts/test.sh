@@ -10,6 +10,9 @@ ensure_postgres
 ensure_redis
 install_and_build
 
+log "linting"
+pnpm -s lint
+
 log "running tests"
 report=$(mktemp)
 status=0

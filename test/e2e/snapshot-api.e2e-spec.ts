@@ -61,6 +61,8 @@ async function localServer(handler: (req: IncomingMessage, body: Buffer) => [num
 const cli = (...args: string[]) =>
   JSON.parse(execFileSync(process.execPath, [join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js'), ...args], { env: process.env }).toString());
 
+// The answers are checked field by field below, so a loose JSON type is enough here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function post(key: string | null, form: FormData | object): Promise<{ status: number; body: any; headers: Headers }> {
   const isForm = form instanceof FormData;
   const res = await fetch(`${base}/v1/plate-reader/`, {

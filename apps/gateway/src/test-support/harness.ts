@@ -1,6 +1,6 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { loadConfig } from '@platewise/domain';
+import { loadConfig, type PlanView } from '@platewise/domain';
 import request from 'supertest';
 import { AppModule } from '../app.module';
 import { configureHttp } from '../bootstrap';
@@ -13,20 +13,9 @@ export interface Harness {
   /** Admin API call helpers. */
   admin: {
     createAccount(username: string, plan?: string | null): Promise<{ account: { id: string; username: string }; apiKey: string }>;
-    savePlan(plan: Partial<PlanInput> & { name: string }): Promise<void>;
+    savePlan(plan: Partial<PlanView> & { name: string }): Promise<void>;
   };
   close(): Promise<void>;
-}
-
-interface PlanInput {
-  name: string;
-  totalCalls: number;
-  indicativeYearlyQuota: number;
-  callsPerSecond: number;
-  allowAboveQuota: boolean;
-  aboveQuotaUnitPrice: number;
-  mmcIncluded: boolean;
-  maxUploadBytes: number;
 }
 
 /**
@@ -59,7 +48,7 @@ export async function startHarness(options: { adminToken?: string | null; contro
         return res.body;
       },
       async savePlan(plan) {
-        const full: PlanInput = {
+        const full: PlanView = {
           totalCalls: 1000,
           indicativeYearlyQuota: 12000,
           callsPerSecond: 1000,

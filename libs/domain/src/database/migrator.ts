@@ -70,31 +70,31 @@ function listMigrations(dir: string): string[] {
     .sort();
 }
 
-/** Creates the database named in the URL when it does not exist yet. */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+/** Runs `fn` on the server's maintenance database, with the name of the database the URL points at. */
+async function onServer(databaseUrl: string, fn: (client: Client, quotedName: string, name: string) => Promise<void>) {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    await fn(client, `"${name.replace(/"/g, '""')}"`, name);
   } finally {
     await client.end();
   }
 }
 
+/** Creates the database named in the URL when it does not exist yet. */
+export function ensureDatabase(databaseUrl: string): Promise<void> {
+  return onServer(databaseUrl, async (client, quoted, name) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${quoted}`);
+  });
+}
+
 /** Drops a database (test runs clean up after themselves). */
-export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+export function dropDatabase(databaseUrl: string): Promise<void> {
+  return onServer(databaseUrl, async (client, quoted) => {
+    await client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
+  });
 }

@@ -8,7 +8,7 @@
 // Region hints: us → us; br → br; eu → the countries whose plates the eu set holds
 // (sk, cz, pl, gb, de); --eu-all hints the engine's whole European list instead.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -35,6 +35,7 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 const work = keep ?? mkdtempSync(join(tmpdir(), 'platewise-bench-'));
+mkdirSync(work, { recursive: true });
 
 function runCli(dir, out, regions) {
   const cmd = [cli, 'read', dir, '--out', out, '--concurrency', concurrency];

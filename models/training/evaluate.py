@@ -24,12 +24,12 @@ import data  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def eval_torch(weights, x, labels, sets, width=1.0, hidden=96):
+def eval_torch(weights, x, labels, sets, width=1.0, hidden=96, head="lstm"):
     import torch
     from model import PlateCRNN
     from train import evaluate
     torch.set_num_threads(2)
-    m = PlateCRNN(width, hidden)
+    m = PlateCRNN(width, hidden, head)
     m.load_state_dict(torch.load(weights, map_location="cpu"))
     res, preds = evaluate(m, x, labels, sets, torch.device("cpu"))
     return {"exact": res, "predictions": preds}
@@ -52,13 +52,14 @@ def main(argv=None):
     ap.add_argument("--onnx")
     ap.add_argument("--dev-dir", default=data.DEV_DIR)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--head", default="lstm", help="architecture of --weights (hybrid|lstm)")
     ap.add_argument("--json")
     ap.add_argument("--errors", action="store_true")
     a = ap.parse_args(argv)
     x, labels, sets = data.dev_crops(a.dev_dir)
     result = {}
     if a.weights:
-        result["torch"] = eval_torch(a.weights, x, labels, sets)
+        result["torch"] = eval_torch(a.weights, x, labels, sets, head=a.head)
     if a.onnx:
         result["onnx"] = eval_onnx(a.onnx, x, labels, sets, a.threads)
     for k, r in result.items():

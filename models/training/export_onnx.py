@@ -42,8 +42,9 @@ def fixture_inputs(seed: int = 7):
     return np.stack(ins)[:, None], u8, text
 
 
-def export(weights: str, out: str, fixture: str | None = None, width: float = 1.0, hidden: int = 96):
-    model = PlateCRNN(width, hidden)
+def export(weights: str, out: str, fixture: str | None = None, width: float = 1.0, hidden: int = 96,
+           head: str = "lstm"):
+    model = PlateCRNN(width, hidden, head)
     model.load_state_dict(torch.load(weights, map_location="cpu"))
     model.eval()
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
@@ -88,8 +89,9 @@ def main(argv=None):
     ap.add_argument("--fixture", default=None)
     ap.add_argument("--width", type=float, default=1.0)
     ap.add_argument("--hidden", type=int, default=96)
+    ap.add_argument("--head", default="lstm")
     a = ap.parse_args(argv)
-    export(a.weights, a.out, a.fixture, a.width, a.hidden)
+    export(a.weights, a.out, a.fixture, a.width, a.hidden, a.head)
     print("exported", a.out, os.path.getsize(a.out), "bytes")
 
 

@@ -17,8 +17,9 @@ def _cbr(cin, cout, k=3, p=1):
 
 
 class PlateCRNN(nn.Module):
-    def __init__(self, width: float = 1.0, hidden: int = 96):
+    def __init__(self, width: float = 1.0, hidden: int = 96, head: str = "lstm"):
         super().__init__()
+        self.head = head
         c = [int(round(v * width)) for v in (32, 64, 96, 128, 192)]
         self.features = nn.Sequential(
             *_cbr(1, c[0]), nn.MaxPool2d(2, 2),                        # 16 x 64
@@ -28,13 +29,19 @@ class PlateCRNN(nn.Module):
             *_cbr(c[3], c[4], k=(2, 3), p=(0, 1)),                    # 1 x 32
         )
         self.rnn = nn.LSTM(c[4], hidden, bidirectional=True, batch_first=True)
-        self.fc = nn.Linear(2 * hidden, NUM_CLASSES)
+        # head "lstm" (shipped v1): classifier on the BiLSTM output. "hybrid" (option, not yet
+        # measured): the classifier also sees the conv features directly, a short gradient path
+        # meant to shorten the CTC stall (with "lstm" the loss sat at ln(36) per character for
+        # the first ~500 steps of the v1 run).
+        self.fc = nn.Linear(2 * hidden + (c[4] if head == "hybrid" else 0), NUM_CLASSES)
 
     def forward(self, x):
         f = self.features(x)                 # N, C, 1, T
         f = f.squeeze(2).permute(0, 2, 1)    # N, T, C
-        f, _ = self.rnn(f)
-        return self.fc(f)                    # N, T, classes (logits)
+        r, _ = self.rnn(f)
+        if self.head == "hybrid":
+            r = torch.cat([r, f], -1)
+        return self.fc(r)                    # N, T, classes (logits)
 
 
 def greedy_decode(logits: torch.Tensor):

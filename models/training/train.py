@@ -95,6 +95,7 @@ def main(argv=None):
     ap.add_argument("--dev-dir", default=data.DEV_DIR)
     ap.add_argument("--width", type=float, default=1.0)
     ap.add_argument("--hidden", type=int, default=96)
+    ap.add_argument("--head", choices=["lstm", "hybrid"], default="lstm")
     ap.add_argument("--stop-after", type=int, default=0, help="checkpoint and exit after this many steps "
                     "in this process (the next run resumes)")
     ap.add_argument("--out", default=None, help="final weights (.pt state_dict); default <work>/final.pt")
@@ -122,7 +123,7 @@ def main(argv=None):
     if args.eval_every and os.path.exists(os.path.join(args.dev_dir, "dataset.jsonl")):
         dev = data.dev_crops(args.dev_dir)
 
-    model = PlateCRNN(args.width, args.hidden).to(device)
+    model = PlateCRNN(args.width, args.hidden, args.head).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(2, args.steps),
                                                 pct_start=args.warmup, div_factor=20, final_div_factor=200)
@@ -189,7 +190,7 @@ def main(argv=None):
     out = args.out or os.path.join(args.work, "final.pt")
     torch.save(model.state_dict(), out)
     meta = {"steps": step, "train_minutes": round(train_s / 60, 2), "data_minutes": round(t_data / 60, 2),
-            "width": args.width, "hidden": args.hidden, "seed": args.seed, "device": str(device)}
+            "width": args.width, "hidden": args.hidden, "head": args.head, "seed": args.seed, "device": str(device)}
     with open(os.path.join(args.work, "train_meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
     log("done: %s -> %s" % (json.dumps(meta), out))

@@ -76,6 +76,13 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertEqual(tuple(y.shape), (2, 32, 37))
             self.assertEqual(len(greedy_decode(y)), 2)
 
+    def test_hybrid_head_shapes(self):
+        import torch
+        from model import PlateCRNN
+        m = PlateCRNN(0.5, 32, "hybrid").eval()
+        with torch.no_grad():
+            self.assertEqual(tuple(m(torch.zeros(1, 1, 32, 128)).shape), (1, 32, 37))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -19,3 +19,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '9090' }).PORT).toBe(9090);
   });
 });
+
+describe('loadConfig numeric settings', () => {
+  it('validates every whole-number setting the same way', () => {
+    expect(loadConfig({ WORKER_CONCURRENCY: '4', WEBHOOK_ATTEMPTS: '2' })).toMatchObject({ WORKER_CONCURRENCY: 4, WEBHOOK_ATTEMPTS: 2 });
+    expect(() => loadConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY="0"/);
+    expect(() => loadConfig({ RECOGNITION_TIMEOUT_MS: '1.5' })).toThrow(/RECOGNITION_TIMEOUT_MS/);
+  });
+
+  it('requires a licence key in on-premise mode', () => {
+    expect(() => loadConfig({ PLATEWISE_MODE: 'onprem' })).toThrow(/PLATEWISE_LICENSE_KEY/);
+    expect(loadConfig({ PLATEWISE_MODE: 'onprem', PLATEWISE_LICENSE_KEY: 'k' }).PLATEWISE_MODE).toBe('onprem');
+    expect(() => loadConfig({ PLATEWISE_MODE: 'edge' })).toThrow(/PLATEWISE_MODE/);
+  });
+});

@@ -1,7 +1,12 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
+
+/** A whole number read from the environment (where every value is a string). */
+const IntSetting = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  applyDecorators(Transform(toNumber), IsInt(), Min(min), Max(max));
 
 /** Every setting the services read, validated once at start-up (see loadConfig). */
 export class AppConfig {
@@ -17,10 +22,7 @@ export class AppConfig {
   @IsString()
   REDIS_PREFIX = 'platewise:';
 
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IntSetting(1, 65535)
   PORT = 8080;
 
   /** Bearer token of the operator API under /admin/; when unset every admin call is refused. */
@@ -47,9 +49,7 @@ export class AppConfig {
   PLATEWISE_LICENSE_KEY?: string;
 
   /** How long the gateway waits for a worker to finish a recognition job before answering 504. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   RECOGNITION_TIMEOUT_MS = 30_000;
 
   /** Hosts that upload_url and webhook targets may reach although internal (comma-separated names, IPs or CIDR; `*` = all). */
@@ -57,43 +57,29 @@ export class AppConfig {
   @IsString()
   FETCH_ALLOW_HOSTS?: string;
 
-  @Transform(toNumber)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   FETCH_TIMEOUT_MS = 10_000;
 
   /** Delivery attempts per webhook event, with exponential backoff starting at WEBHOOK_BACKOFF_MS. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   WEBHOOK_ATTEMPTS = 5;
 
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   WEBHOOK_BACKOFF_MS = 5_000;
 
   /** Consecutive failed attempts after which a webhook is removed and its owner notified. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   WEBHOOK_MAX_FAILURES = 20;
 
   /** Recognition jobs one worker process runs at once. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   WORKER_CONCURRENCY = 1;
 
   /** Lock time of an active job; a job whose worker died is retried by another after about this long. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   WORKER_LOCK_MS = 30_000;
 
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   ENGINE_THREADS = 2;
 
   @IsIn(['cpu', 'cuda'])

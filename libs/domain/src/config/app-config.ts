@@ -1,8 +1,26 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
+import { parseAllowHosts } from '@platewise/safe-fetch';
 
 const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
+
+/** A FETCH_ALLOW_HOSTS value safe-fetch understands, so a typo stops start-up instead of allowing nothing. */
+const IsAllowHostsList = () =>
+  ValidateBy({
+    name: 'isAllowHostsList',
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          parseAllowHosts(value as string);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'FETCH_ALLOW_HOSTS must list host names, IPs or CIDR ranges (optionally with :port), or *',
+    },
+  });
 
 /** A whole number read from the environment (where every value is a string). */
 const IntSetting = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -55,6 +73,7 @@ export class AppConfig {
   /** Hosts that upload_url and webhook targets may reach although internal (comma-separated names, IPs or CIDR; `*` = all). */
   @IsOptional()
   @IsString()
+  @IsAllowHostsList()
   FETCH_ALLOW_HOSTS?: string;
 
   @IntSetting(100)

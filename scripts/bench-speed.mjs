@@ -2,7 +2,7 @@
 // Speed benchmark: model load time, per-photo latency (p50/p90, regular and fast mode) over the
 // dev photos with models loaded, and peak RSS. Uses the built engine (libs/engine/dist).
 //
-//   pnpm bench:speed [--threads 2] [--rounds 1]
+//   pnpm bench:speed [--threads 2] [--rounds 1] [--recognizer ensemble|ppocr|crnn]
 //
 // Other CPU-heavy processes skew these figures; stop them while measuring.
 import { readFileSync } from 'node:fs';
@@ -20,18 +20,19 @@ const opt = (name, dflt) => {
 };
 const threads = Number(opt('--threads', '2'));
 const rounds = Number(opt('--rounds', '1'));
+const recognizer = opt('--recognizer');
 
 const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const images = rows.map((r) => ({ set: r.set, buf: readFileSync(join(dev, r.image)) }));
 const hints = { us: ['us'], br: ['br'], eu: ['sk', 'cz', 'pl', 'gb', 'de'] };
 
 const t0 = performance.now();
-const engine = await createEngine({ threads });
+const engine = await createEngine({ threads, ...(recognizer ? { recognizer } : {}) });
 const loadMs = performance.now() - t0;
 
 const q = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((sorted.length - 1) * p)))];
 const fmt = (x) => x.toFixed(1).padStart(7);
-console.log(`threads ${threads}; ${images.length} photos × ${rounds} round(s); model load ${loadMs.toFixed(0)} ms (engine reports ${engine.loadTimeMs.toFixed(0)} ms)`);
+console.log(`recognizer ${engine.recognizer}; threads ${threads}; ${images.length} photos × ${rounds} round(s); model load ${loadMs.toFixed(0)} ms (engine reports ${engine.loadTimeMs.toFixed(0)} ms)`);
 console.log('mode        p50 ms  p90 ms  mean ms  (wall per engine.read, decode included)');
 const summary = {};
 for (const mode of ['regular', 'fast']) {

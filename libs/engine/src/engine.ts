@@ -8,13 +8,14 @@ import { Box, Point, boxArea, boxOfPoints, clampBox, intersection } from './geom
 import { nms } from './geometry/nms';
 import { dist, expandQuad, warpQuad } from './geometry/warp';
 import { RgbImage, cropRgb, decodeImage } from './image/decode';
-import { loadManifest, readVerified, resolveModelsDir } from './models/manifest';
+import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { Device, createSession } from './models/runtime';
 import { foldingTable } from './ocr/alphabet';
 import { greedyDecode } from './ocr/ctc';
 import { detectText } from './ocr/text-detect';
-import { recognizeLines } from './ocr/text-recognize';
-import { Candidate, generateCandidates, round3 } from './plates/candidates';
+import { recognizePlates } from './ocr/plate-recognize';
+import { LineFrames, recognizeLines } from './ocr/text-recognize';
+import { Candidate, RecognizerFrames, generateCandidates, round3 } from './plates/candidates';
 import { normaliseRegion } from './plates/formats';
 import { inferRegion, stateFromText } from './plates/region';
 import { vehicleColor } from './vehicle/color';
@@ -27,7 +28,17 @@ export interface EngineOptions {
   threads?: number;
   /** default: $ENGINE_DEVICE or cpu */
   device?: Device;
+  /**
+   * Which recogniser reads the plate text (default: $ENGINE_RECOGNIZER, else `ensemble` when the
+   * platewise-rec model is installed and `ppocr` when it is not): `ensemble` pools PP-OCRv4 and
+   * platewise-rec, `ppocr` is the PP-OCRv4-only path, `crnn` platewise-rec alone. Asking for
+   * `ensemble` or `crnn` without the model installed is a ModelLoadError.
+   */
+  recognizer?: RecognizerMode;
 }
+
+export type RecognizerMode = 'ensemble' | 'ppocr' | 'crnn';
+export const RECOGNIZER_MODES: readonly RecognizerMode[] = ['ensemble', 'ppocr', 'crnn'];
 
 export interface ReadOptions {
   /** region hints (`us-ca`, `br`, …): a guide that re-ranks candidates, not a filter */
@@ -43,6 +54,8 @@ export interface Engine {
   close(): Promise<void>;
   /** milliseconds createEngine spent loading and verifying models */
   readonly loadTimeMs: number;
+  /** the recogniser mode in use (see EngineOptions.recognizer) */
+  readonly recognizer: RecognizerMode;
 }
 
 interface Sessions {
@@ -51,6 +64,8 @@ interface Sessions {
   plate640: InferenceSession;
   textDet: InferenceSession;
   textRec: InferenceSession;
+  /** platewise-rec; absent when not installed (recogniser mode ppocr) */
+  plateRec?: InferenceSession;
 }
 
 /** A plate found in the photo, with everything read from it. */
@@ -68,6 +83,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const envDevice = process.env.ENGINE_DEVICE;
   const device: Device = options.device ?? (envDevice === 'cuda' ? 'cuda' : 'cpu');
   const manifest = loadManifest(modelsDir);
+  const asked = options.recognizer ?? parseRecognizer(process.env.ENGINE_RECOGNIZER);
   // Verify every file before creating any session, so one message lists the first bad file.
   const files = {
     vehicle: readVerified(modelsDir, manifest, 'vehicle-detector'),
@@ -76,7 +92,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     textDet: readVerified(modelsDir, manifest, 'text-detector'),
     textRec: readVerified(modelsDir, manifest, 'text-recognizer'),
     dict: readVerified(modelsDir, manifest, 'text-dictionary'),
+    // Optional: missing is fine unless the recogniser mode needs it; altered is always an error.
+    plateRec: asked === 'ppocr' ? null : readOptional(modelsDir, manifest, 'plate-recognizer', !!asked),
   };
+  const recognizer: RecognizerMode = asked ?? (files.plateRec ? 'ensemble' : 'ppocr');
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
   const sessions: Sessions = {
@@ -85,11 +104,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     plate640: await createSession(files.plate640, fileName('plate-detector-640'), rt),
     textDet: await createSession(files.textDet, fileName('text-detector'), rt),
     textRec: await createSession(files.textRec, fileName('text-recognizer'), rt),
+    ...(files.plateRec && recognizer !== 'ppocr'
+      ? { plateRec: await createSession(files.plateRec, fileName('plate-recognizer'), rt) }
+      : {}),
   };
   const dictionary = files.dict.toString('utf8').split(/\r?\n/);
   if (dictionary[dictionary.length - 1] === '') dictionary.pop();
   const table = foldingTable(dictionary);
-  const engine = new PlateEngine(sessions, table, 0);
+  const engine = new PlateEngine(sessions, table, 0, recognizer);
   // One throw-away read: ONNX Runtime finishes its graph set-up on the first run of each session,
   // which would otherwise land on the first caller.
   await engine.warmUp();
@@ -113,6 +135,17 @@ export const TUNING = {
   recStretch: 1.5,
   usePrinted: true,
   extraLines: 1,
+  /**
+   * platewise-rec's view: the quad padded like its training crops (plate box + 15 % of its size
+   * per side; the detector's quad hugs the text line, see plateBox), sampled at native resolution
+   * and then reduced to 128×32 exactly as Pillow did in training.
+   */
+  crnnPadX: 0.2,
+  crnnPadY: 0.3,
+  /** also read PP-OCR's detected text line with platewise-rec */
+  crnnLineView: false,
+  /** weight of platewise-rec's log probability against PP-OCRv4's (weight 1) in the ensemble */
+  crnnWeight: 1,
 };
 
 class PlateEngine implements Engine {
@@ -120,6 +153,7 @@ class PlateEngine implements Engine {
     private readonly s: Sessions,
     private readonly table: Int32Array,
     public loadTimeMs: number,
+    public readonly recognizer: RecognizerMode,
   ) {}
 
   async warmUp(): Promise<void> {
@@ -133,6 +167,7 @@ class PlateEngine implements Engine {
     const dummy = { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 };
     await detectText(this.s.textDet, dummy, 64);
     await recognizeLines(this.s.textRec, [dummy], this.table, 1);
+    if (this.s.plateRec) await recognizePlates(this.s.plateRec, [dummy]);
   }
 
   async close(): Promise<void> {
@@ -193,6 +228,14 @@ class PlateEngine implements Engine {
     const qh = (dist(corners[0], corners[3]) + dist(corners[1], corners[2])) / 2;
     if (qw < 4 || qh < 2) return null;
     const lines: RgbImage[] = [];
+    const crnnCrops: RgbImage[] = [];
+    if (this.recognizer !== 'ppocr') {
+      const px = TUNING.crnnPadX;
+      const py = TUNING.crnnPadY;
+      const w = clampInt(qw * (1 + 2 * px), 16, 512);
+      const h = clampInt(qh * (1 + 2 * py), 8, 256);
+      crnnCrops.push(warpQuad(img, expandQuad(corners, px, py), w, h));
+    }
     let otherLines: RgbImage[] = [];
     if (TUNING.useLineView) {
       const q = expandQuad(corners, TUNING.linePadX, TUNING.linePadY);
@@ -226,7 +269,9 @@ class PlateEngine implements Engine {
       });
       if (best >= 0 && bestOverlap > 0.25) {
         const b = boxes[best].box;
-        lines.push(cropRgb(view, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin));
+        const line = cropRgb(view, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
+        lines.push(line);
+        if (this.recognizer !== 'ppocr' && TUNING.crnnLineView) crnnCrops.push(line);
       }
       // Other text on the plate (state names, slogans) only feeds the region guess: read the
       // widest few lines, unstretched, in their own batch.
@@ -237,12 +282,19 @@ class PlateEngine implements Engine {
         .slice(0, TUNING.extraLines)
         .map((b) => cropRgb(view, b.box.xmin, b.box.ymin, b.box.xmax - b.box.xmin, b.box.ymax - b.box.ymin));
     }
-    if (!lines.length) return null;
-    const views = await recognizeLines(this.s.textRec, lines, this.table, TUNING.recStretch);
+    if (!lines.length && !crnnCrops.length) return null;
+    const groups: RecognizerFrames[] = [];
+    if (this.recognizer !== 'crnn') {
+      groups.push({ name: 'ppocr', views: await recognizeLines(this.s.textRec, lines, this.table, TUNING.recStretch), weight: 1 });
+    }
+    if (this.recognizer !== 'ppocr' && this.s.plateRec) {
+      const views: LineFrames[] = await recognizePlates(this.s.plateRec, crnnCrops);
+      groups.push({ name: 'crnn', views, weight: this.recognizer === 'crnn' ? 1 : TUNING.crnnWeight });
+    }
     const extra = (await recognizeLines(this.s.textRec, otherLines, this.table, 1)).map((f) => greedyDecode(f.m, f.steps).text);
     const state = stateFromText(extra.join(' '));
     const usAllowed = !hints.length || hints.some((h) => h === 'us' || h.startsWith('us-'));
-    const candidates = generateCandidates(views, {
+    const candidates = generateCandidates(groups, {
       printed: state && usAllowed && TUNING.usePrinted ? state.code : null,
       hints,
       textFormats: compileTextFormats(config.text_formats),
@@ -319,6 +371,13 @@ class PlateEngine implements Engine {
     for (const v of vehicles) if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v, []) });
     return out;
   }
+}
+
+/** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */
+export function parseRecognizer(value: string | undefined): RecognizerMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((RECOGNIZER_MODES as readonly string[]).includes(value)) return value as RecognizerMode;
+  throw new Error(`ENGINE_RECOGNIZER must be one of ${RECOGNIZER_MODES.join(', ')} (got "${value}")`);
 }
 
 const clampInt = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, Math.round(x)));

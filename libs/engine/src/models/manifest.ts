@@ -9,6 +9,8 @@ export interface ManifestEntry {
   sha256: string;
   licence: string;
   upstream: string;
+  /** the engine starts without it (models the default path does not need) */
+  optional?: boolean;
 }
 
 const FIX = 'run `pnpm models:install` (set PLATEWISE_MODELS_FROM to a folder holding the files, default ../shared/models)';
@@ -52,4 +54,14 @@ export function readVerified(modelsDir: string, manifest: ManifestEntry[], name:
     );
   }
   return buf;
+}
+
+/**
+ * An optional model: null when the manifest does not list it or its file is not installed (unless
+ * `required`, e.g. the caller asked for the mode that needs it); an altered file is always refused.
+ */
+export function readOptional(modelsDir: string, manifest: ManifestEntry[], name: string, required: boolean): Buffer | null {
+  const entry = manifest.find((m) => m.name === name);
+  if (!required && (!entry || !existsSync(join(modelsDir, entry.file)))) return null;
+  return readVerified(modelsDir, manifest, name);
 }

@@ -61,12 +61,43 @@ export function plausibleLength(n: number): boolean {
   return n >= 2 && n <= 10;
 }
 
-export function generateCandidates(views: LineFrames[], ctx: CandidateContext, limit = 10): Candidate[] {
-  if (!views.length) return [];
+/**
+ * Frames of one recogniser for one plate (one or more views), with the weight its log probability
+ * carries when several recognisers are combined (see `combineRecognizers`).
+ */
+export interface RecognizerFrames {
+  name: string;
+  views: LineFrames[];
+  weight: number;
+}
+
+/**
+ * Combination of recognisers: a weighted sum of each recogniser's log probability of the text
+ * (log-linear pooling, a product of experts). A text one recogniser finds implausible is pulled
+ * down in proportion to that recogniser's weight; `floor` bounds how far one recogniser alone can
+ * veto a text (its log probability per character is clipped there).
+ */
+export function combineRecognizers(perRecognizer: number[], weights: number[], length: number, floor = ENSEMBLE.floor): number {
+  let s = 0;
+  for (let i = 0; i < perRecognizer.length; i++) s += weights[i] * Math.max(perRecognizer[i], floor * Math.max(1, length));
+  return s;
+}
+
+/** Ensemble parameters (calibrated on the dev crops; see README "recognisers"). */
+export const ENSEMBLE = { floor: -1e9 };
+
+export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx: CandidateContext, limit = 10): Candidate[] {
+  const groups: RecognizerFrames[] = isGroups(views) ? views : [{ name: 'ppocr', views, weight: 1 }];
+  const live = groups.filter((g) => g.views.length && g.weight > 0);
+  if (!live.length) return [];
+  const weights = live.map((g) => g.weight);
+  const wsum = weights.reduce((s, x) => s + x, 0);
   // Score texts on softened frames, where look-alike characters share evidence.
-  const soft = views.map((v) => ({ m: softenFrames(v.m, v.steps, PRIOR.confusion), steps: v.steps }));
+  const soft = live.map((g) => g.views.map((v) => ({ m: softenFrames(v.m, v.steps, PRIOR.confusion), steps: v.steps })));
+  const allViews = live.flatMap((g) => g.views);
+  const allSoft = soft.flat();
   const texts = new Set<string>();
-  const beams: Reading[][] = views.map((v) => beamSearch(v.m, v.steps, 12));
+  const beams: Reading[][] = allViews.map((v) => beamSearch(v.m, v.steps, 12));
   for (const b of beams) for (const r of b.slice(0, 8)) if (r.text) texts.add(r.text);
   const lengths = new Set<number>();
   for (const b of beams) if (b[0]?.text) for (const d of [-1, 0, 1]) lengths.add(b[0].text.length + d);
@@ -74,17 +105,27 @@ export function generateCandidates(views: LineFrames[], ctx: CandidateContext, l
   for (const t of everyTemplate()) templates.add(t);
   for (const t of templates) {
     if (!lengths.has(t.length)) continue;
-    for (const v of soft) {
+    for (const v of allSoft) {
       const r = constrainedDecode(v.m, v.steps, slotsOf(t));
       if (r) texts.add(r.text);
     }
   }
+  // Views of one recogniser are looks at the same plate (combine()); recognisers are pooled by
+  // weight, and the pooled value is brought back to the scale of one recogniser (÷ Σ weights) so
+  // the format prior keeps its meaning.
+  const logpOf = (text: string): number =>
+    combineRecognizers(
+      soft.map((vs) => combine(vs.map((v) => textLogProb(v.m, v.steps, text)))),
+      weights,
+      text.length,
+    ) / wsum;
   const hinted = new Set(ctx.hints);
   const scored: Candidate[] = [];
+  const logps = new Map<string, number>();
   for (const text of texts) {
     if (!plausibleLength(text.length)) continue;
-    // Views are independent looks at the same plate: average their log probabilities.
-    const logp = combine(soft.map((v) => textLogProb(v.m, v.steps, text)));
+    const logp = logpOf(text);
+    logps.set(text, logp);
     const regions = regionsMatching(text, ctx.hints.length ? [...ctx.hints, ...KNOWN_REGIONS] : KNOWN_REGIONS);
     const fitsHint = regions.some((r) => hinted.has(r) || [...hinted].some((h) => r.startsWith(`${h}-`)));
     const fitsFormat = ctx.textFormats.some((re) => re.test(text));
@@ -104,10 +145,14 @@ export function generateCandidates(views: LineFrames[], ctx: CandidateContext, l
   // Reading confidence of the winner: its geometric-mean per-frame-character probability, then
   // every other candidate relative to it by its share of the ranking mass.
   const best = top[0];
-  const bestLogp = combine(soft.map((v) => textLogProb(v.m, v.steps, best.plate)));
+  const bestLogp = logps.get(best.plate) as number;
   const conf = Math.exp(bestLogp / Math.max(1, best.plate.length));
   for (const c of top) c.score = round3(conf * Math.exp(Math.max(-30, c.total - best.total)));
   return top;
+}
+
+function isGroups(v: LineFrames[] | RecognizerFrames[]): v is RecognizerFrames[] {
+  return v.length > 0 && 'views' in v[0];
 }
 
 /** P(pattern of text): hinted regions weigh equally; without hints, countries weigh by fleet size. */

@@ -140,8 +140,8 @@ export const TUNING = {
    * per side; the detector's quad hugs the text line, see plateBox), sampled at native resolution
    * and then reduced to 128×32 exactly as Pillow did in training.
    */
-  crnnPadX: 0.2,
-  crnnPadY: 0.3,
+  crnnPadX: 0.15,
+  crnnPadY: 0.14,
   /** also read PP-OCR's detected text line with platewise-rec */
   crnnLineView: false,
   /** weight of platewise-rec's log probability against PP-OCRv4's (weight 1) in the ensemble */

@@ -1,0 +1,65 @@
+import { BLANK, FOLDED, PLATE_CHARS } from '../ocr/alphabet';
+import { RecognizerFrames, combineRecognizers, generateCandidates } from './candidates';
+
+/** Frames spelling one character per frame, blanks between: [{A: 0.98}, {'1': 0.55, '7': 0.45}, …]. */
+function spell(chars: Array<Record<string, number>>) {
+  const steps = chars.length * 2 + 1;
+  const m = new Float32Array(steps * FOLDED);
+  for (let t = 0; t < steps; t++) {
+    if (t % 2 === 0) m[t * FOLDED + BLANK] = 1;
+    else for (const [c, p] of Object.entries(chars[(t - 1) / 2])) m[t * FOLDED + PLATE_CHARS.indexOf(c) + 1] = p;
+  }
+  return { m, steps };
+}
+const plate = (slot: Record<string, number>) => spell([{ A: 0.98 }, { B: 0.98 }, { C: 0.98 }, slot, { '2': 0.98 }, { '3': 0.98 }, { '4': 0.98 }]);
+const ctx = { hints: ['br'], textFormats: [], strictRegion: false };
+
+describe('combineRecognizers', () => {
+  it('is the weighted sum of log probabilities', () => {
+    expect(combineRecognizers([-2, -4], [1, 0.5], 7)).toBe(-4);
+    expect(combineRecognizers([-3], [1], 7)).toBe(-3);
+  });
+
+  it('clips each recogniser at floor × length, so one model alone cannot veto a text', () => {
+    expect(combineRecognizers([-10, -1], [1, 1], 2, -1)).toBe(-3);
+    expect(combineRecognizers([-10, -1], [1, 2], 4, -1)).toBe(-6);
+  });
+});
+
+describe('candidates from two recognisers', () => {
+  const ppocr = plate({ '1': 0.55, '7': 0.45 });
+  const crnn = plate({ '7': 0.9, '1': 0.1 });
+  const groups = (w: number): RecognizerFrames[] => [
+    { name: 'ppocr', views: [ppocr], weight: 1 },
+    { name: 'crnn', views: [crnn], weight: w },
+  ];
+
+  it('one group of weight 1 is the single-recogniser path', () => {
+    expect(generateCandidates([{ name: 'ppocr', views: [ppocr], weight: 1 }], ctx)).toEqual(generateCandidates([ppocr], ctx));
+    expect(generateCandidates([ppocr], ctx)[0].plate).toBe('ABC1234');
+  });
+
+  it('pools log probabilities by weight, on the scale of one recogniser', () => {
+    const top = generateCandidates(groups(1), ctx)[0];
+    expect(top.plate).toBe('ABC7234');
+    // both texts fit br's LLLNNNN equally; pooled log p = 6 ln .98 + (ln .45 + ln .9) / 2
+    const pooled = 6 * Math.log(0.98) + (Math.log(0.45) + Math.log(0.9)) / 2;
+    expect(top.score).toBe(Math.round(Math.exp(pooled / 7) * 1000) / 1000);
+    const all = generateCandidates(groups(1), ctx);
+    const other = all.find((c) => c.plate === 'ABC1234');
+    expect((other?.total as number) - top.total).toBeCloseTo((Math.log(0.55) + Math.log(0.1) - Math.log(0.45) - Math.log(0.9)) / 2, 5);
+  });
+
+  it('the weight decides who wins a disagreement; weight 0 drops the recogniser', () => {
+    // ln .55 + w ln .1 > ln .45 + w ln .9  ⇔  w < ln(.55/.45) / ln(9) ≈ 0.0913
+    expect(generateCandidates(groups(0.05), ctx)[0].plate).toBe('ABC1234');
+    expect(generateCandidates(groups(0.2), ctx)[0].plate).toBe('ABC7234');
+    expect(generateCandidates(groups(0), ctx)).toEqual(generateCandidates([ppocr], ctx));
+  });
+
+  it('takes candidate texts from both recognisers', () => {
+    const onlyCrnn = plate({ '8': 0.97 });
+    const c = generateCandidates([{ name: 'ppocr', views: [ppocr], weight: 1 }, { name: 'crnn', views: [onlyCrnn], weight: 0.5 }], ctx);
+    expect(c.map((x) => x.plate)).toEqual(expect.arrayContaining(['ABC1234', 'ABC8234']));
+  });
+});

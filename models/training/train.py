@@ -96,6 +96,11 @@ def main(argv=None):
     ap.add_argument("--width", type=float, default=1.0)
     ap.add_argument("--hidden", type=int, default=96)
     ap.add_argument("--head", choices=["lstm", "hybrid"], default="lstm")
+    ap.add_argument("--init", default=None, help="start from these weights (.pt state_dict), e.g. a "
+                    "second phase on freshly rendered data; optimiser and schedule start fresh")
+    ap.add_argument("--extra-data", nargs="*", default=[], help="more cached data sets (.npz from "
+                    "another --work/--seed) to train on as well")
+    ap.add_argument("--data-only", action="store_true", help="render/cache the data set and exit")
     ap.add_argument("--stop-after", type=int, default=0, help="checkpoint and exit after this many steps "
                     "in this process (the next run resumes)")
     ap.add_argument("--out", default=None, help="final weights (.pt state_dict); default <work>/final.pt")
@@ -116,6 +121,15 @@ def main(argv=None):
                             two_row_frac=args.two_row_frac, cache_dir=args.work, real_items=real_items, log=log)
     t_data = time.time() - t0
     log("dataset: %d synthetic, %d real-augmented in %.1f s" % (len(ds["y_synth"]), len(ds["y_real"]), t_data))
+    if args.data_only:
+        return None, {"steps": 0, "data_minutes": round(t_data / 60, 2)}
+    for p in args.extra_data:
+        z = np.load(p, allow_pickle=False)
+        for k in ("x_synth", "x_real"):
+            ds[k] = np.concatenate([ds[k], z[k]])
+        ds["y_synth"] = list(ds["y_synth"]) + list(z["y_synth"])
+        ds["y_real"] = list(ds["y_real"]) + list(z["y_real"])
+        log("extra data %s: now %d synthetic, %d real" % (p, len(ds["y_synth"]), len(ds["y_real"])))
     xs, ys = torch.from_numpy(ds["x_synth"]), ds["y_synth"]
     xr, yr = torch.from_numpy(ds["x_real"]), ds["y_real"]
 
@@ -124,6 +138,9 @@ def main(argv=None):
         dev = data.dev_crops(args.dev_dir)
 
     model = PlateCRNN(args.width, args.hidden, args.head).to(device)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location=device))
+        log("initialised from %s" % args.init)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(2, args.steps),
                                                 pct_start=args.warmup, div_factor=20, final_div_factor=200)

@@ -144,8 +144,12 @@ export const TUNING = {
   crnnPadY: 0.14,
   /** also read PP-OCR's detected text line with platewise-rec */
   crnnLineView: false,
-  /** weight of platewise-rec's log probability against PP-OCRv4's (weight 1) in the ensemble */
-  crnnWeight: 1,
+  /**
+   * Weight of platewise-rec's log probability against PP-OCRv4's (weight 1) in the ensemble
+   * (ENSEMBLE.rule `product`). The one parameter calibrated on the dev photos, by
+   * libs/engine/scripts/calibrate-ensemble.mjs; recalibrate when the model changes.
+   */
+  crnnWeight: 0.5,
 };
 
 class PlateEngine implements Engine {

@@ -72,26 +72,28 @@ export interface RecognizerFrames {
 }
 
 /**
- * Combination of recognisers: a weighted sum of each recogniser's log probability of the text
- * (log-linear pooling, a product of experts). A text one recogniser finds implausible is pulled
- * down in proportion to that recogniser's weight; `floor` bounds how far one recogniser alone can
- * veto a text (its log probability per character is clipped there).
+ * How recognisers are combined, per candidate text, on the scale of one recogniser:
+ * `product` — weighted mean of their log probabilities (log-linear pooling, a product of experts:
+ * a text one recogniser finds implausible is pulled down in proportion to its weight);
+ * `mixture` — log of the weighted mean of their probabilities (a text needs only one recogniser
+ * to find it likely, close to a per-candidate max).
  */
-export function combineRecognizers(perRecognizer: number[], weights: number[], length: number, floor = ENSEMBLE.floor): number {
-  let s = 0;
-  for (let i = 0; i < perRecognizer.length; i++) s += weights[i] * Math.max(perRecognizer[i], floor * Math.max(1, length));
-  return s;
-}
+export const ENSEMBLE = { rule: 'product' as 'product' | 'mixture' };
 
-/** Ensemble parameters (calibrated on the dev crops; see README "recognisers"). */
-export const ENSEMBLE = { floor: -1e9 };
+export function combineRecognizers(perRecognizer: number[], weights: number[], rule = ENSEMBLE.rule): number {
+  const wsum = weights.reduce((s, x) => s + x, 0);
+  if (rule === 'mixture') {
+    const m = Math.max(...perRecognizer);
+    return m + Math.log(perRecognizer.reduce((s, lp, i) => s + weights[i] * Math.exp(lp - m), 0) / wsum);
+  }
+  return perRecognizer.reduce((s, lp, i) => s + weights[i] * lp, 0) / wsum;
+}
 
 export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx: CandidateContext, limit = 10): Candidate[] {
   const groups: RecognizerFrames[] = isGroups(views) ? views : [{ name: 'ppocr', views, weight: 1 }];
   const live = groups.filter((g) => g.views.length && g.weight > 0);
   if (!live.length) return [];
   const weights = live.map((g) => g.weight);
-  const wsum = weights.reduce((s, x) => s + x, 0);
   // Score texts on softened frames, where look-alike characters share evidence.
   const soft = live.map((g) => g.views.map((v) => ({ m: softenFrames(v.m, v.steps, PRIOR.confusion), steps: v.steps })));
   const allViews = live.flatMap((g) => g.views);
@@ -111,14 +113,12 @@ export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx
     }
   }
   // Views of one recogniser are looks at the same plate (combine()); recognisers are pooled by
-  // weight, and the pooled value is brought back to the scale of one recogniser (÷ Σ weights) so
-  // the format prior keeps its meaning.
+  // weight on the scale of one recogniser, so the format prior keeps its meaning.
   const logpOf = (text: string): number =>
     combineRecognizers(
       soft.map((vs) => combine(vs.map((v) => textLogProb(v.m, v.steps, text)))),
       weights,
-      text.length,
-    ) / wsum;
+    );
   const hinted = new Set(ctx.hints);
   const scored: Candidate[] = [];
   const logps = new Map<string, number>();

@@ -16,13 +16,9 @@ const ctx = { hints: ['br'], textFormats: [], strictRegion: false };
 
 describe('combineRecognizers', () => {
   it('is the weighted sum of log probabilities', () => {
-    expect(combineRecognizers([-2, -4], [1, 0.5], 7)).toBe(-4);
-    expect(combineRecognizers([-3], [1], 7)).toBe(-3);
-  });
-
-  it('clips each recogniser at floor × length, so one model alone cannot veto a text', () => {
-    expect(combineRecognizers([-10, -1], [1, 1], 2, -1)).toBe(-3);
-    expect(combineRecognizers([-10, -1], [1, 2], 4, -1)).toBe(-6);
+    expect(combineRecognizers([-2, -4], [1, 0.5])).toBe(-4);
+    expect(combineRecognizers([-3], [1])).toBe(-3);
+    expect(combineRecognizers([-3, -1], [1, 0])).toBe(-3);
   });
 });
 

@@ -15,10 +15,17 @@ const plate = (slot: Record<string, number>) => spell([{ A: 0.98 }, { B: 0.98 },
 const ctx = { hints: ['br'], textFormats: [], strictRegion: false };
 
 describe('combineRecognizers', () => {
-  it('is the weighted sum of log probabilities', () => {
-    expect(combineRecognizers([-2, -4], [1, 0.5])).toBe(-4);
-    expect(combineRecognizers([-3], [1])).toBe(-3);
-    expect(combineRecognizers([-3, -1], [1, 0])).toBe(-3);
+  it('product: the weighted mean of log probabilities', () => {
+    expect(combineRecognizers([-2, -4], [1, 0.5], 'product')).toBeCloseTo(-8 / 3, 12);
+    expect(combineRecognizers([-3], [1], 'product')).toBe(-3);
+    expect(combineRecognizers([-3, -1], [1, 0], 'product')).toBe(-3);
+  });
+
+  it('mixture: the log of the weighted mean of probabilities', () => {
+    expect(combineRecognizers([Math.log(0.2), Math.log(0.8)], [1, 1], 'mixture')).toBeCloseTo(Math.log(0.5), 12);
+    expect(combineRecognizers([Math.log(0.2), Math.log(0.8)], [1, 3], 'mixture')).toBeCloseTo(Math.log(0.65), 12);
+    // one recogniser that finds the text impossible costs at most log(its weight share)
+    expect(combineRecognizers([-1e6, -1], [1, 1], 'mixture')).toBeCloseTo(-1 + Math.log(0.5), 12);
   });
 });
 

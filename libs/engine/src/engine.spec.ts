@@ -5,7 +5,7 @@
  * Integration tests on real photos: they load the installed models (`pnpm models:install`) and
  * read ../shared/alpr-dev at run time. One engine is shared by every test in this file.
  */
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -67,6 +67,62 @@ describe('reading dev photos', () => {
     const plain = await engine.read(photo('br/NTO1053.jpg'), { regions: ['pl'] });
     expect(plates(hinted)[0]).toBe('NTO1053');
     expect((plain.results as PlateResult[])[0].candidates.map((c) => c.plate.toUpperCase())).toContain('NTO1053');
+  });
+});
+
+describe('recognisers', () => {
+  // The highest-scoring plate, as the accuracy scorer takes it.
+  const top = (r: { results: unknown[] }) =>
+    [...(r.results as PlateResult[])].sort((a, b) => b.score - a.score)[0]?.plate.toUpperCase();
+  let ppocr: Engine;
+  let crnn: Engine;
+  beforeAll(async () => {
+    ppocr = await createEngine({ threads: 2, recognizer: 'ppocr' });
+    crnn = await createEngine({ threads: 2, recognizer: 'crnn' });
+  }, 120_000);
+  afterAll(async () => {
+    await ppocr?.close();
+    await crnn?.close();
+  });
+
+  it('uses the ensemble by default once platewise-rec is installed', () => {
+    expect(engine.recognizer).toBe('ensemble');
+    expect(ppocr.recognizer).toBe('ppocr');
+    expect(crnn.recognizer).toBe('crnn');
+  });
+
+  // Photos the ensemble reads exactly where PP-OCRv4 alone does not; the first two neither
+  // recogniser reads alone (PP-OCRv4: CKO4IP, WH3T6N; platewise-rec: CKQ1AR, HH9G5V).
+  const fixed: Array<[string, string[], string]> = [
+    ['us/wts-lg-000012.jpg', ['us'], 'CK0A1F'],
+    ['us/wts-lg-000115.jpg', ['us'], 'HH9G5W'],
+    ['us/wts-lg-000091.jpg', ['us'], 'MJ3R1V'],
+    ['br/PJI5921.jpg', ['br'], 'PJI5921'],
+  ];
+  it.each(fixed)('%s: the ensemble reads %s → %s, PP-OCRv4 alone does not', async (file, regions, text) => {
+    const r = await engine.read(photo(file), { regions });
+    expect(top(r)).toBe(text);
+    expect(checkEngineResult(r)).toEqual({ valid: true, errors: [] });
+    expect(top(await ppocr.read(photo(file), { regions }))).not.toBe(text);
+  });
+
+  it('platewise-rec alone reads a plate too (the comparison path)', async () => {
+    expect(top(await crnn.read(photo('br/PJI5921.jpg'), { regions: ['br'] }))).toBe('PJI5921');
+  });
+
+  it('ENGINE_RECOGNIZER chooses the mode; a wrong value is refused', async () => {
+    const saved = process.env.ENGINE_RECOGNIZER;
+    try {
+      process.env.ENGINE_RECOGNIZER = 'ppocr';
+      const e = await createEngine({ threads: 1 });
+      expect(e.recognizer).toBe('ppocr');
+      await e.close();
+      process.env.ENGINE_RECOGNIZER = 'tesseract';
+      await expect(createEngine({ threads: 1 })).rejects.toThrow(/ENGINE_RECOGNIZER must be one of ensemble, ppocr, crnn/);
+    } finally {
+      if (saved === undefined) delete process.env.ENGINE_RECOGNIZER;
+      else process.env.ENGINE_RECOGNIZER = saved;
+    }
   });
 });
 
@@ -229,4 +285,32 @@ describe('model files', () => {
     writeFileSync(join(dir, 'yolox_nano.onnx'), 'not a model');
     await expect(createEngine({ modelsDir: dir })).rejects.toThrow(/yolox_nano\.onnx is corrupt \(sha256 .*expected 695e750a/);
   });
+
+  /** The installed models (linked) without platewise-rec, or with `crnn` written in its place. */
+  function withoutCrnn(crnn?: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
+    copyFileSync(manifest, join(dir, 'manifest.json'));
+    for (const f of readdirSync(installed)) if (f !== 'platewise-rec-v1.onnx') symlinkSync(join(installed, f), join(dir, f));
+    if (crnn !== undefined) writeFileSync(join(dir, 'platewise-rec-v1.onnx'), crnn);
+    return dir;
+  }
+
+  it('platewise-rec is optional: without it the default is PP-OCRv4 alone; ensemble and crnn need it', async () => {
+    const dir = withoutCrnn();
+    const e = await createEngine({ modelsDir: dir, threads: 1 });
+    expect(e.recognizer).toBe('ppocr');
+    expect(plates(await e.read(photo('br/AYO9034.jpg'), { regions: ['br'] }))).toContain('AYO9034');
+    await e.close();
+    for (const recognizer of ['ensemble', 'crnn'] as const) {
+      await expect(createEngine({ modelsDir: dir, recognizer })).rejects.toThrow(/platewise-rec-v1\.onnx is missing .*pnpm models:install/);
+    }
+  }, 60_000);
+
+  it('an altered platewise-rec is refused unless the PP-OCRv4-only mode is asked for', async () => {
+    const dir = withoutCrnn('not a model');
+    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(/platewise-rec-v1\.onnx is corrupt/);
+    const e = await createEngine({ modelsDir: dir, recognizer: 'ppocr', threads: 1 });
+    expect(e.recognizer).toBe('ppocr');
+    await e.close();
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ source scripts/lib/prepare.sh
 
 ensure_postgres
 ensure_redis
+ensure_training_deps
 install_and_build
 
 log "linting"
@@ -17,9 +18,28 @@ log "running tests"
 report=$(mktemp)
 status=0
 pnpm exec jest --ci --json --outputFile="$report" "$@" || status=$?
-node -e '
+jest_counts=$(node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
-' "$report" || true
+  console.log(r.numPassedTests, r.numFailedTests);
+' "$report" || echo "0 1")
 rm -f "$report"
+
+log "recogniser training pipeline (python) and torch-vs-onnxruntime parity"
+py_log=$(mktemp)
+/usr/bin/python3 -m unittest discover -s models/training/tests -v 2>&1 | tee "$py_log" || status=1
+py_total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$py_log" | tail -1)
+py_failed=$(sed -n 's/.*FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p' "$py_log" | tail -1)
+rm -f "$py_log"
+parity=$(node models/training/parity.mjs 2>&1) || status=1
+echo "$parity"
+parity_counts=$(sed -n 's/.*\b\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' <<<"$parity" | tail -1)
+
+read -r jp jf <<<"$jest_counts"
+read -r pp pf <<<"${parity_counts:-0 1}"
+py_failed=${py_failed:-0}
+py_total=${py_total:-0}
+[ "$py_total" -gt 0 ] || { py_failed=1; status=1; }
+passed=$((jp + py_total - py_failed + pp))
+failed=$((jf + py_failed + pf))
+echo "all: $passed passed, $failed failed"
 exit $status

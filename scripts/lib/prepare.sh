@@ -66,3 +66,16 @@ install_and_build() {
   log "installing models (copied from \${PLATEWISE_MODELS_FROM:-../shared/models}, sha256-verified)"
   node models/install.mjs >/dev/null
 }
+
+# Debian packages the recogniser's training pipeline needs (models/training/README.md).
+TRAINING_PACKAGES=(python3-torch python3-pil python3-numpy python3-onnx fonts-opendin fonts-routed-gothic
+  fonts-bebas-neue fonts-roboto-unhinted fonts-dejavu-core fonts-dejavu-extra fonts-urw-base35
+  fonts-open-sans fonts-liberation2 fonts-croscore fonts-freefont-ttf fonts-clear-sans fonts-b612)
+
+ensure_training_deps() {
+  local missing=()
+  for pkg in "${TRAINING_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}

@@ -61,9 +61,11 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
     pnb: number; // log prob ending in a character
   }
   let beams = new Map<string, Beam>([['', { pb: 0, pnb: LOG0 }]]);
+  const logm = logFramesOf(m, steps);
+  const logGap = logGapOf(m, steps);
   for (let t = 0; t < steps; t++) {
     const row = t * FOLDED;
-    const pBlank = Math.log(Math.max(gap(m, t), 1e-12));
+    const pBlank = logGap[t];
     const next = new Map<string, Beam>();
     const get = (text: string): Beam => {
       let b = next.get(text);
@@ -80,9 +82,8 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
       same.pb = logAdd(same.pb, total + pBlank);
       const last = text.length ? PLATE_CHARS.indexOf(text[text.length - 1]) + 1 : -1;
       for (let k = 1; k <= PLATE_CHARS.length; k++) {
-        const p = m[row + k];
-        if (p < pruneBelow) continue;
-        const lp = Math.log(p);
+        if (m[row + k] < pruneBelow) continue;
+        const lp = logm[row + k];
         if (k === last) {
           // repeat without a blank collapses into the same character
           same.pnb = logAdd(same.pnb, b.pnb + lp);
@@ -213,20 +214,33 @@ function bestInSet(m: Float32Array, steps: number, set: number[]): Float64Array 
 export function textLogProb(m: Float32Array, steps: number, text: string): number {
   const labels = [...text].map((c) => PLATE_CHARS.indexOf(c) + 1);
   const S = 2 * labels.length + 1;
+  // Log frames are computed once per frame matrix: every candidate text is scored on the same ones.
+  const logm = logFramesOf(m, steps);
+  const logGap = logGapOf(m, steps);
+  const lp = (t: number, s: number): number => (s % 2 === 0 ? logGap[t] : logm[t * FOLDED + labels[(s - 1) / 2]]);
   let prev = new Float64Array(S).fill(LOG0);
-  const lp = (t: number, s: number): number =>
-    Math.log(Math.max(s % 2 === 0 ? gap(m, t) : m[t * FOLDED + labels[(s - 1) / 2]], 1e-12));
+  let cur = new Float64Array(S);
   prev[0] = lp(0, 0);
   if (S > 1) prev[1] = lp(0, 1);
   for (let t = 1; t < steps; t++) {
-    const cur = new Float64Array(S).fill(LOG0);
     for (let s = 0; s < S; s++) {
       let a = prev[s];
       if (s >= 1) a = logAdd(a, prev[s - 1]);
       if (s >= 2 && s % 2 === 1 && labels[(s - 1) / 2] !== labels[(s - 3) / 2]) a = logAdd(a, prev[s - 2]);
-      if (a !== LOG0) cur[s] = a + lp(t, s);
+      cur[s] = a !== LOG0 ? a + lp(t, s) : LOG0;
     }
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
   return S > 1 ? logAdd(prev[S - 1], prev[S - 2]) : prev[0];
+}
+
+const logFramesCache = new WeakMap<Float32Array, Float64Array>();
+function logFramesOf(m: Float32Array, steps: number): Float64Array {
+  let l = logFramesCache.get(m);
+  if (!l) {
+    l = new Float64Array(steps * FOLDED);
+    for (let i = 0; i < steps * FOLDED; i++) l[i] = Math.log(Math.max(m[i], 1e-12));
+    logFramesCache.set(m, l);
+  }
+  return l;
 }

@@ -1,5 +1,6 @@
 """Pipeline tests for platewise-rec training code: renderer, a few training steps on tiny data,
-ONNX export. Run with:  /usr/bin/python3 -m unittest discover -s models/training/tests -v
+ONNX export. Run with:  /usr/bin/python3 models/training/tests/test_pipeline.py
+(or /usr/bin/python3 -m unittest discover -s models/training/tests -v)
 """
 import os
 import random
@@ -85,4 +86,9 @@ class TrainSmokeTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    # python3 models/training/tests/test_pipeline.py  -> ends with "training: N passed, M failed"
+    result = unittest.main(exit=False, verbosity=2).result
+    bad = len(result.failures) + len(result.errors)
+    print("training: %d passed, %d failed, %d skipped" % (result.testsRun - bad - len(result.skipped), bad,
+                                                         len(result.skipped)))
+    sys.exit(1 if bad else 0)

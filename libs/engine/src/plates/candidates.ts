@@ -78,7 +78,7 @@ export interface RecognizerFrames {
  * `mixture` — log of the weighted mean of their probabilities (a text needs only one recogniser
  * to find it likely, close to a per-candidate max).
  */
-export const ENSEMBLE = { rule: 'product' as 'product' | 'mixture' };
+export const ENSEMBLE = { rule: 'mixture' as 'product' | 'mixture' };
 
 export function combineRecognizers(perRecognizer: number[], weights: number[], rule = ENSEMBLE.rule): number {
   const wsum = weights.reduce((s, x) => s + x, 0);

@@ -1,5 +1,5 @@
 import { BLANK, FOLDED, PLATE_CHARS } from '../ocr/alphabet';
-import { RecognizerFrames, combineRecognizers, generateCandidates } from './candidates';
+import { ENSEMBLE, RecognizerFrames, combineRecognizers, generateCandidates } from './candidates';
 
 /** Frames spelling one character per frame, blanks between: [{A: 0.98}, {'1': 0.55, '7': 0.45}, …]. */
 function spell(chars: Array<Record<string, number>>) {
@@ -29,7 +29,10 @@ describe('combineRecognizers', () => {
   });
 });
 
-describe('candidates from two recognisers', () => {
+describe('candidates from two recognisers (product rule)', () => {
+  const saved = ENSEMBLE.rule;
+  beforeAll(() => (ENSEMBLE.rule = 'product'));
+  afterAll(() => (ENSEMBLE.rule = saved));
   const ppocr = plate({ '1': 0.55, '7': 0.45 });
   const crnn = plate({ '7': 0.9, '1': 0.1 });
   const groups = (w: number): RecognizerFrames[] => [
@@ -64,5 +67,26 @@ describe('candidates from two recognisers', () => {
     const onlyCrnn = plate({ '8': 0.97 });
     const c = generateCandidates([{ name: 'ppocr', views: [ppocr], weight: 1 }, { name: 'crnn', views: [onlyCrnn], weight: 0.5 }], ctx);
     expect(c.map((x) => x.plate)).toEqual(expect.arrayContaining(['ABC1234', 'ABC8234']));
+  });
+});
+
+describe('candidates from two recognisers (mixture rule, the default)', () => {
+  it('is the default', () => expect(ENSEMBLE.rule).toBe('mixture'));
+
+  it('scores a text by the weighted mean of the recognisers\' probabilities', () => {
+    const ppocr = plate({ '1': 0.55, '7': 0.45 });
+    const crnn = plate({ '7': 0.9, '1': 0.1 });
+    const c = generateCandidates([{ name: 'ppocr', views: [ppocr], weight: 1 }, { name: 'crnn', views: [crnn], weight: 0.5 }], ctx);
+    // P(ABC7234) = .98^6 · (.45 + .5 · .9) / 1.5 = .98^6 · .6; P(ABC1234) = .98^6 · (.55 + .05) / 1.5 = .98^6 · .4
+    expect(c[0].plate).toBe('ABC7234');
+    expect(c[0].score).toBe(Math.round(Math.exp((6 * Math.log(0.98) + Math.log(0.6)) / 7) * 1000) / 1000);
+    expect((c.find((x) => x.plate === 'ABC1234')?.total as number) - c[0].total).toBeCloseTo(Math.log(0.4 / 0.6), 5);
+  });
+
+  it('a text only one recogniser sees keeps that recogniser\'s share of the probability', () => {
+    const seen = plate({ W: 0.98 });
+    const missing = spell([{ A: 0.98 }, { B: 0.98 }, { C: 0.98 }, { '2': 0.98 }, { '3': 0.98 }, { '4': 0.98 }]);
+    const c = generateCandidates([{ name: 'ppocr', views: [missing], weight: 1 }, { name: 'crnn', views: [seen], weight: 1 }], { hints: [], textFormats: [], strictRegion: false });
+    expect(c.map((x) => x.plate)).toEqual(expect.arrayContaining(['ABCW234', 'ABC234']));
   });
 });

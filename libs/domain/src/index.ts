@@ -7,6 +7,7 @@ export * from './contracts/periods';
 export * from './database/database.module';
 export * from './database/migrator';
 export * from './database/prisma.service';
+export * from './database/sql-pool.service';
 export * from './domain.module';
 export * from './plans/plans.service';
 export * from './quota/quota.service';

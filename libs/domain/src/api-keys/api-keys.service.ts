@@ -1,5 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { SqlPool } from '../database/sql-pool.service';
+import { Prisma } from '../generated/prisma/client';
 import type { ContractWithPlan } from '../contracts/contracts.service';
 import { DEFAULT_SECURITY, type SecurityView } from '../security/client-access';
 import { generateApiKey, hashApiKey, keyPrefix } from './api-key';
@@ -32,7 +34,10 @@ export interface KeyOwner {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
+  ) {}
 
   /** Creates a key; the plain key is returned here and only here. */
   async issue(accountId: string, label = '', tx: Pick<PrismaService, 'apiKey'> = this.prisma): Promise<IssuedKey> {
@@ -69,28 +74,85 @@ export class ApiKeysService {
 
   /** The owner of a live key, or null for unknown and revoked keys. */
   async authenticate(apiKey: string): Promise<KeyOwner | null> {
-    const key = await this.prisma.apiKey.findUnique({
-      where: { keyHash: hashApiKey(apiKey) },
-      include: {
-        account: {
-          include: {
-            security: true,
-            contracts: { orderBy: { latestSignatureDate: 'desc' }, take: 1, include: { plan: true } },
-            webhooks: { select: { id: true, includeImage: true }, orderBy: { id: 'asc' } },
-          },
-        },
-      },
-    });
-    if (!key || key.revokedAt) return null;
-    const { security, contracts, webhooks } = key.account;
+    // One round trip on every authenticated call: the key, the account's security settings,
+    // its newest contract with the plan, and its webhook targets.
+    const { rows } = await this.sql.query<AuthRow>(AUTH_QUERY, [hashApiKey(apiKey)]);
+    const row = rows[0];
+    if (!row || row.revoked_at) return null;
     return {
-      accountId: key.accountId,
-      keyId: key.id,
-      security: security ? { exposeKey: security.exposeKey, ips: security.ips, domains: security.domains } : { ...DEFAULT_SECURITY },
-      contract: contracts[0] ?? null,
-      webhooks,
+      accountId: row.account_id,
+      keyId: row.key_id,
+      security: row.expose_key === null ? { ...DEFAULT_SECURITY } : { exposeKey: row.expose_key, ips: row.ips ?? [], domains: row.domains ?? [] },
+      contract: row.contract_id ? contractOf(row) : null,
+      webhooks: row.webhooks,
     };
   }
+}
+
+const AUTH_QUERY = `
+  SELECT k.id AS key_id, k.account_id, k.revoked_at,
+         s.expose_key, s.ips, s.domains,
+         c.id AS contract_id, c.plan_id, c.status, c.first_signature_date, c.latest_signature_date,
+         c.next_signature_date, c.created_at AS contract_created_at,
+         p.name AS plan_name, p.monthly_calls, p.indicative_yearly_quota, p.calls_per_second,
+         p.allow_above_quota, p.above_quota_unit_price, p.mmc_included, p.max_upload_bytes,
+         COALESCE((SELECT json_agg(json_build_object('id', w.id, 'includeImage', w.include_image) ORDER BY w.id)
+                   FROM webhooks w WHERE w.account_id = k.account_id), '[]') AS webhooks
+  FROM api_keys k
+  LEFT JOIN security_settings s ON s.account_id = k.account_id
+  LEFT JOIN LATERAL (SELECT * FROM contracts WHERE account_id = k.account_id
+                     ORDER BY latest_signature_date DESC LIMIT 1) c ON true
+  LEFT JOIN plans p ON p.id = c.plan_id
+  WHERE k.key_hash = $1`;
+
+interface AuthRow {
+  key_id: string;
+  account_id: string;
+  revoked_at: Date | null;
+  expose_key: boolean | null;
+  ips: string[] | null;
+  domains: string[] | null;
+  contract_id: string | null;
+  plan_id: string;
+  status: ContractWithPlan['status'];
+  first_signature_date: Date;
+  latest_signature_date: Date;
+  next_signature_date: Date;
+  contract_created_at: Date;
+  plan_name: string;
+  monthly_calls: number;
+  indicative_yearly_quota: number;
+  calls_per_second: number;
+  allow_above_quota: boolean;
+  above_quota_unit_price: string;
+  mmc_included: boolean;
+  max_upload_bytes: number;
+  webhooks: { id: number; includeImage: boolean }[];
+}
+
+/** The row's contract in the shape Prisma gives it, so the quota code sees one type. */
+function contractOf(row: AuthRow): ContractWithPlan {
+  return {
+    id: row.contract_id!,
+    accountId: row.account_id,
+    planId: row.plan_id,
+    status: row.status,
+    firstSignatureDate: row.first_signature_date,
+    latestSignatureDate: row.latest_signature_date,
+    nextSignatureDate: row.next_signature_date,
+    createdAt: row.contract_created_at,
+    plan: {
+      id: row.plan_id,
+      name: row.plan_name,
+      monthlyCalls: row.monthly_calls,
+      indicativeYearlyQuota: row.indicative_yearly_quota,
+      callsPerSecond: row.calls_per_second,
+      allowAboveQuota: row.allow_above_quota,
+      aboveQuotaUnitPrice: new Prisma.Decimal(row.above_quota_unit_price),
+      mmcIncluded: row.mmc_included,
+      maxUploadBytes: row.max_upload_bytes,
+    },
+  };
 }
 
 function toView(key: { id: string; prefix: string; label: string; createdAt: Date; revokedAt: Date | null }): ApiKeyView {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DAY_MS, isoDay, startOfUtcDay } from '../contracts/periods';
 import { PrismaService } from '../database/prisma.service';
+import { SqlPool } from '../database/sql-pool.service';
 import { REQUEST_TYPES, RequestType } from './request-types';
 
 export interface Tally {
@@ -24,16 +25,21 @@ export function emptyTally(): TallyByType {
 /** Daily usage counters per account, day (UTC) and request type, kept in PostgreSQL. */
 @Injectable()
 export class UsageService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
+  ) {}
 
   /** Counts one served call. A single upsert, so concurrent calls never lose an increment. */
   async record(accountId: string, requestType: RequestType, aboveQuota: boolean, at: Date = new Date()): Promise<void> {
-    const above = aboveQuota ? 1 : 0;
-    await this.prisma.$executeRaw`
-      INSERT INTO daily_usage (account_id, day, request_type, count, above_quota)
-      VALUES (${accountId}::uuid, ${isoDay(at)}::date, ${requestType}, 1, ${above})
-      ON CONFLICT (account_id, day, request_type)
-      DO UPDATE SET count = daily_usage.count + 1, above_quota = daily_usage.above_quota + ${above}`;
+    // On every served call's path, so through the plain pool (see SqlPool).
+    await this.sql.query(
+      `INSERT INTO daily_usage (account_id, day, request_type, count, above_quota)
+       VALUES ($1::uuid, $2::date, $3, 1, $4)
+       ON CONFLICT (account_id, day, request_type)
+       DO UPDATE SET count = daily_usage.count + 1, above_quota = daily_usage.above_quota + $4`,
+      [accountId, isoDay(at), requestType, aboveQuota ? 1 : 0],
+    );
   }
 
   /** Counter rows with `from <= day < to`. */

@@ -1,0 +1,19 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Pool } from 'pg';
+import { AppConfig } from '../config/app-config';
+
+/**
+ * A plain pg pool for the two queries on every recognition call's path (key lookup, usage
+ * increment). Prisma adds a millisecond or more of client-side work per query there; everywhere
+ * else PrismaService is the way to the database.
+ */
+@Injectable()
+export class SqlPool extends Pool implements OnModuleDestroy {
+  constructor(@Inject(AppConfig) config: AppConfig) {
+    super({ connectionString: config.DATABASE_URL, max: 10 });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.end();
+  }
+}

@@ -59,7 +59,8 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
     try {
       return await this.run({ ...call, imageKey });
     } finally {
-      await this.redis.del(imageKey);
+      // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
+      this.redis.del(imageKey).catch(() => undefined);
     }
   }
 

@@ -47,6 +47,23 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     await h.http().get(`/v2/subscription?api-key=${b.apiKey}`).expect(200);
   });
 
+  it('keeps webhooks per account: another key can neither see, read nor delete them', async () => {
+    const a = await h.admin.createAccount(uniqueName('hook-a'));
+    const b = await h.admin.createAccount(uniqueName('hook-b'));
+    const asA = { Authorization: `Token ${a.apiKey}` };
+    const asB = { Authorization: `Token ${b.apiKey}` };
+    // a public address literal: accepted without any connection being made
+    const created = await h.http().post('/v1/webhooks/').set(asA).send({ target: 'http://93.184.216.34/hook' }).expect(201);
+    expect(created.body).toMatchObject({ target: 'http://93.184.216.34/hook', include_image: false, secret: expect.stringMatching(/^[0-9a-f]{48}$/) });
+    expect((await h.http().get('/v1/webhooks/').set(asB).expect(200)).body).toEqual([]);
+    await h.http().get(`/v1/webhooks/${created.body.id}/deliveries`).set(asB).expect(404);
+    await h.http().delete(`/v1/webhooks/${created.body.id}`).set(asB).expect(404);
+    const listA = await h.http().get('/v1/webhooks/').set(asA).expect(200);
+    expect(listA.body.map((w: { id: number }) => w.id)).toEqual([created.body.id]);
+    expect(JSON.stringify(listA.body)).not.toContain(created.body.secret);
+    await h.http().delete(`/v1/webhooks/${created.body.id}`).set(asA).expect(204);
+  });
+
   it('validates input with clear 400s and 404s', async () => {
     const bad = await h.http().post('/admin/accounts').set(auth).send({ username: 'x' }).expect(400);
     expect(bad.body.message).toMatch(/username must be 3-64/);

@@ -2,7 +2,7 @@ import {
   GatewayTimeoutException,
   HttpException,
   Injectable,
-  OnModuleDestroy,
+  OnApplicationShutdown,
   OnModuleInit,
   ServiceUnavailableException,
 } from '@nestjs/common';
@@ -13,19 +13,37 @@ import {
   recognitionImageKey,
   RecognitionJob,
   RecognitionRefusal,
+  RecognitionReply,
   RedisService,
 } from '@platewise/domain';
+import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Job, Queue, QueueEvents } from 'bullmq';
 import { MetricsService } from '../metrics/metrics.service';
 
 const RETRY_SECONDS = 5;
 
-/** A synchronous call over the asynchronous queue: enqueue, then wait for a worker's answer. */
+class TimedOut extends Error {}
+
+type Outcome = Record<string, unknown> | RecognitionRefusal;
+
+interface Waiter {
+  resolve(outcome: Outcome): void;
+  reject(error: Error): void;
+}
+
+/**
+ * A synchronous call over the asynchronous queue: enqueue, then wait for a worker's answer. The
+ * worker publishes the answer on this gateway's own channel, which saves the round trips of
+ * BullMQ's completion events on every call; those events still report jobs that failed for good.
+ */
 @Injectable()
-export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
+export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   private readonly queue: Queue<RecognitionJob>;
   private readonly events: QueueEvents;
+  private readonly replies: Redis;
+  private readonly replyTo: string;
+  private readonly waiting = new Map<string, Waiter>();
 
   constructor(
     private readonly config: AppConfig,
@@ -34,14 +52,25 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
   ) {
     this.queue = new Queue(RECOGNITION_QUEUE, queueOptions(config));
     this.events = new QueueEvents(RECOGNITION_QUEUE, queueOptions(config));
+    this.replies = redis.duplicate();
+    // Channels are not keys, so REDIS_PREFIX is added by hand.
+    this.replyTo = `${config.REDIS_PREFIX}replies:${randomUUID()}`;
   }
 
   async onModuleInit(): Promise<void> {
-    await this.events.waitUntilReady();
+    this.replies.on('message', (_channel: string, message: string) => {
+      const reply = JSON.parse(message) as RecognitionReply;
+      this.waiting.get(reply.jobId)?.resolve(reply.outcome);
+    });
+    this.events.on('failed', ({ jobId, failedReason }) =>
+      this.waiting.get(jobId)?.reject(new Error(failedReason || 'recognition failed')),
+    );
+    await Promise.all([this.replies.subscribe(this.replyTo), this.events.waitUntilReady()]);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.events.close();
+  /** After the HTTP server stopped, so calls still in flight get their answers. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.replies.quit(), this.events.close()]);
     await this.queue.close();
   }
 
@@ -51,31 +80,57 @@ export class RecognitionClient implements OnModuleInit, OnModuleDestroy {
   }
 
   /** The worker's Snapshot response; throws the HTTP error to answer otherwise. */
-  async recognise(image: Buffer, call: Omit<RecognitionJob, 'imageKey'>): Promise<Record<string, unknown>> {
+  async recognise(image: Buffer, call: Omit<RecognitionJob, 'imageKey' | 'replyTo'>): Promise<Record<string, unknown>> {
     const imageKey = recognitionImageKey(randomUUID());
     // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
     const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
     await this.redis.set(imageKey, image, 'PX', ttl);
     try {
-      return await this.run({ ...call, imageKey });
+      return await this.run({ ...call, imageKey, replyTo: this.replyTo });
     } finally {
       // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
       this.redis.del(imageKey).catch(() => undefined);
     }
   }
 
-  private async run(data: RecognitionJob): Promise<Record<string, unknown>> {
-    const job = await this.queue.add('read', data, {
-      // Delete jobs as soon as they end, whatever the outcome.
-      removeOnComplete: true,
-      removeOnFail: true,
-      attempts: 2,
+  /** The job's outcome; rejects when it failed for good or nobody answered in time. */
+  private wait(jobId: string): Promise<Outcome> {
+    return new Promise<Outcome>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TimedOut()), this.config.RECOGNITION_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(jobId);
+      };
+      this.waiting.set(jobId, {
+        resolve: (outcome) => (done(), resolve(outcome)),
+        reject: (error) => (done(), reject(error)),
+      });
     });
-    let outcome: Record<string, unknown> | RecognitionRefusal;
+  }
+
+  private async run(data: RecognitionJob): Promise<Record<string, unknown>> {
+    const jobId = randomUUID();
+    // Listen before the job exists: a fast worker may answer before add() returns.
+    const answer = this.wait(jobId);
+    let job: Job<RecognitionJob>;
     try {
-      outcome = await job.waitUntilFinished(this.events, this.config.RECOGNITION_TIMEOUT_MS);
+      job = await this.queue.add('read', data, {
+        jobId,
+        // Delete jobs as soon as they end, whatever the outcome.
+        removeOnComplete: true,
+        removeOnFail: true,
+        attempts: 2,
+      });
     } catch (error) {
-      const timedOut = /timed out/i.test((error as Error).message);
+      this.waiting.get(jobId)?.reject(error as Error);
+      await answer.catch(() => undefined);
+      throw error;
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await answer;
+    } catch (error) {
+      const timedOut = error instanceof TimedOut;
       this.metrics.recognitions.inc({ outcome: timedOut ? 'timeout' : 'failed' });
       if (timedOut) {
         // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.

@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import {
   AppConfig,
   queueOptions,
   RECOGNITION_QUEUE,
   RecognitionJob,
   RecognitionRefusal,
+  RecognitionReply,
   RedisService,
   WEBHOOK_QUEUE,
   WebhookJob,
@@ -20,7 +21,7 @@ const SNAPSHOT_VERSION = 1;
  * Snapshot response, and queues one webhook delivery per target of the account.
  */
 @Injectable()
-export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RecognitionProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Recognition');
   private engine?: Engine;
   private worker?: Worker<RecognitionJob>;
@@ -50,14 +51,25 @@ export class RecognitionProcessor implements OnApplicationBootstrap, OnApplicati
     this.worker.on('failed', (job, error) => this.logger.error(`job ${job?.id} failed: ${error.message}`));
   }
 
-  /** Stops taking jobs and lets the active ones finish before the engine goes away. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops taking jobs and lets the active ones finish before the engine goes away; Redis and the
+   * database close after this (onApplicationShutdown), so those jobs can still answer.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.webhooksQueue.close();
     await this.engine?.close();
   }
 
+  /** Reads the image and publishes the answer straight to the waiting gateway (see RecognitionClient). */
   async process(job: Job<RecognitionJob>): Promise<Record<string, unknown> | RecognitionRefusal> {
+    const outcome = await this.recognise(job);
+    const reply: RecognitionReply = { jobId: job.id!, outcome };
+    await this.redis.publish(job.data.replyTo, JSON.stringify(reply));
+    return outcome;
+  }
+
+  private async recognise(job: Job<RecognitionJob>): Promise<Record<string, unknown> | RecognitionRefusal> {
     const { data } = job;
     const image = await this.redis.getBuffer(data.imageKey);
     // Gone only when the gateway stopped waiting long ago: nobody needs the answer any more.

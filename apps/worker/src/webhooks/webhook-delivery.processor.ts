@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, queueOptions, WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
 import { deliver, WEBHOOK_SIGNATURE_HEADER, webhookSignatureHeader } from '@platewise/safe-fetch';
 import { Job, Worker } from 'bullmq';
@@ -20,7 +20,7 @@ export async function webhookBody(
 
 /** Delivers webhook jobs; a failed attempt throws so BullMQ retries it with exponential backoff. */
 @Injectable()
-export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhookDelivery');
   private worker?: Worker<WebhookJob>;
 
@@ -33,7 +33,8 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, OnAppli
     this.worker = new Worker(WEBHOOK_QUEUE, (job) => this.process(job), { ...queueOptions(this.config), concurrency: 8 });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Finishes deliveries in flight while the database is still open (see RecognitionProcessor). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
   }
 

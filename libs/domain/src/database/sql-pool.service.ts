@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config';
 
@@ -8,12 +8,12 @@ import { AppConfig } from '../config/app-config';
  * else PrismaService is the way to the database.
  */
 @Injectable()
-export class SqlPool extends Pool implements OnModuleDestroy {
+export class SqlPool extends Pool implements OnApplicationShutdown {
   constructor(@Inject(AppConfig) config: AppConfig) {
     super({ connectionString: config.DATABASE_URL, max: 10 });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.end();
   }
 }

@@ -25,6 +25,14 @@ export interface RecognitionJob {
   timestamp: string;
   /** the account's webhook targets, read with the API key, so the worker needs no query */
   webhooks: { id: number; includeImage: boolean }[];
+  /** pub/sub channel of the gateway waiting for this job: the answer goes there directly */
+  replyTo: string;
+}
+
+/** What a worker publishes on `replyTo` once it has the answer. */
+export interface RecognitionReply {
+  jobId: string;
+  outcome: Record<string, unknown> | RecognitionRefusal;
 }
 
 /** A client error found by the worker (undecodable image, bad config): answered, never retried. */

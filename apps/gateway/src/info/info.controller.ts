@@ -1,8 +1,9 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
-import { ContractsService, KeyOwner, monthlyPeriod, UsageService, WebhooksService } from '@platewise/domain';
+import { KeyOwner, WebhooksService } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import type { ApiKeyRequest } from '../auth/api-key.strategy';
 import { CurrentAccount } from '../auth/current-account.decorator';
+import { UsageReportsService } from '../usage-reports/usage-reports.service';
 import { PLATEWISE_VERSION } from '../version';
 
 /** Shows only the first and last characters of a key. */
@@ -13,21 +14,19 @@ export const maskKey = (key: string) => (key.length <= 8 ? '*'.repeat(key.length
 @UseGuards(ApiKeyGuard)
 export class InfoController {
   constructor(
-    private readonly contracts: ContractsService,
-    private readonly usage: UsageService,
+    private readonly reports: UsageReportsService,
     private readonly webhooks: WebhooksService,
   ) {}
 
   @Get()
   async info(@CurrentAccount() owner: KeyOwner, @Req() req: ApiKeyRequest) {
-    const contract = await this.contracts.current(owner.accountId);
-    const period = contract ? monthlyPeriod(contract.latestSignatureDate, new Date()) : null;
-    const tally = period ? await this.usage.totals(owner.accountId, period.start, period.end) : null;
+    // The same figures as /v1/statistics/, in the SDK's shape.
+    const stats = await this.reports.statistics(owner.accountId);
     return {
       version: PLATEWISE_VERSION,
       license_key: maskKey(req.apiKey),
-      total_calls: contract?.plan.monthlyCalls ?? 0,
-      usage: { calls: tally?.plate_reader.count ?? 0 },
+      total_calls: stats.total_calls,
+      usage: { calls: stats.usage.calls },
       webhooks: await this.webhooks.list(owner.accountId),
     };
   }

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { InfoController } from '../info/info.controller';
 import { WebhookTargetsService } from './webhook-targets.service';
 import { WebhooksController } from './webhooks.controller';
 
 @Module({
   imports: [AuthModule],
-  controllers: [WebhooksController, InfoController],
+  controllers: [WebhooksController],
   providers: [WebhookTargetsService],
   exports: [WebhookTargetsService],
 })

@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { PrismaService } from '../database/prisma.service';
 import type { Contract, ContractStatus, Plan } from '../generated/prisma/client';
 import { PlansService } from '../plans/plans.service';
-import { addYears, monthlyPeriod, startOfUtcDay } from './periods';
+import { addYears, startOfUtcDay } from './periods';
 
 export type ContractWithPlan = Contract & { plan: Plan };
 
@@ -75,11 +75,6 @@ export class ContractsService {
       orderBy: { latestSignatureDate: 'asc' },
       include: { plan: true },
     });
-  }
-
-  /** The monthly usage period (quota window) of a contract at `now`. */
-  monthlyPeriod(contract: Contract, now: Date = new Date()): { start: Date; end: Date } {
-    return monthlyPeriod(contract.latestSignatureDate, now);
   }
 }
 

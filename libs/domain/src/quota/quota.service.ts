@@ -1,5 +1,6 @@
 import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { ContractsService, ContractWithPlan, effectiveStatus } from '../contracts/contracts.service';
+import { monthlyPeriod } from '../contracts/periods';
 import { RedisService } from '../redis/redis.module';
 import { RequestType } from '../usage/request-types';
 import { UsageService } from '../usage/usage.service';
@@ -78,7 +79,7 @@ export class QuotaService {
     if (status !== 'active') throw new ForbiddenException({ detail: `Your contract is ${status}. Renew it to make calls.` });
 
     const { plan } = contract;
-    const period = this.contracts.monthlyPeriod(contract, now);
+    const period = monthlyPeriod(contract.latestSignatureDate, now);
     const rateKey = `rate:${accountId}:${Math.floor(now.getTime() / 1000)}`;
     const monthKey = `quota:${accountId}:${period.start.toISOString()}`;
     const ttl = Math.ceil((period.end.getTime() - now.getTime()) / 1000) + 86_400;

@@ -106,9 +106,25 @@ def build_dataset(seed: int, n_synth: int, real_repeats: int, procs: int = 2, tw
     return {"x_synth": x_s, "y_synth": y_s, "x_real": x_r, "y_real": y_r}
 
 
-def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15):
+# Test-time augmentation of the dev crops: (padding, dx, dy) per variant, padding as a fraction of
+# the box size per side, shifts as a fraction of its width (dx) and height (dy).
+TTA_PADS = (0.10, 0.15, 0.20)
+TTA_DX = (-0.04, 0.0, 0.04)
+TTA_DY = (-0.06, 0.0, 0.06)
+
+
+def tta_variants(pads=TTA_PADS, dxs=TTA_DX, dys=TTA_DY):
+    """Every (pad, dx, dy) of the grid, the plain 15 % crop (0.15, 0, 0) first when it is in it."""
+    grid = [(p, dx, dy) for p in pads for dx in dxs for dy in dys]
+    return sorted(grid, key=lambda v: v != (0.15, 0.0, 0.0))
+
+
+def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15, variants=None):
     """Padded crops of the labelled dev boxes, preprocessed exactly like training inputs.
-    Returns (x uint8 [N,32,128], labels, sets). Evaluation only -- never used for training."""
+    Returns (x uint8 [N,32,128], labels, sets). Evaluation only -- never used for training.
+    With `variants` (a list of (pad, dx, dy), see tta_variants) every plate gets one crop per
+    variant, plate-major: x is [N * len(variants), 32, 128] and `pad` is ignored."""
+    vs = [(pad, 0.0, 0.0)] if variants is None else list(variants)
     xs, labels, sets = [], [], []
     with open(os.path.join(dev_dir, "dataset.jsonl")) as f:
         for line in f:
@@ -118,9 +134,11 @@ def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15):
             b = d["box"]
             w, h = b["xmax"] - b["xmin"], b["ymax"] - b["ymin"]
             im = Image.open(os.path.join(dev_dir, d["image"])).convert("RGB")
-            box = (max(0, round(b["xmin"] - pad * w)), max(0, round(b["ymin"] - pad * h)),
-                   min(im.width, round(b["xmax"] + pad * w)), min(im.height, round(b["ymax"] + pad * h)))
-            xs.append(render.to_input(im.crop(box), OUT_SIZE))
+            for p, dx, dy in vs:
+                ox, oy = dx * w, dy * h
+                box = (max(0, round(b["xmin"] - p * w + ox)), max(0, round(b["ymin"] - p * h + oy)),
+                       min(im.width, round(b["xmax"] + p * w + ox)), min(im.height, round(b["ymax"] + p * h + oy)))
+                xs.append(render.to_input(im.crop(box), OUT_SIZE))
             labels.append(clean_text(d["plate"]))
             sets.append(d["set"])
     return np.stack(xs), labels, sets

@@ -37,6 +37,50 @@ class RendererTest(unittest.TestCase):
         self.assertTrue(np.array_equal(a[0], b[0]))
 
 
+class DevCropsTest(unittest.TestCase):
+    def _dev_dir(self, td):
+        from PIL import Image
+        os.makedirs(os.path.join(td, "images"))
+        rng = np.random.default_rng(0)
+        Image.fromarray(rng.integers(0, 255, (120, 240, 3), np.uint8)).save(os.path.join(td, "images", "a.png"))
+        with open(os.path.join(td, "dataset.jsonl"), "w") as f:
+            f.write('{"image": "images/a.png", "set": "br", "plate": "ABC-1234", '
+                    '"box": {"xmin": 60, "ymin": 40, "xmax": 180, "ymax": 80}}\n')
+        return td
+
+    def test_tta_variants_crop_each_plate_several_times(self):
+        with tempfile.TemporaryDirectory() as td:
+            dev = self._dev_dir(td)
+            x, labels, sets = data.dev_crops(dev)
+            self.assertEqual((x.shape, labels, sets), ((1, 32, 128), ["ABC1234"], ["br"]))
+            vs = data.tta_variants()
+            self.assertEqual((len(vs), vs[0]), (27, (0.15, 0.0, 0.0)))
+            xv, _, _ = data.dev_crops(dev, variants=vs)
+            self.assertEqual(xv.shape, (27, 32, 128))
+            self.assertTrue(np.array_equal(xv[0], x[0]))  # the plain crop comes first
+            self.assertFalse(np.array_equal(xv[1], x[0]))
+
+    def test_tta_of_identical_crops_reads_like_one(self):
+        import shutil
+        import evaluate
+        onnx = os.path.join(data.REPO, "models", "plate-recognizer", "platewise-rec-v1.onnx")
+        if not shutil.which("node") or not os.path.exists(onnx):
+            self.skipTest("needs node and the shipped ONNX")
+        rng = random.Random(3)
+        crops = [render.to_input(render.augment_scene(rng, render.render_plate(rng, r)[0])) for r in ("br_old", "us")]
+        x = np.stack(crops)
+        try:
+            one = evaluate.eval_onnx(onnx, x, ["A", "B"], ["br", "us"])
+        except Exception as e:  # onnxruntime-node not installed
+            self.skipTest(str(e))
+        vs = [(0.15, 0.0, 0.0)] * 3
+        tta = evaluate.eval_onnx(onnx, np.repeat(x, 3, axis=0), ["A", "B"], ["br", "us"], variants=vs,
+                                 syntax=evaluate.SYNTAX)
+        self.assertEqual(tta["predictions"], one["predictions"])
+        self.assertIn("ms_per_plate_median", tta)
+        self.assertIn("br", tta["exact_syntax"])
+
+
 class TrainSmokeTest(unittest.TestCase):
     def test_few_training_steps_and_export(self):
         import torch

@@ -3,6 +3,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { AuthFailure } from './api-key.strategy';
 import { usesPlateRecognizerErrors } from '../http/error-style';
+import { serverTiming } from '../metrics/server-timing';
 
 /**
  * Authenticates API keys. Status codes follow each API being copied: Plate Recognizer (`/v1`,
@@ -11,6 +12,11 @@ import { usesPlateRecognizerErrors } from '../http/error-style';
  */
 @Injectable()
 export class ApiKeyGuard extends AuthGuard('api-key') {
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    return serverTiming(req).time('auth', async () => (await super.canActivate(context)) as boolean);
+  }
+
   override handleRequest<T>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
     if (user && !err) return user;
     if (!(err instanceof AuthFailure)) throw err;

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { PlateReaderModule } from '../plate-reader/plate-reader.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { serverTiming } from './server-timing';
 
 @Global()
 @Module({
@@ -17,7 +18,8 @@ export class MetricsModule implements NestModule {
 
   /**
    * Times every request; the route label is the matched pattern, so ids do not explode cardinality.
-   * The time spent in the gateway also goes back to the caller as `Server-Timing: app;dur=<ms>`.
+   * The time spent in the gateway also goes back to the caller as `Server-Timing: …, app;dur=<ms>`,
+   * after the phases the request went through (auth, quota, upload, queue, engine, commit).
    */
   configure(consumer: MiddlewareConsumer): void {
     consumer
@@ -26,7 +28,7 @@ export class MetricsModule implements NestModule {
         const stop = this.metrics.requests.startTimer();
         const writeHead = res.writeHead;
         res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
-          if (!this.headersSent) this.setHeader('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
+          if (!this.headersSent) this.setHeader('Server-Timing', serverTiming(req).header(performance.now() - started));
           return writeHead.apply(this, args);
         } as Response['writeHead'];
         res.on('finish', () =>

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, UploadedFile, UseInterceptors } 
 import type { KeyOwner, Reservation } from '@platewise/domain';
 import type { Request } from 'express';
 import { CurrentAccount } from '../auth/current-account.decorator';
+import { serverTiming } from '../metrics/server-timing';
 import { Metered } from '../quota/metered';
 import { PlateReaderService, UploadedImage } from './plate-reader.service';
 import { UploadInterceptor } from './upload.interceptor';
@@ -24,6 +25,6 @@ export class PlateReaderController {
     @UploadedFile() file: UploadedImage | undefined,
     @Req() req: Request & { reservation: Reservation },
   ) {
-    return this.plateReader.read(owner, body, file, req.reservation);
+    return this.plateReader.read(owner, body, file, req.reservation, serverTiming(req));
   }
 }

@@ -6,6 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { decodeBase64Image, filenameOfUrl, sniffImageFormat } from './image-input';
 import { PlateReaderDto } from './plate-reader.dto';
+import { ServerTiming } from '../metrics/server-timing';
 import { RecognitionClient } from './recognition.client';
 import { tooLarge } from './upload.interceptor';
 
@@ -27,8 +28,9 @@ export class PlateReaderService {
     body: Record<string, unknown>,
     file: UploadedImage | undefined,
     reservation: Reservation,
+    timing = new ServerTiming(),
   ): Promise<Record<string, unknown>> {
-    const input = await this.validate(body);
+    const input = await timing.time('validate', () => this.validate(body));
     if (input.mmc && !reservation.plan.mmcIncluded) {
       throw new ForbiddenException('Vehicle make, model, orientation and color (mmc) are not included in your plan.');
     }
@@ -48,7 +50,7 @@ export class PlateReaderService {
       mmc: input.mmc ?? false,
       camera_id: input.camera_id ?? null,
       timestamp: input.timestamp ?? new Date().toISOString(),
-    });
+    }, timing);
     if (this.config.PLATEWISE_MODE === 'onprem') {
       // The on-premise SDK reports the licence's usage with every answer.
       response.usage = { calls: reservation.state.usedThisPeriod, max_calls: reservation.state.monthlyCalls };

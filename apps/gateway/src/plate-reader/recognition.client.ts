@@ -20,6 +20,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { MetricsService } from '../metrics/metrics.service';
+import { ServerTiming } from '../metrics/server-timing';
 
 const RETRY_SECONDS = 5;
 
@@ -27,8 +28,13 @@ class TimedOut extends Error {}
 
 type Outcome = Record<string, unknown> | RecognitionRefusal;
 
+interface Answer {
+  outcome: Outcome;
+  workerMs: number;
+}
+
 interface Waiter {
-  resolve(outcome: Outcome): void;
+  resolve(answer: Answer): void;
   reject(error: Error): void;
 }
 
@@ -60,7 +66,7 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.replies.on('message', (_channel: string, message: string) => {
       const reply = JSON.parse(message) as RecognitionReply;
-      this.waiting.get(reply.jobId)?.resolve(reply.outcome);
+      this.waiting.get(reply.jobId)?.resolve(reply);
     });
     this.events.on('failed', ({ jobId, failedReason }) =>
       this.waiting.get(jobId)?.reject(new Error(failedReason || 'recognition failed')),
@@ -80,13 +86,17 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The worker's Snapshot response; throws the HTTP error to answer otherwise. */
-  async recognise(image: Buffer, call: Omit<RecognitionJob, 'imageKey' | 'replyTo'>): Promise<Record<string, unknown>> {
+  async recognise(
+    image: Buffer,
+    call: Omit<RecognitionJob, 'imageKey' | 'replyTo'>,
+    timing = new ServerTiming(),
+  ): Promise<Record<string, unknown>> {
     const imageKey = recognitionImageKey(randomUUID());
     // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
     const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
-    await this.redis.set(imageKey, image, 'PX', ttl);
+    await timing.time('store', () => this.redis.set(imageKey, image, 'PX', ttl));
     try {
-      return await this.run({ ...call, imageKey, replyTo: this.replyTo });
+      return await this.run({ ...call, imageKey, replyTo: this.replyTo }, timing);
     } finally {
       // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
       this.redis.del(imageKey).catch(() => undefined);
@@ -94,21 +104,22 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The job's outcome; rejects when it failed for good or nobody answered in time. */
-  private wait(jobId: string): Promise<Outcome> {
-    return new Promise<Outcome>((resolve, reject) => {
+  private wait(jobId: string): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TimedOut()), this.config.RECOGNITION_TIMEOUT_MS);
       const done = () => {
         clearTimeout(timer);
         this.waiting.delete(jobId);
       };
       this.waiting.set(jobId, {
-        resolve: (outcome) => (done(), resolve(outcome)),
+        resolve: (answer) => (done(), resolve(answer)),
         reject: (error) => (done(), reject(error)),
       });
     });
   }
 
-  private async run(data: RecognitionJob): Promise<Record<string, unknown>> {
+  private async run(data: RecognitionJob, timing: ServerTiming): Promise<Record<string, unknown>> {
+    const started = performance.now();
     const jobId = randomUUID();
     // Listen before the job exists: a fast worker may answer before add() returns.
     const answer = this.wait(jobId);
@@ -128,7 +139,14 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     }
     let outcome: Outcome;
     try {
-      outcome = await answer;
+      const reply = await answer;
+      outcome = reply.outcome;
+      // queue: hand-over both ways (enqueue, pick-up, reply); worker: its work around the engine.
+      const engineMs = 'refused' in outcome ? 0 : Number(outcome.processing_time) || 0;
+      const workerMs = reply.workerMs;
+      timing.add('queue', performance.now() - started - workerMs);
+      timing.add('worker', workerMs - engineMs);
+      timing.add('engine', engineMs);
     } catch (error) {
       const timedOut = error instanceof TimedOut;
       this.metrics.recognitions.inc({ outcome: timedOut ? 'timeout' : 'failed' });

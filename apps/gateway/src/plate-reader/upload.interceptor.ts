@@ -3,6 +3,7 @@ import type { Reservation } from '@platewise/domain';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { from, Observable, switchMap } from 'rxjs';
+import { serverTiming } from '../metrics/server-timing';
 
 export const megabytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
 
@@ -33,6 +34,6 @@ export class UploadInterceptor implements NestInterceptor {
         reject(new BadRequestException(`Malformed multipart body: ${(error as Error).message}`));
       }),
     );
-    return from(parsed).pipe(switchMap(() => next.handle()));
+    return from(serverTiming(req).time('upload', () => parsed)).pipe(switchMap(() => next.handle()));
   }
 }

@@ -14,6 +14,7 @@ import { KeyOwner, QuotaService, rateLimitHeaders, RequestType, Reservation } fr
 import type { Request, Response } from 'express';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { serverTiming } from '../metrics/server-timing';
 
 const REQUEST_TYPE = 'platewise:request-type';
 
@@ -30,7 +31,9 @@ export class QuotaGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const type = this.reflector.get<RequestType>(REQUEST_TYPE, context.getHandler());
     const req = context.switchToHttp().getRequest<MeteredRequest>();
-    req.reservation = await this.quota.reserve(req.user.accountId, type, new Date(), req.user.contract);
+    req.reservation = await serverTiming(req).time('quota', () =>
+      this.quota.reserve(req.user.accountId, type, new Date(), req.user.contract),
+    );
     context.switchToHttp().getResponse<Response>().set(rateLimitHeaders(req.reservation.state));
     return true;
   }
@@ -40,13 +43,14 @@ export class QuotaGuard implements CanActivate {
 @Injectable()
 export class UsageInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const reservation = context.switchToHttp().getRequest<MeteredRequest>().reservation;
+    const req = context.switchToHttp().getRequest<MeteredRequest>();
+    const reservation = req.reservation;
     if (!reservation) return next.handle();
     // The count is written before the answer leaves, so a client that reads its usage right
     // after a call always sees that call.
     return next.handle().pipe(
       concatMap(async (value) => {
-        await reservation.commit();
+        await serverTiming(req).time('commit', () => reservation.commit());
         return value;
       }),
       catchError((error) => from(reservation.release()).pipe(concatMap(() => throwError(() => error)))),

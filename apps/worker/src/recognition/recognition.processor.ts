@@ -63,8 +63,9 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
 
   /** Reads the image and publishes the answer straight to the waiting gateway (see RecognitionClient). */
   async process(job: Job<RecognitionJob>): Promise<Record<string, unknown> | RecognitionRefusal> {
+    const started = performance.now();
     const outcome = await this.recognise(job);
-    const reply: RecognitionReply = { jobId: job.id!, outcome };
+    const reply: RecognitionReply = { jobId: job.id!, outcome, workerMs: performance.now() - started };
     await this.redis.publish(job.data.replyTo, JSON.stringify(reply));
     return outcome;
   }

@@ -33,6 +33,8 @@ export interface RecognitionJob {
 export interface RecognitionReply {
   jobId: string;
   outcome: Record<string, unknown> | RecognitionRefusal;
+  /** ms the worker spent on the job, from taking it to publishing this reply */
+  workerMs: number;
 }
 
 /** A client error found by the worker (undecodable image, bad config): answered, never retried. */

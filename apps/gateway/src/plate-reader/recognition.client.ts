@@ -46,6 +46,8 @@ interface Waiter {
 @Injectable()
 export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   private readonly queue: Queue<RecognitionJob>;
+  /** The queue's connection (unprefixed keys), which also carries each job's image. */
+  private readonly queueConnection: Redis;
   private readonly events: QueueEvents;
   private readonly replies: Redis;
   private readonly replyTo: string;
@@ -56,7 +58,9 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: MetricsService,
     private readonly redis: RedisService,
   ) {
-    this.queue = new Queue(RECOGNITION_QUEUE, queueOptions(config));
+    const options = queueOptions(config);
+    this.queueConnection = new Redis(options.connection);
+    this.queue = new Queue(RECOGNITION_QUEUE, { ...options, connection: this.queueConnection });
     this.events = new QueueEvents(RECOGNITION_QUEUE, queueOptions(config));
     this.replies = redis.duplicate();
     // Channels are not keys, so REDIS_PREFIX is added by hand.
@@ -78,6 +82,7 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.replies.quit(), this.events.close()]);
     await this.queue.close();
+    await this.queueConnection.quit();
   }
 
   /** Jobs per state, for the metrics endpoint. */
@@ -94,9 +99,12 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     const imageKey = recognitionImageKey(randomUUID());
     // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
     const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
-    await timing.time('store', () => this.redis.set(imageKey, image, 'PX', ttl));
+    // Written on the queue's own connection right before the job is added: Redis runs one
+    // connection's commands in order, so no worker can take the job before its image exists,
+    // and the job does not wait for this reply first (one round trip less per call).
+    const stored = this.queueConnection.set(`${this.config.REDIS_PREFIX}${imageKey}`, image, 'PX', ttl);
     try {
-      return await this.run({ ...call, imageKey, replyTo: this.replyTo }, timing);
+      return await this.run({ ...call, imageKey, replyTo: this.replyTo }, stored, timing);
     } finally {
       // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
       this.redis.del(imageKey).catch(() => undefined);
@@ -118,25 +126,28 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  private async run(data: RecognitionJob, timing: ServerTiming): Promise<Record<string, unknown>> {
+  private async run(data: RecognitionJob, stored: Promise<unknown>, timing: ServerTiming): Promise<Record<string, unknown>> {
     const started = performance.now();
     const jobId = randomUUID();
     // Listen before the job exists: a fast worker may answer before add() returns.
     const answer = this.wait(jobId);
-    let job: Job<RecognitionJob>;
-    try {
-      job = await this.queue.add('read', data, {
-        jobId,
-        // Delete jobs as soon as they end, whatever the outcome.
-        removeOnComplete: true,
-        removeOnFail: true,
-        attempts: 2,
-      });
-    } catch (error) {
-      this.waiting.get(jobId)?.reject(error as Error);
+    const added = this.queue.add('read', data, {
+      jobId,
+      // Delete jobs as soon as they end, whatever the outcome.
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: 2,
+    });
+    const [image, enqueued] = await Promise.allSettled([stored, added]);
+    if (image.status === 'rejected' || enqueued.status === 'rejected') {
+      // A job without its image must not run: it is dropped before the call fails.
+      if (enqueued.status === 'fulfilled') await enqueued.value.remove().catch(() => undefined);
+      const error = (image.status === 'rejected' ? image.reason : (enqueued as PromiseRejectedResult).reason) as Error;
+      this.waiting.get(jobId)?.reject(error);
       await answer.catch(() => undefined);
       throw error;
     }
+    const job: Job<RecognitionJob> = enqueued.value;
     let outcome: Outcome;
     try {
       const reply = await answer;

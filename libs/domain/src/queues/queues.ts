@@ -1,4 +1,5 @@
-import type { ConnectionOptions, QueueOptions } from 'bullmq';
+import type { QueueOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
 /** Recognition jobs: gateway → worker; the gateway waits for the result. */
@@ -52,7 +53,7 @@ export interface WebhookJob {
 }
 
 /** BullMQ settings shared by producers and consumers: same Redis, same key prefix. */
-export function queueOptions(config: AppConfig): QueueOptions & { connection: ConnectionOptions } {
+export function queueOptions(config: AppConfig): QueueOptions & { connection: RedisOptions } {
   const url = new URL(config.REDIS_URL);
   return {
     prefix: `${config.REDIS_PREFIX}bull`,

@@ -75,8 +75,9 @@ export class ApiKeysService {
   /** The owner of a live key, or null for unknown and revoked keys. */
   async authenticate(apiKey: string): Promise<KeyOwner | null> {
     // One round trip on every authenticated call: the key, the account's security settings,
-    // its newest contract with the plan, and its webhook targets.
-    const { rows } = await this.sql.query<AuthRow>(AUTH_QUERY, [hashApiKey(apiKey)]);
+    // its newest contract with the plan, and its webhook targets. Named, so each pooled connection
+    // parses and plans it once.
+    const { rows } = await this.sql.query<AuthRow>({ name: 'authenticate', text: AUTH_QUERY, values: [hashApiKey(apiKey)] });
     const row = rows[0];
     if (!row || row.revoked_at) return null;
     return {

@@ -32,14 +32,15 @@ export class UsageService {
 
   /** Counts one served call. A single upsert, so concurrent calls never lose an increment. */
   async record(accountId: string, requestType: RequestType, aboveQuota: boolean, at: Date = new Date()): Promise<void> {
-    // On every served call's path, so through the plain pool (see SqlPool).
-    await this.sql.query(
-      `INSERT INTO daily_usage (account_id, day, request_type, count, above_quota)
-       VALUES ($1::uuid, $2::date, $3, 1, $4)
-       ON CONFLICT (account_id, day, request_type)
-       DO UPDATE SET count = daily_usage.count + 1, above_quota = daily_usage.above_quota + $4`,
-      [accountId, isoDay(at), requestType, aboveQuota ? 1 : 0],
-    );
+    // On every served call's path, so through the plain pool (see SqlPool), as a named statement.
+    await this.sql.query({
+      name: 'record-usage',
+      text: `INSERT INTO daily_usage (account_id, day, request_type, count, above_quota)
+             VALUES ($1::uuid, $2::date, $3, 1, $4)
+             ON CONFLICT (account_id, day, request_type)
+             DO UPDATE SET count = daily_usage.count + 1, above_quota = daily_usage.above_quota + $4`,
+      values: [accountId, isoDay(at), requestType, aboveQuota ? 1 : 0],
+    });
   }
 
   /** Counter rows with `from <= day < to`. */

@@ -26,15 +26,13 @@ const RETRY_SECONDS = 5;
 
 class TimedOut extends Error {}
 
+const retryLater = (detail: string) =>
+  new ServiceUnavailableException({ detail: `${detail} Retry in ${RETRY_SECONDS} seconds.`, retry_after: RETRY_SECONDS });
+
 type Outcome = Record<string, unknown> | RecognitionRefusal;
 
-interface Answer {
-  outcome: Outcome;
-  workerMs: number;
-}
-
 interface Waiter {
-  resolve(answer: Answer): void;
+  resolve(reply: RecognitionReply): void;
   reject(error: Error): void;
 }
 
@@ -112,15 +110,15 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The job's outcome; rejects when it failed for good or nobody answered in time. */
-  private wait(jobId: string): Promise<Answer> {
-    return new Promise<Answer>((resolve, reject) => {
+  private wait(jobId: string): Promise<RecognitionReply> {
+    return new Promise<RecognitionReply>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TimedOut()), this.config.RECOGNITION_TIMEOUT_MS);
       const done = () => {
         clearTimeout(timer);
         this.waiting.delete(jobId);
       };
       this.waiting.set(jobId, {
-        resolve: (answer) => (done(), resolve(answer)),
+        resolve: (reply) => (done(), resolve(reply)),
         reject: (error) => (done(), reject(error)),
       });
     });
@@ -139,24 +137,24 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
       attempts: 2,
     });
     const [image, enqueued] = await Promise.allSettled([stored, added]);
-    if (image.status === 'rejected' || enqueued.status === 'rejected') {
+    const failure = [image, enqueued].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
       // A job without its image must not run: it is dropped before the call fails.
       if (enqueued.status === 'fulfilled') await enqueued.value.remove().catch(() => undefined);
-      const error = (image.status === 'rejected' ? image.reason : (enqueued as PromiseRejectedResult).reason) as Error;
-      this.waiting.get(jobId)?.reject(error);
+      this.waiting.get(jobId)?.reject(failure.reason as Error);
       await answer.catch(() => undefined);
-      throw error;
+      this.metrics.recognitions.inc({ outcome: 'failed' });
+      throw retryLater('The recognition queue is unavailable; the call was not counted.');
     }
-    const job: Job<RecognitionJob> = enqueued.value;
+    const job = (enqueued as PromiseFulfilledResult<Job<RecognitionJob>>).value;
     let outcome: Outcome;
     try {
       const reply = await answer;
       outcome = reply.outcome;
       // queue: hand-over both ways (enqueue, pick-up, reply); worker: its work around the engine.
       const engineMs = 'refused' in outcome ? 0 : Number(outcome.processing_time) || 0;
-      const workerMs = reply.workerMs;
-      timing.add('queue', performance.now() - started - workerMs);
-      timing.add('worker', workerMs - engineMs);
+      timing.add('queue', performance.now() - started - reply.workerMs);
+      timing.add('worker', reply.workerMs - engineMs);
       timing.add('engine', engineMs);
     } catch (error) {
       const timedOut = error instanceof TimedOut;
@@ -169,10 +167,7 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
           retry_after: RETRY_SECONDS,
         });
       }
-      throw new ServiceUnavailableException({
-        detail: `Recognition failed on our side; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`,
-        retry_after: RETRY_SECONDS,
-      });
+      throw retryLater('Recognition failed on our side; the call was not counted.');
     }
     if ('refused' in outcome) {
       this.metrics.recognitions.inc({ outcome: 'refused' });

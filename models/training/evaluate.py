@@ -8,9 +8,10 @@
 --json writes the result; --errors lists the misread plates.
 
 --tta (with --onnx) reads every plate from several crops instead of one (test-time augmentation):
-the grid --tta-pads x --tta-dx x --tta-dy (default 3 x 3 x 3 = 27: padding 10/15/20 % of the box
-per side, shifts of -4/0/+4 % of its width and -6/0/+6 % of its height), all of a plate's crops in
-one batched run, combined by summed CTC probability (headline) and by majority vote; ms per plate.
+the grid --tta-pads x --tta-dx x --tta-dy (default: padding 10/15/20 % of the box per side, no
+shift: 3 crops; `--tta-dx -0.04,0,0.04 --tta-dy -0.06,0,0.06` adds shifts of 4 % of the width and
+6 % of the height: 27 crops), all of a plate's crops in one batched run, combined by summed CTC
+probability (headline) and by majority vote; ms per plate.
 --tta-variants 'pad,dx,dy;...' names the crops explicitly instead (the first is reported alone too).
 --syntax also scores the br set with the best reading fitting its formats (LLL9999, LLL9L99).
 

@@ -92,12 +92,13 @@ describe('recognisers', () => {
   });
 
   // Photos the ensemble reads exactly where PP-OCRv4 alone does not (it reads CKO4IP, WH3T6N,
-  // W03RNV, DEL1145).
+  // W03RNV, TWE220). Not br/OEL1145: PP-OCRv4 alone scores OEL1145 and DEL1145 equally there
+  // (O/D share evidence, both fit LLL9999), so which one it answers hangs on rounding.
   const fixed: Array<[string, string[], string]> = [
     ['us/wts-lg-000012.jpg', ['us'], 'CK0A1F'],
     ['us/wts-lg-000115.jpg', ['us'], 'HH9G5W'],
     ['us/wts-lg-000091.jpg', ['us'], 'MJ3R1V'],
-    ['br/OEL1145.jpg', ['br'], 'OEL1145'],
+    ['us/wts-lg-000069.jpg', ['us'], 'TWF220'],
   ];
   it.each(fixed)('%s: the ensemble reads %s → %s, PP-OCRv4 alone does not', async (file, regions, text) => {
     const r = await engine.read(photo(file), { regions });

@@ -7,6 +7,10 @@
 // label; plates under threshold_o are dropped). Measures; changes nothing.
 //
 //   node libs/engine/scripts/calibrate-ensemble.mjs [--weights 0.25,0.5,1,2] [--rule product|mixture]
+//        [--crnn-views 'pad,dx,dy;pad,dx,dy;…'] [--crnn-combine lse|max|mean]
+//
+// --crnn-views reads platewise-rec on these crops instead of TUNING.crnnViews (test-time
+// augmentation, see engine.ts), combined per text by --crnn-combine (default TUNING.crnnCombine).
 //
 // Needs `pnpm models:install` (platewise-rec included) and a built engine. Region hints as in
 // bench:accuracy: us → us, br → br, eu → sk,cz,pl,gb,de.
@@ -23,6 +27,9 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const weights = opt('--weights', '0.125,0.25,0.375,0.5,0.75,1,1.5,2').split(',').map(Number);
 ENSEMBLE.rule = opt('--rule', ENSEMBLE.rule);
+const views = opt('--crnn-views');
+if (views) TUNING.crnnViews = views.split(';').map((v) => v.split(',').map(Number));
+TUNING.crnnCombine = opt('--crnn-combine', TUNING.crnnCombine);
 const HINTS = { us: ['us'], br: ['br'], eu: ['sk', 'cz', 'pl', 'gb', 'de'] };
 const THRESHOLD_O = 0.2; // the config default
 
@@ -68,6 +75,7 @@ function score(pick) {
 }
 const only = (name) => (groups) => groups.filter((g) => g.name === name).map((g) => ({ ...g, weight: 1 }));
 console.log(`${photos.length / 2} photos; rule ${ENSEMBLE.rule}; engine's crnnWeight ${TUNING.crnnWeight}`);
+console.log(`platewise-rec crops ${JSON.stringify(TUNING.crnnViews)}, combined by ${TUNING.crnnCombine}`);
 console.log(`ppocr          ${score(only('ppocr')).text}`);
 console.log(`crnn           ${score(only('crnn')).text}`);
 let best = null;

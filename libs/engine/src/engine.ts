@@ -6,7 +6,7 @@ import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { EngineConfigError } from './errors';
 import { Box, Point, boxArea, boxOfPoints, clampBox, intersection } from './geometry/box';
 import { nms } from './geometry/nms';
-import { dist, expandQuad, warpQuad } from './geometry/warp';
+import { dist, expandQuad, shiftQuad, warpQuad } from './geometry/warp';
 import { RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { Device, createSession } from './models/runtime';
@@ -15,7 +15,7 @@ import { greedyDecode } from './ocr/ctc';
 import { detectText } from './ocr/text-detect';
 import { recognizePlates } from './ocr/plate-recognize';
 import { LineFrames, recognizeLines } from './ocr/text-recognize';
-import { Candidate, RecognizerFrames, generateCandidates, round3 } from './plates/candidates';
+import { Candidate, CombineMode, RecognizerFrames, generateCandidates, round3 } from './plates/candidates';
 import { normaliseRegion } from './plates/formats';
 import { inferRegion, stateFromText } from './plates/region';
 import { vehicleColor } from './vehicle/color';
@@ -142,6 +142,16 @@ export const TUNING = {
    */
   crnnPadX: 0.15,
   crnnPadY: 0.14,
+  /**
+   * platewise-rec test-time augmentation: the crops it reads, each `[pad, dx, dy]` — padding added
+   * to crnnPadX/Y, shift along the quad by `dx` of its width and `dy` of its height. The first is
+   * the plain crop, the only one in `mode: fast`; the views' probabilities are averaged per text
+   * (`crnnCombine`). The plain crop alone: no extra-crop set measured on the dev photos read more
+   * plates (README "Recognisers"; calibrate-ensemble.mjs --crnn-views measures one).
+   */
+  crnnViews: [[0, 0, 0]] as Array<[number, number, number]>,
+  /** how platewise-rec's views combine per candidate text (see candidates.ts `combine`) */
+  crnnCombine: 'lse' as CombineMode,
   /** also read PP-OCR's detected text line with platewise-rec */
   crnnLineView: false,
   /**
@@ -234,11 +244,14 @@ class PlateEngine implements Engine {
     const lines: RgbImage[] = [];
     const crnnCrops: RgbImage[] = [];
     if (this.recognizer !== 'ppocr') {
-      const px = TUNING.crnnPadX;
-      const py = TUNING.crnnPadY;
-      const w = clampInt(qw * (1 + 2 * px), 16, 512);
-      const h = clampInt(qh * (1 + 2 * py), 8, 256);
-      crnnCrops.push(warpQuad(img, expandQuad(corners, px, py), w, h));
+      const views = config.mode === 'fast' ? TUNING.crnnViews.slice(0, 1) : TUNING.crnnViews;
+      for (const [pad, dx, dy] of views) {
+        const px = TUNING.crnnPadX + pad;
+        const py = TUNING.crnnPadY + pad;
+        const w = clampInt(qw * (1 + 2 * px), 16, 512);
+        const h = clampInt(qh * (1 + 2 * py), 8, 256);
+        crnnCrops.push(warpQuad(img, expandQuad(shiftQuad(corners, dx, dy), px, py), w, h));
+      }
     }
     let otherLines: RgbImage[] = [];
     if (TUNING.useLineView) {
@@ -293,7 +306,12 @@ class PlateEngine implements Engine {
     }
     if (this.recognizer !== 'ppocr' && this.s.plateRec) {
       const views: LineFrames[] = await recognizePlates(this.s.plateRec, crnnCrops);
-      groups.push({ name: 'crnn', views, weight: this.recognizer === 'crnn' ? 1 : TUNING.crnnWeight });
+      groups.push({
+        name: 'crnn',
+        views,
+        weight: this.recognizer === 'crnn' ? 1 : TUNING.crnnWeight,
+        combine: TUNING.crnnCombine,
+      });
     }
     const extra = (await recognizeLines(this.s.textRec, otherLines, this.table, 1)).map((f) => greedyDecode(f.m, f.steps).text);
     const state = stateFromText(extra.join(' '));

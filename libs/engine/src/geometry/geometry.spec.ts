@@ -1,7 +1,7 @@
 import { iou } from './box';
 import { letterbox, unletterbox } from './letterbox';
 import { nms } from './nms';
-import { applyHomography, expandQuad, homography } from './warp';
+import { applyHomography, expandQuad, homography, shiftQuad } from './warp';
 
 describe('letterbox', () => {
   it('fits a 1280×720 photo into 320×320, centred (plate detector)', () => {
@@ -83,5 +83,23 @@ describe('perspective warp', () => {
     expect(q[0].y).toBeCloseTo(-10);
     expect(q[2].x).toBeCloseTo(110);
     expect(q[2].y).toBeCloseTo(30);
+  });
+
+  it('shifts a quadrilateral along its own axes', () => {
+    // a plate rotated by 90°: its width runs down the image, its height to the left
+    const q = [
+      { x: 20, y: 0 },
+      { x: 20, y: 100 },
+      { x: 0, y: 100 },
+      { x: 0, y: 0 },
+    ];
+    const s = shiftQuad(q, 0.1, 0.5);
+    expect(s.map((p) => [p.x, p.y])).toEqual([
+      [10, 10],
+      [10, 110],
+      [-10, 110],
+      [-10, 10],
+    ]);
+    expect(shiftQuad(q, 0, 0)).toBe(q);
   });
 });

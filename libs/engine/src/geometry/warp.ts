@@ -86,4 +86,13 @@ export function expandQuad(quad: Point[], px: number, py: number): Point[] {
   return [lerp(bl1, tl1, 1 + py), lerp(br1, tr1, 1 + py), lerp(tr1, br1, 1 + py), lerp(tl1, bl1, 1 + py)];
 }
 
+/** Move a quadrilateral along its own axes: `dx` of its width (mean top/bottom edge), `dy` of its height. */
+export function shiftQuad(quad: Point[], dx: number, dy: number): Point[] {
+  if (!dx && !dy) return quad;
+  const [tl, tr, br, bl] = quad;
+  const ex = { x: (tr.x - tl.x + br.x - bl.x) / 2, y: (tr.y - tl.y + br.y - bl.y) / 2 };
+  const ey = { x: (bl.x - tl.x + br.x - tr.x) / 2, y: (bl.y - tl.y + br.y - tr.y) / 2 };
+  return quad.map((p) => ({ x: p.x + dx * ex.x + dy * ey.x, y: p.y + dx * ex.y + dy * ey.y }));
+}
+
 export const dist = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y);

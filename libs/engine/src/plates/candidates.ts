@@ -47,10 +47,16 @@ function everyTemplate(): string[] {
   return allTemplates;
 }
 
-export const COMBINE = { mode: 'max' as 'mean' | 'max' | 'lse' };
-function combine(lps: number[]): number {
-  if (COMBINE.mode === 'max') return Math.max(...lps);
-  if (COMBINE.mode === 'lse') {
+/**
+ * How one recogniser's views of a plate combine per text: `max` (the best view), `lse` (the log of
+ * their mean probability) or `mean` (their mean log probability).
+ */
+export type CombineMode = 'mean' | 'max' | 'lse';
+export const COMBINE = { mode: 'max' as CombineMode };
+function combine(lps: number[], mode: CombineMode = COMBINE.mode): number {
+  if (lps.length === 1) return lps[0];
+  if (mode === 'max') return Math.max(...lps);
+  if (mode === 'lse') {
     const m = Math.max(...lps);
     return m + Math.log(lps.reduce((s, x) => s + Math.exp(x - m), 0) / lps.length);
   }
@@ -69,6 +75,8 @@ export interface RecognizerFrames {
   name: string;
   views: LineFrames[];
   weight: number;
+  /** how its views combine per text (default COMBINE.mode) */
+  combine?: CombineMode;
 }
 
 /**
@@ -116,7 +124,7 @@ export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx
   // weight on the scale of one recogniser, so the format prior keeps its meaning.
   const logpOf = (text: string): number =>
     combineRecognizers(
-      soft.map((vs) => combine(vs.map((v) => textLogProb(v.m, v.steps, text)))),
+      soft.map((vs, i) => combine(vs.map((v) => textLogProb(v.m, v.steps, text)), live[i].combine)),
       weights,
     );
   const hinted = new Set(ctx.hints);

@@ -1,5 +1,5 @@
 import { BLANK, FOLDED, PLATE_CHARS } from '../ocr/alphabet';
-import { ENSEMBLE, RecognizerFrames, combineRecognizers, generateCandidates } from './candidates';
+import { COMBINE, ENSEMBLE, RecognizerFrames, combineRecognizers, generateCandidates } from './candidates';
 
 /** Frames spelling one character per frame, blanks between: [{A: 0.98}, {'1': 0.55, '7': 0.45}, …]. */
 function spell(chars: Array<Record<string, number>>) {
@@ -88,5 +88,22 @@ describe('candidates from two recognisers (mixture rule, the default)', () => {
     const missing = spell([{ A: 0.98 }, { B: 0.98 }, { C: 0.98 }, { '2': 0.98 }, { '3': 0.98 }, { '4': 0.98 }]);
     const c = generateCandidates([{ name: 'ppocr', views: [missing], weight: 1 }, { name: 'crnn', views: [seen], weight: 1 }], { hints: [], textFormats: [], strictRegion: false });
     expect(c.map((x) => x.plate)).toEqual(expect.arrayContaining(['ABCW234', 'ABC234']));
+  });
+});
+
+describe('views of one recogniser', () => {
+  // two crops of one plate: one sure of 1, one leaning to 7
+  const a = plate({ '1': 0.9, '7': 0.1 });
+  const b = plate({ '7': 0.6, '1': 0.4 });
+  const total = (combine: 'max' | 'lse' | 'mean', text: string) =>
+    generateCandidates([{ name: 'crnn', views: [a, b], weight: 1, combine }], ctx).find((c) => c.plate === text)?.total as number;
+
+  it('combine per group: max, mean probability (lse) or mean log probability', () => {
+    expect(COMBINE.mode).toBe('max');
+    const d = (combine: 'max' | 'lse' | 'mean') => total(combine, 'ABC1234') - total(combine, 'ABC7234');
+    expect(d('max')).toBeCloseTo(Math.log(0.9) - Math.log(0.6), 5);
+    expect(d('lse')).toBeCloseTo(Math.log(0.65) - Math.log(0.35), 5);
+    expect(d('mean')).toBeCloseTo((Math.log(0.9 * 0.4) - Math.log(0.1 * 0.6)) / 2, 5);
+    expect(total('lse', 'ABC1234')).toBeCloseTo(total('max', 'ABC1234') + Math.log(0.65 / 0.9), 5);
   });
 });

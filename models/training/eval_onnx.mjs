@@ -12,10 +12,10 @@
 // readings are combined two ways: `vote` (majority of the greedy readings, ties to the higher summed
 // confidence) and `prob` (every greedy reading scored by its probability summed over the V crops,
 // CTC forward pass; the headline `exact`). Timing is then per plate (normalisation + one batched
-// inference + greedy decoding + the `prob` combination). `syntax` optionally maps a set to plate
-// templates (e.g. {"br": ["LLL9999", "LLL9L99"]}): that set is also scored with the best reading
-// that fits one (`exact_syntax`; candidates: each crop's constrained decode per template and the
-// fitting greedy readings, scored like `prob`).
+// inference + greedy decoding + the `prob` combination). `syntax` (with or without variants)
+// optionally maps a set to plate templates (e.g. {"br": ["LLL9999", "LLL9L99"]}): that set is also
+// scored with the best reading that fits one (`exact_syntax`, not timed; candidates: each crop's
+// constrained decode per template and the fitting greedy readings, scored like `prob`).
 import { readFileSync } from 'node:fs';
 import {
   H,
@@ -51,7 +51,11 @@ const infer = async (i) => {
 };
 const run = async (i) => {
   const { logits, T, C } = await infer(i);
-  if (V === 1) return greedyDecode(logits, T, C, 0);
+  if (V === 1) {
+    const r = greedyDecode(logits, T, C, 0);
+    // --syntax: keep the frames for the constrained reading scored after the timed loop
+    return meta.syntax ? { ...r, readings: [r], frames: [softmax(logits, T, C, 0)], T, C } : r;
+  }
   const readings = [];
   const frames = [];
   for (let v = 0; v < V; v++) {
@@ -81,41 +85,38 @@ const score = (pick) => {
 const sorted = [...times].sort((a, b) => a - b);
 const mean = times.reduce((a, b) => a + b, 0) / n;
 const median = sorted[Math.floor(n / 2)];
-if (V === 1) {
-  console.log(
-    JSON.stringify({
-      exact: score((p) => p.text),
-      n,
-      ms_per_crop_mean: mean,
-      ms_per_crop_median: median,
-      threads,
-      predictions: preds.map((p) => p.text),
-    }),
-  );
-} else {
-  const result = {
-    exact: score((p) => p.text),
-    exact_vote: score((p) => p.vote),
-    exact_single: score((p) => p.single),
-    n,
-    variants: meta.variants,
-    ms_per_plate_mean: mean,
-    ms_per_plate_median: median,
-    threads,
-    predictions: preds.map((p) => p.text),
+const result =
+  V === 1
+    ? {
+        exact: score((p) => p.text),
+        n,
+        ms_per_crop_mean: mean,
+        ms_per_crop_median: median,
+        threads,
+        predictions: preds.map((p) => p.text),
+      }
+    : {
+        exact: score((p) => p.text),
+        exact_vote: score((p) => p.vote),
+        exact_single: score((p) => p.single),
+        n,
+        variants: meta.variants,
+        ms_per_plate_mean: mean,
+        ms_per_plate_median: median,
+        threads,
+        predictions: preds.map((p) => p.text),
+      };
+if (meta.syntax) {
+  // per set with templates: the best reading that fits one of them
+  const syn = (p, i) => {
+    const templates = meta.syntax[meta.sets[i]];
+    if (!templates) return p.text;
+    const texts = p.readings.map((r) => r.text).filter((t) => templates.some((tp) => fitsTemplate(t, tp)));
+    for (const f of p.frames) for (const tp of templates) texts.push(constrainedDecode(f, p.T, p.C, tp) ?? '');
+    return probCombine(p.frames, p.T, p.C, texts.filter(Boolean)) ?? p.text;
   };
-  if (meta.syntax) {
-    // per set with templates: the best reading that fits one of them
-    const syn = (p, i) => {
-      const templates = meta.syntax[meta.sets[i]];
-      if (!templates) return p.text;
-      const texts = p.readings.map((r) => r.text).filter((t) => templates.some((tp) => fitsTemplate(t, tp)));
-      for (const f of p.frames) for (const tp of templates) texts.push(constrainedDecode(f, p.T, p.C, tp) ?? '');
-      return probCombine(p.frames, p.T, p.C, texts.filter(Boolean)) ?? p.text;
-    };
-    const ex = score(syn);
-    result.exact_syntax = Object.fromEntries(Object.keys(meta.syntax).map((s) => [s, ex[s]]));
-    result.syntax = meta.syntax;
-  }
-  console.log(JSON.stringify(result));
+  const ex = score(syn);
+  result.exact_syntax = Object.fromEntries(Object.keys(meta.syntax).map((s) => [s, ex[s]]));
+  result.syntax = meta.syntax;
 }
+console.log(JSON.stringify(result));

@@ -13,7 +13,8 @@ shift: 3 crops; `--tta-dx -0.04,0,0.04 --tta-dy -0.06,0,0.06` adds shifts of 4 %
 6 % of the height: 27 crops), all of a plate's crops in one batched run, combined by summed CTC
 probability (headline) and by majority vote; ms per plate.
 --tta-variants 'pad,dx,dy;...' names the crops explicitly instead (the first is reported alone too).
---syntax also scores the br set with the best reading fitting its formats (LLL9999, LLL9L99).
+--syntax (with --onnx) also scores the br set with the best reading fitting its formats (LLL9999,
+LLL9L99), for the single crop and for --tta.
 
     /usr/bin/python3 models/training/evaluate.py --onnx models/plate-recognizer/platewise-rec-v1.onnx --tta --syntax
 """
@@ -54,8 +55,8 @@ def eval_onnx(path, x, labels, sets, threads=2, variants=None, syntax=None):
     meta = {"labels": labels, "sets": sets}
     if variants and len(variants) > 1:
         meta["variants"] = [list(v) for v in variants]
-        if syntax:
-            meta["syntax"] = syntax
+    if syntax:
+        meta["syntax"] = syntax
     with tempfile.TemporaryDirectory() as td:
         cp, mp = os.path.join(td, "crops.u8"), os.path.join(td, "crops.json")
         x.astype(np.uint8).tofile(cp)
@@ -80,14 +81,14 @@ def main(argv=None):
     ap.add_argument("--tta-dx", default=",".join(map(str, data.TTA_DX)))
     ap.add_argument("--tta-dy", default=",".join(map(str, data.TTA_DY)))
     ap.add_argument("--tta-variants", help="explicit list instead of the grid: 'pad,dx,dy;pad,dx,dy;...'")
-    ap.add_argument("--syntax", action="store_true", help="with --tta: also score br constrained to its formats")
+    ap.add_argument("--syntax", action="store_true", help="with --onnx: also score br constrained to its formats")
     a = ap.parse_args(argv)
     x, labels, sets = data.dev_crops(a.dev_dir)
     result = {}
     if a.weights:
         result["torch"] = eval_torch(a.weights, x, labels, sets, head=a.head)
     if a.onnx:
-        result["onnx"] = eval_onnx(a.onnx, x, labels, sets, a.threads)
+        result["onnx"] = eval_onnx(a.onnx, x, labels, sets, a.threads, syntax=SYNTAX if a.syntax else None)
     if a.onnx and a.tta:
         floats = lambda s: [float(v) for v in s.split(",")]  # noqa: E731
         if a.tta_variants:
@@ -107,9 +108,8 @@ def main(argv=None):
             line += "  |  %d crops/plate, summed probability; %.2f ms/plate mean, %.2f median (%d threads)" % (
                 len(r["variants"]), r["ms_per_plate_mean"], r["ms_per_plate_median"], r["threads"])
             line += "\n%s (vote): %s\n%s (plain crop only): %s" % (k, fmt(r["exact_vote"]), k, fmt(r["exact_single"]))
-            for st, v in r.get("exact_syntax", {}).items():
-                line += "\n%s (summed probability, %s constrained to %s): %s %.1f%%" % (
-                    k, st, "/".join(r["syntax"][st]), st, v)
+        for st, v in r.get("exact_syntax", {}).items():
+            line += "\n%s (%s constrained to %s): %s %.1f%%" % (k, st, "/".join(r["syntax"][st]), st, v)
         print(line)
         if a.errors:
             for p, l, s in zip(r["predictions"], labels, sets):

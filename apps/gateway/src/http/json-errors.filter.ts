@@ -6,7 +6,8 @@ import { usesPlateRecognizerErrors } from './error-style';
  * Every error leaves as JSON. Plate Recognizer routes get `{"detail": "..."}` (plus any fields the
  * exception carries, such as `status_code` on 429); the others get
  * `{"statusCode", "error", "message"}` like Pl@ntNet. Unexpected errors are logged and answered
- * with a 500 that reveals nothing internal.
+ * with a 500 that reveals nothing internal; when Redis or PostgreSQL cannot be reached, with a 503
+ * and a retry hint (the call was not counted: UsageInterceptor gave its slot back).
  */
 @Catch()
 export class JsonErrorsFilter implements ExceptionFilter {
@@ -16,17 +17,38 @@ export class JsonErrorsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const status = exception instanceof HttpException ? exception.getStatus() : errorStatus(exception);
+    const outage = !(exception instanceof HttpException) && isOutage(exception);
+    const status = exception instanceof HttpException ? exception.getStatus() : outage ? 503 : errorStatus(exception);
     if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
     }
-    const message = status >= 500 && !(exception instanceof HttpException) ? 'Internal server error' : messageOf(exception);
-    const extra = exception instanceof HttpException ? extraFields(exception.getResponse()) : {};
+    let message = status >= 500 && !(exception instanceof HttpException) ? 'Internal server error' : messageOf(exception);
+    let extra = exception instanceof HttpException ? extraFields(exception.getResponse()) : {};
+    if (outage) {
+      message = `The service is temporarily unavailable. Retry in ${OUTAGE_RETRY_SECONDS} seconds.`;
+      extra = { retry_after: OUTAGE_RETRY_SECONDS };
+      if (!res.headersSent) res.setHeader('Retry-After', String(OUTAGE_RETRY_SECONDS));
+    }
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
       : { statusCode: status, error: reasonPhrase(status), message, ...withoutKey(extra, 'error') };
     if (!res.headersSent) res.status(status).json(body);
   }
+}
+
+const OUTAGE_RETRY_SECONDS = 5;
+/** Socket errors, ioredis giving up on a command, PostgreSQL refusing or dropping connections. */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P03', '53300']);
+const OUTAGE_NAMES = new Set(['MaxRetriesPerRequestError']);
+const OUTAGE_MESSAGES = /^(Connection is closed\.|Connection terminated( unexpectedly)?|timeout exceeded when trying to connect)/;
+
+/** Whether the error means Redis or the database cannot be reached right now (also via `cause`). */
+function isOutage(exception: unknown, depth = 0): boolean {
+  if (!(exception instanceof Error) || depth > 3) return false;
+  const code = (exception as { code?: unknown }).code;
+  if ((typeof code === 'string' && OUTAGE_CODES.has(code)) || OUTAGE_NAMES.has(exception.name)) return true;
+  if (OUTAGE_MESSAGES.test(exception.message)) return true;
+  return isOutage((exception as { cause?: unknown }).cause, depth + 1);
 }
 
 /** Errors raised by Express middleware (body parser: 413, bad JSON: 400) carry their status. */

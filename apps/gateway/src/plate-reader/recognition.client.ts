@@ -57,7 +57,9 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     private readonly redis: RedisService,
   ) {
     const options = queueOptions(config);
-    this.queueConnection = new Redis(options.connection);
+    // Not a blocking connection, so commands may fail after a few retries: with Redis down, a
+    // call answers 503 instead of waiting for it forever.
+    this.queueConnection = new Redis({ ...options.connection, maxRetriesPerRequest: 2 });
     this.queue = new Queue(RECOGNITION_QUEUE, { ...options, connection: this.queueConnection });
     this.events = new QueueEvents(RECOGNITION_QUEUE, queueOptions(config));
     this.replies = redis.duplicate();

@@ -1,0 +1,87 @@
+/**
+ * Redis going away under a running gateway and worker (a private redis-server, so the shared one
+ * is untouched): calls answer 503 with a retry hint instead of a 500 or a hang, are not counted,
+ * and work again once Redis is back.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+
+const PHOTO = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'alpr-dev', 'images', 'br', 'AYO9034.jpg'));
+const redisPort = 16400 + Math.floor(Math.random() * 1000);
+const port = 20000 + Math.floor(Math.random() * 2000);
+const base = `http://127.0.0.1:${port}`;
+const env = { PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'log', ADMIN_TOKEN: 'outage-admin-token-0123456789' };
+
+function startRedis(): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let log = '';
+    child.stdout!.on('data', (d) => {
+      log += d;
+      if (/Ready to accept connections/.test(log)) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${log}`)));
+  });
+}
+
+const stopRedis = (redis: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (redis.exitCode !== null || redis.signalCode !== null) return resolve();
+    redis.once('exit', () => resolve());
+    redis.kill('SIGKILL');
+  });
+
+async function read(key: string) {
+  const form = new FormData();
+  form.append('upload', new Blob([PHOTO]), 'car.jpg');
+  const res = await fetch(`${base}/v1/plate-reader/`, { method: 'POST', headers: { Authorization: `Token ${key}` }, body: form });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+}
+
+describe('a Redis outage under the gateway and worker', () => {
+  let redis: ChildProcess;
+  let gateway: Running;
+  let worker: Running;
+  let key: string;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    [gateway, worker] = await Promise.all([startApp('gateway', env, GATEWAY_READY), startApp('worker', env, WORKER_READY)]);
+    const cli = (...args: string[]) =>
+      JSON.parse(execFileSync(process.execPath, [join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js'), ...args], { env: { ...process.env, ...env } }).toString());
+    key = cli('account', 'create', `outage-${Date.now()}`, '--plan', 'business').apiKey;
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop('SIGKILL'), worker?.stop('SIGKILL')]);
+    if (redis) await stopRedis(redis);
+  });
+
+  it('answers 503 with a retry hint while Redis is down, counts nothing, and recovers', async () => {
+    expect((await read(key)).status).toBe(201);
+
+    await stopRedis(redis);
+    const started = Date.now();
+    const down = await read(key);
+    expect(down).toEqual({
+      status: 503,
+      retryAfter: '5',
+      body: { detail: expect.stringMatching(/temporarily unavailable/), retry_after: 5 },
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    redis = await startRedis();
+    let back = await read(key);
+    for (let i = 0; i < 20 && back.status !== 201; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      back = await read(key);
+    }
+    expect(back.status).toBe(201);
+    const stats = await (await fetch(`${base}/v1/statistics/`, { headers: { Authorization: `Token ${key}` } })).json();
+    expect(stats.usage.calls).toBe(2);
+  }, 90_000);
+});

@@ -17,23 +17,30 @@ export class JsonErrorsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const outage = !(exception instanceof HttpException) && isOutage(exception);
-    const status = exception instanceof HttpException ? exception.getStatus() : outage ? 503 : errorStatus(exception);
+    const { status, message, extra } = describe(exception);
     if (status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
     }
-    let message = status >= 500 && !(exception instanceof HttpException) ? 'Internal server error' : messageOf(exception);
-    let extra = exception instanceof HttpException ? extraFields(exception.getResponse()) : {};
-    if (outage) {
-      message = `The service is temporarily unavailable. Retry in ${OUTAGE_RETRY_SECONDS} seconds.`;
-      extra = { retry_after: OUTAGE_RETRY_SECONDS };
-      if (!res.headersSent) res.setHeader('Retry-After', String(OUTAGE_RETRY_SECONDS));
-    }
+    // Answers that say when to retry (503, 504) say it in the standard header too.
+    if (typeof extra.retry_after === 'number' && !res.headersSent) res.setHeader('Retry-After', String(extra.retry_after));
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
       : { statusCode: status, error: reasonPhrase(status), message, ...withoutKey(extra, 'error') };
     if (!res.headersSent) res.status(status).json(body);
   }
+}
+
+/** Status, message and extra body fields of any error. */
+function describe(exception: unknown): { status: number; message: string; extra: Record<string, unknown> } {
+  if (exception instanceof HttpException) {
+    return { status: exception.getStatus(), message: messageOf(exception), extra: extraFields(exception.getResponse()) };
+  }
+  if (isOutage(exception)) {
+    const message = `The service is temporarily unavailable. Retry in ${OUTAGE_RETRY_SECONDS} seconds.`;
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, message, extra: { retry_after: OUTAGE_RETRY_SECONDS } };
+  }
+  const status = errorStatus(exception);
+  return { status, message: status >= 500 ? 'Internal server error' : messageOf(exception), extra: {} };
 }
 
 const OUTAGE_RETRY_SECONDS = 5;

@@ -50,12 +50,7 @@ describe('no worker answers in time', () => {
   }, 30_000);
 });
 
-const redisPort = 16400 + Math.floor(Math.random() * 1000);
-const port = 20000 + Math.floor(Math.random() * 2000);
-const base = `http://127.0.0.1:${port}`;
-const env = { PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'log', ADMIN_TOKEN };
-
-function startRedis(): Promise<ChildProcess> {
+function startRedis(redisPort: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,13 +85,17 @@ async function read(base: string, key: string) {
 }
 
 describe('a Redis outage under the gateway and worker', () => {
+  const redisPort = 16400 + Math.floor(Math.random() * 1000);
+  const port = 20000 + Math.floor(Math.random() * 2000);
+  const base = `http://127.0.0.1:${port}`;
+  const env = { PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'log', ADMIN_TOKEN };
   let redis: ChildProcess;
   let gateway: Running;
   let worker: Running;
   let key: string;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedis(redisPort);
     [gateway, worker] = await Promise.all([startApp('gateway', env, GATEWAY_READY), startApp('worker', env, WORKER_READY)]);
     key = cli(env, 'account', 'create', `outage-${Date.now()}`, '--plan', 'business').apiKey;
   }, 90_000);
@@ -119,7 +118,7 @@ describe('a Redis outage under the gateway and worker', () => {
     });
     expect(Date.now() - started).toBeLessThan(10_000);
 
-    redis = await startRedis();
+    redis = await startRedis(redisPort);
     let back = await read(base, key);
     for (let i = 0; i < 20 && back.status !== 201; i++) {
       await new Promise((r) => setTimeout(r, 500));

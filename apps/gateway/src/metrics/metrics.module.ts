@@ -19,7 +19,7 @@ export class MetricsModule implements NestModule {
   /**
    * Times every request; the route label is the matched pattern, so ids do not explode cardinality.
    * The time spent in the gateway also goes back to the caller as `Server-Timing: …, app;dur=<ms>`,
-   * after the phases the request went through (auth, quota, upload, queue, engine, commit).
+   * after the phases the request went through (see ServerTiming and its callers).
    */
   configure(consumer: MiddlewareConsumer): void {
     consumer

@@ -18,7 +18,7 @@ import {
 } from '@platewise/domain';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { MetricsService } from '../metrics/metrics.service';
 import { ServerTiming } from '../metrics/server-timing';
 
@@ -29,8 +29,6 @@ class TimedOut extends Error {}
 const retryLater = (detail: string) =>
   new ServiceUnavailableException({ detail: `${detail} Retry in ${RETRY_SECONDS} seconds.`, retry_after: RETRY_SECONDS });
 
-type Outcome = Record<string, unknown> | RecognitionRefusal;
-
 interface Waiter {
   resolve(reply: RecognitionReply): void;
   reject(error: Error): void;
@@ -38,15 +36,16 @@ interface Waiter {
 
 /**
  * A synchronous call over the asynchronous queue: enqueue, then wait for a worker's answer. The
- * worker publishes the answer on this gateway's own channel, which saves the round trips of
- * BullMQ's completion events on every call; those events still report jobs that failed for good.
+ * worker publishes the answer (or its last failure) on this gateway's own channel. The gateway
+ * does not read BullMQ's event stream: it would wake it three or four times per call, and each
+ * wake costs the call time on a busy or virtualised CPU. A job that nobody answers (no worker,
+ * or one that stalled on every attempt) ends in a 504 after RECOGNITION_TIMEOUT_MS.
  */
 @Injectable()
 export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
   private readonly queue: Queue<RecognitionJob>;
   /** The queue's connection (unprefixed keys), which also carries each job's image. */
   private readonly queueConnection: Redis;
-  private readonly events: QueueEvents;
   private readonly replies: Redis;
   private readonly replyTo: string;
   private readonly waiting = new Map<string, Waiter>();
@@ -61,7 +60,6 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     // call answers 503 instead of waiting for it forever.
     this.queueConnection = new Redis({ ...options.connection, maxRetriesPerRequest: 2 });
     this.queue = new Queue(RECOGNITION_QUEUE, { ...options, connection: this.queueConnection });
-    this.events = new QueueEvents(RECOGNITION_QUEUE, queueOptions(config));
     this.replies = redis.duplicate();
     // Channels are not keys, so REDIS_PREFIX is added by hand.
     this.replyTo = `${config.REDIS_PREFIX}replies:${randomUUID()}`;
@@ -72,15 +70,12 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
       const reply = JSON.parse(message) as RecognitionReply;
       this.waiting.get(reply.jobId)?.resolve(reply);
     });
-    this.events.on('failed', ({ jobId, failedReason }) =>
-      this.waiting.get(jobId)?.reject(new Error(failedReason || 'recognition failed')),
-    );
-    await Promise.all([this.replies.subscribe(this.replyTo), this.events.waitUntilReady()]);
+    await this.replies.subscribe(this.replyTo);
   }
 
   /** After the HTTP server stopped, so calls still in flight get their answers. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.replies.quit(), this.events.close()]);
+    await this.replies.quit();
     await this.queue.close();
     await this.queueConnection.quit();
   }
@@ -103,12 +98,13 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     // connection's commands in order, so no worker can take the job before its image exists,
     // and the job does not wait for this reply first (one round trip less per call).
     const stored = this.queueConnection.set(`${this.config.REDIS_PREFIX}${imageKey}`, image, 'PX', ttl);
-    try {
-      return await this.run({ ...call, imageKey, replyTo: this.replyTo }, stored, timing);
-    } finally {
-      // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
-      this.redis.del(imageKey).catch(() => undefined);
-    }
+    return this.run({ ...call, imageKey, replyTo: this.replyTo }, stored, timing);
+  }
+
+  /** When no worker answered: a worker that answers deletes the image itself, with its answer. */
+  private dropImage(imageKey: string): void {
+    // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
+    this.redis.del(imageKey).catch(() => undefined);
   }
 
   /** The job's outcome; rejects when it failed for good or nobody answered in time. */
@@ -143,32 +139,35 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     if (failure) {
       // A job without its image must not run: it is dropped before the call fails.
       if (enqueued.status === 'fulfilled') await enqueued.value.remove().catch(() => undefined);
+      this.dropImage(data.imageKey);
       this.waiting.get(jobId)?.reject(failure.reason as Error);
       await answer.catch(() => undefined);
       this.metrics.recognitions.inc({ outcome: 'failed' });
       throw retryLater('The recognition queue is unavailable; the call was not counted.');
     }
     const job = (enqueued as PromiseFulfilledResult<Job<RecognitionJob>>).value;
-    let outcome: Outcome;
+    let outcome: RecognitionReply['outcome'];
     try {
       const reply = await answer;
       outcome = reply.outcome;
       // queue: hand-over both ways (enqueue, pick-up, reply); worker: its work around the engine.
-      const engineMs = 'refused' in outcome ? 0 : Number(outcome.processing_time) || 0;
+      const engineMs = 'processing_time' in outcome ? Number(outcome.processing_time) : 0;
       timing.add('queue', performance.now() - started - reply.workerMs);
       timing.add('worker', reply.workerMs - engineMs);
       timing.add('engine', engineMs);
     } catch (error) {
-      const timedOut = error instanceof TimedOut;
-      this.metrics.recognitions.inc({ outcome: timedOut ? 'timeout' : 'failed' });
-      if (timedOut) {
-        // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
-        await job.remove().catch(() => undefined);
-        throw new GatewayTimeoutException({
-          detail: `No recognition worker answered within ${Math.round(this.config.RECOGNITION_TIMEOUT_MS / 1000)} s. Retry in ${RETRY_SECONDS} seconds.`,
-          retry_after: RETRY_SECONDS,
-        });
-      }
+      if (!(error instanceof TimedOut)) throw error;
+      this.metrics.recognitions.inc({ outcome: 'timeout' });
+      // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
+      await job.remove().catch(() => undefined);
+      this.dropImage(data.imageKey);
+      throw new GatewayTimeoutException({
+        detail: `No recognition worker answered within ${Math.round(this.config.RECOGNITION_TIMEOUT_MS / 1000)} s. Retry in ${RETRY_SECONDS} seconds.`,
+        retry_after: RETRY_SECONDS,
+      });
+    }
+    if ('failed' in outcome) {
+      this.metrics.recognitions.inc({ outcome: 'failed' });
       throw retryLater('Recognition failed on our side; the call was not counted.');
     }
     if ('refused' in outcome) {

@@ -61,14 +61,30 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
     await this.engine?.close();
   }
 
-  /** Reads the image and publishes the answer straight to the waiting gateway (see RecognitionClient). */
+  /**
+   * Reads the image and publishes the answer straight to the waiting gateway (see
+   * RecognitionClient). A failure is published too once no attempt is left, so the caller gets
+   * its 503 at once instead of waiting out its timeout.
+   */
   async process(job: Job<RecognitionJob>): Promise<void> {
     const started = performance.now();
-    const outcome = await this.recognise(job);
-    const reply: RecognitionReply = { jobId: job.id!, outcome, workerMs: performance.now() - started };
-    await this.redis.publish(job.data.replyTo, JSON.stringify(reply));
+    let outcome: RecognitionReply['outcome'];
+    try {
+      outcome = await this.recognise(job);
+    } catch (error) {
+      const lastAttempt = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt) await this.reply(job, { failed: (error as Error).message }, started).catch(() => undefined);
+      throw error;
+    }
+    await this.reply(job, outcome, started);
     // Nothing is returned: the answer went out above, and a return value would be copied into
     // the job and the queue's event stream only to be deleted.
+  }
+
+  /** The answer and the image's deletion in one write: nothing needs the image after this. */
+  private async reply(job: Job<RecognitionJob>, outcome: RecognitionReply['outcome'], started: number): Promise<void> {
+    const reply: RecognitionReply = { jobId: job.id!, outcome, workerMs: performance.now() - started };
+    await this.redis.multi().publish(job.data.replyTo, JSON.stringify(reply)).del(job.data.imageKey).exec();
   }
 
   private async recognise(job: Job<RecognitionJob>): Promise<Record<string, unknown> | RecognitionRefusal> {

@@ -9,8 +9,9 @@ export const WEBHOOK_QUEUE = 'webhooks';
 
 /**
  * Redis key (under REDIS_PREFIX) of a recognition job's image. The bytes travel beside the job,
- * binary, rather than as base64 inside its JSON; the gateway deletes the key once the call ends
- * and it expires on its own as a safety net, so images never linger in Redis.
+ * binary, rather than as base64 inside its JSON. The worker that answers deletes the key with its
+ * answer, the gateway deletes it when a call ends without one, and it expires on its own as a
+ * safety net, so images never linger in Redis.
  */
 export const recognitionImageKey = (id: string) => `image:${id}`;
 
@@ -30,10 +31,13 @@ export interface RecognitionJob {
   replyTo: string;
 }
 
-/** What a worker publishes on `replyTo` once it has the answer. */
+/**
+ * What a worker publishes on `replyTo` once it has the answer, or once the job failed for good.
+ * The gateway reads nothing else: BullMQ's event stream would wake it several times per call.
+ */
 export interface RecognitionReply {
   jobId: string;
-  outcome: Record<string, unknown> | RecognitionRefusal;
+  outcome: Record<string, unknown> | RecognitionRefusal | RecognitionFailure;
   /** ms the worker spent on the job, from taking it to publishing this reply */
   workerMs: number;
 }
@@ -41,6 +45,11 @@ export interface RecognitionReply {
 /** A client error found by the worker (undecodable image, bad config): answered, never retried. */
 export interface RecognitionRefusal {
   refused: { status: 400 | 413 | 415; detail: string };
+}
+
+/** A job that failed on our side with no attempt left: the caller gets a 503, uncounted. */
+export interface RecognitionFailure {
+  failed: string;
 }
 
 export interface WebhookJob {

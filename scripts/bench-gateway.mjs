@@ -25,7 +25,9 @@ const base = `http://127.0.0.1:${env.PORT}`;
 const cli = (...args) => JSON.parse(execFileSync(process.execPath, [join(root, 'apps/cli/dist/main.js'), ...args], { env }).toString());
 
 function start(app, ready) {
-  const child = spawn(process.execPath, [join(root, 'apps', app, 'dist/main.js')], { env: { ...env, LOG_LEVEL: 'log' } });
+  // Workers run as the README says to run them (see "How a call flows").
+  const flags = app === 'worker' ? ['--single-threaded-gc'] : [];
+  const child = spawn(process.execPath, [...flags, join(root, 'apps', app, 'dist/main.js')], { env: { ...env, LOG_LEVEL: 'log' } });
   return new Promise((resolve, reject) => {
     let log = '';
     const onData = (d) => {

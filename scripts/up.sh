@@ -28,7 +28,8 @@ cat <<MSG
         curl "http://localhost:${PORT:-8080}/v2/subscription?api-key=$key"
 
 MSG
-node apps/worker/dist/main.js &
+# --single-threaded-gc: see README, "How a call flows".
+node --single-threaded-gc apps/worker/dist/main.js &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 node apps/gateway/dist/main.js

@@ -43,9 +43,9 @@ function start(app, ready) {
 // node:http on one kept-alive connection, body written in one piece: a lean client, so its own
 // overhead (fetch's streams, a new connection per call) is not billed to the gateway.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function post(path, headers, body) {
+function post(url, headers, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${path}`, { method: 'POST', agent, headers: { ...headers, 'Content-Length': body.length } }, (res) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': body.length } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -84,6 +84,29 @@ async function roundTrips() {
   return line;
 }
 
+/**
+ * An HTTP exchange with no gateway at all: a photo posted to a node:http server (another process)
+ * that reads it and answers a 1.5 kB JSON at once, after 100 ms idle like every call above. Part
+ * of it (sending and reading the body) is inside the gateway's figures too, so it is shown beside
+ * them, not subtracted: it tells how much of the client's view the machine's HTTP itself costs.
+ */
+async function bareHttp(bodies) {
+  const server = spawn(process.execPath, [
+    '-e',
+    `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ pad: 'x'.repeat(1500) }))); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+  ]);
+  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d)))));
+  const ms = [];
+  for (const body of bodies) {
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    await post(`http://127.0.0.1:${port}/`, { 'Content-Type': 'multipart/form-data; boundary=x' }, body);
+    ms.push(performance.now() - t0);
+  }
+  server.kill();
+  return pct(ms, 50);
+}
+
 cli('migrate');
 const [gateway, worker] = await Promise.all([start('gateway', /listening/), start('worker', /worker ready/)]);
 try {
@@ -98,6 +121,7 @@ try {
   const serverSide = [];
   const engine = [];
   const phases = new Map();
+  const bodies = [];
   for (const [i, image] of photos.entries()) {
     // The multipart body is encoded before the clock starts: the client's own encoding is not the gateway's latency.
     const boundary = `----platewise-bench-${i}`;
@@ -106,9 +130,10 @@ try {
       readFileSync(join(dev, image)),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
+    bodies.push(body);
     const headers = { Authorization: `Token ${apiKey}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
     const t0 = performance.now();
-    const res = await post('/v1/plate-reader/', headers, body);
+    const res = await post(`${base}/v1/plate-reader/`, headers, body);
     const answer = JSON.parse(res.body);
     const wall = performance.now() - t0;
     if (res.status !== 201) throw new Error(`${image}: HTTP ${res.status} ${res.body}`);
@@ -140,6 +165,7 @@ try {
   console.log(`  of which in the gateway p50 ${f(pct(serverSide, 50))} ms  p90 ${f(pct(serverSide, 90))} ms  (Server-Timing app minus processing_time)`);
   console.log(`  phases (Server-Timing, p50 / p90 ms): ${[...phases].map(([k, v]) => `${k} ${f(pct(v, 50))}/${f(pct(v, 90))}`).join(', ')}`);
   console.log(`machine: one round trip p50, back to back → after 100 ms idle: ${await roundTrips()}`);
+  console.log(`machine: a photo posted to a node:http server that answers at once, after 100 ms idle: p50 ${f(await bareHttp(bodies.slice(0, 40)))} ms`);
 } finally {
   gateway.kill('SIGTERM');
   worker.kill('SIGTERM');

@@ -60,7 +60,9 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     // call answers 503 instead of waiting for it forever.
     this.queueConnection = new Redis({ ...options.connection, maxRetriesPerRequest: 2 });
     this.queue = new Queue(RECOGNITION_QUEUE, { ...options, connection: this.queueConnection });
-    this.replies = redis.duplicate();
+    // Connected in onModuleInit: subscribing before the connection's ready check has passed
+    // breaks that check ("Connection in subscriber mode").
+    this.replies = redis.duplicate({ lazyConnect: true });
     // Channels are not keys, so REDIS_PREFIX is added by hand.
     this.replyTo = `${config.REDIS_PREFIX}replies:${randomUUID()}`;
   }
@@ -70,6 +72,7 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
       const reply = JSON.parse(message) as RecognitionReply;
       this.waiting.get(reply.jobId)?.resolve(reply);
     });
+    await this.replies.connect();
     await this.replies.subscribe(this.replyTo);
   }
 

@@ -1,5 +1,6 @@
 export * from './accounts/accounts.service';
 export * from './api-keys/api-keys.service';
+export * from './api-keys/key-owner-cache';
 export * from './config/app-config';
 export * from './config/config.module';
 export * from './contracts/contracts.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ApiKeysService, AppConfig, KeyOwner, refusalReason } from '@platewise/domain';
+import { ApiKeysService, AppConfig, KeyOwner, KeyOwnerCache, refusalReason } from '@platewise/domain';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 
@@ -36,6 +36,7 @@ export function extractApiKey(req: Request): string | undefined {
 export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   constructor(
     private readonly keys: ApiKeysService,
+    private readonly owners: KeyOwnerCache,
     private readonly config: AppConfig,
   ) {
     super();
@@ -44,7 +45,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   async validate(req: Request): Promise<KeyOwner> {
     const apiKey = extractApiKey(req) ?? this.onPremiseKey(req);
     if (!apiKey) throw new AuthFailure('Authentication credentials were not provided.');
-    const owner = await this.keys.authenticate(apiKey);
+    const owner = await this.owners.owner(apiKey, () => this.keys.authenticate(apiKey));
     if (!owner) throw new AuthFailure('Invalid token.');
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const reason = refusalReason(owner.security, { ip: req.ip, origin });

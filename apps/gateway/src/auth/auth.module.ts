@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { KeyOwnerCache } from '@platewise/domain';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyStrategy } from './api-key.strategy';
 
 @Module({
   imports: [PassportModule],
-  providers: [ApiKeyStrategy, ApiKeyGuard, AdminTokenGuard],
+  providers: [ApiKeyStrategy, ApiKeyGuard, AdminTokenGuard, KeyOwnerCache],
   exports: [ApiKeyGuard, AdminTokenGuard],
 })
 export class AuthModule {}

@@ -110,7 +110,7 @@ export class RecognitionClient implements OnModuleInit, OnApplicationShutdown {
     this.redis.del(imageKey).catch(() => undefined);
   }
 
-  /** The job's outcome; rejects when it failed for good or nobody answered in time. */
+  /** The worker's reply (an answer, a refusal or its last failure); rejects when nobody answered in time. */
   private wait(jobId: string): Promise<RecognitionReply> {
     return new Promise<RecognitionReply>((resolve, reject) => {
       const timer = setTimeout(() => reject(new TimedOut()), this.config.RECOGNITION_TIMEOUT_MS);

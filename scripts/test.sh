@@ -28,11 +28,12 @@ log "recogniser training pipeline (python) and torch-vs-onnxruntime parity"
 py_log=$(mktemp)
 /usr/bin/python3 -m unittest discover -s models/training/tests -v 2>&1 | tee "$py_log" || status=1
 py_total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$py_log" | tail -1)
-py_failed=$(sed -n 's/.*FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p' "$py_log" | tail -1)
+# unittest ends with "FAILED (failures=1, errors=2)" when anything failed: both count.
+py_failed=$(awk '/^FAILED \(/ { while (match($0, /(failures|errors)=[0-9]+/)) { split(substr($0, RSTART, RLENGTH), kv, "="); n += kv[2]; $0 = substr($0, RSTART + RLENGTH) } } END { print n + 0 }' "$py_log")
 rm -f "$py_log"
 parity=$(node models/training/parity.mjs 2>&1) || status=1
 echo "$parity"
-parity_counts=$(sed -n 's/.*\b\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' <<<"$parity" | tail -1)
+parity_counts=$(sed -n 's/^parity: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed.*/\1 \2/p' <<<"$parity" | tail -1)
 
 read -r jp jf <<<"$jest_counts"
 read -r pp pf <<<"${parity_counts:-0 1}"

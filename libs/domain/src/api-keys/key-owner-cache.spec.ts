@@ -79,6 +79,16 @@ describe('KeyOwnerCache', () => {
     expect(lookups).toBe(before + 1);
   });
 
+  it('keeps nothing when KEY_CACHE_TTL_MS is 0', async () => {
+    const off = new KeyOwnerCache(loadConfig({ ...process.env, KEY_CACHE_TTL_MS: '0' }));
+    await off.onModuleInit();
+    const before = lookups;
+    await off.owner('pk_off', lookup);
+    await off.owner('pk_off', lookup);
+    expect(lookups).toBe(before + 2);
+    await off.onApplicationShutdown();
+  });
+
   it('looks every key up while it cannot hear the database, and caches again once it can', async () => {
     const key = `pk_${randomUUID()}`;
     await cache.owner(key, lookup);

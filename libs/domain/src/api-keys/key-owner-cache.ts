@@ -10,8 +10,6 @@ import type { KeyOwner } from './api-keys.service';
  */
 export const AUTH_CHANGED_CHANNEL = 'platewise_auth_changed';
 
-/** A safety net only: changes empty the cache as soon as they commit. */
-const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 const RECONNECT_MS = 1_000;
 
@@ -20,7 +18,7 @@ const RECONNECT_MS = 1_000;
  * database. It is only as fresh as the database's notifications: any change notified on
  * AUTH_CHANGED_CHANNEL empties it, and while its listening connection is down it neither serves
  * nor keeps anything (every call looks its key up, as without a cache). Unknown and revoked keys
- * are never kept, so guessing keys cannot fill it.
+ * are never kept, so guessing keys cannot fill it. KEY_CACHE_TTL_MS=0 turns it off.
  */
 @Injectable()
 export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
@@ -36,7 +34,7 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
-    await this.listen();
+    if (this.config.KEY_CACHE_TTL_MS > 0) await this.listen();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -57,7 +55,8 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
     if (owner && this.listening && generation === this.generation) {
       // Oldest first out: a Map iterates in insertion order.
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(keyHash, { owner, until: Date.now() + TTL_MS });
+      // The time limit is a safety net only: changes empty the cache as soon as they commit.
+      this.entries.set(keyHash, { owner, until: Date.now() + this.config.KEY_CACHE_TTL_MS });
     } else if (entry) {
       this.entries.delete(keyHash);
     }

@@ -90,6 +90,14 @@ export class AppConfig {
   @IntSetting(1)
   WEBHOOK_MAX_FAILURES = 20;
 
+  /**
+   * How long a gateway may keep a key's owner (KeyOwnerCache); changes empty the cache at once
+   * regardless. 0 turns the cache off: needed where the database connection cannot LISTEN, such
+   * as behind a transaction-pooling proxy.
+   */
+  @IntSetting(0)
+  KEY_CACHE_TTL_MS = 60_000;
+
   /** Recognition jobs one worker process runs at once. */
   @IntSetting(1)
   WORKER_CONCURRENCY = 1;

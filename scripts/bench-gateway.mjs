@@ -57,6 +57,18 @@ function post(url, headers, body) {
 
 const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
+/** p50 ms of `call(i)` over `times` calls, each after `idleMs` of idle (0: back to back). */
+async function probe(call, idleMs, times = 30) {
+  const ms = [];
+  for (let i = 0; i < times; i++) {
+    if (idleMs) await new Promise((r) => setTimeout(r, idleMs));
+    const t0 = performance.now();
+    await call(i);
+    ms.push(performance.now() - t0);
+  }
+  return pct(ms, 50);
+}
+
 /**
  * What one round trip to PostgreSQL and to Redis costs on this machine, back to back and after
  * 100 ms idle (the engine's time, during which every other process sleeps). A call crosses about
@@ -67,19 +79,10 @@ async function roundTrips() {
   const db = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
   await Promise.all([db.connect(), redis.connect()]);
-  const probe = async (call, idleMs) => {
-    const ms = [];
-    for (let i = 0; i < 30; i++) {
-      if (idleMs) await new Promise((r) => setTimeout(r, idleMs));
-      const t0 = performance.now();
-      await call();
-      ms.push(performance.now() - t0);
-    }
-    return pct(ms, 50).toFixed(2);
-  };
   const sql = () => db.query({ name: 'probe', text: 'SELECT 1' });
   const ping = () => redis.ping();
-  const line = `PostgreSQL ${await probe(sql, 0)} → ${await probe(sql, 100)} ms, Redis ${await probe(ping, 0)} → ${await probe(ping, 100)} ms`;
+  const p = async (call, idleMs) => (await probe(call, idleMs)).toFixed(2);
+  const line = `PostgreSQL ${await p(sql, 0)} → ${await p(sql, 100)} ms, Redis ${await p(ping, 0)} → ${await p(ping, 100)} ms`;
   await Promise.all([db.end(), redis.quit()]);
   return line;
 }
@@ -96,15 +99,10 @@ async function bareHttp(bodies) {
     `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ pad: 'x'.repeat(1500) }))); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
   ]);
   const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d)))));
-  const ms = [];
-  for (const body of bodies) {
-    await new Promise((r) => setTimeout(r, 100));
-    const t0 = performance.now();
-    await post(`http://127.0.0.1:${port}/`, { 'Content-Type': 'multipart/form-data; boundary=x' }, body);
-    ms.push(performance.now() - t0);
-  }
+  const headers = { 'Content-Type': 'multipart/form-data; boundary=x' };
+  const p50 = await probe((i) => post(`http://127.0.0.1:${port}/`, headers, bodies[i]), 100, bodies.length);
   server.kill();
-  return pct(ms, 50);
+  return p50;
 }
 
 cli('migrate');

@@ -169,7 +169,7 @@ try {
   worker.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
   execFileSync(process.execPath, ['-e', `
-    const { dropDatabase } = require(${JSON.stringify(join(root, 'libs/domain/dist'))});
+    const { dropDatabase } = require(${JSON.stringify(join(root, 'libs/infra/dist'))});
     dropDatabase(${JSON.stringify(env.DATABASE_URL)}).then(() => process.exit(0));
   `]);
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { KeyOwnerCache } from '@platewise/domain';
+import { DomainModule, KeyOwnerCache } from '@platewise/domain';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyStrategy } from './api-key.strategy';
 
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, DomainModule],
   providers: [ApiKeyStrategy, ApiKeyGuard, AdminTokenGuard, KeyOwnerCache],
   exports: [ApiKeyGuard, AdminTokenGuard],
 })

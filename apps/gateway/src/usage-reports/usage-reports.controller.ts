@@ -1,7 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import type { KeyOwner } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { CurrentAccount } from '../auth/current-account.decorator';
+import { CurrentAccount } from '../auth/request.decorators';
 import { UsageReportsService } from './usage-reports.service';
 
 /** Account owners' view of their contract and usage. Every answer is scoped to the key's account. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
 import { KeyOwner, WebhooksService } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { CurrentAccount } from '../auth/current-account.decorator';
+import { CurrentAccount } from '../auth/request.decorators';
 import { CreateWebhookDto } from './webhook.dto';
 import { WebhookTargetsService } from './webhook-targets.service';
 

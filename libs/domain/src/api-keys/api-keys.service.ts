@@ -1,7 +1,6 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import { SqlPool } from '../database/sql-pool.service';
-import { Prisma } from '../generated/prisma/client';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../errors';
+import { Prisma, PrismaService, SqlPool } from '@platewise/infra';
 import type { ContractWithPlan } from '../contracts/contracts.service';
 import { DEFAULT_SECURITY, type SecurityView } from '../security/client-access';
 import { generateApiKey, hashApiKey, keyPrefix } from './api-key';
@@ -55,7 +54,7 @@ export class ApiKeysService {
 
   async revoke(accountId: string, keyId: string): Promise<ApiKeyView> {
     const key = await this.prisma.apiKey.findFirst({ where: { id: keyId, accountId } });
-    if (!key) throw new NotFoundException(`no key ${keyId} on this account`);
+    if (!key) throw new NotFoundError(`no key ${keyId} on this account`);
     const revoked = key.revokedAt
       ? key
       : await this.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
@@ -66,7 +65,7 @@ export class ApiKeysService {
   async rotate(accountId: string, keyId: string): Promise<IssuedKey> {
     return this.prisma.$transaction(async (tx) => {
       const old = await tx.apiKey.findFirst({ where: { id: keyId, accountId, revokedAt: null } });
-      if (!old) throw new NotFoundException(`no active key ${keyId} on this account`);
+      if (!old) throw new NotFoundError(`no active key ${keyId} on this account`);
       await tx.apiKey.update({ where: { id: old.id }, data: { revokedAt: new Date() } });
       return this.issue(accountId, old.label, tx);
     });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '@platewise/infra';
 import { hashApiKey } from './api-key';
 import type { KeyOwner } from './api-keys.service';
 

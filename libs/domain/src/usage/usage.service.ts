@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DAY_MS, isoDay, startOfUtcDay } from '../contracts/periods';
-import { PrismaService } from '../database/prisma.service';
-import { SqlPool } from '../database/sql-pool.service';
+import { PrismaService, SqlPool } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from './request-types';
 
 export interface Tally {

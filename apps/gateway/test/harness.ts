@@ -1,10 +1,13 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type PlanView } from '@platewise/domain';
+import { DomainModule, type PlanView } from '@platewise/domain';
 import { loadConfig } from '@platewise/infra';
+import { RecognitionClient, type RecognitionTransport } from '@platewise/recognition';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
+import { AuthModule } from '../src/auth/auth.module';
 import { configureHttp } from '../src/bootstrap';
+import { RECOGNITION_CLIENT } from '../src/plate-reader/recognition.provider';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
@@ -21,15 +24,22 @@ export interface Harness {
 
 /**
  * Boots the real gateway module against the test run's PostgreSQL database and Redis prefix
- * (set by test/global-setup.ts), optionally with extra controllers, on an ephemeral port.
+ * (set by test/global-setup.ts), optionally with extra controllers (which may use the domain and
+ * the auth guards) and with recognition calls going over `recognition` instead of BullMQ.
  */
-export async function startHarness(options: { adminToken?: string | null; controllers?: Type[] } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { adminToken?: string | null; controllers?: Type[]; recognition?: RecognitionTransport } = {},
+): Promise<Harness> {
   const env = { ...process.env, ADMIN_TOKEN: options.adminToken === null ? undefined : (options.adminToken ?? ADMIN_TOKEN) };
   const config = loadConfig(env);
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config)],
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot(config), DomainModule, AuthModule],
     controllers: options.controllers ?? [],
-  }).compile();
+  });
+  if (options.recognition) {
+    builder = builder.overrideProvider(RECOGNITION_CLIENT).useValue(new RecognitionClient(options.recognition));
+  }
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   configureHttp(app, config);
   await app.init();

@@ -54,8 +54,14 @@ describe('KeyOwnerCache', () => {
   it('is emptied by changes that cascade, such as deleting an account with its keys', async () => {
     const accountId = randomUUID();
     const key = `pk_${randomUUID()}`;
-    await db.query('INSERT INTO accounts (id, username) VALUES ($1, $2)', [accountId, `cache-${accountId}`]);
-    await db.query('INSERT INTO api_keys (id, account_id, key_hash, prefix) VALUES ($1, $2, $3, $4)', [randomUUID(), accountId, hashApiKey(key), 'pk_x']);
+    await db.query('INSERT INTO accounts (id, username) VALUES ($1, $2)', [
+      accountId,
+      `cache-${accountId}`,
+    ]);
+    await db.query(
+      'INSERT INTO api_keys (id, account_id, key_hash, prefix) VALUES ($1, $2, $3, $4)',
+      [randomUUID(), accountId, hashApiKey(key), 'pk_x'],
+    );
     await sleep(200); // lets those inserts' notifications pass
     await cache.owner(key, lookup);
     const before = lookups;

@@ -1,5 +1,4 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { WebhooksService } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
@@ -13,23 +12,20 @@ export const maskKey = (key: string) => (key.length <= 8 ? '*'.repeat(key.length
 @Controller('info')
 @UseGuards(ApiKeyGuard)
 export class InfoController {
-  constructor(
-    private readonly reports: UsageReportsService,
-    private readonly webhooks: WebhooksService,
-  ) {}
+  constructor(private readonly reports: UsageReportsService) {}
 
   @Get()
   async info(@Context() context: RequestContext) {
     const { owner, apiKey } = context;
     if (!owner || !apiKey) throw new Error('route needs ApiKeyGuard');
     // The same figures as /v1/statistics/, in the SDK's shape.
-    const stats = await this.reports.statistics(owner.accountId);
+    const stats = await this.reports.statistics(owner);
     return {
       version: PLATEWISE_VERSION,
       license_key: maskKey(apiKey),
       total_calls: stats.total_calls,
       usage: { calls: stats.usage.calls },
-      webhooks: await this.webhooks.list(owner.accountId),
+      webhooks: owner.webhooks.map((w) => ({ id: w.id, target: w.target, include_image: w.includeImage, created: w.created })),
     };
   }
 }

@@ -36,7 +36,7 @@ export class PlateReaderService implements OnApplicationShutdown {
     const outcome = await this.recognition.recognise(image.bytes, {
       ...request,
       accountId: owner.accountId,
-      webhooks: owner.webhooks,
+      webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
       filename: image.filename,
     });
     this.metrics.recognitions.inc({ outcome: outcome.kind !== 'unavailable' ? outcome.kind : outcome.reason === 'timeout' ? 'timeout' : 'failed' });

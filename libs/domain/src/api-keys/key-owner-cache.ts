@@ -63,7 +63,8 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
     return owner;
   }
 
-  private invalidate(): void {
+  /** Forgets every owner: on a notified change, and when this process made a change itself. */
+  invalidate(): void {
     this.generation++;
     this.entries.clear();
   }

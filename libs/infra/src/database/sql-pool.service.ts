@@ -3,9 +3,10 @@ import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config';
 
 /**
- * A plain pg pool for the two queries on every recognition call's path (key lookup, usage
- * increment). Prisma adds a millisecond or more of client-side work per query there; everywhere
- * else PrismaService is the way to the database.
+ * A plain pg pool for the queries on hot paths: the key lookup and usage increment of every
+ * recognition call, and the usage figures of the account routes. Prisma adds a millisecond or
+ * more of client-side work per query there; everywhere else PrismaService is the way to the
+ * database.
  */
 @Injectable()
 export class SqlPool extends Pool implements OnApplicationShutdown {

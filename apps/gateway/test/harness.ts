@@ -6,6 +6,7 @@ import { RecognitionClient, type RecognitionTransport } from '@platewise/recogni
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { AuthModule } from '../src/auth/auth.module';
+import { testPlan } from '../../../libs/domain/src/test-support/test-plan';
 import { configureHttp } from '../src/bootstrap';
 import { RECOGNITION_CLIENT } from '../src/plate-reader/recognition.provider';
 
@@ -16,7 +17,10 @@ export interface Harness {
   http: () => ReturnType<typeof request>;
   /** Admin API call helpers. */
   admin: {
-    createAccount(username: string, plan?: string | null): Promise<{ account: { id: string; username: string }; apiKey: string }>;
+    createAccount(
+      username: string,
+      plan?: string | null,
+    ): Promise<{ account: { id: string; username: string }; apiKey: string }>;
     savePlan(plan: Partial<PlanView> & { name: string }): Promise<void>;
   };
   close(): Promise<void>;
@@ -28,16 +32,25 @@ export interface Harness {
  * the auth guards) and with recognition calls going over `recognition` instead of BullMQ.
  */
 export async function startHarness(
-  options: { adminToken?: string | null; controllers?: Type[]; recognition?: RecognitionTransport } = {},
+  options: {
+    adminToken?: string | null;
+    controllers?: Type[];
+    recognition?: RecognitionTransport;
+  } = {},
 ): Promise<Harness> {
-  const env = { ...process.env, ADMIN_TOKEN: options.adminToken === null ? undefined : (options.adminToken ?? ADMIN_TOKEN) };
+  const env = {
+    ...process.env,
+    ADMIN_TOKEN: options.adminToken === null ? undefined : (options.adminToken ?? ADMIN_TOKEN),
+  };
   const config = loadConfig(env);
   let builder = Test.createTestingModule({
     imports: [AppModule.forRoot(config), DomainModule, AuthModule],
     controllers: options.controllers ?? [],
   });
   if (options.recognition) {
-    builder = builder.overrideProvider(RECOGNITION_CLIENT).useValue(new RecognitionClient(options.recognition));
+    builder = builder
+      .overrideProvider(RECOGNITION_CLIENT)
+      .useValue(new RecognitionClient(options.recognition));
   }
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
@@ -59,17 +72,7 @@ export async function startHarness(
         return res.body;
       },
       async savePlan(plan) {
-        const full: PlanView = {
-          totalCalls: 1000,
-          indicativeYearlyQuota: 12000,
-          callsPerSecond: 1000,
-          allowAboveQuota: false,
-          aboveQuotaUnitPrice: 0,
-          mmcIncluded: false,
-          maxUploadBytes: 3145728,
-          ...plan,
-        };
-        await http().put('/admin/plans').set(auth).send(full).expect(200);
+        await http().put('/admin/plans').set(auth).send(testPlan(plan)).expect(200);
       },
     },
     close: () => app.close(),
@@ -77,4 +80,5 @@ export async function startHarness(
 }
 
 /** A username no other test (or earlier run) uses. */
-export const uniqueName = (base: string) => `${base}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+export const uniqueName = (base: string) =>
+  `${base}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

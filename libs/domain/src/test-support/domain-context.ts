@@ -5,7 +5,8 @@ import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainModule } from '../domain.module';
 import { AccountsService } from '../accounts/accounts.service';
-import { PlansService } from '../plans/plans.service';
+import { PlansService, type PlanView } from '../plans/plans.service';
+import { testPlan } from './test-plan';
 
 /**
  * The domain services on the test run's PostgreSQL and Redis prefix (test/global-setup.ts), with
@@ -23,20 +24,10 @@ export async function domainContext(env: Record<string, string> = {}) {
     app,
     config,
     unique,
-    /** A plan (defaults below, `plan` over them) and an account with no contract yet. */
-    async account(plan: Partial<Parameters<PlansService['upsert']>[0]> = {}) {
+    /** A plan (testPlan, `plan` over it) and an account with no contract yet. */
+    async account(plan: Partial<PlanView> = {}) {
       const name = unique('plan');
-      await app.get(PlansService).upsert({
-        name,
-        totalCalls: 1000,
-        indicativeYearlyQuota: 12000,
-        callsPerSecond: 1000,
-        allowAboveQuota: false,
-        aboveQuotaUnitPrice: 0,
-        mmcIncluded: false,
-        maxUploadBytes: 3145728,
-        ...plan,
-      });
+      await app.get(PlansService).upsert(testPlan({ ...plan, name }));
       const { account } = await app.get(AccountsService).create({ username: unique('user') });
       return { accountId: account.id, plan: name };
     },

@@ -2,43 +2,17 @@
 // throwaway database, sends every dev photo through POST /v1/plate-reader/ one at a time, and
 // prints the time the gateway adds (HTTP + queue + result hand-back) over the engine's own
 // processing_time: p50 and p90. Goal: p50 <= 10 ms.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchEnv, cleanUp, root, start } from './lib/bench-env.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dev = process.env.ALPR_DEV ?? join(root, '..', 'shared', 'alpr-dev');
-const run = `${process.pid}_${Date.now().toString(36)}`;
-const env = {
-  ...process.env,
-  DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/platewise_bench_${run}`,
-  REDIS_PREFIX: `platewise-bench:${run}:`,
-  PORT: String(19000 + Math.floor(Math.random() * 900)),
-  ADMIN_TOKEN: 'bench-admin-token-0123456789',
-  LOG_LEVEL: 'warn',
-};
+const { run, env, cli } = benchEnv('bench');
 const base = `http://127.0.0.1:${env.PORT}`;
-const cli = (...args) => JSON.parse(execFileSync(process.execPath, [join(root, 'apps/cli/dist/main.js'), ...args], { env }).toString());
-
-function start(app, ready) {
-  // Workers run as the README says to run them (see "How a call flows").
-  const flags = app === 'worker' ? ['--single-threaded-gc'] : [];
-  const child = spawn(process.execPath, [...flags, join(root, 'apps', app, 'dist/main.js')], { env: { ...env, LOG_LEVEL: 'log' } });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const onData = (d) => {
-      log += d;
-      if (ready.test(log)) resolve(child);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${app} exited (${code}):\n${log}`)));
-  });
-}
 
 // node:http on one kept-alive connection, body written in one piece: a lean client, so its own
 // overhead (fetch's streams, a new connection per call) is not billed to the gateway.
@@ -106,7 +80,7 @@ async function bareHttp(bodies) {
 }
 
 cli('migrate');
-const [gateway, worker] = await Promise.all([start('gateway', /listening/), start('worker', /worker ready/)]);
+const [gateway, worker] = await Promise.all([start('gateway', env, /listening/), start('worker', env, /worker ready/)]);
 try {
   await fetch(`${base}/admin/plans`, {
     method: 'PUT',
@@ -165,11 +139,5 @@ try {
   console.log(`machine: one round trip p50, back to back → after 100 ms idle: ${await roundTrips()}`);
   console.log(`machine: a photo posted to a node:http server that answers at once, after 100 ms idle: p50 ${f(await bareHttp(bodies.slice(0, 40)))} ms`);
 } finally {
-  gateway.kill('SIGTERM');
-  worker.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
-  execFileSync(process.execPath, ['-e', `
-    const { dropDatabase } = require(${JSON.stringify(join(root, 'libs/domain/dist'))});
-    dropDatabase(${JSON.stringify(env.DATABASE_URL)}).then(() => process.exit(0));
-  `]);
+  await cleanUp([gateway, worker], env);
 }

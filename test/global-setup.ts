@@ -1,4 +1,4 @@
-import { applyMigrations, ensureDatabase } from '../libs/domain/src/database/migrator';
+import { applyMigrations, ensureDatabase } from '../libs/infra/src/database/migrator';
 
 /**
  * Each test run gets its own database and Redis key prefix, so runs (and CI on a shared machine)

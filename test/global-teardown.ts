@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { dropDatabase } from '../libs/domain/src/database/migrator';
+import { dropDatabase } from '../libs/infra/src/database/migrator';
 
 export default async function globalTeardown(): Promise<void> {
   const { DATABASE_URL, REDIS_PREFIX, REDIS_URL } = process.env;

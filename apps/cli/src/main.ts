@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError } from '@platewise/domain';
+import { ConfigError } from '@platewise/infra';
 import { defaultMigrationsDir, registerAdminCommands } from './admin/admin.commands';
 import { registerReadCommand } from './read/read.command';
 

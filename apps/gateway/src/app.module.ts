@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, DomainModule } from '@platewise/domain';
+import { AppConfig, ConfigModule } from '@platewise/infra';
 import { AdminModule } from './admin/admin.module';
-import { QuotaGuard, UsageInterceptor } from './quota/metered';
+import { InfoModule } from './info/info.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlateReaderModule } from './plate-reader/plate-reader.module';
 import { UsageReportsModule } from './usage-reports/usage-reports.module';
@@ -14,15 +14,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DomainModule,
         AdminModule,
+        InfoModule,
         UsageReportsModule,
         PlateReaderModule,
         WebhooksModule,
         MetricsModule,
       ],
-      providers: [QuotaGuard, UsageInterceptor],
-      exports: [QuotaGuard, UsageInterceptor],
     };
   }
 }

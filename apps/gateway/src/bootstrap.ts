@@ -3,7 +3,7 @@ import { INestApplication, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cors from 'cors';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, loadConfig } from '@platewise/domain';
+import { AppConfig, loadConfig } from '@platewise/infra';
 import { AppModule } from './app.module';
 import { JsonErrorsFilter } from './http/json-errors.filter';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@platewise/domain';
+import { ConfigError } from '@platewise/infra';
 import { startGateway } from './bootstrap';
 
 startGateway().catch((error: unknown) => {

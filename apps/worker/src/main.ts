@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@platewise/domain';
+import { ConfigError, loadConfig } from '@platewise/infra';
 import { WorkerModule } from './worker.module';
 
 /** A Nest application context with no HTTP server: BullMQ processors only. */

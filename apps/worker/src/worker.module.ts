@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, DomainModule } from '@platewise/domain';
+import { DomainModule } from '@platewise/domain';
+import { AppConfig, ConfigModule } from '@platewise/infra';
 import { RecognitionProcessor } from './recognition/recognition.processor';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 

@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AccountsService } from './accounts/accounts.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ContractsService } from './contracts/contracts.service';
-import { DatabaseModule } from './database/database.module';
+import { DatabaseModule, RedisModule } from '@platewise/infra';
 import { PlansService } from './plans/plans.service';
 import { QuotaService } from './quota/quota.service';
-import { RedisModule } from './redis/redis.module';
 import { SecurityService } from './security/security.service';
 import { UsageService } from './usage/usage.service';
 import { WebhooksService } from './webhooks/webhooks.service';
@@ -21,7 +20,10 @@ const services = [
   WebhooksService,
 ];
 
-/** Accounts, keys, plans, contracts, usage and quota: the services every app shares. Needs ConfigModule. */
-@Global()
-@Module({ imports: [DatabaseModule, RedisModule], providers: services, exports: services })
+/**
+ * Accounts, keys, plans, contracts, usage and quota: the services every app shares, imported by
+ * each feature module that uses them (one instance per app). Needs ConfigModule. Re-exports the
+ * Redis connection, which the recognition transports and processors use too.
+ */
+@Module({ imports: [DatabaseModule, RedisModule], providers: services, exports: [...services, RedisModule] })
 export class DomainModule {}

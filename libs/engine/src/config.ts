@@ -1,4 +1,5 @@
 import { EngineConfigError } from './errors';
+import { normaliseRegion } from './plates/formats';
 
 /** Plate Recognizer's engine `config` (spec: "Engine Configuration"), with every default filled in. */
 export interface EngineConfig {
@@ -100,4 +101,17 @@ export function parseEngineConfig(raw: unknown): EngineConfig {
 /** text_formats as anchored, case-insensitive expressions over the normalised (upper-case) text. */
 export function compileTextFormats(formats: string[]): RegExp[] {
   return formats.map((f) => new RegExp(`^(?:${f})$`, 'i'));
+}
+
+/**
+ * The region hints the engine has templates for; throws when `region: strict` has nothing to be
+ * strict about (no hint it knows and no text_formats). Codes it has no template for (e.g. mx)
+ * are accepted and ignored: regions are a guide.
+ */
+export function regionHints(config: EngineConfig, regions: readonly string[]): string[] {
+  const hints = regions.flatMap((r) => normaliseRegion(r) ?? []);
+  if (config.region === 'strict' && !hints.length && !config.text_formats.length) {
+    throw new EngineConfigError('config.region "strict" needs at least one region (regions=…)', 'region');
+  }
+  return hints;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
-import { createEngine, Engine } from './engine';
+import { createEngine, Engine, parseRecognizer } from './engine';
 import { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
 import { resolveModelsDir } from './models/manifest';
 
@@ -111,19 +111,11 @@ describe('recognisers', () => {
     expect(top(await crnn.read(photo('br/PJI5921.jpg'), { regions: ['br'] }))).toBe('PJI5921');
   });
 
-  it('ENGINE_RECOGNIZER chooses the mode; a wrong value is refused', async () => {
-    const saved = process.env.ENGINE_RECOGNIZER;
-    try {
-      process.env.ENGINE_RECOGNIZER = 'ppocr';
-      const e = await createEngine({ threads: 1 });
-      expect(e.recognizer).toBe('ppocr');
-      await e.close();
-      process.env.ENGINE_RECOGNIZER = 'tesseract';
-      await expect(createEngine({ threads: 1 })).rejects.toThrow(/ENGINE_RECOGNIZER must be one of ensemble, ppocr, crnn/);
-    } finally {
-      if (saved === undefined) delete process.env.ENGINE_RECOGNIZER;
-      else process.env.ENGINE_RECOGNIZER = saved;
-    }
+  it('an ENGINE_RECOGNIZER value chooses the mode; a wrong value is refused', async () => {
+    const e = await createEngine({ threads: 1, recognizer: parseRecognizer('ppocr') });
+    expect(e.recognizer).toBe('ppocr');
+    await e.close();
+    expect(() => parseRecognizer('tesseract')).toThrow(/ENGINE_RECOGNIZER must be one of ensemble, ppocr, crnn/);
   });
 });
 

@@ -1,9 +1,8 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
-import { DEFAULT_CONFIG, EngineConfig, compileTextFormats, parseEngineConfig } from './config';
+import { DEFAULT_CONFIG, EngineConfig, compileTextFormats, parseEngineConfig, regionHints } from './config';
 import { PlateDetection, detectPlates, saneCorners } from './detect/plate';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { EngineConfigError } from './errors';
 import { Box, Point, boxArea, boxOfPoints, clampBox, intersection } from './geometry/box';
 import { nms } from './geometry/nms';
 import { dist, expandQuad, shiftQuad, warpQuad } from './geometry/warp';
@@ -16,21 +15,20 @@ import { detectText } from './ocr/text-detect';
 import { recognizePlates } from './ocr/plate-recognize';
 import { LineFrames, recognizeLines } from './ocr/text-recognize';
 import { Candidate, CombineMode, RecognizerFrames, generateCandidates, round3 } from './plates/candidates';
-import { normaliseRegion } from './plates/formats';
 import { inferRegion, stateFromText } from './plates/region';
 import { vehicleColor } from './vehicle/color';
 import { vehicleType } from './vehicle/types';
 
 export interface EngineOptions {
-  /** folder with the installed weights (default: $PLATEWISE_MODELS_DIR or <repo>/models/weights) */
+  /** folder with the installed weights (default: <repo>/models/weights) */
   modelsDir?: string;
-  /** ONNX Runtime intra-op threads (default: $ENGINE_THREADS or 2) */
+  /** ONNX Runtime intra-op threads (default 2) */
   threads?: number;
-  /** default: $ENGINE_DEVICE or cpu */
+  /** default: cpu */
   device?: Device;
   /**
-   * Which recogniser reads the plate text (default: $ENGINE_RECOGNIZER, else `ensemble` when the
-   * platewise-rec model is installed and `ppocr` when it is not): `ensemble` pools PP-OCRv4 and
+   * Which recogniser reads the plate text (parseRecognizer reads ENGINE_RECOGNIZER's value; default
+   * `ensemble` when the platewise-rec model is installed and `ppocr` when it is not): `ensemble` pools PP-OCRv4 and
    * platewise-rec, `ppocr` is the PP-OCRv4-only path, `crnn` platewise-rec alone. Asking for
    * `ensemble` or `crnn` without the model installed is a ModelLoadError.
    */
@@ -79,11 +77,10 @@ interface PlateRead {
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const started = performance.now();
   const modelsDir = resolveModelsDir(options.modelsDir);
-  const threads = options.threads ?? (Number(process.env.ENGINE_THREADS) || 2);
-  const envDevice = process.env.ENGINE_DEVICE;
-  const device: Device = options.device ?? (envDevice === 'cuda' ? 'cuda' : 'cpu');
+  const threads = options.threads ?? 2;
+  const device: Device = options.device ?? 'cpu';
   const manifest = loadManifest(modelsDir);
-  const asked = options.recognizer ?? parseRecognizer(process.env.ENGINE_RECOGNIZER);
+  const asked = options.recognizer;
   // Verify every file before creating any session, so one message lists the first bad file.
   const files = {
     vehicle: readVerified(modelsDir, manifest, 'vehicle-detector'),
@@ -191,11 +188,7 @@ class PlateEngine implements Engine {
   async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
     const t0 = performance.now();
     const config = isParsed(opts.config) ? opts.config : parseEngineConfig(opts.config);
-    // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
-    const hints = (opts.regions ?? []).flatMap((r) => normaliseRegion(r) ?? []);
-    if (config.region === 'strict' && !hints.length && !config.text_formats.length) {
-      throw new EngineConfigError('config.region "strict" needs at least one region (regions=…)', 'region');
-    }
+    const hints = regionHints(config, opts.regions ?? []);
     const img = await decodeImage(image);
     const vehicles = await detectVehicles(this.s.vehicle, img);
     const plates = await this.findPlates(img, vehicles, config);

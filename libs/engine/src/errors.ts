@@ -1,6 +1,6 @@
-/** Errors the engine throws on purpose; callers map them to HTTP answers or CLI messages. */
+/** Errors the engine throws on purpose, with reasons; callers map them to answers or CLI messages. */
 
-/** A `config` value the engine does not understand (the API answers 400). */
+/** A `config` value the engine does not understand. */
 export class EngineConfigError extends Error {
   constructor(
     message: string,
@@ -14,8 +14,8 @@ export class EngineConfigError extends Error {
 
 /**
  * The uploaded bytes could not be turned into pixels.
- * `unsupported`: a format the engine does not read (HTTP 415);
- * `corrupt`: a supported or unknown format that failed to decode (HTTP 400).
+ * `unsupported`: a format the engine does not read;
+ * `corrupt`: a supported or unknown format that failed to decode.
  */
 export class ImageDecodeError extends Error {
   constructor(

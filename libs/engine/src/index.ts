@@ -1,6 +1,6 @@
 export { createEngine, parseRecognizer, RECOGNIZER_MODES, TUNING } from './engine';
 export type { Engine, EngineOptions, ReadOptions, RecognizerMode } from './engine';
-export { parseEngineConfig, DEFAULT_CONFIG } from './config';
+export { parseEngineConfig, DEFAULT_CONFIG, regionHints } from './config';
 export type { EngineConfig } from './config';
 export { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';

@@ -20,15 +20,12 @@ export type FailureCode =
   | 'bad_redirect';
 
 export abstract class SafeFetchError extends Error {
-  /** The HTTP status the API should answer with when this error comes from user input. */
-  abstract readonly httpStatus: number;
   abstract readonly code: RefusalCode | FailureCode;
 }
 
-/** The destination is not allowed (scheme, credentials, or an internal address). Answer 400. */
+/** The destination is not allowed (scheme, credentials, or an internal address). */
 export class FetchRefusedError extends SafeFetchError {
   override readonly name = 'FetchRefusedError';
-  readonly httpStatus = 400;
   constructor(
     readonly code: RefusalCode,
     message: string,
@@ -37,10 +34,9 @@ export class FetchRefusedError extends SafeFetchError {
   }
 }
 
-/** The destination was allowed but the exchange failed. Answer 400. */
+/** The destination was allowed but the exchange failed. */
 export class FetchFailedError extends SafeFetchError {
   override readonly name: string = 'FetchFailedError';
-  readonly httpStatus: number = 400;
   constructor(
     readonly code: FailureCode,
     message: string,
@@ -60,10 +56,9 @@ export class FetchTimeoutError extends FetchFailedError {
   }
 }
 
-/** The body is over the size cap (announced by Content-Length or counted while reading). Answer 413. */
+/** The body is over the size cap (announced by Content-Length or counted while reading). */
 export class FetchTooLargeError extends FetchFailedError {
   override readonly name = 'FetchTooLargeError';
-  override readonly httpStatus = 413;
   constructor(
     message: string,
     readonly limitBytes: number,

@@ -2,17 +2,14 @@ import type { Command } from 'commander';
 import {
   AccountsService,
   ApiKeysService,
-  applyMigrations,
   CONTRACT_STATUSES,
   ContractsService,
-  ContractStatus,
-  ensureDatabase,
-  loadConfig,
   PlansService,
   SecurityService,
   toContractView,
   UsageService,
 } from '@platewise/domain';
+import { applyMigrations, ContractStatus, ensureDatabase, loadConfig } from '@platewise/infra';
 import { join } from 'node:path';
 import { withDomain } from './domain-context';
 

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigModule, DomainModule, loadConfig } from '@platewise/domain';
+import { DomainModule } from '@platewise/domain';
+import { ConfigModule, loadConfig } from '@platewise/infra';
 
 @Module({})
 class CliModule {}

@@ -1,8 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-
-/** Extensions a directory walk picks up; anything else in the folder is not an image upload. */
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif']);
+import { IMAGE_EXTENSIONS } from '@platewise/recognition';
 
 /** Every image file under `dir` (recursive), as paths relative to it, sorted for stable runs. */
 export async function listImages(dir: string): Promise<string[]> {

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createEngine, Engine, parseEngineConfig, EngineConfig } from '@platewise/engine';
+import { createEngine, parseRecognizer } from '@platewise/engine';
+import { parseRecognitionOptions, RecognitionCall, RecognitionHandler, SnapshotResponse } from '@platewise/recognition';
 import { doneImages, isUrl, listImages, readInput } from './inputs';
 import { Progress } from './progress';
 
@@ -13,8 +14,13 @@ interface ReadFlags {
   concurrency: string;
   resume?: boolean;
   threads?: string;
+  device?: 'cpu' | 'cuda';
+  recognizer?: string;
   modelsDir?: string;
 }
+
+/** The CLI has no plan: every option is open, and files are as large as they are. */
+const CLI_PLAN = { maxUploadBytes: Number.MAX_SAFE_INTEGER, mmcIncluded: true };
 
 /**
  * `platewise read <image|dir|url|->`: one image → the Snapshot JSON on stdout; a directory → one
@@ -33,21 +39,29 @@ export function registerReadCommand(program: Command): void {
     .option('--concurrency <n>', 'images in flight at once for a directory run', '1')
     .option('--resume', 'skip images already answered in --out')
     .addOption(new Option('--threads <n>', 'ONNX Runtime threads').env('ENGINE_THREADS'))
+    .addOption(new Option('--device <device>', 'ONNX Runtime device').choices(['cpu', 'cuda']).env('ENGINE_DEVICE'))
+    .addOption(new Option('--recognizer <mode>', 'plate recogniser: ensemble, ppocr or crnn').env('ENGINE_RECOGNIZER'))
     .addOption(new Option('--models-dir <dir>', 'installed model weights').env('PLATEWISE_MODELS_DIR'))
     .action(async (input: string, flags: ReadFlags) => {
-      const config = parseEngineConfig(flags.config);
+      // The gateway's rules for regions, config and mmc; the image comes from the input instead.
+      const request = parseRecognitionOptions({ regions: flags.regions, config: flags.config, mmc: flags.mmc }, CLI_PLAN);
       const isDir = input !== '-' && !isUrl(input) && (await stat(input)).isDirectory();
       if (isDir && !flags.out) throw new Error('reading a directory needs --out FILE.jsonl');
       const engine = await createEngine({
         threads: flags.threads ? Number(flags.threads) : undefined,
+        device: flags.device,
+        recognizer: parseRecognizer(flags.recognizer),
         modelsDir: flags.modelsDir,
       });
+      const handler = new RecognitionHandler(engine);
+      const read = (image: Buffer, filename: string | null) =>
+        readOne(handler, image, { ...request, accountId: 'cli', webhooks: [], filename, timestamp: new Date().toISOString() });
       try {
-        if (isDir) await readDirectory(engine, input, flags, config);
+        if (isDir) await readDirectory(read, input, flags);
         else {
-          const result = await engine.read(await readInput(input), { regions: flags.regions, config, mmc: flags.mmc });
           const filename = input === '-' ? null : basename(isUrl(input) ? new URL(input).pathname : input);
-          process.stdout.write(`${JSON.stringify(snapshot(result, filename), null, 2)}\n`);
+          const response = await read(await readInput(input), filename);
+          process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
         }
       } finally {
         await engine.close();
@@ -59,12 +73,16 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The fields the API adds around the engine's result. */
-function snapshot<T extends object>(result: T, filename: string | null) {
-  return { ...result, filename, version: 1, camera_id: null, timestamp: new Date().toISOString() };
+type ReadOne = (image: Buffer, filename: string | null) => Promise<SnapshotResponse>;
+
+/** The handler's Snapshot response; its refusal (e.g. an undecodable file) as an error. */
+async function readOne(handler: RecognitionHandler, image: Buffer, call: RecognitionCall): Promise<SnapshotResponse> {
+  const outcome = await handler.handle(call, image);
+  if ('refused' in outcome) throw new Error(outcome.refused.detail);
+  return outcome;
 }
 
-async function readDirectory(engine: Engine, dir: string, flags: ReadFlags, config: EngineConfig): Promise<void> {
+async function readDirectory(read: ReadOne, dir: string, flags: ReadFlags): Promise<void> {
   const out = flags.out as string;
   const all = await listImages(dir);
   // --resume keeps the file and skips what it already answers; a fresh run starts it empty.
@@ -80,12 +98,8 @@ async function readDirectory(engine: Engine, dir: string, flags: ReadFlags, conf
       const image = todo[next++];
       let line: string;
       try {
-        const result = await engine.read(await readFile(join(dir, image)), {
-          regions: flags.regions,
-          config,
-          mmc: flags.mmc,
-        });
-        line = JSON.stringify({ image, ...snapshot(result, basename(image)) });
+        const response = await read(await readFile(join(dir, image)), basename(image));
+        line = JSON.stringify({ image, ...response });
         progress.tick(true);
       } catch (err) {
         failed++;

@@ -27,6 +27,7 @@ import {
 import { CreateWebhookDto } from '../webhooks/webhook.dto';
 import { WebhookTargetsService } from '../webhooks/webhook-targets.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
 import {
   ContractStatusDto,
   CreateAccountDto,
@@ -42,6 +43,7 @@ const AccountId = () => Param('accountId', new ParseUUIDPipe());
 /** Operator API: thin HTTP layer over the same services as the CLI. */
 @Controller('admin')
 @UseGuards(AdminTokenGuard)
+@ChangesKeyOwners()
 export class AdminController {
   constructor(
     private readonly accounts: AccountsService,

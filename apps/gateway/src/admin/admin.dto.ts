@@ -1,6 +1,7 @@
 
 import { IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
-import { CONTRACT_STATUSES, type ContractStatus } from '@platewise/domain';
+import { CONTRACT_STATUSES } from '@platewise/domain';
+import { type ContractStatus } from '@platewise/infra';
 
 export class CreateAccountDto {
   @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3-64 letters, digits, "_", "." or "-"' })

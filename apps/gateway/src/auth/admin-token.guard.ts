@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
-import { AppConfig } from '@platewise/domain';
+import { AppConfig } from '@platewise/infra';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 

@@ -1,9 +1,10 @@
 import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
+import type { KeyOwner } from '@platewise/domain';
 import type { Request } from 'express';
 import { AuthFailure } from './api-key.strategy';
 import { usesPlateRecognizerErrors } from '../http/error-style';
-import { serverTiming } from '../metrics/server-timing';
+import { requestContext } from '../http/request-context';
 
 /**
  * Authenticates API keys. Status codes follow each API being copied: Plate Recognizer (`/v1`,
@@ -14,11 +15,14 @@ import { serverTiming } from '../metrics/server-timing';
 export class ApiKeyGuard extends AuthGuard('api-key') {
   override canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    return serverTiming(req).time('auth', async () => (await super.canActivate(context)) as boolean);
+    return requestContext(req).timing.time('auth', async () => (await super.canActivate(context)) as boolean);
   }
 
   override handleRequest<T>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
-    if (user && !err) return user;
+    if (user && !err) {
+      requestContext(context.switchToHttp().getRequest<Request>()).owner = user as unknown as KeyOwner;
+      return user;
+    }
     if (!(err instanceof AuthFailure)) throw err;
     const req = context.switchToHttp().getRequest<Request>();
     if (err.refusedBySettings || usesPlateRecognizerErrors(req.path)) throw new ForbiddenException(err.message);

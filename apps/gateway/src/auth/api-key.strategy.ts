@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ApiKeysService, AppConfig, KeyOwner, KeyOwnerCache, refusalReason } from '@platewise/domain';
+import { ApiKeysService, KeyOwner, KeyOwnerCache, refusalReason } from '@platewise/domain';
+import { AppConfig } from '@platewise/infra';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
+import { requestContext } from '../http/request-context';
 
 /** Why a request was not authenticated; the guard turns it into the route family's status code. */
 export class AuthFailure extends Error {
@@ -14,9 +16,6 @@ export class AuthFailure extends Error {
     super(message);
   }
 }
-
-/** A request that passed ApiKeyGuard: `user` is the key's owner, `apiKey` the key it used. */
-export type ApiKeyRequest = Request & { user: KeyOwner; apiKey: string };
 
 /** Routes the on-premise SDK serves without a token. */
 const ONPREM_OPEN_ROUTES = /^\/(v1\/plate-reader|info)(\/|$)/;
@@ -50,7 +49,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const reason = refusalReason(owner.security, { ip: req.ip, origin });
     if (reason) throw new AuthFailure(reason, true);
-    (req as ApiKeyRequest).apiKey = apiKey;
+    requestContext(req).apiKey = apiKey;
     return owner;
   }
 

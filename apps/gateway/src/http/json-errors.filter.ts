@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { mapLibraryError } from './error-status';
 import { usesPlateRecognizerErrors } from './error-style';
 
 /**
@@ -18,7 +19,7 @@ export class JsonErrorsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const { status, message, extra } = describe(exception);
-    if (status >= 500 && !(exception instanceof HttpException)) {
+    if (status >= 500 && !(exception instanceof HttpException) && !mapLibraryError(exception)) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
     }
     // Answers that say when to retry (503, 504) say it in the standard header too.
@@ -35,6 +36,8 @@ function describe(exception: unknown): { status: number; message: string; extra:
   if (exception instanceof HttpException) {
     return { status: exception.getStatus(), message: messageOf(exception), extra: extraFields(exception.getResponse()) };
   }
+  const mapped = mapLibraryError(exception);
+  if (mapped) return mapped;
   if (isOutage(exception)) {
     const message = `The service is temporarily unavailable. Retry in ${OUTAGE_RETRY_SECONDS} seconds.`;
     return { status: HttpStatus.SERVICE_UNAVAILABLE, message, extra: { retry_after: OUTAGE_RETRY_SECONDS } };

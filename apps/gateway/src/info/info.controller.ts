@@ -1,8 +1,7 @@
-import { Controller, Get, Req, UseGuards } from '@nestjs/common';
-import { KeyOwner, WebhooksService } from '@platewise/domain';
+import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import type { ApiKeyRequest } from '../auth/api-key.strategy';
-import { CurrentAccount } from '../auth/current-account.decorator';
+import { Context } from '../auth/request.decorators';
+import type { RequestContext } from '../http/request-context';
 import { UsageReportsService } from '../usage-reports/usage-reports.service';
 import { PLATEWISE_VERSION } from '../version';
 
@@ -13,21 +12,20 @@ export const maskKey = (key: string) => (key.length <= 8 ? '*'.repeat(key.length
 @Controller('info')
 @UseGuards(ApiKeyGuard)
 export class InfoController {
-  constructor(
-    private readonly reports: UsageReportsService,
-    private readonly webhooks: WebhooksService,
-  ) {}
+  constructor(private readonly reports: UsageReportsService) {}
 
   @Get()
-  async info(@CurrentAccount() owner: KeyOwner, @Req() req: ApiKeyRequest) {
+  async info(@Context() context: RequestContext) {
+    const { owner, apiKey } = context;
+    if (!owner || !apiKey) throw new Error('route needs ApiKeyGuard');
     // The same figures as /v1/statistics/, in the SDK's shape.
-    const stats = await this.reports.statistics(owner.accountId);
+    const stats = await this.reports.statistics(owner);
     return {
       version: PLATEWISE_VERSION,
-      license_key: maskKey(req.apiKey),
+      license_key: maskKey(apiKey),
       total_calls: stats.total_calls,
       usage: { calls: stats.usage.calls },
-      webhooks: await this.webhooks.list(owner.accountId),
+      webhooks: owner.webhooks.map((w) => ({ id: w.id, target: w.target, include_image: w.includeImage, created: w.created })),
     };
   }
 }

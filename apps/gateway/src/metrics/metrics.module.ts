@@ -1,14 +1,12 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthModule } from '../auth/auth.module';
-import { PlateReaderModule } from '../plate-reader/plate-reader.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
-import { serverTiming } from './server-timing';
+import { requestContext } from '../http/request-context';
 
-@Global()
 @Module({
-  imports: [AuthModule, PlateReaderModule],
+  imports: [AuthModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],
@@ -28,7 +26,7 @@ export class MetricsModule implements NestModule {
         const stop = this.metrics.requests.startTimer();
         const writeHead = res.writeHead;
         res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
-          if (!this.headersSent) this.setHeader('Server-Timing', serverTiming(req).header(performance.now() - started));
+          if (!this.headersSent) this.setHeader('Server-Timing', requestContext(req).timing.header(performance.now() - started));
           return writeHead.apply(this, args);
         } as Response['writeHead'];
         res.on('finish', () =>

@@ -28,7 +28,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly refreshers: (() => Promise<void>)[] = [];
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'platewise_gateway_' });
+  }
+
+  /** Registers work that brings gauges up to date before each scrape (e.g. the queue's depth). */
+  beforeScrape(refresh: () => Promise<void>): void {
+    this.refreshers.push(refresh);
+  }
+
+  async scrape(): Promise<string> {
+    await Promise.all(this.refreshers.map((refresh) => refresh()));
+    return this.registry.metrics();
   }
 }

@@ -1,10 +1,9 @@
-import { Body, Controller, HttpCode, Post, Req, UploadedFile, UseInterceptors } from '@nestjs/common';
-import type { KeyOwner, Reservation } from '@platewise/domain';
-import type { Request } from 'express';
-import { CurrentAccount } from '../auth/current-account.decorator';
-import { serverTiming } from '../metrics/server-timing';
+import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import type { UploadedImage } from '@platewise/recognition';
+import { Context } from '../auth/request.decorators';
+import type { RequestContext } from '../http/request-context';
 import { Metered } from '../quota/metered';
-import { PlateReaderService, UploadedImage } from './plate-reader.service';
+import { PlateReaderService } from './plate-reader.service';
 import { UploadInterceptor } from './upload.interceptor';
 
 @Controller()
@@ -20,11 +19,10 @@ export class PlateReaderController {
   @UseInterceptors(UploadInterceptor)
   @Metered('plate_reader')
   read(
-    @CurrentAccount() owner: KeyOwner,
+    @Context() context: RequestContext,
     @Body() body: Record<string, unknown>,
     @UploadedFile() file: UploadedImage | undefined,
-    @Req() req: Request & { reservation: Reservation },
   ) {
-    return this.plateReader.read(owner, body, file, req.reservation, serverTiming(req));
+    return this.plateReader.read(context, body, file);
   }
 }

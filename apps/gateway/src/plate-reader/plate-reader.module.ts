@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
+import { DomainModule } from '@platewise/domain';
 import { AuthModule } from '../auth/auth.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PlateReaderController } from './plate-reader.controller';
 import { PlateReaderService } from './plate-reader.service';
-import { RecognitionClient } from './recognition.client';
+import { recognitionOverBullMq } from './recognition.provider';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, DomainModule, MetricsModule],
   controllers: [PlateReaderController],
-  providers: [PlateReaderService, RecognitionClient],
-  exports: [RecognitionClient],
+  providers: [PlateReaderService, recognitionOverBullMq],
 })
 export class PlateReaderModule {}

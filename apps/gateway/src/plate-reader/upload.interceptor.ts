@@ -1,16 +1,9 @@
-import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor, PayloadTooLargeException } from '@nestjs/common';
-import type { Reservation } from '@platewise/domain';
+import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { tooLarge } from '@platewise/recognition';
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { from, Observable, switchMap } from 'rxjs';
-import { serverTiming } from '../metrics/server-timing';
-
-export const megabytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
-
-export function tooLarge(limit: number): PayloadTooLargeException {
-  const message = `Image is too large: the maximum upload size is ${megabytes(limit)}.`;
-  return new PayloadTooLargeException({ detail: message, error: message });
-}
+import { requestContext } from '../http/request-context';
 
 /**
  * Parses multipart bodies with the limits of the caller's plan (so it runs after the quota guard):
@@ -20,8 +13,9 @@ export function tooLarge(limit: number): PayloadTooLargeException {
 export class UploadInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const req = http.getRequest<Request & { reservation?: Reservation }>();
-    const limit = req.reservation?.plan.maxUploadBytes ?? 3 * 1048576;
+    const req = http.getRequest<Request>();
+    const state = requestContext(req);
+    const limit = state.reservation?.plan.maxUploadBytes ?? 3 * 1048576;
     const parse = multer({
       storage: multer.memoryStorage(),
       limits: { fileSize: limit, files: 1, fields: 64, fieldSize: Math.ceil(limit / 3) * 4 + 256 },
@@ -34,6 +28,6 @@ export class UploadInterceptor implements NestInterceptor {
         reject(new BadRequestException(`Malformed multipart body: ${(error as Error).message}`));
       }),
     );
-    return from(serverTiming(req).time('upload', () => parsed)).pipe(switchMap(() => next.handle()));
+    return from(state.timing.time('upload', () => parsed)).pipe(switchMap(() => next.handle()));
   }
 }

@@ -5,20 +5,18 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
-  SetMetadata,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { KeyOwner, QuotaService, rateLimitHeaders, RequestType, Reservation } from '@platewise/domain';
+import { QuotaService, rateLimitHeaders, RequestType } from '@platewise/domain';
 import type { Request, Response } from 'express';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { serverTiming } from '../metrics/server-timing';
+import { authenticated, requestContext } from '../http/request-context';
 
-const REQUEST_TYPE = 'platewise:request-type';
-
-type MeteredRequest = Request & { user: KeyOwner; reservation?: Reservation };
+/** Route metadata: the request type a metered route counts as. */
+const RequestTypeOf = Reflector.createDecorator<RequestType>();
 
 /** Takes a quota slot before the handler runs: 429 over the rate limit, 403 over the monthly limit. */
 @Injectable()
@@ -29,12 +27,13 @@ export class QuotaGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const type = this.reflector.get<RequestType>(REQUEST_TYPE, context.getHandler());
-    const req = context.switchToHttp().getRequest<MeteredRequest>();
-    req.reservation = await serverTiming(req).time('quota', () =>
-      this.quota.reserve(req.user.accountId, type, new Date(), req.user.contract),
+    const type = this.reflector.get(RequestTypeOf, context.getHandler());
+    const ctx = authenticated(context.switchToHttp().getRequest<Request>());
+    const reservation = await ctx.timing.time('quota', () =>
+      this.quota.reserve(ctx.owner.accountId, type, new Date(), ctx.owner.contract),
     );
-    context.switchToHttp().getResponse<Response>().set(rateLimitHeaders(req.reservation.state));
+    ctx.reservation = reservation;
+    context.switchToHttp().getResponse<Response>().set(rateLimitHeaders(reservation.state));
     return true;
   }
 }
@@ -43,14 +42,14 @@ export class QuotaGuard implements CanActivate {
 @Injectable()
 export class UsageInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<MeteredRequest>();
-    const reservation = req.reservation;
+    const ctx = requestContext(context.switchToHttp().getRequest<Request>());
+    const reservation = ctx.reservation;
     if (!reservation) return next.handle();
     // The count is written before the answer leaves, so a client that reads its usage right
     // after a call always sees that call.
     return next.handle().pipe(
       concatMap(async (value) => {
-        await serverTiming(req).time('commit', () => reservation.commit());
+        await ctx.timing.time('commit', () => reservation.commit());
         return value;
       }),
       catchError((error) => from(reservation.release()).pipe(concatMap(() => throwError(() => error)))),
@@ -64,7 +63,7 @@ export class UsageInterceptor implements NestInterceptor {
  */
 export const Metered = (type: RequestType) =>
   applyDecorators(
-    SetMetadata(REQUEST_TYPE, type),
+    RequestTypeOf(type),
     UseGuards(ApiKeyGuard, QuotaGuard),
     UseInterceptors(UsageInterceptor),
   );

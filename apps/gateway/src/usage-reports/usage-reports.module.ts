@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DomainModule } from '@platewise/domain';
 import { AuthModule } from '../auth/auth.module';
-import { InfoController } from '../info/info.controller';
 import { UsageReportsController } from './usage-reports.controller';
 import { UsageReportsService } from './usage-reports.service';
 
-@Module({ imports: [AuthModule], controllers: [UsageReportsController, InfoController], providers: [UsageReportsService] })
+@Module({
+  imports: [AuthModule, DomainModule],
+  controllers: [UsageReportsController],
+  providers: [UsageReportsService],
+  exports: [UsageReportsService],
+})
 export class UsageReportsModule {}

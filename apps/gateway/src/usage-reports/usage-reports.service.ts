@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AccountsService,
-  ContractsService,
-  ContractWithPlan,
   daysNewestFirst,
   effectiveStatus,
-  emptyTally,
   isoDay,
+  KeyOwner,
   monthlyPeriod,
   REQUEST_TYPES,
-  SecurityService,
   TallyByType,
   UsageService,
 } from '@platewise/domain';
@@ -22,26 +18,35 @@ const pick = (tally: TallyByType, field: 'count' | 'aboveQuota'): PerType<number
 
 const sumAbove = (tally: TallyByType): number => REQUEST_TYPES.reduce((n, t) => n + tally[t].aboveQuota, 0);
 
-/** Builds the contract-tracking (Pl@ntNet) and statistics (Plate Recognizer) answers for one account. */
+/**
+ * Builds the contract-tracking (Pl@ntNet) and statistics (Plate Recognizer) answers for one
+ * account. The account, its contract, plan, periods and security settings come with the key's
+ * owner (read with the key and cached until the database notifies a change), so each route
+ * makes one query of its own: the usage figures.
+ */
 @Injectable()
 export class UsageReportsService {
-  constructor(
-    private readonly accounts: AccountsService,
-    private readonly contracts: ContractsService,
-    private readonly usage: UsageService,
-    private readonly security: SecurityService,
-  ) {}
+  constructor(private readonly usage: UsageService) {}
 
   /** `GET /v2/subscription`. */
-  async subscription(accountId: string, now = new Date()) {
-    const account = await this.accounts.get(accountId);
-    const periods = await this.contracts.periods(accountId);
-    const current = periods.at(-1);
-    const history = await Promise.all(periods.map((p, i) => this.periodEntry(p, periods[i + 1], periods)));
-    const currentTally = current ? await this.usage.totals(accountId, current.latestSignatureDate, null) : emptyTally();
+  async subscription(owner: KeyOwner, now = new Date()) {
+    const { account, contract: current, periodStarts: starts } = owner;
+    const windows = starts.map((from, i) => ({ from, to: starts[i + 1] ?? null }));
+    const tallies = await this.usage.windows(owner.accountId, windows);
+    const history = windows.map(({ from, to }, i) => {
+      const sameYear = starts.filter((s) => s.getUTCFullYear() === from.getUTCFullYear()).length;
+      return {
+        period: sameYear > 1 ? isoDay(from) : String(from.getUTCFullYear()),
+        startDate: httpDate(from),
+        endDate: httpDate(to ?? undefined),
+        count: pick(tallies[i], 'count'),
+        aboveQuota: pick(tallies[i], 'aboveQuota'),
+      };
+    });
+    const currentTally = tallies.at(-1);
     return {
       account: {
-        id: account.id,
+        id: owner.accountId,
         username: account.username,
         name: { first: account.firstName, last: account.lastName },
         created: httpDate(account.createdAt),
@@ -59,39 +64,26 @@ export class UsageReportsService {
       history: history.reverse(),
       billing: {
         nextDueDate: httpDate(current?.nextSignatureDate),
-        estimatedAmount: current ? estimateAmount(sumAbove(currentTally), current.plan.aboveQuotaUnitPrice.toNumber()) : 0,
+        estimatedAmount:
+          current && currentTally ? estimateAmount(sumAbove(currentTally), current.plan.aboveQuotaUnitPrice.toNumber()) : 0,
       },
-      security: await this.security.get(accountId),
-    };
-  }
-
-  private async periodEntry(period: ContractWithPlan, next: ContractWithPlan | undefined, all: ContractWithPlan[]) {
-    const start = period.latestSignatureDate;
-    const year = String(start.getUTCFullYear());
-    const sameYear = all.filter((p) => p.latestSignatureDate.getUTCFullYear() === start.getUTCFullYear()).length;
-    const tally = await this.usage.totals(period.accountId, start, next?.latestSignatureDate ?? null);
-    return {
-      period: sameYear > 1 ? isoDay(start) : year,
-      startDate: httpDate(start),
-      endDate: httpDate(next?.latestSignatureDate),
-      count: pick(tally, 'count'),
-      aboveQuota: pick(tally, 'aboveQuota'),
+      security: owner.security,
     };
   }
 
   /** `GET /v2/quota/daily`: today's calls, and what is left of the monthly allowance. */
-  async daily(accountId: string, now = new Date()) {
+  async daily(owner: KeyOwner, now = new Date()) {
     const today = isoDay(now);
-    const rows = await this.usage.daily(accountId, now, new Date(Date.parse(today) + 86_400_000));
-    const current = await this.contracts.current(accountId);
+    const current = owner.contract;
     const period = current ? monthlyPeriod(current.latestSignatureDate, now) : null;
-    const month = current && period ? await this.usage.totals(accountId, period.start, period.end) : emptyTally();
+    const todayWindow = { from: new Date(Date.parse(today)), to: new Date(Date.parse(today) + 86_400_000) };
+    const [day, month] = await this.usage.windows(owner.accountId, period ? [todayWindow, { from: period.start, to: period.end }] : [todayWindow]);
     const quota = Object.fromEntries(
       REQUEST_TYPES.map((t) => [
         t,
         {
-          count: rows.find((r) => r.requestType === t)?.count ?? 0,
-          remaining: current ? Math.max(0, current.plan.monthlyCalls - month[t].count) : 0,
+          count: day[t].count,
+          remaining: current && month ? Math.max(0, current.plan.monthlyCalls - month[t].count) : 0,
         },
       ]),
     );
@@ -99,27 +91,30 @@ export class UsageReportsService {
   }
 
   /** `GET /v2/quota/history`: one entry per day since the contract started, newest first. */
-  async history(accountId: string, now = new Date()) {
-    const periods = await this.contracts.periods(accountId);
-    if (periods.length === 0) return [];
-    const from = periods[0].firstSignatureDate;
-    const rows = await this.usage.daily(accountId, from, new Date(now.getTime() + 86_400_000));
+  async history(owner: KeyOwner, now = new Date()) {
+    // Every renewal keeps the first signature date, so the contract in force has it.
+    const from = owner.contract?.firstSignatureDate;
+    if (!from) return [];
+    const rows = await this.usage.daily(owner.accountId, from, new Date(now.getTime() + 86_400_000));
     const byDay = new Map<string, PerType<{ count: number }>>();
     for (const row of rows) {
       const entry = byDay.get(row.day) ?? {};
       entry[row.requestType] = { count: row.count };
       byDay.set(row.day, entry);
     }
-    const zero = () => Object.fromEntries(REQUEST_TYPES.map((t) => [t, { count: 0 }]));
-    return daysNewestFirst(from, now).map((day) => ({ day, quota: { ...zero(), ...byDay.get(day) } }));
+    // Most days of a long contract have no calls: they share one (never modified) zero entry.
+    const zero = Object.fromEntries(REQUEST_TYPES.map((t) => [t, { count: 0 }]));
+    return daysNewestFirst(from, now).map((day) => {
+      const counted = byDay.get(day);
+      return { day, quota: counted ? { ...zero, ...counted } : zero };
+    });
   }
 
   /** `GET /v1/statistics/`: calls in the current monthly period (it starts on the signature day). */
-  async statistics(accountId: string, now = new Date()) {
-    const current = await this.contracts.current(accountId);
-    const anchor = current?.latestSignatureDate ?? (await this.accounts.get(accountId)).createdAt;
-    const period = monthlyPeriod(anchor, now);
-    const tally = await this.usage.totals(accountId, period.start, period.end);
+  async statistics(owner: KeyOwner, now = new Date()) {
+    const current = owner.contract;
+    const period = monthlyPeriod(current?.latestSignatureDate ?? owner.account.createdAt, now);
+    const tally = await this.usage.totals(owner.accountId, period.start, period.end);
     return {
       usage: {
         month: period.start.getUTCMonth() + 1,

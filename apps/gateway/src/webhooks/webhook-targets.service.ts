@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { AppConfig, WebhooksService } from '@platewise/domain';
+import { WebhooksService } from '@platewise/domain';
+import { AppConfig } from '@platewise/infra';
 import { checkTarget, SafeFetchError } from '@platewise/safe-fetch';
 
 /** Adds webhook targets after checking them against the same address rules as upload_url. */

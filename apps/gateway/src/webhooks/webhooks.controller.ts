@@ -1,13 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
 import { KeyOwner, WebhooksService } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { CurrentAccount } from '../auth/current-account.decorator';
+import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
+import { CurrentAccount } from '../auth/request.decorators';
 import { CreateWebhookDto } from './webhook.dto';
 import { WebhookTargetsService } from './webhook-targets.service';
 
 /** An account's own webhooks. The secret that signs deliveries is returned once, at creation. */
 @Controller('v1/webhooks')
 @UseGuards(ApiKeyGuard)
+@ChangesKeyOwners()
 export class WebhooksController {
   constructor(
     private readonly webhooks: WebhooksService,

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig, queueOptions, WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
+import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
+import { AppConfig, queueOptions } from '@platewise/infra';
 import { deliver, WEBHOOK_SIGNATURE_HEADER, webhookSignatureHeader } from '@platewise/safe-fetch';
 import { Job, Worker } from 'bullmq';
 

@@ -1,8 +1,8 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '../errors';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ContractsService } from '../contracts/contracts.service';
-import { PrismaService } from '../database/prisma.service';
-import type { Account } from '../generated/prisma/client';
+import { PrismaService, type Account } from '@platewise/infra';
 
 export interface AccountView {
   id: string;
@@ -37,7 +37,7 @@ export class AccountsService {
   /** Creates the account and its first API key (shown once), and signs a contract when a plan is given. */
   async create(input: NewAccount): Promise<{ account: AccountView; apiKey: string }> {
     const existing = await this.prisma.account.findUnique({ where: { username: input.username } });
-    if (existing) throw new ConflictException(`username "${input.username}" is taken`);
+    if (existing) throw new ConflictError(`username "${input.username}" is taken`);
     const { account, apiKey } = await this.prisma.$transaction(async (tx) => {
       const account = await tx.account.create({
         data: { username: input.username, firstName: input.firstName ?? '', lastName: input.lastName ?? '' },
@@ -51,7 +51,7 @@ export class AccountsService {
 
   async get(accountId: string): Promise<Account> {
     const account = await this.prisma.account.findUnique({ where: { id: accountId } });
-    if (!account) throw new NotFoundException(`no account ${accountId}`);
+    if (!account) throw new NotFoundError(`no account ${accountId}`);
     return account;
   }
 
@@ -60,7 +60,7 @@ export class AccountsService {
     const account = UUID.test(ref)
       ? await this.prisma.account.findUnique({ where: { id: ref } })
       : await this.prisma.account.findUnique({ where: { username: ref } });
-    if (!account) throw new NotFoundException(`no account "${ref}"`);
+    if (!account) throw new NotFoundError(`no account "${ref}"`);
     return account;
   }
 

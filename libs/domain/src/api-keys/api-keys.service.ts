@@ -1,7 +1,6 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import { SqlPool } from '../database/sql-pool.service';
-import { Prisma } from '../generated/prisma/client';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../errors';
+import { Prisma, PrismaService, SqlPool } from '@platewise/infra';
 import type { ContractWithPlan } from '../contracts/contracts.service';
 import { DEFAULT_SECURITY, type SecurityView } from '../security/client-access';
 import { generateApiKey, hashApiKey, keyPrefix } from './api-key';
@@ -26,10 +25,22 @@ export interface IssuedKey {
 export interface KeyOwner {
   accountId: string;
   keyId: string;
+  account: { username: string; firstName: string; lastName: string; createdAt: Date };
   security: SecurityView;
   /** the contract in force (newest period), if any */
   contract: ContractWithPlan | null;
-  webhooks: { id: number; includeImage: boolean }[];
+  /** start of every contract period, oldest first (the last one is `contract`'s) */
+  periodStarts: Date[];
+  webhooks: WebhookTarget[];
+}
+
+/** A webhook target as the owner lists it; recognition jobs carry its id and includeImage. */
+export interface WebhookTarget {
+  id: number;
+  includeImage: boolean;
+  target: string;
+  /** ISO 8601 */
+  created: string;
 }
 
 @Injectable()
@@ -55,7 +66,7 @@ export class ApiKeysService {
 
   async revoke(accountId: string, keyId: string): Promise<ApiKeyView> {
     const key = await this.prisma.apiKey.findFirst({ where: { id: keyId, accountId } });
-    if (!key) throw new NotFoundException(`no key ${keyId} on this account`);
+    if (!key) throw new NotFoundError(`no key ${keyId} on this account`);
     const revoked = key.revokedAt
       ? key
       : await this.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
@@ -66,7 +77,7 @@ export class ApiKeysService {
   async rotate(accountId: string, keyId: string): Promise<IssuedKey> {
     return this.prisma.$transaction(async (tx) => {
       const old = await tx.apiKey.findFirst({ where: { id: keyId, accountId, revokedAt: null } });
-      if (!old) throw new NotFoundException(`no active key ${keyId} on this account`);
+      if (!old) throw new NotFoundError(`no active key ${keyId} on this account`);
       await tx.apiKey.update({ where: { id: old.id }, data: { revokedAt: new Date() } });
       return this.issue(accountId, old.label, tx);
     });
@@ -74,32 +85,43 @@ export class ApiKeysService {
 
   /** The owner of a live key, or null for unknown and revoked keys. */
   async authenticate(apiKey: string): Promise<KeyOwner | null> {
-    // One round trip on every authenticated call: the key, the account's security settings,
-    // its newest contract with the plan, and its webhook targets. Named, so each pooled connection
-    // parses and plans it once.
+    // One round trip on every authenticated call: the key, the account, its security settings,
+    // its newest contract with the plan, its periods and its webhook targets: what the account
+    // routes answer from, so they need one query of their own at most. Named, so each pooled
+    // connection parses and plans it once.
     const { rows } = await this.sql.query<AuthRow>({ name: 'authenticate', text: AUTH_QUERY, values: [hashApiKey(apiKey)] });
     const row = rows[0];
     if (!row || row.revoked_at) return null;
     return {
       accountId: row.account_id,
       keyId: row.key_id,
+      account: { username: row.username, firstName: row.first_name, lastName: row.last_name, createdAt: row.account_created_at },
       security: row.expose_key === null ? { ...DEFAULT_SECURITY } : { exposeKey: row.expose_key, ips: row.ips ?? [], domains: row.domains ?? [] },
       contract: row.contract_id ? contractOf(row) : null,
+      periodStarts: row.period_starts.map((start) => new Date(start)),
       webhooks: row.webhooks,
     };
   }
 }
 
+/** A timestamptz column as Date.toISOString() writes it. */
+const UTC_ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 const AUTH_QUERY = `
   SELECT k.id AS key_id, k.account_id, k.revoked_at,
+         a.username, a.first_name, a.last_name, a.created_at AS account_created_at,
          s.expose_key, s.ips, s.domains,
          c.id AS contract_id, c.plan_id, c.status, c.first_signature_date, c.latest_signature_date,
          c.next_signature_date, c.created_at AS contract_created_at,
          p.name AS plan_name, p.monthly_calls, p.indicative_yearly_quota, p.calls_per_second,
          p.allow_above_quota, p.above_quota_unit_price, p.mmc_included, p.max_upload_bytes,
-         COALESCE((SELECT json_agg(json_build_object('id', w.id, 'includeImage', w.include_image) ORDER BY w.id)
-                   FROM webhooks w WHERE w.account_id = k.account_id), '[]') AS webhooks
+         COALESCE((SELECT json_agg(json_build_object('id', w.id, 'includeImage', w.include_image, 'target', w.target,
+                                                     'created', ${UTC_ISO('w.created_at')}) ORDER BY w.id)
+                   FROM webhooks w WHERE w.account_id = k.account_id), '[]') AS webhooks,
+         COALESCE((SELECT json_agg(${UTC_ISO('pc.latest_signature_date')} ORDER BY pc.latest_signature_date)
+                   FROM contracts pc WHERE pc.account_id = k.account_id), '[]') AS period_starts
   FROM api_keys k
+  JOIN accounts a ON a.id = k.account_id
   LEFT JOIN security_settings s ON s.account_id = k.account_id
   LEFT JOIN LATERAL (SELECT * FROM contracts WHERE account_id = k.account_id
                      ORDER BY latest_signature_date DESC LIMIT 1) c ON true
@@ -110,6 +132,10 @@ interface AuthRow {
   key_id: string;
   account_id: string;
   revoked_at: Date | null;
+  username: string;
+  first_name: string;
+  last_name: string;
+  account_created_at: Date;
   expose_key: boolean | null;
   ips: string[] | null;
   domains: string[] | null;
@@ -128,7 +154,8 @@ interface AuthRow {
   above_quota_unit_price: string;
   mmc_included: boolean;
   max_upload_bytes: number;
-  webhooks: { id: number; includeImage: boolean }[];
+  webhooks: WebhookTarget[];
+  period_starts: string[];
 }
 
 /** The row's contract in the shape Prisma gives it, so the quota code sees one type. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '@platewise/infra';
 import { hashApiKey } from './api-key';
 import type { KeyOwner } from './api-keys.service';
 
@@ -63,7 +63,8 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
     return owner;
   }
 
-  private invalidate(): void {
+  /** Forgets every owner: on a notified change, and when this process made a change itself. */
+  invalidate(): void {
     this.generation++;
     this.entries.clear();
   }

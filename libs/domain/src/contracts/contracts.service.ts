@@ -1,6 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import type { Contract, ContractStatus, Plan } from '../generated/prisma/client';
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError, NotFoundError } from '../errors';
+import { PrismaService, type Contract, type ContractStatus, type Plan } from '@platewise/infra';
 import { PlansService } from '../plans/plans.service';
 import { addYears, startOfUtcDay } from './periods';
 
@@ -32,7 +32,7 @@ export class ContractsService {
     return this.prisma.$transaction(async (tx) => {
       const current = await tx.contract.findFirst({ where: { accountId }, orderBy: { latestSignatureDate: 'desc' } });
       if (current && start.getTime() < current.latestSignatureDate.getTime()) {
-        throw new BadRequestException('a renewal cannot start before the current contract period');
+        throw new InvalidInputError('a renewal cannot start before the current contract period');
       }
       if (current && current.status === 'active') {
         await tx.contract.update({ where: { id: current.id }, data: { status: 'expired' } });
@@ -53,10 +53,10 @@ export class ContractsService {
 
   async setStatus(accountId: string, status: ContractStatus): Promise<ContractWithPlan> {
     if (!CONTRACT_STATUSES.includes(status)) {
-      throw new BadRequestException(`status must be one of ${CONTRACT_STATUSES.join(', ')}`);
+      throw new InvalidInputError(`status must be one of ${CONTRACT_STATUSES.join(', ')}`);
     }
     const current = await this.current(accountId);
-    if (!current) throw new NotFoundException('this account has no contract');
+    if (!current) throw new NotFoundError('this account has no contract');
     return this.prisma.contract.update({ where: { id: current.id }, data: { status }, include: { plan: true } });
   }
 

@@ -37,7 +37,8 @@ export function monthlyPeriod(anchor: Date, now: Date): { start: Date; end: Date
 /** Every UTC day from `from` to `to` inclusive, newest first, as `YYYY-MM-DD`. */
 export function daysNewestFirst(from: Date, to: Date): string[] {
   const days: string[] = [];
-  for (let t = startOfUtcDay(to).getTime(); t >= startOfUtcDay(from).getTime(); t -= DAY_MS) {
+  const first = startOfUtcDay(from).getTime();
+  for (let t = startOfUtcDay(to).getTime(); t >= first; t -= DAY_MS) {
     days.push(isoDay(new Date(t)));
   }
   return days;

@@ -1,6 +1,6 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
-import type { Plan } from '../generated/prisma/client';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../errors';
+import { PrismaService, type Plan } from '@platewise/infra';
 
 export interface PlanView {
   name: string;
@@ -52,7 +52,7 @@ export class PlansService {
 
   async byName(name: string): Promise<Plan> {
     const plan = await this.prisma.plan.findUnique({ where: { name } });
-    if (!plan) throw new NotFoundException(`no plan named "${name}"`);
+    if (!plan) throw new NotFoundError(`no plan named "${name}"`);
     return plan;
   }
 }

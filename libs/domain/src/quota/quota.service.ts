@@ -1,7 +1,8 @@
-import { ForbiddenException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ContractsService, ContractWithPlan, effectiveStatus } from '../contracts/contracts.service';
 import { monthlyPeriod } from '../contracts/periods';
-import { RedisService } from '../redis/redis.module';
+import { QuotaRefusedError } from '../errors';
+import { RedisService } from '@platewise/infra';
 import { RequestType } from '../usage/request-types';
 import { UsageService } from '../usage/usage.service';
 
@@ -22,16 +23,6 @@ export interface Reservation {
   plan: { maxUploadBytes: number; mmcIncluded: boolean };
   commit(): Promise<void>;
   release(): Promise<void>;
-}
-
-/** Throttling answer copied from Plate Recognizer, whose clients parse it. */
-export class ThrottledException extends HttpException {
-  constructor() {
-    super(
-      { detail: 'Request was throttled. Expected available in 1 second.', status_code: 429 },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
-  }
 }
 
 // One atomic step shared by every gateway replica: a per-second window, then a slot in the
@@ -63,8 +54,8 @@ export class QuotaService {
   ) {}
 
   /**
-   * Takes a slot for one call of `requestType`, or throws: 429 over the per-second limit, 403 when
-   * there is no active contract or the monthly calls are used up and the plan has no overage.
+   * Takes a slot for one call of `requestType`, or throws QuotaRefusedError: over the per-second
+   * limit, with no active contract, or when the monthly calls are used up and the plan has no overage.
    */
   async reserve(
     accountId: string,
@@ -74,9 +65,11 @@ export class QuotaService {
     known?: ContractWithPlan | null,
   ): Promise<Reservation> {
     const contract = known !== undefined ? known : await this.contracts.current(accountId);
-    if (!contract) throw new ForbiddenException({ detail: 'This account has no contract. Sign up for a plan first.' });
+    if (!contract) throw new QuotaRefusedError('no_contract', 'This account has no contract. Sign up for a plan first.');
     const status = effectiveStatus(contract, now);
-    if (status !== 'active') throw new ForbiddenException({ detail: `Your contract is ${status}. Renew it to make calls.` });
+    if (status !== 'active') {
+      throw new QuotaRefusedError('contract_inactive', `Your contract is ${status}. Renew it to make calls.`);
+    }
 
     const { plan } = contract;
     const period = monthlyPeriod(contract.latestSignatureDate, now);
@@ -92,11 +85,13 @@ export class QuotaService {
       const initial = totals[requestType].count;
       [used, rate] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, initial, ttl)) as number[];
     }
-    if (used === -1) throw new ThrottledException();
+    // Plate Recognizer's wording, which its clients parse.
+    if (used === -1) throw new QuotaRefusedError('throttled', 'Request was throttled. Expected available in 1 second.');
     if (used === -2) {
-      throw new ForbiddenException({
-        detail: `Monthly quota of ${plan.monthlyCalls} calls exceeded. It resets on ${period.end.toISOString()}.`,
-      });
+      throw new QuotaRefusedError(
+        'monthly_quota_used',
+        `Monthly quota of ${plan.monthlyCalls} calls exceeded. It resets on ${period.end.toISOString()}.`,
+      );
     }
 
     const state: QuotaState = {

@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError } from '../errors';
+import { PrismaService } from '@platewise/infra';
 import { DEFAULT_SECURITY, invalidSettings, SecurityView } from './client-access';
 
 @Injectable()
@@ -16,7 +17,7 @@ export class SecurityService {
     const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
     const next: SecurityView = { ...(await this.get(accountId)), ...given };
     const problem = invalidSettings(next);
-    if (problem) throw new BadRequestException(problem);
+    if (problem) throw new InvalidInputError(problem);
     const row = await this.prisma.securitySettings.upsert({
       where: { accountId },
       create: { accountId, ...next },

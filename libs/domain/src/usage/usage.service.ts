@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DAY_MS, isoDay, startOfUtcDay } from '../contracts/periods';
-import { PrismaService } from '../database/prisma.service';
-import { SqlPool } from '../database/sql-pool.service';
+import { SqlPool } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from './request-types';
 
 export interface Tally {
@@ -25,10 +24,7 @@ export function emptyTally(): TallyByType {
 /** Daily usage counters per account, day (UTC) and request type, kept in PostgreSQL. */
 @Injectable()
 export class UsageService {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly sql: SqlPool,
-  ) {}
+  constructor(private readonly sql: SqlPool) {}
 
   /** Counts one served call. A single upsert, so concurrent calls never lose an increment. */
   async record(accountId: string, requestType: RequestType, aboveQuota: boolean, at: Date = new Date()): Promise<void> {
@@ -43,13 +39,17 @@ export class UsageService {
     });
   }
 
-  /** Counter rows with `from <= day < to`. */
+  /** Counter rows with `from <= day < to`, newest first. */
   async daily(accountId: string, from: Date, to: Date): Promise<DailyRow[]> {
-    const rows = await this.prisma.dailyUsage.findMany({
-      where: { accountId, day: { gte: startOfUtcDay(from), lt: to } },
-      orderBy: [{ day: 'desc' }, { requestType: 'asc' }],
+    const { rows } = await this.sql.query<DailyRow>({
+      name: 'usage-daily',
+      text: `SELECT day::text AS day, request_type AS "requestType", count, above_quota AS "aboveQuota"
+             FROM daily_usage
+             WHERE account_id = $1::uuid AND day >= $2::date AND day::timestamp < ($3::timestamptz AT TIME ZONE 'UTC')
+             ORDER BY day DESC, request_type ASC`,
+      values: [accountId, isoDay(from), to.toISOString()],
     });
-    return rows.map((r) => ({ day: isoDay(r.day), requestType: r.requestType, count: r.count, aboveQuota: r.aboveQuota }));
+    return rows;
   }
 
   /** Daily rows and totals between two days (inclusive); the last 30 days by default. */
@@ -67,15 +67,29 @@ export class UsageService {
 
   /** Totals per request type over days `from <= day < to` (`to` null: up to now). */
   async totals(accountId: string, from: Date, to: Date | null): Promise<TallyByType> {
-    const groups = await this.prisma.dailyUsage.groupBy({
-      by: ['requestType'],
-      where: { accountId, day: { gte: startOfUtcDay(from), ...(to ? { lt: to } : {}) } },
-      _sum: { count: true, aboveQuota: true },
+    return (await this.windows(accountId, [{ from, to }]))[0];
+  }
+
+  /**
+   * Totals per request type for each window (`from <= day < to`, `to` null: up to now), in one
+   * query whatever their number: an account route's figures cost one round trip.
+   */
+  async windows(accountId: string, windows: { from: Date; to: Date | null }[]): Promise<TallyByType[]> {
+    const { rows } = await this.sql.query<{ i: string; request_type: RequestType; count: number; above_quota: number }>({
+      name: 'usage-windows',
+      text: `SELECT w.i, u.request_type, SUM(u.count)::int AS count, SUM(u.above_quota)::int AS above_quota
+             FROM unnest($2::date[], $3::timestamptz[]) WITH ORDINALITY AS w(from_day, until, i)
+             JOIN daily_usage u ON u.account_id = $1::uuid AND u.day >= w.from_day
+                  AND (w.until IS NULL OR u.day::timestamp < (w.until AT TIME ZONE 'UTC'))
+             GROUP BY w.i, u.request_type`,
+      values: [accountId, windows.map((w) => isoDay(w.from)), windows.map((w) => w.to?.toISOString() ?? null)],
     });
-    const tally = emptyTally();
-    for (const g of groups) {
-      tally[g.requestType as RequestType] = { count: g._sum.count ?? 0, aboveQuota: g._sum.aboveQuota ?? 0 };
+    const tallies = windows.map(() => emptyTally());
+    for (const row of rows) {
+      if (REQUEST_TYPES.includes(row.request_type)) {
+        tallies[Number(row.i) - 1][row.request_type] = { count: row.count, aboveQuota: row.above_quota };
+      }
     }
-    return tally;
+    return tallies;
   }
 }

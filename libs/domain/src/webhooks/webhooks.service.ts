@@ -1,8 +1,7 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { NotFoundError } from '../errors';
 import { randomBytes } from 'node:crypto';
-import { AppConfig } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
-import type { Webhook } from '../generated/prisma/client';
+import { AppConfig, PrismaService, type Webhook } from '@platewise/infra';
 
 export interface WebhookView {
   id: number;
@@ -65,12 +64,12 @@ export class WebhooksService {
 
   async remove(accountId: string, webhookId: number): Promise<void> {
     const { count } = await this.prisma.webhook.deleteMany({ where: { id: webhookId, accountId } });
-    if (count === 0) throw new NotFoundException(`no webhook ${webhookId} on this account`);
+    if (count === 0) throw new NotFoundError(`no webhook ${webhookId} on this account`);
   }
 
   async deliveries(accountId: string, webhookId: number, limit = 100): Promise<DeliveryView[]> {
     const hook = await this.prisma.webhook.findFirst({ where: { id: webhookId, accountId } });
-    if (!hook) throw new NotFoundException(`no webhook ${webhookId} on this account`);
+    if (!hook) throw new NotFoundError(`no webhook ${webhookId} on this account`);
     const rows = await this.prisma.webhookDelivery.findMany({
       where: { webhookId },
       orderBy: { id: 'desc' },

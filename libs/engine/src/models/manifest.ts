@@ -15,10 +15,9 @@ export interface ManifestEntry {
 
 const FIX = 'run `pnpm models:install` (set PLATEWISE_MODELS_FROM to a folder holding the files, default ../shared/models)';
 
-/** The folder holding installed weights: option, $PLATEWISE_MODELS_DIR, else <repo>/models/weights. */
+/** The folder holding installed weights: the option (callers read PLATEWISE_MODELS_DIR), else <repo>/models/weights. */
 export function resolveModelsDir(explicit?: string): string {
   if (explicit) return resolve(explicit);
-  if (process.env.PLATEWISE_MODELS_DIR) return resolve(process.env.PLATEWISE_MODELS_DIR);
   // Walk up from this file (src/ under jest, dist/ when built) to the repository's models/ folder.
   let dir = __dirname;
   for (let i = 0; i < 8; i++) {

@@ -1,0 +1,84 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DomainModule, type PlanView } from '@platewise/domain';
+import { loadConfig } from '@platewise/infra';
+import { RecognitionClient, type RecognitionTransport } from '@platewise/recognition';
+import request from 'supertest';
+import { AppModule } from '../src/app.module';
+import { AuthModule } from '../src/auth/auth.module';
+import { testPlan } from '../../../libs/domain/src/test-support/test-plan';
+import { configureHttp } from '../src/bootstrap';
+import { RECOGNITION_CLIENT } from '../src/plate-reader/recognition.provider';
+
+export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
+export interface Harness {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  /** Admin API call helpers. */
+  admin: {
+    createAccount(
+      username: string,
+      plan?: string | null,
+    ): Promise<{ account: { id: string; username: string }; apiKey: string }>;
+    savePlan(plan: Partial<PlanView> & { name: string }): Promise<void>;
+  };
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real gateway module against the test run's PostgreSQL database and Redis prefix
+ * (set by test/global-setup.ts), optionally with extra controllers (which may use the domain and
+ * the auth guards) and with recognition calls going over `recognition` instead of BullMQ.
+ */
+export async function startHarness(
+  options: {
+    adminToken?: string | null;
+    controllers?: Type[];
+    recognition?: RecognitionTransport;
+  } = {},
+): Promise<Harness> {
+  const env = {
+    ...process.env,
+    ADMIN_TOKEN: options.adminToken === null ? undefined : (options.adminToken ?? ADMIN_TOKEN),
+  };
+  const config = loadConfig(env);
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot(config), DomainModule, AuthModule],
+    controllers: options.controllers ?? [],
+  });
+  if (options.recognition) {
+    builder = builder
+      .overrideProvider(RECOGNITION_CLIENT)
+      .useValue(new RecognitionClient(options.recognition));
+  }
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  configureHttp(app, config);
+  await app.init();
+  const server = app.getHttpServer();
+  const http = () => request(server);
+  const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  return {
+    app,
+    http,
+    admin: {
+      async createAccount(username, plan = 'trial') {
+        const res = await http()
+          .post('/admin/accounts')
+          .set(auth)
+          .send({ username, ...(plan ? { plan } : {}) })
+          .expect(201);
+        return res.body;
+      },
+      async savePlan(plan) {
+        await http().put('/admin/plans').set(auth).send(testPlan(plan)).expect(200);
+      },
+    },
+    close: () => app.close(),
+  };
+}
+
+/** A username no other test (or earlier run) uses. */
+export const uniqueName = (base: string) =>
+  `${base}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

@@ -1,0 +1,115 @@
+import { Controller, InternalServerErrorException, Post, Query } from '@nestjs/common';
+import { UsageService } from '@platewise/domain';
+import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
+import { Metered } from '../src/quota/metered';
+
+/** Stands in for the recognition route, which arrives later, to exercise the real guard chain. */
+@Controller('v1/probe')
+class ProbeController {
+  @Post()
+  @Metered('plate_reader')
+  call(@Query('fail') fail?: string) {
+    if (fail) throw new InternalServerErrorException('engine failure');
+    return { ok: true };
+  }
+}
+
+describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
+  let h: Harness;
+  let usage: UsageService;
+  const today = () => new Date();
+  const countOf = async (accountId: string) => {
+    const rows = await usage.daily(accountId, today(), new Date(Date.now() + 86_400_000));
+    return rows.find((r) => r.requestType === 'plate_reader') ?? { count: 0, aboveQuota: 0 };
+  };
+  const call = (key: string, query = '') => h.http().post(`/v1/probe${query}`).set('Authorization', `Token ${key}`);
+
+  beforeAll(async () => {
+    h = await startHarness({ controllers: [ProbeController] });
+    usage = h.app.get(UsageService);
+  });
+  afterAll(() => h.close());
+
+  it('counts exactly under concurrency: 1,000 calls from 50 callers across two accounts', async () => {
+    const plan = uniqueName('load');
+    await h.admin.savePlan({ name: plan, totalCalls: 100000, callsPerSecond: 100000 });
+    const a = await h.admin.createAccount(uniqueName('load-a'), plan);
+    const b = await h.admin.createAccount(uniqueName('load-b'), plan);
+    const plannedA = 600;
+    const plannedB = 400;
+    const queue = [...Array(plannedA).fill(a.apiKey), ...Array(plannedB).fill(b.apiKey)].sort(() => Math.random() - 0.5);
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        for (let key = queue.pop(); key; key = queue.pop()) statuses.push((await call(key)).status);
+      }),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1000);
+    expect(await countOf(a.account.id)).toMatchObject({ count: plannedA, aboveQuota: 0 });
+    expect(await countOf(b.account.id)).toMatchObject({ count: plannedB, aboveQuota: 0 });
+    const stats = await h.http().get('/v1/statistics/').set('Authorization', `Token ${b.apiKey}`).expect(200);
+    expect(stats.body.usage.calls).toBe(plannedB);
+  });
+
+  it('throttles over the per-second limit with Plate Recognizer\'s 429 body, without counting', async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('rate'), 'trial'); // 1 call/s
+    const results = await Promise.all(Array.from({ length: 6 }, () => call(apiKey)));
+    const throttled = results.filter((r) => r.status === 429);
+    const served = results.filter((r) => r.status === 201);
+    expect(served.length).toBeGreaterThanOrEqual(1);
+    expect(served.length).toBeLessThanOrEqual(2); // the six calls may straddle two one-second windows
+    expect(throttled.length).toBe(6 - served.length);
+    expect(throttled[0].body).toEqual({ detail: 'Request was throttled. Expected available in 1 second.', status_code: 429 });
+    expect((await countOf(account.id)).count).toBe(served.length);
+  });
+
+  it('sends RateLimit-Policy and RateLimit headers', async () => {
+    const { apiKey } = await h.admin.createAccount(uniqueName('hdr'), 'pro'); // 8 calls/s, 50,000 a month
+    const res = await call(apiKey).expect(201);
+    expect(res.headers['ratelimit-policy']).toBe('"burst";q=8;w=1, "monthly";q=50000;w=2592000');
+    expect(res.headers['ratelimit']).toMatch(/^"burst";r=7;t=1, "monthly";r=49999;t=\d+$/);
+  });
+
+  it('refuses calls over the monthly limit with 403 when the plan has no overage', async () => {
+    const plan = uniqueName('tiny');
+    await h.admin.savePlan({ name: plan, totalCalls: 3, allowAboveQuota: false });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('cap'), plan);
+    for (let i = 0; i < 3; i++) await call(apiKey).expect(201);
+    const refused = await call(apiKey).expect(403);
+    expect(refused.body.detail).toMatch(/Monthly quota of 3 calls exceeded/);
+    expect((await countOf(account.id)).count).toBe(3);
+  });
+
+  it('serves calls above the monthly limit when overage is allowed, counted as aboveQuota', async () => {
+    const plan = uniqueName('over');
+    await h.admin.savePlan({ name: plan, totalCalls: 2, allowAboveQuota: true, aboveQuotaUnitPrice: 0.5 });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('over'), plan);
+    for (let i = 0; i < 5; i++) await call(apiKey).expect(201);
+    expect(await countOf(account.id)).toMatchObject({ count: 5, aboveQuota: 3 });
+    const sub = await h.http().get(`/v2/subscription?api-key=${apiKey}`).expect(200);
+    expect(sub.body.billing.estimatedAmount).toBe(1.5);
+  });
+
+  it('never counts a call that failed on our side, and gives its quota slot back', async () => {
+    const plan = uniqueName('fail');
+    await h.admin.savePlan({ name: plan, totalCalls: 2, allowAboveQuota: false });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('fail'), plan);
+    for (let i = 0; i < 3; i++) {
+      const res = await call(apiKey, '?fail=1').expect(500);
+      expect(res.body).toEqual({ detail: 'engine failure' });
+    }
+    expect((await countOf(account.id)).count).toBe(0);
+    await call(apiKey).expect(201);
+    await call(apiKey).expect(201);
+    await call(apiKey).expect(403);
+  });
+
+  it('refuses calls without an active contract', async () => {
+    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    const none = await h.admin.createAccount(uniqueName('nocontract'), null);
+    expect((await call(none.apiKey).expect(403)).body.detail).toMatch(/no contract/);
+    const suspended = await h.admin.createAccount(uniqueName('susp'), 'pro');
+    await h.http().patch(`/admin/accounts/${suspended.account.id}/contract`).set(auth).send({ status: 'suspended' }).expect(200);
+    expect((await call(suspended.apiKey).expect(403)).body.detail).toMatch(/suspended/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * @jest-environment ./libs/engine/src/test-support/ort-environment.js
+ */
+/**
+ * POST /v1/plate-reader/ in one process: the real gateway module (auth, quota, upload parsing,
+ * request rules) hands the call to the real recognition handler with the real engine over the
+ * in-process transport, so the route is tested without a worker process or the queue.
+ */
+import { createEngine, Engine } from '@platewise/engine';
+import { InProcessTransport, RecognitionHandler } from '@platewise/recognition';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Harness, startHarness, uniqueName } from './harness';
+
+const DEV = join(__dirname, '..', '..', '..', '..', 'shared', 'alpr-dev');
+const BR = { path: 'images/br/AYO9034.jpg', plate: 'ayo9034' };
+
+describe('POST /v1/plate-reader/ through the real handler, in process', () => {
+  let h: Harness;
+  let engine: Engine;
+  let key: string;
+
+  beforeAll(async () => {
+    engine = await createEngine({ threads: 2 });
+    h = await startHarness({ recognition: new InProcessTransport(new RecognitionHandler(engine)) });
+    const plan = uniqueName('inproc');
+    await h.admin.savePlan({ name: plan, callsPerSecond: 100 });
+    key = (await h.admin.createAccount(uniqueName('inproc'), plan)).apiKey;
+  });
+  afterAll(async () => {
+    await h.close();
+    await engine.close();
+  });
+
+  const post = () => h.http().post('/v1/plate-reader/').set('Authorization', `Token ${key}`);
+
+  it('reads the plate of an uploaded photo and answers the Snapshot envelope', async () => {
+    const res = await post()
+      .attach('upload', readFileSync(join(DEV, BR.path)), 'car.jpg')
+      .field('regions', 'br')
+      .field('camera_id', 'gate-1')
+      .expect(201);
+    expect(res.body.results[0].plate).toBe(BR.plate);
+    expect(res.body).toMatchObject({ filename: 'car.jpg', version: 1, camera_id: 'gate-1' });
+    expect(res.body.processing_time).toBeGreaterThan(0);
+    expect(res.headers['server-timing']).toMatch(/engine;dur=/);
+  });
+
+  it('refuses before the handler runs: strict region without regions, wrong type, too large', async () => {
+    const jpeg = readFileSync(join(DEV, BR.path));
+    const strict = await post()
+      .attach('upload', jpeg, 'car.jpg')
+      .field('config', '{"region":"strict"}')
+      .expect(400);
+    expect(strict.body.detail).toMatch(/strict.*needs at least one region/);
+    const pdf = await post()
+      .attach('upload', Buffer.from('%PDF-1.7 not an image'), 'doc.pdf')
+      .expect(415);
+    expect(pdf.body.detail).toMatch(/Unsupported image type/);
+    const big = await post()
+      .send({ upload: Buffer.alloc(4 * 1048576, 1).toString('base64') })
+      .expect(413);
+    expect(big.body).toEqual({
+      detail: big.body.error,
+      error: expect.stringMatching(/maximum upload size is 3 MB/),
+    });
+  });
+
+  it("answers an undecodable image with the handler's refusal (400), uncounted", async () => {
+    const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64)]);
+    const res = await post().attach('upload', broken, 'broken.jpg').expect(400);
+    expect(res.body.detail).toMatch(/decode/i);
+    const stats = await h
+      .http()
+      .get('/v1/statistics/')
+      .set('Authorization', `Token ${key}`)
+      .expect(200);
+    expect(stats.body.usage.calls).toBe(1);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * QuotaService's Lua on the real Redis: the per-second window, the monthly counter loaded once
+ * from PostgreSQL, overage, and release.
+ */
+import { RedisService } from '@platewise/infra';
+import { ContractsService } from '../contracts/contracts.service';
+import { monthlyPeriod } from '../contracts/periods';
+import { QuotaRefusedError } from '../errors';
+import { domainContext } from '../test-support/domain-context';
+import { UsageService } from '../usage/usage.service';
+import { QuotaService } from './quota.service';
+
+describe('QuotaService.reserve (Lua on the real Redis)', () => {
+  let ctx: Awaited<ReturnType<typeof domainContext>>;
+  let quota: QuotaService;
+  const now = new Date();
+
+  beforeAll(async () => {
+    ctx = await domainContext();
+    quota = ctx.app.get(QuotaService);
+  });
+  afterAll(() => ctx.close());
+
+  async function signed(plan: Parameters<typeof ctx.account>[0]) {
+    const { accountId, plan: name } = await ctx.account(plan);
+    await ctx.app.get(ContractsService).sign(accountId, name, now);
+    return accountId;
+  }
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: QuotaRefusedError) => e.reason,
+    );
+
+  it('throttles over callsPerSecond within one second, without touching the monthly count', async () => {
+    const accountId = await signed({ callsPerSecond: 2 });
+    const first = await quota.reserve(accountId, 'plate_reader', now);
+    expect(first.state).toMatchObject({ remainingThisSecond: 1, usedThisPeriod: 1 });
+    await quota.reserve(accountId, 'plate_reader', now);
+    expect(await refusal(quota.reserve(accountId, 'plate_reader', now))).toBe('throttled');
+    // The next second has a window of its own; the month counted 2 + this one.
+    const later = await quota.reserve(accountId, 'plate_reader', new Date(now.getTime() + 1000));
+    expect(later.state.usedThisPeriod).toBe(3);
+  });
+
+  it('loads the period count from PostgreSQL on first use, then counts in Redis', async () => {
+    const accountId = await signed({ totalCalls: 10 });
+    const usage = ctx.app.get(UsageService);
+    for (let i = 0; i < 4; i++) await usage.record(accountId, 'plate_reader', false, now);
+    const r = await quota.reserve(accountId, 'plate_reader', now);
+    expect(r.state.usedThisPeriod).toBe(5);
+    expect(r.aboveQuota).toBe(false);
+    const period = monthlyPeriod(
+      (await ctx.app.get(ContractsService).current(accountId))!.latestSignatureDate,
+      now,
+    );
+    expect(
+      await ctx.app.get(RedisService).get(`quota:${accountId}:${period.start.toISOString()}`),
+    ).toBe('5');
+  });
+
+  it('refuses once the month is used up without overage, and release gives a slot back', async () => {
+    const accountId = await signed({ totalCalls: 2 });
+    await quota.reserve(accountId, 'plate_reader', now);
+    const second = await quota.reserve(accountId, 'plate_reader', now);
+    expect(await refusal(quota.reserve(accountId, 'plate_reader', now))).toBe('monthly_quota_used');
+    await second.release();
+    await second.release(); // once only
+    const again = await quota.reserve(accountId, 'plate_reader', now);
+    expect(again.state.usedThisPeriod).toBe(2);
+  });
+
+  it('serves above the monthly limit when the plan allows overage, marked aboveQuota', async () => {
+    const accountId = await signed({ totalCalls: 1, allowAboveQuota: true });
+    expect((await quota.reserve(accountId, 'plate_reader', now)).aboveQuota).toBe(false);
+    const over = await quota.reserve(accountId, 'plate_reader', now);
+    expect(over).toMatchObject({ aboveQuota: true, state: { usedThisPeriod: 2 } });
+  });
+
+  it('refuses an account without a contract, or with one that is not active', async () => {
+    const { accountId } = await ctx.account();
+    expect(await refusal(quota.reserve(accountId, 'plate_reader', now))).toBe('no_contract');
+    const suspended = await signed({});
+    await ctx.app.get(ContractsService).setStatus(suspended, 'suspended');
+    expect(await refusal(quota.reserve(suspended, 'plate_reader', now))).toBe('contract_inactive');
+  });
+});

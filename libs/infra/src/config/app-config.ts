@@ -1,0 +1,144 @@
+import { applyDecorators } from '@nestjs/common';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
+import { parseAllowHosts } from '@platewise/safe-fetch';
+
+const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
+
+/** A FETCH_ALLOW_HOSTS value safe-fetch understands, so a typo stops start-up instead of allowing nothing. */
+const IsAllowHostsList = () =>
+  ValidateBy({
+    name: 'isAllowHostsList',
+    validator: {
+      validate: (value: unknown) => {
+        try {
+          parseAllowHosts(value as string);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'FETCH_ALLOW_HOSTS must list host names, IPs or CIDR ranges (optionally with :port), or *',
+    },
+  });
+
+/** A whole number read from the environment (where every value is a string). */
+const IntSetting = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  applyDecorators(Transform(toNumber), IsInt(), Min(min), Max(max));
+
+/** Every setting the services read, validated once at start-up (see loadConfig). */
+export class AppConfig {
+  @IsString()
+  @MinLength(1)
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/platewise';
+
+  @IsString()
+  @MinLength(1)
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key and queue, so several deployments (or test runs) can share one Redis. */
+  @IsString()
+  REDIS_PREFIX = 'platewise:';
+
+  @IntSetting(1, 65535)
+  PORT = 8080;
+
+  /** Bearer token of the operator API under /admin/; when unset every admin call is refused. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters long' })
+  ADMIN_TOKEN?: string;
+
+  /** Express "trust proxy" setting: how client addresses are read behind a load balancer. */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
+  /**
+   * `cloud` (default): every call needs an API key. `onprem`: behaves like Plate Recognizer's
+   * on-premise SDK, where /v1/plate-reader/ and /info/ work without a token and count against the
+   * account whose API key is PLATEWISE_LICENSE_KEY.
+   */
+  @IsIn(['cloud', 'onprem'])
+  PLATEWISE_MODE: 'cloud' | 'onprem' = 'cloud';
+
+  @ValidateIf((c: AppConfig) => c.PLATEWISE_MODE === 'onprem')
+  @IsString({ message: 'PLATEWISE_LICENSE_KEY (an API key of the owning account) is required in onprem mode' })
+  PLATEWISE_LICENSE_KEY?: string;
+
+  /** How long the gateway waits for a worker to finish a recognition job before answering 504. */
+  @IntSetting(100)
+  RECOGNITION_TIMEOUT_MS = 30_000;
+
+  /** Hosts that upload_url and webhook targets may reach although internal (comma-separated names, IPs or CIDR; `*` = all). */
+  @IsOptional()
+  @IsString()
+  @IsAllowHostsList()
+  FETCH_ALLOW_HOSTS?: string;
+
+  @IntSetting(100)
+  FETCH_TIMEOUT_MS = 10_000;
+
+  /** Delivery attempts per webhook event, with exponential backoff starting at WEBHOOK_BACKOFF_MS. */
+  @IntSetting(1)
+  WEBHOOK_ATTEMPTS = 5;
+
+  @IntSetting(1)
+  WEBHOOK_BACKOFF_MS = 5_000;
+
+  /** Consecutive failed attempts after which a webhook is removed and its owner notified. */
+  @IntSetting(1)
+  WEBHOOK_MAX_FAILURES = 20;
+
+  /**
+   * How long a gateway may keep a key's owner (KeyOwnerCache); changes empty the cache at once
+   * regardless. 0 turns the cache off: needed where the database connection cannot LISTEN, such
+   * as behind a transaction-pooling proxy.
+   */
+  @IntSetting(0)
+  KEY_CACHE_TTL_MS = 60_000;
+
+  /** Recognition jobs one worker process runs at once. */
+  @IntSetting(1)
+  WORKER_CONCURRENCY = 1;
+
+  /** Lock time of an active job; a job whose worker died is retried by another after about this long. */
+  @IntSetting(1000)
+  WORKER_LOCK_MS = 30_000;
+
+  @IntSetting(1)
+  ENGINE_THREADS = 2;
+
+  @IsIn(['cpu', 'cuda'])
+  ENGINE_DEVICE: 'cpu' | 'cuda' = 'cpu';
+
+  @IsOptional()
+  @IsString()
+  PLATEWISE_MODELS_DIR?: string;
+
+  /** The plate recogniser mode (engine default when unset: ensemble when its model is installed). */
+  @IsOptional()
+  @IsIn(['ensemble', 'ppocr', 'crnn'])
+  ENGINE_RECOGNIZER?: 'ensemble' | 'ppocr' | 'crnn';
+
+  @IsIn(['debug', 'log', 'warn', 'error'])
+  LOG_LEVEL: 'debug' | 'log' | 'warn' | 'error' = 'log';
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws a ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const config = plainToInstance(AppConfig, defined, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+  }
+  return config;
+}

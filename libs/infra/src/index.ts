@@ -1,0 +1,10 @@
+export * from './config/app-config';
+export * from './config/config.module';
+export * from './database/database.module';
+export * from './database/migrator';
+export * from './database/prisma.service';
+export * from './database/sql-pool.service';
+export * from './queues/queue-options';
+export * from './redis/redis.module';
+export { Prisma } from './generated/prisma/client';
+export type { Account, Contract, ContractStatus, Plan, Webhook } from './generated/prisma/client';

@@ -1,0 +1,57 @@
+import type { SnapshotResponse } from '@platewise/snapshot';
+import type { RefusalReason } from './errors';
+
+/** Recognition jobs: gateway → worker; the gateway waits for the result. */
+export const RECOGNITION_QUEUE = 'recognition';
+
+/**
+ * Redis key (under REDIS_PREFIX) of a recognition job's image. The bytes travel beside the job,
+ * binary, rather than as base64 inside its JSON. The worker that answers deletes the key with its
+ * answer, the gateway deletes it when a call ends without one, and it expires on its own as a
+ * safety net, so images never linger in Redis.
+ */
+export const recognitionImageKey = (id: string) => `image:${id}`;
+
+/** One validated call, as the handler needs it (the image travels on its own). */
+export interface RecognitionCall {
+  accountId: string;
+  filename: string | null;
+  regions: string[];
+  config: Record<string, unknown>;
+  mmc: boolean;
+  camera_id: string | null;
+  timestamp: string;
+  /** the account's webhook targets, read with the API key, so the worker needs no query */
+  webhooks: { id: number; includeImage: boolean }[];
+}
+
+export interface RecognitionJob extends RecognitionCall {
+  /** where the image bytes are (see recognitionImageKey) */
+  imageKey: string;
+  /** pub/sub channel of the gateway waiting for this job: the answer goes there directly */
+  replyTo: string;
+}
+
+/** A client error found by the handler (undecodable image, bad config): answered, never retried. */
+export interface RecognitionRefusal {
+  refused: { reason: RefusalReason; detail: string };
+}
+
+/** A job that failed on our side with no attempt left: the caller is told to retry, uncounted. */
+export interface RecognitionFailure {
+  failed: string;
+}
+
+/** What the handler ends a call with. */
+export type HandlerOutcome = SnapshotResponse | RecognitionRefusal;
+
+/**
+ * What a worker publishes on `replyTo` once it has the answer, or once the job failed for good.
+ * The gateway reads nothing else: BullMQ's event stream would wake it several times per call.
+ */
+export interface RecognitionReply {
+  jobId: string;
+  outcome: HandlerOutcome | RecognitionFailure;
+  /** ms the worker spent on the job, from taking it to publishing this reply */
+  workerMs: number;
+}

@@ -1,0 +1,62 @@
+import { EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
+import type { RecognitionCall } from './contract';
+import { RecognitionHandler, WebhookSink } from './handler';
+
+const call: RecognitionCall = {
+  accountId: 'a',
+  filename: 'car.jpg',
+  regions: ['br'],
+  config: {},
+  mmc: false,
+  camera_id: 'gate',
+  timestamp: '2026-01-01T00:00:00.000Z',
+  webhooks: [{ id: 7, includeImage: false }],
+};
+
+describe('RecognitionHandler', () => {
+  const sent: unknown[] = [];
+  const sink: WebhookSink = {
+    enqueue: async (_call, _image, response) => void sent.push(response),
+  };
+
+  it('wraps the engine result in the Snapshot envelope and queues it for each webhook', async () => {
+    const engine = { read: async () => ({ processing_time: 12, results: [] }) };
+    const outcome = await new RecognitionHandler(engine, sink).handle(call, Buffer.from('x'));
+    expect(outcome).toEqual({
+      processing_time: 12,
+      results: [],
+      filename: 'car.jpg',
+      version: 1,
+      camera_id: 'gate',
+      timestamp: '2026-01-01T00:00:00.000Z',
+    });
+    expect(sent).toEqual([outcome]);
+  });
+
+  it("answers the engine's client errors as refusals with reasons, and queues nothing", async () => {
+    sent.length = 0;
+    const failing = (error: Error) =>
+      new RecognitionHandler({ read: async () => Promise.reject(error) }, sink);
+    const image = Buffer.from('x');
+    expect(
+      await failing(new ImageDecodeError('unsupported image format', 'unsupported')).handle(
+        call,
+        image,
+      ),
+    ).toEqual({
+      refused: { reason: 'unsupported_image', detail: 'unsupported image format' },
+    });
+    expect(
+      await failing(new ImageDecodeError('cannot decode image', 'corrupt')).handle(call, image),
+    ).toEqual({
+      refused: { reason: 'undecodable_image', detail: 'cannot decode image' },
+    });
+    expect(await failing(new EngineConfigError('bad key', 'x')).handle(call, image)).toEqual({
+      refused: { reason: 'invalid_request', detail: 'bad key' },
+    });
+    await expect(failing(new Error('engine crashed')).handle(call, image)).rejects.toThrow(
+      'engine crashed',
+    );
+    expect(sent).toEqual([]);
+  });
+});

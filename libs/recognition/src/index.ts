@@ -1,0 +1,15 @@
+export * from './client';
+export * from './contract';
+export * from './envelope';
+export * from './errors';
+export * from './handler';
+export * from './image-input';
+export * from './load-image';
+export * from './request';
+export * from './request.dto';
+export * from './transports/in-process';
+export * from './transports/transport';
+export * from './transports/bullmq';
+export * from './transports/bullmq-webhooks';
+export * from './transports/bullmq-worker';
+export type { SnapshotResponse } from '@platewise/snapshot';

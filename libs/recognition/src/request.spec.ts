@@ -1,0 +1,102 @@
+import { RecognitionRefusedError } from './errors';
+import { parseRecognitionOptions, parseRecognitionRequest } from './request';
+
+const plan = { maxUploadBytes: 16, mmcIncluded: false };
+const now = new Date('2026-01-02T03:04:05.000Z');
+const file = { buffer: Buffer.from('jpeg bytes'), originalname: 'car.jpg' };
+
+function refusal(fn: () => unknown): { reason: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RecognitionRefusedError);
+    return error as RecognitionRefusedError;
+  }
+  throw new Error('not refused');
+}
+
+describe('parseRecognitionRequest', () => {
+  it('reads form fields: regions (both names, lower-cased), config JSON, mmc, camera and time', () => {
+    const request = parseRecognitionRequest(
+      {
+        regions: ['US-CA', 'mx'],
+        region: 'br',
+        config: '{"mode":"fast"}',
+        camera_id: 'gate',
+        mmc: 'false',
+      },
+      file,
+      plan,
+      now,
+    );
+    expect(request).toMatchObject({
+      regions: ['us-ca', 'mx', 'br'],
+      config: { mode: 'fast', threshold_d: 0.2 },
+      mmc: false,
+      camera_id: 'gate',
+      timestamp: '2026-01-02T03:04:05.000Z',
+      image: { bytes: file.buffer, filename: 'car.jpg' },
+    });
+  });
+
+  it('takes a base64 upload or a URL to fetch later', () => {
+    expect(parseRecognitionRequest({ upload: 'aGVsbG8=' }, undefined, plan).image).toEqual({
+      bytes: Buffer.from('hello'),
+      filename: null,
+    });
+    expect(
+      parseRecognitionRequest({ upload_url: 'https://x.example/a.jpg' }, undefined, plan).image,
+    ).toEqual({
+      url: 'https://x.example/a.jpg',
+    });
+  });
+
+  it('refuses with a reason: fields, plan, config and its region rule, image source, size', () => {
+    expect(
+      refusal(() => parseRecognitionRequest({ regions: 'not a region' }, file, plan)),
+    ).toMatchObject({
+      reason: 'invalid_request',
+      message: expect.stringMatching(/each region must be a code/),
+    });
+    expect(refusal(() => parseRecognitionRequest({ mmc: 'true' }, file, plan)).reason).toBe(
+      'not_in_plan',
+    );
+    expect(refusal(() => parseRecognitionRequest({ config: '{' }, file, plan)).message).toMatch(
+      /config must be a JSON object/,
+    );
+    expect(
+      refusal(() => parseRecognitionRequest({ config: { mode: 'slow' } }, file, plan)).message,
+    ).toMatch(/config\.mode/);
+    expect(
+      refusal(() => parseRecognitionRequest({ config: { region: 'strict' } }, file, plan)).message,
+    ).toMatch(/needs at least one region/);
+    expect(refusal(() => parseRecognitionRequest({}, undefined, plan)).message).toMatch(
+      /upload is required/,
+    );
+    expect(
+      refusal(() => parseRecognitionRequest({ upload: 'aGVsbG8=' }, file, plan)).message,
+    ).toMatch(/exactly one/);
+    expect(
+      refusal(() => parseRecognitionRequest({ upload: '!!' }, undefined, plan)).message,
+    ).toMatch(/valid base64/);
+    const big = Buffer.alloc(17).toString('base64');
+    expect(refusal(() => parseRecognitionRequest({ upload: big }, undefined, plan))).toMatchObject({
+      reason: 'too_large',
+    });
+  });
+
+  it('serves the CLI the same rules without an image source', () => {
+    expect(
+      parseRecognitionOptions({ regions: ['br'], mmc: true }, { ...plan, mmcIncluded: true }, now),
+    ).toEqual({
+      regions: ['br'],
+      config: expect.objectContaining({ mode: 'regular' }),
+      mmc: true,
+      camera_id: null,
+      timestamp: now.toISOString(),
+    });
+    expect(
+      refusal(() => parseRecognitionOptions({ config: { region: 'strict' } }, plan)).reason,
+    ).toBe('invalid_request');
+  });
+});

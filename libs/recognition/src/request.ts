@@ -1,0 +1,125 @@
+import { EngineConfigError, parseEngineConfig, regionHints } from '@platewise/engine/config';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { RecognitionCall } from './contract';
+import { RecognitionRefusedError } from './errors';
+import { decodeBase64Image } from './image-input';
+import { RecognitionFields } from './request.dto';
+
+/** What the caller's plan allows a recognition call. */
+export interface PlanLimits {
+  maxUploadBytes: number;
+  mmcIncluded: boolean;
+}
+
+/** File bytes sent as multipart `upload`. */
+export interface UploadedImage {
+  buffer: Buffer;
+  originalname: string;
+}
+
+/** Where the image is: bytes in hand, or a URL still to fetch (see loadImage). */
+export type ImageSource = { bytes: Buffer; filename: string | null } | { url: string };
+
+/** How to read the image: what the handler reads it with, less the account's part. */
+export type RecognitionOptions = Omit<RecognitionCall, 'accountId' | 'webhooks' | 'filename'>;
+
+/** A request that passed every check that needs no image bytes. */
+export interface RecognitionRequest extends RecognitionOptions {
+  image: ImageSource;
+}
+
+const refuse = (message: string) => new RecognitionRefusedError('invalid_request', message);
+
+export const tooLarge = (limit: number) =>
+  new RecognitionRefusedError('too_large', `Image is too large: the maximum upload size is ${megabytes(limit)}.`);
+
+export const megabytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
+
+/**
+ * The one set of rules for a recognition request, used by the gateway (form or JSON fields) and
+ * the CLI (its flags): fields, mmc against the plan, the engine config and its region rule, and
+ * which image source. Throws RecognitionRefusedError with the first problem.
+ */
+export function parseRecognitionRequest(
+  body: Record<string, unknown> | undefined,
+  file: UploadedImage | undefined,
+  plan: PlanLimits,
+  now: Date = new Date(),
+): RecognitionRequest {
+  const { fields, options } = parse(body, plan, now);
+  return { ...options, image: imageSource(fields, file, plan.maxUploadBytes) };
+}
+
+/** The same rules without an image source (the CLI reads its images itself). */
+export function parseRecognitionOptions(
+  body: Record<string, unknown>,
+  plan: PlanLimits,
+  now: Date = new Date(),
+): RecognitionOptions {
+  return parse(body, plan, now).options;
+}
+
+function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now: Date) {
+  const fields = plainToInstance(RecognitionFields, body ?? {});
+  const errors = validateSync(fields, { whitelist: true });
+  if (errors.length > 0) throw refuse(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
+  if (fields.mmc && !plan.mmcIncluded) {
+    throw new RecognitionRefusedError(
+      'not_in_plan',
+      'Vehicle make, model, orientation and color (mmc) are not included in your plan.',
+    );
+  }
+  const regions = [...(fields.regions ?? []), ...(fields.region ?? [])].map((r) => r.toLowerCase());
+  const config = engineConfig(fields.config);
+  try {
+    regionHints(config, regions);
+  } catch (error) {
+    if (error instanceof EngineConfigError) throw refuse(error.message);
+    throw error;
+  }
+  const options: RecognitionOptions = {
+    regions,
+    config: { ...config },
+    mmc: fields.mmc ?? false,
+    camera_id: fields.camera_id ?? null,
+    timestamp: fields.timestamp ?? now.toISOString(),
+  };
+  return { fields, options };
+}
+
+/** The config field: a JSON string (form, CLI) or an object (JSON body). */
+function engineConfig(raw: unknown) {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      throw refuse('config must be a JSON object, e.g. {"region":"strict"}');
+    }
+  }
+  try {
+    return parseEngineConfig(value ?? {});
+  } catch (error) {
+    if (error instanceof EngineConfigError) throw refuse(error.message);
+    throw error;
+  }
+}
+
+function imageSource(fields: RecognitionFields, file: UploadedImage | undefined, maxBytes: number): ImageSource {
+  const sources = [file, fields.upload, fields.upload_url].filter((s) => s !== undefined).length;
+  if (sources === 0) throw refuse('upload is required: send the image bytes, a base64 image, or upload_url');
+  if (sources > 1) throw refuse('send exactly one of upload (file or base64) and upload_url');
+  if (file) {
+    // Its size was capped while the body was read (the gateway's upload parser).
+    if (file.buffer.length === 0) throw refuse('upload is an empty file');
+    return { bytes: file.buffer, filename: file.originalname || null };
+  }
+  if (fields.upload !== undefined) {
+    const bytes = decodeBase64Image(fields.upload);
+    if (!bytes) throw refuse('upload is neither a file nor a valid base64 image');
+    if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+    return { bytes, filename: null };
+  }
+  return { url: fields.upload_url! };
+}

@@ -1,0 +1,42 @@
+import { WEBHOOK_QUEUE, WebhookJob } from '@platewise/domain';
+import { AppConfig, queueOptions } from '@platewise/infra';
+import type { SnapshotResponse } from '@platewise/snapshot';
+import { Queue } from 'bullmq';
+import type { RecognitionCall } from '../contract';
+import type { WebhookSink } from '../handler';
+
+type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>;
+
+/** One delivery job per target on the webhooks queue, retried with exponential backoff. */
+export class BullMqWebhookSink implements WebhookSink {
+  private readonly queue: Queue<WebhookJob>;
+
+  constructor(private readonly config: Settings) {
+    this.queue = new Queue(WEBHOOK_QUEUE, queueOptions(config as AppConfig));
+  }
+
+  async enqueue(call: RecognitionCall, image: Buffer, response: SnapshotResponse): Promise<void> {
+    await this.queue.addBulk(
+      call.webhooks.map((hook) => ({
+        name: 'image.done',
+        data: {
+          webhookId: hook.id,
+          event: 'image.done' as const,
+          data: response as unknown as Record<string, unknown>,
+          // Deliveries outlive the call (retries with backoff), so they carry their own copy.
+          ...(hook.includeImage ? { image: image.toString('base64'), filename: call.filename } : {}),
+        },
+        opts: {
+          attempts: this.config.WEBHOOK_ATTEMPTS,
+          backoff: { type: 'exponential', delay: this.config.WEBHOOK_BACKOFF_MS },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

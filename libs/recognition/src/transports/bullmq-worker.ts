@@ -1,0 +1,62 @@
+import { AppConfig, queueOptions } from '@platewise/infra';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { RECOGNITION_QUEUE, RecognitionJob, RecognitionReply } from '../contract';
+import type { RecognitionHandler } from '../handler';
+
+type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY' | 'WORKER_LOCK_MS'>;
+
+/**
+ * The worker's half of BullMqTransport: takes recognition jobs, runs the handler on each and
+ * publishes the answer straight to the waiting gateway. A failure is published too once no
+ * attempt is left, so the caller hears at once instead of waiting out its timeout.
+ */
+export class BullMqRecognitionWorker {
+  private worker?: Worker<RecognitionJob>;
+
+  constructor(
+    private readonly handler: RecognitionHandler,
+    private readonly config: Settings,
+    /** a connection with REDIS_PREFIX as its key prefix */
+    private readonly redis: Redis,
+  ) {}
+
+  start(onFailed: (jobId: string | undefined, error: Error) => void): void {
+    this.worker = new Worker(RECOGNITION_QUEUE, (job) => this.process(job), {
+      ...queueOptions(this.config as AppConfig),
+      concurrency: this.config.WORKER_CONCURRENCY,
+      lockDuration: this.config.WORKER_LOCK_MS,
+      stalledInterval: Math.max(1000, Math.floor(this.config.WORKER_LOCK_MS / 2)),
+    });
+    this.worker.on('failed', (job, error) => onFailed(job?.id, error));
+  }
+
+  /** Stops taking jobs and lets the active ones finish. */
+  async close(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async process(job: Job<RecognitionJob>): Promise<void> {
+    const started = performance.now();
+    let outcome: RecognitionReply['outcome'];
+    try {
+      const image = await this.redis.getBuffer(job.data.imageKey);
+      // Gone only when the gateway stopped waiting long ago: nobody needs the answer any more.
+      if (!image) throw new UnrecoverableError('the image expired before a worker took the job');
+      outcome = await this.handler.handle(job.data, image);
+    } catch (error) {
+      const lastAttempt = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt) await this.reply(job, { failed: (error as Error).message }, started).catch(() => undefined);
+      throw error;
+    }
+    await this.reply(job, outcome, started);
+    // Nothing is returned: the answer went out above, and a return value would be copied into
+    // the job and the queue's event stream only to be deleted.
+  }
+
+  /** The answer and the image's deletion in one write: nothing needs the image after this. */
+  private async reply(job: Job<RecognitionJob>, outcome: RecognitionReply['outcome'], started: number): Promise<void> {
+    const reply: RecognitionReply = { jobId: job.id!, outcome, workerMs: performance.now() - started };
+    await this.redis.multi().publish(job.data.replyTo, JSON.stringify(reply)).del(job.data.imageKey).exec();
+  }
+}

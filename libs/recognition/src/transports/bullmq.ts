@@ -1,0 +1,140 @@
+import { AppConfig, queueOptions } from '@platewise/infra';
+import { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { RECOGNITION_QUEUE, RecognitionCall, recognitionImageKey, RecognitionJob, RecognitionReply } from '../contract';
+import { RETRY_SECONDS } from '../client';
+import type { RecognitionTransport, TransportResult } from './transport';
+
+type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'RECOGNITION_TIMEOUT_MS' | 'WORKER_LOCK_MS'>;
+
+class TimedOut extends Error {}
+
+interface Waiter {
+  resolve(reply: RecognitionReply): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Enqueue, then wait for a worker's answer. The worker publishes the answer (or its last failure)
+ * on this process's own channel. The event stream of BullMQ is not read: it would wake this
+ * process three or four times per call, and each wake costs the call time on a busy or
+ * virtualised CPU. A job that nobody answers (no worker, or one that stalled on every attempt)
+ * ends as `timeout` after RECOGNITION_TIMEOUT_MS.
+ */
+export class BullMqTransport implements RecognitionTransport {
+  private readonly queue: Queue<RecognitionJob>;
+  /** The queue's connection (unprefixed keys), which also carries each job's image. */
+  private readonly queueConnection: Redis;
+  private readonly replies: Redis;
+  private readonly replyTo: string;
+  private readonly waiting = new Map<string, Waiter>();
+
+  constructor(
+    private readonly config: Settings,
+    /** a connection with REDIS_PREFIX as its key prefix */
+    private readonly redis: Redis,
+  ) {
+    const options = queueOptions(config as AppConfig);
+    // Not a blocking connection, so commands may fail after a few retries: with Redis down, a
+    // call is answered at once instead of waiting for it forever.
+    this.queueConnection = new Redis({ ...options.connection, maxRetriesPerRequest: 2 });
+    this.queue = new Queue(RECOGNITION_QUEUE, { ...options, connection: this.queueConnection });
+    // Connected in start(): subscribing before the connection's ready check has passed breaks
+    // that check ("Connection in subscriber mode").
+    this.replies = redis.duplicate({ lazyConnect: true });
+    // Channels are not keys, so REDIS_PREFIX is added by hand.
+    this.replyTo = `${config.REDIS_PREFIX}replies:${randomUUID()}`;
+  }
+
+  async start(): Promise<void> {
+    this.replies.on('message', (_channel: string, message: string) => {
+      const reply = JSON.parse(message) as RecognitionReply;
+      this.waiting.get(reply.jobId)?.resolve(reply);
+    });
+    await this.replies.connect();
+    await this.replies.subscribe(this.replyTo);
+  }
+
+  async close(): Promise<void> {
+    await this.replies.quit();
+    await this.queue.close();
+    await this.queueConnection.quit();
+  }
+
+  /** Jobs per state, for the metrics endpoint. */
+  queueCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+  }
+
+  async submit(call: RecognitionCall, image: Buffer): Promise<TransportResult> {
+    const imageKey = recognitionImageKey(randomUUID());
+    // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
+    const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
+    // Written on the queue's own connection right before the job is added: Redis runs one
+    // connection's commands in order, so no worker can take the job before its image exists,
+    // and the job does not wait for this reply first (one round trip less per call).
+    const stored = this.queueConnection.set(`${this.config.REDIS_PREFIX}${imageKey}`, image, 'PX', ttl);
+    return this.run({ ...call, imageKey, replyTo: this.replyTo }, stored);
+  }
+
+  /** When no worker answered: a worker that answers deletes the image itself, with its answer. */
+  private dropImage(imageKey: string): void {
+    // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
+    this.redis.del(imageKey).catch(() => undefined);
+  }
+
+  /** The worker's reply (an answer, a refusal or its last failure); rejects when nobody answered in time. */
+  private wait(jobId: string): Promise<RecognitionReply> {
+    return new Promise<RecognitionReply>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TimedOut()), this.config.RECOGNITION_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(jobId);
+      };
+      this.waiting.set(jobId, {
+        resolve: (reply) => (done(), resolve(reply)),
+        reject: (error) => (done(), reject(error)),
+      });
+    });
+  }
+
+  private async run(data: RecognitionJob, stored: Promise<unknown>): Promise<TransportResult> {
+    const jobId = randomUUID();
+    // Listen before the job exists: a fast worker may answer before add() returns.
+    const answer = this.wait(jobId);
+    const added = this.queue.add('read', data, {
+      jobId,
+      // Delete jobs as soon as they end, whatever the outcome.
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: 2,
+    });
+    const [image, enqueued] = await Promise.allSettled([stored, added]);
+    const failure = [image, enqueued].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      // A job without its image must not run: it is dropped before the call fails.
+      if (enqueued.status === 'fulfilled') await enqueued.value.remove().catch(() => undefined);
+      this.dropImage(data.imageKey);
+      this.waiting.get(jobId)?.reject(failure.reason as Error);
+      await answer.catch(() => undefined);
+      const detail = `The recognition queue is unavailable; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
+      return { unavailable: 'queue_unavailable', detail };
+    }
+    const job = (enqueued as PromiseFulfilledResult<Job<RecognitionJob>>).value;
+    try {
+      const { outcome, workerMs } = await answer;
+      return { outcome, workerMs };
+    } catch (error) {
+      if (!(error instanceof TimedOut)) throw error;
+      // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
+      await job.remove().catch(() => undefined);
+      this.dropImage(data.imageKey);
+      const seconds = Math.round(this.config.RECOGNITION_TIMEOUT_MS / 1000);
+      return {
+        unavailable: 'timeout',
+        detail: `No recognition worker answered within ${seconds} s. Retry in ${RETRY_SECONDS} seconds.`,
+      };
+    }
+  }
+}

@@ -9,6 +9,7 @@ source scripts/lib/prepare.sh
 ensure_postgres
 ensure_redis
 ensure_training_deps
+ensure_chromium
 install_and_build
 
 log "linting"

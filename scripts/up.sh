@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a running service: PostgreSQL and Redis, dependencies, build,
-# models, database migrations, a demo account (its API key is printed), then a recognition worker
+# models, database migrations, a demo account (its API key and dashboard password are printed), then a recognition worker
 # in the background and the gateway on $PORT (8080) in the foreground; Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +16,15 @@ pnpm -s db:migrate >/dev/null
 export ADMIN_TOKEN="${ADMIN_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 demo=$(node apps/cli/dist/main.js demo)
 key=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).apiKey)' <<<"$demo")
+password=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).password)' <<<"$demo")
 
 cat <<MSG
 
   platewise is starting on http://localhost:${PORT:-8080}
   demo API key:  $key
   admin token:   $ADMIN_TOKEN   (Authorization: Bearer … on /admin/)
+  dashboard:     http://localhost:${PORT:-8080}/app/   sign in as demo / $password
+  API docs:      http://localhost:${PORT:-8080}/docs/   (OpenAPI 3.1: /openapi.json)
 
   try:  curl -F upload=@car.jpg -F regions=us-ca -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/plate-reader/
         curl -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/statistics/

@@ -79,3 +79,8 @@ ensure_training_deps() {
   done
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
+
+# The dashboard's browser tests drive Debian's chromium (test/browser).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}

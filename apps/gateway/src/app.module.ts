@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@platewise/infra';
+import { AccountWebModule } from './account-web/account-web.module';
 import { AdminModule } from './admin/admin.module';
 import { InfoModule } from './info/info.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -20,6 +21,7 @@ export class AppModule {
         PlateReaderModule,
         WebhooksModule,
         MetricsModule,
+        AccountWebModule,
       ],
     };
   }

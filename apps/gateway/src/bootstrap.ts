@@ -4,8 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import cors from 'cors';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, loadConfig } from '@platewise/infra';
+import { serveDashboard } from './account-web/dashboard-static';
 import { AppModule } from './app.module';
 import { JsonErrorsFilter } from './http/json-errors.filter';
+import { serveApiDocs } from './openapi/api-docs';
 
 /** Applies the HTTP settings every gateway shares (used by main.ts and the e2e tests). */
 export function configureHttp(app: INestApplication, config: AppConfig): void {
@@ -17,6 +19,8 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.useBodyParser('urlencoded', { limit: '16mb', extended: true });
   // The Snapshot API allows browser calls from every origin on the recognition route.
   express.use(['/v1/plate-reader', '/v1/plate-reader/'], cors({ origin: '*', maxAge: 86400 }));
+  serveDashboard(app);
+  serveApiDocs(app);
   app.useGlobalFilters(new JsonErrorsFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),

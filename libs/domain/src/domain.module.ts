@@ -3,6 +3,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ContractsService } from './contracts/contracts.service';
 import { DatabaseModule, RedisModule } from '@platewise/infra';
+import { PasswordsService } from './passwords/passwords.service';
 import { PlansService } from './plans/plans.service';
 import { QuotaService } from './quota/quota.service';
 import { SecurityService } from './security/security.service';
@@ -13,6 +14,7 @@ const services = [
   AccountsService,
   ApiKeysService,
   ContractsService,
+  PasswordsService,
   PlansService,
   QuotaService,
   SecurityService,

@@ -5,6 +5,7 @@ export * from './contracts/contracts.service';
 export * from './contracts/periods';
 export * from './domain.module';
 export * from './errors';
+export * from './passwords/passwords.service';
 export * from './plans/plans.service';
 export * from './quota/quota.service';
 export * from './security/client-access';

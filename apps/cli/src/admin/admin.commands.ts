@@ -4,12 +4,14 @@ import {
   ApiKeysService,
   CONTRACT_STATUSES,
   ContractsService,
+  PasswordsService,
   PlansService,
   SecurityService,
   toContractView,
   UsageService,
 } from '@platewise/domain';
 import { applyMigrations, ContractStatus, ensureDatabase, loadConfig } from '@platewise/infra';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { withDomain } from './domain-context';
 
@@ -52,6 +54,20 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
   account
     .command('list')
     .action(() => withDomain(async (ctx) => print(await ctx.get(AccountsService).list())));
+  account
+    .command('password <account>')
+    .description('set or reset the dashboard password (a generated one is printed when --password is omitted); ends its sessions')
+    .option('--password <password>', 'the new password (at least 10 characters)')
+    .option('--operator <bool>', 'give (true) or take away (false) the operator view', bool)
+    .action((ref: string, o: { password?: string; operator?: boolean }) =>
+      withDomain(async (ctx) => {
+        const found = await ctx.get(AccountsService).resolve(ref);
+        const password = o.password ?? generatedPassword();
+        await ctx.get(PasswordsService).set(found.id, password);
+        if (o.operator !== undefined) await ctx.get(PasswordsService).setOperator(found.id, o.operator);
+        print({ username: found.username, ...(o.password ? {} : { password }) });
+      }),
+    );
 
   const contract = program.command('contract').description('sign, renew or change the status of contracts');
   contract
@@ -116,16 +132,25 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
 
   program
     .command('demo')
-    .description('make sure a "demo" account on the trial plan exists and print a fresh API key for it')
+    .description('make sure a "demo" account on the trial plan exists; print a fresh API key and dashboard password for it')
     .action(() =>
       withDomain(async (ctx) => {
         const accounts = ctx.get(AccountsService);
         const existing = (await accounts.list()).find((a) => a.username === 'demo');
-        if (!existing) return print(await accounts.create({ username: 'demo', firstName: 'Demo', plan: 'trial' }));
-        const issued = await ctx.get(ApiKeysService).issue(existing.id, 'demo');
-        print({ account: existing, apiKey: issued.apiKey });
+        const { account, apiKey } = existing
+          ? { account: existing, apiKey: (await ctx.get(ApiKeysService).issue(existing.id, 'demo')).apiKey }
+          : await accounts.create({ username: 'demo', firstName: 'Demo', plan: 'trial' });
+        const password = generatedPassword();
+        await ctx.get(PasswordsService).set(account.id, password);
+        print({ account, apiKey, password });
       }),
     );
+}
+
+/** 16 random characters from an alphabet without look-alikes (no 0/O, 1/l). */
+function generatedPassword(): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return [...randomBytes(16)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
 export const defaultMigrationsDir = join(__dirname, '..', '..', '..', '..', 'prisma', 'migrations');

@@ -17,6 +17,7 @@ import {
   AccountsService,
   ApiKeysService,
   ContractsService,
+  PasswordsService,
   PlansService,
   SecurityService,
   toAccountView,
@@ -32,6 +33,7 @@ import {
   ContractStatusDto,
   CreateAccountDto,
   IssueKeyDto,
+  PasswordDto,
   PlanDto,
   SecurityDto,
   SignContractDto,
@@ -49,6 +51,7 @@ export class AdminController {
     private readonly accounts: AccountsService,
     private readonly keys: ApiKeysService,
     private readonly contracts: ContractsService,
+    private readonly passwords: PasswordsService,
     private readonly plans: PlansService,
     private readonly security: SecurityService,
     private readonly usage: UsageService,
@@ -79,6 +82,15 @@ export class AdminController {
   @Get('accounts/:accountId')
   async getAccount(@AccountId() accountId: string) {
     return toAccountView(await this.accounts.get(accountId));
+  }
+
+  /** Sets the dashboard password; sessions started before it end. */
+  @Put('accounts/:accountId/password')
+  @HttpCode(204)
+  async setPassword(@AccountId() accountId: string, @Body() body: PasswordDto) {
+    await this.accounts.get(accountId);
+    await this.passwords.set(accountId, body.password);
+    if (body.operator !== undefined) await this.passwords.setOperator(accountId, body.operator);
   }
 
   @Post('accounts/:accountId/contract')

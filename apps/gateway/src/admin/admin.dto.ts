@@ -84,3 +84,12 @@ export class PlanDto {
   @IsInt() @Min(1024)
   maxUploadBytes!: number;
 }
+
+export class PasswordDto {
+  @IsString() @MaxLength(200)
+  password!: string;
+
+  /** Give (true) or take away (false) the operator view of the dashboard. */
+  @IsOptional() @IsBoolean()
+  operator?: boolean;
+}

@@ -5,6 +5,7 @@ import { AppConfig } from '@platewise/infra';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 import { requestContext } from '../http/request-context';
+import { KeyLastUsed } from './key-last-used';
 
 /** Why a request was not authenticated; the guard turns it into the route family's status code. */
 export class AuthFailure extends Error {
@@ -37,6 +38,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     private readonly keys: ApiKeysService,
     private readonly owners: KeyOwnerCache,
     private readonly config: AppConfig,
+    private readonly lastUsed: KeyLastUsed,
   ) {
     super();
   }
@@ -50,6 +52,7 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
     const reason = refusalReason(owner.security, { ip: req.ip, origin });
     if (reason) throw new AuthFailure(reason, true);
     requestContext(req).apiKey = apiKey;
+    this.lastUsed.touch(owner.keyId);
     return owner;
   }
 

@@ -1,10 +1,11 @@
 import type { KeyOwner, Reservation } from '@platewise/domain';
+import type { DashboardSession } from '../account-web/session.guard';
 import type { Request } from 'express';
 import { ServerTiming } from './server-timing';
 
 /**
  * What the gateway learns about one request as it passes through: the API key and its owner
- * (ApiKeyGuard), the quota slot it holds (QuotaGuard), and how long each phase took (every step;
+ * (ApiKeyGuard), or the dashboard session (SessionGuard), the quota slot it holds (QuotaGuard), and how long each phase took (every step;
  * the metrics middleware sends it back as `Server-Timing`). One typed object instead of
  * properties added to Express's request here and there.
  */
@@ -12,6 +13,7 @@ export interface RequestContext {
   timing: ServerTiming;
   owner?: KeyOwner;
   apiKey?: string;
+  session?: DashboardSession;
   reservation?: Reservation;
 }
 

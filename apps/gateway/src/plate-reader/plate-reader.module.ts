@@ -10,5 +10,6 @@ import { recognitionOverBullMq } from './recognition.provider';
   imports: [AuthModule, DomainModule, MetricsModule],
   controllers: [PlateReaderController],
   providers: [PlateReaderService, recognitionOverBullMq],
+  exports: [PlateReaderService],
 })
 export class PlateReaderModule {}

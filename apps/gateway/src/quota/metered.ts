@@ -5,6 +5,7 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
+  Type,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
@@ -13,7 +14,7 @@ import { QuotaService, rateLimitHeaders, RequestType } from '@platewise/domain';
 import type { Request, Response } from 'express';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { authenticated, requestContext } from '../http/request-context';
+import { requestContext } from '../http/request-context';
 
 /** Route metadata: the request type a metered route counts as. */
 const RequestTypeOf = Reflector.createDecorator<RequestType>();
@@ -28,9 +29,11 @@ export class QuotaGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const type = this.reflector.get(RequestTypeOf, context.getHandler());
-    const ctx = authenticated(context.switchToHttp().getRequest<Request>());
+    const ctx = requestContext(context.switchToHttp().getRequest<Request>());
+    const owner = ctx.owner;
+    if (!owner) throw new Error('a metered route needs a guard that sets the owner');
     const reservation = await ctx.timing.time('quota', () =>
-      this.quota.reserve(ctx.owner.accountId, type, new Date(), ctx.owner.contract),
+      this.quota.reserve(owner.accountId, type, new Date(), owner.contract),
     );
     ctx.reservation = reservation;
     context.switchToHttp().getResponse<Response>().set(rateLimitHeaders(reservation.state));
@@ -58,12 +61,13 @@ export class UsageInterceptor implements NestInterceptor {
 }
 
 /**
- * Marks a route as a metered call of `type`: API key, rate limit and quota, then usage counting.
- * The recognition route uses it with `plate_reader`.
+ * Marks a route as a metered call of `type`: API key (or the given guards, which must set the
+ * request context's `owner`), rate limit and quota, then usage counting. The recognition
+ * route uses it with `plate_reader`, and so does the dashboard's "Try it".
  */
-export const Metered = (type: RequestType) =>
+export const Metered = (type: RequestType, ...auth: Type<CanActivate>[]) =>
   applyDecorators(
     RequestTypeOf(type),
-    UseGuards(ApiKeyGuard, QuotaGuard),
+    UseGuards(...(auth.length > 0 ? auth : [ApiKeyGuard]), QuotaGuard),
     UseInterceptors(UsageInterceptor),
   );

@@ -3,7 +3,8 @@ export const WEBHOOK_QUEUE = 'webhooks';
 
 export interface WebhookJob {
   webhookId: number;
-  event: 'image.done';
+  /** `webhook.test`: the sample event an owner sends from the dashboard */
+  event: 'image.done' | 'webhook.test';
   data: Record<string, unknown>;
   /** base64 image, for hooks that include it */
   image?: string;

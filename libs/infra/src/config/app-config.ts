@@ -121,6 +121,14 @@ export class AppConfig {
   @IsIn(['ensemble', 'ppocr', 'crnn'])
   ENGINE_RECOGNIZER?: 'ensemble' | 'ppocr' | 'crnn';
 
+  /** `open`: anyone may create a trial account from the dashboard's sign-in page. `closed`: operators only. */
+  @IsIn(['open', 'closed'])
+  SIGNUP: 'open' | 'closed' = 'closed';
+
+  /** Lifetime of a dashboard session from sign-in, in seconds (12 hours by default). */
+  @IntSetting(60)
+  SESSION_TTL_S = 43_200;
+
   @IsIn(['debug', 'log', 'warn', 'error'])
   LOG_LEVEL: 'debug' | 'log' | 'warn' | 'error' = 'log';
 }

@@ -5,7 +5,10 @@ import { Queue } from 'bullmq';
 import type { RecognitionCall } from '../contract';
 import type { WebhookSink } from '../handler';
 
-type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>;
+type Settings = Pick<
+  AppConfig,
+  'REDIS_URL' | 'REDIS_PREFIX' | 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'
+>;
 
 /** One delivery job per target on the webhooks queue, retried with exponential backoff. */
 export class BullMqWebhookSink implements WebhookSink {
@@ -24,16 +27,32 @@ export class BullMqWebhookSink implements WebhookSink {
           event: 'image.done' as const,
           data: response as unknown as Record<string, unknown>,
           // Deliveries outlive the call (retries with backoff), so they carry their own copy.
-          ...(hook.includeImage ? { image: image.toString('base64'), filename: call.filename } : {}),
+          ...(hook.includeImage
+            ? { image: image.toString('base64'), filename: call.filename }
+            : {}),
         },
-        opts: {
-          attempts: this.config.WEBHOOK_ATTEMPTS,
-          backoff: { type: 'exponential', delay: this.config.WEBHOOK_BACKOFF_MS },
-          removeOnComplete: true,
-          removeOnFail: true,
-        },
+        opts: this.jobOptions(),
       })),
     );
+  }
+
+  /** The sample event an owner sends from the dashboard: signed, retried and logged like any other. */
+  async enqueueTest(webhookId: number): Promise<void> {
+    const data = { message: 'platewise test event', sent: new Date().toISOString() };
+    await this.queue.add(
+      'webhook.test',
+      { webhookId, event: 'webhook.test', data },
+      this.jobOptions(),
+    );
+  }
+
+  private jobOptions() {
+    return {
+      attempts: this.config.WEBHOOK_ATTEMPTS,
+      backoff: { type: 'exponential', delay: this.config.WEBHOOK_BACKOFF_MS },
+      removeOnComplete: true,
+      removeOnFail: true,
+    };
   }
 
   close(): Promise<void> {

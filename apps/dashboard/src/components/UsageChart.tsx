@@ -1,0 +1,62 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { UsageDay } from '../api';
+
+const COLORS: Record<string, string> = { plate_reader: '#2563eb' };
+const DAY = 86_400;
+const dayOf = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
+
+/** Calls per day as bars, one series per request type (uPlot draws on a canvas). */
+export function UsageChart({ days, types }: { days: UsageDay[]; types: string[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current!;
+    const x = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
+    const data: uPlot.AlignedData = [x, ...types.map((t) => days.map((d) => d.count[t] ?? 0))];
+    const bars = uPlot.paths.bars!({ size: [0.7, 40] });
+    const chart = new uPlot(
+      {
+        width: el.clientWidth || 600,
+        height: 260,
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+        scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+        series: [
+          { label: 'day', value: (_u, ts) => (ts == null ? '—' : dayOf(ts)) },
+          ...types.map((t) => ({
+            label: t,
+            stroke: COLORS[t] ?? '#555',
+            fill: `${COLORS[t] ?? '#555'}99`,
+            paths: bars,
+            points: { show: false },
+          })),
+        ],
+        axes: [
+          {
+            space: 48,
+            incrs: [DAY, 7 * DAY, 30 * DAY],
+            values: (_u, ticks) => ticks.map((t) => dayOf(t).slice(5)),
+          },
+          { label: 'calls', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000] },
+        ],
+      },
+      data,
+      el,
+    );
+    const resize = () => chart.setSize({ width: el.clientWidth, height: 260 });
+    window.addEventListener('resize', resize);
+    return () => {
+      window.removeEventListener('resize', resize);
+      chart.destroy();
+    };
+  }, [days, types]);
+  return (
+    <div
+      ref={box}
+      className="chart"
+      data-testid="usage-chart"
+      data-days={days.length}
+      aria-hidden="true"
+    />
+  );
+}

@@ -1,0 +1,218 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
+import { api } from '../api';
+import { ErrorText } from '../components/ErrorText';
+
+interface Box {
+  xmin: number;
+  ymin: number;
+  xmax: number;
+  ymax: number;
+}
+
+interface PlateResult {
+  box: Box;
+  plate: string;
+  score: number;
+  dscore: number;
+  region: { code: string; score: number };
+  candidates: { plate: string; score: number }[];
+  vehicle: { type: string; score: number; box: Box };
+}
+
+interface VehicleModeResult {
+  plate: {
+    box: Box;
+    score: number;
+    props: {
+      plate: { value: string; score: number }[];
+      region: { value: string; score: number }[];
+    };
+  } | null;
+  vehicle: { type: string; score: number; box: Box } | null;
+}
+
+interface Snapshot {
+  processing_time: number;
+  results: (PlateResult | VehicleModeResult)[];
+}
+
+/** Both detection modes as one list of plates: text, scores, candidates, region, vehicle. */
+function readings(response: Snapshot) {
+  return response.results.map((r) =>
+    'candidates' in r
+      ? {
+          text: r.plate,
+          score: r.score,
+          box: r.box,
+          region: r.region.code,
+          candidates: r.candidates,
+          vehicle: r.vehicle,
+        }
+      : {
+          text: r.plate?.props.plate[0]?.value ?? '',
+          score: r.plate?.props.plate[0]?.score ?? 0,
+          box: r.plate?.box,
+          region: r.plate?.props.region[0]?.value ?? '',
+          candidates: r.plate?.props.plate.map((p) => ({ plate: p.value, score: p.score })) ?? [],
+          vehicle: r.vehicle,
+        },
+  );
+}
+
+const rect = (b: Box, cls: string, key: string) => (
+  <rect
+    key={key}
+    className={cls}
+    x={b.xmin}
+    y={b.ymin}
+    width={b.xmax - b.xmin}
+    height={b.ymax - b.ymin}
+  />
+);
+
+export function TryIt() {
+  const queries = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<{ url: string; w: number; h: number } | null>(null);
+  const [settings, setSettings] = useState({
+    regions: '',
+    mode: 'regular',
+    detection_mode: 'plate',
+  });
+  const read = useMutation({
+    mutationFn: (form: FormData) => api<Snapshot>('/plate-reader', { method: 'POST', form }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['overview'] }),
+  });
+
+  useEffect(() => {
+    if (!file) return;
+    const url = URL.createObjectURL(file);
+    const img = new Image();
+    img.onload = () => setPreview({ url, w: img.naturalWidth, h: img.naturalHeight });
+    img.src = url;
+    return () => URL.revokeObjectURL(url);
+  }, [file]);
+
+  const regions = settings.regions.split(/[\s,]+/).filter(Boolean);
+  const config = JSON.stringify({
+    mode: settings.mode,
+    ...(settings.detection_mode === 'vehicle' ? { detection_mode: 'vehicle' } : {}),
+  });
+  const curl = [
+    `curl -F "upload=@${file?.name ?? 'car.jpg'}"`,
+    ...regions.map((r) => `-F regions=${r}`),
+    `-F config='${config}'`,
+    `-H "Authorization: Token $API_KEY"`,
+    `${location.origin}/v1/plate-reader/`,
+  ].join(' \\\n  ');
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    const form = new FormData();
+    form.append('upload', file);
+    regions.forEach((r) => form.append('regions', r));
+    form.append('config', config);
+    read.mutate(form);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    if (e.dataTransfer.files[0]) setFile(e.dataTransfer.files[0]);
+  };
+  const found = read.data ? readings(read.data) : [];
+
+  return (
+    <div className="tryit">
+      <form className="stack" onSubmit={submit}>
+        <label className="drop" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+          Photo (choose or drop a file)
+          <input
+            type="file"
+            name="upload"
+            accept="image/*"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </label>
+        <label>
+          Regions (e.g. us-ca, br, mx)
+          <input
+            name="regions"
+            value={settings.regions}
+            onChange={(e) => setSettings({ ...settings, regions: e.target.value })}
+          />
+        </label>
+        <label>
+          Mode
+          <select
+            value={settings.mode}
+            onChange={(e) => setSettings({ ...settings, mode: e.target.value })}
+          >
+            <option value="regular">regular</option>
+            <option value="fast">fast</option>
+          </select>
+        </label>
+        <label>
+          Detection
+          <select
+            value={settings.detection_mode}
+            onChange={(e) => setSettings({ ...settings, detection_mode: e.target.value })}
+          >
+            <option value="plate">plates</option>
+            <option value="vehicle">vehicles</option>
+          </select>
+        </label>
+        <button type="submit" disabled={!file || read.isPending}>
+          {read.isPending ? 'Reading…' : 'Read plates'}
+        </button>
+        <p className="hint">Counted against your quota like any other call.</p>
+        <ErrorText error={read.error} />
+      </form>
+      <div className="result">
+        {preview && (
+          <figure className="photo">
+            <img src={preview.url} alt="The uploaded photo" />
+            <svg
+              viewBox={`0 0 ${preview.w} ${preview.h}`}
+              preserveAspectRatio="none"
+              aria-hidden="true"
+            >
+              {found.flatMap((r, i) => [
+                r.vehicle?.box && r.vehicle.box.xmax > 0
+                  ? rect(r.vehicle.box, 'vehicle-box', `v${i}`)
+                  : null,
+                r.box ? rect(r.box, 'plate-box', `p${i}`) : null,
+              ])}
+            </svg>
+          </figure>
+        )}
+        {read.data && (
+          <section aria-live="polite">
+            <h2>
+              {found.length} plate{found.length === 1 ? '' : 's'} in{' '}
+              {Math.round(read.data.processing_time)} ms
+            </h2>
+            {found.map((r, i) => (
+              <dl key={i} className="reading">
+                <dt>Plate</dt>
+                <dd className="plate" data-testid="plate-text">
+                  {r.text.toUpperCase()}
+                </dd>
+                <dt>Score</dt>
+                <dd>{r.score.toFixed(3)}</dd>
+                <dt>Region</dt>
+                <dd>{r.region || '—'}</dd>
+                <dt>Vehicle</dt>
+                <dd>{r.vehicle ? `${r.vehicle.type} (${r.vehicle.score.toFixed(2)})` : '—'}</dd>
+                <dt>Candidates</dt>
+                <dd>{r.candidates.map((c) => `${c.plate} ${c.score.toFixed(2)}`).join(', ')}</dd>
+              </dl>
+            ))}
+          </section>
+        )}
+        <h2>The same call with curl</h2>
+        <pre data-testid="curl">{curl}</pre>
+      </div>
+    </div>
+  );
+}

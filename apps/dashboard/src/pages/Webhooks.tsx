@@ -1,0 +1,115 @@
+import { TableHead } from '../components/TableHead';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, type Delivery, type Webhook } from '../api';
+import { ErrorText, formatDate } from '../components/ErrorText';
+import { ShownOnce } from '../components/ShownOnce';
+
+function Deliveries({ hook }: { hook: Webhook }) {
+  const log = useQuery({
+    queryKey: ['deliveries', hook.id],
+    queryFn: () => api<Delivery[]>(`/webhooks/${hook.id}/deliveries`),
+    refetchInterval: 2000,
+  });
+  if (log.error) return <ErrorText error={log.error} />;
+  if (!log.data?.length) return <p className="hint">No deliveries yet.</p>;
+  return (
+    <table className="small">
+      <TableHead columns={['When', 'Event', 'Attempt', 'Status', 'ms']} />
+      <tbody>
+        {log.data.map((d, i) => (
+          <tr key={i} className={d.ok ? '' : 'failed'}>
+            <td>{formatDate(d.created)}</td>
+            <td>{d.event}</td>
+            <td>{d.attempt}</td>
+            <td>{d.ok ? d.status : `${d.status ?? '—'} ${d.error ?? ''}`}</td>
+            <td>{d.duration_ms}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function Webhooks() {
+  const queries = useQueryClient();
+  const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => api<Webhook[]>('/webhooks') });
+  const [secret, setSecret] = useState<string | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+  const refresh = () => queries.invalidateQueries({ queryKey: ['webhooks'] });
+  const add = useMutation({
+    mutationFn: (body: { target: string; include_image: boolean }) =>
+      api<Webhook>('/webhooks', { method: 'POST', json: body }),
+    onSuccess: (w) => (setSecret(w.secret ?? null), refresh()),
+  });
+  const remove = useMutation({
+    mutationFn: (id: number) => api(`/webhooks/${id}`, { method: 'DELETE' }),
+    onSuccess: refresh,
+  });
+  const test = useMutation({
+    mutationFn: (id: number) => api(`/webhooks/${id}/test`, { method: 'POST' }),
+    onSuccess: (_r, id) => (
+      setOpen(id),
+      queries.invalidateQueries({ queryKey: ['deliveries', id] })
+    ),
+  });
+  return (
+    <>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const form = new FormData(e.currentTarget);
+          add.mutate({
+            target: String(form.get('target')),
+            include_image: form.get('include_image') === 'on',
+          });
+        }}
+      >
+        <label>
+          Target URL
+          <input name="target" type="url" required placeholder="https://example.com/hooks/plates" />
+        </label>
+        <label className="check">
+          <input name="include_image" type="checkbox" /> Include the image
+        </label>
+        <button type="submit">Add webhook</button>
+      </form>
+      <ErrorText error={hooks.error ?? add.error ?? remove.error ?? test.error} />
+      {secret && <ShownOnce label="Signing secret" value={secret} testId="webhook-secret" />}
+      <p className="hint">
+        Each delivery carries <code>X-Platewise-Signature: t=…,v1=…</code>: HMAC-SHA256 with the
+        secret over <code>"t." + body</code>.
+      </p>
+      <ul className="hooks">
+        {hooks.data?.map((w) => (
+          <li key={w.id} data-testid="webhook">
+            <div className="row">
+              <code className="target">{w.target}</code>
+              <span>{w.include_image ? 'with image' : 'JSON'}</span>
+              <button
+                type="button"
+                onClick={() => setOpen(open === w.id ? null : w.id)}
+                aria-expanded={open === w.id}
+              >
+                Delivery log
+              </button>
+              <button type="button" onClick={() => test.mutate(w.id)}>
+                Send test event
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => confirm(`Remove ${w.target}?`) && remove.mutate(w.id)}
+              >
+                Remove
+              </button>
+            </div>
+            {open === w.id && <Deliveries hook={w} />}
+          </li>
+        ))}
+      </ul>
+      {hooks.data?.length === 0 && <p className="hint">No webhooks yet.</p>}
+    </>
+  );
+}

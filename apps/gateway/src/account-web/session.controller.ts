@@ -1,0 +1,126 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UnsupportedMediaTypeException,
+  UseGuards,
+} from '@nestjs/common';
+import { AccountsService, PasswordsService, passwordProblem } from '@platewise/domain';
+import { AppConfig } from '@platewise/infra';
+import type { Request, Response } from 'express';
+import { SignInDto, SignOutDto, SignUpDto } from './account-web.dto';
+import { LoginThrottle } from './login-throttle';
+import { clearSessionCookie, setSessionCookie } from './session-cookie';
+import { CurrentSession, isCrossSite, SessionGuard, type DashboardSession } from './session.guard';
+import { SessionStore } from './session.store';
+
+/**
+ * Dashboard sign-in and sign-out. Sign-in takes JSON only and refuses other sites' origins, so no
+ * HTML form elsewhere can sign a browser in to someone else's account.
+ */
+@Controller('account')
+export class SessionController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly passwords: PasswordsService,
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionStore,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  @Post('session')
+  @HttpCode(201)
+  async signIn(
+    @Body() body: SignInDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    this.refuseForeignForms(req);
+    const ip = req.ip ?? 'unknown';
+    await this.throttle.check(body.username, ip);
+    const account = await this.passwords.verify(body.username, body.password);
+    if (!account) {
+      await this.throttle.failed(body.username, ip);
+      throw new UnauthorizedException('Wrong username or password.');
+    }
+    await this.throttle.succeeded(body.username);
+    return this.startSession(account.accountId, req, res);
+  }
+
+  /** Whether the sign-in page offers sign-up. */
+  @Get('signup')
+  signUpOpen() {
+    return { open: this.config.SIGNUP === 'open' };
+  }
+
+  /** Self-service sign-up on the trial plan, when the operator set SIGNUP=open. */
+  @Post('signup')
+  @HttpCode(201)
+  async signUp(
+    @Body() body: SignUpDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    this.refuseForeignForms(req);
+    if (this.config.SIGNUP !== 'open')
+      throw new ForbiddenException('Sign-up is closed: ask the operator for an account.');
+    if (!/^[a-zA-Z0-9_.-]{3,64}$/.test(body.username)) {
+      throw new BadRequestException('username must be 3-64 letters, digits, "_", "." or "-"');
+    }
+    const problem = passwordProblem(body.password);
+    if (problem) throw new BadRequestException(problem);
+    const { account } = await this.accounts.create({ ...body, plan: 'trial' });
+    await this.passwords.set(account.id, body.password);
+    return this.startSession(account.id, req, res);
+  }
+
+  /** Who is signed in, and the CSRF token the page sends back on every change. */
+  @Get('session')
+  @UseGuards(SessionGuard)
+  current(@CurrentSession() session: DashboardSession) {
+    return this.view(session.accountId, session.username, session.operator, session.csrf);
+  }
+
+  /** Ends this session (or, with `everywhere`, all of the account's) in Redis and clears the cookie. */
+  @Post('session/end')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  async signOut(
+    @Body() body: SignOutDto,
+    @CurrentSession() session: DashboardSession,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (body.everywhere) await this.sessions.endAll(session.accountId);
+    else await this.sessions.end(session.id, session.accountId);
+    clearSessionCookie(req, res);
+  }
+
+  private async startSession(accountId: string, req: Request, res: Response) {
+    const { id, session } = await this.sessions.create(accountId);
+    setSessionCookie(req, res, id, this.config.SESSION_TTL_S);
+    const account = (await this.passwords.signedIn(accountId))!;
+    return this.view(accountId, account.username, account.operator, session.csrf);
+  }
+
+  private view(accountId: string, username: string, operator: boolean, csrf: string) {
+    return {
+      account: { id: accountId, username, operator },
+      csrf,
+      signup: this.config.SIGNUP === 'open',
+    };
+  }
+
+  private refuseForeignForms(req: Request): void {
+    if (!req.is('application/json'))
+      throw new UnsupportedMediaTypeException('Send the sign-in as JSON.');
+    if (isCrossSite(req)) throw new ForbiddenException('Cross-site request refused.');
+  }
+}

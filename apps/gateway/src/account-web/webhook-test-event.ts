@@ -1,0 +1,32 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { NotFoundError, WebhooksService } from '@platewise/domain';
+import { AppConfig } from '@platewise/infra';
+import { BullMqWebhookSink } from '@platewise/recognition';
+
+/**
+ * "Send a test event": one delivery of a sample payload through the same queue, signature and
+ * retries as real events, so the owner sees it in the delivery log.
+ */
+@Injectable()
+export class WebhookTestEvent implements OnApplicationShutdown {
+  private readonly sink: BullMqWebhookSink;
+
+  constructor(
+    config: AppConfig,
+    private readonly webhooks: WebhooksService,
+  ) {
+    this.sink = new BullMqWebhookSink(config);
+  }
+
+  async send(accountId: string, webhookId: number): Promise<{ queued: true }> {
+    const hook = await this.webhooks.find(webhookId);
+    if (hook?.accountId !== accountId)
+      throw new NotFoundError(`no webhook ${webhookId} on this account`);
+    await this.sink.enqueueTest(webhookId);
+    return { queued: true };
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sink.close();
+  }
+}

@@ -1,0 +1,180 @@
+import {
+  plateResultSchema,
+  snapshotResponseSchema,
+  vehicleModeResultSchema,
+} from '@platewise/snapshot';
+
+type Schema = Record<string, unknown>;
+
+const object = (properties: Record<string, Schema>, more: Schema = {}): Schema => ({
+  type: 'object',
+  properties,
+  ...more,
+});
+export const arrayOf = (name: string): Schema => ({
+  type: 'array',
+  items: { $ref: `#/components/schemas/${name}` },
+});
+const int = (description?: string): Schema => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+});
+const str = (description?: string): Schema => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+});
+const nullable = (type: string, more: Schema = {}): Schema => ({ type: [type, 'null'], ...more });
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const day: Schema = { type: 'string', format: 'date' };
+const uuid: Schema = { type: 'string', format: 'uuid' };
+const httpDate = nullable('string', { example: 'Fri, 03 Jun 2022 00:00:00 GMT' });
+const counts: Schema = {
+  type: 'object',
+  additionalProperties: int(),
+  example: { plate_reader: 12 },
+};
+
+// The document holds the schema itself, so its standalone `$id` is left out.
+const snapshot = Object.fromEntries(
+  Object.entries(snapshotResponseSchema).filter(([k]) => k !== '$id'),
+) as Omit<typeof snapshotResponseSchema, '$id'>;
+
+/** Response shapes of the recognition, contract-tracking, statistics and error answers (components.schemas). */
+export const RESPONSE_SCHEMAS: Record<string, Schema> = {
+  // Both detection modes: plate results, or vehicle-mode results with `detection_mode: vehicle`.
+  SnapshotResponse: {
+    ...snapshot,
+    description:
+      'Plate Recognizer Snapshot answer; `results` holds PlateResult items, or VehicleModeResult items when config.detection_mode is "vehicle".',
+    properties: {
+      ...snapshot.properties,
+      usage: object({ calls: int(), max_calls: int() }, { description: 'on-premise mode only' }),
+    },
+  },
+  PlateResult: plateResultSchema,
+  VehicleModeResult: vehicleModeResultSchema,
+  Subscription: object(
+    {
+      account: object({
+        id: uuid,
+        username: str(),
+        name: object({ first: str(), last: str() }),
+        created: httpDate,
+      }),
+      contract: {
+        ...object({
+          plan: str(),
+          status: { enum: ['active', 'expired', 'suspended'] },
+          firstSignatureDate: httpDate,
+          latestSignatureDate: httpDate,
+          nextSignatureDate: httpDate,
+          indicativeYearlyQuota: int(),
+        }),
+        type: ['object', 'null'],
+      },
+      history: {
+        type: 'array',
+        items: object({
+          period: str(),
+          startDate: httpDate,
+          endDate: httpDate,
+          count: counts,
+          aboveQuota: counts,
+        }),
+      },
+      billing: object({
+        nextDueDate: httpDate,
+        estimatedAmount: { type: 'number', description: 'EUR' },
+      }),
+      security: { $ref: '#/components/schemas/SecuritySettings' },
+    },
+    { required: ['account', 'contract', 'history', 'billing', 'security'] },
+  ),
+  SecuritySettings: object({
+    exposeKey: { type: 'boolean' },
+    ips: { type: 'array', items: str(), example: ['203.0.113.0/24'] },
+    domains: { type: 'array', items: str(), example: ['*.example.com'] },
+  }),
+  QuotaDaily: object({
+    day,
+    quota: { type: 'object', additionalProperties: object({ count: int(), remaining: int() }) },
+  }),
+  QuotaHistory: {
+    type: 'array',
+    items: object({
+      day,
+      quota: { type: 'object', additionalProperties: object({ count: int() }) },
+    }),
+  },
+  Statistics: object({
+    usage: object({
+      month: int(),
+      year: int(),
+      calls: int(),
+      resets_on: { type: 'string', example: '2019-01-14T00:00:00Z' },
+    }),
+    total_calls: int("the plan's monthly limit"),
+  }),
+  Webhook: object({
+    id: int(),
+    target: { type: 'string', format: 'uri' },
+    include_image: { type: 'boolean' },
+    created: dateTime,
+    secret: str('only in the answer that created the hook'),
+  }),
+  Delivery: object({
+    event: str(),
+    attempt: int(),
+    status: nullable('integer'),
+    ok: { type: 'boolean' },
+    error: nullable('string'),
+    duration_ms: int(),
+    created: dateTime,
+  }),
+  ApiKey: object({
+    id: uuid,
+    prefix: str(),
+    label: str(),
+    created: dateTime,
+    revoked: nullable('string', { format: 'date-time' }),
+  }),
+  IssuedKey: object({ apiKey: str('shown once'), key: { $ref: '#/components/schemas/ApiKey' } }),
+  PlateRecognizerError: object(
+    {
+      detail: str(),
+      status_code: int('on 429'),
+      error: str('on 413'),
+      retry_after: int('seconds, on 503 and 504 (also the Retry-After header)'),
+    },
+    {
+      required: ['detail'],
+      description: 'Errors of /v1 and /info routes (Plate Recognizer style).',
+    },
+  ),
+  Error: object(
+    {
+      statusCode: int(),
+      error: str(),
+      message: str(),
+      retry_after: int('seconds, on 429, 503 and 504'),
+    },
+    {
+      required: ['statusCode', 'error', 'message'],
+      description: 'Errors of every other route (Pl@ntNet style).',
+    },
+  ),
+};
+
+/** What each error status means, as documented on every route that can answer it. */
+export const ERROR_MEANINGS: Record<number, string> = {
+  400: 'Bad request: a field, config or image is invalid',
+  401: 'Missing or unknown credentials',
+  403: 'Refused: wrong key (Plate Recognizer routes), security settings, quota, plan or CSRF',
+  404: 'Not found on this account',
+  409: 'Conflict: the username is taken',
+  413: "Image over the plan's upload limit",
+  415: 'Not an image (or not JSON where JSON is required)',
+  429: 'Rate limited (calls per second, or too many failed sign-ins)',
+  503: 'Temporarily unavailable (recognition failed on our side, or Redis/PostgreSQL down); not counted',
+  504: 'No worker answered within RECOGNITION_TIMEOUT_MS; not counted',
+};

@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Harness, startHarness } from './harness';
+
+/** Express mounts that are not API routes: the documentation itself. */
+const NOT_API = /^\/(docs|openapi\.(json|yaml))(\/|$)/;
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** Every route the running app serves, as `METHOD /openapi/{style}` (from Express's router). */
+function servedRoutes(h: Harness): string[] {
+  const express = h.app.getHttpAdapter().getInstance() as { router: { stack: Layer[] } };
+  return express.router.stack
+    .filter((layer) => layer.route && !NOT_API.test(layer.route.path))
+    .flatMap((layer) =>
+      Object.keys(layer.route!.methods)
+        .filter((m) => m !== '_all')
+        .map(
+          (m) =>
+            `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}').replace(/\/$/, '') || '/'}`,
+        ),
+    );
+}
+
+describe('OpenAPI document and /docs', () => {
+  let h: Harness;
+  let doc: {
+    openapi: string;
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  beforeAll(async () => {
+    h = await startHarness();
+    doc = (await h.http().get('/openapi.json').expect(200)).body;
+  });
+  afterAll(() => h.close());
+
+  it('is a valid OpenAPI 3.1 document (@scalar/openapi-parser)', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const run = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', '..', '..', 'scripts', 'validate-openapi.mjs')],
+      {
+        input: JSON.stringify(doc),
+        encoding: 'utf8',
+      },
+    );
+    const result = JSON.parse(run.stdout);
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('documents every route the gateway serves, with auth, a success answer and its errors', () => {
+    const served = servedRoutes(h);
+    expect(served.length).toBeGreaterThan(40);
+    const undocumented = served.filter((r) => {
+      const [method, path] = r.split(' ');
+      const op = doc.paths[path]?.[method.toLowerCase()];
+      return (
+        !op ||
+        !op.summary ||
+        !op.security ||
+        !Object.keys(op.responses as object).some((s) => s.startsWith('2'))
+      );
+    });
+    expect(undocumented).toEqual([]);
+    // and nothing is documented that is not served
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(documented.filter((r) => !served.includes(r))).toEqual([]);
+  });
+
+  it('describes the Snapshot answer (both detection modes), the key schemes and every error body', () => {
+    const read = doc.paths['/v1/plate-reader'].post as {
+      security: unknown;
+      responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+      requestBody: unknown;
+    };
+    expect(read.security).toEqual([{ Token: [] }, { ApiKeyQuery: [] }]);
+    expect(read.responses['201'].content!['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/SnapshotResponse',
+    });
+    for (const status of ['400', '403', '413', '415', '429', '503', '504']) {
+      expect(read.responses[status].content!['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/PlateRecognizerError',
+      });
+    }
+    const results = JSON.stringify(
+      (doc.components.schemas.SnapshotResponse as { properties: { results: unknown } }).properties
+        .results,
+    );
+    expect(results).toContain('"candidates"'); // plate mode
+    expect(results).toContain('"make_model"'); // vehicle mode
+    const sub = doc.paths['/v2/subscription'].get as {
+      responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+    };
+    expect(sub.responses['200'].content!['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Subscription',
+    });
+    expect(sub.responses['401'].content!['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
+    // request bodies come from the DTOs' validation rules
+    expect(doc.components.schemas.CreateWebhookDto).toMatchObject({
+      required: ['target'],
+      properties: { target: { type: 'string' } },
+    });
+  });
+
+  it('serves the interactive reference from local files, no CDN', async () => {
+    const page = await h.http().get('/docs/').redirects(1).expect(200);
+    expect(page.text).toContain('swagger-ui');
+    expect(page.text).not.toMatch(/(src|href)="https?:\/\//);
+    await h
+      .http()
+      .get('/docs/swagger-ui-bundle.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
+  });
+});

@@ -9,7 +9,6 @@ layers) -> a 4-head attention "token reducer" with 9 learned query tokens -> den
 """
 from __future__ import annotations
 
-import math
 
 import torch
 import torch.nn as nn
@@ -42,7 +41,7 @@ class DyT(nn.Module):
 
 
 def _same_pad(size: int, k: int = 3, s: int = 2):
-    total = max((math.ceil(size / s) - 1) * s + k - size, 0)
+    total = max((-(-size // s) - 1) * s + k - size, 0)  # plain ints: no tracer warnings
     return total // 2, total - total // 2
 
 

@@ -1,0 +1,108 @@
+"""Export fine-tuned CCT weights (platewise-rec-v2) to ONNX and write the torch-side parity fixture.
+
+    /usr/bin/python3 models/training/export_cct.py --weights /tmp/platewise-cct/best.pt \
+        --out models/plate-recognizer/platewise-rec-v2.onnx \
+        --fixture models/plate-recognizer/platewise-rec-v2.parity.json
+
+The ONNX file takes what the published cct_xs_v1_global takes (input `input`, uint8 [N,64,128,3],
+RGB) and returns `slots` [N,9,37] (per-slot softmax over 0-9A-Z and the pad `_`) and `region`
+[N,5] (softmax over cct.REGIONS). The fixture holds fixed uint8 inputs (two integer patterns that
+parity.mjs recomputes, one rendered plate stored as base64) and the torch outputs for them.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cct  # noqa: E402
+import render  # noqa: E402
+
+
+class Exported(torch.nn.Module):
+    def __init__(self, model: cct.CCT):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        logits, region = self.model(x)
+        return torch.softmax(logits, -1), torch.softmax(region, -1)
+
+
+def pattern_input(k: int) -> np.ndarray:
+    """Deterministic uint8 [64,128,3] image from integer arithmetic (parity.mjs computes the same)."""
+    y, x, c = np.meshgrid(np.arange(cct.IN_H), np.arange(cct.IN_W), np.arange(3), indexing="ij")
+    return ((x * (7 + k) + y * (13 + 2 * k) + c * 40 + ((x * y) % (17 + k)) * 5) % 256).astype(np.uint8)
+
+
+def fixture_inputs(seed: int = 7):
+    """[4,64,128,3] uint8: two patterns, then a rendered EU and a rendered Brazilian plate."""
+    rng = random.Random(seed)
+    plates = []
+    for region in ("eu", "br_mercosur"):
+        plate, _ = render.render_plate(rng, region)
+        im = render.augment_scene(rng, plate, strength=0.3, out_size=(cct.IN_W, cct.IN_H)).convert("RGB")
+        plates.append(np.asarray(im, np.uint8))
+    return np.stack([pattern_input(0), pattern_input(1)] + plates)
+
+
+def load_weights(path: str) -> cct.CCT:
+    st = torch.load(path, map_location="cpu")
+    model = cct.CCT()
+    model.load_state_dict(st["ema"] if "ema" in st else st)
+    return model.eval()
+
+
+def export(model: cct.CCT, out: str, fixture: str | None = None):
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    wrapped = Exported(model.eval())
+    dummy = torch.zeros(1, cct.IN_H, cct.IN_W, 3, dtype=torch.uint8)
+    torch.onnx.export(wrapped, dummy, out, opset_version=13, input_names=["input"],
+                      output_names=["slots", "region"], do_constant_folding=True,
+                      dynamic_axes={"input": {0: "batch"}, "slots": {0: "batch"}, "region": {0: "batch"}})
+    import onnx
+    m = onnx.load(out)
+    onnx.checker.check_model(m)
+    for k, v in {"alphabet": cct.ALPHABET, "pad": "_", "regions": ",".join(cct.REGIONS),
+                 "input": "uint8 RGB NHWC [N,64,128,3], resized without keeping the aspect ratio"}.items():
+        p = m.metadata_props.add()
+        p.key, p.value = k, v
+    onnx.save(m, out)
+    if fixture:
+        x = fixture_inputs()
+        with torch.no_grad():
+            slots, region = wrapped(torch.from_numpy(x))
+        fx = {
+            "model": os.path.basename(out),
+            "input_shape": list(x.shape),
+            "pattern_inputs": 2,
+            "plates_u8_base64": base64.b64encode(x[2:].tobytes()).decode(),
+            "slots": [round(float(v), 7) for v in slots.numpy().reshape(-1)],
+            "region": [round(float(v), 7) for v in region.numpy().reshape(-1)],
+            "texts": [cct.decode(p) for p in slots],
+            "tolerance": 1e-4,
+        }
+        with open(fixture, "w") as f:
+            json.dump(fx, f)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--weights", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--fixture", default=None)
+    a = ap.parse_args(argv)
+    export(load_weights(a.weights), a.out, a.fixture)
+    print("exported", a.out, os.path.getsize(a.out), "bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -136,13 +136,14 @@ export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx
       weights,
     );
   const hinted = new Set(ctx.hints);
+  const among = ctx.hints.length ? new Set([...ctx.hints, ...KNOWN_REGIONS]) : KNOWN_REGIONS;
   const scored: Candidate[] = [];
   const logps = new Map<string, number>();
   for (const text of texts) {
     if (!plausibleLength(text.length)) continue;
     const logp = logpOf(text);
     logps.set(text, logp);
-    const regions = regionsMatching(text, ctx.hints.length ? [...ctx.hints, ...KNOWN_REGIONS] : KNOWN_REGIONS);
+    const regions = regionsMatching(text, among);
     const fitsHint = regions.some((r) => hinted.has(r) || [...hinted].some((h) => r.startsWith(`${h}-`)));
     const fitsFormat = ctx.textFormats.some((re) => re.test(text));
     if (ctx.strictRegion && !(fitsHint || fitsFormat)) continue;

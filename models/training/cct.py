@@ -41,7 +41,8 @@ class DyT(nn.Module):
 
 
 def _same_pad(size: int, k: int = 3, s: int = 2):
-    total = max((-(-size // s) - 1) * s + k - size, 0)  # plain ints: no tracer warnings
+    size = int(size)  # a constant in the exported graph: the input size is fixed (64x128)
+    total = max(((size + s - 1) // s - 1) * s + k - size, 0)
     return total // 2, total - total // 2
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import os
 import random
 from multiprocessing import get_context
@@ -23,6 +22,7 @@ from PIL import Image
 
 import cct
 import render
+import data
 from data import DEV_DIR, SHARED, clean_text
 
 US_DIR = os.path.join(SHARED, "alpr-crops-us")
@@ -31,6 +31,27 @@ SIZE = (cct.IN_W, cct.IN_H)  # PIL order: W, H
 WEIGHT = {"real": 1.0, "agreed": 0.9, "pseudo": 0.5, "synthetic": 0.6}
 # synthetic region -> region class; every EU render counts as "eu" (its country is not returned)
 SYNTH_REGION = {"us": "us", "eu": "eu", "br_old": "br", "br_mercosur": "br"}
+
+
+def add_data_args(ap):
+    """The arguments that pick the cached training set (train_cct.py and train_region_head.py)."""
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--repeats-real", type=int, default=4)
+    ap.add_argument("--repeats-pseudo", type=int, default=2)
+    ap.add_argument("--synth", type=int, default=8000)
+    ap.add_argument("--two-row", type=float, default=0.15)
+    ap.add_argument("--limit-items", type=int, default=0, help="use only the first N crops (tests)")
+    ap.add_argument("--procs", type=int, default=2)
+
+
+def training_set(a, log=print):
+    """(train arrays, validation items) for parsed add_data_args arguments; cached in a.work."""
+    items = load_items()
+    if a.limit_items:
+        items = items[: a.limit_items]
+    train_items, val_items = split_items(items)
+    return build(train_items, a.seed, a.repeats_real, a.repeats_pseudo, a.synth, a.two_row,
+                 procs=a.procs, cache_dir=a.work, log=log), val_items
 
 
 def load_items(us_dir: str = US_DIR, intl_dir: str = INTL_DIR):
@@ -152,18 +173,4 @@ def val_arrays(val_items):
 
 def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15):
     """The labelled dev boxes padded by `pad` per side, RGB 128x64 (evaluation only)."""
-    xs, labels, sets = [], [], []
-    with open(os.path.join(dev_dir, "dataset.jsonl")) as f:
-        for line in f:
-            if not line.strip():
-                continue
-            d = json.loads(line)
-            b = d["box"]
-            w, h = b["xmax"] - b["xmin"], b["ymax"] - b["ymin"]
-            im = Image.open(os.path.join(dev_dir, d["image"])).convert("RGB")
-            box = (max(0, round(b["xmin"] - pad * w)), max(0, round(b["ymin"] - pad * h)),
-                   min(im.width, round(b["xmax"] + pad * w)), min(im.height, round(b["ymax"] + pad * h)))
-            xs.append(np.asarray(im.crop(box).resize(SIZE, Image.BILINEAR), np.uint8))
-            labels.append(clean_text(d["plate"]))
-            sets.append(d["set"])
-    return np.stack(xs), labels, sets
+    return data.dev_crops(dev_dir, pad, prepare=lambda im: np.asarray(im.resize(SIZE, Image.BILINEAR), np.uint8))

@@ -76,32 +76,29 @@ def export(model: cct.CCT, out: str, fixture: str | None = None):
         p.key, p.value = k, v
     onnx.save(m, out)
     if fixture:
-        x = fixture_inputs()
-        with torch.no_grad():
-            slots, region = wrapped(torch.from_numpy(x))
-        fx = {
-            "model": os.path.basename(out),
-            "input_shape": list(x.shape),
-            "pattern_inputs": 2,
-            "plates_u8_base64": base64.b64encode(x[2:].tobytes()).decode(),
-            "slots": [round(float(v), 7) for v in slots.numpy().reshape(-1)],
-            "region": [round(float(v), 7) for v in region.numpy().reshape(-1)],
-            "texts": [cct.decode(p) for p in slots],
-            "tolerance": 1e-4,
-        }
-        with open(fixture, "w") as f:
-            json.dump(fx, f)
+        write_fixture(wrapped, os.path.basename(out), fixture)
     return out
 
 
+def write_fixture(wrapped: Exported, model_name: str, path: str):
+    x = fixture_inputs()
+    with torch.no_grad():
+        slots, region = wrapped(torch.from_numpy(x))
+    rounded = lambda t: [round(float(v), 7) for v in t.numpy().reshape(-1)]  # noqa: E731
+    fx = dict(model=model_name, input_shape=list(x.shape), pattern_inputs=2,
+              plates_u8_base64=base64.b64encode(x[2:].tobytes()).decode(), slots=rounded(slots),
+              region=rounded(region), texts=[cct.decode(p) for p in slots], tolerance=1e-4)
+    with open(path, "w") as f:
+        json.dump(fx, f)
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--weights", required=True)
+    ap = argparse.ArgumentParser(description="export platewise-rec-v2 (CCT) to ONNX")
+    ap.add_argument("--weights", required=True, help="best.pt / final.pt of train_cct.py, or head.pt")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--fixture", default=None)
+    ap.add_argument("--fixture", help="also write the parity fixture here")
     a = ap.parse_args(argv)
-    export(load_weights(a.weights), a.out, a.fixture)
-    print("exported", a.out, os.path.getsize(a.out), "bytes")
+    print("exported", export(load_weights(a.weights), a.out, a.fixture), os.path.getsize(a.out), "bytes")
 
 
 if __name__ == "__main__":

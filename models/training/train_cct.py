@@ -101,21 +101,16 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/platewise-cct")
     ap.add_argument("--init", default=PUBLISHED, help="published ONNX whose weights start the fine-tune")
-    ap.add_argument("--seed", type=int, default=2026)
+    cct_data.add_data_args(ap)
     ap.add_argument("--steps", type=int, default=700)
     ap.add_argument("--batch", type=int, default=48)
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--wd", type=float, default=5e-4)
     ap.add_argument("--warmup", type=float, default=0.05)
     ap.add_argument("--ema", type=float, default=0.998)
+    ap.add_argument("--head-lr-mult", type=float, default=20.0)
     ap.add_argument("--synth-share", type=float, default=0.25, help="share of synthetic samples per batch")
-    ap.add_argument("--repeats-real", type=int, default=4)
-    ap.add_argument("--repeats-pseudo", type=int, default=2)
-    ap.add_argument("--synth", type=int, default=8000)
-    ap.add_argument("--two-row", type=float, default=0.15)
-    ap.add_argument("--limit-items", type=int, default=0, help="use only the first N crops (tests)")
     ap.add_argument("--freeze-convs", type=int, default=4, help="keep the first N convolutions fixed")
-    ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval-every", type=int, default=100)
     ap.add_argument("--ckpt-every", type=int, default=50)
@@ -132,12 +127,7 @@ def main(argv=None):
                 f.write(json.dumps(rec) + "\n")
 
     t0 = time.time()
-    items = cct_data.load_items()
-    if a.limit_items:
-        items = items[: a.limit_items]
-    train_items, val_items = cct_data.split_items(items)
-    d = cct_data.build(train_items, a.seed, a.repeats_real, a.repeats_pseudo, a.synth, a.two_row,
-                       procs=a.procs, cache_dir=a.work, log=log)
+    d, val_items = cct_data.training_set(a, log)
     is_synth = d["weight"] == cct_data.WEIGHT["synthetic"]
     real_idx, synth_idx = np.nonzero(~is_synth)[0], np.nonzero(is_synth)[0]
     xv, yv, sv = cct_data.val_arrays(val_items)
@@ -149,7 +139,11 @@ def main(argv=None):
     model = cct.load_onnx_weights(cct.CCT(), a.init) if a.init else cct.CCT()
     model.freeze_convs(a.freeze_convs)
     ema = copy.deepcopy(model)
-    opt = torch.optim.AdamW([q for q in model.parameters() if q.requires_grad], lr=a.lr, weight_decay=a.wd)
+    head = [q for n, q in model.named_parameters() if n.startswith("region.")]
+    body = [q for n, q in model.named_parameters() if q.requires_grad and not n.startswith("region.")]
+    # the region head starts from scratch: it learns at head_lr_mult x the fine-tune's rate
+    opt = torch.optim.AdamW([{"params": body, "mult": 1.0}, {"params": head, "mult": a.head_lr_mult}],
+                            lr=a.lr, weight_decay=a.wd)
     start, best = 0, -1.0
     ck = os.path.join(a.work, "ckpt.pt")
     if os.path.exists(ck):
@@ -174,7 +168,7 @@ def main(argv=None):
         y = torch.from_numpy(d["y"][idx])
         w = torch.from_numpy(d["weight"][idx])
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, a.steps, a.lr, a.warmup)
+            g["lr"] = lr_at(step, a.steps, a.lr, a.warmup) * g["mult"]
         logits, region = model(x)
         ce = F.cross_entropy(logits.reshape(-1, len(cct.ALPHABET)), y.reshape(-1), label_smoothing=0.01,
                              reduction="none").reshape(-1, cct.SLOTS).mean(1)

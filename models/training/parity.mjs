@@ -5,9 +5,9 @@
 //
 // platewise-rec-v1 (CRNN): the fixture (written by export_onnx.py from the torch model) holds the
 // torch logits for three formula images (recomputed here exactly as export_onnx.formula_input
-// does) and one rendered plate (uint8, base64). platewise-rec-v2 (CCT, when its files exist):
+// does) and one rendered plate (uint8, base64). platewise-region-v1 (the CCT region classifier):
 // the fixture of export_cct.py holds two integer patterns (recomputed as export_cct.pattern_input
-// does), two rendered plates and the torch slot and region probabilities (parity-cct.mjs).
+// does), two rendered plates and the torch region probabilities (parity-cct.mjs).
 // Exit code 0 and "N passed, 0 failed" when every value is within the fixture's tolerance and the
 // decoded texts are equal.
 import { readFileSync } from 'node:fs';
@@ -53,9 +53,9 @@ for (let i = 0; i < n; i++) {
   ok ? passed++ : failed++;
 }
 if (!process.argv[2]) {
-  const v2 = await checkCct(ort);
-  passed += v2.passed;
-  failed += v2.failed;
+  const cct = await checkCct(ort);
+  passed += cct.passed;
+  failed += cct.failed;
 }
 console.log(`parity: ${passed} passed, ${failed} failed`);
 void here;

@@ -99,7 +99,7 @@ describe('recognisers', () => {
 
   it('reads with the CCT plate reader by default; issue 5\'s ensemble stays for comparisons', () => {
     expect(engine.recognizer).toBe('cct');
-    expect(engine.plateReader).toMatch(/^(platewise-rec-v2|cct_xs_v1_global)\.onnx$/);
+    expect(engine.plateReader).toBe('cct_xs_v1_global.onnx');
     expect(old.recognizer).toBe('ensemble');
     expect(old.plateReader).toBeNull();
   });
@@ -328,10 +328,10 @@ describe('model files', () => {
   }, 60_000);
 
   it('a missing or altered CCT reader stops the default path, naming the file', async () => {
-    await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx'), plateReader: 'published' })).rejects.toThrow(
+    await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx') })).rejects.toThrow(
       /cct_xs_v1_global\.onnx is missing .*pnpm models:install/,
     );
-    await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx', 'not a model'), plateReader: 'published' })).rejects.toThrow(
+    await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx', 'not a model') })).rejects.toThrow(
       /cct_xs_v1_global\.onnx is corrupt/,
     );
   });

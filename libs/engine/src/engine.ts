@@ -31,11 +31,6 @@ export interface EngineOptions {
    * platewise-rec-v1 installed is a ModelLoadError.
    */
   recognizer?: RecognizerMode;
-  /**
-   * Which CCT reader (modes `cct`, `gated`): `v2` (platewise-rec-v2, the project's fine-tune;
-   * the default when installed) or `published` (fast-plate-ocr's cct_xs_v1_global).
-   */
-  plateReader?: 'v2' | 'published';
 }
 
 export interface ReadOptions {
@@ -56,6 +51,8 @@ export interface Engine {
   readonly recognizer: RecognizerMode;
   /** the CCT reader's model file in modes `cct` and `gated`, else null */
   readonly plateReader: string | null;
+  /** the region classifier's model file when one is loaded, else null */
+  readonly regionClassifier: string | null;
 }
 
 interface Sessions extends ReaderSessions {
@@ -74,28 +71,28 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const cct = recognizer === 'cct' || recognizer === 'gated';
   const ppocr = usesPpocr(recognizer);
   const crnn = recognizer === 'ensemble' || recognizer === 'crnn';
-  // The fine-tuned reader when it is installed (and not declined), else the published one.
-  const v2 = cct && options.plateReader !== 'published' ? readOptional(modelsDir, manifest, 'plate-reader-v2', options.plateReader === 'v2') : null;
   // Verify every file before creating any session, so one message lists the first bad file.
   const files = {
     vehicle: readVerified(modelsDir, manifest, 'vehicle-detector'),
     plate: readVerified(modelsDir, manifest, 'plate-detector'),
     plate640: readVerified(modelsDir, manifest, 'plate-detector-640'),
-    cct: v2 ?? (cct ? readVerified(modelsDir, manifest, 'plate-reader') : null),
+    cct: cct ? readVerified(modelsDir, manifest, 'plate-reader') : null,
+    // optional: without it the no-hint prior and region.code come from the text alone
+    region: cct ? readOptional(modelsDir, manifest, 'region-classifier', false) : null,
     textDet: ppocr ? readVerified(modelsDir, manifest, 'text-detector') : null,
     textRec: ppocr ? readVerified(modelsDir, manifest, 'text-recognizer') : null,
     dict: ppocr ? readVerified(modelsDir, manifest, 'text-dictionary') : null,
     crnn: crnn ? readOptional(modelsDir, manifest, 'plate-recognizer', true) : null,
   };
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
-  const cctName = v2 ? 'plate-reader-v2' : 'plate-reader';
   const rt = { threads, device };
   const session = async (bytes: Buffer | null, name: string) => (bytes ? await createSession(bytes, fileName(name), rt) : undefined);
   const sessions: Sessions = {
     vehicle: (await session(files.vehicle, 'vehicle-detector')) as InferenceSession,
     plate: (await session(files.plate, 'plate-detector')) as InferenceSession,
     plate640: (await session(files.plate640, 'plate-detector-640')) as InferenceSession,
-    cct: await session(files.cct, cctName),
+    cct: await session(files.cct, 'plate-reader'),
+    region: await session(files.region, 'region-classifier'),
     textDet: await session(files.textDet, 'text-detector'),
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),
@@ -106,7 +103,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     if (dictionary[dictionary.length - 1] === '') dictionary.pop();
     table = foldingTable(dictionary);
   }
-  const engine = new PlateEngine(sessions, new PlateTextReader(sessions, table, recognizer), cct ? fileName(cctName) : null);
+  const engine = new PlateEngine(
+    sessions,
+    new PlateTextReader(sessions, table, recognizer),
+    cct ? fileName('plate-reader') : null,
+    files.region ? fileName('region-classifier') : null,
+  );
   // One throw-away read: ONNX Runtime finishes its graph set-up on the first run of each session,
   // which would otherwise land on the first caller.
   await engine.warmUp();
@@ -122,6 +124,7 @@ class PlateEngine implements Engine {
     private readonly s: Sessions,
     private readonly reader: PlateTextReader,
     readonly plateReader: string | null,
+    readonly regionClassifier: string | null,
   ) {
     this.recognizer = reader.mode;
   }

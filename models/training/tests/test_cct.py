@@ -99,6 +99,24 @@ class FineTuneSmokeTest(unittest.TestCase):
             self.assertEqual(region.shape, (4, len(cct.REGIONS)))
 
 
+    def test_region_head_alone_keeps_the_published_text_weights(self):
+        import torch
+        import train_region_head
+        with tempfile.TemporaryDirectory() as td:
+            train_region_head.main(["--work", td, "--synth", "8", "--repeats-real", "1", "--repeats-pseudo", "0",
+                                    "--limit-items", "24", "--procs", "1", "--epochs", "2", "--no-dev"])
+            model = export_cct.load_weights(os.path.join(td, "head.pt"))
+            published = cct.load_onnx_weights(cct.CCT(), PUBLISHED)
+            x = export_cct.fixture_inputs()
+            self.assertLess(float(np.abs(torch_probs(model, x)[0] - torch_probs(published, x)[0]).max()), 1e-6)
+            out, wrapped = export_cct.export_region(model, os.path.join(td, "region.onnx"))
+            (region,) = onnxruntime(out, x)
+            with torch.no_grad():
+                ours = wrapped(torch.from_numpy(x)).numpy()
+            self.assertEqual(region.shape, (4, len(cct.REGIONS)))
+            self.assertLess(float(np.abs(region - ours).max()), 1e-4)
+
+
 if __name__ == "__main__":
     if not shutil.which("node"):
         print("node is needed for the onnxruntime side")

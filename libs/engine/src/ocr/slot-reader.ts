@@ -5,20 +5,20 @@ import { runU8 } from '../models/runtime';
 import { PLATE_CHARS } from './alphabet';
 
 /**
- * The CCT plate readers (fast-plate-ocr's cct_xs_v1_global and the project's fine-tuned
- * platewise-rec-v2): input uint8 RGB NHWC [N,64,128,3], the crop stretched to 128×64; output
- * [N,9,37] — nine character slots, each a softmax over 0-9A-Z (the order of PLATE_CHARS) and the
- * pad `_` (plates shorter than nine slots end in pads). platewise-rec-v2 adds `region` [N,R], a
- * softmax over where the plate is from (its metadata lists the classes).
+ * The CCT plate reader (fast-plate-ocr's cct_xs_v1_global; a project fine-tune of it exports the
+ * same graph): input uint8 RGB NHWC [N,64,128,3], the crop stretched to 128×64; output [N,9,37] —
+ * nine character slots, each a softmax over 0-9A-Z (the order of PLATE_CHARS) and the pad `_`
+ * (plates shorter than nine slots end in pads). A second output `region` [N,R], when the model has
+ * one, is a softmax over where the plate is from; the project's region classifier
+ * (platewise-region-v1: the same encoder + a region head) has only that output.
  *
- * The crop is resized exactly as Pillow's BILINEAR did for the training inputs (the published
- * model was trained elsewhere; the fine-tune on Pillow-made crops).
+ * The crop is resized exactly as Pillow's BILINEAR does (models/training makes its inputs so).
  */
 export const SLOT_H = 64;
 export const SLOT_W = 128;
 export const SLOT_CLASSES = PLATE_CHARS.length + 1;
 export const PAD = PLATE_CHARS.length;
-/** Region classes of platewise-rec-v2's head, in output order (models/training/cct.py REGIONS). */
+/** Region classes of the project's region head, in output order (models/training/cct.py REGIONS). */
 export const HEAD_REGIONS = ['us', 'br', 'ar', 'eu', 'ro'] as const;
 export type HeadRegion = (typeof HEAD_REGIONS)[number];
 
@@ -51,6 +51,18 @@ export async function readSlots(session: InferenceSession, crops: RgbImage[]): P
     slots,
     region: regionOut ? headRegion(regionOut.data, n) : null,
   }));
+}
+
+/** The region classifier (platewise-region-v1) on plate crops, one batch. */
+export async function readRegion(session: InferenceSession, crops: RgbImage[]): Promise<Array<Record<HeadRegion, number>>> {
+  if (!crops.length) return [];
+  const per = SLOT_H * SLOT_W * 3;
+  const batch = new Uint8Array(crops.length * per);
+  crops.forEach((c, n) => slotInput(c, batch, n * per));
+  const out = await runU8(session, batch, [crops.length, SLOT_H, SLOT_W, 3]);
+  const region = out[Object.keys(out)[0]];
+  if (region.dims[1] !== HEAD_REGIONS.length) throw new Error(`region classifier has ${region.dims[1]} classes, expected ${HEAD_REGIONS.length}`);
+  return crops.map((_, n) => headRegion(region.data, n));
 }
 
 function headRegion(data: Float32Array, n: number): Record<HeadRegion, number> {

@@ -6,7 +6,7 @@ import { dist, expandQuad, shiftQuad, warpQuad } from '../geometry/warp';
 import { RgbImage, cropRgb } from '../image/decode';
 import { greedyDecode } from '../ocr/ctc';
 import { recognizePlates } from '../ocr/plate-recognize';
-import { readSlots } from '../ocr/slot-reader';
+import { readRegion, readSlots } from '../ocr/slot-reader';
 import { detectText } from '../ocr/text-detect';
 import { LineFrames, recognizeLines } from '../ocr/text-recognize';
 import { Candidate, CandidateContext, RecognizerFrames, generateCandidates } from '../plates/candidates';
@@ -16,9 +16,8 @@ import { slotView } from '../plates/text-views';
 import { TUNING } from './tuning';
 
 /**
- * Who reads the plate text. `cct`: the CCT plate reader alone (platewise-rec-v2, or the published
- * cct_xs_v1_global); `gated`: the CCT reader, plus PP-OCRv4 when its best reading is unsure
- * (TUNING.gate). The comparison paths of issue 5: `ensemble` (PP-OCRv4 + platewise-rec-v1),
+ * Who reads the plate text. `cct`: the CCT plate reader alone (cct_xs_v1_global); `gated`: the
+ * CCT reader, plus PP-OCRv4 when its best reading is unsure (TUNING.gate). The comparison paths of issue 5: `ensemble` (PP-OCRv4 + platewise-rec-v1),
  * `ppocr` (PP-OCRv4 alone), `crnn` (platewise-rec-v1 alone).
  */
 export type RecognizerMode = 'cct' | 'gated' | 'ensemble' | 'ppocr' | 'crnn';
@@ -33,6 +32,8 @@ export interface ReaderSessions {
   crnn?: InferenceSession;
   /** the CCT reader */
   cct?: InferenceSession;
+  /** the region classifier (optional): where the plate is from, for the no-hint prior and region.code */
+  region?: InferenceSession;
 }
 
 /** What was read from one plate: ranked candidates and where the plate is from. */
@@ -61,6 +62,7 @@ export class PlateTextReader {
     if (this.s.textRec && this.table) await recognizeLines(this.s.textRec, [dummy], this.table, 1);
     if (this.s.crnn) await recognizePlates(this.s.crnn, [dummy]);
     if (this.s.cct) await readSlots(this.s.cct, [dummy]);
+    if (this.s.region) await readRegion(this.s.region, [dummy]);
   }
 
   async read(img: RgbImage, det: PlateDetection, hints: string[], config: EngineConfig): Promise<PlateText | null> {
@@ -82,8 +84,9 @@ export class PlateTextReader {
   /** The CCT reader on the padded quad; in `gated` mode PP-OCRv4 joins when the reading is unsure. */
   private async readCct(img: RgbImage, q: Quad, ctx: CandidateContext, config: EngineConfig): Promise<PlateText | null> {
     if (!this.s.cct) throw new Error('the CCT plate reader is not loaded');
-    const [frames] = await readSlots(this.s.cct, [cctCrop(img, q)]);
-    const head = frames.region;
+    const crop = cctCrop(img, q);
+    const [frames] = await readSlots(this.s.cct, [crop]);
+    const head = this.s.region ? (await readRegion(this.s.region, [crop]))[0] : frames.region;
     const cctCtx = { ...ctx, countryWeights: !ctx.hints.length && head ? countryWeights(head) : null };
     const groups: RecognizerFrames[] = [{ name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 }];
     let candidates = generateCandidates(groups, cctCtx);

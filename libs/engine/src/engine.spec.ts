@@ -74,17 +74,18 @@ describe('reading dev photos', () => {
 // default path reads right where issue 5's default (PP-OCRv4 + platewise-rec-v1) did not, and what
 // that one answered.
 const FIXED_BY_CCT: Array<[string, string[], string, string]> = [
+  ['br/PJI5921.jpg', ['br'], 'PJI5921', 'NTV0170'],
+  ['us/car22.jpg', ['us'], 'CH0P8Y', '6F1A'],
   ['us/wts-lg-000041.jpg', ['us'], '5LTA600', '6L1460U'],
   ['us/wts-lg-000044.jpg', ['us'], 'AJK7551', 'AK7557'],
   ['us/wts-lg-000131.jpg', ['us'], '00256M1', 'OO2S6M1'],
-  ['br/PJI5921.jpg', ['br'], 'PJI5921', 'NTV0170'],
 ];
 // Read without hints: the plate and its country (`us-xx` compared as `us`).
 const NO_HINT_REGIONS: Array<[string, string, string]> = [
   ['br/AYO9034.jpg', 'AYO9034', 'br'],
   ['eu/test_068.jpg', '1B19839', 'cz'],
   ['eu/test_002.jpg', 'RK755AJ', 'sk'],
-  ['us/car6.jpg', 'AKS4329', 'us'],
+  ['us/0b86cecf-67d1-4fc0-87c9-b36b0ee228bb.jpg', 'YG9X2G', 'us'],
 ];
 
 describe('recognisers', () => {
@@ -100,6 +101,7 @@ describe('recognisers', () => {
   it('reads with the CCT plate reader by default; issue 5\'s ensemble stays for comparisons', () => {
     expect(engine.recognizer).toBe('cct');
     expect(engine.plateReader).toBe('cct_xs_v1_global.onnx');
+    expect(engine.regionClassifier).toBe('platewise-region-v1.onnx');
     expect(old.recognizer).toBe('ensemble');
     expect(old.plateReader).toBeNull();
   });

@@ -28,7 +28,10 @@ const rounds = Number(opt('--rounds', '1'));
 const oldMode = opt('--old', 'ensemble');
 const newMode = opt('--new'); // default: whatever the engine defaults to
 
-const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
 const images = rows.map((r) => ({ set: r.set, buf: readFileSync(join(dev, r.image)) }));
 const hints = { us: ['us'], br: ['br'], eu: ['sk', 'cz', 'pl', 'gb', 'de'] };
 const load = (mode) => createEngine({ threads, ...(mode ? { recognizer: mode } : {}) });
@@ -50,7 +53,8 @@ const loadOld = performance.now() - t0;
 engines.new = await load(newMode);
 const loadNew = performance.now() - t0 - loadOld;
 
-const q = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((sorted.length - 1) * p)))];
+const q = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((sorted.length - 1) * p)))];
 const fmt = (x) => x.toFixed(1).padStart(7);
 console.log(
   `old: ${engines.old.recognizer} (load ${loadOld.toFixed(0)} ms); new: ${engines.new.recognizer}` +
@@ -71,21 +75,33 @@ for (const mode of ['regular', 'fast']) {
   for (const k of ['old', 'new']) {
     const s = times[k].sort((a, b) => a - b);
     p50[`${k}:${mode}`] = q(s, 0.5);
-    console.log(`${k.padEnd(5)} ${mode.padEnd(10)}${fmt(q(s, 0.5))} ${fmt(q(s, 0.9))} ${fmt(s.reduce((a, x) => a + x, 0) / s.length)}`);
+    console.log(
+      `${k.padEnd(5)} ${mode.padEnd(10)}${fmt(q(s, 0.5))} ${fmt(q(s, 0.9))} ${fmt(s.reduce((a, x) => a + x, 0) / s.length)}`,
+    );
   }
 }
 await engines.old.close();
 await engines.new.close();
 const ratio = (a, b) => (p50[a] / p50[b]).toFixed(2);
-console.log(`new regular p50 / old regular p50 = ${ratio('new:regular', 'old:regular')}   (target ≤ 0.5)`);
-console.log(`new fast p50 / old regular p50    = ${ratio('new:fast', 'old:regular')}   (target ≤ 0.35)`);
+console.log(
+  `new regular p50 / old regular p50 = ${ratio('new:regular', 'old:regular')}   (target ≤ 0.5)`,
+);
+console.log(
+  `new fast p50 / old regular p50    = ${ratio('new:fast', 'old:regular')}   (target ≤ 0.35)`,
+);
 console.log(`new fast p50 / old fast p50       = ${ratio('new:fast', 'old:fast')}`);
 
 const rss = (mode) => {
-  const res = spawnSync(process.execPath, [import.meta.filename, '--rss-of', mode, '--threads', String(threads)], { encoding: 'utf8' });
+  const res = spawnSync(
+    process.execPath,
+    [import.meta.filename, '--rss-of', mode, '--threads', String(threads)],
+    { encoding: 'utf8' },
+  );
   if (res.status !== 0) throw new Error(`RSS child for ${mode} failed: ${res.stderr}`);
   return JSON.parse(res.stdout.trim().split('\n').pop()).maxRssMb;
 };
 const rssOld = rss(oldMode);
 const rssNew = rss(newMode ?? 'default');
-console.log(`peak RSS (own process: load + one pass, regular and fast): old ${rssOld.toFixed(0)} MB, new ${rssNew.toFixed(0)} MB (new/old ${(rssNew / rssOld).toFixed(2)})`);
+console.log(
+  `peak RSS (own process: load + one pass, regular and fast): old ${rssOld.toFixed(0)} MB, new ${rssNew.toFixed(0)} MB (new/old ${(rssNew / rssOld).toFixed(2)})`,
+);

@@ -13,7 +13,8 @@ function patternInput(k, out, offset) {
   for (let y = 0; y < IH; y++)
     for (let x = 0; x < IW; x++)
       for (let c = 0; c < 3; c++)
-        out[offset + (y * IW + x) * 3 + c] = (x * (7 + k) + y * (13 + 2 * k) + c * 40 + ((x * y) % (17 + k)) * 5) % 256;
+        out[offset + (y * IW + x) * 3 + c] =
+          (x * (7 + k) + y * (13 + 2 * k) + c * 40 + ((x * y) % (17 + k)) * 5) % 256;
 }
 
 function decode(p, offset) {
@@ -47,12 +48,15 @@ export async function checkCct(
     let maxDiff = 0;
     for (const k of ['slots', 'region'].filter((k) => fx[k])) {
       const per = fx[k].length / n;
-      for (let j = i * per; j < (i + 1) * per; j++) maxDiff = Math.max(maxDiff, Math.abs(out[k].data[j] - fx[k][j]));
+      for (let j = i * per; j < (i + 1) * per; j++)
+        maxDiff = Math.max(maxDiff, Math.abs(out[k].data[j] - fx[k][j]));
     }
     const text = fx.slots ? decode(out.slots.data, i * 9 * 37) : null;
     const ok = maxDiff <= fx.tolerance && (!fx.texts || text === fx.texts[i]);
     const texts = fx.texts ? `, text onnx=${text} torch=${fx.texts[i]}` : '';
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name} input ${i}: max |onnx - torch| = ${maxDiff.toExponential(2)}${texts}`);
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} ${name} input ${i}: max |onnx - torch| = ${maxDiff.toExponential(2)}${texts}`,
+    );
     ok ? passed++ : failed++;
   }
   return { passed, failed };

@@ -10,7 +10,10 @@ const [model, input, n] = process.argv.slice(2);
 const ort = loadOrt();
 const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
 const x = new Uint8Array(readFileSync(input));
-const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('uint8', x, [Number(n), 64, 128, 3]) });
+const out = await session.run({
+  [session.inputNames[0]]: new ort.Tensor('uint8', x, [Number(n), 64, 128, 3]),
+});
 const result = {};
-for (const name of session.outputNames) result[name] = { dims: out[name].dims, data: Array.from(out[name].data) };
+for (const name of session.outputNames)
+  result[name] = { dims: out[name].dims, data: Array.from(out[name].data) };
 console.log(JSON.stringify({ outputs: session.outputNames, result }));

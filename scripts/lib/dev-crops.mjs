@@ -17,8 +17,13 @@ const dist = join(root, 'libs/engine/dist');
 export async function readDevCrops(dev, files) {
   const ort = require(require.resolve('onnxruntime-node', { paths: [join(root, 'libs/engine')] }));
   const { decodeImage, cropRgb } = require(join(dist, 'image/decode.js'));
-  const { greedySlots, slotInput, HEAD_REGIONS, SLOT_H, SLOT_W, SLOT_CLASSES } = require(join(dist, 'ocr/slot-reader.js'));
-  const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const { greedySlots, slotInput, HEAD_REGIONS, SLOT_H, SLOT_W, SLOT_CLASSES } = require(
+    join(dist, 'ocr/slot-reader.js'),
+  );
+  const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const inputs = [];
   for (const row of rows) {
     const img = await decodeImage(readFileSync(join(dev, row.image)));
@@ -35,7 +40,9 @@ export async function readDevCrops(dev, files) {
   for (const file of files) {
     if (!existsSync(file)) continue;
     const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });
-    const feed = (x) => ({ [session.inputNames[0]]: new ort.Tensor('uint8', x, [1, SLOT_H, SLOT_W, 3]) });
+    const feed = (x) => ({
+      [session.inputNames[0]]: new ort.Tensor('uint8', x, [1, SLOT_H, SLOT_W, 3]),
+    });
     await session.run(feed(inputs[0])); // the first run finishes ONNX Runtime's set-up: not timed
     const right = {};
     const errors = [];
@@ -59,8 +66,19 @@ export async function readDevCrops(dev, files) {
     }
     await session.release();
     const pct = (k) => Number(((100 * right[k][0]) / right[k][1]).toFixed(1));
-    const head = session.outputNames[1] ? Number(((100 * headRight) / rows.length).toFixed(1)) : null;
-    out[file] = { us: pct('us'), eu: pct('eu'), br: pct('br'), all: pct('all'), n: right.all, msPerCrop: ms / rows.length, errors, head };
+    const head = session.outputNames[1]
+      ? Number(((100 * headRight) / rows.length).toFixed(1))
+      : null;
+    out[file] = {
+      us: pct('us'),
+      eu: pct('eu'),
+      br: pct('br'),
+      all: pct('all'),
+      n: right.all,
+      msPerCrop: ms / rows.length,
+      errors,
+      head,
+    };
   }
   return out;
 }

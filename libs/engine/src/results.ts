@@ -23,7 +23,11 @@ export function plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateRes
     plate: r.candidates[0].plate.toLowerCase(),
     region: r.region,
     vehicle: r.vehicle
-      ? { type: vehicleType(r.vehicle.cls), score: round3(r.vehicle.score), box: clampBox(r.vehicle.box, img.width, img.height) }
+      ? {
+          type: vehicleType(r.vehicle.cls),
+          score: round3(r.vehicle.score),
+          box: clampBox(r.vehicle.box, img.width, img.height),
+        }
       : { type: 'Unknown', score: 0, box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } },
     score: r.candidates[0].score,
     candidates: r.candidates.map((c) => ({ plate: c.plate.toLowerCase(), score: c.score })),
@@ -43,7 +47,9 @@ export function plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateRes
  * the engine has no model for them, so it answers the spec's unknown values with score 0.
  */
 export function mmcProps(img: RgbImage, vehicle: VehicleDetection | null, exclude: Box[]) {
-  const color = vehicle ? vehicleColor(img, vehicle.box, exclude) : [{ color: 'unknown' as const, score: 0 }];
+  const color = vehicle
+    ? vehicleColor(img, vehicle.box, exclude)
+    : [{ color: 'unknown' as const, score: 0 }];
   return {
     make_model: [{ make: 'Unknown', model: 'Unknown', score: 0 }],
     color: color.map((c) => ({ value: c.color, score: c.score })),
@@ -51,7 +57,12 @@ export function mmcProps(img: RgbImage, vehicle: VehicleDetection | null, exclud
   };
 }
 
-export function vehicleModeResults(img: RgbImage, reads: PlateRead[], vehicles: VehicleDetection[], mmc: boolean): VehicleModeResult[] {
+export function vehicleModeResults(
+  img: RgbImage,
+  reads: PlateRead[],
+  vehicles: VehicleDetection[],
+  mmc: boolean,
+): VehicleModeResult[] {
   const out: VehicleModeResult[] = [];
   const used = new Set<VehicleDetection>();
   const vehicleOut = (v: VehicleDetection, plates: Box[]): VehicleModeResult['vehicle'] => ({
@@ -79,7 +90,8 @@ export function vehicleModeResults(img: RgbImage, reads: PlateRead[], vehicles: 
     }
     out.push(item);
   }
-  for (const v of vehicles) if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v, []) });
+  for (const v of vehicles)
+    if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v, []) });
   return out;
 }
 
@@ -90,7 +102,12 @@ export function plateBox(det: PlateDetection): Box {
   // Grow slightly toward the plate's edges: the detector is trained on the character area.
   const w = b.xmax - b.xmin;
   const h = b.ymax - b.ymin;
-  return { xmin: b.xmin - 0.04 * w, xmax: b.xmax + 0.04 * w, ymin: b.ymin - 0.12 * h, ymax: b.ymax + 0.12 * h };
+  return {
+    xmin: b.xmin - 0.04 * w,
+    xmax: b.xmax + 0.04 * w,
+    ymin: b.ymin - 0.12 * h,
+    ymax: b.ymax + 0.12 * h,
+  };
 }
 
 /** The vehicle holding a plate: the smallest vehicle box containing most of the plate. */
@@ -102,4 +119,3 @@ export function vehicleOf(plate: Box, vehicles: VehicleDetection[]): VehicleDete
   }
   return best;
 }
-

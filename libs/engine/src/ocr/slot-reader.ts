@@ -29,13 +29,20 @@ export interface SlotFrames {
   region: Record<HeadRegion, number> | null;
 }
 
-export function slotInput(img: RgbImage, out = new Uint8Array(SLOT_H * SLOT_W * 3), offset = 0): Uint8Array {
+export function slotInput(
+  img: RgbImage,
+  out = new Uint8Array(SLOT_H * SLOT_W * 3),
+  offset = 0,
+): Uint8Array {
   out.set(resizeLikePillow(img.data, img.width, img.height, SLOT_W, SLOT_H, 3), offset);
   return out;
 }
 
 /** Read plate crops in one batch. */
-export async function readSlots(session: InferenceSession, crops: RgbImage[]): Promise<SlotFrames[]> {
+export async function readSlots(
+  session: InferenceSession,
+  crops: RgbImage[],
+): Promise<SlotFrames[]> {
   if (!crops.length) return [];
   const per = SLOT_H * SLOT_W * 3;
   const batch = new Uint8Array(crops.length * per);
@@ -44,7 +51,8 @@ export async function readSlots(session: InferenceSession, crops: RgbImage[]): P
   const names = Object.keys(out);
   const slotsOut = out[names[0]];
   const [, slots, classes] = slotsOut.dims as number[];
-  if (classes !== SLOT_CLASSES) throw new Error(`plate reader has ${classes} classes, expected ${SLOT_CLASSES}`);
+  if (classes !== SLOT_CLASSES)
+    throw new Error(`plate reader has ${classes} classes, expected ${SLOT_CLASSES}`);
   const regionOut = names.length > 1 ? out[names[1]] : null;
   return crops.map((_, n) => ({
     p: slotsOut.data.slice(n * slots * classes, (n + 1) * slots * classes),
@@ -54,20 +62,29 @@ export async function readSlots(session: InferenceSession, crops: RgbImage[]): P
 }
 
 /** The region classifier (platewise-region-v1) on plate crops, one batch. */
-export async function readRegion(session: InferenceSession, crops: RgbImage[]): Promise<Array<Record<HeadRegion, number>>> {
+export async function readRegion(
+  session: InferenceSession,
+  crops: RgbImage[],
+): Promise<Array<Record<HeadRegion, number>>> {
   if (!crops.length) return [];
   const per = SLOT_H * SLOT_W * 3;
   const batch = new Uint8Array(crops.length * per);
   crops.forEach((c, n) => slotInput(c, batch, n * per));
   const out = await runU8(session, batch, [crops.length, SLOT_H, SLOT_W, 3]);
   const region = out[Object.keys(out)[0]];
-  if (region.dims[1] !== HEAD_REGIONS.length) throw new Error(`region classifier has ${region.dims[1]} classes, expected ${HEAD_REGIONS.length}`);
+  if (region.dims[1] !== HEAD_REGIONS.length)
+    throw new Error(
+      `region classifier has ${region.dims[1]} classes, expected ${HEAD_REGIONS.length}`,
+    );
   return crops.map((_, n) => headRegion(region.data, n));
 }
 
 function headRegion(data: Float32Array, n: number): Record<HeadRegion, number> {
   const r = HEAD_REGIONS.length;
-  return Object.fromEntries(HEAD_REGIONS.map((k, i) => [k, data[n * r + i]])) as Record<HeadRegion, number>;
+  return Object.fromEntries(HEAD_REGIONS.map((k, i) => [k, data[n * r + i]])) as Record<
+    HeadRegion,
+    number
+  >;
 }
 
 /** Argmax per slot, pads dropped: the model's own reading. */
@@ -75,7 +92,8 @@ export function greedySlots(f: SlotFrames): string {
   let text = '';
   for (let s = 0; s < f.slots; s++) {
     let best = 0;
-    for (let c = 1; c < SLOT_CLASSES; c++) if (f.p[s * SLOT_CLASSES + c] > f.p[s * SLOT_CLASSES + best]) best = c;
+    for (let c = 1; c < SLOT_CLASSES; c++)
+      if (f.p[s * SLOT_CLASSES + c] > f.p[s * SLOT_CLASSES + best]) best = c;
     if (best !== PAD) text += PLATE_CHARS[best];
   }
   return text;

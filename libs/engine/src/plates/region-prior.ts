@@ -30,7 +30,8 @@ export function countryWeights(head: Record<HeadRegion, number>): Record<string,
   for (const g of HEAD_REGIONS) {
     const members = HEAD_COUNTRIES[g];
     const f = fleetOf(members);
-    for (const c of members) if (f > 0) out[c] = (out[c] ?? 0) + (REGION_PRIOR.head * head[g] * (FLEET[c] ?? 0)) / f;
+    for (const c of members)
+      if (f > 0) out[c] = (out[c] ?? 0) + (REGION_PRIOR.head * head[g] * (FLEET[c] ?? 0)) / f;
   }
   return out;
 }
@@ -41,9 +42,11 @@ export function countryWeights(head: Record<HeadRegion, number>): Record<string,
  * reached the letter G, so a plate starting with a later letter is not theirs.
  */
 const SK_DISTRICTS = new Set(
-  ('BA BB BC BJ BL BN BR BS BT BY CA DK DS DT GA GL HC HE IL KA KE KK KM KN KS LC LE LL LM LV MA MI ML MT MY ' +
+  (
+    'BA BB BC BJ BL BN BR BS BT BY CA DK DS DT GA GL HC HE IL KA KE KK KM KN KS LC LE LL LM LV MA MI ML MT MY ' +
     'NI NM NO NR NZ PB PD PE PK PN PO PP PT PU RA RK RS RV SA SB SC SE SI SK SL SN SO SP SV TN TO TR TS TT TV ' +
-    'VK VT ZA ZC ZH ZM ZV').split(' '),
+    'VK VT ZA ZC ZH ZM ZV'
+  ).split(' '),
 );
 
 /** How much likelier the text's first two letters are for country `c` than for a uniform pick. */
@@ -55,11 +58,16 @@ export function prefixLikelihood(text: string, c: string): number {
 }
 
 /** The plate's country from the head and the text, or null when the head has nothing to say. */
-export function regionFromHead(text: string, head: Record<HeadRegion, number>): { code: string; score: number } | null {
+export function regionFromHead(
+  text: string,
+  head: Record<HeadRegion, number>,
+): { code: string; score: number } | null {
   const group = HEAD_REGIONS.reduce((a, b) => (head[b] > head[a] ? b : a));
   const members = HEAD_COUNTRIES[group];
   if (members.length === 1) return { code: members[0], score: round2(head[group]) };
-  const evidence = members.map((c) => (FLEET[c] ?? 0) * formatProbability(text, c) * prefixLikelihood(text, c));
+  const evidence = members.map(
+    (c) => (FLEET[c] ?? 0) * formatProbability(text, c) * prefixLikelihood(text, c),
+  );
   const total = evidence.reduce((s, x) => s + x, 0);
   if (!(total > 0)) return null;
   const i = evidence.indexOf(Math.max(...evidence));

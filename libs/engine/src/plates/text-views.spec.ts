@@ -8,7 +8,11 @@ import { slotView } from './text-views';
  * Slot frames spelling `text` (pads after) with probability `p` per slot, the rest spread evenly;
  * `also[s]` = [another character, its probability, the slot's own probability (default p)].
  */
-function slots(text: string, pAll = 0.9, also: Record<number, [string, number, number?]> = {}): SlotFrames {
+function slots(
+  text: string,
+  pAll = 0.9,
+  also: Record<number, [string, number, number?]> = {},
+): SlotFrames {
   const f = new Float32Array(9 * SLOT_CLASSES);
   for (let s = 0; s < 9; s++) {
     const want = s < text.length ? PLATE_CHARS.indexOf(text[s]) : PAD;
@@ -16,7 +20,8 @@ function slots(text: string, pAll = 0.9, also: Record<number, [string, number, n
     const p = alt?.[2] ?? pAll;
     const altIdx = alt ? (alt[0] === '_' ? PAD : PLATE_CHARS.indexOf(alt[0])) : -1;
     const rest = 1 - p - (alt ? alt[1] : 0);
-    for (let c = 0; c < SLOT_CLASSES; c++) f[s * SLOT_CLASSES + c] = rest / (SLOT_CLASSES - (alt ? 2 : 1));
+    for (let c = 0; c < SLOT_CLASSES; c++)
+      f[s * SLOT_CLASSES + c] = rest / (SLOT_CLASSES - (alt ? 2 : 1));
     f[s * SLOT_CLASSES + want] = p;
     if (alt) f[s * SLOT_CLASSES + altIdx] = alt[1];
   }
@@ -32,7 +37,8 @@ function bruteForce(f: SlotFrames, text: string): number {
       return;
     }
     rec(s + 1, j, prob * f.p[s * SLOT_CLASSES + PAD]);
-    if (j < text.length) rec(s + 1, j + 1, prob * f.p[s * SLOT_CLASSES + PLATE_CHARS.indexOf(text[j])]);
+    if (j < text.length)
+      rec(s + 1, j + 1, prob * f.p[s * SLOT_CLASSES + PLATE_CHARS.indexOf(text[j])]);
   };
   rec(0, 0, 1);
   return total;
@@ -67,7 +73,9 @@ describe('slot view (CCT readers)', () => {
 
   it('look-alikes share evidence once softened, so a format can pick the digit', () => {
     const f2 = slots('ABCO234', 0.9); // O where the format wants a digit
-    expect(slotView(f2, 0.5).logProb('ABC0234')).toBeGreaterThan(slotView(f2, 0).logProb('ABC0234') + 3);
+    expect(slotView(f2, 0.5).logProb('ABC0234')).toBeGreaterThan(
+      slotView(f2, 0).logProb('ABC0234') + 3,
+    );
   });
 
   it('drives the candidate search like CTC frames: hints and text_formats re-rank, strict filters', () => {
@@ -83,11 +91,16 @@ describe('slot view (CCT readers)', () => {
 });
 
 describe('region prior (region head + text)', () => {
-  const head = (g: string) => ({ us: 0.01, br: 0.01, ar: 0.01, eu: 0.01, ro: 0.01, [g]: 0.96 }) as never;
+  const head = (g: string) =>
+    ({ us: 0.01, br: 0.01, ar: 0.01, eu: 0.01, ro: 0.01, [g]: 0.96 }) as never;
 
   it('moves the no-hint format prior toward the countries the head sees', () => {
-    expect(formatPrior('ABC1234', [], countryWeights(head('br')))).toBeGreaterThan(2 * formatPrior('ABC1234', []));
-    expect(formatPrior('RK755AJ', [], countryWeights(head('br')))).toBeLessThan(formatPrior('RK755AJ', []) / 2);
+    expect(formatPrior('ABC1234', [], countryWeights(head('br')))).toBeGreaterThan(
+      2 * formatPrior('ABC1234', []),
+    );
+    expect(formatPrior('RK755AJ', [], countryWeights(head('br')))).toBeLessThan(
+      formatPrior('RK755AJ', []) / 2,
+    );
     // and so the reading: a Brazilian-looking plate keeps its letters where Brazil's format has them
     const f = slots('0KL1235', 0.97, { 0: ['O', 0.45, 0.5] });
     const top = (w: Record<string, number> | null) =>

@@ -36,7 +36,9 @@ export function ctcView(f: LineFrames, alpha: number): TextView {
   };
 }
 
-const PARTNERS = confusionPartners().map((js) => js.map((j) => j - 1)).slice(1, SLOT_CLASSES);
+const PARTNERS = confusionPartners()
+  .map((js) => js.map((j) => j - 1))
+  .slice(1, SLOT_CLASSES);
 
 /**
  * Slot outputs (the CCT readers). A text of n characters is read when the slots, pads dropped,
@@ -92,7 +94,12 @@ export function slotView(f: SlotFrames, alpha: number): TextView {
           if (j === n) continue;
           let bc = -1;
           let bp = 0;
-          for (const k of sets[j]) if (soft[s * C + k - 1] > bp) (bp = soft[s * C + k - 1]), (bc = k - 1);
+          for (const k of sets[j]) {
+            if (soft[s * C + k - 1] > bp) {
+              bp = soft[s * C + k - 1];
+              bc = k - 1;
+            }
+          }
           if (bc >= 0 && cur + Math.log(bp) > best[s + 1][j + 1]) {
             best[s + 1][j + 1] = cur + Math.log(bp);
             took[s][j + 1] = bc;
@@ -122,7 +129,10 @@ function topReadings(f: SlotFrames, k: number): string[] {
   const C = SLOT_CLASSES;
   let beams: Array<{ text: string; lp: number }> = [{ text: '', lp: 0 }];
   for (let s = 0; s < f.slots; s++) {
-    const row = [...f.p.subarray(s * C, (s + 1) * C)].map((p, c) => ({ c, p })).sort((a, b) => b.p - a.p).slice(0, 4);
+    const row = [...f.p.subarray(s * C, (s + 1) * C)]
+      .map((p, c) => ({ c, p }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, 4);
     const next = new Map<string, number>();
     for (const b of beams)
       for (const { c, p } of row) {
@@ -130,9 +140,15 @@ function topReadings(f: SlotFrames, k: number): string[] {
         const text = c === PAD ? b.text : b.text + PLATE_CHARS[c];
         const lp = b.lp + Math.log(p);
         const old = next.get(text);
-        next.set(text, old === undefined ? lp : Math.max(old, lp) + Math.log1p(Math.exp(-Math.abs(old - lp))));
+        next.set(
+          text,
+          old === undefined ? lp : Math.max(old, lp) + Math.log1p(Math.exp(-Math.abs(old - lp))),
+        );
       }
-    beams = [...next].map(([text, lp]) => ({ text, lp })).sort((a, b) => b.lp - a.lp).slice(0, 3 * k);
+    beams = [...next]
+      .map(([text, lp]) => ({ text, lp }))
+      .sort((a, b) => b.lp - a.lp)
+      .slice(0, 3 * k);
   }
   return beams
     .slice(0, k)

@@ -9,7 +9,12 @@ import { recognizePlates } from '../ocr/plate-recognize';
 import { readRegion, readSlots } from '../ocr/slot-reader';
 import { detectText } from '../ocr/text-detect';
 import { LineFrames, recognizeLines } from '../ocr/text-recognize';
-import { Candidate, CandidateContext, RecognizerFrames, generateCandidates } from '../plates/candidates';
+import {
+  Candidate,
+  CandidateContext,
+  RecognizerFrames,
+  generateCandidates,
+} from '../plates/candidates';
 import { inferRegion, stateFromText } from '../plates/region';
 import { countryWeights, regionFromHead } from '../plates/region-prior';
 import { slotView } from '../plates/text-views';
@@ -21,7 +26,13 @@ import { TUNING } from './tuning';
  * `ppocr` (PP-OCRv4 alone), `crnn` (platewise-rec-v1 alone).
  */
 export type RecognizerMode = 'cct' | 'gated' | 'ensemble' | 'ppocr' | 'crnn';
-export const RECOGNIZER_MODES: readonly RecognizerMode[] = ['cct', 'gated', 'ensemble', 'ppocr', 'crnn'];
+export const RECOGNIZER_MODES: readonly RecognizerMode[] = [
+  'cct',
+  'gated',
+  'ensemble',
+  'ppocr',
+  'crnn',
+];
 /** Modes that need PP-OCRv4's text detector and recogniser. */
 export const usesPpocr = (m: RecognizerMode): boolean => m !== 'cct';
 
@@ -65,7 +76,12 @@ export class PlateTextReader {
     if (this.s.region) await readRegion(this.s.region, [dummy]);
   }
 
-  async read(img: RgbImage, det: PlateDetection, hints: string[], config: EngineConfig): Promise<PlateText | null> {
+  async read(
+    img: RgbImage,
+    det: PlateDetection,
+    hints: string[],
+    config: EngineConfig,
+  ): Promise<PlateText | null> {
     const corners = saneCorners(det);
     const qw = (dist(corners[0], corners[1]) + dist(corners[3], corners[2])) / 2;
     const qh = (dist(corners[0], corners[3]) + dist(corners[1], corners[2])) / 2;
@@ -76,34 +92,62 @@ export class PlateTextReader {
       textFormats: compileTextFormats(config.text_formats),
       strictRegion: config.region === 'strict',
     };
-    const out = this.mode === 'cct' || this.mode === 'gated' ? await this.readCct(img, quad, ctx, config) : await this.readLegacy(img, quad, ctx, config);
+    const out =
+      this.mode === 'cct' || this.mode === 'gated'
+        ? await this.readCct(img, quad, ctx, config)
+        : await this.readLegacy(img, quad, ctx, config);
     if (!out || !out.candidates.length || out.candidates[0].score < config.threshold_o) return null;
     return out;
   }
 
   /** The CCT reader on the padded quad; in `gated` mode PP-OCRv4 joins when the reading is unsure. */
-  private async readCct(img: RgbImage, q: Quad, ctx: CandidateContext, config: EngineConfig): Promise<PlateText | null> {
+  private async readCct(
+    img: RgbImage,
+    q: Quad,
+    ctx: CandidateContext,
+    config: EngineConfig,
+  ): Promise<PlateText | null> {
     if (!this.s.cct) throw new Error('the CCT plate reader is not loaded');
     const crop = cctCrop(img, q);
     const [frames] = await readSlots(this.s.cct, [crop]);
     const head = this.s.region ? (await readRegion(this.s.region, [crop]))[0] : frames.region;
-    const cctCtx = { ...ctx, countryWeights: !ctx.hints.length && head ? countryWeights(head) : null };
-    const groups: RecognizerFrames[] = [{ name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 }];
+    const cctCtx = {
+      ...ctx,
+      countryWeights: !ctx.hints.length && head ? countryWeights(head) : null,
+    };
+    const groups: RecognizerFrames[] = [
+      { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 },
+    ];
     let candidates = generateCandidates(groups, cctCtx);
     let extra = '';
-    if (this.mode === 'gated' && config.mode !== 'fast' && (!candidates.length || candidates[0].score < TUNING.gate)) {
+    if (
+      this.mode === 'gated' &&
+      config.mode !== 'fast' &&
+      (!candidates.length || candidates[0].score < TUNING.gate)
+    ) {
       const pp = await this.ppocrViews(img, q, config);
       extra = pp.extra;
       groups.push({ name: 'ppocr', views: pp.views, weight: TUNING.gateWeight });
-      candidates = generateCandidates(groups, { ...cctCtx, printed: this.printedState(extra, ctx.hints) });
+      candidates = generateCandidates(groups, {
+        ...cctCtx,
+        printed: this.printedState(extra, ctx.hints),
+      });
     }
     if (!candidates.length) return null;
-    const fromHead = !ctx.hints.length && head && !stateFromText(extra) ? regionFromHead(candidates[0].plate, head) : null;
+    const fromHead =
+      !ctx.hints.length && head && !stateFromText(extra)
+        ? regionFromHead(candidates[0].plate, head)
+        : null;
     return { candidates, region: fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints) };
   }
 
   /** Issue 5's paths: PP-OCRv4 on two views of the main line, platewise-rec-v1 on the padded quad. */
-  private async readLegacy(img: RgbImage, q: Quad, ctx: CandidateContext, config: EngineConfig): Promise<PlateText | null> {
+  private async readLegacy(
+    img: RgbImage,
+    q: Quad,
+    ctx: CandidateContext,
+    config: EngineConfig,
+  ): Promise<PlateText | null> {
     const groups: RecognizerFrames[] = [];
     const pp = await this.ppocrViews(img, q, config);
     if (this.mode !== 'crnn') groups.push({ name: 'ppocr', views: pp.views, weight: 1 });
@@ -117,7 +161,10 @@ export class PlateTextReader {
         combine: TUNING.crnnCombine,
       });
     }
-    const candidates = generateCandidates(groups, { ...ctx, printed: this.printedState(pp.extra, ctx.hints) });
+    const candidates = generateCandidates(groups, {
+      ...ctx,
+      printed: this.printedState(pp.extra, ctx.hints),
+    });
     if (!candidates.length) return null;
     return { candidates, region: inferRegion(candidates[0].regions, pp.extra, ctx.hints) };
   }
@@ -134,7 +181,8 @@ export class PlateTextReader {
    * are read too, only to guess the region.
    */
   private async ppocrViews(img: RgbImage, q: Quad, config: EngineConfig) {
-    if (!this.s.textRec || !this.s.textDet || !this.table) throw new Error('PP-OCRv4 is not loaded');
+    if (!this.s.textRec || !this.s.textDet || !this.table)
+      throw new Error('PP-OCRv4 is not loaded');
     const { corners, qw, qh } = q;
     const lines: RgbImage[] = [];
     let detectedLine: RgbImage | null = null;
@@ -142,14 +190,22 @@ export class PlateTextReader {
     if (TUNING.useLineView) {
       const quad = expandQuad(corners, TUNING.linePadX, TUNING.linePadY);
       const h = 64;
-      const w = clampInt(Math.round(((qw * (1 + 2 * TUNING.linePadX)) / (qh * (1 + 2 * TUNING.linePadY))) * h), 64, 640);
+      const w = clampInt(
+        Math.round(((qw * (1 + 2 * TUNING.linePadX)) / (qh * (1 + 2 * TUNING.linePadY))) * h),
+        64,
+        640,
+      );
       lines.push(warpQuad(img, quad, w, h));
     }
     if (TUNING.useTextDet && config.mode !== 'fast') {
       const px = TUNING.platePadX;
       const py = TUNING.platePadY;
       const h = 128;
-      const w = clampInt(Math.round((((qw * (1 + 2 * px)) / (qh * (1 + 2 * py))) * h) / 32) * 32, 96, 640);
+      const w = clampInt(
+        Math.round((((qw * (1 + 2 * px)) / (qh * (1 + 2 * py))) * h) / 32) * 32,
+        96,
+        640,
+      );
       const view = warpQuad(img, expandQuad(corners, px, py), w, h);
       const boxes = await detectText(this.s.textDet, view, 640);
       // The plate detector's box hugs the main text line: it sits here, in view coordinates.
@@ -163,9 +219,13 @@ export class PlateTextReader {
       let bestOverlap = 0;
       boxes.forEach((b, i) => {
         const o = intersection(b.box, main) / Math.max(1, boxArea(main));
-        if (o > bestOverlap) (bestOverlap = o), (best = i);
+        if (o > bestOverlap) {
+          bestOverlap = o;
+          best = i;
+        }
       });
-      const crop = (b: Box): RgbImage => cropRgb(view, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
+      const crop = (b: Box): RgbImage =>
+        cropRgb(view, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
       if (best >= 0 && bestOverlap > 0.25) {
         detectedLine = crop(boxes[best].box);
         lines.push(detectedLine);
@@ -173,12 +233,21 @@ export class PlateTextReader {
       // Other text on the plate only feeds the region guess: the widest few lines, unstretched.
       otherLines = boxes
         .filter((_, i) => i !== best)
-        .filter((b) => b.box.ymax - b.box.ymin >= 6 && b.box.xmax - b.box.xmin >= 3 * (b.box.ymax - b.box.ymin))
+        .filter(
+          (b) =>
+            b.box.ymax - b.box.ymin >= 6 &&
+            b.box.xmax - b.box.xmin >= 3 * (b.box.ymax - b.box.ymin),
+        )
         .sort((a, b) => b.box.xmax - b.box.xmin - (a.box.xmax - a.box.xmin))
         .slice(0, TUNING.extraLines)
         .map((b) => crop(b.box));
     }
-    const views: LineFrames[] = await recognizeLines(this.s.textRec, lines, this.table, TUNING.recStretch);
+    const views: LineFrames[] = await recognizeLines(
+      this.s.textRec,
+      lines,
+      this.table,
+      TUNING.recStretch,
+    );
     const extraFrames = await recognizeLines(this.s.textRec, otherLines, this.table, 1);
     const extra = extraFrames.map((f) => greedyDecode(f.m, f.steps).text).join(' ');
     return { views, detectedLine, extra };
@@ -206,4 +275,5 @@ function crnnCrops(img: RgbImage, q: Quad, config: EngineConfig): RgbImage[] {
   });
 }
 
-const clampInt = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, Math.round(x)));
+const clampInt = (x: number, lo: number, hi: number): number =>
+  Math.max(lo, Math.min(hi, Math.round(x)));

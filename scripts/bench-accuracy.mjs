@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// Accuracy benchmark: runs `platewise read` (the built CLI) over ../shared/alpr-dev, once per set
-// with that set's region hints and once over every photo with no hints, then scores both with
-// ../shared/alpr-dev/score.js. Prints figures; never a test.
+// Accuracy benchmark over ../shared/alpr-dev. Prints figures; never a test.
+//  1. the plate readers alone on the labelled box of each photo padded by 15 % per side
+//     (published cct_xs_v1_global and, when installed, platewise-rec-v2), exact match per set;
+//  2. the engine: `platewise read` (the built CLI) once per set with that set's region hints and
+//     once over every photo with no hints, both scored by ../shared/alpr-dev/score.js
+//     (top-1, top-N, box recall per set);
+//  3. region-code accuracy without hints, where the photo's country is known (scripts/lib/dev-crops.mjs).
 //
 //   pnpm bench:accuracy [--config '{"mode":"fast"}'] [--concurrency 1] [--keep DIR]
-//                       [--recognizer ensemble|ppocr|crnn]   (sets ENGINE_RECOGNIZER for the CLI)
+//                       [--recognizer cct|gated|ensemble|ppocr|crnn]   (sets ENGINE_RECOGNIZER for the CLI)
+//                       [--crops-only] [--no-crops]
 //
 // Region hints: us → us; br → br; eu → the countries whose plates the eu set holds
 // (sk, cz, pl, gb, de); --eu-all hints the engine's whole European list instead.
@@ -12,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readDevCrops, truthRegion } from './lib/dev-crops.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
@@ -32,6 +38,21 @@ const HINTS = {
   br: ['br'],
   eu: args.includes('--eu-all') ? EUROPE_ALL : ['sk', 'cz', 'pl', 'gb', 'de'],
 };
+
+if (!args.includes('--no-crops')) {
+  const weights = join(root, 'models/weights');
+  const files = ['cct_xs_v1_global.onnx', 'platewise-rec-v2.onnx'].map((f) => join(weights, f));
+  const res = await readDevCrops(dev, files);
+  console.log('=== plate readers alone: labelled box + 15 % per side, 128×64 (exact match %) ===');
+  console.log('model                       all     us     eu     br   ms/crop');
+  for (const [file, r] of Object.entries(res)) {
+    const name = file.split('/').pop().padEnd(24);
+    const head = r.head === null ? '' : `; region head picks the set: ${r.head} %`;
+    console.log(`${name} ${[r.all, r.us, r.eu, r.br].map((x) => x.toFixed(1).padStart(6)).join(' ')}   ${r.msPerCrop.toFixed(2)}  (${r.n[0]}/${r.n[1]}${head})`);
+  }
+  for (const [file, r] of Object.entries(res)) console.log(`misread by ${file.split('/').pop()}: ${r.errors.join('; ')}`);
+  if (args.includes('--crops-only')) process.exit(0);
+}
 
 if (!existsSync(cli)) {
   console.error(`build the CLI first: pnpm -w turbo run build --filter @platewise/cli...`);
@@ -90,3 +111,35 @@ writeFileSync(plainFile, `${rekey(plainOut, 'images/').join('\n')}\n`);
 console.log(`config: ${config ?? '(default)'}; recognizer: ${recognizer ?? env.ENGINE_RECOGNIZER ?? '(default)'}; eu hints: ${HINTS.eu.join(',')}; results in ${work}`);
 score(hintedFile, 'with region hints (us: us, br: br, eu: ' + HINTS.eu.join(',') + ')');
 score(plainFile, 'without region hints');
+regionAccuracy(plainFile);
+
+/** Region code of each photo's top plate (no hints) against the country the photo shows. */
+function regionAccuracy(results) {
+  const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const got = new Map(
+    readFileSync(results, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .map((r) => [r.image, [...(r.results ?? [])].sort((a, b) => b.score - a.score)[0]?.region?.code ?? null]),
+  );
+  const acc = {};
+  const wrong = [];
+  for (const row of rows) {
+    const truth = truthRegion(row);
+    if (!truth) continue;
+    const code = got.get(row.image);
+    const ok = code !== null && code !== undefined && code.split('-')[0] === truth;
+    for (const k of [row.set, 'all']) {
+      acc[k] ??= [0, 0];
+      acc[k][1]++;
+      if (ok) acc[k][0]++;
+    }
+    if (!ok) wrong.push(`${row.image} ${truth}→${code}`);
+  }
+  console.log('\n=== region code without hints (photos whose country is known) ===');
+  for (const k of ['us', 'eu', 'br', 'all']) {
+    if (acc[k]) console.log(`${k.padEnd(4)} ${((100 * acc[k][0]) / acc[k][1]).toFixed(1).padStart(5)} %  (${acc[k][0]}/${acc[k][1]})`);
+  }
+  console.log(`wrong: ${wrong.join('; ') || 'none'}`);
+}

@@ -123,11 +123,13 @@ def tta_variants(pads=TTA_PADS, dxs=TTA_DX, dys=TTA_DY):
     return sorted(grid, key=lambda v: v != (0.15, 0.0, 0.0))
 
 
-def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15, variants=None):
+def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15, variants=None, prepare=None):
     """Padded crops of the labelled dev boxes, preprocessed exactly like training inputs.
     Returns (x uint8 [N,32,128], labels, sets). Evaluation only -- never used for training.
     With `variants` (a list of (pad, dx, dy), see tta_variants) every plate gets one crop per
-    variant, plate-major: x is [N * len(variants), 32, 128] and `pad` is ignored."""
+    variant, plate-major: x is [N * len(variants), 32, 128] and `pad` is ignored. `prepare`
+    turns a crop into the model input (default: platewise-rec-v1's grey 128x32)."""
+    prepare = prepare or (lambda im: render.to_input(im, OUT_SIZE))
     vs = [(pad, 0.0, 0.0)] if variants is None else list(variants)
     xs, labels, sets = [], [], []
     with open(os.path.join(dev_dir, "dataset.jsonl")) as f:
@@ -142,7 +144,7 @@ def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15, variants=None):
                 ox, oy = dx * w, dy * h
                 box = (max(0, round(b["xmin"] - p * w + ox)), max(0, round(b["ymin"] - p * h + oy)),
                        min(im.width, round(b["xmax"] + p * w + ox)), min(im.height, round(b["ymax"] + p * h + oy)))
-                xs.append(render.to_input(im.crop(box), OUT_SIZE))
+                xs.append(prepare(im.crop(box)))
             labels.append(clean_text(d["plate"]))
             sets.append(d["set"])
     return np.stack(xs), labels, sets

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// torch-vs-onnxruntime parity of the shipped recogniser on fixed inputs.
+// torch-vs-onnxruntime parity of the project's recognisers on fixed inputs.
 //
 //   node models/training/parity.mjs [model.onnx] [fixture.json]
 //
-// The fixture (written by export_onnx.py from the torch model) holds the torch logits for three
-// formula images (recomputed here exactly as export_onnx.formula_input does) and one rendered
-// plate (uint8, base64). Exit code 0 and "N passed, 0 failed" when every logit is within the
-// fixture's tolerance and the decoded texts are equal.
+// platewise-rec-v1 (CRNN): the fixture (written by export_onnx.py from the torch model) holds the
+// torch logits for three formula images (recomputed here exactly as export_onnx.formula_input
+// does) and one rendered plate (uint8, base64). platewise-region-v1 (the CCT region classifier):
+// the fixture of export_cct.py holds two integer patterns (recomputed as export_cct.pattern_input
+// does), two rendered plates and the torch region probabilities (parity-cct.mjs).
+// Exit code 0 and "N passed, 0 failed" when every value is within the fixture's tolerance and the
+// decoded texts are equal.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { H, W, greedyDecode, here, loadOrt, normalise, repoRoot } from './ort.mjs';
+import { checkCct } from './parity-cct.mjs';
 
 const modelPath = process.argv[2] || join(repoRoot, 'models/plate-recognizer/platewise-rec-v1.onnx');
 const fixturePath =
@@ -47,6 +51,11 @@ for (let i = 0; i < n; i++) {
   const ok = maxDiff <= fx.tolerance && a === b;
   console.log(`${ok ? 'ok  ' : 'FAIL'} input ${i}: max |onnx - torch| = ${maxDiff.toExponential(2)}, text onnx=${a} torch=${b}`);
   ok ? passed++ : failed++;
+}
+if (!process.argv[2]) {
+  const cct = await checkCct(ort);
+  passed += cct.passed;
+  failed += cct.failed;
 }
 console.log(`parity: ${passed} passed, ${failed} failed`);
 void here;

@@ -1,23 +1,21 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
-import { DEFAULT_CONFIG, EngineConfig, compileTextFormats, parseEngineConfig, regionHints } from './config';
-import { PlateDetection, detectPlates, saneCorners } from './detect/plate';
+import type { EngineResult } from '@platewise/snapshot';
+import { DEFAULT_CONFIG, EngineConfig, parseEngineConfig, regionHints } from './config';
+import { PlateDetection, detectPlates } from './detect/plate';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { Box, Point, boxArea, boxOfPoints, clampBox, intersection } from './geometry/box';
+import { boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
-import { dist, expandQuad, shiftQuad, warpQuad } from './geometry/warp';
 import { RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { Device, createSession } from './models/runtime';
 import { foldingTable } from './ocr/alphabet';
-import { greedyDecode } from './ocr/ctc';
-import { detectText } from './ocr/text-detect';
-import { recognizePlates } from './ocr/plate-recognize';
-import { LineFrames, recognizeLines } from './ocr/text-recognize';
-import { Candidate, CombineMode, RecognizerFrames, generateCandidates, round3 } from './plates/candidates';
-import { inferRegion, stateFromText } from './plates/region';
-import { vehicleColor } from './vehicle/color';
-import { vehicleType } from './vehicle/types';
+import { round3 } from './plates/candidates';
+import { PlateTextReader, RECOGNIZER_MODES, ReaderSessions, RecognizerMode, usesPpocr } from './reading/read-plate';
+import { TUNING } from './reading/tuning';
+import { PlateRead, plateResult, vehicleModeResults, vehicleOf } from './results';
+
+export { RECOGNIZER_MODES, TUNING };
+export type { RecognizerMode };
 
 export interface EngineOptions {
   /** folder with the installed weights (default: <repo>/models/weights) */
@@ -27,16 +25,13 @@ export interface EngineOptions {
   /** default: cpu */
   device?: Device;
   /**
-   * Which recogniser reads the plate text (parseRecognizer reads ENGINE_RECOGNIZER's value; default
-   * `ensemble` when the platewise-rec model is installed and `ppocr` when it is not): `ensemble` pools PP-OCRv4 and
-   * platewise-rec, `ppocr` is the PP-OCRv4-only path, `crnn` platewise-rec alone. Asking for
-   * `ensemble` or `crnn` without the model installed is a ModelLoadError.
+   * Who reads the plate text (default `cct`; parseRecognizer reads an ENGINE_RECOGNIZER value; see reading/read-plate.ts
+   * and libs/engine/README.md "Plate reading" for the figures behind the choice). `ensemble`,
+   * `ppocr` and `crnn` are issue 5's paths, kept for comparisons; `ensemble` or `crnn` without
+   * platewise-rec-v1 installed is a ModelLoadError.
    */
   recognizer?: RecognizerMode;
 }
-
-export type RecognizerMode = 'ensemble' | 'ppocr' | 'crnn';
-export const RECOGNIZER_MODES: readonly RecognizerMode[] = ['ensemble', 'ppocr', 'crnn'];
 
 export interface ReadOptions {
   /** region hints (`us-ca`, `br`, …): a guide that re-ranks candidates, not a filter */
@@ -54,24 +49,16 @@ export interface Engine {
   readonly loadTimeMs: number;
   /** the recogniser mode in use (see EngineOptions.recognizer) */
   readonly recognizer: RecognizerMode;
+  /** the CCT reader's model file in modes `cct` and `gated`, else null */
+  readonly plateReader: string | null;
+  /** the region classifier's model file when one is loaded, else null */
+  readonly regionClassifier: string | null;
 }
 
-interface Sessions {
+interface Sessions extends ReaderSessions {
   vehicle: InferenceSession;
   plate: InferenceSession;
   plate640: InferenceSession;
-  textDet: InferenceSession;
-  textRec: InferenceSession;
-  /** platewise-rec; absent when not installed (recogniser mode ppocr) */
-  plateRec?: InferenceSession;
-}
-
-/** A plate found in the photo, with everything read from it. */
-interface PlateRead {
-  det: PlateDetection;
-  candidates: Candidate[];
-  region: { code: string; score: number };
-  vehicle: VehicleDetection | null;
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -80,35 +67,48 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const threads = options.threads ?? 2;
   const device: Device = options.device ?? 'cpu';
   const manifest = loadManifest(modelsDir);
-  const asked = options.recognizer;
+  const recognizer: RecognizerMode = options.recognizer ?? 'cct';
+  const cct = recognizer === 'cct' || recognizer === 'gated';
+  const ppocr = usesPpocr(recognizer);
+  const crnn = recognizer === 'ensemble' || recognizer === 'crnn';
   // Verify every file before creating any session, so one message lists the first bad file.
   const files = {
     vehicle: readVerified(modelsDir, manifest, 'vehicle-detector'),
     plate: readVerified(modelsDir, manifest, 'plate-detector'),
     plate640: readVerified(modelsDir, manifest, 'plate-detector-640'),
-    textDet: readVerified(modelsDir, manifest, 'text-detector'),
-    textRec: readVerified(modelsDir, manifest, 'text-recognizer'),
-    dict: readVerified(modelsDir, manifest, 'text-dictionary'),
-    // Optional: missing is fine unless the recogniser mode needs it; altered is always an error.
-    plateRec: asked === 'ppocr' ? null : readOptional(modelsDir, manifest, 'plate-recognizer', !!asked),
+    cct: cct ? readVerified(modelsDir, manifest, 'plate-reader') : null,
+    // optional: without it the no-hint prior and region.code come from the text alone
+    region: cct ? readOptional(modelsDir, manifest, 'region-classifier', false) : null,
+    textDet: ppocr ? readVerified(modelsDir, manifest, 'text-detector') : null,
+    textRec: ppocr ? readVerified(modelsDir, manifest, 'text-recognizer') : null,
+    dict: ppocr ? readVerified(modelsDir, manifest, 'text-dictionary') : null,
+    crnn: crnn ? readOptional(modelsDir, manifest, 'plate-recognizer', true) : null,
   };
-  const recognizer: RecognizerMode = asked ?? (files.plateRec ? 'ensemble' : 'ppocr');
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
+  const session = async (bytes: Buffer | null, name: string) => (bytes ? await createSession(bytes, fileName(name), rt) : undefined);
   const sessions: Sessions = {
-    vehicle: await createSession(files.vehicle, fileName('vehicle-detector'), rt),
-    plate: await createSession(files.plate, fileName('plate-detector'), rt),
-    plate640: await createSession(files.plate640, fileName('plate-detector-640'), rt),
-    textDet: await createSession(files.textDet, fileName('text-detector'), rt),
-    textRec: await createSession(files.textRec, fileName('text-recognizer'), rt),
-    ...(files.plateRec && recognizer !== 'ppocr'
-      ? { plateRec: await createSession(files.plateRec, fileName('plate-recognizer'), rt) }
-      : {}),
+    vehicle: (await session(files.vehicle, 'vehicle-detector')) as InferenceSession,
+    plate: (await session(files.plate, 'plate-detector')) as InferenceSession,
+    plate640: (await session(files.plate640, 'plate-detector-640')) as InferenceSession,
+    cct: await session(files.cct, 'plate-reader'),
+    region: await session(files.region, 'region-classifier'),
+    textDet: await session(files.textDet, 'text-detector'),
+    textRec: await session(files.textRec, 'text-recognizer'),
+    crnn: await session(files.crnn, 'plate-recognizer'),
   };
-  const dictionary = files.dict.toString('utf8').split(/\r?\n/);
-  if (dictionary[dictionary.length - 1] === '') dictionary.pop();
-  const table = foldingTable(dictionary);
-  const engine = new PlateEngine(sessions, table, 0, recognizer);
+  let table: Int32Array | null = null;
+  if (files.dict) {
+    const dictionary = files.dict.toString('utf8').split(/\r?\n/);
+    if (dictionary[dictionary.length - 1] === '') dictionary.pop();
+    table = foldingTable(dictionary);
+  }
+  const engine = new PlateEngine(
+    sessions,
+    new PlateTextReader(sessions, table, recognizer),
+    cct ? fileName('plate-reader') : null,
+    files.region ? fileName('region-classifier') : null,
+  );
   // One throw-away read: ONNX Runtime finishes its graph set-up on the first run of each session,
   // which would otherwise land on the first caller.
   await engine.warmUp();
@@ -116,56 +116,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   return engine;
 }
 
-/** Tunables of the pipeline (not part of the public config; measured on the dev photos). */
-export const TUNING = {
-  /** padding around the detector's quad for the direct line view (fraction of width/height per side) */
-  linePadX: 0.12,
-  linePadY: 0.18,
-  /** padding for the text-detection view of the whole plate */
-  platePadX: 0.2,
-  platePadY: 0.9,
-  /** how many vehicles get a second plate-detection pass at higher resolution */
-  vehicleCrops: 1,
-  useTextDet: true,
-  useLineView: true,
-  /** horizontal stretch of text lines before recognition */
-  recStretch: 1.5,
-  usePrinted: true,
-  extraLines: 1,
-  /**
-   * platewise-rec's view: the quad padded like its training crops (plate box + 15 % of its size
-   * per side; the detector's quad hugs the text line, see plateBox), sampled at native resolution
-   * and then reduced to 128×32 exactly as Pillow did in training.
-   */
-  crnnPadX: 0.15,
-  crnnPadY: 0.14,
-  /**
-   * platewise-rec test-time augmentation: the crops it reads, each `[pad, dx, dy]` — padding added
-   * to crnnPadX/Y, shift along the quad by `dx` of its width and `dy` of its height. The first is
-   * the plain crop, the only one in `mode: fast`; the views' probabilities are averaged per text
-   * (`crnnCombine`). The plain crop alone: no extra-crop set measured on the dev photos read more
-   * plates (README "Recognisers"; calibrate-ensemble.mjs --crnn-views measures one).
-   */
-  crnnViews: [[0, 0, 0]] as Array<[number, number, number]>,
-  /** how platewise-rec's views combine per candidate text (see candidates.ts `combine`) */
-  crnnCombine: 'lse' as CombineMode,
-  /** also read PP-OCR's detected text line with platewise-rec */
-  crnnLineView: false,
-  /**
-   * Weight of platewise-rec's log probability against PP-OCRv4's (weight 1) in the ensemble
-   * (ENSEMBLE.rule `product`). The one parameter calibrated on the dev photos, by
-   * libs/engine/scripts/calibrate-ensemble.mjs; recalibrate when the model changes.
-   */
-  crnnWeight: 0.5,
-};
-
 class PlateEngine implements Engine {
+  loadTimeMs = 0;
+  readonly recognizer: RecognizerMode;
+
   constructor(
     private readonly s: Sessions,
-    private readonly table: Int32Array,
-    public loadTimeMs: number,
-    public readonly recognizer: RecognizerMode,
-  ) {}
+    private readonly reader: PlateTextReader,
+    readonly plateReader: string | null,
+    readonly regionClassifier: string | null,
+  ) {
+    this.recognizer = reader.mode;
+  }
 
   async warmUp(): Promise<void> {
     const { default: sharp } = await import('sharp');
@@ -175,35 +137,37 @@ class PlateEngine implements Engine {
       .png()
       .toBuffer();
     await this.read(png);
-    const dummy = { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 };
-    await detectText(this.s.textDet, dummy, 64);
-    await recognizeLines(this.s.textRec, [dummy], this.table, 1);
-    if (this.s.plateRec) await recognizePlates(this.s.plateRec, [dummy]);
+    await this.reader.warmUp();
   }
 
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.s).map((x: InferenceSession) => x.release()));
+    await Promise.all(Object.values(this.s).map((x?: InferenceSession) => x?.release()));
   }
 
   async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
     const t0 = performance.now();
     const config = isParsed(opts.config) ? opts.config : parseEngineConfig(opts.config);
+    // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
     const hints = regionHints(config, opts.regions ?? []);
     const img = await decodeImage(image);
-    const vehicles = await detectVehicles(this.s.vehicle, img);
+    // `mode: fast` is one detection step, the plate detector's: vehicles are looked for only when
+    // the request needs them (detection_rule strict, vehicle mode, mmc); plates then report the
+    // spec's unknown vehicle.
+    const needVehicles = config.mode !== 'fast' || config.detection_rule === 'strict' || config.detection_mode === 'vehicle' || !!opts.mmc;
+    const vehicles = needVehicles ? await detectVehicles(this.s.vehicle, img) : [];
     const plates = await this.findPlates(img, vehicles, config);
     const reads: PlateRead[] = [];
     for (const det of plates) {
-      const r = await this.readPlate(img, det, hints, config);
-      if (!r) continue;
-      r.vehicle = vehicleOf(det.box, vehicles);
-      if (config.detection_rule === 'strict' && !r.vehicle) continue;
-      reads.push(r);
+      const text = await this.reader.read(img, det, hints, config);
+      if (!text) continue;
+      const vehicle = vehicleOf(det.box, vehicles);
+      if (config.detection_rule === 'strict' && !vehicle) continue;
+      reads.push({ ...text, det, vehicle });
     }
     const results =
       config.detection_mode === 'vehicle'
-        ? this.vehicleModeResults(img, reads, vehicles, !!opts.mmc)
-        : reads.map((r) => this.plateResult(img, r, !!opts.mmc));
+        ? vehicleModeResults(img, reads, vehicles, !!opts.mmc)
+        : reads.map((r) => plateResult(img, r, !!opts.mmc));
     return { processing_time: round3(performance.now() - t0), results };
   }
 
@@ -228,164 +192,6 @@ class PlateEngine implements Engine {
     }
     return nms(found, 0.3).filter((d) => d.score >= config.threshold_d);
   }
-
-  private async readPlate(img: RgbImage, det: PlateDetection, hints: string[], config: EngineConfig): Promise<PlateRead | null> {
-    const corners = saneCorners(det);
-    const qw = (dist(corners[0], corners[1]) + dist(corners[3], corners[2])) / 2;
-    const qh = (dist(corners[0], corners[3]) + dist(corners[1], corners[2])) / 2;
-    if (qw < 4 || qh < 2) return null;
-    const lines: RgbImage[] = [];
-    const crnnCrops: RgbImage[] = [];
-    if (this.recognizer !== 'ppocr') {
-      const views = config.mode === 'fast' ? TUNING.crnnViews.slice(0, 1) : TUNING.crnnViews;
-      for (const [pad, dx, dy] of views) {
-        const px = TUNING.crnnPadX + pad;
-        const py = TUNING.crnnPadY + pad;
-        const w = clampInt(qw * (1 + 2 * px), 16, 512);
-        const h = clampInt(qh * (1 + 2 * py), 8, 256);
-        crnnCrops.push(warpQuad(img, expandQuad(shiftQuad(corners, dx, dy), px, py), w, h));
-      }
-    }
-    let otherLines: RgbImage[] = [];
-    if (TUNING.useLineView) {
-      const q = expandQuad(corners, TUNING.linePadX, TUNING.linePadY);
-      const h = 64;
-      const w = clampInt(Math.round(((qw * (1 + 2 * TUNING.linePadX)) / (qh * (1 + 2 * TUNING.linePadY))) * h), 64, 640);
-      lines.push(warpQuad(img, q, w, h));
-    }
-    if (TUNING.useTextDet && config.mode !== 'fast') {
-      const px = TUNING.platePadX;
-      const py = TUNING.platePadY;
-      const q = expandQuad(corners, px, py);
-      const h = 128;
-      const w = clampInt(Math.round(((qw * (1 + 2 * px)) / (qh * (1 + 2 * py))) * h / 32) * 32, 96, 640);
-      const view = warpQuad(img, q, w, h);
-      const boxes = await detectText(this.s.textDet, view, 640);
-      // The plate detector's box hugs the main text line: it sits here, in view coordinates.
-      const main: Box = {
-        xmin: (px / (1 + 2 * px)) * w,
-        xmax: ((1 + px) / (1 + 2 * px)) * w,
-        ymin: (py / (1 + 2 * py)) * h,
-        ymax: ((1 + py) / (1 + 2 * py)) * h,
-      };
-      let best = -1;
-      let bestOverlap = 0;
-      boxes.forEach((b, i) => {
-        const o = intersection(b.box, main) / Math.max(1, boxArea(main));
-        if (o > bestOverlap) {
-          bestOverlap = o;
-          best = i;
-        }
-      });
-      if (best >= 0 && bestOverlap > 0.25) {
-        const b = boxes[best].box;
-        const line = cropRgb(view, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
-        lines.push(line);
-        if (this.recognizer !== 'ppocr' && TUNING.crnnLineView) crnnCrops.push(line);
-      }
-      // Other text on the plate (state names, slogans) only feeds the region guess: read the
-      // widest few lines, unstretched, in their own batch.
-      otherLines = boxes
-        .filter((_, i) => i !== best)
-        .filter((b) => b.box.ymax - b.box.ymin >= 6 && b.box.xmax - b.box.xmin >= 3 * (b.box.ymax - b.box.ymin))
-        .sort((a, b) => b.box.xmax - b.box.xmin - (a.box.xmax - a.box.xmin))
-        .slice(0, TUNING.extraLines)
-        .map((b) => cropRgb(view, b.box.xmin, b.box.ymin, b.box.xmax - b.box.xmin, b.box.ymax - b.box.ymin));
-    }
-    if (!lines.length && !crnnCrops.length) return null;
-    const groups: RecognizerFrames[] = [];
-    if (this.recognizer !== 'crnn') {
-      groups.push({ name: 'ppocr', views: await recognizeLines(this.s.textRec, lines, this.table, TUNING.recStretch), weight: 1 });
-    }
-    if (this.recognizer !== 'ppocr' && this.s.plateRec) {
-      const views: LineFrames[] = await recognizePlates(this.s.plateRec, crnnCrops);
-      groups.push({
-        name: 'crnn',
-        views,
-        weight: this.recognizer === 'crnn' ? 1 : TUNING.crnnWeight,
-        combine: TUNING.crnnCombine,
-      });
-    }
-    const extra = (await recognizeLines(this.s.textRec, otherLines, this.table, 1)).map((f) => greedyDecode(f.m, f.steps).text);
-    const state = stateFromText(extra.join(' '));
-    const usAllowed = !hints.length || hints.some((h) => h === 'us' || h.startsWith('us-'));
-    const candidates = generateCandidates(groups, {
-      printed: state && usAllowed && TUNING.usePrinted ? state.code : null,
-      hints,
-      textFormats: compileTextFormats(config.text_formats),
-      strictRegion: config.region === 'strict',
-    });
-    if (!candidates.length || candidates[0].score < config.threshold_o) return null;
-    const region = inferRegion(candidates[0].regions, extra.join(' '), hints);
-    return { det, candidates, region, vehicle: null };
-  }
-
-  private plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateResult {
-    const box = clampBox(plateBox(r.det), img.width, img.height);
-    const out: PlateResult = {
-      box,
-      plate: r.candidates[0].plate.toLowerCase(),
-      region: r.region,
-      vehicle: r.vehicle
-        ? { type: vehicleType(r.vehicle.cls), score: round3(r.vehicle.score), box: clampBox(r.vehicle.box, img.width, img.height) }
-        : { type: 'Unknown', score: 0, box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } },
-      score: r.candidates[0].score,
-      candidates: r.candidates.map((c) => ({ plate: c.plate.toLowerCase(), score: c.score })),
-      dscore: round3(r.det.score),
-    };
-    if (mmc) {
-      const m = this.mmc(img, r.vehicle, [box]);
-      out.model_make = m.make_model;
-      out.color = m.color.map((c) => ({ color: c.value, score: c.score }));
-      out.orientation = m.orientation.map((o) => ({ orientation: o.value, score: o.score }));
-    }
-    return out;
-  }
-
-  /**
-   * mmc fields. color: from the vehicle's pixels (vehicle/color.ts). orientation and make/model:
-   * the engine has no model for them, so it answers the spec's unknown values with score 0.
-   */
-  private mmc(img: RgbImage, vehicle: VehicleDetection | null, exclude: Box[]) {
-    const color = vehicle ? vehicleColor(img, vehicle.box, exclude) : [{ color: 'unknown' as const, score: 0 }];
-    return {
-      make_model: [{ make: 'Unknown', model: 'Unknown', score: 0 }],
-      color: color.map((c) => ({ value: c.color, score: c.score })),
-      orientation: [{ value: 'Unknown' as const, score: 0 }],
-    };
-  }
-
-  private vehicleModeResults(img: RgbImage, reads: PlateRead[], vehicles: VehicleDetection[], mmc: boolean): VehicleModeResult[] {
-    const out: VehicleModeResult[] = [];
-    const used = new Set<VehicleDetection>();
-    const vehicleOut = (v: VehicleDetection, plates: Box[]): VehicleModeResult['vehicle'] => ({
-      type: vehicleType(v.cls),
-      score: round3(v.score),
-      box: clampBox(v.box, img.width, img.height),
-      ...(mmc ? { props: this.mmc(img, v, plates) } : {}),
-    });
-    for (const r of reads) {
-      const box = clampBox(plateBox(r.det), img.width, img.height);
-      const item: VehicleModeResult = {
-        plate: {
-          type: 'Plate',
-          score: round3(r.det.score),
-          box,
-          props: {
-            plate: r.candidates.map((c) => ({ value: c.plate.toLowerCase(), score: c.score })),
-            region: [{ value: r.region.code, score: r.region.score }],
-          },
-        },
-      };
-      if (r.vehicle && !used.has(r.vehicle)) {
-        used.add(r.vehicle);
-        item.vehicle = vehicleOut(r.vehicle, [box]);
-      }
-      out.push(item);
-    }
-    for (const v of vehicles) if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v, []) });
-    return out;
-  }
 }
 
 /** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */
@@ -394,8 +200,6 @@ export function parseRecognizer(value: string | undefined): RecognizerMode | und
   if ((RECOGNIZER_MODES as readonly string[]).includes(value)) return value as RecognizerMode;
   throw new Error(`ENGINE_RECOGNIZER must be one of ${RECOGNIZER_MODES.join(', ')} (got "${value}")`);
 }
-
-const clampInt = (x: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, Math.round(x)));
 
 function isParsed(c: unknown): c is EngineConfig {
   return (
@@ -406,24 +210,3 @@ function isParsed(c: unknown): c is EngineConfig {
   );
 }
 
-/** The reported plate box: the corners' extent (the detector box hugs only the text line). */
-function plateBox(det: PlateDetection): Box {
-  const c = saneCorners(det);
-  const b = boxOfPoints(c);
-  // Grow slightly toward the plate's edges: the detector is trained on the character area.
-  const w = b.xmax - b.xmin;
-  const h = b.ymax - b.ymin;
-  return { xmin: b.xmin - 0.04 * w, xmax: b.xmax + 0.04 * w, ymin: b.ymin - 0.12 * h, ymax: b.ymax + 0.12 * h };
-}
-
-/** The vehicle holding a plate: the smallest vehicle box containing most of the plate. */
-function vehicleOf(plate: Box, vehicles: VehicleDetection[]): VehicleDetection | null {
-  let best: VehicleDetection | null = null;
-  for (const v of vehicles) {
-    if (intersection(plate, v.box) < 0.6 * boxArea(plate)) continue;
-    if (!best || boxArea(v.box) < boxArea(best.box)) best = v;
-  }
-  return best;
-}
-
-export type { Point };

@@ -40,7 +40,7 @@ export function registerReadCommand(program: Command): void {
     .option('--resume', 'skip images already answered in --out')
     .addOption(new Option('--threads <n>', 'ONNX Runtime threads').env('ENGINE_THREADS'))
     .addOption(new Option('--device <device>', 'ONNX Runtime device').choices(['cpu', 'cuda']).env('ENGINE_DEVICE'))
-    .addOption(new Option('--recognizer <mode>', 'plate recogniser: ensemble, ppocr or crnn').env('ENGINE_RECOGNIZER'))
+    .addOption(new Option('--recognizer <mode>', 'plate recogniser: cct (default), gated, ensemble, ppocr or crnn').env('ENGINE_RECOGNIZER'))
     .addOption(new Option('--models-dir <dir>', 'installed model weights').env('PLATEWISE_MODELS_DIR'))
     .action(async (input: string, flags: ReadFlags) => {
       // The gateway's rules for regions, config and mmc; the image comes from the input instead.

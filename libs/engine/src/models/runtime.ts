@@ -36,3 +36,15 @@ export async function run1(
   const t = out[session.outputNames[0]];
   return { data: t.data as Float32Array, dims: t.dims };
 }
+
+/** Run a model whose input is uint8 (the CCT plate readers); returns every output by name. */
+export async function runU8(
+  session: ort.InferenceSession,
+  data: Uint8Array,
+  dims: number[],
+): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('uint8', data, dims) });
+  const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+  for (const name of session.outputNames) result[name] = { data: out[name].data as Float32Array, dims: out[name].dims };
+  return result;
+}

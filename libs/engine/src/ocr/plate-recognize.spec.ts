@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FOLDED } from './alphabet';
-import { CRNN_H, CRNN_W, crnnInput, logitsToFrames, resizeGreyLikePillow, toGrey } from './plate-recognize';
+import { CRNN_H, CRNN_W, crnnInput, logitsToFrames, toGrey } from './plate-recognize';
+import { resizeLikePillow } from '../image/pillow-resize';
 
 /** Deterministic RGB test image; the expected values below come from Pillow 9.4 on the same pixels:
  *  `Image.fromarray(a, 'RGB').convert('L').resize((128, 32), Image.BILINEAR)`. */
@@ -29,7 +30,7 @@ describe('CRNN preprocessing mirrors Pillow exactly', () => {
     const img = formula(w, h, k);
     const grey = toGrey(img);
     expect([...grey.subarray(0, 6)]).toEqual(want.grey0);
-    const g = resizeGreyLikePillow(grey, w, h, CRNN_W, CRNN_H);
+    const g = resizeLikePillow(grey, w, h, CRNN_W, CRNN_H, 1);
     expect(g.length).toBe(CRNN_W * CRNN_H);
     expect(g.reduce((s, v) => s + v, 0)).toBe(want.sum);
     expect([...g.subarray(0, 8)]).toEqual(want.first);

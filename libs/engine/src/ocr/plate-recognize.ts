@@ -3,6 +3,7 @@ import { RgbImage } from '../image/decode';
 import { run1 } from '../models/runtime';
 import { FOLDED, PLATE_CHARS } from './alphabet';
 import { LineFrames } from './text-recognize';
+import { resizeLikePillow } from '../image/pillow-resize';
 
 /**
  * platewise-rec, the project's own plate recogniser (models/training): a CRNN read with CTC.
@@ -13,7 +14,7 @@ import { LineFrames } from './text-recognize';
  * `.resize((128, 32), Image.BILINEAR)`, then (p / 255 − 0.5) / 0.5 — so this file reproduces those
  * integer operations exactly (Pillow 9: ITU-R 601 luma in 16-bit fixed point; separable
  * triangle-filter resampling whose support widens with the reduction factor, 22-bit fixed-point
- * coefficients, horizontal pass first, each pass rounded to 8 bits).
+ * coefficients, horizontal pass first, each pass rounded to 8 bits; image/pillow-resize.ts).
  */
 export const CRNN_H = 32;
 export const CRNN_W = 128;
@@ -28,92 +29,9 @@ export function toGrey(img: RgbImage): Uint8Array {
   return out;
 }
 
-const PRECISION_BITS = 32 - 8 - 2;
-const ONE = 1 << PRECISION_BITS;
-
-interface Coeffs {
-  bounds: Int32Array; // xmin, count per output pixel
-  k: Int32Array; // ksize fixed-point weights per output pixel
-  ksize: number;
-}
-
-/** Pillow's precompute_coeffs + normalize_coeffs_8bpc for the bilinear (triangle) filter. */
-function coeffs(inSize: number, outSize: number): Coeffs {
-  const scale = inSize / outSize;
-  const filterscale = Math.max(1, scale);
-  const support = 1 * filterscale;
-  const ksize = Math.ceil(support) * 2 + 1;
-  const bounds = new Int32Array(outSize * 2);
-  const k = new Int32Array(outSize * ksize);
-  const w = new Float64Array(ksize);
-  for (let xx = 0; xx < outSize; xx++) {
-    const center = (xx + 0.5) * scale;
-    const ss = 1 / filterscale;
-    let xmin = Math.trunc(center - support + 0.5);
-    if (xmin < 0) xmin = 0;
-    let xmax = Math.trunc(center + support + 0.5);
-    if (xmax > inSize) xmax = inSize;
-    xmax -= xmin;
-    let ww = 0;
-    for (let x = 0; x < xmax; x++) {
-      const a = Math.abs((x + xmin - center + 0.5) * ss);
-      w[x] = a < 1 ? 1 - a : 0;
-      ww += w[x];
-    }
-    for (let x = 0; x < xmax; x++) {
-      const v = ww !== 0 ? w[x] / ww : w[x];
-      k[xx * ksize + x] = v < 0 ? Math.trunc(-0.5 + v * ONE) : Math.trunc(0.5 + v * ONE);
-    }
-    bounds[2 * xx] = xmin;
-    bounds[2 * xx + 1] = xmax;
-  }
-  return { bounds, k, ksize };
-}
-
-const clip8 = (v: number): number => (v >= ONE * 256 ? 255 : v <= 0 ? 0 : Math.floor(v / ONE));
-
-/** Pillow's `Image.resize(size, Image.BILINEAR)` on an 8-bit single-channel image. */
-export function resizeGreyLikePillow(src: Uint8Array, width: number, height: number, outW: number, outH: number): Uint8Array {
-  let cur = src;
-  let curW = width;
-  if (outW !== width) {
-    const c = coeffs(width, outW);
-    const tmp = new Uint8Array(outW * height);
-    for (let y = 0; y < height; y++) {
-      const row = y * width;
-      for (let xx = 0; xx < outW; xx++) {
-        const xmin = c.bounds[2 * xx];
-        const n = c.bounds[2 * xx + 1];
-        const kb = xx * c.ksize;
-        let ss = ONE / 2;
-        for (let x = 0; x < n; x++) ss += cur[row + xmin + x] * c.k[kb + x];
-        tmp[y * outW + xx] = clip8(ss);
-      }
-    }
-    cur = tmp;
-    curW = outW;
-  }
-  if (outH !== height) {
-    const c = coeffs(height, outH);
-    const out = new Uint8Array(curW * outH);
-    for (let yy = 0; yy < outH; yy++) {
-      const ymin = c.bounds[2 * yy];
-      const n = c.bounds[2 * yy + 1];
-      const kb = yy * c.ksize;
-      for (let x = 0; x < curW; x++) {
-        let ss = ONE / 2;
-        for (let y = 0; y < n; y++) ss += cur[(ymin + y) * curW + x] * c.k[kb + y];
-        out[yy * curW + x] = clip8(ss);
-      }
-    }
-    cur = out;
-  }
-  return cur === src ? src.slice() : cur;
-}
-
 /** The model's input for one crop: grey, 128×32 (stretched, as in training), (p/255 − 0.5)/0.5. */
 export function crnnInput(img: RgbImage, out = new Float32Array(CRNN_H * CRNN_W), offset = 0): Float32Array {
-  const g = resizeGreyLikePillow(toGrey(img), img.width, img.height, CRNN_W, CRNN_H);
+  const g = resizeLikePillow(toGrey(img), img.width, img.height, CRNN_W, CRNN_H, 1);
   for (let i = 0; i < CRNN_H * CRNN_W; i++) out[offset + i] = (g[i] / 255 - 0.5) / 0.5;
   return out;
 }

@@ -1,16 +1,16 @@
 import { PLATE_CHARS } from '../ocr/alphabet';
-import { Reading, beamSearch, constrainedDecode, textLogProb } from '../ocr/ctc';
-import { softenFrames } from '../ocr/confusion';
 import { LineFrames } from '../ocr/text-recognize';
 import { COUNTRIES, FLEET, KNOWN_REGIONS, formatProbability, matchesTemplate, regionsMatching, templatesFor } from './formats';
+import { TextView, ctcView } from './text-views';
 
 /**
- * Candidate plate texts for one plate. The recogniser's own hypotheses (CTC beam search over every
- * view of the plate) are joined by format-aware readings: for each plate template of the regions in
- * play, the best reading that fits the template's letter/digit slots (this is what turns O into 0,
- * I into 1, B into 8 … exactly where a format asks for it). Every text is then scored by the exact
- * CTC probability the recogniser gives it, plus a prior for fitting the hinted regions' formats,
- * any known format, and the caller's `text_formats`.
+ * Candidate plate texts for one plate. The recogniser's own hypotheses (CTC beam search, or the
+ * most probable slot sequences of a CCT reader, over every view of the plate) are joined by
+ * format-aware readings: for each plate template of the regions in play, the best reading that
+ * fits the template's letter/digit slots (this is what turns O into 0, I into 1, B into 8 …
+ * exactly where a format asks for it). Every text is then scored by the exact probability the
+ * recogniser gives it (text-views.ts), plus a prior for fitting the hinted regions' formats (or,
+ * without hints, the countries the plate looks like it is from), and the caller's `text_formats`.
  */
 export interface Candidate {
   plate: string;
@@ -30,6 +30,11 @@ export interface CandidateContext {
   strictRegion: boolean;
   /** a region read from the plate itself (a US state name), a firmer guide than the hints */
   printed?: string | null;
+  /**
+   * Without hints: each country's weight in the format prior (where the plate looks like it is
+   * from, e.g. from the reader's region head; region-prior.ts). Default: fleet sizes (FLEET).
+   */
+  countryWeights?: Record<string, number> | null;
 }
 
 /** Log-probability bonuses; measured on the dev photos (see README "tuning"). */
@@ -73,7 +78,8 @@ export function plausibleLength(n: number): boolean {
  */
 export interface RecognizerFrames {
   name: string;
-  views: LineFrames[];
+  /** CTC frames are wrapped by ctcView; other readers pass their TextView */
+  views: Array<LineFrames | TextView>;
   weight: number;
   /** how its views combine per text (default COMBINE.mode) */
   combine?: CombineMode;
@@ -97,50 +103,53 @@ export function combineRecognizers(perRecognizer: number[], weights: number[], r
   return perRecognizer.reduce((s, lp, i) => s + weights[i] * lp, 0) / wsum;
 }
 
+const asView = (v: LineFrames | TextView): TextView => ('steps' in v ? ctcView(v, PRIOR.confusion) : v);
+
 export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx: CandidateContext, limit = 10): Candidate[] {
   const groups: RecognizerFrames[] = isGroups(views) ? views : [{ name: 'ppocr', views, weight: 1 }];
   const live = groups.filter((g) => g.views.length && g.weight > 0);
   if (!live.length) return [];
   const weights = live.map((g) => g.weight);
-  // Score texts on softened frames, where look-alike characters share evidence.
-  const soft = live.map((g) => g.views.map((v) => ({ m: softenFrames(v.m, v.steps, PRIOR.confusion), steps: v.steps })));
-  const allViews = live.flatMap((g) => g.views);
-  const allSoft = soft.flat();
+  const perGroup = live.map((g) => g.views.map(asView));
+  const allViews = perGroup.flat();
   const texts = new Set<string>();
-  const beams: Reading[][] = allViews.map((v) => beamSearch(v.m, v.steps, 12));
-  for (const b of beams) for (const r of b.slice(0, 8)) if (r.text) texts.add(r.text);
   const lengths = new Set<number>();
-  for (const b of beams) if (b[0]?.text) for (const d of [-1, 0, 1]) lengths.add(b[0].text.length + d);
+  for (const v of allViews) {
+    const own = v.readings();
+    for (const t of own) texts.add(t);
+    if (own[0]) for (const d of [-1, 0, 1]) lengths.add(own[0].length + d);
+  }
   const templates = new Set<string>(ctx.hints.flatMap((h) => templatesFor(h)));
   for (const t of everyTemplate()) templates.add(t);
   for (const t of templates) {
     if (!lengths.has(t.length)) continue;
-    for (const v of allSoft) {
-      const r = constrainedDecode(v.m, v.steps, slotsOf(t));
-      if (r) texts.add(r.text);
+    for (const v of allViews) {
+      const r = v.fit(slotsOf(t));
+      if (r) texts.add(r);
     }
   }
   // Views of one recogniser are looks at the same plate (combine()); recognisers are pooled by
   // weight on the scale of one recogniser, so the format prior keeps its meaning.
   const logpOf = (text: string): number =>
     combineRecognizers(
-      soft.map((vs, i) => combine(vs.map((v) => textLogProb(v.m, v.steps, text)), live[i].combine)),
+      perGroup.map((vs, i) => combine(vs.map((v) => v.logProb(text)), live[i].combine)),
       weights,
     );
   const hinted = new Set(ctx.hints);
+  const among = ctx.hints.length ? new Set([...ctx.hints, ...KNOWN_REGIONS]) : KNOWN_REGIONS;
   const scored: Candidate[] = [];
   const logps = new Map<string, number>();
   for (const text of texts) {
     if (!plausibleLength(text.length)) continue;
     const logp = logpOf(text);
     logps.set(text, logp);
-    const regions = regionsMatching(text, ctx.hints.length ? [...ctx.hints, ...KNOWN_REGIONS] : KNOWN_REGIONS);
+    const regions = regionsMatching(text, among);
     const fitsHint = regions.some((r) => hinted.has(r) || [...hinted].some((h) => r.startsWith(`${h}-`)));
     const fitsFormat = ctx.textFormats.some((re) => re.test(text));
     if (ctx.strictRegion && !(fitsHint || fitsFormat)) continue;
     // Format prior: how likely a plate of the hinted regions (else of any country) has this
     // letter/digit pattern; texts fitting none (vanity plates, foreign cars) get a floor.
-    let pf = formatPrior(text, ctx.hints);
+    let pf = formatPrior(text, ctx.hints, ctx.countryWeights);
     if (ctx.printed) pf = 0.5 * pf + 0.5 * formatProbability(text, ctx.printed);
     // The caller's text_formats weigh as much as all region evidence together.
     if (ctx.textFormats.length) pf = 0.5 * pf + 0.5 * (fitsFormat ? 1 : 0);
@@ -163,16 +172,22 @@ function isGroups(v: LineFrames[] | RecognizerFrames[]): v is RecognizerFrames[]
   return v.length > 0 && 'views' in v[0];
 }
 
-/** P(pattern of text): hinted regions weigh equally; without hints, countries weigh by fleet size. */
-export function formatPrior(text: string, hints: string[]): number {
+export type { TextView };
+
+/**
+ * P(pattern of text): hinted regions weigh equally; without hints, countries weigh by
+ * `countryWeights` (where the plate looks like it is from), else by fleet size.
+ */
+export function formatPrior(text: string, hints: string[], countryWeights?: Record<string, number> | null): number {
   if (hints.length) return hints.reduce((s, r) => s + formatProbability(text, r), 0) / hints.length;
+  const w = countryWeights ?? FLEET;
   let sum = 0;
   let norm = 0;
   for (const c of COUNTRIES) {
-    sum += FLEET[c] * formatProbability(text, c);
-    norm += FLEET[c];
+    sum += (w[c] ?? 0) * formatProbability(text, c);
+    norm += w[c] ?? 0;
   }
-  return sum / norm;
+  return norm > 0 ? sum / norm : 0;
 }
 
 function orderRegions(regions: string[], hints: string[]): string[] {

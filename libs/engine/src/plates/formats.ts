@@ -9,6 +9,7 @@
 export const REGION_TEMPLATES: Record<string, string[]> = {
   // South America
   br: ['LLLNNNN', 'LLLNLNN'],
+  ar: ['LLLNNN', 'LLNNNLL'],
   // Europe
   gb: ['LLNNLLL', 'LNNNLLL', 'LLLNNNL', 'LLLNNN', 'NNNLLL'],
   de: germanTemplates(),
@@ -129,10 +130,39 @@ export function matchesTemplate(text: string, template: string): boolean {
   return true;
 }
 
+/** The letter/digit shape of a text (`ABC1234` → `LLLNNNN`): all a template can see of it. */
+function shapeOf(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += text[i] >= '0' && text[i] <= '9' ? 'N' : 'L';
+  return out;
+}
+
+// Per shape, per region: how many of the region's templates fit. Candidate scoring asks this for
+// every text × every region, and the texts of one plate share a handful of shapes.
+const fitCounts = new Map<string, Map<string, number>>();
+function fitsOf(text: string): Map<string, number> {
+  const shape = shapeOf(text);
+  let m = fitCounts.get(shape);
+  if (!m) {
+    m = new Map();
+    fitCounts.set(shape, m);
+  }
+  return m;
+}
+function templatesFitting(text: string, region: string, fits = fitsOf(text)): number {
+  let n = fits.get(region);
+  if (n === undefined) {
+    n = templatesFor(region).filter((t) => matchesTemplate(text, t)).length;
+    fits.set(region, n);
+  }
+  return n;
+}
+
 /** Regions (of `among`) having a template that `text` matches exactly. */
 export function regionsMatching(text: string, among: Iterable<string>): string[] {
   const out: string[] = [];
-  for (const r of among) if (templatesFor(r).some((t) => matchesTemplate(text, t))) out.push(r);
+  const fits = fitsOf(text);
+  for (const r of among) if (templatesFitting(text, r, fits) > 0) out.push(r);
   return out;
 }
 
@@ -144,9 +174,7 @@ export function regionsMatching(text: string, among: Iterable<string>): string[]
 export function formatProbability(text: string, region: string): number {
   const templates = templatesFor(region);
   if (!templates.length) return 0;
-  let n = 0;
-  for (const t of templates) if (matchesTemplate(text, t)) n++;
-  return n / templates.length;
+  return templatesFitting(text, region) / templates.length;
 }
 
 /**
@@ -154,7 +182,7 @@ export function formatProbability(text: string, region: string): number {
  * (rounded public figures), so a pattern common in a big fleet outweighs one used by a small one.
  */
 export const FLEET: Record<string, number> = {
-  us: 280, br: 110, it: 52, de: 60, fr: 45, gb: 40, es: 35, pl: 33, nl: 10, ro: 9, cz: 8, be: 7,
+  us: 280, br: 110, ar: 14, it: 52, de: 60, fr: 45, gb: 40, es: 35, pl: 33, nl: 10, ro: 9, cz: 8, be: 7,
   at: 7, pt: 7, ch: 6.5, se: 6, hu: 4.5, fi: 4, no: 3.5, sk: 3, dk: 3, ie: 2.5,
 };
 export const COUNTRIES = Object.keys(FLEET);

@@ -116,10 +116,10 @@ export class AppConfig {
   @IsString()
   PLATEWISE_MODELS_DIR?: string;
 
-  /** The plate recogniser mode (engine default when unset: ensemble when its model is installed). */
+  /** The plate recogniser mode (engine default when unset: cct). */
   @IsOptional()
-  @IsIn(['ensemble', 'ppocr', 'crnn'])
-  ENGINE_RECOGNIZER?: 'ensemble' | 'ppocr' | 'crnn';
+  @IsIn(['cct', 'gated', 'ensemble', 'ppocr', 'crnn'])
+  ENGINE_RECOGNIZER?: 'cct' | 'gated' | 'ensemble' | 'ppocr' | 'crnn';
 
   /** `open`: anyone may create a trial account from the dashboard's sign-in page. `closed`: operators only. */
   @IsIn(['open', 'closed'])

@@ -1,0 +1,279 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import { EngineConfig, compileTextFormats } from '../config';
+import { PlateDetection, saneCorners } from '../detect/plate';
+import { Box, Point, boxArea, intersection } from '../geometry/box';
+import { dist, expandQuad, shiftQuad, warpQuad } from '../geometry/warp';
+import { RgbImage, cropRgb } from '../image/decode';
+import { greedyDecode } from '../ocr/ctc';
+import { recognizePlates } from '../ocr/plate-recognize';
+import { readRegion, readSlots } from '../ocr/slot-reader';
+import { detectText } from '../ocr/text-detect';
+import { LineFrames, recognizeLines } from '../ocr/text-recognize';
+import {
+  Candidate,
+  CandidateContext,
+  RecognizerFrames,
+  generateCandidates,
+} from '../plates/candidates';
+import { inferRegion, stateFromText } from '../plates/region';
+import { countryWeights, regionFromHead } from '../plates/region-prior';
+import { slotView } from '../plates/text-views';
+import { TUNING } from './tuning';
+
+/**
+ * Who reads the plate text. `cct`: the CCT plate reader alone (cct_xs_v1_global); `gated`: the
+ * CCT reader, plus PP-OCRv4 when its best reading is unsure (TUNING.gate). The comparison paths of issue 5: `ensemble` (PP-OCRv4 + platewise-rec-v1),
+ * `ppocr` (PP-OCRv4 alone), `crnn` (platewise-rec-v1 alone).
+ */
+export type RecognizerMode = 'cct' | 'gated' | 'ensemble' | 'ppocr' | 'crnn';
+export const RECOGNIZER_MODES: readonly RecognizerMode[] = [
+  'cct',
+  'gated',
+  'ensemble',
+  'ppocr',
+  'crnn',
+];
+/** Modes that need PP-OCRv4's text detector and recogniser. */
+export const usesPpocr = (m: RecognizerMode): boolean => m !== 'cct';
+
+export interface ReaderSessions {
+  textDet?: InferenceSession;
+  textRec?: InferenceSession;
+  /** platewise-rec-v1 (CRNN) */
+  crnn?: InferenceSession;
+  /** the CCT reader */
+  cct?: InferenceSession;
+  /** the region classifier (optional): where the plate is from, for the no-hint prior and region.code */
+  region?: InferenceSession;
+}
+
+/** What was read from one plate: ranked candidates and where the plate is from. */
+export interface PlateText {
+  candidates: Candidate[];
+  region: { code: string; score: number };
+}
+
+interface Quad {
+  corners: Point[];
+  qw: number;
+  qh: number;
+}
+
+export class PlateTextReader {
+  constructor(
+    private readonly s: ReaderSessions,
+    private readonly table: Int32Array | null,
+    readonly mode: RecognizerMode,
+  ) {}
+
+  /** One run of each reader's session (ONNX Runtime finishes its set-up on the first run). */
+  async warmUp(): Promise<void> {
+    const dummy = { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 };
+    if (this.s.textDet) await detectText(this.s.textDet, dummy, 64);
+    if (this.s.textRec && this.table) await recognizeLines(this.s.textRec, [dummy], this.table, 1);
+    if (this.s.crnn) await recognizePlates(this.s.crnn, [dummy]);
+    if (this.s.cct) await readSlots(this.s.cct, [dummy]);
+    if (this.s.region) await readRegion(this.s.region, [dummy]);
+  }
+
+  async read(
+    img: RgbImage,
+    det: PlateDetection,
+    hints: string[],
+    config: EngineConfig,
+  ): Promise<PlateText | null> {
+    const corners = saneCorners(det);
+    const qw = (dist(corners[0], corners[1]) + dist(corners[3], corners[2])) / 2;
+    const qh = (dist(corners[0], corners[3]) + dist(corners[1], corners[2])) / 2;
+    if (qw < 4 || qh < 2) return null;
+    const quad = { corners, qw, qh };
+    const ctx: CandidateContext = {
+      hints,
+      textFormats: compileTextFormats(config.text_formats),
+      strictRegion: config.region === 'strict',
+    };
+    const out =
+      this.mode === 'cct' || this.mode === 'gated'
+        ? await this.readCct(img, quad, ctx, config)
+        : await this.readLegacy(img, quad, ctx, config);
+    if (!out || !out.candidates.length || out.candidates[0].score < config.threshold_o) return null;
+    return out;
+  }
+
+  /** The CCT reader on the padded quad; in `gated` mode PP-OCRv4 joins when the reading is unsure. */
+  private async readCct(
+    img: RgbImage,
+    q: Quad,
+    ctx: CandidateContext,
+    config: EngineConfig,
+  ): Promise<PlateText | null> {
+    if (!this.s.cct) throw new Error('the CCT plate reader is not loaded');
+    const crop = cctCrop(img, q);
+    const [frames] = await readSlots(this.s.cct, [crop]);
+    const head = this.s.region ? (await readRegion(this.s.region, [crop]))[0] : frames.region;
+    const cctCtx = {
+      ...ctx,
+      countryWeights: !ctx.hints.length && head ? countryWeights(head) : null,
+    };
+    const groups: RecognizerFrames[] = [
+      { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 },
+    ];
+    let candidates = generateCandidates(groups, cctCtx);
+    let extra = '';
+    if (
+      this.mode === 'gated' &&
+      config.mode !== 'fast' &&
+      (!candidates.length || candidates[0].score < TUNING.gate)
+    ) {
+      const pp = await this.ppocrViews(img, q, config);
+      extra = pp.extra;
+      groups.push({ name: 'ppocr', views: pp.views, weight: TUNING.gateWeight });
+      candidates = generateCandidates(groups, {
+        ...cctCtx,
+        printed: this.printedState(extra, ctx.hints),
+      });
+    }
+    if (!candidates.length) return null;
+    const fromHead =
+      !ctx.hints.length && head && !stateFromText(extra)
+        ? regionFromHead(candidates[0].plate, head)
+        : null;
+    return { candidates, region: fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints) };
+  }
+
+  /** Issue 5's paths: PP-OCRv4 on two views of the main line, platewise-rec-v1 on the padded quad. */
+  private async readLegacy(
+    img: RgbImage,
+    q: Quad,
+    ctx: CandidateContext,
+    config: EngineConfig,
+  ): Promise<PlateText | null> {
+    const groups: RecognizerFrames[] = [];
+    const pp = await this.ppocrViews(img, q, config);
+    if (this.mode !== 'crnn') groups.push({ name: 'ppocr', views: pp.views, weight: 1 });
+    if (this.mode !== 'ppocr' && this.s.crnn) {
+      const crops = crnnCrops(img, q, config);
+      if (TUNING.crnnLineView && pp.detectedLine) crops.push(pp.detectedLine);
+      groups.push({
+        name: 'crnn',
+        views: await recognizePlates(this.s.crnn, crops),
+        weight: this.mode === 'crnn' ? 1 : TUNING.crnnWeight,
+        combine: TUNING.crnnCombine,
+      });
+    }
+    const candidates = generateCandidates(groups, {
+      ...ctx,
+      printed: this.printedState(pp.extra, ctx.hints),
+    });
+    if (!candidates.length) return null;
+    return { candidates, region: inferRegion(candidates[0].regions, pp.extra, ctx.hints) };
+  }
+
+  private printedState(extra: string, hints: string[]): string | null {
+    const state = stateFromText(extra);
+    const usAllowed = !hints.length || hints.some((h) => h === 'us' || h.startsWith('us-'));
+    return state && usAllowed && TUNING.usePrinted ? state.code : null;
+  }
+
+  /**
+   * PP-OCRv4 views of the plate: the rectified quad as a text line and (unless fast) the main line
+   * its text detector finds on the padded plate; the plate's other lines (state names, slogans)
+   * are read too, only to guess the region.
+   */
+  private async ppocrViews(img: RgbImage, q: Quad, config: EngineConfig) {
+    if (!this.s.textRec || !this.s.textDet || !this.table)
+      throw new Error('PP-OCRv4 is not loaded');
+    const { corners, qw, qh } = q;
+    const lines: RgbImage[] = [];
+    let detectedLine: RgbImage | null = null;
+    let otherLines: RgbImage[] = [];
+    if (TUNING.useLineView) {
+      const quad = expandQuad(corners, TUNING.linePadX, TUNING.linePadY);
+      const h = 64;
+      const w = clampInt(
+        Math.round(((qw * (1 + 2 * TUNING.linePadX)) / (qh * (1 + 2 * TUNING.linePadY))) * h),
+        64,
+        640,
+      );
+      lines.push(warpQuad(img, quad, w, h));
+    }
+    if (TUNING.useTextDet && config.mode !== 'fast') {
+      const px = TUNING.platePadX;
+      const py = TUNING.platePadY;
+      const h = 128;
+      const w = clampInt(
+        Math.round((((qw * (1 + 2 * px)) / (qh * (1 + 2 * py))) * h) / 32) * 32,
+        96,
+        640,
+      );
+      const view = warpQuad(img, expandQuad(corners, px, py), w, h);
+      const boxes = await detectText(this.s.textDet, view, 640);
+      // The plate detector's box hugs the main text line: it sits here, in view coordinates.
+      const main: Box = {
+        xmin: (px / (1 + 2 * px)) * w,
+        xmax: ((1 + px) / (1 + 2 * px)) * w,
+        ymin: (py / (1 + 2 * py)) * h,
+        ymax: ((1 + py) / (1 + 2 * py)) * h,
+      };
+      let best = -1;
+      let bestOverlap = 0;
+      boxes.forEach((b, i) => {
+        const o = intersection(b.box, main) / Math.max(1, boxArea(main));
+        if (o > bestOverlap) {
+          bestOverlap = o;
+          best = i;
+        }
+      });
+      const crop = (b: Box): RgbImage =>
+        cropRgb(view, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
+      if (best >= 0 && bestOverlap > 0.25) {
+        detectedLine = crop(boxes[best].box);
+        lines.push(detectedLine);
+      }
+      // Other text on the plate only feeds the region guess: the widest few lines, unstretched.
+      otherLines = boxes
+        .filter((_, i) => i !== best)
+        .filter(
+          (b) =>
+            b.box.ymax - b.box.ymin >= 6 &&
+            b.box.xmax - b.box.xmin >= 3 * (b.box.ymax - b.box.ymin),
+        )
+        .sort((a, b) => b.box.xmax - b.box.xmin - (a.box.xmax - a.box.xmin))
+        .slice(0, TUNING.extraLines)
+        .map((b) => crop(b.box));
+    }
+    const views: LineFrames[] = await recognizeLines(
+      this.s.textRec,
+      lines,
+      this.table,
+      TUNING.recStretch,
+    );
+    const extraFrames = await recognizeLines(this.s.textRec, otherLines, this.table, 1);
+    const extra = extraFrames.map((f) => greedyDecode(f.m, f.steps).text).join(' ');
+    return { views, detectedLine, extra };
+  }
+}
+
+/** The CCT readers' view: the quad padded like their crops, at native resolution (resized later). */
+export function cctCrop(img: RgbImage, q: Quad): RgbImage {
+  const px = TUNING.cctPadX;
+  const py = TUNING.cctPadY;
+  const w = clampInt(q.qw * (1 + 2 * px), 16, 512);
+  const h = clampInt(q.qh * (1 + 2 * py), 8, 256);
+  return warpQuad(img, expandQuad(q.corners, px, py), w, h);
+}
+
+/** platewise-rec-v1's views (TUNING.crnnViews; `mode: fast` keeps the first). */
+function crnnCrops(img: RgbImage, q: Quad, config: EngineConfig): RgbImage[] {
+  const views = config.mode === 'fast' ? TUNING.crnnViews.slice(0, 1) : TUNING.crnnViews;
+  return views.map(([pad, dx, dy]) => {
+    const px = TUNING.crnnPadX + pad;
+    const py = TUNING.crnnPadY + pad;
+    const w = clampInt(q.qw * (1 + 2 * px), 16, 512);
+    const h = clampInt(q.qh * (1 + 2 * py), 8, 256);
+    return warpQuad(img, expandQuad(shiftQuad(q.corners, dx, dy), px, py), w, h);
+  });
+}
+
+const clampInt = (x: number, lo: number, hi: number): number =>
+  Math.max(lo, Math.min(hi, Math.round(x)));

@@ -1,0 +1,68 @@
+import type { CombineMode } from '../plates/candidates';
+
+/**
+ * Tunables of the reading path (not part of the public config). The CCT entries are geometry
+ * (cctPad*, matching the crops the readers were measured on) and the gate of `gated` mode; the
+ * rest belong to the comparison paths (`ppocr`, `crnn`, `ensemble`), measured on the dev photos
+ * in issue 5 (libs/engine/README.md).
+ */
+export const TUNING = {
+  /**
+   * The CCT readers' crop: the detector quad padded like the crops they were measured and
+   * fine-tuned on (the labelled box + 15 % of its size per side; the quad ≈ the labelled box),
+   * sampled at native resolution, then stretched to 128×64 as Pillow does.
+   */
+  cctPadX: 0.15,
+  cctPadY: 0.15,
+  /**
+   * Look-alike sharing for the CCT readers' slots (ocr/confusion.ts `alpha`; CTC readers use
+   * PRIOR.confusion = 0.5). Trained on plates, the CCT already spreads its probability over the
+   * look-alikes it is unsure of, so a small share keeps formats from overruling a clear reading.
+   */
+  cctConfusion: 0.1,
+  /**
+   * `gated` mode: PP-OCRv4 also reads the plate when the CCT's best candidate scores below this
+   * (its 0–1 reading confidence), pooled with weight `gateWeight` against the CCT's 1.
+   */
+  gate: 0.5,
+  gateWeight: 0.5,
+  /** padding around the detector's quad for the direct line view (fraction of width/height per side) */
+  linePadX: 0.12,
+  linePadY: 0.18,
+  /** padding for the text-detection view of the whole plate */
+  platePadX: 0.2,
+  platePadY: 0.9,
+  /** how many vehicles get a second plate-detection pass at higher resolution */
+  vehicleCrops: 1,
+  useTextDet: true,
+  useLineView: true,
+  /** horizontal stretch of text lines before recognition */
+  recStretch: 1.5,
+  usePrinted: true,
+  extraLines: 1,
+  /**
+   * platewise-rec's view: the quad padded like its training crops (plate box + 15 % of its size
+   * per side; the detector's quad hugs the text line, see plateBox), sampled at native resolution
+   * and then reduced to 128×32 exactly as Pillow did in training.
+   */
+  crnnPadX: 0.15,
+  crnnPadY: 0.14,
+  /**
+   * platewise-rec test-time augmentation: the crops it reads, each `[pad, dx, dy]` — padding added
+   * to crnnPadX/Y, shift along the quad by `dx` of its width and `dy` of its height. The first is
+   * the plain crop, the only one in `mode: fast`; the views' probabilities are averaged per text
+   * (`crnnCombine`). The plain crop alone: no extra-crop set measured on the dev photos read more
+   * plates (README "Recognisers"; calibrate-ensemble.mjs --crnn-views measures one).
+   */
+  crnnViews: [[0, 0, 0]] as Array<[number, number, number]>,
+  /** how platewise-rec's views combine per candidate text (see candidates.ts `combine`) */
+  crnnCombine: 'lse' as CombineMode,
+  /** also read PP-OCR's detected text line with platewise-rec */
+  crnnLineView: false,
+  /**
+   * Weight of platewise-rec's log probability against PP-OCRv4's (weight 1) in the ensemble
+   * (ENSEMBLE.rule `product`). The one parameter calibrated on the dev photos, by
+   * libs/engine/scripts/calibrate-ensemble.mjs; recalibrate when the model changes.
+   */
+  crnnWeight: 0.5,
+};

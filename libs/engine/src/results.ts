@@ -1,0 +1,121 @@
+import type { PlateResult, VehicleModeResult } from '@platewise/snapshot';
+import { PlateDetection, saneCorners } from './detect/plate';
+import { VehicleDetection } from './detect/vehicle';
+import { Box, boxArea, boxOfPoints, clampBox, intersection } from './geometry/box';
+import { RgbImage } from './image/decode';
+import { round3 } from './plates/candidates';
+import { PlateText } from './reading/read-plate';
+import { vehicleColor } from './vehicle/color';
+import { vehicleType } from './vehicle/types';
+
+/** Snapshot response shapes for what the engine found (plate mode and vehicle mode). */
+
+/** A plate found in the photo, with everything read from it. */
+export interface PlateRead extends PlateText {
+  det: PlateDetection;
+  vehicle: VehicleDetection | null;
+}
+
+export function plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateResult {
+  const box = clampBox(plateBox(r.det), img.width, img.height);
+  const out: PlateResult = {
+    box,
+    plate: r.candidates[0].plate.toLowerCase(),
+    region: r.region,
+    vehicle: r.vehicle
+      ? {
+          type: vehicleType(r.vehicle.cls),
+          score: round3(r.vehicle.score),
+          box: clampBox(r.vehicle.box, img.width, img.height),
+        }
+      : { type: 'Unknown', score: 0, box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } },
+    score: r.candidates[0].score,
+    candidates: r.candidates.map((c) => ({ plate: c.plate.toLowerCase(), score: c.score })),
+    dscore: round3(r.det.score),
+  };
+  if (mmc) {
+    const m = mmcProps(img, r.vehicle, [box]);
+    out.model_make = m.make_model;
+    out.color = m.color.map((c) => ({ color: c.value, score: c.score }));
+    out.orientation = m.orientation.map((o) => ({ orientation: o.value, score: o.score }));
+  }
+  return out;
+}
+
+/**
+ * mmc fields. color: from the vehicle's pixels (vehicle/color.ts). orientation and make/model:
+ * the engine has no model for them, so it answers the spec's unknown values with score 0.
+ */
+export function mmcProps(img: RgbImage, vehicle: VehicleDetection | null, exclude: Box[]) {
+  const color = vehicle
+    ? vehicleColor(img, vehicle.box, exclude)
+    : [{ color: 'unknown' as const, score: 0 }];
+  return {
+    make_model: [{ make: 'Unknown', model: 'Unknown', score: 0 }],
+    color: color.map((c) => ({ value: c.color, score: c.score })),
+    orientation: [{ value: 'Unknown' as const, score: 0 }],
+  };
+}
+
+export function vehicleModeResults(
+  img: RgbImage,
+  reads: PlateRead[],
+  vehicles: VehicleDetection[],
+  mmc: boolean,
+): VehicleModeResult[] {
+  const out: VehicleModeResult[] = [];
+  const used = new Set<VehicleDetection>();
+  const vehicleOut = (v: VehicleDetection, plates: Box[]): VehicleModeResult['vehicle'] => ({
+    type: vehicleType(v.cls),
+    score: round3(v.score),
+    box: clampBox(v.box, img.width, img.height),
+    ...(mmc ? { props: mmcProps(img, v, plates) } : {}),
+  });
+  for (const r of reads) {
+    const box = clampBox(plateBox(r.det), img.width, img.height);
+    const item: VehicleModeResult = {
+      plate: {
+        type: 'Plate',
+        score: round3(r.det.score),
+        box,
+        props: {
+          plate: r.candidates.map((c) => ({ value: c.plate.toLowerCase(), score: c.score })),
+          region: [{ value: r.region.code, score: r.region.score }],
+        },
+      },
+    };
+    if (r.vehicle && !used.has(r.vehicle)) {
+      used.add(r.vehicle);
+      item.vehicle = vehicleOut(r.vehicle, [box]);
+    }
+    out.push(item);
+  }
+  for (const v of vehicles)
+    if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v, []) });
+  return out;
+}
+
+/** The reported plate box: the corners' extent (the detector box hugs only the text line). */
+export function plateBox(det: PlateDetection): Box {
+  const c = saneCorners(det);
+  const b = boxOfPoints(c);
+  // Grow slightly toward the plate's edges: the detector is trained on the character area.
+  const w = b.xmax - b.xmin;
+  const h = b.ymax - b.ymin;
+  return {
+    xmin: b.xmin - 0.04 * w,
+    xmax: b.xmax + 0.04 * w,
+    ymin: b.ymin - 0.12 * h,
+    ymax: b.ymax + 0.12 * h,
+  };
+}
+
+/** The vehicle holding a plate: the smallest vehicle box containing most of the plate. */
+export function vehicleOf(plate: Box, vehicles: VehicleDetection[]): VehicleDetection | null {
+  let best: VehicleDetection | null = null;
+  for (const v of vehicles) {
+    if (intersection(plate, v.box) < 0.6 * boxArea(plate)) continue;
+    if (!best || boxArea(v.box) < boxArea(best.box)) best = v;
+  }
+  return best;
+}

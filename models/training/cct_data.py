@@ -1,0 +1,176 @@
+"""Data for fine-tuning the CCT recogniser (RGB 128x64, 9 slots).
+
+Sources (all read at run time from ../shared, never committed):
+- real crops: ../shared/alpr-crops-us (745 US, `real`) and ../shared/alpr-crops-intl (`real`,
+  `agreed`, `pseudo`; pseudo labels are machine-read and get a lower loss weight);
+- synthetic renders from render.py (US, EU, Brazil old and Mercosur, a share of two-row plates).
+Each crop is augmented offline by render.augment_scene (scene, perspective, padding from tight to
+loose, light, blur, noise, JPEG) and cached as .npz; train_cct.py adds cheap on-line jitter.
+The validation split holds out whole plate texts of real/agreed crops (a car's several frames
+stay on one side); the dev photos (../shared/alpr-dev) are only scored for monitoring.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import random
+from multiprocessing import get_context
+
+import numpy as np
+from PIL import Image
+
+import cct
+import render
+import data
+from data import DEV_DIR, SHARED, clean_text
+
+US_DIR = os.path.join(SHARED, "alpr-crops-us")
+INTL_DIR = os.path.join(SHARED, "alpr-crops-intl")
+SIZE = (cct.IN_W, cct.IN_H)  # PIL order: W, H
+WEIGHT = {"real": 1.0, "agreed": 0.9, "pseudo": 0.5, "synthetic": 0.6}
+# synthetic region -> region class; every EU render counts as "eu" (its country is not returned)
+SYNTH_REGION = {"us": "us", "eu": "eu", "br_old": "br", "br_mercosur": "br"}
+
+
+def add_data_args(ap):
+    """The arguments that pick the cached training set (train_cct.py and train_region_head.py)."""
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--repeats-real", type=int, default=4)
+    ap.add_argument("--repeats-pseudo", type=int, default=2)
+    ap.add_argument("--synth", type=int, default=8000)
+    ap.add_argument("--two-row", type=float, default=0.15)
+    ap.add_argument("--limit-items", type=int, default=0, help="use only the first N crops (tests)")
+    ap.add_argument("--procs", type=int, default=2)
+
+
+def training_set(a, log=print):
+    """(train arrays, validation items) for parsed add_data_args arguments; cached in a.work."""
+    items = load_items()
+    if a.limit_items:
+        items = items[: a.limit_items]
+    train_items, val_items = split_items(items)
+    return build(train_items, a.seed, a.repeats_real, a.repeats_pseudo, a.synth, a.two_row,
+                 procs=a.procs, cache_dir=a.work, log=log), val_items
+
+
+def load_items(us_dir: str = US_DIR, intl_dir: str = INTL_DIR):
+    """[(path, text, region, quality, padded)] for every usable labelled crop (1-9 characters)."""
+    items = []
+    if os.path.exists(os.path.join(us_dir, "labels.csv")):
+        with open(os.path.join(us_dir, "labels.csv"), newline="") as f:
+            for row in csv.DictReader(f):
+                items.append((os.path.join(us_dir, row["image"]), clean_text(row["plate"]), "us", "real", False))
+    if os.path.exists(os.path.join(intl_dir, "labels.csv")):
+        with open(os.path.join(intl_dir, "labels.csv"), newline="") as f:
+            for row in csv.DictReader(f):
+                c = row["country"]
+                region = c if c in ("br", "ar", "ro") else "eu"
+                padded = "pseudo-ro" in row["image"]  # cut from photos with 15 % padding already
+                items.append((os.path.join(intl_dir, row["image"]), clean_text(row["plate"]), region,
+                              row["quality"], padded))
+    return [it for it in items if 1 <= len(it[1]) <= cct.SLOTS]
+
+
+def split_items(items, val_frac: float = 0.08):
+    """Validation = real/agreed crops whose plate text hashes into the held-out fraction."""
+    def held(text):
+        return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < val_frac
+    train = [it for it in items if not (it[3] != "pseudo" and held(it[1]))]
+    val = [it for it in items if it[3] != "pseudo" and held(it[1])]
+    return train, val
+
+
+def encode(text: str) -> list:
+    return [cct.ALPHABET.index(c) for c in text] + [cct.PAD] * (cct.SLOTS - len(text))
+
+
+def plain_crop(path: str) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB").resize(SIZE, Image.BILINEAR), np.uint8)
+
+
+def _aug_real(rng, im, padded):
+    if rng.random() < 0.15:  # a few nearly clean copies: the detector's crop of a sharp photo
+        return im.resize(SIZE, Image.BILINEAR)
+    pad = rng.uniform(-0.06, 0.06) if padded else rng.uniform(-0.02, 0.24)
+    return render.augment_scene(rng, im, pad=pad, strength=rng.uniform(0.4, 1.0), out_size=SIZE)
+
+
+def _real_chunk(args):
+    seed, chunk = args
+    rng = random.Random(seed)
+    xs = np.zeros((len(chunk), SIZE[1], SIZE[0], 3), np.uint8)
+    cache = {}
+    for i, (path, _, _, _, padded) in enumerate(chunk):
+        im = cache.get(path)
+        if im is None:
+            im = cache[path] = Image.open(path).convert("RGB")
+        xs[i] = np.asarray(_aug_real(rng, im, padded).convert("RGB"), np.uint8)
+    return xs
+
+
+def _synth_chunk(args):
+    seed, n, two_row_frac = args
+    rng = random.Random(seed)
+    xs = np.zeros((n, SIZE[1], SIZE[0], 3), np.uint8)
+    texts, regions = [], []
+    for i in range(n):
+        kind = render._weighted(rng, render.DEFAULT_MIX)
+        plate, text = render.RENDERERS[kind](rng, two_row=rng.random() < two_row_frac)
+        pad = rng.uniform(0.0, 0.22)
+        xs[i] = np.asarray(render.augment_scene(rng, plate, pad=pad, out_size=SIZE).convert("RGB"), np.uint8)
+        texts.append(text[: cct.SLOTS])
+        regions.append(SYNTH_REGION[kind])
+    return xs, texts, regions
+
+
+def _pool_map(fn, jobs, procs):
+    if procs <= 1:
+        return [fn(j) for j in jobs]
+    with get_context("fork").Pool(procs) as pool:
+        return pool.map(fn, jobs, chunksize=1)
+
+
+def build(items, seed: int, repeats_real: int, repeats_pseudo: int, n_synth: int, two_row_frac: float,
+          procs: int = 2, cache_dir: str | None = None, log=print):
+    """Augmented training arrays: x [N,64,128,3] uint8, y [N,9] int64, region [N], weight [N]."""
+    key = "cct_s%d_r%d_p%d_n%d_t%g_i%d.npz" % (seed, repeats_real, repeats_pseudo, n_synth, two_row_frac, len(items))
+    path = os.path.join(cache_dir, key) if cache_dir else None
+    if path and os.path.exists(path):
+        log("dataset: loaded cache %s" % path)
+        z = np.load(path)
+        return {k: z[k] for k in z.files}
+    rows = [it for it in items for _ in range(repeats_pseudo if it[3] == "pseudo" else repeats_real)]
+    random.Random(seed).shuffle(rows)
+    rows.sort(key=lambda it: it[0])  # each worker decodes a file once per chunk
+    chunk = 400
+    chunks = [rows[i:i + chunk] for i in range(0, len(rows), chunk)]
+    xr = _pool_map(_real_chunk, [(seed * 7919 + i, c) for i, c in enumerate(chunks)], procs)
+    sj = [(seed * 1000003 + i, min(chunk, n_synth - i * chunk), two_row_frac)
+          for i in range((n_synth + chunk - 1) // chunk)]
+    sr = _pool_map(_synth_chunk, sj, procs)
+    texts = [r[1] for r in rows] + [t for s in sr for t in s[1]]
+    regions = [r[2] for r in rows] + [g for s in sr for g in s[2]]
+    quality = [r[3] for r in rows] + ["synthetic"] * n_synth
+    empty = np.zeros((0, SIZE[1], SIZE[0], 3), np.uint8)
+    out = {
+        "x": np.concatenate(xr + [s[0] for s in sr]) if (xr or sr) else empty,
+        "y": np.array([encode(t) for t in texts], np.int64).reshape(-1, cct.SLOTS),
+        "region": np.array([cct.REGIONS.index(g) for g in regions], np.int64),
+        "weight": np.array([WEIGHT[q] for q in quality], np.float32),
+    }
+    if path:
+        os.makedirs(cache_dir, exist_ok=True)
+        np.savez(path + ".tmp.npz", **out)
+        os.replace(path + ".tmp.npz", path)
+    return out
+
+
+def val_arrays(val_items):
+    x = np.stack([plain_crop(p) for p, *_ in val_items]) if val_items else np.zeros((0, SIZE[1], SIZE[0], 3), np.uint8)
+    return x, [t for _, t, *_ in val_items], [r for _, _, r, *_ in val_items]
+
+
+def dev_crops(dev_dir: str = DEV_DIR, pad: float = 0.15):
+    """The labelled dev boxes padded by `pad` per side, RGB 128x64 (evaluation only)."""
+    return data.dev_crops(dev_dir, pad, prepare=lambda im: np.asarray(im.resize(SIZE, Image.BILINEAR), np.uint8))

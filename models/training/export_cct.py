@@ -1,0 +1,151 @@
+"""Export fine-tuned CCT weights (platewise-rec-v2) to ONNX and write the torch-side parity fixture.
+
+    /usr/bin/python3 models/training/export_cct.py --weights /tmp/platewise-cct/best.pt \
+        --out models/plate-recognizer/platewise-rec-v2.onnx \
+        --fixture models/plate-recognizer/platewise-rec-v2.parity.json
+
+The ONNX file takes what the published cct_xs_v1_global takes (input `input`, uint8 [N,64,128,3],
+RGB) and returns `slots` [N,9,37] (per-slot softmax over 0-9A-Z and the pad `_`) and `region`
+[N,5] (softmax over cct.REGIONS). The fixture holds fixed uint8 inputs (two integer patterns that
+parity.mjs recomputes, one rendered plate stored as base64) and the torch outputs for them.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cct  # noqa: E402
+import render  # noqa: E402
+
+
+class Exported(torch.nn.Module):
+    """The graph that is shipped: slot and region probabilities. With `partner` (the published
+    weights) the slot probabilities are the mean of both models' (an ensemble in one file); the
+    region comes from `model`'s head."""
+
+    def __init__(self, model: cct.CCT, partner: cct.CCT | None = None):
+        super().__init__()
+        self.model = model
+        self.partner = partner
+
+    def forward(self, x):
+        logits, region = self.model(x)
+        slots = torch.softmax(logits, -1)
+        if self.partner is not None:
+            slots = 0.5 * (slots + torch.softmax(self.partner(x)[0], -1))
+        return slots, torch.softmax(region, -1)
+
+
+class RegionOnly(torch.nn.Module):
+    """The region classifier alone (platewise-region-v1): the encoder and the region head, no slots."""
+
+    def __init__(self, model: cct.CCT):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        _, tokens = self.model.features(x)
+        return torch.softmax(self.model.region(tokens.mean(1)), -1)
+
+
+def export_region(model: cct.CCT, out: str):
+    wrapped = RegionOnly(model.eval())
+    torch.onnx.export(wrapped, torch.zeros(1, cct.IN_H, cct.IN_W, 3, dtype=torch.uint8), out, opset_version=13,
+                      input_names=["input"], output_names=["region"], do_constant_folding=True,
+                      dynamic_axes={"input": {0: "batch"}, "region": {0: "batch"}})
+    import onnx
+    m = onnx.load(out)
+    onnx.checker.check_model(m)
+    p = m.metadata_props.add()
+    p.key, p.value = "regions", ",".join(cct.REGIONS)
+    onnx.save(m, out)
+    return out, wrapped
+
+
+def pattern_input(k: int) -> np.ndarray:
+    """Deterministic uint8 [64,128,3] image from integer arithmetic (parity.mjs computes the same)."""
+    y, x, c = np.meshgrid(np.arange(cct.IN_H), np.arange(cct.IN_W), np.arange(3), indexing="ij")
+    return ((x * (7 + k) + y * (13 + 2 * k) + c * 40 + ((x * y) % (17 + k)) * 5) % 256).astype(np.uint8)
+
+
+def fixture_inputs(seed: int = 7):
+    """[4,64,128,3] uint8: two patterns, then a rendered EU and a rendered Brazilian plate."""
+    rng = random.Random(seed)
+    plates = []
+    for region in ("eu", "br_mercosur"):
+        plate, _ = render.render_plate(rng, region)
+        im = render.augment_scene(rng, plate, strength=0.3, out_size=(cct.IN_W, cct.IN_H)).convert("RGB")
+        plates.append(np.asarray(im, np.uint8))
+    return np.stack([pattern_input(0), pattern_input(1)] + plates)
+
+
+def load_weights(path: str) -> cct.CCT:
+    st = torch.load(path, map_location="cpu")
+    model = cct.CCT()
+    model.load_state_dict(st["ema"] if "ema" in st else st)
+    return model.eval()
+
+
+def export(model: cct.CCT, out: str, fixture: str | None = None, partner: cct.CCT | None = None):
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    wrapped = Exported(model.eval(), partner.eval() if partner is not None else None)
+    dummy = torch.zeros(1, cct.IN_H, cct.IN_W, 3, dtype=torch.uint8)
+    torch.onnx.export(wrapped, dummy, out, opset_version=13, input_names=["input"],
+                      output_names=["slots", "region"], do_constant_folding=True,
+                      dynamic_axes={"input": {0: "batch"}, "slots": {0: "batch"}, "region": {0: "batch"}})
+    import onnx
+    m = onnx.load(out)
+    onnx.checker.check_model(m)
+    for k, v in {"alphabet": cct.ALPHABET, "pad": "_", "regions": ",".join(cct.REGIONS),
+                 "input": "uint8 RGB NHWC [N,64,128,3], resized without keeping the aspect ratio"}.items():
+        p = m.metadata_props.add()
+        p.key, p.value = k, v
+    onnx.save(m, out)
+    if fixture:
+        write_fixture(wrapped, os.path.basename(out), fixture)
+    return out
+
+
+def write_fixture(wrapped: torch.nn.Module, model_name: str, path: str):
+    """Torch outputs on fixture_inputs(): `slots` (+ decoded `texts`) and/or `region`."""
+    x = fixture_inputs()
+    with torch.no_grad():
+        y = wrapped(torch.from_numpy(x))
+    slots, region = y if isinstance(y, tuple) else (None, y)
+    rounded = lambda t: [round(float(v), 7) for v in t.numpy().reshape(-1)]  # noqa: E731
+    fx = dict(model=model_name, input_shape=list(x.shape), pattern_inputs=2,
+              plates_u8_base64=base64.b64encode(x[2:].tobytes()).decode(), region=rounded(region), tolerance=1e-4)
+    if slots is not None:
+        fx.update(slots=rounded(slots), texts=[cct.decode(p) for p in slots])
+    with open(path, "w") as f:
+        json.dump(fx, f)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="export platewise-rec-v2 (CCT) to ONNX")
+    ap.add_argument("--weights", required=True, help="best.pt / final.pt of train_cct.py, or head.pt")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--fixture", help="also write the parity fixture here")
+    ap.add_argument("--with-published", help="average the slots with this published ONNX's (an ensemble in one file)")
+    ap.add_argument("--region-only", action="store_true", help="export the region classifier alone")
+    a = ap.parse_args(argv)
+    if a.region_only:
+        out, wrapped = export_region(load_weights(a.weights), a.out)
+        if a.fixture:
+            write_fixture(wrapped, os.path.basename(out), a.fixture)
+        print("exported", out, os.path.getsize(out), "bytes")
+        return
+    partner = cct.load_onnx_weights(cct.CCT(region_head=False), a.with_published) if a.with_published else None
+    print("exported", export(load_weights(a.weights), a.out, a.fixture, partner), os.path.getsize(a.out), "bytes")
+
+
+if __name__ == "__main__":
+    main()

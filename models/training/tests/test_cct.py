@@ -1,0 +1,123 @@
+"""CCT recogniser (platewise-rec-v2): torch vs onnxruntime parity on the published weights, the data
+split, and a few fine-tuning steps on tiny data with a resume, export and parity of the export.
+Run with:  /usr/bin/python3 -m unittest discover -s models/training/tests -v
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import cct  # noqa: E402
+import cct_data  # noqa: E402
+import export_cct  # noqa: E402
+
+PUBLISHED = os.path.join(cct_data.SHARED, "models", "cct_xs_v1_global.onnx")
+RUN_CCT = os.path.join(os.path.dirname(HERE), "run_cct.mjs")
+
+
+def onnxruntime(model_path, x):
+    """Outputs of `model_path` in onnxruntime-node for uint8 x [N,64,128,3] (name -> array)."""
+    with tempfile.NamedTemporaryFile(suffix=".u8") as f:
+        f.write(np.ascontiguousarray(x, np.uint8).tobytes())
+        f.flush()
+        out = subprocess.run(["node", RUN_CCT, model_path, f.name, str(len(x))], check=True,
+                             capture_output=True, text=True).stdout
+    res = json.loads(out)
+    return [np.array(res["result"][k]["data"], np.float32).reshape(res["result"][k]["dims"]) for k in res["outputs"]]
+
+
+def torch_probs(model, x):
+    import torch
+    with torch.no_grad():
+        logits, region = model.eval()(torch.from_numpy(x))
+    return torch.softmax(logits, -1).numpy(), (None if region is None else torch.softmax(region, -1).numpy())
+
+
+@unittest.skipUnless(os.path.exists(PUBLISHED), "needs ../shared/models/cct_xs_v1_global.onnx")
+class PublishedParityTest(unittest.TestCase):
+    def test_torch_model_matches_onnxruntime_on_fixed_inputs(self):
+        model = cct.load_onnx_weights(cct.CCT(), PUBLISHED)
+        x = export_cct.fixture_inputs()
+        ours, _ = torch_probs(model, x)
+        (theirs,) = onnxruntime(PUBLISHED, x)
+        self.assertEqual(theirs.shape, (4, 9, 37))
+        self.assertLess(float(np.abs(ours - theirs).max()), 1e-4)
+        self.assertEqual([cct.decode(p) for p in ours], [cct.decode(p) for p in theirs])
+        # the rendered plates are read as plates (not empty), so the weights are really in place
+        self.assertTrue(all(len(cct.decode(p)) >= 4 for p in ours[2:]))
+
+
+class DataTest(unittest.TestCase):
+    def test_encode_pads_to_nine_slots(self):
+        self.assertEqual(cct_data.encode("AB1"), [10, 11, 1] + [cct.PAD] * 6)
+
+    def test_split_holds_out_whole_texts_and_never_pseudo_labels(self):
+        items = [("a%d" % i, "P%04d" % (i // 3), "br", "pseudo" if i % 5 == 0 else "real", False) for i in range(600)]
+        train, val = cct_data.split_items(items)
+        self.assertGreater(len(val), 10)
+        labelled_train = {it[1] for it in train if it[3] != "pseudo"}
+        self.assertFalse(labelled_train & {it[1] for it in val})
+        self.assertTrue(all(it[3] != "pseudo" for it in val))
+        self.assertEqual(len(train) + len(val), len(items))
+
+
+@unittest.skipUnless(os.path.exists(PUBLISHED) and os.path.exists(os.path.join(cct_data.US_DIR, "labels.csv")),
+                     "needs ../shared/models and ../shared/alpr-crops-us")
+class FineTuneSmokeTest(unittest.TestCase):
+    def test_few_steps_resume_export_and_parity(self):
+        import torch
+        import train_cct
+        with tempfile.TemporaryDirectory() as td:
+            args = ["--work", td, "--synth", "8", "--repeats-real", "1", "--repeats-pseudo", "0",
+                    "--limit-items", "24", "--batch", "8", "--procs", "1", "--eval-every", "2",
+                    "--ckpt-every", "2", "--no-dev", "--threads", "1"]
+            train_cct.main(args + ["--steps", "2"])
+            self.assertEqual(torch.load(os.path.join(td, "ckpt.pt"))["step"], 2)
+            train_cct.main(args + ["--steps", "4"])  # resumes at step 2
+            with open(os.path.join(td, "metrics.jsonl")) as f:
+                recs = [json.loads(line) for line in f]
+            self.assertIn(2, [r.get("step") for r in recs if "val" in r])
+            self.assertTrue(any(r.get("done") for r in recs))
+            model = export_cct.load_weights(os.path.join(td, "best.pt"))
+            for p in model.parameters():
+                self.assertTrue(torch.isfinite(p).all())
+            out = os.path.join(td, "v2.onnx")
+            export_cct.export(model, out, os.path.join(td, "v2.parity.json"))
+            x = export_cct.fixture_inputs()
+            slots, region = onnxruntime(out, x)
+            ours_slots, ours_region = torch_probs(model, x)
+            self.assertLess(float(np.abs(slots - ours_slots).max()), 1e-4)
+            self.assertLess(float(np.abs(region - ours_region).max()), 1e-4)
+            self.assertEqual(region.shape, (4, len(cct.REGIONS)))
+
+
+    def test_region_head_alone_keeps_the_published_text_weights(self):
+        import torch
+        import train_region_head
+        with tempfile.TemporaryDirectory() as td:
+            train_region_head.main(["--work", td, "--synth", "8", "--repeats-real", "1", "--repeats-pseudo", "0",
+                                    "--limit-items", "24", "--procs", "1", "--epochs", "2", "--no-dev"])
+            model = export_cct.load_weights(os.path.join(td, "head.pt"))
+            published = cct.load_onnx_weights(cct.CCT(), PUBLISHED)
+            x = export_cct.fixture_inputs()
+            self.assertLess(float(np.abs(torch_probs(model, x)[0] - torch_probs(published, x)[0]).max()), 1e-6)
+            out, wrapped = export_cct.export_region(model, os.path.join(td, "region.onnx"))
+            (region,) = onnxruntime(out, x)
+            with torch.no_grad():
+                ours = wrapped(torch.from_numpy(x)).numpy()
+            self.assertEqual(region.shape, (4, len(cct.REGIONS)))
+            self.assertLess(float(np.abs(region - ours).max()), 1e-4)
+
+
+if __name__ == "__main__":
+    if not shutil.which("node"):
+        print("node is needed for the onnxruntime side")
+    unittest.main(verbosity=2)

@@ -28,6 +28,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
       device: this.config.ENGINE_DEVICE,
       modelsDir: this.config.PLATEWISE_MODELS_DIR,
       recognizer: this.config.ENGINE_RECOGNIZER,
+      maxPixels: this.config.ENGINE_MAX_PIXELS,
     });
     this.engine = engine;
     this.logger.log(`models loaded in ${Date.now() - started} ms`);

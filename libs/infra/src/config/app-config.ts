@@ -109,6 +109,10 @@ export class AppConfig {
   @IntSetting(1)
   ENGINE_THREADS = 2;
 
+  /** Largest image (width × height) a worker decodes; see DEFAULT_MAX_PIXELS in libs/engine for what it costs. */
+  @IntSetting(1)
+  ENGINE_MAX_PIXELS = 40_000_000;
+
   @IsIn(['cpu', 'cuda'])
   ENGINE_DEVICE: 'cpu' | 'cuda' = 'cpu';
 

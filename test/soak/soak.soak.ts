@@ -6,11 +6,11 @@
  * the calls answered 201. Not part of the test command: it takes many minutes.
  * SOAK_CALLS / SOAK_IN_FLIGHT change the size.
  */
-import { applyMigrations, ensureDatabase } from '../../libs/domain/src/database/migrator';
+import { applyMigrations, ensureDatabase } from '../../libs/infra/src/database/migrator';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, Answer, Api, runLoad, sleep, smallPhoto, statuses } from '../e2e/load';
-import { GATEWAY_READY, Running, startApp, WORKER_READY } from '../e2e/processes';
-import { PrivatePostgres, PrivateRedis, randomPort } from '../e2e/services';
+import { ADMIN_TOKEN, Answer, Api, runLoad, sleep, smallPhoto, statuses } from '../system/load';
+import { GATEWAY_READY, Running, startApp, WORKER_READY } from '../system/processes';
+import { PrivatePostgres, PrivateRedis, randomPort } from '../system/services';
 
 const CALLS = Number(process.env.SOAK_CALLS ?? 10_000);
 const IN_FLIGHT = Number(process.env.SOAK_IN_FLIGHT ?? 64);

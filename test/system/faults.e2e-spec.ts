@@ -5,7 +5,7 @@
  * (nothing is restarted but the failed part), that no process exited, and that the account's
  * usage equals the calls answered 201 (README "Failures and billing").
  */
-import { ensureDatabase, applyMigrations } from '../../libs/domain/src/database/migrator';
+import { ensureDatabase, applyMigrations } from '../../libs/infra/src/database/migrator';
 import { join } from 'node:path';
 import {
   Answer,
@@ -200,13 +200,14 @@ it('a worker SIGKILLed under load: every call answered 201 (none waits for a 504
   // The last worker goes too: a fast 503 with a retry hint instead of a wait for the timeout.
   workers[0].child.kill('SIGKILL');
   workers = [];
-  await sleep(500);
+  // Once its heartbeat is older than the lock time (5 s), the gateway knows no worker is left.
+  await sleep(6_000);
   const none = await api.read(key, photo);
   console.log(
     `faults: no worker left: ${none.status} in ${Math.round(none.ms)} ms: ${JSON.stringify(none.body)}`,
   );
   expect(none).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
-  expect(none.ms).toBeLessThan(5_000);
+  expect(none.ms).toBeLessThan(1_000);
 
   // A worker comes back: served again, nothing restarted but the worker.
   workers = [await startWorker()];

@@ -36,10 +36,12 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawReply> {
       req.destroy();
       resolve({ ...reply, ms: performance.now() - started });
     };
+    let answered = false;
     const req = request(
       url,
-      { method: r.method ?? 'POST', headers: r.headers, agent: false },
+      { method: r.method ?? 'POST', headers: r.headers },
       (res) => {
+        answered = true;
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
@@ -51,9 +53,22 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawReply> {
       () => finish({ status: -1, headers: {}, text: 'no answer before the deadline' }),
       r.deadlineMs ?? 15_000,
     );
-    req.on('error', (e) => finish({ status: 0, headers: {}, text: e.message }));
-    if (r.body !== undefined) req.write(r.body);
-    if (!r.neverEnd) req.end();
+    // A server may answer (403 without a key) and close before the body was all sent: the write
+    // then fails (EPIPE) while the answer is being read, so the answer gets a moment to win.
+    req.on('error', (e) =>
+      setTimeout(() => finish({ status: 0, headers: {}, text: e.message }), 300),
+    );
+    // Sent in pieces, as curl does, and no more once an answer came: a big body refused early
+    // is not pushed into a closed connection.
+    const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body);
+    const send = async () => {
+      for (let at = 0; at < body.length && !answered && !settled; at += 65_536) {
+        if (!req.write(body.subarray(at, at + 65_536)))
+          await new Promise((ok) => req.once('drain', ok));
+      }
+      if (!r.neverEnd && !answered && !settled) req.end();
+    };
+    void send();
   });
 }
 

@@ -33,7 +33,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
     this.engine = engine;
     this.logger.log(`models loaded in ${Date.now() - started} ms`);
     this.worker = new BullMqRecognitionWorker(new RecognitionHandler(engine, this.webhooks), this.config, this.redis);
-    this.worker.start((jobId, error) => this.logger.error(`job ${jobId} failed: ${error.message}`));
+    this.worker.start((jobId, error) => this.logger.error(jobId ? `job ${jobId} failed: ${error.message}` : `queue: ${error.message}`));
   }
 
   /**

@@ -97,31 +97,48 @@ it('PostgreSQL connections terminated under load: no process exits, usage equals
   expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(30);
 });
 
-it('PostgreSQL restarted under load: serves again within 5 s of its return, usage equals answered calls', async () => {
-  const key = await api.loadAccount('pg-restart');
+/**
+ * Load at 4 in flight; after 8 answers a server is stopped for `downMs` and started again; the
+ * load goes on until 12 calls were served after its return. Times are ms since the load started.
+ */
+async function throughOutage(
+  key: string,
+  server: { stop(): Promise<unknown>; start(): Promise<unknown> },
+  downMs: number,
+) {
   const started = performance.now();
+  let down: number | undefined;
   let back: number | undefined;
-  const restart = async () => {
-    await postgres.stop('fast');
-    await sleep(2_000);
-    await postgres.start();
-    back = performance.now() - started;
-  };
-  let restarting: Promise<void> | undefined;
+  let outage: Promise<void> | undefined;
   const answers = await runLoad(api, key, photo, {
     started,
     inFlight: 4,
     onAnswer: (_a, all) => {
-      if (all.length === 8) restarting = restart();
+      if (all.length !== 8) return;
+      outage = (async () => {
+        down = performance.now() - started;
+        await server.stop();
+        await sleep(downMs);
+        await server.start();
+        back = performance.now() - started;
+      })();
     },
-    // Until 12 calls were served after PostgreSQL came back.
     until: (all) =>
       back !== undefined && all.filter((a) => a.status === 201 && a.at > back!).length >= 12,
   });
-  await restarting;
-  const recovery = recoveredAfter(answers, back!);
+  await outage;
+  return { answers, down: down!, back: back!, recovery: recoveredAfter(answers, back!) };
+}
+
+it('PostgreSQL restarted under load: serves again within 5 s of its return, usage equals answered calls', async () => {
+  const key = await api.loadAccount('pg-restart');
+  const { answers, back, recovery } = await throughOutage(
+    key,
+    { stop: () => postgres.stop('fast'), start: () => postgres.start() },
+    2_000,
+  );
   await expectHeldUp('PostgreSQL restarted (down 2 s)', key, answers, {
-    back_at_ms: Math.round(back!),
+    back_at_ms: Math.round(back),
     recovered_ms: recovery,
   });
   expect(answers.some((a) => a.status === 503)).toBe(true);
@@ -133,33 +150,12 @@ it('Redis stopped and started under load: calls in flight answered within 5 s, t
   const key = await api.loadAccount('redis-restart');
   const before = await api.read(key, photo); // the account's quota counter exists in Redis before it is lost
   expect(before.status).toBe(201);
-  const started = performance.now();
-  let down: number | undefined;
-  let back: number | undefined;
-  const outage = async () => {
-    down = performance.now() - started;
-    await redis.stop();
-    await sleep(3_000);
-    await redis.start();
-    back = performance.now() - started;
-  };
-  let stopping: Promise<void> | undefined;
-  const answers = await runLoad(api, key, photo, {
-    started,
-    inFlight: 4,
-    onAnswer: (_a, all) => {
-      if (all.length === 8) stopping = outage();
-    },
-    until: (all) =>
-      back !== undefined && all.filter((a) => a.status === 201 && a.at > back!).length >= 12,
-  });
-  await stopping;
-  const inFlight = answers.filter((a) => a.at < down! && a.at + a.ms > down!);
-  const recovery = recoveredAfter(answers, back!);
+  const { answers, down, recovery } = await throughOutage(key, redis, 3_000);
+  const inFlight = answers.filter((a) => a.at < down && a.at + a.ms > down);
   await expectHeldUp('Redis stopped for 3 s', key, [before, ...answers], {
     in_flight_at_stop: inFlight.length,
     in_flight_answered_within_ms: Math.round(
-      Math.max(0, ...inFlight.map((a) => a.at + a.ms - down!)),
+      Math.max(0, ...inFlight.map((a) => a.at + a.ms - down)),
     ),
     recovered_ms: recovery,
   });

@@ -25,6 +25,8 @@ const env = {
   REDIS_PREFIX: `${loadConfig().REDIS_PREFIX}hostile:`,
   HTTP_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
   HTTP_HEADERS_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
+  // Webhook targets for the cap test: allowed although internal, never reached (no call is made).
+  FETCH_ALLOW_HOSTS: '10.99.0.0/16',
   LOG_LEVEL: 'log',
 };
 /** Longest any bad request may take to be answered (a bomb or a huge body included). */
@@ -69,7 +71,11 @@ function expectJsonError(
   says?: RegExp,
 ) {
   answered.push({ name, reply });
-  expect({ name, status: reply.status, text: reply.status === status ? '' : reply.text }).toEqual({ name, status, text: '' });
+  expect({ name, status: reply.status, text: reply.status === status ? '' : reply.text }).toEqual({
+    name,
+    status,
+    text: '',
+  });
   expect(reply.headers['content-type']).toMatch(/^application\/json/);
   const body = JSON.parse(reply.text) as { detail?: string; message?: string };
   const message = body.detail ?? body.message;
@@ -194,12 +200,66 @@ describe('generated config values and form fields', () => {
   });
 });
 
+describe('webhook targets and ids', () => {
+  const hook = (key: string, target: string) =>
+    rawRequest(base, {
+      path: '/v1/webhooks/',
+      headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ target }),
+    });
+
+  it('caps targets per account (WEBHOOK_MAX_TARGETS, 10) and answers ids beyond 2^31 with 404 on the admin routes too', async () => {
+    const created = await api.admin('POST', '/admin/accounts', {
+      username: `hooks-${Date.now().toString(36)}`,
+      plan: 'load',
+    });
+    const accountId = (created.account as { id: string }).id;
+    for (let i = 1; i <= 10; i++)
+      expect((await hook(created.apiKey, `http://10.99.0.${i}/hook`)).status).toBe(201);
+    expectJsonError(
+      '11th webhook target',
+      await hook(created.apiKey, 'http://10.99.0.11/hook'),
+      400,
+      ANSWER_WITHIN_MS,
+      /at most 10 webhook targets/,
+    );
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    for (const [method, path] of [
+      ['DELETE', `/admin/accounts/${accountId}/webhooks/99999999999`],
+      ['GET', `/admin/accounts/${accountId}/webhooks/99999999999/deliveries`],
+    ]) {
+      expectJsonError(
+        `${method} ${path}`,
+        await rawRequest(base, { method, path, headers: admin }),
+        404,
+      );
+    }
+  });
+});
+
 describe('after all of it', () => {
-  it('both processes are up, nothing was counted, and a good call is served', async () => {
+  it('both processes are up and nothing was counted; a pathological but valid pattern is served at once', async () => {
     expect(alive(gateway)).toBe(true);
     expect(alive(worker)).toBe(true);
     expect(await api.usage(key)).toBe(0);
-    expect((await api.read(key, photo)).status).toBe(201);
+    // `.*` 40 times then X: minutes for a backtracking engine, a few thousand automaton steps here.
+    const pattern = JSON.stringify({ mode: 'fast', text_formats: ['.*'.repeat(40) + 'X'] });
+    const reply = await rawRequest(base, {
+      path: '/v1/plate-reader/',
+      headers: {
+        Authorization: `Token ${key}`,
+        'Content-Type': 'multipart/form-data; boundary=hostile-boundary-7d1a',
+      },
+      body: multipart([
+        { name: 'upload', value: photo, filename: 'car.jpg' },
+        { name: 'config', value: pattern },
+      ]),
+    });
+    console.log(
+      `hostile: text_formats of 40 × ".*" then X answered ${reply.status} in ${Math.round(reply.ms)} ms`,
+    );
+    expect(reply.status).toBe(201);
+    expect(reply.ms).toBeLessThan(ANSWER_WITHIN_MS);
     expect(await api.usage(key)).toBe(1);
   });
 });

@@ -237,6 +237,42 @@ describe('webhook targets and ids', () => {
   });
 });
 
+describe("the trial plan's one call per second", () => {
+  it('a 400 spends no slot; a 429 carries Retry-After and the RateLimit headers', async () => {
+    const trial = (
+      await api.admin('POST', '/admin/accounts', {
+        username: `trial-${Date.now().toString(36)}`,
+        plan: 'trial',
+      })
+    ).apiKey;
+    const call = (config: string) =>
+      rawRequest(base, {
+        path: '/v1/plate-reader/',
+        headers: {
+          Authorization: `Token ${trial}`,
+          'Content-Type': 'multipart/form-data; boundary=hostile-boundary-7d1a',
+        },
+        body: multipart([
+          { name: 'upload', value: photo, filename: 'car.jpg' },
+          { name: 'config', value: config },
+        ]),
+      });
+    // Start at the beginning of a second, so the three calls share it.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+    expectJsonError('bad config on the trial plan', await call('{"mode":"turbo"}'), 400);
+    // Two at once: one takes the second's only slot, the other is throttled.
+    const both = await Promise.all([call('{"mode":"fast"}'), call('{"mode":"fast"}')]);
+    const served = both.find((r) => r.status === 201);
+    const throttled = both.find((r) => r !== served)!;
+    expect(served?.status).toBe(201);
+    expectJsonError('second call in one second', throttled, 429);
+    expect(throttled.headers['retry-after']).toBe('1');
+    expect(throttled.headers['ratelimit-policy']).toMatch(/"burst";q=1;w=1/);
+    expect(throttled.headers.ratelimit).toMatch(/"burst";r=0;t=1, "monthly";r=2499;/);
+    expect(await api.usage(trial)).toBe(1);
+  });
+});
+
 describe('after all of it', () => {
   it('both processes are up and nothing was counted; a pathological but valid pattern is served at once', async () => {
     expect(alive(gateway)).toBe(true);

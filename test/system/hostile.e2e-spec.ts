@@ -60,6 +60,22 @@ afterAll(async () => {
   await Promise.all([gateway?.stop('SIGKILL'), worker?.stop('SIGKILL')]);
 });
 
+/** A multipart recognition call with the given parts. */
+const postForm = (apiKey: string, parts: Parameters<typeof multipart>[0]) =>
+  rawRequest(base, {
+    path: '/v1/plate-reader/',
+    headers: {
+      Authorization: `Token ${apiKey}`,
+      'Content-Type': 'multipart/form-data; boundary=hostile-boundary-7d1a',
+    },
+    body: multipart(parts),
+    deadlineMs: ANSWER_WITHIN_MS + 5_000,
+  });
+const withPhoto = (config: string) => [
+  { name: 'upload', value: photo, filename: 'car.jpg' },
+  { name: 'config', value: config },
+];
+
 const alive = (p: Running) => p.child.exitCode === null && p.child.signalCode === null;
 
 /** A 4xx whose body is JSON with a message, within the bound; recorded for the summary. */
@@ -122,16 +138,7 @@ describe('bodies and headers that never end', () => {
 });
 
 describe('generated config values and form fields', () => {
-  const post = (parts: Parameters<typeof multipart>[0]) =>
-    rawRequest(base, {
-      path: '/v1/plate-reader/',
-      headers: {
-        Authorization: `Token ${key}`,
-        'Content-Type': 'multipart/form-data; boundary=hostile-boundary-7d1a',
-      },
-      body: multipart(parts),
-      deadlineMs: ANSWER_WITHIN_MS + 5_000,
-    });
+  const post = (parts: Parameters<typeof multipart>[0]) => postForm(key, parts);
   // Not an image the engine reads, so a config that happens to be valid still ends in a 4xx (415).
   const notAnImage = {
     name: 'upload',
@@ -245,18 +252,7 @@ describe("the trial plan's one call per second", () => {
         plan: 'trial',
       })
     ).apiKey;
-    const call = (config: string) =>
-      rawRequest(base, {
-        path: '/v1/plate-reader/',
-        headers: {
-          Authorization: `Token ${trial}`,
-          'Content-Type': 'multipart/form-data; boundary=hostile-boundary-7d1a',
-        },
-        body: multipart([
-          { name: 'upload', value: photo, filename: 'car.jpg' },
-          { name: 'config', value: config },
-        ]),
-      });
+    const call = (config: string) => postForm(trial, withPhoto(config));
     // Start at the beginning of a second, so the three calls share it.
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
     expectJsonError('bad config on the trial plan', await call('{"mode":"turbo"}'), 400);
@@ -280,17 +276,7 @@ describe('after all of it', () => {
     expect(await api.usage(key)).toBe(0);
     // `.*` 40 times then X: minutes for a backtracking engine, a few thousand automaton steps here.
     const pattern = JSON.stringify({ mode: 'fast', text_formats: ['.*'.repeat(40) + 'X'] });
-    const reply = await rawRequest(base, {
-      path: '/v1/plate-reader/',
-      headers: {
-        Authorization: `Token ${key}`,
-        'Content-Type': 'multipart/form-data; boundary=hostile-boundary-7d1a',
-      },
-      body: multipart([
-        { name: 'upload', value: photo, filename: 'car.jpg' },
-        { name: 'config', value: pattern },
-      ]),
-    });
+    const reply = await postForm(key, withPhoto(pattern));
     console.log(
       `hostile: text_formats of 40 × ".*" then X answered ${reply.status} in ${Math.round(reply.ms)} ms`,
     );

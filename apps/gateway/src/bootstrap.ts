@@ -22,6 +22,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.use(exceptRecognition(urlencoded({ limit: OTHER_BODY_LIMIT, extended: true })));
   // The Snapshot API allows browser calls from every origin on the recognition route.
   express.use(['/v1/plate-reader', '/v1/plate-reader/'], cors({ origin: '*', maxAge: 86400 }));
+  express.use('/v1/plate-reader', onlyPost);
   serveDashboard(app);
   serveApiDocs(app);
   app.useGlobalFilters(new JsonErrorsFilter());
@@ -39,6 +40,12 @@ const RECOGNITION_ROUTE = /^\/(v1|account)\/plate-reader\/?$/;
 function exceptRecognition(parser: RequestHandler): RequestHandler {
   return (req, res, next) => (RECOGNITION_ROUTE.test(req.path) ? next() : parser(req, res, next));
 }
+
+/** Other methods on the recognition route: 405 with `Allow`, rather than Nest's 404 (CORS preflights are answered above). */
+const onlyPost: RequestHandler = (req, res, next) => {
+  if (req.path !== '/' || req.method === 'POST' || req.method === 'OPTIONS') return next();
+  res.set('Allow', 'POST, OPTIONS').status(405).json({ detail: 'Only POST is allowed on /v1/plate-reader/.' });
+};
 
 /** `true`, a hop count, or a list of trusted proxy addresses, as Express accepts them. */
 function parseTrustProxy(value: string): boolean | number | string {

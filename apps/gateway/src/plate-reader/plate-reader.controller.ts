@@ -1,5 +1,4 @@
-import { All, Body, Controller, HttpCode, MethodNotAllowedException, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import type { UploadedImage } from '@platewise/recognition';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
@@ -26,12 +25,5 @@ export class PlateReaderController {
     @UploadedFile() file: UploadedImage | undefined,
   ) {
     return this.plateReader.read(context, body, file);
-  }
-
-  /** Any other method (CORS preflights are answered before routing). Declared after `read`, so POST never gets here. */
-  @All('v1/plate-reader')
-  otherMethod(@Res({ passthrough: true }) res: Response): never {
-    res.setHeader('Allow', 'POST, OPTIONS');
-    throw new MethodNotAllowedException('Only POST is allowed on /v1/plate-reader/.');
   }
 }

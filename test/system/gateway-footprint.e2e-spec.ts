@@ -38,6 +38,6 @@ describe('the gateway process', () => {
     expect(modules.length).toBeGreaterThan(100);
     expect(modules.filter((m) => ENGINE_NATIVE.test(m))).toEqual([]);
     const engine = modules.filter((m) => /libs\/engine\/dist\//.test(m)).map((m) => m.replace(/.*libs\/engine\/dist\//, ''));
-    expect(engine.sort()).toEqual(['config-entry.js', 'config.js', 'errors.js', 'plates/formats.js']);
+    expect(engine.sort()).toEqual(['config-entry.js', 'config.js', 'errors.js', 'plates/formats.js', 'plates/text-pattern.js']);
   });
 });

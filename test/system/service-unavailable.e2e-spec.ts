@@ -1,9 +1,10 @@
 /**
- * When the service cannot answer: no worker takes the job in time (504), or Redis goes away under
- * a running gateway and worker (a private redis-server, so the shared one is untouched; 503).
+ * When the service cannot answer: no worker is running (503 at once), a worker says it is alive
+ * but takes no job in time (504), or Redis goes away under a running gateway and worker (a
+ * private redis-server, so the shared one is untouched; 503).
  * Either way the caller gets a retry hint instead of a 500 or a hang, and nothing is counted.
  */
-import { RECOGNITION_QUEUE } from '../../libs/recognition/src';
+import { RECOGNITION_QUEUE, WorkerHeartbeat } from '../../libs/recognition/src';
 import { loadConfig, queueOptions } from '../../libs/infra/src';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -29,8 +30,25 @@ describe('no worker answers in time', () => {
 
   afterAll(() => gateway?.stop());
 
-  it('answers 504 with a retry hint, counts nothing and leaves neither job nor image behind', async () => {
+  it('answers 503 at once when no worker is running, and counts nothing', async () => {
     const key = cli(env, 'account', 'create', `no-worker-${Date.now()}`, '--plan', 'business').apiKey;
+    const started = Date.now();
+    expect(await read(base, key)).toEqual({
+      status: 503,
+      retryAfter: '5',
+      body: { detail: expect.stringMatching(/No recognition worker is running; the call was not counted/), retry_after: 5 },
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await callsOf(base, key)).toBe(0);
+  }, 30_000);
+
+  it('answers 504 with a retry hint when a live worker takes no job, counts nothing and leaves neither job nor image behind', async () => {
+    const key = cli(env, 'account', 'create', `stuck-worker-${Date.now()}`, '--plan', 'business').apiKey;
+    // A worker that says it is alive but never takes a job (stuck).
+    const beating = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
+    const heartbeat = new WorkerHeartbeat(beating, 'stuck');
+    heartbeat.start();
+    await new Promise((r) => setTimeout(r, 1_500));
     const started = Date.now();
     expect(await read(base, key)).toEqual({
       status: 504,
@@ -45,6 +63,8 @@ describe('no worker answers in time', () => {
       expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
       expect(await redis.keys(`${config.REDIS_PREFIX}image:*`)).toEqual([]);
     } finally {
+      await heartbeat.stop();
+      beating.disconnect();
       await queue.close();
       redis.disconnect();
     }

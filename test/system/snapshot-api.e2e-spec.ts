@@ -105,7 +105,7 @@ describe('Snapshot API through the gateway and worker processes', () => {
     expect(two.headers.get('access-control-allow-origin')).toBe('*');
     // Operators (and bench:gateway) see where the gateway's share of the latency goes.
     const phases = (two.headers.get('server-timing') ?? '').split(', ').map((p) => p.split(';')[0]);
-    expect(phases).toEqual(['auth', 'quota', 'upload', 'validate', 'queue', 'worker', 'engine', 'commit', 'app']);
+    expect(phases).toEqual(['auth', 'upload', 'validate', 'quota', 'queue', 'worker', 'engine', 'commit', 'app']);
     expect(two.body).toEqual({
       processing_time: expect.any(Number),
       results: expect.any(Array),

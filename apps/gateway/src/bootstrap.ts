@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { INestApplication, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cors from 'cors';
+import { json, urlencoded, type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, loadConfig } from '@platewise/infra';
 import { serveDashboard } from './account-web/dashboard-static';
 import { AppModule } from './app.module';
+import { TimedExpressAdapter } from './http/http-server';
 import { JsonErrorsFilter } from './http/json-errors.filter';
 import { serveApiDocs } from './openapi/api-docs';
 
@@ -14,11 +16,13 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   if (config.TRUST_PROXY) express.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   express.disable('x-powered-by');
-  // Base64 images travel in JSON or urlencoded bodies; the plan's own size limit is checked later.
-  express.useBodyParser('json', { limit: '16mb' });
-  express.useBodyParser('urlencoded', { limit: '16mb', extended: true });
+  // Small bodies for every route but recognition, whose body is read only after its key is
+  // checked, with the plan's limits (UploadInterceptor). Apps are created with bodyParser: false.
+  express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT })));
+  express.use(exceptRecognition(urlencoded({ limit: OTHER_BODY_LIMIT, extended: true })));
   // The Snapshot API allows browser calls from every origin on the recognition route.
   express.use(['/v1/plate-reader', '/v1/plate-reader/'], cors({ origin: '*', maxAge: 86400 }));
+  express.use('/v1/plate-reader', onlyPost);
   serveDashboard(app);
   serveApiDocs(app);
   app.useGlobalFilters(new JsonErrorsFilter());
@@ -28,6 +32,21 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.enableShutdownHooks();
 }
 
+/** JSON and form bodies of the account, webhook and admin routes: a few KB at most in practice. */
+const OTHER_BODY_LIMIT = '100kb';
+/** The Snapshot route and the dashboard's "Try it", both read by UploadInterceptor. */
+const RECOGNITION_ROUTE = /^\/(v1|account)\/plate-reader\/?$/;
+
+function exceptRecognition(parser: RequestHandler): RequestHandler {
+  return (req, res, next) => (RECOGNITION_ROUTE.test(req.path) ? next() : parser(req, res, next));
+}
+
+/** Other methods on the recognition route: 405 with `Allow`, rather than Nest's 404 (CORS preflights are answered above). */
+const onlyPost: RequestHandler = (req, res, next) => {
+  if (req.path !== '/' || req.method === 'POST' || req.method === 'OPTIONS') return next();
+  res.set('Allow', 'POST, OPTIONS').status(405).json({ detail: 'Only POST is allowed on /v1/plate-reader/.' });
+};
+
 /** `true`, a hop count, or a list of trusted proxy addresses, as Express accepts them. */
 function parseTrustProxy(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';
@@ -35,9 +54,10 @@ function parseTrustProxy(value: string): boolean | number | string {
 }
 
 export async function createGateway(config: AppConfig = loadConfig()): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create(AppModule.forRoot(config), new TimedExpressAdapter(config), {
     logger: levelsFrom(config.LOG_LEVEL),
     bufferLogs: true,
+    bodyParser: false,
   });
   configureHttp(app, config);
   return app;
@@ -51,6 +71,8 @@ function levelsFrom(level: AppConfig['LOG_LEVEL']) {
 export async function startGateway(): Promise<void> {
   const config = loadConfig();
   const app = await createGateway(config);
-  await app.listen(config.PORT);
-  new Logger('Gateway').log(`platewise gateway listening on http://localhost:${config.PORT}`);
+  // On premises plates are read without a token, so by default only this machine may call.
+  const host = config.HOST ?? (config.PLATEWISE_MODE === 'onprem' ? '127.0.0.1' : undefined);
+  await (host ? app.listen(config.PORT, host) : app.listen(config.PORT));
+  new Logger('Gateway').log(`platewise gateway listening on http://${host ?? 'localhost'}:${config.PORT}${host ? '' : ' (all interfaces)'}`);
 }

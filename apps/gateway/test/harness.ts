@@ -53,7 +53,7 @@ export async function startHarness(
       .useValue(new RecognitionClient(options.recognition));
   }
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: ['error'], bodyParser: false });
   configureHttp(app, config);
   await app.init();
   const server = app.getHttpServer();

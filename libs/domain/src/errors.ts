@@ -1,3 +1,5 @@
+import type { QuotaState } from './quota/quota.service';
+
 /**
  * What the domain refuses, with a reason; it knows nothing of HTTP. The gateway's exception
  * filter turns each kind into a status once (apps/gateway/src/http/json-errors.filter.ts); the
@@ -32,6 +34,8 @@ export class QuotaRefusedError extends DomainError {
   constructor(
     readonly reason: QuotaRefusalReason,
     message: string,
+    /** what the caller may do now, when a limit (not the contract) refused the call */
+    readonly state?: QuotaState,
   ) {
     super(message);
   }

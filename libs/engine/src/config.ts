@@ -1,5 +1,6 @@
 import { EngineConfigError } from './errors';
 import { normaliseRegion } from './plates/formats';
+import { compileTextPattern, TEXT_FORMAT_LIMITS, TextMatcher } from './plates/text-pattern';
 
 /** Plate Recognizer's engine `config` (spec: "Engine Configuration"), with every default filled in. */
 export interface EngineConfig {
@@ -79,13 +80,10 @@ export function parseEngineConfig(raw: unknown): EngineConfig {
         if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
           throw new EngineConfigError('config.text_formats must be a list of regular expression strings', key);
         }
-        for (const pattern of value as string[]) {
-          try {
-            new RegExp(pattern);
-          } catch (err) {
-            throw new EngineConfigError(`config.text_formats has an invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`, key);
-          }
+        if (value.length > TEXT_FORMAT_LIMITS.formats) {
+          throw new EngineConfigError(`config.text_formats is limited to ${TEXT_FORMAT_LIMITS.formats} patterns`, key);
         }
+        for (const pattern of value as string[]) compileTextPattern(pattern);
         out.text_formats = [...(value as string[])];
         break;
       default:
@@ -98,9 +96,9 @@ export function parseEngineConfig(raw: unknown): EngineConfig {
   return out;
 }
 
-/** text_formats as anchored, case-insensitive expressions over the normalised (upper-case) text. */
-export function compileTextFormats(formats: string[]): RegExp[] {
-  return formats.map((f) => new RegExp(`^(?:${f})$`, 'i'));
+/** text_formats as full-match, case-insensitive matchers of bounded cost (see text-pattern.ts). */
+export function compileTextFormats(formats: string[]): TextMatcher[] {
+  return formats.map(compileTextPattern);
 }
 
 /**

@@ -5,7 +5,7 @@ import { PlateDetection, detectPlates } from './detect/plate';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
-import { RgbImage, cropRgb, decodeImage } from './image/decode';
+import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { Device, createSession } from './models/runtime';
 import { foldingTable } from './ocr/alphabet';
@@ -31,6 +31,8 @@ export interface EngineOptions {
    * platewise-rec-v1 installed is a ModelLoadError.
    */
   recognizer?: RecognizerMode;
+  /** largest image (width × height) read; bigger ones are refused from their header (default: DEFAULT_MAX_PIXELS) */
+  maxPixels?: number;
 }
 
 export interface ReadOptions {
@@ -108,6 +110,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     new PlateTextReader(sessions, table, recognizer),
     cct ? fileName('plate-reader') : null,
     files.region ? fileName('region-classifier') : null,
+    options.maxPixels ?? DEFAULT_MAX_PIXELS,
   );
   // One throw-away read: ONNX Runtime finishes its graph set-up on the first run of each session,
   // which would otherwise land on the first caller.
@@ -125,6 +128,7 @@ class PlateEngine implements Engine {
     private readonly reader: PlateTextReader,
     readonly plateReader: string | null,
     readonly regionClassifier: string | null,
+    private readonly maxPixels: number,
   ) {
     this.recognizer = reader.mode;
   }
@@ -149,7 +153,7 @@ class PlateEngine implements Engine {
     const config = isParsed(opts.config) ? opts.config : parseEngineConfig(opts.config);
     // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
     const hints = regionHints(config, opts.regions ?? []);
-    const img = await decodeImage(image);
+    const img = await decodeImage(image, this.maxPixels);
     // `mode: fast` is one detection step, the plate detector's: vehicles are looked for only when
     // the request needs them (detection_rule strict, vehicle mode, mmc); plates then report the
     // spec's unknown vehicle.

@@ -14,13 +14,14 @@ export class EngineConfigError extends Error {
 
 /**
  * The uploaded bytes could not be turned into pixels.
- * `unsupported`: a format the engine does not read;
- * `corrupt`: a supported or unknown format that failed to decode.
+ * `unsupported`: a format the engine does not read (HTTP 415);
+ * `corrupt`: a supported or unknown format that failed to decode (HTTP 400);
+ * `too-large`: more pixels than the engine's limit (HTTP 413).
  */
 export class ImageDecodeError extends Error {
   constructor(
     message: string,
-    readonly reason: 'unsupported' | 'corrupt',
+    readonly reason: 'unsupported' | 'corrupt' | 'too-large',
     readonly format?: string,
   ) {
     super(message);

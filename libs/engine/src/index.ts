@@ -1,6 +1,7 @@
 export { createEngine, parseRecognizer, RECOGNIZER_MODES, TUNING } from './engine';
 export type { Engine, EngineOptions, ReadOptions, RecognizerMode } from './engine';
 export { parseEngineConfig, DEFAULT_CONFIG, regionHints } from './config';
+export { TEXT_FORMAT_LIMITS } from './plates/text-pattern';
 export type { EngineConfig } from './config';
 export { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';

@@ -34,7 +34,11 @@ export type UnavailableReason =
   /** a worker took the job and failed on its last attempt */
   | 'failed'
   /** no worker answered in time */
-  | 'timeout';
+  | 'timeout'
+  /** no worker is alive to take the job */
+  | 'no_worker'
+  /** the connection the answer would come on dropped (Redis went away) */
+  | 'reply_lost';
 
 export class RecognitionUnavailableError extends Error {
   override readonly name = 'RecognitionUnavailableError';

@@ -13,12 +13,11 @@ export interface WebhookSink {
   enqueue(call: RecognitionCall, image: Buffer, response: SnapshotResponse): Promise<void>;
 }
 
+const DECODE_REFUSALS = { unsupported: 'unsupported_image', corrupt: 'undecodable_image', 'too-large': 'too_large' } as const;
+
 /** Engine errors that are the caller's, as refusals. */
 function refusalOf(error: unknown): HandlerOutcome | null {
-  if (error instanceof ImageDecodeError) {
-    const reason = error.reason === 'unsupported' ? 'unsupported_image' : 'undecodable_image';
-    return { refused: { reason, detail: error.message } };
-  }
+  if (error instanceof ImageDecodeError) return { refused: { reason: DECODE_REFUSALS[error.reason], detail: error.message } };
   if (error instanceof EngineConfigError) return { refused: { reason: 'invalid_request', detail: error.message } };
   return null;
 }

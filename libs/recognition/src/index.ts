@@ -12,4 +12,5 @@ export * from './transports/transport';
 export * from './transports/bullmq';
 export * from './transports/bullmq-webhooks';
 export * from './transports/bullmq-worker';
+export * from './transports/worker-presence';
 export type { SnapshotResponse } from '@platewise/snapshot';

@@ -4,6 +4,13 @@ import { IsArray, IsBoolean, IsISO8601, IsOptional, IsString, Matches, MaxLength
 const toArray = ({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]);
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
+const TIMESTAMP_MESSAGE = 'timestamp must be an ISO 8601 date-time in UTC, e.g. 2019-08-19T13:11:25 or 2019-08-19T13:11:25Z';
+/** A date, or a date-time without an offset, with `Z` or with a zero offset: UTC, as documented. */
+const UTC = /^\d{4}-\d{2}-\d{2}(T[\d:.,]+(Z|[+-]00(:?00)?)?)?$/i;
+
+/** Fields that take one value: a form repeating one is refused rather than read as a list. */
+export const SINGLE_VALUED = ['upload', 'upload_url', 'camera_id', 'timestamp', 'mmc', 'config'] as const;
+
 /**
  * Fields of a recognition request (POST /v1/plate-reader/: a multipart form, a urlencoded form or a
  * JSON body; the CLI's flags).
@@ -40,7 +47,8 @@ export class RecognitionFields {
   camera_id?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'timestamp must be an ISO 8601 date-time in UTC, e.g. 2019-08-19T13:11:25' })
+  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE })
+  @Matches(UTC, { message: TIMESTAMP_MESSAGE })
   timestamp?: string;
 
   @IsOptional()

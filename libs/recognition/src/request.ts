@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import type { RecognitionCall } from './contract';
 import { RecognitionRefusedError } from './errors';
 import { decodeBase64Image } from './image-input';
-import { RecognitionFields } from './request.dto';
+import { RecognitionFields, SINGLE_VALUED } from './request.dto';
 
 /** What the caller's plan allows a recognition call. */
 export interface PlanLimits {
@@ -61,6 +61,11 @@ export function parseRecognitionOptions(
 }
 
 function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now: Date) {
+  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    throw refuse('The body must be a form or a JSON object of fields.');
+  }
+  const repeated = SINGLE_VALUED.filter((name) => Array.isArray(body?.[name]));
+  if (repeated.length) throw refuse(`${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`);
   const fields = plainToInstance(RecognitionFields, body ?? {});
   const errors = validateSync(fields, { whitelist: true });
   if (errors.length > 0) throw refuse(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));

@@ -14,7 +14,7 @@ import { Context } from '../auth/request.decorators';
 import { requestContext, type RequestContext } from '../http/request-context';
 import { PlateReaderService } from '../plate-reader/plate-reader.service';
 import { UploadInterceptor } from '../plate-reader/upload.interceptor';
-import { Metered } from '../quota/metered';
+import { Metered, ReservesQuotaItself } from '../quota/metered';
 import { SessionGuard } from './session.guard';
 import { SessionOwners } from './session-owner';
 
@@ -43,6 +43,7 @@ export class TryItController {
   @HttpCode(201)
   @UseInterceptors(UploadInterceptor)
   @Metered('plate_reader', SessionGuard, SessionCallerGuard)
+  @ReservesQuotaItself()
   read(
     @Context() context: RequestContext,
     @Body() body: Record<string, unknown>,

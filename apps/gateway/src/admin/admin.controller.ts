@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseIntPipe,
   ParseUUIDPipe,
   Patch,
   Post,
@@ -39,6 +38,7 @@ import {
   SignContractDto,
   UsageQueryDto,
 } from './admin.dto';
+import { WebhookIdPipe } from '../webhooks/webhook-id.pipe';
 
 const AccountId = () => Param('accountId', new ParseUUIDPipe());
 
@@ -153,12 +153,12 @@ export class AdminController {
 
   @Delete('accounts/:accountId/webhooks/:webhookId')
   @HttpCode(204)
-  removeWebhook(@AccountId() accountId: string, @Param('webhookId', ParseIntPipe) webhookId: number) {
+  removeWebhook(@AccountId() accountId: string, @Param('webhookId', new WebhookIdPipe()) webhookId: number) {
     return this.webhooks.remove(accountId, webhookId);
   }
 
   @Get('accounts/:accountId/webhooks/:webhookId/deliveries')
-  deliveries(@AccountId() accountId: string, @Param('webhookId', ParseIntPipe) webhookId: number) {
+  deliveries(@AccountId() accountId: string, @Param('webhookId', new WebhookIdPipe()) webhookId: number) {
     return this.webhooks.deliveries(accountId, webhookId);
   }
 

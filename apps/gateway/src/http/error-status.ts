@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { DomainError, QuotaRefusedError } from '@platewise/domain';
+import { DomainError, QuotaRefusedError, rateLimitHeaders } from '@platewise/domain';
 import {
   RecognitionRefusedError,
   RecognitionUnavailableError,
@@ -13,6 +13,8 @@ export interface MappedError {
   message: string;
   /** fields the body carries beside the message */
   extra: Record<string, unknown>;
+  /** response headers beside the standard ones */
+  headers?: Record<string, string>;
 }
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
@@ -34,12 +36,16 @@ const UNAVAILABLE_STATUS: Record<UnavailableReason, number> = {
   queue_unavailable: HttpStatus.SERVICE_UNAVAILABLE,
   failed: HttpStatus.SERVICE_UNAVAILABLE,
   timeout: HttpStatus.GATEWAY_TIMEOUT,
+  no_worker: HttpStatus.SERVICE_UNAVAILABLE,
+  reply_lost: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export function mapLibraryError(error: unknown): MappedError | null {
-  if (error instanceof QuotaRefusedError && error.reason === 'throttled') {
-    // Plate Recognizer's 429 body, which its clients parse.
-    return { status: HttpStatus.TOO_MANY_REQUESTS, message: error.message, extra: { status_code: 429 } };
+  if (error instanceof QuotaRefusedError && error.state) {
+    const headers = rateLimitHeaders(error.state);
+    if (error.reason !== 'throttled') return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {}, headers };
+    // Plate Recognizer's 429 body, which its clients parse; the window is one second.
+    return { status: HttpStatus.TOO_MANY_REQUESTS, message: error.message, extra: { status_code: 429 }, headers: { ...headers, 'Retry-After': '1' } };
   }
   if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {} };
   if (error instanceof RecognitionRefusedError) {

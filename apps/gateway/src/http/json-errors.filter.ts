@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { mapLibraryError } from './error-status';
+import { MappedError, mapLibraryError } from './error-status';
 import { usesPlateRecognizerErrors } from './error-style';
 
 /**
@@ -18,12 +18,13 @@ export class JsonErrorsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const { status, message, extra } = describe(exception);
+    const { status, message, extra, headers } = describe(exception);
     if (status >= 500 && !(exception instanceof HttpException) && !mapLibraryError(exception)) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
     }
     // Answers that say when to retry (503, 504) say it in the standard header too.
     if (typeof extra.retry_after === 'number' && !res.headersSent) res.setHeader('Retry-After', String(extra.retry_after));
+    if (headers && !res.headersSent) res.set(headers);
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
       : { statusCode: status, error: reasonPhrase(status), message, ...withoutKey(extra, 'error') };
@@ -32,7 +33,7 @@ export class JsonErrorsFilter implements ExceptionFilter {
 }
 
 /** Status, message and extra body fields of any error. */
-function describe(exception: unknown): { status: number; message: string; extra: Record<string, unknown> } {
+function describe(exception: unknown): MappedError {
   if (exception instanceof HttpException) {
     return { status: exception.getStatus(), message: messageOf(exception), extra: extraFields(exception.getResponse()) };
   }

@@ -5,7 +5,7 @@ import { ServerTiming } from './server-timing';
 
 /**
  * What the gateway learns about one request as it passes through: the API key and its owner
- * (ApiKeyGuard), or the dashboard session (SessionGuard), the quota slot it holds (QuotaGuard), and how long each phase took (every step;
+ * (ApiKeyGuard), or the dashboard session (SessionGuard), the quota slot it holds (Metered), and how long each phase took (every step;
  * the metrics middleware sends it back as `Server-Timing`). One typed object instead of
  * properties added to Express's request here and there.
  */
@@ -15,6 +15,8 @@ export interface RequestContext {
   apiKey?: string;
   session?: DashboardSession;
   reservation?: Reservation;
+  /** takes the call's quota slot (set by Metered routes; the handler calls it once the request is checked) */
+  reserve?: () => Promise<Reservation>;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from 
 import type { UploadedImage } from '@platewise/recognition';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
-import { Metered } from '../quota/metered';
+import { Metered, ReservesQuotaItself } from '../quota/metered';
 import { PlateReaderService } from './plate-reader.service';
 import { UploadInterceptor } from './upload.interceptor';
 
@@ -11,13 +11,14 @@ export class PlateReaderController {
   constructor(private readonly plateReader: PlateReaderService) {}
 
   /**
-   * Snapshot API recognition. Key, rate limit and quota first (Metered), then the body is parsed
-   * with the plan's size limit (UploadInterceptor, inside Metered so a refused upload is not counted).
+   * Snapshot API recognition. The key first (Metered), then the body with the plan's limits
+   * (UploadInterceptor), then the fields; only then a quota slot (see Metered).
    */
   @Post('v1/plate-reader')
   @HttpCode(201)
   @UseInterceptors(UploadInterceptor)
   @Metered('plate_reader')
+  @ReservesQuotaItself()
   read(
     @Context() context: RequestContext,
     @Body() body: Record<string, unknown>,

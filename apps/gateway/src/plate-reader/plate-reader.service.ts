@@ -11,6 +11,9 @@ import type { RequestContext } from '../http/request-context';
 import { MetricsService } from '../metrics/metrics.service';
 import { RECOGNITION_CLIENT } from './recognition.provider';
 
+/** Limits checked for an account without a contract, whose call the quota step then refuses. */
+const NO_PLAN = { maxUploadBytes: 3 * 1048576, mmcIncluded: false };
+
 /** Validates a plate-reader call, gets its image, and has the recognition handler read it. */
 @Injectable()
 export class PlateReaderService implements OnApplicationShutdown {
@@ -21,13 +24,14 @@ export class PlateReaderService implements OnApplicationShutdown {
   ) {}
 
   async read(context: RequestContext, body: Record<string, unknown>, file: UploadedImage | undefined) {
-    const { owner, reservation, timing } = context;
-    if (!owner || !reservation) throw new Error('route needs Metered');
-    const { plan } = reservation;
-    // Every refusal that needs no image comes before the image is fetched or queued.
+    const { owner, reserve, timing } = context;
+    if (!owner || !reserve) throw new Error('route needs Metered');
+    const plan = owner.contract?.plan ?? NO_PLAN;
+    // Every refusal that needs no image comes before the quota slot, the image fetch and the queue.
     const { image: source, ...request } = await timing.time('validate', async () =>
       parseRecognitionRequest(body, file, plan),
     );
+    const reservation = await reserve();
     const image = await loadImage(source, {
       maxBytes: plan.maxUploadBytes,
       timeoutMs: this.config.FETCH_TIMEOUT_MS,

@@ -1,33 +1,85 @@
-import { BadRequestException, CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  BadRequestException,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  RequestTimeoutException,
+} from '@nestjs/common';
+import { AppConfig } from '@platewise/infra';
 import { tooLarge } from '@platewise/recognition';
-import type { Request, Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { from, Observable, switchMap } from 'rxjs';
 import { requestContext } from '../http/request-context';
 
+/** Upload limit of an account without a contract (its call is refused by the quota step anyway). */
+const DEFAULT_LIMIT = 3 * 1048576;
+
 /**
- * Parses multipart bodies with the limits of the caller's plan (so it runs after the quota guard):
- * the `upload` file up to the plan's size, text fields up to that size in base64.
+ * Reads the body of a recognition call, which no global parser touches (bootstrap.ts): only once
+ * the key is known (guards run first), with the limits of the caller's plan — the `upload` file
+ * up to the plan's size, base64 text up to that size in base64, in a multipart form, a JSON or a
+ * urlencoded body — and within HTTP_BODY_TIMEOUT_MS. A body that never ends is answered 408 and
+ * holds no quota slot: the slot is taken after the body is read and the fields are checked.
  */
 @Injectable()
 export class UploadInterceptor implements NestInterceptor {
+  constructor(private readonly config: AppConfig) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const state = requestContext(req);
-    const limit = state.reservation?.plan.maxUploadBytes ?? 3 * 1048576;
-    const parse = multer({
-      storage: multer.memoryStorage(),
-      limits: { fileSize: limit, files: 1, fields: 64, fieldSize: Math.ceil(limit / 3) * 4 + 256 },
-    }).single('upload');
-    const parsed = new Promise<void>((resolve, reject) =>
-      parse(req, http.getResponse<Response>(), (error?: unknown) => {
-        if (!error) return resolve();
-        const code = (error as { code?: string }).code;
-        if (code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE') return reject(tooLarge(limit));
-        reject(new BadRequestException(`Malformed multipart body: ${(error as Error).message}`));
-      }),
+    const res = http.getResponse<Response>();
+    const ctx = requestContext(req);
+    if (!ctx.owner) throw new Error('UploadInterceptor needs a guard that sets the owner');
+    const limit = ctx.owner.contract?.plan.maxUploadBytes ?? DEFAULT_LIMIT;
+    const parsed = ctx.timing.time('upload', () =>
+      this.parse(parserFor(req, limit), req, res, limit),
     );
-    return from(state.timing.time('upload', () => parsed)).pipe(switchMap(() => next.handle()));
+    return from(parsed).pipe(switchMap(() => next.handle()));
   }
+
+  private parse(parser: RequestHandler, req: Request, res: Response, limit: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const seconds = Math.round(this.config.HTTP_BODY_TIMEOUT_MS / 100) / 10;
+        // The connection closes after the answer: the rest of the body will not be read.
+        res.setHeader('Connection', 'close');
+        reject(
+          new RequestTimeoutException({
+            detail: `The request body did not arrive within ${seconds} s; the call was not counted.`,
+          }),
+        );
+      }, this.config.HTTP_BODY_TIMEOUT_MS);
+      parser(req, res, (error?: unknown) => {
+        clearTimeout(timer);
+        if (!error) return resolve();
+        reject(bodyError(error, limit));
+      });
+    });
+  }
+}
+
+function parserFor(req: Request, limit: number): RequestHandler {
+  const text = Math.ceil(limit / 3) * 4 + 4096; // the image in base64, plus the other fields
+  if (req.is('multipart/form-data')) {
+    return multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: limit, files: 1, fields: 64, fieldSize: text },
+    }).single('upload');
+  }
+  if (req.is('application/x-www-form-urlencoded'))
+    return express.urlencoded({ limit: text, extended: true, parameterLimit: 64 });
+  // Anything else is read as JSON (as the global parser did for application/json), or not at all.
+  return express.json({ limit: text });
+}
+
+function bodyError(error: unknown, limit: number): Error {
+  const { code, type } = error as { code?: string; type?: string };
+  if (code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE' || type === 'entity.too.large')
+    return tooLarge(limit);
+  if (type === 'entity.parse.failed')
+    return new BadRequestException({ detail: 'The body is not valid JSON.' });
+  return new BadRequestException({ detail: `Malformed body: ${(error as Error).message}` });
 }

@@ -5,57 +5,67 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
+  SetMetadata,
   Type,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { QuotaService, rateLimitHeaders, RequestType } from '@platewise/domain';
+import { QuotaService, rateLimitHeaders, Reservation, RequestType } from '@platewise/domain';
 import type { Request, Response } from 'express';
-import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
+import { catchError, concatMap, from, Observable, switchMap, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { requestContext } from '../http/request-context';
 
 /** Route metadata: the request type a metered route counts as. */
 const RequestTypeOf = Reflector.createDecorator<RequestType>();
+const RESERVES_ITSELF = 'platewise:reserves-quota-itself';
 
-/** Takes a quota slot before the handler runs: 429 over the rate limit, 403 over the monthly limit. */
+/**
+ * Marks a metered route whose handler takes its quota slot itself, through `context.reserve()`,
+ * once it has read and checked the request: a malformed request then never spends a slot, not
+ * even the per-second one. Other metered routes take it before the handler runs.
+ */
+export const ReservesQuotaItself = () => SetMetadata(RESERVES_ITSELF, true);
+
+/**
+ * Meters a call of the route's request type: takes its quota slot (429 over the rate limit, 403
+ * over the monthly limit, both with the RateLimit headers), counts the call once it was served,
+ * and gives the slot back when anything failed after it was taken.
+ */
 @Injectable()
-export class QuotaGuard implements CanActivate {
+export class UsageInterceptor implements NestInterceptor {
   constructor(
     private readonly quota: QuotaService,
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const type = this.reflector.get(RequestTypeOf, context.getHandler());
+    const reservesItself = this.reflector.get<boolean | undefined>(RESERVES_ITSELF, context.getHandler()) ?? false;
     const ctx = requestContext(context.switchToHttp().getRequest<Request>());
     const owner = ctx.owner;
     if (!owner) throw new Error('a metered route needs a guard that sets the owner');
-    const reservation = await ctx.timing.time('quota', () =>
-      this.quota.reserve(owner.accountId, type, new Date(), owner.contract),
-    );
-    ctx.reservation = reservation;
-    context.switchToHttp().getResponse<Response>().set(rateLimitHeaders(reservation.state));
-    return true;
-  }
-}
-
-/** Counts the call once it was served; gives the slot back when anything failed. */
-@Injectable()
-export class UsageInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ctx = requestContext(context.switchToHttp().getRequest<Request>());
-    const reservation = ctx.reservation;
-    if (!reservation) return next.handle();
+    const res = context.switchToHttp().getResponse<Response>();
+    let reserving: Promise<Reservation> | undefined;
+    // Once per call, however often it is asked.
+    ctx.reserve = () =>
+      (reserving ??= ctx.timing
+        .time('quota', () => this.quota.reserve(owner.accountId, type, new Date(), owner.contract))
+        .then((reservation) => {
+          ctx.reservation = reservation;
+          res.set(rateLimitHeaders(reservation.state));
+          return reservation;
+        }));
+    const handled = reservesItself ? next.handle() : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
     // The count is written before the answer leaves, so a client that reads its usage right
     // after a call always sees that call.
-    return next.handle().pipe(
+    return handled.pipe(
       concatMap(async (value) => {
-        await ctx.timing.time('commit', () => reservation.commit());
+        if (ctx.reservation) await ctx.timing.time('commit', () => ctx.reservation!.commit());
         return value;
       }),
-      catchError((error) => from(reservation.release()).pipe(concatMap(() => throwError(() => error)))),
+      catchError((error) => from(ctx.reservation?.release() ?? Promise.resolve()).pipe(concatMap(() => throwError(() => error)))),
     );
   }
 }
@@ -63,11 +73,11 @@ export class UsageInterceptor implements NestInterceptor {
 /**
  * Marks a route as a metered call of `type`: API key (or the given guards, which must set the
  * request context's `owner`), rate limit and quota, then usage counting. The recognition
- * route uses it with `plate_reader`, and so does the dashboard's "Try it".
+ * route uses it with `plate_reader` (and ReservesQuotaItself), and so does the dashboard's "Try it".
  */
 export const Metered = (type: RequestType, ...auth: Type<CanActivate>[]) =>
   applyDecorators(
     RequestTypeOf(type),
-    UseGuards(...(auth.length > 0 ? auth : [ApiKeyGuard]), QuotaGuard),
+    UseGuards(...(auth.length > 0 ? auth : [ApiKeyGuard])),
     UseInterceptors(UsageInterceptor),
   );

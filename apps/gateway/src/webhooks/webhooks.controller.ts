@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { KeyOwner, WebhooksService } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
 import { CurrentAccount } from '../auth/request.decorators';
 import { CreateWebhookDto } from './webhook.dto';
 import { WebhookTargetsService } from './webhook-targets.service';
+import { WebhookIdPipe } from './webhook-id.pipe';
 
 /** An account's own webhooks. The secret that signs deliveries is returned once, at creation. */
 @Controller('v1/webhooks')
@@ -28,12 +29,12 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@CurrentAccount() owner: KeyOwner, @Param('id', ParseIntPipe) id: number) {
+  remove(@CurrentAccount() owner: KeyOwner, @Param('id', new WebhookIdPipe()) id: number) {
     return this.webhooks.remove(owner.accountId, id);
   }
 
   @Get(':id/deliveries')
-  deliveries(@CurrentAccount() owner: KeyOwner, @Param('id', ParseIntPipe) id: number) {
+  deliveries(@CurrentAccount() owner: KeyOwner, @Param('id', new WebhookIdPipe()) id: number) {
     return this.webhooks.deliveries(owner.accountId, id);
   }
 }

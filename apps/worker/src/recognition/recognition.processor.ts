@@ -28,11 +28,12 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
       device: this.config.ENGINE_DEVICE,
       modelsDir: this.config.PLATEWISE_MODELS_DIR,
       recognizer: this.config.ENGINE_RECOGNIZER,
+      maxPixels: this.config.ENGINE_MAX_PIXELS,
     });
     this.engine = engine;
     this.logger.log(`models loaded in ${Date.now() - started} ms`);
     this.worker = new BullMqRecognitionWorker(new RecognitionHandler(engine, this.webhooks), this.config, this.redis);
-    this.worker.start((jobId, error) => this.logger.error(`job ${jobId} failed: ${error.message}`));
+    this.worker.start((jobId, error) => this.logger.error(jobId ? `job ${jobId} failed: ${error.message}` : `queue: ${error.message}`));
   }
 
   /**

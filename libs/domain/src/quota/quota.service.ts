@@ -26,12 +26,13 @@ export interface Reservation {
 }
 
 // One atomic step shared by every gateway replica: a per-second window, then a slot in the
-// monthly counter. Returns {-1, n} when throttled, {-2, n} when the month is used up without
-// overage, {-3, 0} when the monthly counter must first be loaded from PostgreSQL, else {used, rate}.
+// monthly counter. Returns {-1, n, used} when throttled, {-2, used} when the month is used up
+// without overage, {-3, 0} when the monthly counter must first be loaded from PostgreSQL, else
+// {used, rate}.
 const RESERVE = `
 local rate = redis.call('INCR', KEYS[1])
 if rate == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
-if rate > tonumber(ARGV[1]) then return {-1, rate} end
+if rate > tonumber(ARGV[1]) then return {-1, rate, tonumber(redis.call('GET', KEYS[2]) or '0')} end
 if redis.call('EXISTS', KEYS[2]) == 0 then
   if ARGV[4] == '' then redis.call('DECR', KEYS[1]) return {-3, 0} end
   redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
@@ -43,7 +44,12 @@ if used > tonumber(ARGV[2]) and ARGV[3] == '0' then
 end
 return {used, rate}`;
 
-const RELEASE = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0`;
+// Gives back the monthly slot and, while its second lasts, the per-second one.
+const RELEASE = `
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('DECR', key) end
+end
+return 0`;
 
 @Injectable()
 export class QuotaService {
@@ -78,29 +84,33 @@ export class QuotaService {
     const ttl = Math.ceil((period.end.getTime() - now.getTime()) / 1000) + 86_400;
     const args = [plan.callsPerSecond, plan.monthlyCalls, plan.allowAboveQuota ? 1 : 0];
 
-    let [used, rate] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, '', ttl)) as number[];
+    let [used, rate, usedBefore] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, '', ttl)) as number[];
     if (used === -3) {
       // First call of the period on this Redis: load the period's count from the database.
       const totals = await this.usage.totals(accountId, period.start, null);
       const initial = totals[requestType].count;
-      [used, rate] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, initial, ttl)) as number[];
+      [used, rate, usedBefore] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, initial, ttl)) as number[];
     }
+    const stateWith = (usedThisPeriod: number, remainingThisSecond: number): QuotaState => ({
+      callsPerSecond: plan.callsPerSecond,
+      remainingThisSecond,
+      monthlyCalls: plan.monthlyCalls,
+      usedThisPeriod,
+      periodEnd: period.end,
+    });
     // Plate Recognizer's wording, which its clients parse.
-    if (used === -1) throw new QuotaRefusedError('throttled', 'Request was throttled. Expected available in 1 second.');
+    if (used === -1) {
+      throw new QuotaRefusedError('throttled', 'Request was throttled. Expected available in 1 second.', stateWith(usedBefore, 0));
+    }
     if (used === -2) {
       throw new QuotaRefusedError(
         'monthly_quota_used',
         `Monthly quota of ${plan.monthlyCalls} calls exceeded. It resets on ${period.end.toISOString()}.`,
+        stateWith(rate, Math.max(0, plan.callsPerSecond - 1)),
       );
     }
 
-    const state: QuotaState = {
-      callsPerSecond: plan.callsPerSecond,
-      remainingThisSecond: Math.max(0, plan.callsPerSecond - rate),
-      monthlyCalls: plan.monthlyCalls,
-      usedThisPeriod: used,
-      periodEnd: period.end,
-    };
+    const state = stateWith(used, Math.max(0, plan.callsPerSecond - rate));
     const aboveQuota = used > plan.monthlyCalls;
     let settled = false;
     return {
@@ -115,7 +125,7 @@ export class QuotaService {
       release: async () => {
         if (settled) return;
         settled = true;
-        await this.redis.eval(RELEASE, 1, monthKey);
+        await this.redis.eval(RELEASE, 2, monthKey, rateKey);
       },
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { NotFoundError } from '../errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import { randomBytes } from 'node:crypto';
 import { AppConfig, PrismaService, type Webhook } from '@platewise/infra';
 
@@ -48,6 +48,11 @@ export class WebhooksService {
 
   /** The caller has already checked the target against the address rules. Returns the secret once. */
   async create(accountId: string, target: string, includeImage: boolean): Promise<WebhookView & { secret: string }> {
+    // Every call is delivered to every target, so targets are capped (WEBHOOK_MAX_TARGETS).
+    const limit = this.config.WEBHOOK_MAX_TARGETS;
+    if ((await this.prisma.webhook.count({ where: { accountId } })) >= limit) {
+      throw new InvalidInputError(`An account may have at most ${limit} webhook targets; remove one before adding another.`);
+    }
     const secret = randomBytes(24).toString('hex');
     const hook = await this.prisma.webhook.create({ data: { accountId, target, includeImage, secret } });
     return { ...toWebhookView(hook), secret };

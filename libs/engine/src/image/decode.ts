@@ -12,16 +12,29 @@ export interface RgbImage {
 const SUPPORTED = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif']);
 
 /**
+ * Default pixel limit (width × height). Decoding costs about 3 bytes per pixel plus the
+ * pipeline's copies: measured peak RSS growth 41 MB for 12 MP, 152 MB for 48 MP, 754 MB for a
+ * 256 MP (16000×16000, 31 KB) 1-bit PNG. 40 MP covers 8K cameras (33 MP) at ~130 MB.
+ */
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+
+/**
  * Decode an upload to upright RGB. EXIF orientation is applied, alpha dropped, greyscale and CMYK
  * converted to sRGB; for animated GIF/WebP only the first frame is read.
  */
-export async function decodeImage(input: Buffer): Promise<RgbImage> {
+export async function decodeImage(input: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbImage> {
   if (!input || input.length === 0) throw new ImageDecodeError('empty upload', 'corrupt');
   let format: string | undefined;
   try {
     const meta = await sharp(input, { failOn: 'none' }).metadata();
     format = meta.format;
+    if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels) {
+      // Read from the header alone: a small file can declare a huge image (a decompression bomb).
+      const size = `${meta.width}×${meta.height}`;
+      throw new ImageDecodeError(`image is too large: ${size} pixels, the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels`, 'too-large', format);
+    }
   } catch (err) {
+    if (err instanceof ImageDecodeError) throw err;
     // libvips recognises formats by their magic bytes; "unsupported image format" means none matched.
     const msg = (err as Error).message;
     if (/unsupported image format/i.test(msg)) {
@@ -37,7 +50,7 @@ export async function decodeImage(input: Buffer): Promise<RgbImage> {
     );
   }
   try {
-    const { data, info } = await sharp(input, { failOn: 'error', pages: 1 })
+    const { data, info } = await sharp(input, { failOn: 'error', pages: 1, limitInputPixels: maxPixels })
       .rotate()
       .toColourspace('srgb')
       .removeAlpha()

@@ -2,6 +2,7 @@ import { PLATE_CHARS } from '../ocr/alphabet';
 import { LineFrames } from '../ocr/text-recognize';
 import { COUNTRIES, FLEET, KNOWN_REGIONS, formatProbability, matchesTemplate, regionsMatching, templatesFor } from './formats';
 import { TextView, ctcView } from './text-views';
+import type { TextMatcher } from './text-pattern';
 
 /**
  * Candidate plate texts for one plate. The recogniser's own hypotheses (CTC beam search, or the
@@ -25,7 +26,7 @@ export interface Candidate {
 export interface CandidateContext {
   /** caller's region hints, normalised (`us-ca`, `br`) */
   hints: string[];
-  textFormats: RegExp[];
+  textFormats: TextMatcher[];
   /** config region=strict: only texts fitting a hinted region's template survive */
   strictRegion: boolean;
   /** a region read from the plate itself (a US state name), a firmer guide than the hints */

@@ -43,6 +43,23 @@ export class AppConfig {
   @IntSetting(1, 65535)
   PORT = 8080;
 
+  /**
+   * Address the gateway listens on. Unset: all interfaces in cloud mode, loopback (127.0.0.1) in
+   * onprem mode, where plates are read without a token; set 0.0.0.0 there to serve a network.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  HOST?: string;
+
+  /** Time a client has to send a request's headers; the connection is closed after it. */
+  @IntSetting(100)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** Time a client has to send a whole request body; 408 after it, and no quota slot was taken. */
+  @IntSetting(100)
+  HTTP_BODY_TIMEOUT_MS = 30_000;
+
   /** Bearer token of the operator API under /admin/; when unset every admin call is refused. */
   @IsOptional()
   @IsString()
@@ -90,6 +107,10 @@ export class AppConfig {
   @IntSetting(1)
   WEBHOOK_MAX_FAILURES = 20;
 
+  /** Webhook targets one account may have; every call is delivered to each of them. */
+  @IntSetting(1)
+  WEBHOOK_MAX_TARGETS = 10;
+
   /**
    * How long a gateway may keep a key's owner (KeyOwnerCache); changes empty the cache at once
    * regardless. 0 turns the cache off: needed where the database connection cannot LISTEN, such
@@ -102,12 +123,20 @@ export class AppConfig {
   @IntSetting(1)
   WORKER_CONCURRENCY = 1;
 
-  /** Lock time of an active job; a job whose worker died is retried by another after about this long. */
+  /**
+   * Lock time of an active job, renewed every half of it while the worker lives; a job whose
+   * worker died is taken over by another within about 1.5 times this, well inside
+   * RECOGNITION_TIMEOUT_MS.
+   */
   @IntSetting(1000)
-  WORKER_LOCK_MS = 30_000;
+  WORKER_LOCK_MS = 5_000;
 
   @IntSetting(1)
   ENGINE_THREADS = 2;
+
+  /** Largest image (width × height) a worker decodes; see DEFAULT_MAX_PIXELS in libs/engine for what it costs. */
+  @IntSetting(1)
+  ENGINE_MAX_PIXELS = 40_000_000;
 
   @IsIn(['cpu', 'cuda'])
   ENGINE_DEVICE: 'cpu' | 'cuda' = 'cpu';

@@ -1,8 +1,10 @@
 import { AppConfig, queueOptions } from '@platewise/infra';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { RECOGNITION_QUEUE, RecognitionJob, RecognitionReply } from '../contract';
 import type { RecognitionHandler } from '../handler';
+import { WorkerHeartbeat } from './worker-presence';
 
 type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY' | 'WORKER_LOCK_MS'>;
 
@@ -13,6 +15,7 @@ type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURREN
  */
 export class BullMqRecognitionWorker {
   private worker?: Worker<RecognitionJob>;
+  private heartbeat?: WorkerHeartbeat;
 
   constructor(
     private readonly handler: RecognitionHandler,
@@ -26,14 +29,22 @@ export class BullMqRecognitionWorker {
       ...queueOptions(this.config as AppConfig),
       concurrency: this.config.WORKER_CONCURRENCY,
       lockDuration: this.config.WORKER_LOCK_MS,
+      // Checked every half lock: a dead worker's job runs again within 1.5 locks. Twice, since
+      // under repeated faults a job may lose a second worker before it is answered.
       stalledInterval: Math.max(1000, Math.floor(this.config.WORKER_LOCK_MS / 2)),
+      maxStalledCount: 2,
     });
     this.worker.on('failed', (job, error) => onFailed(job?.id, error));
+    // Redis going away is retried by the worker itself; only log it.
+    this.worker.on('error', (error) => onFailed(undefined, error));
+    this.heartbeat = new WorkerHeartbeat(this.redis, randomUUID());
+    this.heartbeat.start();
   }
 
-  /** Stops taking jobs and lets the active ones finish. */
+  /** Stops taking jobs and lets the active ones finish; then no longer counts as alive. */
   async close(): Promise<void> {
     await this.worker?.close();
+    await this.heartbeat?.stop();
   }
 
   async process(job: Job<RecognitionJob>): Promise<void> {

@@ -5,10 +5,24 @@ import { randomUUID } from 'node:crypto';
 import { RECOGNITION_QUEUE, RecognitionCall, recognitionImageKey, RecognitionJob, RecognitionReply } from '../contract';
 import { RETRY_SECONDS } from '../client';
 import type { RecognitionTransport, TransportResult } from './transport';
+import { WorkerPresence } from './worker-presence';
 
 type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'RECOGNITION_TIMEOUT_MS' | 'WORKER_LOCK_MS'>;
 
 class TimedOut extends Error {}
+/** The wait ended without an answer for a reason other than time: no worker left, or the reply channel dropped. */
+class Abandoned extends Error {
+  constructor(readonly reason: 'no_worker' | 'reply_lost') {
+    super(reason);
+  }
+}
+
+const ABANDONED_DETAIL = {
+  no_worker: 'No recognition worker is running',
+  reply_lost: 'The connection to the recognition queue was lost',
+} as const;
+const abandoned = (reason: Abandoned['reason']) =>
+  `${ABANDONED_DETAIL[reason]}; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
 
 interface Waiter {
   resolve(reply: RecognitionReply): void;
@@ -19,8 +33,10 @@ interface Waiter {
  * Enqueue, then wait for a worker's answer. The worker publishes the answer (or its last failure)
  * on this process's own channel. The event stream of BullMQ is not read: it would wake this
  * process three or four times per call, and each wake costs the call time on a busy or
- * virtualised CPU. A job that nobody answers (no worker, or one that stalled on every attempt)
- * ends as `timeout` after RECOGNITION_TIMEOUT_MS.
+ * virtualised CPU. A job that nobody answers (one that stalled on every attempt) ends as
+ * `timeout` after RECOGNITION_TIMEOUT_MS; calls end at once, as `no_worker`, when no worker is
+ * alive (WorkerPresence), and as `reply_lost` when the reply channel's connection drops, since
+ * an answer published meanwhile is gone for good.
  */
 export class BullMqTransport implements RecognitionTransport {
   private readonly queue: Queue<RecognitionJob>;
@@ -29,6 +45,7 @@ export class BullMqTransport implements RecognitionTransport {
   private readonly replies: Redis;
   private readonly replyTo: string;
   private readonly waiting = new Map<string, Waiter>();
+  private readonly presence: WorkerPresence;
 
   constructor(
     private readonly config: Settings,
@@ -45,6 +62,11 @@ export class BullMqTransport implements RecognitionTransport {
     this.replies = redis.duplicate({ lazyConnect: true });
     // Channels are not keys, so REDIS_PREFIX is added by hand.
     this.replyTo = `${config.REDIS_PREFIX}replies:${randomUUID()}`;
+    this.presence = new WorkerPresence(redis, config.WORKER_LOCK_MS, () => this.abandonAll('no_worker'));
+  }
+
+  private abandonAll(reason: Abandoned['reason']): void {
+    for (const waiter of [...this.waiting.values()]) waiter.reject(new Abandoned(reason));
   }
 
   async start(): Promise<void> {
@@ -52,11 +74,15 @@ export class BullMqTransport implements RecognitionTransport {
       const reply = JSON.parse(message) as RecognitionReply;
       this.waiting.get(reply.jobId)?.resolve(reply);
     });
+    // ioredis reconnects and subscribes again by itself; what was published meanwhile is lost.
+    this.replies.on('close', () => this.abandonAll('reply_lost'));
     await this.replies.connect();
     await this.replies.subscribe(this.replyTo);
+    this.presence.start();
   }
 
   async close(): Promise<void> {
+    this.presence.stop();
     await this.replies.quit();
     await this.queue.close();
     await this.queueConnection.quit();
@@ -68,6 +94,7 @@ export class BullMqTransport implements RecognitionTransport {
   }
 
   async submit(call: RecognitionCall, image: Buffer): Promise<TransportResult> {
+    if (await this.presence.noWorker()) return { unavailable: 'no_worker', detail: abandoned('no_worker') };
     const imageKey = recognitionImageKey(randomUUID());
     // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
     const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
@@ -126,10 +153,11 @@ export class BullMqTransport implements RecognitionTransport {
       const { outcome, workerMs } = await answer;
       return { outcome, workerMs };
     } catch (error) {
-      if (!(error instanceof TimedOut)) throw error;
+      if (!(error instanceof TimedOut) && !(error instanceof Abandoned)) throw error;
       // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
       await job.remove().catch(() => undefined);
       this.dropImage(data.imageKey);
+      if (error instanceof Abandoned) return { unavailable: error.reason, detail: abandoned(error.reason) };
       const seconds = Math.round(this.config.RECOGNITION_TIMEOUT_MS / 1000);
       return {
         unavailable: 'timeout',

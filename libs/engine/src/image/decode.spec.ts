@@ -1,0 +1,31 @@
+import sharp from 'sharp';
+import { pngBomb } from '../../../../test/fixtures/bombs';
+import { ImageDecodeError } from '../errors';
+import { decodeImage } from './decode';
+
+describe('decodeImage pixel limit', () => {
+  it('refuses a small file declaring a huge image from its header, before decoding it', async () => {
+    // 16000×16000 1-bit PNG: ~31 KB on the wire, 768 MB as RGB pixels.
+    const bomb = pngBomb(16000, 16000);
+    expect(bomb.length).toBeLessThan(100_000);
+    const before = process.memoryUsage().rss;
+    const error = await decodeImage(bomb).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageDecodeError);
+    expect(error).toMatchObject({
+      reason: 'too-large',
+      format: 'png',
+      message: expect.stringMatching(/16000×16000 pixels, the limit is 40 megapixels/),
+    });
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1048576);
+  });
+
+  it('honours a configured limit and reads images within it', async () => {
+    const photo = await sharp({
+      create: { width: 400, height: 300, channels: 3, background: '#123' },
+    })
+      .jpeg()
+      .toBuffer();
+    await expect(decodeImage(photo, 100_000)).rejects.toMatchObject({ reason: 'too-large' });
+    expect(await decodeImage(photo, 120_000)).toMatchObject({ width: 400, height: 300 });
+  });
+});

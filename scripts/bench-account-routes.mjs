@@ -61,7 +61,10 @@ async function load(port, path, headers, ms) {
   return { rps: (done * 1000) / elapsed, clientCpu: (used.user + used.system) / 1000 / elapsed };
 }
 
-const loadAverage = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 const median = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -77,14 +80,23 @@ async function measure(port, route, headers) {
   const ratios = [];
   let clientCpu = 0;
   for (let i = 0; i < rounds; i++) {
-    const pair = [() => load(port, TRIVIAL, {}, seconds * 1000), () => load(port, route, headers, seconds * 1000)];
+    const pair = [
+      () => load(port, TRIVIAL, {}, seconds * 1000),
+      () => load(port, route, headers, seconds * 1000),
+    ];
     const [t, r] = i % 2 ? (await sequence(pair.reverse())).reverse() : await sequence(pair);
     trivial.push(t.rps);
     routed.push(r.rps);
     ratios.push(r.rps / t.rps);
     clientCpu = Math.max(clientCpu, t.clientCpu, r.clientCpu);
   }
-  return { trivial: median(trivial), rps: median(routed), ratio: median(ratios), ratios, clientCpu };
+  return {
+    trivial: median(trivial),
+    rps: median(routed),
+    ratio: median(ratios),
+    ratios,
+    clientCpu,
+  };
 }
 
 async function sequence(steps) {
@@ -150,7 +162,9 @@ try {
     const answers = await Promise.all(targets.map((t) => get(t.port, route, headers)));
     if (answers.some((a) => a.status !== 200 || a.body !== answers[0].body))
       throw new Error(`${route}: the targets' answers differ`);
-    console.log(`${route.padEnd(18)} ${answers[0].body.length} bytes, same answer from every target`);
+    console.log(
+      `${route.padEnd(18)} ${answers[0].body.length} bytes, same answer from every target`,
+    );
   }
   console.log(
     `node:http client: ${connections} connections; per route ${rounds} rounds of ${seconds} s on the trivial route ` +

@@ -8,13 +8,8 @@ import { PrismaService } from '@platewise/infra';
 import { UsageReportsService } from '../src/usage-reports/usage-reports.service';
 import { Harness, startHarness, uniqueName } from './harness';
 
-const ROUTES = [
-  '/v1/statistics/',
-  '/v2/subscription',
-  '/v2/quota/daily',
-  '/v2/quota/history',
-  '/info/',
-];
+const PLANTNET_ROUTES = ['/v2/subscription', '/v2/quota/daily', '/v2/quota/history'];
+const ROUTES = [...PLANTNET_ROUTES, '/v1/statistics/', '/info/'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('kept account answers (real PostgreSQL and Redis)', () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 /**
  * Notified by the database after every committed change to daily_usage, with the account's id
- * as payload (migration `20261202000000_usage_change_notify`).
+ * as payload (migration `20261202060000_usage_change_notify`).
  */
 export const USAGE_CHANGED_CHANNEL = 'platewise_usage_changed';
 

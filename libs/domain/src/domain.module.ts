@@ -8,6 +8,7 @@ import { PlansService } from './plans/plans.service';
 import { QuotaService } from './quota/quota.service';
 import { SecurityService } from './security/security.service';
 import { UsageService } from './usage/usage.service';
+import { UsageVersions } from './usage/usage-versions';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 const services = [
@@ -19,6 +20,7 @@ const services = [
   QuotaService,
   SecurityService,
   UsageService,
+  UsageVersions,
   WebhooksService,
 ];
 

@@ -1,4 +1,4 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import type { KeyOwner } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentAccount } from '../auth/request.decorators';
@@ -21,8 +21,10 @@ export class UsageReportsController {
   }
 
   @Get('v2/quota/history')
+  @Header('Content-Type', 'application/json; charset=utf-8')
   history(@CurrentAccount() owner: KeyOwner) {
-    return this.reports.history(owner);
+    // Sent as the service serialised it (and keeps it): the same JSON `res.json` would write.
+    return this.reports.historyJson(owner);
   }
 
   @Get('v1/statistics')

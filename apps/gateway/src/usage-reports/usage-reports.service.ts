@@ -8,6 +8,7 @@ import {
   REQUEST_TYPES,
   TallyByType,
   UsageService,
+  UsageVersions,
 } from '@platewise/domain';
 import { estimateAmount, httpDate, isoSeconds } from './formats';
 
@@ -22,14 +23,66 @@ const sumAbove = (tally: TallyByType): number => REQUEST_TYPES.reduce((n, t) => 
  * Builds the contract-tracking (Pl@ntNet) and statistics (Plate Recognizer) answers for one
  * account. The account, its contract, plan, periods and security settings come with the key's
  * owner (read with the key and cached until the database notifies a change), so each route
- * makes one query of its own: the usage figures.
+ * makes one query of its own: the usage figures. Each answer is kept with the owner until the
+ * account's usage changes (UsageVersions) or the day does, so repeated calls make none.
  */
 @Injectable()
 export class UsageReportsService {
-  constructor(private readonly usage: UsageService) {}
+  /** Per owner (a new object whenever the key's account, contract or plan changes), per route. */
+  private readonly kept = new WeakMap<KeyOwner, Map<string, { stamp: string; answer: unknown }>>();
+
+  constructor(
+    private readonly usage: UsageService,
+    private readonly versions: UsageVersions,
+  ) {}
+
+  /**
+   * The answer `build` computes for `route`, or the one kept since: every answer here depends
+   * only on the owner, the account's usage counters and the UTC day of `now`.
+   */
+  private async keep<T>(owner: KeyOwner, route: string, now: Date, build: () => Promise<T>): Promise<T> {
+    // Read before building: a change heard while it builds makes the next call build again.
+    const version = this.versions.version(owner.accountId);
+    if (version === undefined) return build();
+    const stamp = `${version}:${isoDay(now)}`;
+    let answers = this.kept.get(owner);
+    if (!answers) this.kept.set(owner, (answers = new Map()));
+    const kept = answers.get(route);
+    if (kept?.stamp === stamp) return kept.answer as T;
+    const answer = await build();
+    answers.set(route, { stamp, answer });
+    return answer;
+  }
 
   /** `GET /v2/subscription`. */
-  async subscription(owner: KeyOwner, now = new Date()) {
+  subscription(owner: KeyOwner, now = new Date()) {
+    return this.keep(owner, 'subscription', now, () => this.buildSubscription(owner, now));
+  }
+
+  /** `GET /v2/quota/daily`: today's calls, and what is left of the monthly allowance. */
+  daily(owner: KeyOwner, now = new Date()) {
+    return this.keep(owner, 'daily', now, () => this.buildDaily(owner, now));
+  }
+
+  /** `GET /v2/quota/history`: one entry per day since the contract started, newest first. */
+  history(owner: KeyOwner, now = new Date()) {
+    return this.keep(owner, 'history', now, () => this.buildHistory(owner, now));
+  }
+
+  /**
+   * The history as JSON text, kept like the answer: a long contract's history is tens of KB, and
+   * serialising it on every call would cost more than everything else the route does.
+   */
+  historyJson(owner: KeyOwner, now = new Date()): Promise<string> {
+    return this.keep(owner, 'history.json', now, async () => JSON.stringify(await this.history(owner, now)));
+  }
+
+  /** `GET /v1/statistics/`: calls in the current monthly period (it starts on the signature day). */
+  statistics(owner: KeyOwner, now = new Date()) {
+    return this.keep(owner, 'statistics', now, () => this.buildStatistics(owner, now));
+  }
+
+  private async buildSubscription(owner: KeyOwner, now: Date) {
     const { account, contract: current, periodStarts: starts } = owner;
     const windows = starts.map((from, i) => ({ from, to: starts[i + 1] ?? null }));
     const tallies = await this.usage.windows(owner.accountId, windows);
@@ -71,8 +124,7 @@ export class UsageReportsService {
     };
   }
 
-  /** `GET /v2/quota/daily`: today's calls, and what is left of the monthly allowance. */
-  async daily(owner: KeyOwner, now = new Date()) {
+  private async buildDaily(owner: KeyOwner, now: Date) {
     const today = isoDay(now);
     const current = owner.contract;
     const period = current ? monthlyPeriod(current.latestSignatureDate, now) : null;
@@ -90,8 +142,7 @@ export class UsageReportsService {
     return { day: today, quota };
   }
 
-  /** `GET /v2/quota/history`: one entry per day since the contract started, newest first. */
-  async history(owner: KeyOwner, now = new Date()) {
+  private async buildHistory(owner: KeyOwner, now: Date) {
     // Every renewal keeps the first signature date, so the contract in force has it.
     const from = owner.contract?.firstSignatureDate;
     if (!from) return [];
@@ -110,8 +161,7 @@ export class UsageReportsService {
     });
   }
 
-  /** `GET /v1/statistics/`: calls in the current monthly period (it starts on the signature day). */
-  async statistics(owner: KeyOwner, now = new Date()) {
+  private async buildStatistics(owner: KeyOwner, now: Date) {
     const current = owner.contract;
     const period = monthlyPeriod(current?.latestSignatureDate ?? owner.account.createdAt, now);
     const tally = await this.usage.totals(owner.accountId, period.start, period.end);

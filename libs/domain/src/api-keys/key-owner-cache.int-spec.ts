@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { loadConfig } from '@platewise/infra';
 import { hashApiKey } from './api-key';
 import type { KeyOwner } from './api-keys.service';
+import { UsageVersions } from '../usage/usage-versions';
 import { KeyOwnerCache } from './key-owner-cache';
 
 const owner = { accountId: 'a', keyId: 'k', webhooks: [] } as unknown as KeyOwner;
@@ -14,7 +15,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('KeyOwnerCache', () => {
   const config = loadConfig();
-  const cache = new KeyOwnerCache(config);
+  const usage = new UsageVersions();
+  const cache = new KeyOwnerCache(config, usage);
   const db = new Client({ connectionString: config.DATABASE_URL });
   let lookups = 0;
   const lookup = async () => (lookups++, owner);
@@ -85,8 +87,37 @@ describe('KeyOwnerCache', () => {
     expect(lookups).toBe(before + 1);
   });
 
+  it("passes each account's committed usage changes on to UsageVersions, and no other's", async () => {
+    const accountId = randomUUID();
+    const other = randomUUID();
+    await db.query('INSERT INTO accounts (id, username) VALUES ($1, $2), ($3, $4)', [
+      accountId,
+      `usage-${accountId}`,
+      other,
+      `usage-${other}`,
+    ]);
+    const before = usage.version(accountId);
+    const otherBefore = usage.version(other);
+    expect(before).toBeDefined();
+    await db.query(
+      `INSERT INTO daily_usage (account_id, day, request_type, count, above_quota) VALUES ($1, '2026-01-02', 'plate_reader', 3, 0)`,
+      [accountId],
+    );
+    for (let i = 0; i < 150 && usage.version(accountId) === before; i++) await sleep(20);
+    expect(usage.version(accountId)).not.toBe(before);
+    expect(usage.version(other)).toBe(otherBefore);
+    const afterInsert = usage.version(accountId);
+    await db.query('UPDATE daily_usage SET count = count + 1 WHERE account_id = $1', [accountId]);
+    for (let i = 0; i < 150 && usage.version(accountId) === afterInsert; i++) await sleep(20);
+    expect(usage.version(accountId)).not.toBe(afterInsert);
+    await db.query('DELETE FROM accounts WHERE id = ANY($1::uuid[])', [[accountId, other]]);
+  });
+
   it('keeps nothing when KEY_CACHE_TTL_MS is 0', async () => {
-    const off = new KeyOwnerCache(loadConfig({ ...process.env, KEY_CACHE_TTL_MS: '0' }));
+    const off = new KeyOwnerCache(
+      loadConfig({ ...process.env, KEY_CACHE_TTL_MS: '0' }),
+      new UsageVersions(),
+    );
     await off.onModuleInit();
     const before = lookups;
     await off.owner('pk_off', lookup);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '@platewise/infra';
+import { USAGE_CHANGED_CHANNEL, UsageVersions } from '../usage/usage-versions';
 import { hashApiKey } from './api-key';
 import type { KeyOwner } from './api-keys.service';
 
@@ -19,6 +20,9 @@ const RECONNECT_MS = 1_000;
  * AUTH_CHANGED_CHANNEL empties it, and while its listening connection is down it neither serves
  * nor keeps anything (every call looks its key up, as without a cache). Unknown and revoked keys
  * are never kept, so guessing keys cannot fill it. KEY_CACHE_TTL_MS=0 turns it off.
+ *
+ * The same connection hears usage changes and passes them to UsageVersions, which the account
+ * routes' answers are kept by.
  */
 @Injectable()
 export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
@@ -31,7 +35,10 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
   private reconnect?: NodeJS.Timeout;
   private closed = false;
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly usage: UsageVersions,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     if (this.config.KEY_CACHE_TTL_MS > 0) await this.listen();
@@ -41,6 +48,7 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
     this.closed = true;
     clearTimeout(this.reconnect);
     this.listening = false;
+    this.usage.setLive(false);
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -71,16 +79,21 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.config.DATABASE_URL });
-    client.on('notification', () => this.invalidate());
+    client.on('notification', ({ channel, payload }) => {
+      if (channel === USAGE_CHANGED_CHANNEL) this.usage.changed(payload || undefined);
+      else this.invalidate();
+    });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     this.listener = client;
     try {
       await client.connect();
+      await client.query(`LISTEN ${USAGE_CHANGED_CHANNEL}`);
       await client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
       // Changes made while nobody listened were missed.
       this.invalidate();
       this.listening = this.listener === client;
+      this.usage.setLive(this.listening);
     } catch (error) {
       this.lost(client, error as Error);
     }
@@ -91,6 +104,7 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
     if (this.listener !== client) return;
     this.listener = undefined;
     this.listening = false;
+    this.usage.setLive(false);
     this.invalidate();
     client.end().catch(() => undefined);
     if (this.closed) return;

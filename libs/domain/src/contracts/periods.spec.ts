@@ -1,4 +1,4 @@
-import { addYears, daysNewestFirst, monthlyPeriod, startOfUtcDay } from './periods';
+import { addYears, DAY_MS, daysNewestFirst, isoDay, monthlyPeriod, startOfUtcDay } from './periods';
 
 const d = (s: string) => new Date(s);
 
@@ -44,5 +44,16 @@ describe('calendar helpers', () => {
       '2025-02-08',
     ]);
     expect(startOfUtcDay(d('2025-02-08T23:59:59Z')).toISOString()).toBe('2025-02-08T00:00:00.000Z');
+  });
+
+  it('writes every day as isoDay does, across month ends, leap days and years', () => {
+    const from = d('2023-12-15T12:00:00Z');
+    const to = d('2028-03-02T08:00:00Z');
+    const expected: string[] = [];
+    for (let t = startOfUtcDay(to).getTime(); t >= startOfUtcDay(from).getTime(); t -= DAY_MS)
+      expected.push(isoDay(new Date(t)));
+    expect(daysNewestFirst(from, to)).toEqual(expected);
+    expect(expected).toContain('2024-02-29');
+    expect(daysNewestFirst(to, from)).toEqual([]);
   });
 });

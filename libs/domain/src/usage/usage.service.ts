@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DAY_MS, isoDay, startOfUtcDay } from '../contracts/periods';
 import { SqlPool } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from './request-types';
+import { UsageVersions } from './usage-versions';
 
 export interface Tally {
   count: number;
@@ -24,7 +25,10 @@ export function emptyTally(): TallyByType {
 /** Daily usage counters per account, day (UTC) and request type, kept in PostgreSQL. */
 @Injectable()
 export class UsageService {
-  constructor(private readonly sql: SqlPool) {}
+  constructor(
+    private readonly sql: SqlPool,
+    private readonly versions: UsageVersions,
+  ) {}
 
   /** Counts one served call. A single upsert, so concurrent calls never lose an increment. */
   async record(accountId: string, requestType: RequestType, aboveQuota: boolean, at: Date = new Date()): Promise<void> {
@@ -37,6 +41,8 @@ export class UsageService {
              DO UPDATE SET count = daily_usage.count + 1, above_quota = daily_usage.above_quota + $4`,
       values: [accountId, isoDay(at), requestType, aboveQuota ? 1 : 0],
     });
+    // The database notifies every gateway; this one knows at once, so its very next answer counts it.
+    this.versions.changed(accountId);
   }
 
   /** Counter rows with `from <= day < to`, newest first. */

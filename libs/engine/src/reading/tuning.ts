@@ -19,7 +19,7 @@ export const TUNING = {
    * PRIOR.confusion = 0.5). Trained on plates, the CCT already spreads its probability over the
    * look-alikes it is unsure of, so a small share keeps formats from overruling a clear reading.
    */
-  cctConfusion: 0.1,
+  cctConfusion: 0,
   /**
    * `gated` mode: PP-OCRv4 also reads the plate when the CCT's best candidate scores below this
    * (its 0–1 reading confidence), pooled with weight `gateWeight` against the CCT's 1.

@@ -16,10 +16,12 @@ export const TUNING = {
   cctPadY: 0.15,
   /**
    * Look-alike sharing for the CCT readers' slots (ocr/confusion.ts `alpha`; CTC readers use
-   * PRIOR.confusion = 0.5). Trained on plates, the CCT already spreads its probability over the
-   * look-alikes it is unsure of, so a small share keeps formats from overruling a clear reading.
+   * PRIOR.confusion = 0.5). None: trained on plates, the CCT already spreads its probability over
+   * the look-alikes it is unsure of, so a format still picks between O and 0 from the slots' own
+   * probabilities, and any extra share lets a format overrule a clear reading (dev photos, top-1
+   * with / without hints: 0 → 140/140, 0.02 → 139/138, 0.05 → 139/136, 0.1 → 139/135).
    */
-  cctConfusion: 0.1,
+  cctConfusion: 0,
   /**
    * `gated` mode: PP-OCRv4 also reads the plate when the CCT's best candidate scores below this
    * (its 0–1 reading confidence), pooled with weight `gateWeight` against the CCT's 1.

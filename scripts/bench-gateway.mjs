@@ -3,33 +3,14 @@
 // prints the time the gateway adds (HTTP + queue + result hand-back) over the engine's own
 // processing_time: p50 and p90. Goal: p50 <= 10 ms.
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import Redis from 'ioredis';
 import pg from 'pg';
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { benchEnv, cleanUp, root, start } from './lib/bench-env.mjs';
+import { benchEnv, cleanUp, start } from './lib/bench-env.mjs';
+import { benchAccount, client, pct, photoBodies } from './lib/bench-load.mjs';
 
-const dev = process.env.ALPR_DEV ?? join(root, '..', 'shared', 'alpr-dev');
 const { run, env, cli } = benchEnv('bench');
 const base = `http://127.0.0.1:${env.PORT}`;
-
-// node:http on one kept-alive connection, body written in one piece: a lean client, so its own
-// overhead (fetch's streams, a new connection per call) is not billed to the gateway.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function post(url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': body.length } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const pct = (xs, p) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const post = client(1);
 
 /** p50 ms of `call(i)` over `times` calls, each after `idleMs` of idle (0: back to back). */
 async function probe(call, idleMs, times = 30) {
@@ -82,28 +63,16 @@ async function bareHttp(bodies) {
 cli('migrate');
 const [gateway, worker] = await Promise.all([start('gateway', env, /listening/), start('worker', env, /worker ready/)]);
 try {
-  await fetch(`${base}/admin/plans`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'bench', totalCalls: 1e6, indicativeYearlyQuota: 1e7, callsPerSecond: 1000, allowAboveQuota: false, aboveQuotaUnitPrice: 0, mmcIncluded: true, maxUploadBytes: 8 * 1048576 }),
-  });
-  const { apiKey } = cli('account', 'create', `bench-${run}`, '--plan', 'bench');
-  const photos = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).image).slice(0, Number(process.env.BENCH_LIMIT ?? Infinity));
+  const apiKey = await benchAccount(base, env, cli, run);
+  const photos = photoBodies(Number(process.env.BENCH_LIMIT ?? Infinity));
   const overhead = [];
   const serverSide = [];
   const engine = [];
   const phases = new Map();
   const bodies = [];
-  for (const [i, image] of photos.entries()) {
-    // The multipart body is encoded before the clock starts: the client's own encoding is not the gateway's latency.
-    const boundary = `----platewise-bench-${i}`;
-    const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="upload"; filename="${basename(image)}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-      readFileSync(join(dev, image)),
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
+  for (const [i, { image, body, contentType }] of photos.entries()) {
     bodies.push(body);
-    const headers = { Authorization: `Token ${apiKey}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
+    const headers = { Authorization: `Token ${apiKey}`, 'Content-Type': contentType };
     const t0 = performance.now();
     const res = await post(`${base}/v1/plate-reader/`, headers, body);
     const answer = JSON.parse(res.body);

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@platewise/infra';
 import { AccountWebModule } from './account-web/account-web.module';
 import { AdminModule } from './admin/admin.module';
+import { HealthModule } from './health/health.module';
 import { InfoModule } from './info/info.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlateReaderModule } from './plate-reader/plate-reader.module';
@@ -15,6 +16,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        HealthModule,
         AdminModule,
         InfoModule,
         UsageReportsModule,

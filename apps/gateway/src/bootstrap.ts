@@ -29,7 +29,8 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
-  app.enableShutdownHooks();
+  // SIGTERM drains (HealthModule) and exits 0 once the calls in flight are answered.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 }
 
 /** JSON and form bodies of the account, webhook and admin routes: a few KB at most in practice. */

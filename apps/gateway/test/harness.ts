@@ -8,6 +8,7 @@ import { AppModule } from '../src/app.module';
 import { AuthModule } from '../src/auth/auth.module';
 import { testPlan } from '../../../libs/domain/src/test-support/test-plan';
 import { configureHttp } from '../src/bootstrap';
+import { MetricsModule } from '../src/metrics/metrics.module';
 import { RECOGNITION_CLIENT } from '../src/plate-reader/recognition.provider';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
@@ -28,8 +29,8 @@ export interface Harness {
 
 /**
  * Boots the real gateway module against the test run's PostgreSQL database and Redis prefix
- * (set by test/global-setup.ts), optionally with extra controllers (which may use the domain and
- * the auth guards) and with recognition calls going over `recognition` instead of BullMQ.
+ * (set by test/global-setup.ts), optionally with extra controllers (which may use the domain, the
+ * auth guards and metering) and with recognition calls going over `recognition` instead of BullMQ.
  */
 export async function startHarness(
   options: {
@@ -44,7 +45,7 @@ export async function startHarness(
   };
   const config = loadConfig(env);
   let builder = Test.createTestingModule({
-    imports: [AppModule.forRoot(config), DomainModule, AuthModule],
+    imports: [AppModule.forRoot(config), DomainModule, AuthModule, MetricsModule],
     controllers: options.controllers ?? [],
   });
   if (options.recognition) {

@@ -2,6 +2,7 @@ import { Controller, InternalServerErrorException, Post, Query } from '@nestjs/c
 import { UsageService } from '@platewise/domain';
 import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
 import { Metered } from '../src/quota/metered';
+import { MetricsService } from '../src/metrics/metrics.service';
 
 /** Stands in for the recognition route, which arrives later, to exercise the real guard chain. */
 @Controller('v1/probe')
@@ -53,6 +54,8 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
 
   it('throttles over the per-second limit with Plate Recognizer\'s 429 body, without counting', async () => {
     const { account, apiKey } = await h.admin.createAccount(uniqueName('rate'), 'trial'); // 1 call/s
+    const refusals = h.app.get(MetricsService).quotaRefusals;
+    const refusedBefore = (await refusals.get()).values.find((v) => v.labels.reason === 'throttled')?.value ?? 0;
     const results = await Promise.all(Array.from({ length: 6 }, () => call(apiKey)));
     const throttled = results.filter((r) => r.status === 429);
     const served = results.filter((r) => r.status === 201);
@@ -61,6 +64,9 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     expect(throttled.length).toBe(6 - served.length);
     expect(throttled[0].body).toEqual({ detail: 'Request was throttled. Expected available in 1 second.', status_code: 429 });
     expect((await countOf(account.id)).count).toBe(served.length);
+    // Operators see the refusals: platewise_quota_refusals_total{reason="throttled"}.
+    const refusedAfter = (await refusals.get()).values.find((v) => v.labels.reason === 'throttled')?.value ?? 0;
+    expect(refusedAfter - refusedBefore).toBe(throttled.length);
   });
 
   it('sends RateLimit-Policy and RateLimit headers', async () => {

@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: ['error', 'warn', 'log'],
   });
-  // SIGTERM/SIGINT close the processors, which finish their active jobs first.
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT close the processors, which finish their active jobs first, then exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   new Logger('Worker').log(`platewise worker ready (concurrency ${config.WORKER_CONCURRENCY}, pid ${process.pid})`);
 }
 

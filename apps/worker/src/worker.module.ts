@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DomainModule } from '@platewise/domain';
-import { AppConfig, ConfigModule } from '@platewise/infra';
+import { AppConfig, ConfigModule, DependenciesHealthModule } from '@platewise/infra';
+import { WorkerHttpServer } from './health/worker-http.server';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { RecognitionProcessor } from './recognition/recognition.processor';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 
@@ -9,8 +11,8 @@ export class WorkerModule {
   static forRoot(config?: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DomainModule],
-      providers: [RecognitionProcessor, WebhookDeliveryProcessor],
+      imports: [ConfigModule.forRoot(config), DomainModule, DependenciesHealthModule],
+      providers: [WorkerMetrics, WorkerHttpServer, RecognitionProcessor, WebhookDeliveryProcessor],
     };
   }
 }

@@ -8,6 +8,7 @@ import { nms } from './geometry/nms';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { Device, createSession } from './models/runtime';
+import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
 import { round3 } from './plates/candidates';
 import { PlateTextReader, RECOGNIZER_MODES, ReaderSessions, RecognizerMode, usesPpocr } from './reading/read-plate';
@@ -42,6 +43,8 @@ export interface ReadOptions {
   config?: EngineConfig | unknown;
   /** vehicle colour, orientation and make/model */
   mmc?: boolean;
+  /** told how long each phase of this read took (workers export these as metrics) */
+  onPhase?: (phase: EnginePhase, ms: number) => void;
 }
 
 export interface Engine {
@@ -153,13 +156,17 @@ class PlateEngine implements Engine {
     const config = isParsed(opts.config) ? opts.config : parseEngineConfig(opts.config);
     // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
     const hints = regionHints(config, opts.regions ?? []);
+    const phase = phaseTimer(opts.onPhase);
     const img = await decodeImage(image, this.maxPixels);
+    phase('decode');
     // `mode: fast` is one detection step, the plate detector's: vehicles are looked for only when
     // the request needs them (detection_rule strict, vehicle mode, mmc); plates then report the
     // spec's unknown vehicle.
     const needVehicles = config.mode !== 'fast' || config.detection_rule === 'strict' || config.detection_mode === 'vehicle' || !!opts.mmc;
     const vehicles = needVehicles ? await detectVehicles(this.s.vehicle, img) : [];
+    phase('vehicles');
     const plates = await this.findPlates(img, vehicles, config);
+    phase('plates');
     const reads: PlateRead[] = [];
     for (const det of plates) {
       const text = await this.reader.read(img, det, hints, config);
@@ -172,6 +179,7 @@ class PlateEngine implements Engine {
       config.detection_mode === 'vehicle'
         ? vehicleModeResults(img, reads, vehicles, !!opts.mmc)
         : reads.map((r) => plateResult(img, r, !!opts.mmc));
+    phase('read');
     return { processing_time: round3(performance.now() - t0), results };
   }
 

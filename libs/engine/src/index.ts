@@ -1,5 +1,6 @@
 export { createEngine, parseRecognizer, RECOGNIZER_MODES, TUNING } from './engine';
 export type { Engine, EngineOptions, ReadOptions, RecognizerMode } from './engine';
+export type { EnginePhase } from './phase-timer';
 export { parseEngineConfig, DEFAULT_CONFIG, regionHints } from './config';
 export { TEXT_FORMAT_LIMITS } from './plates/text-pattern';
 export type { EngineConfig } from './config';

@@ -10,7 +10,7 @@ import {
   toContractView,
   UsageService,
 } from '@platewise/domain';
-import { applyMigrations, ContractStatus, ensureDatabase, loadConfig } from '@platewise/infra';
+import { applyMigrations, ContractStatus, ensureDatabase, loadConfig, pendingMigrations } from '@platewise/infra';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { withDomain } from './domain-context';
@@ -27,8 +27,10 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
   program
     .command('migrate')
     .description('create the database if needed and apply prisma/migrations')
-    .action(async () => {
+    .option('--wait', 'apply nothing: wait until another process (the migration Job) has applied them all')
+    .action(async (options: { wait?: boolean }) => {
       const { DATABASE_URL } = loadConfig();
+      if (options.wait) return print({ pending: await waitForMigrations(DATABASE_URL, migrationsDir) });
       await ensureDatabase(DATABASE_URL);
       const applied = await applyMigrations(DATABASE_URL, migrationsDir);
       print({ applied });
@@ -154,3 +156,13 @@ function generatedPassword(): string {
 }
 
 export const defaultMigrationsDir = join(__dirname, '..', '..', '..', '..', 'prisma', 'migrations');
+
+/** Polls until every migration is applied; a database that cannot be reached yet counts as pending. */
+async function waitForMigrations(databaseUrl: string, migrationsDir: string): Promise<string[]> {
+  for (;;) {
+    const pending = await pendingMigrations(databaseUrl, migrationsDir).catch((error: Error) => [`(${error.message})`]);
+    if (pending.length === 0) return pending;
+    console.error(`waiting for migrations: ${pending.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DomainModule } from '@platewise/domain';
 import { AuthModule } from '../auth/auth.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PlateReaderModule } from '../plate-reader/plate-reader.module';
 import { UsageReportsModule } from '../usage-reports/usage-reports.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -18,7 +19,8 @@ import { WebhookTestEvent } from './webhook-test-event';
 
 /** The account dashboard's HTTP side: sign-in sessions and the routes its pages call (`/account/*`). */
 @Module({
-  imports: [AuthModule, DomainModule, PlateReaderModule, UsageReportsModule, WebhooksModule],
+  // MetricsModule: the try-it route is metered, and QuotaGuard counts refusals.
+  imports: [AuthModule, DomainModule, MetricsModule, PlateReaderModule, UsageReportsModule, WebhooksModule],
   controllers: [
     SessionController,
     AccountController,

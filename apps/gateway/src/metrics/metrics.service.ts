@@ -21,6 +21,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly quotaRefusals = new Counter({
+    name: 'platewise_quota_refusals_total',
+    help: 'Metered calls refused before any work, by reason: throttled (429), monthly_quota_used, no_contract, contract_inactive (403)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly queueJobs = new Gauge({
     name: 'platewise_queue_jobs',
     help: 'Jobs in a queue by state, read at scrape time (scale workers on recognition/waiting)',

@@ -96,6 +96,18 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { status: 200, type: 'text/plain' },
     errors: [],
   },
+  'GET /health/live': {
+    summary: 'Liveness probe: the process answers',
+    auth: 'none',
+    ok: { status: 200 },
+    errors: [],
+  },
+  'GET /health/ready': {
+    summary: 'Readiness probe: PostgreSQL and Redis answer and the gateway is not shutting down',
+    auth: 'none',
+    ok: { status: 200 },
+    errors: [503],
+  },
 
   'GET /admin/plans': { summary: 'List plans', auth: 'admin', ok: { status: 200 }, errors: ADMIN },
   'PUT /admin/plans': {

@@ -11,11 +11,12 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { QuotaService, rateLimitHeaders, Reservation, RequestType } from '@platewise/domain';
+import { QuotaRefusedError, QuotaService, rateLimitHeaders, Reservation, RequestType } from '@platewise/domain';
 import type { Request, Response } from 'express';
 import { catchError, concatMap, from, Observable, switchMap, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { requestContext } from '../http/request-context';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Route metadata: the request type a metered route counts as. */
 const RequestTypeOf = Reflector.createDecorator<RequestType>();
@@ -38,6 +39,7 @@ export class UsageInterceptor implements NestInterceptor {
   constructor(
     private readonly quota: QuotaService,
     private readonly reflector: Reflector,
+    private readonly metrics: MetricsService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -56,6 +58,10 @@ export class UsageInterceptor implements NestInterceptor {
           ctx.reservation = reservation;
           res.set(rateLimitHeaders(reservation.state));
           return reservation;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof QuotaRefusedError) this.metrics.quotaRefusals.inc({ reason: error.reason });
+          throw error;
         }));
     const handled = reservesItself ? next.handle() : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
     // The count is written before the answer leaves, so a client that reads its usage right

@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createEngine, Engine } from '@platewise/engine';
 import { AppConfig, RedisService } from '@platewise/infra';
-import { BullMqRecognitionWorker, BullMqWebhookSink, RecognitionHandler } from '@platewise/recognition';
+import { BullMqRecognitionWorker, BullMqWebhookSink, RecognitionEngine, RecognitionHandler } from '@platewise/recognition';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /**
  * Runs the recognition handler on the queue's jobs, with one engine per process (models loaded
@@ -17,6 +18,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
   constructor(
     private readonly config: AppConfig,
     private readonly redis: RedisService,
+    private readonly metrics: WorkerMetrics,
   ) {
     this.webhooks = new BullMqWebhookSink(config);
   }
@@ -32,7 +34,15 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
     });
     this.engine = engine;
     this.logger.log(`models loaded in ${Date.now() - started} ms`);
-    this.worker = new BullMqRecognitionWorker(new RecognitionHandler(engine, this.webhooks), this.config, this.redis);
+    this.metrics.modelLoadSeconds.set((Date.now() - started) / 1000);
+    this.metrics.modelsLoaded.set(1);
+    // The engine as the handler sees it, telling the metrics how long each phase took.
+    const timed: RecognitionEngine = {
+      read: (image, options) =>
+        engine.read(image, { ...options, onPhase: (phase, ms) => this.metrics.enginePhase.observe({ phase }, ms / 1000) }),
+    };
+    const handler = new RecognitionHandler(timed, this.webhooks);
+    this.worker = new BullMqRecognitionWorker(handler, this.config, this.redis, this.metrics);
     this.worker.start((jobId, error) => this.logger.error(jobId ? `job ${jobId} failed: ${error.message}` : `queue: ${error.message}`));
   }
 

@@ -1,8 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
-import { AppConfig, queueOptions } from '@platewise/infra';
+import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import { deliver, WEBHOOK_SIGNATURE_HEADER, webhookSignatureHeader } from '@platewise/safe-fetch';
 import { Job, Worker } from 'bullmq';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /** The request body a target receives: JSON, or multipart with the image for hooks that want it. */
 export async function webhookBody(
@@ -28,6 +29,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
   constructor(
     private readonly config: AppConfig,
     private readonly webhooks: WebhooksService,
+    private readonly metrics: WorkerMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,12 +38,12 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
 
   /** Finishes deliveries in flight while the database is still open (see RecognitionProcessor). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    if (this.worker) await closeQueue(this.worker);
   }
 
   async process(job: Job<WebhookJob>): Promise<void> {
     const hook = await this.webhooks.find(job.data.webhookId);
-    if (!hook) return; // removed since the event: nothing to deliver
+    if (!hook) return this.metrics.delivery('hook_gone'); // removed since the event: nothing to deliver
     const { body, contentType } = await webhookBody(hook, job.data);
     const started = Date.now();
     let status: number | null = null;
@@ -70,6 +72,7 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
       error,
       durationMs: Date.now() - started,
     });
+    this.metrics.delivery(error === null ? 'delivered' : stillThere ? 'failed' : 'removed');
     if (error && stillThere) throw new Error(error);
     if (error) this.logger.warn(`webhook ${hook.id} removed; dropping the rest of its retries`);
   }

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 import { parseAllowHosts } from '@platewise/safe-fetch';
+import { clusterPrefixProblem, parseRedisUrl } from '../redis/connection';
 
 const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
 
@@ -22,6 +23,41 @@ const IsAllowHostsList = () =>
     },
   });
 
+/** A REDIS_URL connectRedis understands (one server, Sentinel or Cluster). */
+const IsRedisUrl = () =>
+  ValidateBy({
+    name: 'isRedisUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && attempt(() => parseRedisUrl(value)) === null,
+      defaultMessage: (args) => attempt(() => parseRedisUrl(String(args?.value))) ?? '',
+    },
+  });
+
+/** On Redis Cluster, a REDIS_PREFIX with a hash tag, so that every key lands in one slot. */
+const FitsRedisTopology = () =>
+  ValidateBy({
+    name: 'fitsRedisTopology',
+    validator: {
+      validate: (_value: unknown, args) => prefixProblem(args?.object as AppConfig) === null,
+      defaultMessage: (args) => prefixProblem(args?.object as AppConfig) ?? '',
+    },
+  });
+
+/** The message of what `parse` throws, or null when it does not. */
+const attempt = (parse: () => unknown): string | null => {
+  try {
+    parse();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
+function prefixProblem(config: AppConfig): string | null {
+  if (attempt(() => parseRedisUrl(config.REDIS_URL)) !== null) return null; // reported on REDIS_URL
+  return parseRedisUrl(config.REDIS_URL).kind === 'cluster' ? clusterPrefixProblem(config.REDIS_PREFIX) : null;
+}
+
 /** A whole number read from the environment (where every value is a string). */
 const IntSetting = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   applyDecorators(Transform(toNumber), IsInt(), Min(min), Max(max));
@@ -32,12 +68,14 @@ export class AppConfig {
   @MinLength(1)
   DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/platewise';
 
+  /** One server (redis://, rediss://), Sentinel (redis-sentinel://) or Cluster (redis-cluster://): see connectRedis. */
   @IsString()
-  @MinLength(1)
+  @IsRedisUrl()
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Prefix of every Redis key and queue, so several deployments (or test runs) can share one Redis. */
   @IsString()
+  @FitsRedisTopology()
   REDIS_PREFIX = 'platewise:';
 
   @IntSetting(1, 65535)
@@ -130,6 +168,17 @@ export class AppConfig {
    */
   @IntSetting(1000)
   WORKER_LOCK_MS = 5_000;
+
+  /** Port of a worker's health and metrics server (/health/live, /health/ready, /metrics); 0: none. */
+  @IntSetting(0, 65535)
+  WORKER_HTTP_PORT = 0;
+
+  /**
+   * On SIGTERM a gateway reports not ready and keeps serving this long (so load balancers stop
+   * sending it calls), then stops taking calls and finishes the ones in flight.
+   */
+  @IntSetting(0)
+  SHUTDOWN_DELAY_MS = 0;
 
   @IntSetting(1)
   ENGINE_THREADS = 2;

@@ -64,6 +64,29 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
   }
 }
 
+/**
+ * Migrations of `migrationsDir` not yet recorded as finished in the database (all of them when the
+ * database or its migrations table does not exist yet). Reads only: a gateway waiting for the
+ * migration Job (Kubernetes initContainer) asks this until it is empty.
+ */
+export async function pendingMigrations(databaseUrl: string, migrationsDir: string): Promise<string[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  let done = new Set<string>();
+  try {
+    await client.connect();
+    const rows = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    done = new Set(rows.rows.map((r) => r.migration_name));
+  } catch (error) {
+    // 3D000: no such database; 42P01: no migrations table. Either way nothing is applied yet.
+    if (!['3D000', '42P01'].includes((error as { code?: string }).code ?? '')) throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return listMigrations(migrationsDir).filter((name) => !done.has(name));
+}
+
 function listMigrations(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => statSync(join(dir, name)).isDirectory())

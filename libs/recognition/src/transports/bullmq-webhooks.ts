@@ -1,5 +1,5 @@
 import { WEBHOOK_QUEUE, WebhookJob } from '@platewise/domain';
-import { AppConfig, queueOptions } from '@platewise/infra';
+import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import type { SnapshotResponse } from '@platewise/snapshot';
 import { Queue } from 'bullmq';
 import type { RecognitionCall } from '../contract';
@@ -56,6 +56,6 @@ export class BullMqWebhookSink implements WebhookSink {
   }
 
   close(): Promise<void> {
-    return this.queue.close();
+    return closeQueue(this.queue);
   }
 }

@@ -6,15 +6,20 @@ import { loadConfig, RedisService } from '@platewise/infra';
 import { Job } from 'bullmq';
 import type { RecognitionJob, RecognitionReply } from '../contract';
 import { RecognitionHandler } from '../handler';
-import { BullMqRecognitionWorker } from './bullmq-worker';
+import { BullMqRecognitionWorker, RecognitionJobObserver } from './bullmq-worker';
 
 describe('BullMqRecognitionWorker replies', () => {
   const config = loadConfig({ ...process.env, REDIS_PREFIX: `${process.env.REDIS_PREFIX}processor:` });
-  const redis = new RedisService(config);
+  const redis = RedisService.connect(config);
   const listener = redis.duplicate();
   let read: () => Promise<unknown>;
   const engine = { read: () => read() as never };
-  const processor = new BullMqRecognitionWorker(new RecognitionHandler(engine), config, redis);
+  const observed: string[] = [];
+  const observer: RecognitionJobObserver = {
+    ended: (mode, outcome) => observed.push(`${mode} ${outcome}`),
+    failed: (reason) => observed.push(reason),
+  };
+  const processor = new BullMqRecognitionWorker(new RecognitionHandler(engine), config, redis, observer);
   const channel = `${config.REDIS_PREFIX}replies:spec`;
   const replies: RecognitionReply[] = [];
 
@@ -75,5 +80,9 @@ describe('BullMqRecognitionWorker replies', () => {
     await expect(processor.process(await job('failed', 1))).rejects.toThrow('engine crashed');
     expect((await replyTo('failed'))?.outcome).toEqual({ failed: 'engine crashed' });
     expect(await redis.exists('image:failed')).toBe(0);
+  });
+
+  it('tells its observer how each attempt ended and why one failed', () => {
+    expect(observed).toEqual(['regular served', 'engine_error', 'regular failed', 'engine_error', 'regular failed']);
   });
 });

@@ -1,4 +1,4 @@
-import { AppConfig, queueOptions } from '@platewise/infra';
+import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
@@ -7,6 +7,14 @@ import type { RecognitionHandler } from '../handler';
 import { WorkerHeartbeat } from './worker-presence';
 
 type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY' | 'WORKER_LOCK_MS'>;
+
+/** What a worker's metrics hear of its jobs (apps/worker's WorkerMetrics). */
+export interface RecognitionJobObserver {
+  /** one attempt ended: answered (served or refused), or failed on our side */
+  ended(mode: string, outcome: 'served' | 'refused' | 'failed', seconds: number): void;
+  /** why an attempt failed on our side; `stalled`: a job whose worker died, put back for another */
+  failed(reason: 'image_expired' | 'engine_error' | 'stalled'): void;
+}
 
 /**
  * The worker's half of BullMqTransport: takes recognition jobs, runs the handler on each and
@@ -22,6 +30,7 @@ export class BullMqRecognitionWorker {
     private readonly config: Settings,
     /** a connection with REDIS_PREFIX as its key prefix */
     private readonly redis: Redis,
+    private readonly observer?: RecognitionJobObserver,
   ) {}
 
   start(onFailed: (jobId: string | undefined, error: Error) => void): void {
@@ -37,18 +46,21 @@ export class BullMqRecognitionWorker {
     this.worker.on('failed', (job, error) => onFailed(job?.id, error));
     // Redis going away is retried by the worker itself; only log it.
     this.worker.on('error', (error) => onFailed(undefined, error));
+    this.worker.on('stalled', () => this.observer?.failed('stalled'));
     this.heartbeat = new WorkerHeartbeat(this.redis, randomUUID());
     this.heartbeat.start();
   }
 
   /** Stops taking jobs and lets the active ones finish; then no longer counts as alive. */
   async close(): Promise<void> {
-    await this.worker?.close();
+    if (this.worker) await closeQueue(this.worker);
     await this.heartbeat?.stop();
   }
 
   async process(job: Job<RecognitionJob>): Promise<void> {
     const started = performance.now();
+    const ended = (outcome: 'served' | 'refused' | 'failed') =>
+      this.observer?.ended(String(job.data.config.mode ?? 'regular'), outcome, (performance.now() - started) / 1000);
     let outcome: RecognitionReply['outcome'];
     try {
       const image = await this.redis.getBuffer(job.data.imageKey);
@@ -56,11 +68,14 @@ export class BullMqRecognitionWorker {
       if (!image) throw new UnrecoverableError('the image expired before a worker took the job');
       outcome = await this.handler.handle(job.data, image);
     } catch (error) {
+      this.observer?.failed(error instanceof UnrecoverableError ? 'image_expired' : 'engine_error');
+      ended('failed');
       const lastAttempt = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (lastAttempt) await this.reply(job, { failed: (error as Error).message }, started).catch(() => undefined);
       throw error;
     }
     await this.reply(job, outcome, started);
+    ended('refused' in outcome ? 'refused' : 'served');
     // Nothing is returned: the answer went out above, and a return value would be copied into
     // the job and the queue's event stream only to be deleted.
   }

@@ -1,4 +1,4 @@
-import { AppConfig, queueOptions } from '@platewise/infra';
+import { AppConfig, connectRedis, queuePrefix } from '@platewise/infra';
 import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -52,14 +52,13 @@ export class BullMqTransport implements RecognitionTransport {
     /** a connection with REDIS_PREFIX as its key prefix */
     private readonly redis: Redis,
   ) {
-    const options = queueOptions(config as AppConfig);
     // Not a blocking connection, so commands may fail after a few retries: with Redis down, a
     // call is answered at once instead of waiting for it forever.
-    this.queueConnection = new Redis({ ...options.connection, maxRetriesPerRequest: 2 });
-    this.queue = new Queue(RECOGNITION_QUEUE, { ...options, connection: this.queueConnection });
+    this.queueConnection = connectRedis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) as Redis;
+    this.queue = new Queue(RECOGNITION_QUEUE, { prefix: queuePrefix(config), connection: this.queueConnection });
     // Connected in start(): subscribing before the connection's ready check has passed breaks
     // that check ("Connection in subscriber mode").
-    this.replies = redis.duplicate({ lazyConnect: true });
+    this.replies = connectRedis(config.REDIS_URL, { lazyConnect: true }) as Redis;
     // Channels are not keys, so REDIS_PREFIX is added by hand.
     this.replyTo = `${config.REDIS_PREFIX}replies:${randomUUID()}`;
     this.presence = new WorkerPresence(redis, config.WORKER_LOCK_MS, () => this.abandonAll('no_worker'));

@@ -1,0 +1,14 @@
+/** The pipeline's steps, in order: decode, vehicle detection, plate detection, reading the plates. */
+export type EnginePhase = 'decode' | 'vehicles' | 'plates' | 'read';
+
+/** Each call tells `onPhase` how long the phase it names took: the time since the previous call. */
+export function phaseTimer(
+  onPhase?: (phase: EnginePhase, ms: number) => void,
+): (phase: EnginePhase) => void {
+  let mark = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    onPhase?.(phase, now - mark);
+    mark = now;
+  };
+}

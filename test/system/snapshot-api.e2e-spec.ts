@@ -6,20 +6,18 @@ import { RECOGNITION_QUEUE } from '../../libs/recognition/src';
 import { queueOptions, loadConfig } from '../../libs/infra/src';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { Queue } from 'bullmq';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-
-const DEV = join(__dirname, '..', '..', '..', 'shared', 'alpr-dev');
-const photo = (path: string) => readFileSync(join(DEV, path));
-const BR = { path: 'images/br/AYO9034.jpg', plate: 'ayo9034' };
-const US = { path: 'images/us/wts-lg-000078.jpg', plate: '5ezp631' };
-const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
-// A loopback address of its own for the test's servers: the operator allows it, 127.0.0.1 stays refused.
-const ALLOWED_HOST = '127.0.0.5';
+import {
+  ADMIN_TOKEN,
+  ALLOWED_HOST,
+  BR,
+  cli,
+  localServer,
+  photo,
+  upload,
+  US,
+  waitFor,
+} from './snapshot-support';
 
 const port = 18000 + Math.floor(Math.random() * 2000);
 const base = `http://127.0.0.1:${port}`;
@@ -35,54 +33,30 @@ const env = {
   WEBHOOK_MAX_FAILURES: '3',
 };
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-  at: number;
-}
-
-/** A local HTTP server on ALLOWED_HOST that records requests and answers as `handler` says. */
-async function localServer(handler: (req: IncomingMessage, body: Buffer) => [number, Record<string, string>, Buffer | string]) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      received.push({ headers: req.headers, body, at: Date.now() });
-      const [status, headers, reply] = handler(req, body);
-      res.writeHead(status, headers).end(reply);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, ALLOWED_HOST, resolve));
-  const url = `http://${ALLOWED_HOST}:${(server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-const cli = (...args: string[]) =>
-  JSON.parse(execFileSync(process.execPath, [join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js'), ...args], { env: process.env }).toString());
-
 // The answers are checked field by field below, so a loose JSON type is enough here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function post(key: string | null, form: FormData | object): Promise<{ status: number; body: any; headers: Headers }> {
+async function post(
+  key: string | null,
+  form: FormData | object,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any; headers: Headers }> {
   const isForm = form instanceof FormData;
   const res = await fetch(`${base}/v1/plate-reader/`, {
     method: 'POST',
-    headers: { ...(key ? { Authorization: `Token ${key}` } : {}), ...(isForm ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      ...(key ? { Authorization: `Token ${key}` } : {}),
+      ...(isForm ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: isForm ? form : JSON.stringify(form),
   });
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
-const upload = (bytes: Buffer, name: string, fields: Record<string, string | string[]> = {}) => {
-  const form = new FormData();
-  form.append('upload', new Blob([bytes]), name);
-  for (const [k, v] of Object.entries(fields)) for (const value of [v].flat()) form.append(k, value);
-  return form;
-};
-
 const callsOf = async (key: string) =>
-  (await (await fetch(`${base}/v1/statistics/`, { headers: { Authorization: `Token ${key}` } })).json()).usage.calls;
+  (
+    await (
+      await fetch(`${base}/v1/statistics/`, { headers: { Authorization: `Token ${key}` } })
+    ).json()
+  ).usage.calls;
 
 describe('Snapshot API through the gateway and worker processes', () => {
   let gateway: Running;
@@ -90,7 +64,10 @@ describe('Snapshot API through the gateway and worker processes', () => {
   let key: string;
 
   beforeAll(async () => {
-    [gateway, worker] = await Promise.all([startApp('gateway', env, GATEWAY_READY), startApp('worker', env, WORKER_READY)]);
+    [gateway, worker] = await Promise.all([
+      startApp('gateway', env, GATEWAY_READY),
+      startApp('worker', env, WORKER_READY),
+    ]);
     cli('plans'); // the CLI and the apps share the database
     key = cli('account', 'create', `snap-${Date.now()}`, '--plan', 'business').apiKey;
   }, 90_000);
@@ -99,13 +76,29 @@ describe('Snapshot API through the gateway and worker processes', () => {
     await Promise.all([gateway?.stop(), worker?.stop()]);
   });
 
-  it('runs the seed\'s examples: two regions and a config, strict region, detection_rule, fast mode', async () => {
-    const two = await post(key, upload(photo(US.path), 'car.jpg', { regions: ['mx', 'us-ca'], config: '{"region":"strict"}' }));
+  it("runs the seed's examples: two regions and a config, strict region, detection_rule, fast mode", async () => {
+    const two = await post(
+      key,
+      upload(photo(US.path), 'car.jpg', {
+        regions: ['mx', 'us-ca'],
+        config: '{"region":"strict"}',
+      }),
+    );
     expect(two.status).toBe(201);
     expect(two.headers.get('access-control-allow-origin')).toBe('*');
     // Operators (and bench:gateway) see where the gateway's share of the latency goes.
     const phases = (two.headers.get('server-timing') ?? '').split(', ').map((p) => p.split(';')[0]);
-    expect(phases).toEqual(['auth', 'upload', 'validate', 'quota', 'queue', 'worker', 'engine', 'commit', 'app']);
+    expect(phases).toEqual([
+      'auth',
+      'upload',
+      'validate',
+      'quota',
+      'queue',
+      'worker',
+      'engine',
+      'commit',
+      'app',
+    ]);
     expect(two.body).toEqual({
       processing_time: expect.any(Number),
       results: expect.any(Array),
@@ -114,14 +107,37 @@ describe('Snapshot API through the gateway and worker processes', () => {
       camera_id: null,
       timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
-    const strict = await post(key, upload(photo(US.path), 'car.jpg', { config: '{"region":"strict"}', region: 'us-ca' }));
+    const strict = await post(
+      key,
+      upload(photo(US.path), 'car.jpg', { config: '{"region":"strict"}', region: 'us-ca' }),
+    );
     expect(strict.status).toBe(201);
-    const rule = await post(key, upload(photo(BR.path), 'car.jpg', { config: '{"detection_rule":"strict"}' }));
+    const rule = await post(
+      key,
+      upload(photo(BR.path), 'car.jpg', { config: '{"detection_rule":"strict"}' }),
+    );
     expect(rule.body.results[0].plate).toBe(BR.plate);
     expect(rule.body.results[0].vehicle.score).toBeGreaterThan(0);
-    const fast = await post(key, upload(photo(BR.path), 'car.jpg', { config: '{"mode":"fast", "threshold_d":0.2, "threshold_o":0.6}' }));
-    expect(fast.body.results[0]).toMatchObject({ plate: BR.plate, box: expect.any(Object), dscore: expect.any(Number), score: expect.any(Number) });
-    const vehicles = await post(key, upload(photo(BR.path), 'car.jpg', { config: '{"detection_mode":"vehicle"}', camera_id: 'gate-1', timestamp: '2019-08-19T13:11:25' }));
+    const fast = await post(
+      key,
+      upload(photo(BR.path), 'car.jpg', {
+        config: '{"mode":"fast", "threshold_d":0.2, "threshold_o":0.6}',
+      }),
+    );
+    expect(fast.body.results[0]).toMatchObject({
+      plate: BR.plate,
+      box: expect.any(Object),
+      dscore: expect.any(Number),
+      score: expect.any(Number),
+    });
+    const vehicles = await post(
+      key,
+      upload(photo(BR.path), 'car.jpg', {
+        config: '{"detection_mode":"vehicle"}',
+        camera_id: 'gate-1',
+        timestamp: '2019-08-19T13:11:25',
+      }),
+    );
     expect(vehicles.body).toMatchObject({ camera_id: 'gate-1', timestamp: '2019-08-19T13:11:25' });
     expect(vehicles.body.results[0].plate.props.plate[0].value).toBe(BR.plate);
   }, 60_000);
@@ -136,7 +152,10 @@ describe('Snapshot API through the gateway and worker processes', () => {
       form.append('upload', `data:image/jpeg;base64,${bytes.toString('base64')}`);
       form.append('regions', 'br');
       const asDataUri = await post(key, form);
-      const fromUrl = await post(key, { upload_url: `${images.url}/photos/AYO9034.jpg`, regions: 'br' });
+      const fromUrl = await post(key, {
+        upload_url: `${images.url}/photos/AYO9034.jpg`,
+        regions: 'br',
+      });
       for (const r of [multipart, b64, asDataUri, fromUrl]) {
         expect(r.status).toBe(201);
         expect(r.body.results[0].plate).toBe(BR.plate);
@@ -156,7 +175,11 @@ describe('Snapshot API through the gateway and worker processes', () => {
       [upload(photo(BR.path), 'a.jpg', { config: 'not json' }), 400, /JSON/],
       [upload(photo(BR.path), 'a.jpg', { timestamp: 'yesterday' }), 400, /timestamp/],
       [upload(Buffer.from('%PDF-1.4 not an image'), 'a.pdf'), 415, /Unsupported image/],
-      [upload(Buffer.concat([photo(BR.path).subarray(0, 400), Buffer.alloc(400)]), 'cut.jpg'), 400, /./],
+      [
+        upload(Buffer.concat([photo(BR.path).subarray(0, 400), Buffer.alloc(400)]), 'cut.jpg'),
+        400,
+        /./,
+      ],
       [upload(Buffer.alloc(4 * 1048576, 0xff), 'big.jpg'), 413, /too large/],
       [{ upload: 'not base64 !!' }, 400, /base64/],
       [{}, 400, /upload is required/],
@@ -164,7 +187,10 @@ describe('Snapshot API through the gateway and worker processes', () => {
     ];
     for (const [body, status, message] of cases) {
       const res = await post(key, body);
-      expect({ status: res.status, detail: res.body.detail }).toEqual({ status, detail: expect.stringMatching(message) });
+      expect({ status: res.status, detail: res.body.detail }).toEqual({
+        status,
+        detail: expect.stringMatching(message),
+      });
     }
     const big = await post(key, upload(Buffer.alloc(4 * 1048576, 0xff), 'big.jpg'));
     expect(big.body.error).toMatch(/maximum upload size is 3 MB/);
@@ -177,7 +203,9 @@ describe('Snapshot API through the gateway and worker processes', () => {
 
   it('refuses upload_url and webhook targets that point inside (SSRF)', async () => {
     const images = await localServer((req) =>
-      req.url === '/to-loopback' ? [302, { Location: `http://127.0.0.1:${port}/info/` }, ''] : [302, { Location: 'http://169.254.169.254/latest/meta-data' }, ''],
+      req.url === '/to-loopback'
+        ? [302, { Location: `http://127.0.0.1:${port}/info/` }, '']
+        : [302, { Location: 'http://169.254.169.254/latest/meta-data' }, ''],
     );
     try {
       const targets = [
@@ -198,7 +226,8 @@ describe('Snapshot API through the gateway and worker processes', () => {
           headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/json' },
           body: JSON.stringify({ target: url }),
         });
-        if (!url.startsWith(images.url)) expect({ url, status: hook.status }).toEqual({ url, status: 400 });
+        if (!url.startsWith(images.url))
+          expect({ url, status: hook.status }).toEqual({ url, status: 400 });
       }
     } finally {
       await images.close();
@@ -228,29 +257,62 @@ describe('Snapshot API through the gateway and worker processes', () => {
 
       await waitFor(() => good.received.length >= 2 && bad.received.length >= 3, 20_000);
       const jsonHit = good.received.find((r) => r.headers['content-type'] === 'application/json')!;
-      expect(verifyWebhookSignature(json.secret, jsonHit.headers['x-platewise-signature'] as string, jsonHit.body)).toBe(true);
+      expect(
+        verifyWebhookSignature(
+          json.secret,
+          jsonHit.headers['x-platewise-signature'] as string,
+          jsonHit.body,
+        ),
+      ).toBe(true);
       expect(JSON.parse(jsonHit.body.toString())).toEqual({
         hook: { target: `${good.url}/json`, id: json.id, event: 'image.done' },
         data: res.body,
       });
-      const multiHit = good.received.find((r) => String(r.headers['content-type']).startsWith('multipart/form-data'))!;
-      expect(verifyWebhookSignature(multi.secret, multiHit.headers['x-platewise-signature'] as string, multiHit.body)).toBe(true);
-      const parsed = await new Response(multiHit.body, { headers: { 'content-type': String(multiHit.headers['content-type']) } }).formData();
+      const multiHit = good.received.find((r) =>
+        String(r.headers['content-type']).startsWith('multipart/form-data'),
+      )!;
+      expect(
+        verifyWebhookSignature(
+          multi.secret,
+          multiHit.headers['x-platewise-signature'] as string,
+          multiHit.body,
+        ),
+      ).toBe(true);
+      const parsed = await new Response(multiHit.body, {
+        headers: { 'content-type': String(multiHit.headers['content-type']) },
+      }).formData();
       expect(JSON.parse(String(parsed.get('json'))).data.results[0].plate).toBe(BR.plate);
-      expect(Buffer.from(await (parsed.get('upload') as Blob).arrayBuffer()).equals(photo(BR.path))).toBe(true);
+      expect(
+        Buffer.from(await (parsed.get('upload') as Blob).arrayBuffer()).equals(photo(BR.path)),
+      ).toBe(true);
 
       // three attempts, each later than the last by a growing delay, then the hook is gone
       const gaps = bad.received.slice(1).map((r, i) => r.at - bad.received[i].at);
       expect(gaps[1]).toBeGreaterThan(gaps[0]);
       await waitFor(async () => {
-        const list = await (await fetch(`${base}/v1/webhooks/`, { headers: { Authorization: `Token ${hookKey}` } })).json();
+        const list = await (
+          await fetch(`${base}/v1/webhooks/`, { headers: { Authorization: `Token ${hookKey}` } })
+        ).json();
         return !list.some((h: { id: number }) => h.id === failing.id);
       }, 10_000);
-      const notes = await (await fetch(`${base}/admin/notifications?accountId=${account.account.id}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
-      expect(notes[0]).toMatchObject({ kind: 'webhook.removed', message: expect.stringContaining(`Webhook ${failing.id}`) });
-      const log = await (await fetch(`${base}/v1/webhooks/${json.id}/deliveries`, { headers: { Authorization: `Token ${hookKey}` } })).json();
+      const notes = await (
+        await fetch(`${base}/admin/notifications?accountId=${account.account.id}`, {
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json();
+      expect(notes[0]).toMatchObject({
+        kind: 'webhook.removed',
+        message: expect.stringContaining(`Webhook ${failing.id}`),
+      });
+      const log = await (
+        await fetch(`${base}/v1/webhooks/${json.id}/deliveries`, {
+          headers: { Authorization: `Token ${hookKey}` },
+        })
+      ).json();
       expect(log[0]).toMatchObject({ event: 'image.done', ok: true, status: 200 });
-      const info = await (await fetch(`${base}/info/`, { headers: { Authorization: `Token ${hookKey}` } })).json();
+      const info = await (
+        await fetch(`${base}/info/`, { headers: { Authorization: `Token ${hookKey}` } })
+      ).json();
       expect(info.webhooks.map((h: { id: number }) => h.id)).toEqual([json.id, multi.id]);
     } finally {
       await Promise.all([good.close(), bad.close()]);
@@ -262,7 +324,9 @@ describe('Snapshot API through the gateway and worker processes', () => {
     try {
       const call = post(key, upload(photo(BR.path), 'car.jpg'));
       await waitFor(async () => (await queue.getActiveCount()) > 0, 20_000, 5);
-      const exited = new Promise<number>((resolve) => worker.child.once('exit', () => resolve(Date.now())));
+      const exited = new Promise<number>((resolve) =>
+        worker.child.once('exit', () => resolve(Date.now())),
+      );
       worker.child.kill('SIGTERM');
       const res = await call;
       const answeredAt = Date.now();
@@ -292,46 +356,3 @@ describe('Snapshot API through the gateway and worker processes', () => {
     }
   }, 60_000);
 });
-
-describe('on-premise mode', () => {
-  let gateway: Running;
-  let worker: Running;
-  const onpremPort = port + 1;
-  const local = `http://127.0.0.1:${onpremPort}`;
-
-  beforeAll(async () => {
-    const licence = cli('account', 'create', `onprem-${Date.now()}`, '--plan', 'business').apiKey;
-    const onprem = { ...env, PORT: String(onpremPort), PLATEWISE_MODE: 'onprem', PLATEWISE_LICENSE_KEY: licence };
-    [gateway, worker] = await Promise.all([startApp('gateway', onprem, GATEWAY_READY), startApp('worker', onprem, WORKER_READY)]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await Promise.all([gateway?.stop(), worker?.stop()]);
-  });
-
-  it('serves the SDK examples without a token and reports usage', async () => {
-    const first = await fetch(`${local}/v1/plate-reader/`, { method: 'POST', body: upload(photo(BR.path), 'car.jpg') });
-    expect(first.status).toBe(201);
-    const second = await fetch(`${local}/v1/plate-reader/`, {
-      method: 'POST',
-      body: upload(photo(BR.path), 'car.jpg', { regions: ['mx', 'us-ca'], mmc: 'true', config: '{"mode":"fast"}' }),
-    });
-    const body = await second.json();
-    expect(second.status).toBe(201);
-    expect(body.usage).toEqual({ calls: 2, max_calls: 250000 });
-    expect(body.results[0]).toMatchObject({ color: expect.any(Array), orientation: expect.any(Array), model_make: expect.any(Array) });
-    const info = await (await fetch(`${local}/info/`)).json();
-    expect(info).toMatchObject({ total_calls: 250000, usage: { calls: 2 }, webhooks: [] });
-    expect(info.license_key).toMatch(/^\w{4}\*+\w{4}$/);
-    // other routes still need a key
-    expect((await fetch(`${local}/v1/statistics/`)).status).toBe(403);
-  }, 60_000);
-});
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

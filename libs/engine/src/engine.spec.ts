@@ -5,18 +5,17 @@
  * Integration tests on real photos: they load the installed models (`pnpm models:install`) and
  * read ../shared/alpr-dev at run time. One engine is shared by every test in this file.
  */
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 import { createEngine, Engine, parseRecognizer } from './engine';
-import { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
-import { resolveModelsDir } from './models/manifest';
+import { EngineConfigError } from './errors';
 
 const DEV = resolve(__dirname, '../../../../shared/alpr-dev');
 const photo = (p: string): Buffer => readFileSync(join(DEV, 'images', p));
-const plates = (r: { results: unknown[] }) => (r.results as PlateResult[]).map((x) => x.plate.toUpperCase());
+const plates = (r: { results: unknown[] }) =>
+  (r.results as PlateResult[]).map((x) => x.plate.toUpperCase());
 
 let engine: Engine;
 beforeAll(async () => {
@@ -45,7 +44,9 @@ describe('reading dev photos', () => {
     const r = await engine.read(photo(file), { regions });
     expect(plates(r)).toContain(text);
     expect(checkEngineResult(r)).toEqual({ valid: true, errors: [] });
-    const top = (r.results as PlateResult[]).find((p) => p.plate.toUpperCase() === text) as PlateResult;
+    const top = (r.results as PlateResult[]).find(
+      (p) => p.plate.toUpperCase() === text,
+    ) as PlateResult;
     expect(top.candidates[0]).toEqual({ plate: top.plate, score: top.score });
     expect(top.dscore).toBeGreaterThan(0.2);
     // a state name read on a US plate refines the `us` hint (us-ny …)
@@ -66,7 +67,9 @@ describe('reading dev photos', () => {
     const hinted = await engine.read(photo('br/NTO1053.jpg'), { regions: ['br'] });
     const plain = await engine.read(photo('br/NTO1053.jpg'), { regions: ['pl'] });
     expect(plates(hinted)[0]).toBe('NTO1053');
-    expect((plain.results as PlateResult[])[0].candidates.map((c) => c.plate.toUpperCase())).toContain('NTO1053');
+    expect(
+      (plain.results as PlateResult[])[0].candidates.map((c) => c.plate.toUpperCase()),
+    ).toContain('NTO1053');
   });
 });
 
@@ -98,7 +101,7 @@ describe('recognisers', () => {
   }, 120_000);
   afterAll(() => old?.close());
 
-  it('reads with the CCT plate reader by default; issue 5\'s ensemble stays for comparisons', () => {
+  it("reads with the CCT plate reader by default; issue 5's ensemble stays for comparisons", () => {
     expect(engine.recognizer).toBe('cct');
     expect(engine.plateReader).toBe('cct_xs_v1_global.onnx');
     expect(engine.regionClassifier).toBe('platewise-region-v1.onnx');
@@ -108,24 +111,33 @@ describe('recognisers', () => {
 
   // Photos the default path reads exactly where the old default (PP-OCRv4 + platewise-rec-v1)
   // does not (it reads them as noted).
-  it.each(FIXED_BY_CCT)('%s: the CCT path reads %s → %s, the old ensemble read %s', async (file, regions, text, before) => {
-    const r = await engine.read(photo(file), { regions });
-    expect(top(r)).toBe(text);
-    expect(checkEngineResult(r)).toEqual({ valid: true, errors: [] });
-    expect(top(await old.read(photo(file), { regions }))).toBe(before);
-  });
+  it.each(FIXED_BY_CCT)(
+    '%s: the CCT path reads %s → %s, the old ensemble read %s',
+    async (file, regions, text, before) => {
+      const r = await engine.read(photo(file), { regions });
+      expect(top(r)).toBe(text);
+      expect(checkEngineResult(r)).toEqual({ valid: true, errors: [] });
+      expect(top(await old.read(photo(file), { regions }))).toBe(before);
+    },
+  );
 
   it('without hints the region comes from the plate: country and code', async () => {
     for (const [file, text, code] of NO_HINT_REGIONS) {
       const r = (await engine.read(photo(file))).results as PlateResult[];
-      expect({ file, plate: r[0]?.plate.toUpperCase(), code: r[0]?.region.code.split('-')[0] }).toEqual({ file, plate: text, code });
+      expect({
+        file,
+        plate: r[0]?.plate.toUpperCase(),
+        code: r[0]?.region.code.split('-')[0],
+      }).toEqual({ file, plate: text, code });
     }
   });
 
   it('mode fast never runs PP-OCRv4 (the gated path included)', async () => {
     const gated = await createEngine({ threads: 1, recognizer: 'gated' });
     try {
-      const textDet = (gated as unknown as { s: { textDet: { run: (...a: unknown[]) => unknown } } }).s.textDet;
+      const textDet = (
+        gated as unknown as { s: { textDet: { run: (...a: unknown[]) => unknown } } }
+      ).s.textDet;
       const run = textDet.run.bind(textDet);
       let calls = 0;
       textDet.run = (...a: unknown[]) => (calls++, run(...a));
@@ -141,7 +153,9 @@ describe('recognisers', () => {
     const e = await createEngine({ threads: 1, recognizer: parseRecognizer('ppocr') });
     expect(e.recognizer).toBe('ppocr');
     await e.close();
-    expect(() => parseRecognizer('tesseract')).toThrow(/ENGINE_RECOGNIZER must be one of cct, gated, ensemble, ppocr, crnn/);
+    expect(() => parseRecognizer('tesseract')).toThrow(
+      /ENGINE_RECOGNIZER must be one of cct, gated, ensemble, ppocr, crnn/,
+    );
   });
 });
 
@@ -151,30 +165,45 @@ describe('config keys', () => {
   it('threshold_d drops plates whose detection score is lower', async () => {
     const base = (await engine.read(img)).results as PlateResult[];
     const d = base[0].dscore;
-    expect((await engine.read(img, { config: { threshold_d: Math.min(1, d + 0.01) } })).results).toHaveLength(0);
-    expect((await engine.read(img, { config: { threshold_d: d - 0.01 } })).results).toHaveLength(base.length);
+    expect(
+      (await engine.read(img, { config: { threshold_d: Math.min(1, d + 0.01) } })).results,
+    ).toHaveLength(0);
+    expect((await engine.read(img, { config: { threshold_d: d - 0.01 } })).results).toHaveLength(
+      base.length,
+    );
   });
 
   it('threshold_o drops plates whose reading score is lower', async () => {
     const base = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
     const s = base[0].score;
-    const r = await engine.read(img, { regions: ['br'], config: { threshold_o: Math.min(1, s + 0.01) } });
+    const r = await engine.read(img, {
+      regions: ['br'],
+      config: { threshold_o: Math.min(1, s + 0.01) },
+    });
     expect(plates(r)).not.toContain('AYO9034');
   });
 
   it('mode fast runs one detection step: a small plate found by the per-vehicle step is missed', async () => {
     const small = photo('us/21d8c31d-3deb-494b-9c63-c0223306fd82.jpg');
     expect(plates(await engine.read(small, { regions: ['us'] }))).toContain('2DA044');
-    expect(plates(await engine.read(small, { regions: ['us'], config: { mode: 'fast' } }))).toEqual([]);
+    expect(plates(await engine.read(small, { regions: ['us'], config: { mode: 'fast' } }))).toEqual(
+      [],
+    );
     // and a normal photo still reads
-    expect(plates(await engine.read(img, { regions: ['br'], config: { mode: 'fast' } }))).toContain('AYO9034');
+    expect(plates(await engine.read(img, { regions: ['br'], config: { mode: 'fast' } }))).toContain(
+      'AYO9034',
+    );
   });
 
   it('mode redaction includes more detection candidates', async () => {
     let more = 0;
     for (const f of ['br/AYO9034.jpg', 'us/car6.jpg', 'eu/test_002.jpg', 'us/wts-lg-000053.jpg']) {
       const regular = (await engine.read(photo(f))).results.length;
-      const redaction = (await engine.read(photo(f), { config: { mode: 'redaction', threshold_d: 0.05, threshold_o: 0 } })).results.length;
+      const redaction = (
+        await engine.read(photo(f), {
+          config: { mode: 'redaction', threshold_d: 0.05, threshold_o: 0 },
+        })
+      ).results.length;
       expect(redaction).toBeGreaterThanOrEqual(regular);
       more += redaction - regular;
     }
@@ -187,54 +216,91 @@ describe('config keys', () => {
     // The O read as a zero (ay09034) is a far candidate; asked for by a format it comes right after
     // the reading, which the CCT is sure of (0.99).
     const rank = (r: PlateResult) => r.candidates.findIndex((c) => c.plate === 'ay09034');
-    const guided = (await engine.read(img, { regions: ['br'], config: { text_formats: ['[a-z]{2}[0-9]{5}'] } }))
-      .results as PlateResult[];
+    const guided = (
+      await engine.read(img, { regions: ['br'], config: { text_formats: ['[a-z]{2}[0-9]{5}'] } })
+    ).results as PlateResult[];
     expect(rank(plain[0])).toBeGreaterThan(1);
     expect(rank(guided[0])).toBe(1);
-    expect(guided[0].candidates[1].score).toBeGreaterThan(10 * (plain[0].candidates[rank(plain[0])].score + 0.001));
+    expect(guided[0].candidates[1].score).toBeGreaterThan(
+      10 * (plain[0].candidates[rank(plain[0])].score + 0.001),
+    );
   });
 
   it('region strict keeps only texts fitting the region and needs a region', async () => {
     const loose = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
-    expect(loose[0].candidates.some((c) => !/^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(true);
-    const strict = (await engine.read(img, { regions: ['br'], config: { region: 'strict' } })).results as PlateResult[];
+    expect(loose[0].candidates.some((c) => !/^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(
+      true,
+    );
+    const strict = (await engine.read(img, { regions: ['br'], config: { region: 'strict' } }))
+      .results as PlateResult[];
     expect(strict[0].plate).toBe('ayo9034');
-    expect(strict[0].candidates.every((c) => /^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(true);
-    await expect(engine.read(img, { config: { region: 'strict' } })).rejects.toThrow(EngineConfigError);
+    expect(strict[0].candidates.every((c) => /^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(
+      true,
+    );
+    await expect(engine.read(img, { config: { region: 'strict' } })).rejects.toThrow(
+      EngineConfigError,
+    );
   });
 
   it('detection_rule strict drops plates outside any vehicle', async () => {
     // The plate cut out with a margin: no vehicle is visible any more.
-    const cut = await sharp(img).extract({ left: 470, top: 380, width: 280, height: 120 }).jpeg().toBuffer();
+    const cut = await sharp(img)
+      .extract({ left: 470, top: 380, width: 280, height: 120 })
+      .jpeg()
+      .toBuffer();
     const normal = (await engine.read(cut, { regions: ['br'] })).results as PlateResult[];
     expect(normal.map((p) => p.plate)).toContain('ayo9034');
-    expect(normal[0].vehicle).toEqual({ type: 'Unknown', score: 0, box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } });
-    expect((await engine.read(cut, { regions: ['br'], config: { detection_rule: 'strict' } })).results).toHaveLength(0);
+    expect(normal[0].vehicle).toEqual({
+      type: 'Unknown',
+      score: 0,
+      box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 },
+    });
+    expect(
+      (await engine.read(cut, { regions: ['br'], config: { detection_rule: 'strict' } })).results,
+    ).toHaveLength(0);
     // with the vehicle in view the plate stays
-    expect(plates(await engine.read(img, { regions: ['br'], config: { detection_rule: 'strict' } }))).toContain('AYO9034');
+    expect(
+      plates(await engine.read(img, { regions: ['br'], config: { detection_rule: 'strict' } })),
+    ).toContain('AYO9034');
   });
 
   it('detection_mode vehicle returns vehicles without plates too, in the vehicle-mode shape', async () => {
     // Paint over the plate: the car remains, its plate is gone.
     const hidden = await sharp(img)
-      .composite([{ input: { create: { width: 200, height: 80, channels: 3, background: '#777' } }, left: 510, top: 400 }])
+      .composite([
+        {
+          input: { create: { width: 200, height: 80, channels: 3, background: '#777' } },
+          left: 510,
+          top: 400,
+        },
+      ])
       .jpeg()
       .toBuffer();
-    expect((await engine.read(hidden, { regions: ['br'] })).results.filter((p) => (p as PlateResult).plate === 'ayo9034')).toHaveLength(0);
+    expect(
+      (await engine.read(hidden, { regions: ['br'] })).results.filter(
+        (p) => (p as PlateResult).plate === 'ayo9034',
+      ),
+    ).toHaveLength(0);
     const v = await engine.read(hidden, { regions: ['br'], config: { detection_mode: 'vehicle' } });
     expect(checkEngineResult(v).valid).toBe(true);
     const results = v.results as VehicleModeResult[];
     expect(results.some((x) => x.vehicle && !x.plate)).toBe(true);
 
-    const withPlate = (await engine.read(img, { regions: ['br'], config: { detection_mode: 'vehicle' } })).results as VehicleModeResult[];
-    const item = withPlate.find((x) => x.plate?.props.plate[0].value === 'ayo9034') as VehicleModeResult;
+    const withPlate = (
+      await engine.read(img, { regions: ['br'], config: { detection_mode: 'vehicle' } })
+    ).results as VehicleModeResult[];
+    const item = withPlate.find(
+      (x) => x.plate?.props.plate[0].value === 'ayo9034',
+    ) as VehicleModeResult;
     expect(item.plate?.type).toBe('Plate');
     expect(item.plate?.props.region[0]).toEqual({ value: 'br', score: expect.any(Number) });
     expect(item.vehicle?.type).toBe('Sedan');
   });
 
   it('rejects unknown config keys; region codes without templates are a guide that is ignored', async () => {
-    await expect(engine.read(img, { config: { speed: 'max' } })).rejects.toThrow(/unknown config key "speed"/);
+    await expect(engine.read(img, { config: { speed: 'max' } })).rejects.toThrow(
+      /unknown config key "speed"/,
+    );
     expect(plates(await engine.read(img, { regions: ['zz'] }))).toHaveLength(1);
   });
 });
@@ -252,99 +318,11 @@ describe('mmc', () => {
     expect(p.color?.[0].score).toBeGreaterThan(0);
     expect(p.orientation).toEqual([{ orientation: 'Unknown', score: 0 }]);
     expect(p.model_make).toEqual([{ make: 'Unknown', model: 'Unknown', score: 0 }]);
-    const v = (await engine.read(img, { regions: ['br'], mmc: true, config: { detection_mode: 'vehicle' } })).results as VehicleModeResult[];
+    const v = (
+      await engine.read(img, { regions: ['br'], mmc: true, config: { detection_mode: 'vehicle' } })
+    ).results as VehicleModeResult[];
     const withVehicle = v.find((x) => x.vehicle?.props) as VehicleModeResult;
     expect(withVehicle.vehicle?.props?.orientation).toEqual([{ value: 'Unknown', score: 0 }]);
     expect(withVehicle.vehicle?.props?.color[0].value).toBe(p.color?.[0].color);
   });
-});
-
-describe('images', () => {
-  it('reads PNG, WebP, TIFF, AVIF and GIF as well as JPEG', async () => {
-    const img = photo('br/AYO9034.jpg');
-    for (const fmt of ['png', 'webp', 'tiff', 'avif', 'gif'] as const) {
-      const buf = await sharp(img).toFormat(fmt).toBuffer();
-      const r = await engine.read(buf, { regions: ['br'] });
-      expect({ fmt, plates: plates(r).slice(0, 1) }).toEqual({ fmt, plates: [expect.stringMatching(/^AY[O0]9034$/)] });
-    }
-  });
-
-  it('applies EXIF orientation', async () => {
-    // Store the photo rotated 90° and tag it "rotate back" (orientation 6): the box must come out
-    // in upright coordinates, as for the original.
-    const img = photo('br/AYO9034.jpg');
-    const turned = await sharp(img).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
-    const r = (await engine.read(turned, { regions: ['br'] })).results as PlateResult[];
-    expect(r[0].plate).toBe('ayo9034');
-    expect(Math.abs(r[0].box.xmin - 528)).toBeLessThan(20);
-  });
-
-  it('tells unsupported formats from broken images', async () => {
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n');
-    await expect(engine.read(pdf)).rejects.toMatchObject({ name: 'ImageDecodeError', reason: 'unsupported' });
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>');
-    await expect(engine.read(svg)).rejects.toMatchObject({ reason: 'unsupported' });
-    const truncated = photo('br/AYO9034.jpg').subarray(0, 2000);
-    const err = await engine.read(truncated).catch((e) => e);
-    expect(err).toBeInstanceOf(ImageDecodeError);
-    expect(err.reason).toBe('corrupt');
-    await expect(engine.read(Buffer.alloc(0))).rejects.toMatchObject({ reason: 'corrupt' });
-  });
-});
-
-describe('model files', () => {
-  const installed = resolveModelsDir();
-  const manifest = resolve(installed, '..', 'manifest.json');
-
-  it('refuses to start without a model, naming the file and the fix', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
-    copyFileSync(manifest, join(dir, 'manifest.json'));
-    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(ModelLoadError);
-    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(/yolox_nano\.onnx is missing .*pnpm models:install/);
-  });
-
-  it('refuses a corrupt model by its sha256', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
-    copyFileSync(manifest, join(dir, 'manifest.json'));
-    writeFileSync(join(dir, 'yolox_nano.onnx'), 'not a model');
-    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(/yolox_nano\.onnx is corrupt \(sha256 .*expected 695e750a/);
-  });
-
-  /** The installed models (linked) without `file`, or with `content` written in its place. */
-  function without(file: string, content?: string): string {
-    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
-    copyFileSync(manifest, join(dir, 'manifest.json'));
-    for (const f of readdirSync(installed)) if (f !== file) symlinkSync(join(installed, f), join(dir, f));
-    if (content !== undefined) writeFileSync(join(dir, file), content);
-    return dir;
-  }
-
-  it('the default path needs only the detectors and the CCT reader: no PP-OCRv4, no platewise-rec-v1', async () => {
-    const dir = without('platewise-rec-v1.onnx');
-    for (const f of ['ch_PP-OCRv4_det_infer.onnx', 'ch_PP-OCRv4_rec_infer.onnx', 'ppocr_keys_v1.txt']) rmSync(join(dir, f));
-    const e = await createEngine({ modelsDir: dir, threads: 1 });
-    expect(e.recognizer).toBe('cct');
-    expect(plates(await e.read(photo('br/AYO9034.jpg'), { regions: ['br'] }))).toContain('AYO9034');
-    await e.close();
-    for (const recognizer of ['ensemble', 'crnn'] as const) {
-      await expect(createEngine({ modelsDir: dir, recognizer })).rejects.toThrow(ModelLoadError);
-    }
-  }, 60_000);
-
-  it('a missing or altered CCT reader stops the default path, naming the file', async () => {
-    await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx') })).rejects.toThrow(
-      /cct_xs_v1_global\.onnx is missing .*pnpm models:install/,
-    );
-    await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx', 'not a model') })).rejects.toThrow(
-      /cct_xs_v1_global\.onnx is corrupt/,
-    );
-  });
-
-  it('an altered platewise-rec-v1 is refused by the modes that read with it', async () => {
-    const dir = without('platewise-rec-v1.onnx', 'not a model');
-    await expect(createEngine({ modelsDir: dir, recognizer: 'ensemble' })).rejects.toThrow(/platewise-rec-v1\.onnx is corrupt/);
-    const e = await createEngine({ modelsDir: dir, recognizer: 'ppocr', threads: 1 });
-    expect(e.recognizer).toBe('ppocr');
-    await e.close();
-  }, 60_000);
 });

@@ -1,0 +1,144 @@
+/**
+ * @jest-environment ./libs/engine/src/test-support/ort-environment.js
+ */
+/**
+ * The engine's inputs: image formats and orientation, and the model files it needs (installed by
+ * `pnpm models:install`). Reads ../shared/alpr-dev at run time; one engine is shared by the file.
+ */
+import {
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  copyFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { PlateResult } from '@platewise/snapshot';
+import { createEngine, Engine } from './engine';
+import { ImageDecodeError, ModelLoadError } from './errors';
+import { resolveModelsDir } from './models/manifest';
+
+const DEV = resolve(__dirname, '../../../../shared/alpr-dev');
+const photo = (p: string): Buffer => readFileSync(join(DEV, 'images', p));
+const plates = (r: { results: unknown[] }) =>
+  (r.results as PlateResult[]).map((x) => x.plate.toUpperCase());
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createEngine({ threads: 2 });
+}, 120_000);
+afterAll(() => engine?.close());
+
+describe('images', () => {
+  it('reads PNG, WebP, TIFF, AVIF and GIF as well as JPEG', async () => {
+    const img = photo('br/AYO9034.jpg');
+    for (const fmt of ['png', 'webp', 'tiff', 'avif', 'gif'] as const) {
+      const buf = await sharp(img).toFormat(fmt).toBuffer();
+      const r = await engine.read(buf, { regions: ['br'] });
+      expect({ fmt, plates: plates(r).slice(0, 1) }).toEqual({
+        fmt,
+        plates: [expect.stringMatching(/^AY[O0]9034$/)],
+      });
+    }
+  });
+
+  it('applies EXIF orientation', async () => {
+    // Store the photo rotated 90° and tag it "rotate back" (orientation 6): the box must come out
+    // in upright coordinates, as for the original.
+    const img = photo('br/AYO9034.jpg');
+    const turned = await sharp(img).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const r = (await engine.read(turned, { regions: ['br'] })).results as PlateResult[];
+    expect(r[0].plate).toBe('ayo9034');
+    expect(Math.abs(r[0].box.xmin - 528)).toBeLessThan(20);
+  });
+
+  it('tells unsupported formats from broken images', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n');
+    await expect(engine.read(pdf)).rejects.toMatchObject({
+      name: 'ImageDecodeError',
+      reason: 'unsupported',
+    });
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>',
+    );
+    await expect(engine.read(svg)).rejects.toMatchObject({ reason: 'unsupported' });
+    const truncated = photo('br/AYO9034.jpg').subarray(0, 2000);
+    const err = await engine.read(truncated).catch((e) => e);
+    expect(err).toBeInstanceOf(ImageDecodeError);
+    expect(err.reason).toBe('corrupt');
+    await expect(engine.read(Buffer.alloc(0))).rejects.toMatchObject({ reason: 'corrupt' });
+  });
+});
+
+describe('model files', () => {
+  const installed = resolveModelsDir();
+  const manifest = resolve(installed, '..', 'manifest.json');
+
+  it('refuses to start without a model, naming the file and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
+    copyFileSync(manifest, join(dir, 'manifest.json'));
+    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(ModelLoadError);
+    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(
+      /yolox_nano\.onnx is missing .*pnpm models:install/,
+    );
+  });
+
+  it('refuses a corrupt model by its sha256', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
+    copyFileSync(manifest, join(dir, 'manifest.json'));
+    writeFileSync(join(dir, 'yolox_nano.onnx'), 'not a model');
+    await expect(createEngine({ modelsDir: dir })).rejects.toThrow(
+      /yolox_nano\.onnx is corrupt \(sha256 .*expected 695e750a/,
+    );
+  });
+
+  /** The installed models (linked) without `file`, or with `content` written in its place. */
+  function without(file: string, content?: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-models-'));
+    copyFileSync(manifest, join(dir, 'manifest.json'));
+    for (const f of readdirSync(installed))
+      if (f !== file) symlinkSync(join(installed, f), join(dir, f));
+    if (content !== undefined) writeFileSync(join(dir, file), content);
+    return dir;
+  }
+
+  it('the default path needs only the detectors and the CCT reader: no PP-OCRv4, no platewise-rec-v1', async () => {
+    const dir = without('platewise-rec-v1.onnx');
+    for (const f of [
+      'ch_PP-OCRv4_det_infer.onnx',
+      'ch_PP-OCRv4_rec_infer.onnx',
+      'ppocr_keys_v1.txt',
+    ])
+      rmSync(join(dir, f));
+    const e = await createEngine({ modelsDir: dir, threads: 1 });
+    expect(e.recognizer).toBe('cct');
+    expect(plates(await e.read(photo('br/AYO9034.jpg'), { regions: ['br'] }))).toContain('AYO9034');
+    await e.close();
+    for (const recognizer of ['ensemble', 'crnn'] as const) {
+      await expect(createEngine({ modelsDir: dir, recognizer })).rejects.toThrow(ModelLoadError);
+    }
+  }, 60_000);
+
+  it('a missing or altered CCT reader stops the default path, naming the file', async () => {
+    await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx') })).rejects.toThrow(
+      /cct_xs_v1_global\.onnx is missing .*pnpm models:install/,
+    );
+    await expect(
+      createEngine({ modelsDir: without('cct_xs_v1_global.onnx', 'not a model') }),
+    ).rejects.toThrow(/cct_xs_v1_global\.onnx is corrupt/);
+  });
+
+  it('an altered platewise-rec-v1 is refused by the modes that read with it', async () => {
+    const dir = without('platewise-rec-v1.onnx', 'not a model');
+    await expect(createEngine({ modelsDir: dir, recognizer: 'ensemble' })).rejects.toThrow(
+      /platewise-rec-v1\.onnx is corrupt/,
+    );
+    const e = await createEngine({ modelsDir: dir, recognizer: 'ppocr', threads: 1 });
+    expect(e.recognizer).toBe('ppocr');
+    await e.close();
+  }, 60_000);
+});

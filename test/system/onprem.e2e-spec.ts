@@ -1,0 +1,61 @@
+/**
+ * On-premise mode end to end: the built gateway and worker answer the SDK's examples without a
+ * token, count against the licence key's account and report usage.
+ */
+import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { ADMIN_TOKEN, BR, cli, photo, upload } from './snapshot-support';
+
+describe('on-premise mode', () => {
+  let gateway: Running;
+  let worker: Running;
+  const onpremPort = 18000 + Math.floor(Math.random() * 2000);
+  const local = `http://127.0.0.1:${onpremPort}`;
+
+  beforeAll(async () => {
+    const licence = cli('account', 'create', `onprem-${Date.now()}`, '--plan', 'business').apiKey;
+    const onprem = {
+      LOG_LEVEL: 'log',
+      ADMIN_TOKEN,
+      PORT: String(onpremPort),
+      PLATEWISE_MODE: 'onprem',
+      PLATEWISE_LICENSE_KEY: licence,
+    };
+    [gateway, worker] = await Promise.all([
+      startApp('gateway', onprem, GATEWAY_READY),
+      startApp('worker', onprem, WORKER_READY),
+    ]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), worker?.stop()]);
+  });
+
+  it('serves the SDK examples without a token and reports usage', async () => {
+    const first = await fetch(`${local}/v1/plate-reader/`, {
+      method: 'POST',
+      body: upload(photo(BR.path), 'car.jpg'),
+    });
+    expect(first.status).toBe(201);
+    const second = await fetch(`${local}/v1/plate-reader/`, {
+      method: 'POST',
+      body: upload(photo(BR.path), 'car.jpg', {
+        regions: ['mx', 'us-ca'],
+        mmc: 'true',
+        config: '{"mode":"fast"}',
+      }),
+    });
+    const body = await second.json();
+    expect(second.status).toBe(201);
+    expect(body.usage).toEqual({ calls: 2, max_calls: 250000 });
+    expect(body.results[0]).toMatchObject({
+      color: expect.any(Array),
+      orientation: expect.any(Array),
+      model_make: expect.any(Array),
+    });
+    const info = await (await fetch(`${local}/info/`)).json();
+    expect(info).toMatchObject({ total_calls: 250000, usage: { calls: 2 }, webhooks: [] });
+    expect(info.license_key).toMatch(/^\w{4}\*+\w{4}$/);
+    // other routes still need a key
+    expect((await fetch(`${local}/v1/statistics/`)).status).toBe(403);
+  }, 60_000);
+});

@@ -3,7 +3,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'libs/infra/src/generated/**', 'models/training/**', 'models/weights/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'libs/infra/src/generated/**',
+      'models/training/**',
+      'models/weights/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

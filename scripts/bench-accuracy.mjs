@@ -32,7 +32,28 @@ const keep = opt('--keep');
 const concurrency = opt('--concurrency', '1');
 const recognizer = opt('--recognizer');
 const env = recognizer ? { ...process.env, ENGINE_RECOGNIZER: recognizer } : process.env;
-const EUROPE_ALL = ['gb', 'de', 'fr', 'it', 'es', 'pt', 'pl', 'cz', 'sk', 'at', 'ch', 'nl', 'be', 'hu', 'ro', 'se', 'no', 'dk', 'fi', 'ie'];
+const EUROPE_ALL = [
+  'gb',
+  'de',
+  'fr',
+  'it',
+  'es',
+  'pt',
+  'pl',
+  'cz',
+  'sk',
+  'at',
+  'ch',
+  'nl',
+  'be',
+  'hu',
+  'ro',
+  'se',
+  'no',
+  'dk',
+  'fi',
+  'ie',
+];
 const HINTS = {
   us: ['us'],
   br: ['br'],
@@ -48,9 +69,12 @@ if (!args.includes('--no-crops')) {
   for (const [file, r] of Object.entries(res)) {
     const name = file.split('/').pop().padEnd(24);
     const head = r.head === null ? '' : `; region head picks the set: ${r.head} %`;
-    console.log(`${name} ${[r.all, r.us, r.eu, r.br].map((x) => x.toFixed(1).padStart(6)).join(' ')}   ${r.msPerCrop.toFixed(2)}  (${r.n[0]}/${r.n[1]}${head})`);
+    console.log(
+      `${name} ${[r.all, r.us, r.eu, r.br].map((x) => x.toFixed(1).padStart(6)).join(' ')}   ${r.msPerCrop.toFixed(2)}  (${r.n[0]}/${r.n[1]}${head})`,
+    );
   }
-  for (const [file, r] of Object.entries(res)) console.log(`misread by ${file.split('/').pop()}: ${r.errors.join('; ')}`);
+  for (const [file, r] of Object.entries(res))
+    console.log(`misread by ${file.split('/').pop()}: ${r.errors.join('; ')}`);
   if (args.includes('--crops-only')) process.exit(0);
 }
 
@@ -84,9 +108,13 @@ function rekey(file, prefix) {
 }
 
 function score(results, label) {
-  const res = spawnSync(process.execPath, [join(dev, 'score.js'), join(dev, 'dataset.jsonl'), results, '--errors', '0'], {
-    encoding: 'utf8',
-  });
+  const res = spawnSync(
+    process.execPath,
+    [join(dev, 'score.js'), join(dev, 'dataset.jsonl'), results, '--errors', '0'],
+    {
+      encoding: 'utf8',
+    },
+  );
   console.log(`\n=== ${label} ===`);
   console.log(res.stdout.trim());
   if (res.status !== 0) console.error(res.stderr);
@@ -108,20 +136,28 @@ console.error(`no hints: ${s.toFixed(1)} s wall`);
 const plainFile = join(work, 'no-hints.jsonl');
 writeFileSync(plainFile, `${rekey(plainOut, 'images/').join('\n')}\n`);
 
-console.log(`config: ${config ?? '(default)'}; recognizer: ${recognizer ?? env.ENGINE_RECOGNIZER ?? '(default)'}; eu hints: ${HINTS.eu.join(',')}; results in ${work}`);
+console.log(
+  `config: ${config ?? '(default)'}; recognizer: ${recognizer ?? env.ENGINE_RECOGNIZER ?? '(default)'}; eu hints: ${HINTS.eu.join(',')}; results in ${work}`,
+);
 score(hintedFile, 'with region hints (us: us, br: br, eu: ' + HINTS.eu.join(',') + ')');
 score(plainFile, 'without region hints');
 regionAccuracy(plainFile);
 
 /** Region code of each photo's top plate (no hints) against the country the photo shows. */
 function regionAccuracy(results) {
-  const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const got = new Map(
     readFileSync(results, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l))
-      .map((r) => [r.image, [...(r.results ?? [])].sort((a, b) => b.score - a.score)[0]?.region?.code ?? null]),
+      .map((r) => [
+        r.image,
+        [...(r.results ?? [])].sort((a, b) => b.score - a.score)[0]?.region?.code ?? null,
+      ]),
   );
   const acc = {};
   const wrong = [];
@@ -139,7 +175,10 @@ function regionAccuracy(results) {
   }
   console.log('\n=== region code without hints (photos whose country is known) ===');
   for (const k of ['us', 'eu', 'br', 'all']) {
-    if (acc[k]) console.log(`${k.padEnd(4)} ${((100 * acc[k][0]) / acc[k][1]).toFixed(1).padStart(5)} %  (${acc[k][0]}/${acc[k][1]})`);
+    if (acc[k])
+      console.log(
+        `${k.padEnd(4)} ${((100 * acc[k][0]) / acc[k][1]).toFixed(1).padStart(5)} %  (${acc[k][0]}/${acc[k][1]})`,
+      );
   }
   console.log(`wrong: ${wrong.join('; ') || 'none'}`);
 }

@@ -53,15 +53,24 @@ async function bareHttp(bodies) {
     '-e',
     `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ pad: 'x'.repeat(1500) }))); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
   ]);
-  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d)))));
+  const port = await new Promise((resolve) =>
+    server.stdout.once('data', (d) => resolve(Number(String(d)))),
+  );
   const headers = { 'Content-Type': 'multipart/form-data; boundary=x' };
-  const p50 = await probe((i) => post(`http://127.0.0.1:${port}/`, headers, bodies[i]), 100, bodies.length);
+  const p50 = await probe(
+    (i) => post(`http://127.0.0.1:${port}/`, headers, bodies[i]),
+    100,
+    bodies.length,
+  );
   server.kill();
   return p50;
 }
 
 cli('migrate');
-const [gateway, worker] = await Promise.all([start('gateway', env, /listening/), start('worker', env, /worker ready/)]);
+const [gateway, worker] = await Promise.all([
+  start('gateway', env, /listening/),
+  start('worker', env, /worker ready/),
+]);
 try {
   const apiKey = await benchAccount(base, env, cli, run);
   const photos = photoBodies(Number(process.env.BENCH_LIMIT ?? Infinity));
@@ -82,7 +91,10 @@ try {
       // the first call warms up connections and code paths
       overhead.push(wall - answer.processing_time);
       const timing = Object.fromEntries(
-        res.headers['server-timing'].split(',').map((p) => /^\s*(\w+);dur=([\d.]+)/.exec(p).slice(1)).map(([k, v]) => [k, Number(v)]),
+        res.headers['server-timing']
+          .split(',')
+          .map((p) => /^\s*(\w+);dur=([\d.]+)/.exec(p).slice(1))
+          .map(([k, v]) => [k, Number(v)]),
       );
       serverSide.push(timing.app - answer.processing_time);
       engine.push(answer.processing_time);
@@ -102,11 +114,21 @@ try {
   const f = (x) => x.toFixed(1);
   console.log(`photos: ${overhead.length} (after 1 warm-up), sequential, one worker`);
   console.log(`engine processing_time  p50 ${f(pct(engine, 50))} ms  p90 ${f(pct(engine, 90))} ms`);
-  console.log(`gateway added latency   p50 ${f(pct(overhead, 50))} ms  p90 ${f(pct(overhead, 90))} ms  (goal p50 <= 10 ms; as the client sees it)`);
-  console.log(`  of which in the gateway p50 ${f(pct(serverSide, 50))} ms  p90 ${f(pct(serverSide, 90))} ms  (Server-Timing app minus processing_time)`);
-  console.log(`  phases (Server-Timing, p50 / p90 ms): ${[...phases].map(([k, v]) => `${k} ${f(pct(v, 50))}/${f(pct(v, 90))}`).join(', ')}`);
-  console.log(`machine: one round trip p50, back to back → after 100 ms idle: ${await roundTrips()}`);
-  console.log(`machine: a photo posted to a node:http server that answers at once, after 100 ms idle: p50 ${f(await bareHttp(bodies.slice(0, 40)))} ms`);
+  console.log(
+    `gateway added latency   p50 ${f(pct(overhead, 50))} ms  p90 ${f(pct(overhead, 90))} ms  (goal p50 <= 10 ms; as the client sees it)`,
+  );
+  console.log(
+    `  of which in the gateway p50 ${f(pct(serverSide, 50))} ms  p90 ${f(pct(serverSide, 90))} ms  (Server-Timing app minus processing_time)`,
+  );
+  console.log(
+    `  phases (Server-Timing, p50 / p90 ms): ${[...phases].map(([k, v]) => `${k} ${f(pct(v, 50))}/${f(pct(v, 90))}`).join(', ')}`,
+  );
+  console.log(
+    `machine: one round trip p50, back to back → after 100 ms idle: ${await roundTrips()}`,
+  );
+  console.log(
+    `machine: a photo posted to a node:http server that answers at once, after 100 ms idle: p50 ${f(await bareHttp(bodies.slice(0, 40)))} ms`,
+  );
 } finally {
   await cleanUp([gateway, worker], env);
 }

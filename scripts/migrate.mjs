@@ -14,7 +14,9 @@ function schemaEngineInstalled() {
   const configured = process.env.PRISMA_SCHEMA_ENGINE_BINARY;
   if (configured) return existsSync(configured);
   try {
-    const enginesDir = dirname(createRequire(`${root}/node_modules/prisma/`).resolve('@prisma/engines/package.json'));
+    const enginesDir = dirname(
+      createRequire(`${root}/node_modules/prisma/`).resolve('@prisma/engines/package.json'),
+    );
     return readdirSync(enginesDir).some((f) => f.startsWith('schema-engine'));
   } catch {
     return false;

@@ -15,6 +15,9 @@ install_and_build
 log "linting"
 pnpm -s lint
 
+log "checking formatting (prettier)"
+pnpm -s format:check
+
 log "running tests"
 report=$(mktemp)
 status=0

@@ -44,7 +44,8 @@ const session = await ort.InferenceSession.create(modelPath, {
 });
 const x = new Float32Array(V * H * W);
 const infer = async (i) => {
-  for (let v = 0; v < V; v++) normalise(buf.subarray((i * V + v) * H * W, (i * V + v + 1) * H * W), x, v * H * W);
+  for (let v = 0; v < V; v++)
+    normalise(buf.subarray((i * V + v) * H * W, (i * V + v + 1) * H * W), x, v * H * W);
   const out = await session.run({ image: new ort.Tensor('float32', x, [V, 1, H, W]) });
   const [, T, C] = out.logits.dims;
   return { logits: out.logits.data, T, C };
@@ -62,7 +63,12 @@ const run = async (i) => {
     readings.push(greedyDecode(logits, T, C, v * T * C));
     frames.push(softmax(logits, T, C, v * T * C));
   }
-  const text = probCombine(frames, T, C, readings.map((r) => r.text));
+  const text = probCombine(
+    frames,
+    T,
+    C,
+    readings.map((r) => r.text),
+  );
   return { text, vote: voteCombine(readings), single: readings[0].text, readings, frames, T, C };
 };
 for (let i = 0; i < Math.min(10, n); i++) await run(i); // warm-up
@@ -111,8 +117,11 @@ if (meta.syntax) {
   const syn = (p, i) => {
     const templates = meta.syntax[meta.sets[i]];
     if (!templates) return p.text;
-    const texts = p.readings.map((r) => r.text).filter((t) => templates.some((tp) => fitsTemplate(t, tp)));
-    for (const f of p.frames) for (const tp of templates) texts.push(constrainedDecode(f, p.T, p.C, tp) ?? '');
+    const texts = p.readings
+      .map((r) => r.text)
+      .filter((t) => templates.some((tp) => fitsTemplate(t, tp)));
+    for (const f of p.frames)
+      for (const tp of templates) texts.push(constrainedDecode(f, p.T, p.C, tp) ?? '');
     return probCombine(p.frames, p.T, p.C, texts.filter(Boolean)) ?? p.text;
   };
   const ex = score(syn);

@@ -37,7 +37,7 @@ export function greedyDecode(logits, T, C, offset = 0) {
     const row = offset + t * C;
     let best = 0;
     let bv = logits[row];
-    for (let c = 1; c < C; c++) if (logits[row + c] > bv) (bv = logits[row + c]), (best = c);
+    for (let c = 1; c < C; c++) if (logits[row + c] > bv) ((bv = logits[row + c]), (best = c));
     if (best !== 0 && best !== prev) {
       let z = 0;
       for (let c = 0; c < C; c++) z += Math.exp(logits[row + c] - bv);
@@ -117,7 +117,7 @@ export function probCombine(frames, T, C, texts) {
     const m = Math.max(...lps);
     if (m === -Infinity) continue;
     const lp = m + Math.log(lps.reduce((s, x) => s + Math.exp(x - m), 0));
-    if (lp > bestLp) (bestLp = lp), (best = text);
+    if (lp > bestLp) ((bestLp = lp), (best = text));
   }
   return best;
 }
@@ -133,7 +133,9 @@ export const fitsTemplate = (text, template) =>
 // where a slot emits its best allowed class per frame; each slot then takes the allowed character
 // with the most probability over the frames it spans. null when the frames are too few.
 export function constrainedDecode(p, T, C, template) {
-  const slots = [...template].map((k) => (k === 'L' ? LETTER_IDS : k === '9' ? DIGIT_IDS : [...DIGIT_IDS, ...LETTER_IDS]));
+  const slots = [...template].map((k) =>
+    k === 'L' ? LETTER_IDS : k === '9' ? DIGIT_IDS : [...DIGIT_IDS, ...LETTER_IDS],
+  );
   const n = slots.length;
   if (n === 0 || n > T) return null;
   const S = 2 * n + 1;
@@ -152,8 +154,8 @@ export function constrainedDecode(p, T, C, template) {
     for (let s = 0; s < S; s++) {
       let best = prev[s];
       let from = 0;
-      if (s >= 1 && prev[s - 1] > best) (best = prev[s - 1]), (from = 1);
-      if (s >= 2 && s % 2 === 1 && prev[s - 2] > best) (best = prev[s - 2]), (from = 2);
+      if (s >= 1 && prev[s - 1] > best) ((best = prev[s - 1]), (from = 1));
+      if (s >= 2 && s % 2 === 1 && prev[s - 2] > best) ((best = prev[s - 2]), (from = 2));
       if (best === -Infinity) continue;
       cur[s] = best + emit(t, s);
       back[t * S + s] = from;
@@ -174,7 +176,7 @@ export function constrainedDecode(p, T, C, template) {
     for (const k of slots[i]) {
       let sum = 0;
       for (const t of span[i]) sum += p[t * C + k];
-      if (sum > bestSum) (bestSum = sum), (best = k);
+      if (sum > bestSum) ((bestSum = sum), (best = k));
     }
     text += ALPHABET[best - 1];
   }

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { H, W, greedyDecode, here, loadOrt, normalise, repoRoot } from './ort.mjs';
 import { checkCct } from './parity-cct.mjs';
 
-const modelPath = process.argv[2] || join(repoRoot, 'models/plate-recognizer/platewise-rec-v1.onnx');
+const modelPath =
+  process.argv[2] || join(repoRoot, 'models/plate-recognizer/platewise-rec-v1.onnx');
 const fixturePath =
   process.argv[3] || join(repoRoot, 'models/plate-recognizer/platewise-rec-v1.parity.json');
 const fx = JSON.parse(readFileSync(fixturePath, 'utf8'));
@@ -45,11 +46,14 @@ let passed = 0;
 let failed = 0;
 for (let i = 0; i < n; i++) {
   let maxDiff = 0;
-  for (let j = i * T * C; j < (i + 1) * T * C; j++) maxDiff = Math.max(maxDiff, Math.abs(y[j] - fx.logits[j]));
+  for (let j = i * T * C; j < (i + 1) * T * C; j++)
+    maxDiff = Math.max(maxDiff, Math.abs(y[j] - fx.logits[j]));
   const a = greedyDecode(y, T, C, i * T * C).text;
   const b = greedyDecode(fx.logits, T, C, i * T * C).text;
   const ok = maxDiff <= fx.tolerance && a === b;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} input ${i}: max |onnx - torch| = ${maxDiff.toExponential(2)}, text onnx=${a} torch=${b}`);
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} input ${i}: max |onnx - torch| = ${maxDiff.toExponential(2)}, text onnx=${a} torch=${b}`,
+  );
   ok ? passed++ : failed++;
 }
 if (!process.argv[2]) {

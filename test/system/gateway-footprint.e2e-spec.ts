@@ -17,7 +17,11 @@ describe('the gateway process', () => {
   beforeAll(async () => {
     // Prints the loaded module paths on SIGUSR2, so the test can read the running process's graph.
     const hook = join(__dirname, 'print-modules.js');
-    gateway = await startApp('gateway', { PORT: String(port), NODE_OPTIONS: `--require ${hook}` }, GATEWAY_READY);
+    gateway = await startApp(
+      'gateway',
+      { PORT: String(port), NODE_OPTIONS: `--require ${hook}` },
+      GATEWAY_READY,
+    );
   });
   afterAll(() => gateway.stop());
 
@@ -37,7 +41,15 @@ describe('the gateway process', () => {
     const modules = [...new Set(lines.filter((l) => l.startsWith('module ')))];
     expect(modules.length).toBeGreaterThan(100);
     expect(modules.filter((m) => ENGINE_NATIVE.test(m))).toEqual([]);
-    const engine = modules.filter((m) => /libs\/engine\/dist\//.test(m)).map((m) => m.replace(/.*libs\/engine\/dist\//, ''));
-    expect(engine.sort()).toEqual(['config-entry.js', 'config.js', 'errors.js', 'plates/formats.js', 'plates/text-pattern.js']);
+    const engine = modules
+      .filter((m) => /libs\/engine\/dist\//.test(m))
+      .map((m) => m.replace(/.*libs\/engine\/dist\//, ''));
+    expect(engine.sort()).toEqual([
+      'config-entry.js',
+      'config.js',
+      'errors.js',
+      'plates/formats.js',
+      'plates/text-pattern.js',
+    ]);
   });
 });

@@ -29,7 +29,11 @@ export interface Answer {
 export class Api {
   constructor(readonly base: string) {}
 
-  async admin(method: string, path: string, body?: unknown): Promise<{ apiKey: string } & Record<string, unknown>> {
+  async admin(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ apiKey: string } & Record<string, unknown>> {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },

@@ -10,7 +10,11 @@ export interface Running {
 }
 
 /** Starts a built app (`apps/<name>/dist/main.js`) and resolves once it printed `ready`. */
-export function startApp(name: 'gateway' | 'worker', env: Record<string, string>, ready: RegExp): Promise<Running> {
+export function startApp(
+  name: 'gateway' | 'worker',
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<Running> {
   // Workers run as the README says to run them (see "How a call flows").
   const flags = name === 'worker' ? ['--single-threaded-gc'] : [];
   const child = spawn(process.execPath, [...flags, join(ROOT, 'apps', name, 'dist', 'main.js')], {

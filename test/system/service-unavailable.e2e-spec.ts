@@ -13,7 +13,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 
-const PHOTO = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'alpr-dev', 'images', 'br', 'AYO9034.jpg'));
+const PHOTO = readFileSync(
+  join(__dirname, '..', '..', '..', 'shared', 'alpr-dev', 'images', 'br', 'AYO9034.jpg'),
+);
 const ADMIN_TOKEN = 'unavailable-admin-token-0123456789';
 
 describe('no worker answers in time', () => {
@@ -21,7 +23,13 @@ describe('no worker answers in time', () => {
   const base = `http://127.0.0.1:${port}`;
   // A queue of its own: the other suites' workers (same run, same Redis) must not take its job.
   const config = { ...loadConfig(), REDIS_PREFIX: `${loadConfig().REDIS_PREFIX}no-worker:` };
-  const env = { PORT: String(port), LOG_LEVEL: 'log', ADMIN_TOKEN, RECOGNITION_TIMEOUT_MS: '1500', REDIS_PREFIX: config.REDIS_PREFIX };
+  const env = {
+    PORT: String(port),
+    LOG_LEVEL: 'log',
+    ADMIN_TOKEN,
+    RECOGNITION_TIMEOUT_MS: '1500',
+    REDIS_PREFIX: config.REDIS_PREFIX,
+  };
   let gateway: Running;
 
   beforeAll(async () => {
@@ -31,19 +39,36 @@ describe('no worker answers in time', () => {
   afterAll(() => gateway?.stop());
 
   it('answers 503 at once when no worker is running, and counts nothing', async () => {
-    const key = cli(env, 'account', 'create', `no-worker-${Date.now()}`, '--plan', 'business').apiKey;
+    const key = cli(
+      env,
+      'account',
+      'create',
+      `no-worker-${Date.now()}`,
+      '--plan',
+      'business',
+    ).apiKey;
     const started = Date.now();
     expect(await read(base, key)).toEqual({
       status: 503,
       retryAfter: '5',
-      body: { detail: expect.stringMatching(/No recognition worker is running; the call was not counted/), retry_after: 5 },
+      body: {
+        detail: expect.stringMatching(/No recognition worker is running; the call was not counted/),
+        retry_after: 5,
+      },
     });
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await callsOf(base, key)).toBe(0);
   }, 30_000);
 
   it('answers 504 with a retry hint when a live worker takes no job, counts nothing and leaves neither job nor image behind', async () => {
-    const key = cli(env, 'account', 'create', `stuck-worker-${Date.now()}`, '--plan', 'business').apiKey;
+    const key = cli(
+      env,
+      'account',
+      'create',
+      `stuck-worker-${Date.now()}`,
+      '--plan',
+      'business',
+    ).apiKey;
     // A worker that says it is alive but never takes a job (stuck).
     const beating = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX });
     const heartbeat = new WorkerHeartbeat(beating, 'stuck');
@@ -53,14 +78,21 @@ describe('no worker answers in time', () => {
     expect(await read(base, key)).toEqual({
       status: 504,
       retryAfter: '5',
-      body: { detail: expect.stringMatching(/No recognition worker answered within 2 s/), retry_after: 5 },
+      body: {
+        detail: expect.stringMatching(/No recognition worker answered within 2 s/),
+        retry_after: 5,
+      },
     });
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await callsOf(base, key)).toBe(0);
     const queue = new Queue(RECOGNITION_QUEUE, queueOptions(config));
     const redis = new Redis(config.REDIS_URL);
     try {
-      expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+      expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toMatchObject({
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+      });
       expect(await redis.keys(`${config.REDIS_PREFIX}image:*`)).toEqual([]);
     } finally {
       await heartbeat.stop();
@@ -72,9 +104,13 @@ describe('no worker answers in time', () => {
 });
 
 function startRedis(redisPort: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let log = '';
     child.stdout!.on('data', (d) => {
@@ -93,15 +129,29 @@ const stopRedis = (redis: ChildProcess) =>
   });
 
 const cli = (env: Record<string, string>, ...args: string[]) =>
-  JSON.parse(execFileSync(process.execPath, [join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js'), ...args], { env: { ...process.env, ...env } }).toString());
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js'), ...args],
+      { env: { ...process.env, ...env } },
+    ).toString(),
+  );
 
 const callsOf = async (base: string, key: string) =>
-  (await (await fetch(`${base}/v1/statistics/`, { headers: { Authorization: `Token ${key}` } })).json()).usage.calls;
+  (
+    await (
+      await fetch(`${base}/v1/statistics/`, { headers: { Authorization: `Token ${key}` } })
+    ).json()
+  ).usage.calls;
 
 async function read(base: string, key: string) {
   const form = new FormData();
   form.append('upload', new Blob([PHOTO]), 'car.jpg');
-  const res = await fetch(`${base}/v1/plate-reader/`, { method: 'POST', headers: { Authorization: `Token ${key}` }, body: form });
+  const res = await fetch(`${base}/v1/plate-reader/`, {
+    method: 'POST',
+    headers: { Authorization: `Token ${key}` },
+    body: form,
+  });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
 }
 
@@ -109,7 +159,12 @@ describe('a Redis outage under the gateway and worker', () => {
   const redisPort = 16400 + Math.floor(Math.random() * 1000);
   const port = 20000 + Math.floor(Math.random() * 2000);
   const base = `http://127.0.0.1:${port}`;
-  const env = { PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'log', ADMIN_TOKEN };
+  const env = {
+    PORT: String(port),
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    LOG_LEVEL: 'log',
+    ADMIN_TOKEN,
+  };
   let redis: ChildProcess;
   let gateway: Running;
   let worker: Running;
@@ -117,7 +172,10 @@ describe('a Redis outage under the gateway and worker', () => {
 
   beforeAll(async () => {
     redis = await startRedis(redisPort);
-    [gateway, worker] = await Promise.all([startApp('gateway', env, GATEWAY_READY), startApp('worker', env, WORKER_READY)]);
+    [gateway, worker] = await Promise.all([
+      startApp('gateway', env, GATEWAY_READY),
+      startApp('worker', env, WORKER_READY),
+    ]);
     key = cli(env, 'account', 'create', `outage-${Date.now()}`, '--plan', 'business').apiKey;
   }, 90_000);
 

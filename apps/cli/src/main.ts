@@ -9,7 +9,12 @@ registerAdminCommands(program, defaultMigrationsDir);
 registerReadCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
   console.error(`platewise: ${message}`);
   process.exit(1);
 });

@@ -27,7 +27,12 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   serveApiDocs(app);
   app.useGlobalFilters(new JsonErrorsFilter());
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
   );
   // SIGTERM drains (HealthModule) and exits 0 once the calls in flight are answered.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
@@ -45,7 +50,10 @@ function exceptRecognition(parser: RequestHandler): RequestHandler {
 /** Other methods on the recognition route: 405 with `Allow`, rather than Nest's 404 (CORS preflights are answered above). */
 const onlyPost: RequestHandler = (req, res, next) => {
   if (req.path !== '/' || req.method === 'POST' || req.method === 'OPTIONS') return next();
-  res.set('Allow', 'POST, OPTIONS').status(405).json({ detail: 'Only POST is allowed on /v1/plate-reader/.' });
+  res
+    .set('Allow', 'POST, OPTIONS')
+    .status(405)
+    .json({ detail: 'Only POST is allowed on /v1/plate-reader/.' });
 };
 
 /** `true`, a hop count, or a list of trusted proxy addresses, as Express accepts them. */
@@ -75,5 +83,7 @@ export async function startGateway(): Promise<void> {
   // On premises plates are read without a token, so by default only this machine may call.
   const host = config.HOST ?? (config.PLATEWISE_MODE === 'onprem' ? '127.0.0.1' : undefined);
   await (host ? app.listen(config.PORT, host) : app.listen(config.PORT));
-  new Logger('Gateway').log(`platewise gateway listening on http://${host ?? 'localhost'}:${config.PORT}${host ? '' : ' (all interfaces)'}`);
+  new Logger('Gateway').log(
+    `platewise gateway listening on http://${host ?? 'localhost'}:${config.PORT}${host ? '' : ' (all interfaces)'}`,
+  );
 }

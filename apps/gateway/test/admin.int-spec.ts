@@ -9,7 +9,12 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
   afterAll(() => h.close());
 
   it('creates an account whose key works at once, and a revoked key stops at once', async () => {
-    const res = await h.http().post('/admin/accounts').set(auth).send({ username: uniqueName('new'), firstName: 'Fake', lastName: 'Contract', plan: 'trial' }).expect(201);
+    const res = await h
+      .http()
+      .post('/admin/accounts')
+      .set(auth)
+      .send({ username: uniqueName('new'), firstName: 'Fake', lastName: 'Contract', plan: 'trial' })
+      .expect(201);
     expect(res.body.apiKey).toMatch(/^[0-9a-f]{40}$/);
     expect(res.body.account).toMatchObject({ firstName: 'Fake', lastName: 'Contract' });
     const { account, apiKey } = res.body;
@@ -21,29 +26,46 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     expect(JSON.stringify(keys.body)).not.toContain(apiKey); // only the prefix is ever shown again
     expect(keys.body[0].prefix).toBe(apiKey.slice(0, 8));
 
-    await h.http().delete(`/admin/accounts/${account.id}/keys/${keys.body[0].id}`).set(auth).expect(200);
+    await h
+      .http()
+      .delete(`/admin/accounts/${account.id}/keys/${keys.body[0].id}`)
+      .set(auth)
+      .expect(200);
     await h.http().get(`/v2/subscription?api-key=${apiKey}`).expect(401);
     await h.http().get('/v1/statistics/').set('Authorization', `Token ${apiKey}`).expect(403);
   });
 
   it('issues several keys and rotates one: the new key works, the old one does not', async () => {
     const { account, apiKey } = await h.admin.createAccount(uniqueName('rot'));
-    const second = await h.http().post(`/admin/accounts/${account.id}/keys`).set(auth).send({ label: 'ci' }).expect(201);
+    const second = await h
+      .http()
+      .post(`/admin/accounts/${account.id}/keys`)
+      .set(auth)
+      .send({ label: 'ci' })
+      .expect(201);
     await h.http().get(`/v2/quota/daily?api-key=${second.body.apiKey}`).expect(200);
     const keys = await h.http().get(`/admin/accounts/${account.id}/keys`).set(auth).expect(200);
     const first = keys.body.find((k: { prefix: string }) => k.prefix === apiKey.slice(0, 8));
-    const rotated = await h.http().post(`/admin/accounts/${account.id}/keys/${first.id}/rotate`).set(auth).expect(201);
+    const rotated = await h
+      .http()
+      .post(`/admin/accounts/${account.id}/keys/${first.id}/rotate`)
+      .set(auth)
+      .expect(201);
     expect(rotated.body.apiKey).not.toBe(apiKey);
     await h.http().get(`/v2/quota/daily?api-key=${apiKey}`).expect(401);
     await h.http().get(`/v2/quota/daily?api-key=${rotated.body.apiKey}`).expect(200);
     await h.http().get(`/v2/quota/daily?api-key=${second.body.apiKey}`).expect(200);
   });
 
-  it('never lets one account act on another account\'s keys', async () => {
+  it("never lets one account act on another account's keys", async () => {
     const a = await h.admin.createAccount(uniqueName('own-a'));
     const b = await h.admin.createAccount(uniqueName('own-b'));
     const keysB = await h.http().get(`/admin/accounts/${b.account.id}/keys`).set(auth).expect(200);
-    await h.http().delete(`/admin/accounts/${a.account.id}/keys/${keysB.body[0].id}`).set(auth).expect(404);
+    await h
+      .http()
+      .delete(`/admin/accounts/${a.account.id}/keys/${keysB.body[0].id}`)
+      .set(auth)
+      .expect(404);
     await h.http().get(`/v2/subscription?api-key=${b.apiKey}`).expect(200);
   });
 
@@ -53,8 +75,17 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     const asA = { Authorization: `Token ${a.apiKey}` };
     const asB = { Authorization: `Token ${b.apiKey}` };
     // a public address literal: accepted without any connection being made
-    const created = await h.http().post('/v1/webhooks/').set(asA).send({ target: 'http://93.184.216.34/hook' }).expect(201);
-    expect(created.body).toMatchObject({ target: 'http://93.184.216.34/hook', include_image: false, secret: expect.stringMatching(/^[0-9a-f]{48}$/) });
+    const created = await h
+      .http()
+      .post('/v1/webhooks/')
+      .set(asA)
+      .send({ target: 'http://93.184.216.34/hook' })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      target: 'http://93.184.216.34/hook',
+      include_image: false,
+      secret: expect.stringMatching(/^[0-9a-f]{48}$/),
+    });
     expect((await h.http().get('/v1/webhooks/').set(asB).expect(200)).body).toEqual([]);
     await h.http().get(`/v1/webhooks/${created.body.id}/deliveries`).set(asB).expect(404);
     await h.http().delete(`/v1/webhooks/${created.body.id}`).set(asB).expect(404);
@@ -65,38 +96,81 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
   });
 
   it('validates input with clear 400s and 404s', async () => {
-    const bad = await h.http().post('/admin/accounts').set(auth).send({ username: 'x' }).expect(400);
+    const bad = await h
+      .http()
+      .post('/admin/accounts')
+      .set(auth)
+      .send({ username: 'x' })
+      .expect(400);
     expect(bad.body.message).toMatch(/username must be 3-64/);
-    await h.http().post('/admin/accounts').set(auth).send({ username: uniqueName('u'), admin: true }).expect(400);
-    await h.http().post('/admin/accounts').set(auth).set('Content-Type', 'application/json').send('{not json').expect(400);
+    await h
+      .http()
+      .post('/admin/accounts')
+      .set(auth)
+      .send({ username: uniqueName('u'), admin: true })
+      .expect(400);
+    await h
+      .http()
+      .post('/admin/accounts')
+      .set(auth)
+      .set('Content-Type', 'application/json')
+      .send('{not json')
+      .expect(400);
     const name = uniqueName('dup');
     await h.admin.createAccount(name);
     await h.http().post('/admin/accounts').set(auth).send({ username: name }).expect(409);
     await h.http().get('/admin/accounts/not-a-uuid').set(auth).expect(400);
-    await h.http().get('/admin/accounts/00000000-0000-4000-8000-000000000000').set(auth).expect(404);
+    await h
+      .http()
+      .get('/admin/accounts/00000000-0000-4000-8000-000000000000')
+      .set(auth)
+      .expect(404);
     const { account } = await h.admin.createAccount(uniqueName('plan'));
-    await h.http().post(`/admin/accounts/${account.id}/contract`).set(auth).send({ plan: 'gold' }).expect(404);
-    await h.http().put(`/admin/accounts/${account.id}/security`).set(auth).send({ ips: ['300.1.1.1'] }).expect(400);
+    await h
+      .http()
+      .post(`/admin/accounts/${account.id}/contract`)
+      .set(auth)
+      .send({ plan: 'gold' })
+      .expect(404);
+    await h
+      .http()
+      .put(`/admin/accounts/${account.id}/security`)
+      .set(auth)
+      .send({ ips: ['300.1.1.1'] })
+      .expect(400);
   });
 
   it('requires the admin token', async () => {
     await h.http().get('/admin/plans').expect(401);
-    await h.http().get('/admin/plans').set('Authorization', 'Bearer wrong-token-wrong-token').expect(401);
+    await h
+      .http()
+      .get('/admin/plans')
+      .set('Authorization', 'Bearer wrong-token-wrong-token')
+      .expect(401);
     const plans = await h.http().get('/admin/plans').set(auth).expect(200);
-    expect(plans.body.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['trial', 'pro']));
-    expect(plans.body.find((p: { name: string }) => p.name === 'trial')).toMatchObject({ totalCalls: 2500, callsPerSecond: 1, allowAboveQuota: false });
+    expect(plans.body.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['trial', 'pro']),
+    );
+    expect(plans.body.find((p: { name: string }) => p.name === 'trial')).toMatchObject({
+      totalCalls: 2500,
+      callsPerSecond: 1,
+      allowAboveQuota: false,
+    });
   });
 
   it('exposes Prometheus metrics to operators: request timings and recognition queue depth', async () => {
     await h.http().get('/metrics').expect(401);
     await h.http().get('/v2/subscription').expect(401);
     const res = await h.http().get('/metrics').set(auth).expect(200);
-    expect(res.text).toMatch(/platewise_http_request_duration_seconds_count\{route="\/v2\/subscription",method="GET",status="401"\} \d+/);
+    expect(res.text).toMatch(
+      /platewise_http_request_duration_seconds_count\{route="\/v2\/subscription",method="GET",status="401"\} \d+/,
+    );
     expect(res.text).toMatch(/platewise_queue_jobs\{queue="recognition",state="waiting"\} \d+/);
   });
 
   describe('security settings on every authenticated route', () => {
-    const setSecurity = (id: string, body: object) => h.http().put(`/admin/accounts/${id}/security`).set(auth).send(body).expect(200);
+    const setSecurity = (id: string, body: object) =>
+      h.http().put(`/admin/accounts/${id}/security`).set(auth).send(body).expect(200);
 
     it('admits only listed client addresses (CIDR allowed)', async () => {
       const { account, apiKey } = await h.admin.createAccount(uniqueName('ips'));
@@ -110,8 +184,11 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
 
     it('refuses browser calls unless the key is exposed, then admits only listed domains', async () => {
       const { account, apiKey } = await h.admin.createAccount(uniqueName('dom'));
-      const fromBrowser = (origin: string) => h.http().get(`/v2/subscription?api-key=${apiKey}`).set('Origin', origin);
-      expect((await fromBrowser('https://app.example.com').expect(403)).body.message).toMatch(/exposeKey/);
+      const fromBrowser = (origin: string) =>
+        h.http().get(`/v2/subscription?api-key=${apiKey}`).set('Origin', origin);
+      expect((await fromBrowser('https://app.example.com').expect(403)).body.message).toMatch(
+        /exposeKey/,
+      );
       await setSecurity(account.id, { exposeKey: true, domains: ['*.example.com'] });
       const ok = await fromBrowser('https://app.example.com').expect(200);
       expect(ok.body.security).toEqual({ exposeKey: true, ips: [], domains: ['*.example.com'] });
@@ -125,7 +202,11 @@ describe('operator API without ADMIN_TOKEN', () => {
   it('refuses every call', async () => {
     const h = await startHarness({ adminToken: null });
     try {
-      const res = await h.http().get('/admin/plans').set('Authorization', 'Bearer anything-at-all-here').expect(403);
+      const res = await h
+        .http()
+        .get('/admin/plans')
+        .set('Authorization', 'Bearer anything-at-all-here')
+        .expect(403);
       expect(res.body.message).toMatch(/ADMIN_TOKEN/);
     } finally {
       await h.close();

@@ -23,7 +23,8 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     const rows = await usage.daily(accountId, today(), new Date(Date.now() + 86_400_000));
     return rows.find((r) => r.requestType === 'plate_reader') ?? { count: 0, aboveQuota: 0 };
   };
-  const call = (key: string, query = '') => h.http().post(`/v1/probe${query}`).set('Authorization', `Token ${key}`);
+  const call = (key: string, query = '') =>
+    h.http().post(`/v1/probe${query}`).set('Authorization', `Token ${key}`);
 
   beforeAll(async () => {
     h = await startHarness({ controllers: [ProbeController] });
@@ -38,7 +39,9 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     const b = await h.admin.createAccount(uniqueName('load-b'), plan);
     const plannedA = 600;
     const plannedB = 400;
-    const queue = [...Array(plannedA).fill(a.apiKey), ...Array(plannedB).fill(b.apiKey)].sort(() => Math.random() - 0.5);
+    const queue = [...Array(plannedA).fill(a.apiKey), ...Array(plannedB).fill(b.apiKey)].sort(
+      () => Math.random() - 0.5,
+    );
     const statuses: number[] = [];
     await Promise.all(
       Array.from({ length: 50 }, async () => {
@@ -48,24 +51,33 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1000);
     expect(await countOf(a.account.id)).toMatchObject({ count: plannedA, aboveQuota: 0 });
     expect(await countOf(b.account.id)).toMatchObject({ count: plannedB, aboveQuota: 0 });
-    const stats = await h.http().get('/v1/statistics/').set('Authorization', `Token ${b.apiKey}`).expect(200);
+    const stats = await h
+      .http()
+      .get('/v1/statistics/')
+      .set('Authorization', `Token ${b.apiKey}`)
+      .expect(200);
     expect(stats.body.usage.calls).toBe(plannedB);
   });
 
-  it('throttles over the per-second limit with Plate Recognizer\'s 429 body, without counting', async () => {
+  it("throttles over the per-second limit with Plate Recognizer's 429 body, without counting", async () => {
     const { account, apiKey } = await h.admin.createAccount(uniqueName('rate'), 'trial'); // 1 call/s
     const refusals = h.app.get(MetricsService).quotaRefusals;
-    const refusedBefore = (await refusals.get()).values.find((v) => v.labels.reason === 'throttled')?.value ?? 0;
+    const refusedBefore =
+      (await refusals.get()).values.find((v) => v.labels.reason === 'throttled')?.value ?? 0;
     const results = await Promise.all(Array.from({ length: 6 }, () => call(apiKey)));
     const throttled = results.filter((r) => r.status === 429);
     const served = results.filter((r) => r.status === 201);
     expect(served.length).toBeGreaterThanOrEqual(1);
     expect(served.length).toBeLessThanOrEqual(2); // the six calls may straddle two one-second windows
     expect(throttled.length).toBe(6 - served.length);
-    expect(throttled[0].body).toEqual({ detail: 'Request was throttled. Expected available in 1 second.', status_code: 429 });
+    expect(throttled[0].body).toEqual({
+      detail: 'Request was throttled. Expected available in 1 second.',
+      status_code: 429,
+    });
     expect((await countOf(account.id)).count).toBe(served.length);
     // Operators see the refusals: platewise_quota_refusals_total{reason="throttled"}.
-    const refusedAfter = (await refusals.get()).values.find((v) => v.labels.reason === 'throttled')?.value ?? 0;
+    const refusedAfter =
+      (await refusals.get()).values.find((v) => v.labels.reason === 'throttled')?.value ?? 0;
     expect(refusedAfter - refusedBefore).toBe(throttled.length);
   });
 
@@ -88,7 +100,12 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
 
   it('serves calls above the monthly limit when overage is allowed, counted as aboveQuota', async () => {
     const plan = uniqueName('over');
-    await h.admin.savePlan({ name: plan, totalCalls: 2, allowAboveQuota: true, aboveQuotaUnitPrice: 0.5 });
+    await h.admin.savePlan({
+      name: plan,
+      totalCalls: 2,
+      allowAboveQuota: true,
+      aboveQuotaUnitPrice: 0.5,
+    });
     const { account, apiKey } = await h.admin.createAccount(uniqueName('over'), plan);
     for (let i = 0; i < 5; i++) await call(apiKey).expect(201);
     expect(await countOf(account.id)).toMatchObject({ count: 5, aboveQuota: 3 });
@@ -115,7 +132,12 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     const none = await h.admin.createAccount(uniqueName('nocontract'), null);
     expect((await call(none.apiKey).expect(403)).body.detail).toMatch(/no contract/);
     const suspended = await h.admin.createAccount(uniqueName('susp'), 'pro');
-    await h.http().patch(`/admin/accounts/${suspended.account.id}/contract`).set(auth).send({ status: 'suspended' }).expect(200);
+    await h
+      .http()
+      .patch(`/admin/accounts/${suspended.account.id}/contract`)
+      .set(auth)
+      .send({ status: 'suspended' })
+      .expect(200);
     expect((await call(suspended.apiKey).expect(403)).body.detail).toMatch(/suspended/);
   });
 });

@@ -53,7 +53,11 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     const usage = h.app.get(UsageService);
     await usage.record(account.id, 'plate_reader', false);
     await usage.record(account.id, 'plate_reader', false);
-    const res = await h.http().get('/v1/statistics/').set('Authorization', `Token ${apiKey}`).expect(200);
+    const res = await h
+      .http()
+      .get('/v1/statistics/')
+      .set('Authorization', `Token ${apiKey}`)
+      .expect(200);
     const now = new Date();
     expect(res.body).toEqual({
       usage: {
@@ -66,7 +70,9 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     });
     // signed today, so the period resets on the same day next month
     const day = now.getUTCDate();
-    expect(Number(res.body.usage.resets_on.slice(8, 10))).toBe(Math.min(day, Number(res.body.usage.resets_on.slice(8, 10))));
+    expect(Number(res.body.usage.resets_on.slice(8, 10))).toBe(
+      Math.min(day, Number(res.body.usage.resets_on.slice(8, 10))),
+    );
     await h.http().get('/v1/statistics').set('Authorization', `Token ${apiKey}`).expect(200);
   });
 
@@ -75,7 +81,12 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
     const today = new Date();
     const start = new Date(today.getTime() - 3 * 86_400_000);
-    await h.http().post(`/admin/accounts/${account.id}/contract`).set(auth).send({ plan: 'pro', date: start.toISOString() }).expect(201);
+    await h
+      .http()
+      .post(`/admin/accounts/${account.id}/contract`)
+      .set(auth)
+      .send({ plan: 'pro', date: start.toISOString() })
+      .expect(201);
     const usage = h.app.get(UsageService);
     await usage.record(account.id, 'plate_reader', false, new Date(today.getTime() - 86_400_000));
     await usage.record(account.id, 'plate_reader', true, today);
@@ -86,7 +97,10 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     expect(res.body).toEqual([
       { day: iso(today), quota: { plate_reader: { count: 2 } } },
       { day: iso(new Date(today.getTime() - 86_400_000)), quota: { plate_reader: { count: 1 } } },
-      { day: iso(new Date(today.getTime() - 2 * 86_400_000)), quota: { plate_reader: { count: 0 } } },
+      {
+        day: iso(new Date(today.getTime() - 2 * 86_400_000)),
+        quota: { plate_reader: { count: 0 } },
+      },
       { day: iso(start), quota: { plate_reader: { count: 0 } } },
     ]);
 
@@ -102,7 +116,12 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     expect(sub.body.billing.estimatedAmount).toBe(0.01);
 
     // a renewal opens a new period: the old one gets an end date, the new one starts empty
-    await h.http().post(`/admin/accounts/${account.id}/contract`).set(auth).send({ plan: 'business' }).expect(201);
+    await h
+      .http()
+      .post(`/admin/accounts/${account.id}/contract`)
+      .set(auth)
+      .send({ plan: 'business' })
+      .expect(201);
     const renewed = await h.http().get(`/v2/subscription?api-key=${apiKey}`).expect(200);
     expect(renewed.body.contract.plan).toBe('business');
     expect(renewed.body.contract.firstSignatureDate).toBe(sub.body.contract.firstSignatureDate);
@@ -110,11 +129,30 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     expect(renewed.body.history[1].endDate).toBe(renewed.body.contract.latestSignatureDate);
   });
 
-  it('refuses missing and unknown keys with each API family\'s status code and JSON body', async () => {
-    await h.http().get('/v2/subscription').expect(401).expect((r) => expect(r.body.message).toMatch(/not provided/));
-    await h.http().get('/v2/subscription?api-key=nope').expect(401).expect((r) => expect(r.body.message).toBe('Invalid token.'));
-    await h.http().get('/v1/statistics/').expect(403).expect((r) => expect(r.body).toEqual({ detail: 'Authentication credentials were not provided.' }));
-    await h.http().get('/v1/statistics/').set('Authorization', 'Token nope').expect(403).expect((r) => expect(r.body).toEqual({ detail: 'Invalid token.' }));
+  it("refuses missing and unknown keys with each API family's status code and JSON body", async () => {
+    await h
+      .http()
+      .get('/v2/subscription')
+      .expect(401)
+      .expect((r) => expect(r.body.message).toMatch(/not provided/));
+    await h
+      .http()
+      .get('/v2/subscription?api-key=nope')
+      .expect(401)
+      .expect((r) => expect(r.body.message).toBe('Invalid token.'));
+    await h
+      .http()
+      .get('/v1/statistics/')
+      .expect(403)
+      .expect((r) =>
+        expect(r.body).toEqual({ detail: 'Authentication credentials were not provided.' }),
+      );
+    await h
+      .http()
+      .get('/v1/statistics/')
+      .set('Authorization', 'Token nope')
+      .expect(403)
+      .expect((r) => expect(r.body).toEqual({ detail: 'Invalid token.' }));
   });
 
   it('isolates tenants: each key sees only its own account', async () => {
@@ -128,7 +166,11 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     expect(subB.body.account.id).toBe(b.account.id);
     expect(subA.body.history[0].count.plate_reader).toBe(3);
     expect(subB.body.history[0].count.plate_reader).toBe(0);
-    const statsB = await h.http().get('/v1/statistics/').set('Authorization', `Token ${b.apiKey}`).expect(200);
+    const statsB = await h
+      .http()
+      .get('/v1/statistics/')
+      .set('Authorization', `Token ${b.apiKey}`)
+      .expect(200);
     expect(statsB.body.usage.calls).toBe(0);
     // an API key opens no door to the operator API
     await h.http().get('/admin/accounts').set('Authorization', `Token ${a.apiKey}`).expect(401);
@@ -136,29 +178,71 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
 
   it('round-trips every model through Prisma Client on the migrated database', async () => {
     const prisma = h.app.get(PrismaService);
-    const account = await prisma.account.create({ data: { username: uniqueName('rt'), firstName: 'Ada', lastName: 'L' } });
+    const account = await prisma.account.create({
+      data: { username: uniqueName('rt'), firstName: 'Ada', lastName: 'L' },
+    });
     const plan = await prisma.plan.create({
-      data: { name: uniqueName('p'), monthlyCalls: 5, indicativeYearlyQuota: 60, callsPerSecond: 2, allowAboveQuota: true, aboveQuotaUnitPrice: '0.012345', mmcIncluded: true, maxUploadBytes: 1024 },
+      data: {
+        name: uniqueName('p'),
+        monthlyCalls: 5,
+        indicativeYearlyQuota: 60,
+        callsPerSecond: 2,
+        allowAboveQuota: true,
+        aboveQuotaUnitPrice: '0.012345',
+        mmcIncluded: true,
+        maxUploadBytes: 1024,
+      },
     });
     const day = new Date('2026-01-02T00:00:00Z');
-    await prisma.apiKey.create({ data: { accountId: account.id, keyHash: uniqueName('h'), prefix: 'abcd1234', label: 'x' } });
-    await prisma.contract.create({
-      data: { accountId: account.id, planId: plan.id, status: 'suspended', firstSignatureDate: day, latestSignatureDate: day, nextSignatureDate: day },
+    await prisma.apiKey.create({
+      data: { accountId: account.id, keyHash: uniqueName('h'), prefix: 'abcd1234', label: 'x' },
     });
-    await prisma.securitySettings.create({ data: { accountId: account.id, exposeKey: true, ips: ['10.0.0.0/8'], domains: ['a.test'] } });
-    await prisma.dailyUsage.create({ data: { accountId: account.id, day, requestType: 'plate_reader', count: 7, aboveQuota: 2 } });
+    await prisma.contract.create({
+      data: {
+        accountId: account.id,
+        planId: plan.id,
+        status: 'suspended',
+        firstSignatureDate: day,
+        latestSignatureDate: day,
+        nextSignatureDate: day,
+      },
+    });
+    await prisma.securitySettings.create({
+      data: { accountId: account.id, exposeKey: true, ips: ['10.0.0.0/8'], domains: ['a.test'] },
+    });
+    await prisma.dailyUsage.create({
+      data: { accountId: account.id, day, requestType: 'plate_reader', count: 7, aboveQuota: 2 },
+    });
 
     const back = await prisma.account.findUniqueOrThrow({
       where: { id: account.id },
-      include: { apiKeys: true, contracts: { include: { plan: true } }, security: true, usage: true },
+      include: {
+        apiKeys: true,
+        contracts: { include: { plan: true } },
+        security: true,
+        usage: true,
+      },
     });
     expect(back).toMatchObject({ firstName: 'Ada', lastName: 'L' });
     expect(back.apiKeys[0]).toMatchObject({ prefix: 'abcd1234', label: 'x', revokedAt: null });
     expect(back.contracts[0]).toMatchObject({ status: 'suspended', latestSignatureDate: day });
     expect(back.contracts[0].plan.aboveQuotaUnitPrice.toString()).toBe('0.012345');
-    expect(back.contracts[0].plan).toMatchObject({ allowAboveQuota: true, mmcIncluded: true, maxUploadBytes: 1024 });
-    expect(back.security).toMatchObject({ exposeKey: true, ips: ['10.0.0.0/8'], domains: ['a.test'] });
-    expect(back.usage[0]).toMatchObject({ day, requestType: 'plate_reader', count: 7, aboveQuota: 2 });
+    expect(back.contracts[0].plan).toMatchObject({
+      allowAboveQuota: true,
+      mmcIncluded: true,
+      maxUploadBytes: 1024,
+    });
+    expect(back.security).toMatchObject({
+      exposeKey: true,
+      ips: ['10.0.0.0/8'],
+      domains: ['a.test'],
+    });
+    expect(back.usage[0]).toMatchObject({
+      day,
+      requestType: 'plate_reader',
+      count: 7,
+      aboveQuota: 2,
+    });
     await prisma.account.delete({ where: { id: account.id } });
     expect(await prisma.dailyUsage.count({ where: { accountId: account.id } })).toBe(0);
   });

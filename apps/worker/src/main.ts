@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   });
   // SIGTERM/SIGINT close the processors, which finish their active jobs first, then exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  new Logger('Worker').log(`platewise worker ready (concurrency ${config.WORKER_CONCURRENCY}, pid ${process.pid})`);
+  new Logger('Worker').log(
+    `platewise worker ready (concurrency ${config.WORKER_CONCURRENCY}, pid ${process.pid})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -29,5 +29,9 @@ const services = [
  * each feature module that uses them (one instance per app). Needs ConfigModule. Re-exports the
  * Redis connection, which the recognition transports and processors use too.
  */
-@Module({ imports: [DatabaseModule, RedisModule], providers: services, exports: [...services, RedisModule] })
+@Module({
+  imports: [DatabaseModule, RedisModule],
+  providers: services,
+  exports: [...services, RedisModule],
+})
 export class DomainModule {}

@@ -25,7 +25,8 @@ export class InvalidInputError extends DomainError {
 }
 
 /** Why a call may not be made now. */
-export type QuotaRefusalReason = 'no_contract' | 'contract_inactive' | 'monthly_quota_used' | 'throttled';
+export type QuotaRefusalReason =
+  'no_contract' | 'contract_inactive' | 'monthly_quota_used' | 'throttled';
 
 /** A metered call refused before it ran; nothing was counted. */
 export class QuotaRefusedError extends DomainError {

@@ -22,7 +22,11 @@ const require = createRequire(import.meta.url);
 const dist = resolve(import.meta.dirname, '..', 'dist');
 const candidates = require(join(dist, 'plates/candidates.js'));
 const { createEngine, ENSEMBLE, TUNING } = require(join(dist, 'index.js'));
-const dev = resolve(import.meta.dirname, '../../..', process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
+const dev = resolve(
+  import.meta.dirname,
+  '../../..',
+  process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev',
+);
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const weights = opt('--weights', '0.125,0.25,0.375,0.5,0.75,1,1.5,2').split(',').map(Number);
@@ -41,7 +45,10 @@ candidates.generateCandidates = (groups, ctx, limit) => {
   return generate(groups, ctx, limit);
 };
 
-const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
 const engine = await createEngine({ recognizer: 'ensemble' });
 const photos = [];
 for (const row of rows) {
@@ -53,7 +60,8 @@ for (const row of rows) {
   }
 }
 await engine.close();
-if (!photos.some((p) => p.calls.length)) throw new Error('no candidate calls captured: is libs/engine/dist current?');
+if (!photos.some((p) => p.calls.length))
+  throw new Error('no candidate calls captured: is libs/engine/dist current?');
 
 function score(pick) {
   const acc = {};
@@ -71,17 +79,27 @@ function score(pick) {
   }
   const f = (k) => ((100 * acc[k][0]) / acc[k][1]).toFixed(1).padStart(5);
   const line = (h) => `${f(`${h}:all`)} (us ${f(`${h}:us`)} eu ${f(`${h}:eu`)} br ${f(`${h}:br`)})`;
-  return { hinted: acc['true:all'][0], plain: acc['false:all'][0], text: `hints ${line(true)}   no hints ${line(false)}` };
+  return {
+    hinted: acc['true:all'][0],
+    plain: acc['false:all'][0],
+    text: `hints ${line(true)}   no hints ${line(false)}`,
+  };
 }
-const only = (name) => (groups) => groups.filter((g) => g.name === name).map((g) => ({ ...g, weight: 1 }));
-console.log(`${photos.length / 2} photos; rule ${ENSEMBLE.rule}; engine's crnnWeight ${TUNING.crnnWeight}`);
-console.log(`platewise-rec crops ${JSON.stringify(TUNING.crnnViews)}, combined by ${TUNING.crnnCombine}`);
+const only = (name) => (groups) =>
+  groups.filter((g) => g.name === name).map((g) => ({ ...g, weight: 1 }));
+console.log(
+  `${photos.length / 2} photos; rule ${ENSEMBLE.rule}; engine's crnnWeight ${TUNING.crnnWeight}`,
+);
+console.log(
+  `platewise-rec crops ${JSON.stringify(TUNING.crnnViews)}, combined by ${TUNING.crnnCombine}`,
+);
 console.log(`ppocr          ${score(only('ppocr')).text}`);
 console.log(`crnn           ${score(only('crnn')).text}`);
 let best = null;
 for (const w of weights) {
   const s = score((groups) => groups.map((g) => ({ ...g, weight: g.name === 'crnn' ? w : 1 })));
   console.log(`ensemble w=${String(w).padEnd(5)} ${s.text}`);
-  if (!best || s.hinted > best.hinted || (s.hinted === best.hinted && s.plain > best.plain)) best = { w, ...s };
+  if (!best || s.hinted > best.hinted || (s.hinted === best.hinted && s.plain > best.plain))
+    best = { w, ...s };
 }
 console.log(`best: w=${best.w} (most photos read with hints, then without)`);

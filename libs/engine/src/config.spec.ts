@@ -26,7 +26,11 @@ describe('parseEngineConfig', () => {
 
   it.each([
     [{ colour: 'red' }, 'colour', /unknown config key "colour"/],
-    [{ mode: 'turbo' }, 'mode', /config.mode must be one of "regular", "fast", "redaction", got "turbo"/],
+    [
+      { mode: 'turbo' },
+      'mode',
+      /config.mode must be one of "regular", "fast", "redaction", got "turbo"/,
+    ],
     [{ threshold_d: 2 }, 'threshold_d', /between 0 and 1, got 2/],
     [{ threshold_o: '0.5' }, 'threshold_o', /between 0 and 1, got "0.5"/],
     [{ region: 'loose' }, 'region', /config.region must be one of "normal", "strict"/],

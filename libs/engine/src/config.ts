@@ -42,7 +42,8 @@ const ENUMS: Record<string, readonly string[]> = {
  * wrong values raise EngineConfigError naming the key and what is accepted.
  */
 export function parseEngineConfig(raw: unknown): EngineConfig {
-  if (raw === undefined || raw === null || raw === '') return { ...DEFAULT_CONFIG, text_formats: [] };
+  if (raw === undefined || raw === null || raw === '')
+    return { ...DEFAULT_CONFIG, text_formats: [] };
   let obj: unknown = raw;
   if (typeof raw === 'string') {
     try {
@@ -60,7 +61,10 @@ export function parseEngineConfig(raw: unknown): EngineConfig {
       case 'threshold_d':
       case 'threshold_o':
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-          throw new EngineConfigError(`config.${key} must be a number between 0 and 1, got ${JSON.stringify(value)}`, key);
+          throw new EngineConfigError(
+            `config.${key} must be a number between 0 and 1, got ${JSON.stringify(value)}`,
+            key,
+          );
         }
         out[key] = value;
         break;
@@ -78,10 +82,16 @@ export function parseEngineConfig(raw: unknown): EngineConfig {
         break;
       case 'text_formats':
         if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-          throw new EngineConfigError('config.text_formats must be a list of regular expression strings', key);
+          throw new EngineConfigError(
+            'config.text_formats must be a list of regular expression strings',
+            key,
+          );
         }
         if (value.length > TEXT_FORMAT_LIMITS.formats) {
-          throw new EngineConfigError(`config.text_formats is limited to ${TEXT_FORMAT_LIMITS.formats} patterns`, key);
+          throw new EngineConfigError(
+            `config.text_formats is limited to ${TEXT_FORMAT_LIMITS.formats} patterns`,
+            key,
+          );
         }
         for (const pattern of value as string[]) compileTextPattern(pattern);
         out.text_formats = [...(value as string[])];
@@ -109,7 +119,10 @@ export function compileTextFormats(formats: string[]): TextMatcher[] {
 export function regionHints(config: EngineConfig, regions: readonly string[]): string[] {
   const hints = regions.flatMap((r) => normaliseRegion(r) ?? []);
   if (config.region === 'strict' && !hints.length && !config.text_formats.length) {
-    throw new EngineConfigError('config.region "strict" needs at least one region (regions=…)', 'region');
+    throw new EngineConfigError(
+      'config.region "strict" needs at least one region (regions=…)',
+      'region',
+    );
   }
   return hints;
 }

@@ -11,7 +11,13 @@ import { Device, createSession } from './models/runtime';
 import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
 import { round3 } from './plates/candidates';
-import { PlateTextReader, RECOGNIZER_MODES, ReaderSessions, RecognizerMode, usesPpocr } from './reading/read-plate';
+import {
+  PlateTextReader,
+  RECOGNIZER_MODES,
+  ReaderSessions,
+  RecognizerMode,
+  usesPpocr,
+} from './reading/read-plate';
 import { TUNING } from './reading/tuning';
 import { PlateRead, plateResult, vehicleModeResults, vehicleOf } from './results';
 
@@ -91,7 +97,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   };
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
-  const session = async (bytes: Buffer | null, name: string) => (bytes ? await createSession(bytes, fileName(name), rt) : undefined);
+  const session = async (bytes: Buffer | null, name: string) =>
+    bytes ? await createSession(bytes, fileName(name), rt) : undefined;
   const sessions: Sessions = {
     vehicle: (await session(files.vehicle, 'vehicle-detector')) as InferenceSession,
     plate: (await session(files.plate, 'plate-detector')) as InferenceSession,
@@ -139,8 +146,16 @@ class PlateEngine implements Engine {
   async warmUp(): Promise<void> {
     const { default: sharp } = await import('sharp');
     // A grey photo with a dark "plate" bar so every stage, text detection included, runs once.
-    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#888' } })
-      .composite([{ input: { create: { width: 160, height: 40, channels: 3, background: '#fff' } }, left: 240, top: 300 }])
+    const png = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: '#888' },
+    })
+      .composite([
+        {
+          input: { create: { width: 160, height: 40, channels: 3, background: '#fff' } },
+          left: 240,
+          top: 300,
+        },
+      ])
       .png()
       .toBuffer();
     await this.read(png);
@@ -162,7 +177,11 @@ class PlateEngine implements Engine {
     // `mode: fast` is one detection step, the plate detector's: vehicles are looked for only when
     // the request needs them (detection_rule strict, vehicle mode, mmc); plates then report the
     // spec's unknown vehicle.
-    const needVehicles = config.mode !== 'fast' || config.detection_rule === 'strict' || config.detection_mode === 'vehicle' || !!opts.mmc;
+    const needVehicles =
+      config.mode !== 'fast' ||
+      config.detection_rule === 'strict' ||
+      config.detection_mode === 'vehicle' ||
+      !!opts.mmc;
     const vehicles = needVehicles ? await detectVehicles(this.s.vehicle, img) : [];
     phase('vehicles');
     const plates = await this.findPlates(img, vehicles, config);
@@ -184,7 +203,11 @@ class PlateEngine implements Engine {
   }
 
   /** Plate detection: the whole photo, then (unless fast) each large vehicle at higher resolution. */
-  private async findPlates(img: RgbImage, vehicles: VehicleDetection[], config: EngineConfig): Promise<PlateDetection[]> {
+  private async findPlates(
+    img: RgbImage,
+    vehicles: VehicleDetection[],
+    config: EngineConfig,
+  ): Promise<PlateDetection[]> {
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
     const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
@@ -198,7 +221,9 @@ class PlateEngine implements Engine {
         const b = clampBox(v.box, img.width, img.height);
         if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
         const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
-        found = found.concat(await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }));
+        found = found.concat(
+          await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }),
+        );
       }
       if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     }
@@ -210,7 +235,9 @@ class PlateEngine implements Engine {
 export function parseRecognizer(value: string | undefined): RecognizerMode | undefined {
   if (value === undefined || value === '') return undefined;
   if ((RECOGNIZER_MODES as readonly string[]).includes(value)) return value as RecognizerMode;
-  throw new Error(`ENGINE_RECOGNIZER must be one of ${RECOGNIZER_MODES.join(', ')} (got "${value}")`);
+  throw new Error(
+    `ENGINE_RECOGNIZER must be one of ${RECOGNIZER_MODES.join(', ')} (got "${value}")`,
+  );
 }
 
 function isParsed(c: unknown): c is EngineConfig {
@@ -221,4 +248,3 @@ function isParsed(c: unknown): c is EngineConfig {
     Object.keys(c as object).length === Object.keys(DEFAULT_CONFIG).length
   );
 }
-

@@ -1,6 +1,11 @@
 import type { SnapshotResponse } from '@platewise/snapshot';
 import type { RecognitionCall } from './contract';
-import { RecognitionRefusedError, RecognitionUnavailableError, RefusalReason, UnavailableReason } from './errors';
+import {
+  RecognitionRefusedError,
+  RecognitionUnavailableError,
+  RefusalReason,
+  UnavailableReason,
+} from './errors';
 import type { RecognitionTransport } from './transports/transport';
 
 /** Seconds a caller is told to wait before retrying a call we could not serve. */
@@ -8,7 +13,11 @@ export const RETRY_SECONDS = 5;
 
 /** How one call ended, with where its time went when it was served. */
 export type RecognitionOutcome =
-  | { kind: 'served'; response: SnapshotResponse; timing: { queueMs: number; workerMs: number; engineMs: number } }
+  | {
+      kind: 'served';
+      response: SnapshotResponse;
+      timing: { queueMs: number; workerMs: number; engineMs: number };
+    }
   | { kind: 'refused'; reason: RefusalReason; detail: string }
   | { kind: 'unavailable'; reason: UnavailableReason; detail: string };
 
@@ -19,7 +28,8 @@ export class RecognitionClient {
   async recognise(image: Buffer, call: RecognitionCall): Promise<RecognitionOutcome> {
     const started = performance.now();
     const result = await this.transport.submit(call, image);
-    if ('unavailable' in result) return { kind: 'unavailable', reason: result.unavailable, detail: result.detail };
+    if ('unavailable' in result)
+      return { kind: 'unavailable', reason: result.unavailable, detail: result.detail };
     const { outcome, workerMs } = result;
     if ('failed' in outcome) {
       const detail = `Recognition failed on our side; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
@@ -28,7 +38,11 @@ export class RecognitionClient {
     if ('refused' in outcome) return { kind: 'refused', ...outcome.refused };
     const engineMs = outcome.processing_time;
     // queue: hand-over both ways (enqueue, pick-up, reply); worker: its work around the engine.
-    const timing = { queueMs: performance.now() - started - workerMs, workerMs: workerMs - engineMs, engineMs };
+    const timing = {
+      queueMs: performance.now() - started - workerMs,
+      workerMs: workerMs - engineMs,
+      engineMs,
+    };
     return { kind: 'served', response: outcome, timing };
   }
 

@@ -5,7 +5,10 @@ import { snapshotEnvelope } from './envelope';
 
 /** The part of the engine the handler uses (createEngine's Engine). */
 export interface RecognitionEngine {
-  read(image: Buffer, options: { regions: string[]; config: unknown; mmc: boolean }): Promise<EngineResult>;
+  read(
+    image: Buffer,
+    options: { regions: string[]; config: unknown; mmc: boolean },
+  ): Promise<EngineResult>;
 }
 
 /** Where the handler sends one webhook delivery per target (a queue in the worker; none in the CLI). */
@@ -13,12 +16,18 @@ export interface WebhookSink {
   enqueue(call: RecognitionCall, image: Buffer, response: SnapshotResponse): Promise<void>;
 }
 
-const DECODE_REFUSALS = { unsupported: 'unsupported_image', corrupt: 'undecodable_image', 'too-large': 'too_large' } as const;
+const DECODE_REFUSALS = {
+  unsupported: 'unsupported_image',
+  corrupt: 'undecodable_image',
+  'too-large': 'too_large',
+} as const;
 
 /** Engine errors that are the caller's, as refusals. */
 function refusalOf(error: unknown): HandlerOutcome | null {
-  if (error instanceof ImageDecodeError) return { refused: { reason: DECODE_REFUSALS[error.reason], detail: error.message } };
-  if (error instanceof EngineConfigError) return { refused: { reason: 'invalid_request', detail: error.message } };
+  if (error instanceof ImageDecodeError)
+    return { refused: { reason: DECODE_REFUSALS[error.reason], detail: error.message } };
+  if (error instanceof EngineConfigError)
+    return { refused: { reason: 'invalid_request', detail: error.message } };
   return null;
 }
 
@@ -36,14 +45,19 @@ export class RecognitionHandler {
   async handle(call: RecognitionCall, image: Buffer): Promise<HandlerOutcome> {
     let result;
     try {
-      result = await this.engine.read(image, { regions: call.regions, config: call.config, mmc: call.mmc });
+      result = await this.engine.read(image, {
+        regions: call.regions,
+        config: call.config,
+        mmc: call.mmc,
+      });
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal) return refusal;
       throw error;
     }
     const response = snapshotEnvelope(result, call);
-    if (call.webhooks.length > 0 && this.webhooks) await this.webhooks.enqueue(call, image, response);
+    if (call.webhooks.length > 0 && this.webhooks)
+      await this.webhooks.enqueue(call, image, response);
     return response;
   }
 }

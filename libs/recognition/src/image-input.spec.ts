@@ -2,7 +2,9 @@ import { decodeBase64Image, filenameOfUrl, sniffImageFormat } from './image-inpu
 
 describe('sniffImageFormat', () => {
   const b = (...bytes: (number | string)[]) =>
-    Buffer.concat(bytes.map((x) => (typeof x === 'number' ? Buffer.from([x]) : Buffer.from(x, 'latin1'))));
+    Buffer.concat(
+      bytes.map((x) => (typeof x === 'number' ? Buffer.from([x]) : Buffer.from(x, 'latin1'))),
+    );
   it('recognises the formats the engine decodes by their magic bytes', () => {
     expect(sniffImageFormat(b(0xff, 0xd8, 0xff, 0xe0))).toBe('jpeg');
     expect(sniffImageFormat(b('\x89PNG\r\n\x1a\n', 0))).toBe('png');

@@ -21,8 +21,10 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
 
 /** The image format named by the file's first bytes, or null when it is not one the engine reads. */
 export function sniffImageFormat(bytes: Buffer): ImageFormat | null {
-  const at = (offset: number, text: string) => bytes.subarray(offset, offset + text.length).toString('latin1') === text;
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  const at = (offset: number, text: string) =>
+    bytes.subarray(offset, offset + text.length).toString('latin1') === text;
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+    return 'jpeg';
   if (at(0, '\x89PNG\r\n\x1a\n')) return 'png';
   if (at(0, 'GIF87a') || at(0, 'GIF89a')) return 'gif';
   if (at(0, 'RIFF') && at(8, 'WEBP')) return 'webp';
@@ -42,7 +44,10 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 export function decodeBase64Image(text: string): Buffer | null {
   const payload = text.replace(DATA_URI, '').replace(/\s+/g, '');
   if (payload.length === 0 || !BASE64.test(payload)) return null;
-  const bytes = Buffer.from(payload, payload.includes('-') || payload.includes('_') ? 'base64url' : 'base64');
+  const bytes = Buffer.from(
+    payload,
+    payload.includes('-') || payload.includes('_') ? 'base64url' : 'base64',
+  );
   return bytes.length > 0 ? bytes : null;
 }
 

@@ -19,7 +19,10 @@ export async function loadImage(
 ): Promise<{ bytes: Buffer; filename: string | null }> {
   const image = 'url' in source ? await fetchFromUrl(source.url, options) : source;
   if (!sniffImageFormat(image.bytes)) {
-    throw new RecognitionRefusedError('unsupported_image', `Unsupported image type: send ${SUPPORTED_IMAGES}.`);
+    throw new RecognitionRefusedError(
+      'unsupported_image',
+      `Unsupported image type: send ${SUPPORTED_IMAGES}.`,
+    );
   }
   return image;
 }
@@ -30,7 +33,8 @@ async function fetchFromUrl(url: string, options: LoadImageOptions) {
     return { bytes: fetched.bytes, filename: filenameOfUrl(fetched.finalUrl) };
   } catch (error) {
     if (error instanceof FetchTooLargeError) throw tooLarge(options.maxBytes);
-    if (error instanceof SafeFetchError) throw new RecognitionRefusedError('invalid_request', error.message);
+    if (error instanceof SafeFetchError)
+      throw new RecognitionRefusedError('invalid_request', error.message);
     throw error;
   }
 }

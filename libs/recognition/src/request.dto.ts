@@ -1,15 +1,33 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 
-const toArray = ({ value }: { value: unknown }) => (value === undefined || Array.isArray(value) ? value : [value]);
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const toArray = ({ value }: { value: unknown }) =>
+  value === undefined || Array.isArray(value) ? value : [value];
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
 
-const TIMESTAMP_MESSAGE = 'timestamp must be an ISO 8601 date-time in UTC, e.g. 2019-08-19T13:11:25 or 2019-08-19T13:11:25Z';
+const TIMESTAMP_MESSAGE =
+  'timestamp must be an ISO 8601 date-time in UTC, e.g. 2019-08-19T13:11:25 or 2019-08-19T13:11:25Z';
 /** A date, or a date-time without an offset, with `Z` or with a zero offset: UTC, as documented. */
 const UTC = /^\d{4}-\d{2}-\d{2}(T[\d:.,]+(Z|[+-]00(:?00)?)?)?$/i;
 
 /** Fields that take one value: a form repeating one is refused rather than read as a list. */
-export const SINGLE_VALUED = ['upload', 'upload_url', 'camera_id', 'timestamp', 'mmc', 'config'] as const;
+export const SINGLE_VALUED = [
+  'upload',
+  'upload_url',
+  'camera_id',
+  'timestamp',
+  'mmc',
+  'config',
+] as const;
 
 /**
  * Fields of a recognition request (POST /v1/plate-reader/: a multipart form, a urlencoded form or a
@@ -31,14 +49,20 @@ export class RecognitionFields {
   @IsOptional()
   @Transform(toArray)
   @IsArray()
-  @Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, { each: true, message: 'each region must be a code like "us-ca" or "mx"' })
+  @Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, {
+    each: true,
+    message: 'each region must be a code like "us-ca" or "mx"',
+  })
   regions?: string[];
 
   /** The spec's own strict-region example sends `region`; it means the same as `regions`. */
   @IsOptional()
   @Transform(toArray)
   @IsArray()
-  @Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, { each: true, message: 'each region must be a code like "us-ca" or "mx"' })
+  @Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, {
+    each: true,
+    message: 'each region must be a code like "us-ca" or "mx"',
+  })
   region?: string[];
 
   @IsOptional()

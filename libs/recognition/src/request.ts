@@ -32,7 +32,10 @@ export interface RecognitionRequest extends RecognitionOptions {
 const refuse = (message: string) => new RecognitionRefusedError('invalid_request', message);
 
 export const tooLarge = (limit: number) =>
-  new RecognitionRefusedError('too_large', `Image is too large: the maximum upload size is ${megabytes(limit)}.`);
+  new RecognitionRefusedError(
+    'too_large',
+    `Image is too large: the maximum upload size is ${megabytes(limit)}.`,
+  );
 
 export const megabytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
 
@@ -65,10 +68,14 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
     throw refuse('The body must be a form or a JSON object of fields.');
   }
   const repeated = SINGLE_VALUED.filter((name) => Array.isArray(body?.[name]));
-  if (repeated.length) throw refuse(`${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`);
+  if (repeated.length)
+    throw refuse(
+      `${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`,
+    );
   const fields = plainToInstance(RecognitionFields, body ?? {});
   const errors = validateSync(fields, { whitelist: true });
-  if (errors.length > 0) throw refuse(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
+  if (errors.length > 0)
+    throw refuse(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
   if (fields.mmc && !plan.mmcIncluded) {
     throw new RecognitionRefusedError(
       'not_in_plan',
@@ -111,9 +118,14 @@ function engineConfig(raw: unknown) {
   }
 }
 
-function imageSource(fields: RecognitionFields, file: UploadedImage | undefined, maxBytes: number): ImageSource {
+function imageSource(
+  fields: RecognitionFields,
+  file: UploadedImage | undefined,
+  maxBytes: number,
+): ImageSource {
   const sources = [file, fields.upload, fields.upload_url].filter((s) => s !== undefined).length;
-  if (sources === 0) throw refuse('upload is required: send the image bytes, a base64 image, or upload_url');
+  if (sources === 0)
+    throw refuse('upload is required: send the image bytes, a base64 image, or upload_url');
   if (sources > 1) throw refuse('send exactly one of upload (file or base64) and upload_url');
   if (file) {
     // Its size was capped while the body was read (the gateway's upload parser).

@@ -1,9 +1,5 @@
 import { fetchImage } from './fetch-image';
-import {
-  FetchFailedError,
-  FetchTimeoutError,
-  FetchTooLargeError,
-} from './errors';
+import { FetchFailedError, FetchTimeoutError, FetchTooLargeError } from './errors';
 import type { Resolver } from './destination';
 import { failure, imageServers, refusal, tableResolver } from './test-support/image-servers';
 import { FAKE_PNG, startServer } from './test-support/server';
@@ -21,7 +17,11 @@ describe('fetchImage', () => {
     });
 
     it.each([
-      ['loopback on another port', () => servers.other.url('/img.png'), 'a loopback address (127.0.0.1)'],
+      [
+        'loopback on another port',
+        () => servers.other.url('/img.png'),
+        'a loopback address (127.0.0.1)',
+      ],
       [
         'another loopback address',
         () => `http://127.0.0.2:${servers.images.port}/img.png`,
@@ -59,19 +59,25 @@ describe('fetchImage', () => {
         'upload_url redirect host rebind.example resolves to a loopback address; such destinations are refused',
       );
       const local = await refusal(
-        fetchImage(via(`http://localhost:${servers.other.port}/`), { allowHosts: servers.allowImages }),
+        fetchImage(via(`http://localhost:${servers.other.port}/`), {
+          allowHosts: servers.allowImages,
+        }),
       );
       expect(local.message).toContain('host localhost resolves to a loopback address');
     });
 
     it('refuses a redirect to another scheme', async () => {
-      const err = await refusal(fetchImage(via('file:///etc/passwd'), { allowHosts: servers.allowImages }));
+      const err = await refusal(
+        fetchImage(via('file:///etc/passwd'), { allowHosts: servers.allowImages }),
+      );
       expect(err.code).toBe('unsupported_scheme');
       expect(err.message).toContain('upload_url redirect uses the unsupported scheme "file"');
     });
 
     it('follows at most maxRedirects (default 3)', async () => {
-      const ok = await fetchImage(servers.images.url('/chain/3'), { allowHosts: servers.allowImages });
+      const ok = await fetchImage(servers.images.url('/chain/3'), {
+        allowHosts: servers.allowImages,
+      });
       expect(ok.finalUrl).toBe(servers.images.url('/img.png'));
       const err = await failure(
         fetchImage(servers.images.url('/chain/4'), { allowHosts: servers.allowImages }),
@@ -80,7 +86,10 @@ describe('fetchImage', () => {
       expect(err.code).toBe('too_many_redirects');
       expect(err.message).toBe('upload_url redirected more than 3 times');
       await failure(
-        fetchImage(servers.images.url('/chain/1'), { allowHosts: servers.allowImages, maxRedirects: 0 }),
+        fetchImage(servers.images.url('/chain/1'), {
+          allowHosts: servers.allowImages,
+          maxRedirects: 0,
+        }),
         FetchFailedError,
       );
     });
@@ -89,7 +98,10 @@ describe('fetchImage', () => {
   describe('limits and checks', () => {
     it('refuses a body announced over the cap without reading it (413)', async () => {
       const err = await failure(
-        fetchImage(servers.images.url('/big-announced'), { allowHosts: servers.allowImages, maxBytes: 4096 }),
+        fetchImage(servers.images.url('/big-announced'), {
+          allowHosts: servers.allowImages,
+          maxBytes: 4096,
+        }),
         FetchTooLargeError,
       );
       expect(err.code).toBe('too_large');
@@ -122,7 +134,10 @@ describe('fetchImage', () => {
     it('times out a server that never answers', async () => {
       const started = Date.now();
       const err = await failure(
-        fetchImage(servers.images.url('/hang'), { allowHosts: servers.allowImages, timeoutMs: 300 }),
+        fetchImage(servers.images.url('/hang'), {
+          allowHosts: servers.allowImages,
+          timeoutMs: 300,
+        }),
         FetchTimeoutError,
       );
       expect(err.code).toBe('timeout');
@@ -132,7 +147,10 @@ describe('fetchImage', () => {
 
     it('the time limit covers a body that trickles in', async () => {
       await failure(
-        fetchImage(servers.images.url('/drip'), { allowHosts: servers.allowImages, timeoutMs: 300 }),
+        fetchImage(servers.images.url('/drip'), {
+          allowHosts: servers.allowImages,
+          timeoutMs: 300,
+        }),
         FetchTimeoutError,
       );
     });
@@ -158,10 +176,12 @@ describe('fetchImage', () => {
       );
       expect(none.code).toBe('bad_content_type');
       expect(
-        (await fetchImage(servers.images.url('/octet'), { allowHosts: servers.allowImages })).contentType,
+        (await fetchImage(servers.images.url('/octet'), { allowHosts: servers.allowImages }))
+          .contentType,
       ).toBe('application/octet-stream');
       expect(
-        (await fetchImage(servers.images.url('/jpeg-params'), { allowHosts: servers.allowImages })).contentType,
+        (await fetchImage(servers.images.url('/jpeg-params'), { allowHosts: servers.allowImages }))
+          .contentType,
       ).toBe('image/jpeg');
     });
 

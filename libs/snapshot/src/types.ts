@@ -10,10 +10,29 @@ export interface Box {
   ymax: number;
 }
 
-export const VEHICLE_TYPES = ['Big Truck', 'Bus', 'Motorcycle', 'Pickup Truck', 'Sedan', 'SUV', 'Van', 'Unknown'] as const;
+export const VEHICLE_TYPES = [
+  'Big Truck',
+  'Bus',
+  'Motorcycle',
+  'Pickup Truck',
+  'Sedan',
+  'SUV',
+  'Van',
+  'Unknown',
+] as const;
 export type VehicleType = (typeof VEHICLE_TYPES)[number];
 
-export const VEHICLE_COLORS = ['black', 'blue', 'brown', 'green', 'red', 'silver', 'white', 'yellow', 'unknown'] as const;
+export const VEHICLE_COLORS = [
+  'black',
+  'blue',
+  'brown',
+  'green',
+  'red',
+  'silver',
+  'white',
+  'yellow',
+  'unknown',
+] as const;
 export type VehicleColor = (typeof VEHICLE_COLORS)[number];
 
 export const ORIENTATIONS = ['Front', 'Rear', 'Unknown'] as const;

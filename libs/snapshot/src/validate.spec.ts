@@ -36,7 +36,10 @@ describe('Snapshot response schema', () => {
             type: 'Plate',
             score: 0.925,
             box: { xmin: 146, ymin: 481, xmax: 276, ymax: 576 },
-            props: { plate: [{ value: 'nhk552', score: 0.838 }], region: [{ value: 'gb', score: 0.931 }] },
+            props: {
+              plate: [{ value: 'nhk552', score: 0.838 }],
+              region: [{ value: 'gb', score: 0.931 }],
+            },
           },
           vehicle: {
             type: 'Sedan',
@@ -56,7 +59,10 @@ describe('Snapshot response schema', () => {
   });
 
   it('names what is wrong', () => {
-    const bad = { processing_time: 1, results: [{ ...plate, score: 1.5, vehicle: { ...plate.vehicle, type: 'Car' } }] };
+    const bad = {
+      processing_time: 1,
+      results: [{ ...plate, score: 1.5, vehicle: { ...plate.vehicle, type: 'Car' } }],
+    };
     const v = checkEngineResult(bad);
     expect(v.valid).toBe(false);
     expect(v.errors.join('\n')).toMatch(/\/results\/0\/score must be <= 1/);

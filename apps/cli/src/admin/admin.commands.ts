@@ -10,15 +10,26 @@ import {
   toContractView,
   UsageService,
 } from '@platewise/domain';
-import { applyMigrations, ContractStatus, ensureDatabase, loadConfig, pendingMigrations } from '@platewise/infra';
+import {
+  applyMigrations,
+  ContractStatus,
+  ensureDatabase,
+  loadConfig,
+  pendingMigrations,
+} from '@platewise/infra';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { withDomain } from './domain-context';
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const bool = (value: string) => {
-  if (value !== 'true' && value !== 'false') throw new Error(`expected true or false, got "${value}"`);
+  if (value !== 'true' && value !== 'false')
+    throw new Error(`expected true or false, got "${value}"`);
   return value === 'true';
 };
 
@@ -27,10 +38,14 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
   program
     .command('migrate')
     .description('create the database if needed and apply prisma/migrations')
-    .option('--wait', 'apply nothing: wait until another process (the migration Job) has applied them all')
+    .option(
+      '--wait',
+      'apply nothing: wait until another process (the migration Job) has applied them all',
+    )
     .action(async (options: { wait?: boolean }) => {
       const { DATABASE_URL } = loadConfig();
-      if (options.wait) return print({ pending: await waitForMigrations(DATABASE_URL, migrationsDir) });
+      if (options.wait)
+        return print({ pending: await waitForMigrations(DATABASE_URL, migrationsDir) });
       await ensureDatabase(DATABASE_URL);
       const applied = await applyMigrations(DATABASE_URL, migrationsDir);
       print({ applied });
@@ -50,7 +65,11 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     .option('--plan <plan>', 'sign a contract on this plan right away')
     .action((username: string, o: { first?: string; last?: string; plan?: string }) =>
       withDomain(async (ctx) =>
-        print(await ctx.get(AccountsService).create({ username, firstName: o.first, lastName: o.last, plan: o.plan })),
+        print(
+          await ctx
+            .get(AccountsService)
+            .create({ username, firstName: o.first, lastName: o.last, plan: o.plan }),
+        ),
       ),
     );
   account
@@ -58,7 +77,9 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     .action(() => withDomain(async (ctx) => print(await ctx.get(AccountsService).list())));
   account
     .command('password <account>')
-    .description('set or reset the dashboard password (a generated one is printed when --password is omitted); ends its sessions')
+    .description(
+      'set or reset the dashboard password (a generated one is printed when --password is omitted); ends its sessions',
+    )
     .option('--password <password>', 'the new password (at least 10 characters)')
     .option('--operator <bool>', 'give (true) or take away (false) the operator view', bool)
     .action((ref: string, o: { password?: string; operator?: boolean }) =>
@@ -66,12 +87,15 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
         const found = await ctx.get(AccountsService).resolve(ref);
         const password = o.password ?? generatedPassword();
         await ctx.get(PasswordsService).set(found.id, password);
-        if (o.operator !== undefined) await ctx.get(PasswordsService).setOperator(found.id, o.operator);
+        if (o.operator !== undefined)
+          await ctx.get(PasswordsService).setOperator(found.id, o.operator);
         print({ username: found.username, ...(o.password ? {} : { password }) });
       }),
     );
 
-  const contract = program.command('contract').description('sign, renew or change the status of contracts');
+  const contract = program
+    .command('contract')
+    .description('sign, renew or change the status of contracts');
   contract
     .command('sign <account>')
     .description('sign a first contract or renew the current one')
@@ -80,7 +104,11 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     .action((ref: string, o: { plan: string; date?: string }) =>
       withDomain(async (ctx) => {
         const { id } = await ctx.get(AccountsService).resolve(ref);
-        print(toContractView(await ctx.get(ContractsService).sign(id, o.plan, o.date ? new Date(o.date) : undefined)));
+        print(
+          toContractView(
+            await ctx.get(ContractsService).sign(id, o.plan, o.date ? new Date(o.date) : undefined),
+          ),
+        );
       }),
     );
   contract
@@ -89,19 +117,26 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     .action((ref: string, status: string) =>
       withDomain(async (ctx) => {
         const { id } = await ctx.get(AccountsService).resolve(ref);
-        print(toContractView(await ctx.get(ContractsService).setStatus(id, status as ContractStatus)));
+        print(
+          toContractView(await ctx.get(ContractsService).setStatus(id, status as ContractStatus)),
+        );
       }),
     );
 
   const key = program.command('key').description('issue, list, revoke and rotate API keys');
-  const onKeys = (fn: (keys: ApiKeysService, accountId: string) => Promise<unknown>) => (ref: string) =>
-    withDomain(async (ctx) => print(await fn(ctx.get(ApiKeysService), (await ctx.get(AccountsService).resolve(ref)).id)));
+  const onKeys =
+    (fn: (keys: ApiKeysService, accountId: string) => Promise<unknown>) => (ref: string) =>
+      withDomain(async (ctx) =>
+        print(await fn(ctx.get(ApiKeysService), (await ctx.get(AccountsService).resolve(ref)).id)),
+      );
   key.command('list <account>').action((ref: string) => onKeys((k, id) => k.list(id))(ref));
   key
     .command('issue <account>')
     .option('--label <label>', 'a name to tell keys apart')
     .action((ref: string, o: { label?: string }) => onKeys((k, id) => k.issue(id, o.label))(ref));
-  key.command('revoke <account> <keyId>').action((ref: string, keyId: string) => onKeys((k, id) => k.revoke(id, keyId))(ref));
+  key
+    .command('revoke <account> <keyId>')
+    .action((ref: string, keyId: string) => onKeys((k, id) => k.revoke(id, keyId))(ref));
   key
     .command('rotate <account> <keyId>')
     .description('issue a replacement key and revoke the old one')
@@ -111,7 +146,11 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     .command('security <account>')
     .description('show or change security settings')
     .option('--expose-key <bool>', 'allow calls from browsers (true/false)', bool)
-    .option('--ips <list>', 'comma-separated addresses or CIDR ranges allowed to call ("" for any)', list)
+    .option(
+      '--ips <list>',
+      'comma-separated addresses or CIDR ranges allowed to call ("" for any)',
+      list,
+    )
     .option('--domains <list>', 'comma-separated browser origins allowed ("" for any)', list)
     .action((ref: string, o: { exposeKey?: boolean; ips?: string[]; domains?: string[] }) =>
       withDomain(async (ctx) => {
@@ -134,13 +173,18 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
 
   program
     .command('demo')
-    .description('make sure a "demo" account on the trial plan exists; print a fresh API key and dashboard password for it')
+    .description(
+      'make sure a "demo" account on the trial plan exists; print a fresh API key and dashboard password for it',
+    )
     .action(() =>
       withDomain(async (ctx) => {
         const accounts = ctx.get(AccountsService);
         const existing = (await accounts.list()).find((a) => a.username === 'demo');
         const { account, apiKey } = existing
-          ? { account: existing, apiKey: (await ctx.get(ApiKeysService).issue(existing.id, 'demo')).apiKey }
+          ? {
+              account: existing,
+              apiKey: (await ctx.get(ApiKeysService).issue(existing.id, 'demo')).apiKey,
+            }
           : await accounts.create({ username: 'demo', firstName: 'Demo', plan: 'trial' });
         const password = generatedPassword();
         await ctx.get(PasswordsService).set(account.id, password);
@@ -160,7 +204,9 @@ export const defaultMigrationsDir = join(__dirname, '..', '..', '..', '..', 'pri
 /** Polls until every migration is applied; a database that cannot be reached yet counts as pending. */
 async function waitForMigrations(databaseUrl: string, migrationsDir: string): Promise<string[]> {
   for (;;) {
-    const pending = await pendingMigrations(databaseUrl, migrationsDir).catch((error: Error) => [`(${error.message})`]);
+    const pending = await pendingMigrations(databaseUrl, migrationsDir).catch((error: Error) => [
+      `(${error.message})`,
+    ]);
     if (pending.length === 0) return pending;
     console.error(`waiting for migrations: ${pending.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 2_000));

@@ -10,7 +10,10 @@ export async function listImages(dir: string): Promise<string[]> {
     for (const e of entries) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && IMAGE_EXTENSIONS.has(e.name.slice(e.name.lastIndexOf('.')).toLowerCase())) {
+      else if (
+        e.isFile() &&
+        IMAGE_EXTENSIONS.has(e.name.slice(e.name.lastIndexOf('.')).toLowerCase())
+      ) {
         out.push(relative(dir, p).split('\\').join('/'));
       }
     }

@@ -16,7 +16,9 @@ export class Progress {
     const now = Date.now();
     if (now - this.lastDraw > 200 || this.done === this.total) {
       this.lastDraw = now;
-      this.stream.write(`\r${formatProgress(this.done, this.total, this.failed, (now - this.started) / 1000)}`);
+      this.stream.write(
+        `\r${formatProgress(this.done, this.total, this.failed, (now - this.started) / 1000)}`,
+      );
     }
   }
 
@@ -25,7 +27,13 @@ export class Progress {
   }
 }
 
-export function formatProgress(done: number, total: number, failed: number, elapsedS: number, width = 30): string {
+export function formatProgress(
+  done: number,
+  total: number,
+  failed: number,
+  elapsedS: number,
+  width = 30,
+): string {
   const frac = total ? done / total : 1;
   const filled = Math.round(frac * width);
   const rate = elapsedS > 0 ? done / elapsedS : 0;

@@ -2,7 +2,12 @@ import { Command, Option } from 'commander';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createEngine, parseRecognizer } from '@platewise/engine';
-import { parseRecognitionOptions, RecognitionCall, RecognitionHandler, SnapshotResponse } from '@platewise/recognition';
+import {
+  parseRecognitionOptions,
+  RecognitionCall,
+  RecognitionHandler,
+  SnapshotResponse,
+} from '@platewise/recognition';
 import { doneImages, isUrl, listImages, readInput } from './inputs';
 import { Progress } from './progress';
 
@@ -32,19 +37,38 @@ export function registerReadCommand(program: Command): void {
     .command('read')
     .description('read licence plates from an image, a directory of images, a URL or - (stdin)')
     .argument('<input>', 'image file, directory, http(s) URL, or - for stdin')
-    .option('--regions <code>', 'region hint, repeatable (e.g. --regions us-ca --regions mx)', collect, [])
+    .option(
+      '--regions <code>',
+      'region hint, repeatable (e.g. --regions us-ca --regions mx)',
+      collect,
+      [],
+    )
     .option('--config <json>', 'engine config JSON, e.g. \'{"mode":"fast"}\'')
     .option('--mmc', 'predict vehicle colour, orientation and make/model')
     .option('--out <file.jsonl>', 'output file for a directory run (required for directories)')
     .option('--concurrency <n>', 'images in flight at once for a directory run', '1')
     .option('--resume', 'skip images already answered in --out')
     .addOption(new Option('--threads <n>', 'ONNX Runtime threads').env('ENGINE_THREADS'))
-    .addOption(new Option('--device <device>', 'ONNX Runtime device').choices(['cpu', 'cuda']).env('ENGINE_DEVICE'))
-    .addOption(new Option('--recognizer <mode>', 'plate recogniser: cct (default), gated, ensemble, ppocr or crnn').env('ENGINE_RECOGNIZER'))
-    .addOption(new Option('--models-dir <dir>', 'installed model weights').env('PLATEWISE_MODELS_DIR'))
+    .addOption(
+      new Option('--device <device>', 'ONNX Runtime device')
+        .choices(['cpu', 'cuda'])
+        .env('ENGINE_DEVICE'),
+    )
+    .addOption(
+      new Option(
+        '--recognizer <mode>',
+        'plate recogniser: cct (default), gated, ensemble, ppocr or crnn',
+      ).env('ENGINE_RECOGNIZER'),
+    )
+    .addOption(
+      new Option('--models-dir <dir>', 'installed model weights').env('PLATEWISE_MODELS_DIR'),
+    )
     .action(async (input: string, flags: ReadFlags) => {
       // The gateway's rules for regions, config and mmc; the image comes from the input instead.
-      const request = parseRecognitionOptions({ regions: flags.regions, config: flags.config, mmc: flags.mmc }, CLI_PLAN);
+      const request = parseRecognitionOptions(
+        { regions: flags.regions, config: flags.config, mmc: flags.mmc },
+        CLI_PLAN,
+      );
       const isDir = input !== '-' && !isUrl(input) && (await stat(input)).isDirectory();
       if (isDir && !flags.out) throw new Error('reading a directory needs --out FILE.jsonl');
       const engine = await createEngine({
@@ -55,11 +79,18 @@ export function registerReadCommand(program: Command): void {
       });
       const handler = new RecognitionHandler(engine);
       const read = (image: Buffer, filename: string | null) =>
-        readOne(handler, image, { ...request, accountId: 'cli', webhooks: [], filename, timestamp: new Date().toISOString() });
+        readOne(handler, image, {
+          ...request,
+          accountId: 'cli',
+          webhooks: [],
+          filename,
+          timestamp: new Date().toISOString(),
+        });
       try {
         if (isDir) await readDirectory(read, input, flags);
         else {
-          const filename = input === '-' ? null : basename(isUrl(input) ? new URL(input).pathname : input);
+          const filename =
+            input === '-' ? null : basename(isUrl(input) ? new URL(input).pathname : input);
           const response = await read(await readInput(input), filename);
           process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
         }
@@ -76,7 +107,11 @@ function collect(value: string, previous: string[]): string[] {
 type ReadOne = (image: Buffer, filename: string | null) => Promise<SnapshotResponse>;
 
 /** The handler's Snapshot response; its refusal (e.g. an undecodable file) as an error. */
-async function readOne(handler: RecognitionHandler, image: Buffer, call: RecognitionCall): Promise<SnapshotResponse> {
+async function readOne(
+  handler: RecognitionHandler,
+  image: Buffer,
+  call: RecognitionCall,
+): Promise<SnapshotResponse> {
   const outcome = await handler.handle(call, image);
   if ('refused' in outcome) throw new Error(outcome.refused.detail);
   return outcome;
@@ -86,7 +121,9 @@ async function readDirectory(read: ReadOne, dir: string, flags: ReadFlags): Prom
   const out = flags.out as string;
   const all = await listImages(dir);
   // --resume keeps the file and skips what it already answers; a fresh run starts it empty.
-  const skip = flags.resume ? doneImages(await readFile(out, 'utf8').catch(() => '')) : new Set<string>();
+  const skip = flags.resume
+    ? doneImages(await readFile(out, 'utf8').catch(() => ''))
+    : new Set<string>();
   if (!flags.resume) await writeFile(out, '');
   const todo = all.filter((i) => !skip.has(i));
   const concurrency = Math.max(1, Number(flags.concurrency) || 1);
@@ -113,5 +150,7 @@ async function readDirectory(read: ReadOne, dir: string, flags: ReadFlags): Prom
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   progress.finish();
-  process.stderr.write(`${todo.length - failed} read, ${failed} failed, ${all.length - todo.length} skipped → ${out}\n`);
+  process.stderr.write(
+    `${todo.length - failed} read, ${failed} failed, ${all.length - todo.length} skipped → ${out}\n`,
+  );
 }

@@ -20,7 +20,14 @@ import { WebhookTestEvent } from './webhook-test-event';
 /** The account dashboard's HTTP side: sign-in sessions and the routes its pages call (`/account/*`). */
 @Module({
   // MetricsModule: the try-it route is metered, and QuotaGuard counts refusals.
-  imports: [AuthModule, DomainModule, MetricsModule, PlateReaderModule, UsageReportsModule, WebhooksModule],
+  imports: [
+    AuthModule,
+    DomainModule,
+    MetricsModule,
+    PlateReaderModule,
+    UsageReportsModule,
+    WebhooksModule,
+  ],
   controllers: [
     SessionController,
     AccountController,

@@ -96,7 +96,9 @@ export class AdminController {
   @Post('accounts/:accountId/contract')
   async signContract(@AccountId() accountId: string, @Body() body: SignContractDto) {
     await this.accounts.get(accountId);
-    return toContractView(await this.contracts.sign(accountId, body.plan, body.date ? new Date(body.date) : undefined));
+    return toContractView(
+      await this.contracts.sign(accountId, body.plan, body.date ? new Date(body.date) : undefined),
+    );
   }
 
   @Patch('accounts/:accountId/contract')
@@ -153,12 +155,18 @@ export class AdminController {
 
   @Delete('accounts/:accountId/webhooks/:webhookId')
   @HttpCode(204)
-  removeWebhook(@AccountId() accountId: string, @Param('webhookId', new WebhookIdPipe()) webhookId: number) {
+  removeWebhook(
+    @AccountId() accountId: string,
+    @Param('webhookId', new WebhookIdPipe()) webhookId: number,
+  ) {
     return this.webhooks.remove(accountId, webhookId);
   }
 
   @Get('accounts/:accountId/webhooks/:webhookId/deliveries')
-  deliveries(@AccountId() accountId: string, @Param('webhookId', new WebhookIdPipe()) webhookId: number) {
+  deliveries(
+    @AccountId() accountId: string,
+    @Param('webhookId', new WebhookIdPipe()) webhookId: number,
+  ) {
     return this.webhooks.deliveries(accountId, webhookId);
   }
 

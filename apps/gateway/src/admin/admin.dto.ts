@@ -1,20 +1,38 @@
-
-import { IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { CONTRACT_STATUSES } from '@platewise/domain';
 import { type ContractStatus } from '@platewise/infra';
 
 export class CreateAccountDto {
-  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3-64 letters, digits, "_", "." or "-"' })
+  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, {
+    message: 'username must be 3-64 letters, digits, "_", "." or "-"',
+  })
   username!: string;
 
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   firstName?: string;
 
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   lastName?: string;
 
   /** Sign a contract on this plan right away. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   plan?: string;
 }
 
@@ -23,7 +41,8 @@ export class SignContractDto {
   plan!: string;
 
   /** Day the (new) contract period starts; today when omitted. */
-  @IsOptional() @IsDateString()
+  @IsOptional()
+  @IsDateString()
   date?: string;
 }
 
@@ -33,63 +52,80 @@ export class ContractStatusDto {
 }
 
 export class IssueKeyDto {
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   label?: string;
 }
 
 export class SecurityDto {
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   exposeKey?: boolean;
 
-  @IsOptional() @IsArray() @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
   ips?: string[];
 
-  @IsOptional() @IsArray() @IsString({ each: true })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
   domains?: string[];
 }
 
 export class UsageQueryDto {
-  @IsOptional() @IsDateString()
+  @IsOptional()
+  @IsDateString()
   from?: string;
 
-  @IsOptional() @IsDateString()
+  @IsOptional()
+  @IsDateString()
   to?: string;
 }
 
-
 export class PlanDto {
-  @Matches(/^[a-z0-9_-]{2,40}$/, { message: 'name must be 2-40 lower-case letters, digits, "_" or "-"' })
+  @Matches(/^[a-z0-9_-]{2,40}$/, {
+    message: 'name must be 2-40 lower-case letters, digits, "_" or "-"',
+  })
   name!: string;
 
   /** Monthly call limit, reported as `total_calls`. */
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   totalCalls!: number;
 
-  @IsInt() @Min(0)
+  @IsInt()
+  @Min(0)
   indicativeYearlyQuota!: number;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   callsPerSecond!: number;
 
   @IsBoolean()
   allowAboveQuota!: boolean;
 
   /** Price of one call above the monthly limit, in EUR. */
-  @IsNumber({ maxDecimalPlaces: 6 }) @Min(0)
+  @IsNumber({ maxDecimalPlaces: 6 })
+  @Min(0)
   aboveQuotaUnitPrice!: number;
 
   @IsBoolean()
   mmcIncluded!: boolean;
 
-  @IsInt() @Min(1024)
+  @IsInt()
+  @Min(1024)
   maxUploadBytes!: number;
 }
 
 export class PasswordDto {
-  @IsString() @MaxLength(200)
+  @IsString()
+  @MaxLength(200)
   password!: string;
 
   /** Give (true) or take away (false) the operator view of the dashboard. */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   operator?: boolean;
 }

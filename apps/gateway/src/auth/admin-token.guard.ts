@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AppConfig } from '@platewise/infra';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -12,7 +18,8 @@ export class AdminTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const expected = this.config.ADMIN_TOKEN;
-    if (!expected) throw new ForbiddenException('the admin API is disabled: set ADMIN_TOKEN to enable it');
+    if (!expected)
+      throw new ForbiddenException('the admin API is disabled: set ADMIN_TOKEN to enable it');
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     // Compare digests so the comparison takes the same time whatever the token's length.

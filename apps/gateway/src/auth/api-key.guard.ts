@@ -1,4 +1,9 @@
-import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { KeyOwner } from '@platewise/domain';
 import type { Request } from 'express';
@@ -15,17 +20,22 @@ import { requestContext } from '../http/request-context';
 export class ApiKeyGuard extends AuthGuard('api-key') {
   override canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    return requestContext(req).timing.time('auth', async () => (await super.canActivate(context)) as boolean);
+    return requestContext(req).timing.time(
+      'auth',
+      async () => (await super.canActivate(context)) as boolean,
+    );
   }
 
   override handleRequest<T>(err: unknown, user: T, _info: unknown, context: ExecutionContext): T {
     if (user && !err) {
-      requestContext(context.switchToHttp().getRequest<Request>()).owner = user as unknown as KeyOwner;
+      requestContext(context.switchToHttp().getRequest<Request>()).owner =
+        user as unknown as KeyOwner;
       return user;
     }
     if (!(err instanceof AuthFailure)) throw err;
     const req = context.switchToHttp().getRequest<Request>();
-    if (err.refusedBySettings || usesPlateRecognizerErrors(req.path)) throw new ForbiddenException(err.message);
+    if (err.refusedBySettings || usesPlateRecognizerErrors(req.path))
+      throw new ForbiddenException(err.message);
     throw new UnauthorizedException(err.message);
   }
 }

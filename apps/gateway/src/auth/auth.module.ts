@@ -9,7 +9,14 @@ import { KeyOwnerChangesInterceptor } from './key-owner-changes.interceptor';
 
 @Module({
   imports: [PassportModule, DomainModule],
-  providers: [ApiKeyStrategy, ApiKeyGuard, AdminTokenGuard, KeyOwnerCache, KeyOwnerChangesInterceptor, KeyLastUsed],
+  providers: [
+    ApiKeyStrategy,
+    ApiKeyGuard,
+    AdminTokenGuard,
+    KeyOwnerCache,
+    KeyOwnerChangesInterceptor,
+    KeyLastUsed,
+  ],
   exports: [ApiKeyGuard, AdminTokenGuard, KeyOwnerCache, KeyOwnerChangesInterceptor, KeyLastUsed],
 })
 export class AuthModule {}

@@ -43,11 +43,18 @@ const UNAVAILABLE_STATUS: Record<UnavailableReason, number> = {
 export function mapLibraryError(error: unknown): MappedError | null {
   if (error instanceof QuotaRefusedError && error.state) {
     const headers = rateLimitHeaders(error.state);
-    if (error.reason !== 'throttled') return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {}, headers };
+    if (error.reason !== 'throttled')
+      return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {}, headers };
     // Plate Recognizer's 429 body, which its clients parse; the window is one second.
-    return { status: HttpStatus.TOO_MANY_REQUESTS, message: error.message, extra: { status_code: 429 }, headers: { ...headers, 'Retry-After': '1' } };
+    return {
+      status: HttpStatus.TOO_MANY_REQUESTS,
+      message: error.message,
+      extra: { status_code: 429 },
+      headers: { ...headers, 'Retry-After': '1' },
+    };
   }
-  if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {} };
+  if (error instanceof DomainError)
+    return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {} };
   if (error instanceof RecognitionRefusedError) {
     // Plate Recognizer's 413 carries the message as `error` too.
     const extra = error.reason === 'too_large' ? { error: error.message } : {};

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { MappedError, mapLibraryError } from './error-status';
 import { usesPlateRecognizerErrors } from './error-style';
@@ -23,7 +30,8 @@ export class JsonErrorsFilter implements ExceptionFilter {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
     }
     // Answers that say when to retry (503, 504) say it in the standard header too.
-    if (typeof extra.retry_after === 'number' && !res.headersSent) res.setHeader('Retry-After', String(extra.retry_after));
+    if (typeof extra.retry_after === 'number' && !res.headersSent)
+      res.setHeader('Retry-After', String(extra.retry_after));
     if (headers && !res.headersSent) res.set(headers);
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
@@ -35,29 +43,52 @@ export class JsonErrorsFilter implements ExceptionFilter {
 /** Status, message and extra body fields of any error. */
 function describe(exception: unknown): MappedError {
   if (exception instanceof HttpException) {
-    return { status: exception.getStatus(), message: messageOf(exception), extra: extraFields(exception.getResponse()) };
+    return {
+      status: exception.getStatus(),
+      message: messageOf(exception),
+      extra: extraFields(exception.getResponse()),
+    };
   }
   const mapped = mapLibraryError(exception);
   if (mapped) return mapped;
   if (isOutage(exception)) {
     const message = `The service is temporarily unavailable. Retry in ${OUTAGE_RETRY_SECONDS} seconds.`;
-    return { status: HttpStatus.SERVICE_UNAVAILABLE, message, extra: { retry_after: OUTAGE_RETRY_SECONDS } };
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      message,
+      extra: { retry_after: OUTAGE_RETRY_SECONDS },
+    };
   }
   const status = errorStatus(exception);
-  return { status, message: status >= 500 ? 'Internal server error' : messageOf(exception), extra: {} };
+  return {
+    status,
+    message: status >= 500 ? 'Internal server error' : messageOf(exception),
+    extra: {},
+  };
 }
 
 const OUTAGE_RETRY_SECONDS = 5;
 /** Socket errors, ioredis giving up on a command, PostgreSQL refusing or dropping connections. */
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P03', '53300']);
+const OUTAGE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P03',
+  '53300',
+]);
 const OUTAGE_NAMES = new Set(['MaxRetriesPerRequestError']);
-const OUTAGE_MESSAGES = /^(Connection is closed\.|Connection terminated( unexpectedly)?|timeout exceeded when trying to connect)/;
+const OUTAGE_MESSAGES =
+  /^(Connection is closed\.|Connection terminated( unexpectedly)?|timeout exceeded when trying to connect)/;
 
 /** Whether the error means Redis or the database cannot be reached right now (also via `cause`). */
 function isOutage(exception: unknown, depth = 0): boolean {
   if (!(exception instanceof Error) || depth > 3) return false;
   const code = (exception as { code?: unknown }).code;
-  if ((typeof code === 'string' && OUTAGE_CODES.has(code)) || OUTAGE_NAMES.has(exception.name)) return true;
+  if ((typeof code === 'string' && OUTAGE_CODES.has(code)) || OUTAGE_NAMES.has(exception.name))
+    return true;
   if (OUTAGE_MESSAGES.test(exception.message)) return true;
   return isOutage((exception as { cause?: unknown }).cause, depth + 1);
 }
@@ -65,7 +96,9 @@ function isOutage(exception: unknown, depth = 0): boolean {
 /** Errors raised by Express middleware (body parser: 413, bad JSON: 400) carry their status. */
 function errorStatus(exception: unknown): number {
   const status = (exception as { status?: unknown })?.status;
-  return typeof status === 'number' && status >= 400 && status < 600 ? status : HttpStatus.INTERNAL_SERVER_ERROR;
+  return typeof status === 'number' && status >= 400 && status < 600
+    ? status
+    : HttpStatus.INTERNAL_SERVER_ERROR;
 }
 
 function messageOf(exception: unknown): string {
@@ -91,13 +124,22 @@ function extraFields(response: string | object): Record<string, unknown> {
   if (typeof response === 'string') return {};
   const ours = 'detail' in response;
   return Object.fromEntries(
-    Object.entries(response).filter(([key]) => !STANDARD_FIELDS.has(key) || (ours && key === 'error')),
+    Object.entries(response).filter(
+      ([key]) => !STANDARD_FIELDS.has(key) || (ours && key === 'error'),
+    ),
   );
 }
 
-const withoutKey = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+const withoutKey = (o: Record<string, unknown>, key: string) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 
 function reasonPhrase(status: number): string {
   const name = HttpStatus[status];
-  return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : 'Error';
+  return name
+    ? name
+        .toLowerCase()
+        .split('_')
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join(' ')
+    : 'Error';
 }

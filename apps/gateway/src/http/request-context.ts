@@ -28,7 +28,9 @@ export function requestContext(req: Request): RequestContext {
 }
 
 /** The context of a request that passed ApiKeyGuard. */
-export function authenticated(req: Request): Required<Pick<RequestContext, 'owner' | 'apiKey'>> & RequestContext {
+export function authenticated(
+  req: Request,
+): Required<Pick<RequestContext, 'owner' | 'apiKey'>> & RequestContext {
   const context = requestContext(req);
   if (!context.owner || !context.apiKey) throw new Error('route needs ApiKeyGuard');
   return context as Required<Pick<RequestContext, 'owner' | 'apiKey'>> & RequestContext;

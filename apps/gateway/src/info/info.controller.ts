@@ -6,7 +6,10 @@ import { UsageReportsService } from '../usage-reports/usage-reports.service';
 import { PLATEWISE_VERSION } from '../version';
 
 /** Shows only the first and last characters of a key. */
-export const maskKey = (key: string) => (key.length <= 8 ? '*'.repeat(key.length) : `${key.slice(0, 4)}${'*'.repeat(key.length - 8)}${key.slice(-4)}`);
+export const maskKey = (key: string) =>
+  key.length <= 8
+    ? '*'.repeat(key.length)
+    : `${key.slice(0, 4)}${'*'.repeat(key.length - 8)}${key.slice(-4)}`;
 
 /** The on-premise SDK's `GET /info/`: version, licence key (masked), limits, usage and webhooks. */
 @Controller('info')
@@ -25,7 +28,12 @@ export class InfoController {
       license_key: maskKey(apiKey),
       total_calls: stats.total_calls,
       usage: { calls: stats.usage.calls },
-      webhooks: owner.webhooks.map((w) => ({ id: w.id, target: w.target, include_image: w.includeImage, created: w.created })),
+      webhooks: owner.webhooks.map((w) => ({
+        id: w.id,
+        target: w.target,
+        include_image: w.includeImage,
+        created: w.created,
+      })),
     };
   }
 }

@@ -26,11 +26,19 @@ export class MetricsModule implements NestModule {
         const stop = this.metrics.requests.startTimer();
         const writeHead = res.writeHead;
         res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
-          if (!this.headersSent) this.setHeader('Server-Timing', requestContext(req).timing.header(performance.now() - started));
+          if (!this.headersSent)
+            this.setHeader(
+              'Server-Timing',
+              requestContext(req).timing.header(performance.now() - started),
+            );
           return writeHead.apply(this, args);
         } as Response['writeHead'];
         res.on('finish', () =>
-          stop({ route: req.route?.path ?? 'unmatched', method: req.method, status: String(res.statusCode) }),
+          stop({
+            route: req.route?.path ?? 'unmatched',
+            method: req.method,
+            status: String(res.statusCode),
+          }),
         );
         next();
       })

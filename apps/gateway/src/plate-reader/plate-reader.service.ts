@@ -23,7 +23,11 @@ export class PlateReaderService implements OnApplicationShutdown {
     @Inject(RECOGNITION_CLIENT) private readonly recognition: RecognitionClient,
   ) {}
 
-  async read(context: RequestContext, body: Record<string, unknown>, file: UploadedImage | undefined) {
+  async read(
+    context: RequestContext,
+    body: Record<string, unknown>,
+    file: UploadedImage | undefined,
+  ) {
     const { owner, reserve, timing } = context;
     if (!owner || !reserve) throw new Error('route needs Metered');
     const plan = owner.contract?.plan ?? NO_PLAN;
@@ -43,7 +47,14 @@ export class PlateReaderService implements OnApplicationShutdown {
       webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
       filename: image.filename,
     });
-    this.metrics.recognitions.inc({ outcome: outcome.kind !== 'unavailable' ? outcome.kind : outcome.reason === 'timeout' ? 'timeout' : 'failed' });
+    this.metrics.recognitions.inc({
+      outcome:
+        outcome.kind !== 'unavailable'
+          ? outcome.kind
+          : outcome.reason === 'timeout'
+            ? 'timeout'
+            : 'failed',
+    });
     if (outcome.kind === 'served') {
       timing.add('queue', outcome.timing.queueMs);
       timing.add('worker', outcome.timing.workerMs);
@@ -52,7 +63,10 @@ export class PlateReaderService implements OnApplicationShutdown {
     const response: Record<string, unknown> = { ...servedOrThrow(outcome) };
     if (this.config.PLATEWISE_MODE === 'onprem') {
       // The on-premise SDK reports the licence's usage with every answer.
-      response.usage = { calls: reservation.state.usedThisPeriod, max_calls: reservation.state.monthlyCalls };
+      response.usage = {
+        calls: reservation.state.usedThisPeriod,
+        max_calls: reservation.state.monthlyCalls,
+      };
     }
     return response;
   }

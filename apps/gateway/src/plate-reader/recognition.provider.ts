@@ -15,7 +15,8 @@ export const recognitionOverBullMq: Provider = {
     await transport.start();
     metrics.beforeScrape(async () => {
       const counts = await transport.queueCounts();
-      for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: 'recognition', state }, n);
+      for (const [state, n] of Object.entries(counts))
+        metrics.queueJobs.set({ queue: 'recognition', state }, n);
     });
     return new RecognitionClient(transport);
   },

@@ -11,7 +11,13 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { QuotaRefusedError, QuotaService, rateLimitHeaders, Reservation, RequestType } from '@platewise/domain';
+import {
+  QuotaRefusedError,
+  QuotaService,
+  rateLimitHeaders,
+  Reservation,
+  RequestType,
+} from '@platewise/domain';
 import type { Request, Response } from 'express';
 import { catchError, concatMap, from, Observable, switchMap, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -44,7 +50,8 @@ export class UsageInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const type = this.reflector.get(RequestTypeOf, context.getHandler());
-    const reservesItself = this.reflector.get<boolean | undefined>(RESERVES_ITSELF, context.getHandler()) ?? false;
+    const reservesItself =
+      this.reflector.get<boolean | undefined>(RESERVES_ITSELF, context.getHandler()) ?? false;
     const ctx = requestContext(context.switchToHttp().getRequest<Request>());
     const owner = ctx.owner;
     if (!owner) throw new Error('a metered route needs a guard that sets the owner');
@@ -60,10 +67,13 @@ export class UsageInterceptor implements NestInterceptor {
           return reservation;
         })
         .catch((error: unknown) => {
-          if (error instanceof QuotaRefusedError) this.metrics.quotaRefusals.inc({ reason: error.reason });
+          if (error instanceof QuotaRefusedError)
+            this.metrics.quotaRefusals.inc({ reason: error.reason });
           throw error;
         }));
-    const handled = reservesItself ? next.handle() : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
+    const handled = reservesItself
+      ? next.handle()
+      : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
     // The count is written before the answer leaves, so a client that reads its usage right
     // after a call always sees that call.
     return handled.pipe(
@@ -71,7 +81,11 @@ export class UsageInterceptor implements NestInterceptor {
         if (ctx.reservation) await ctx.timing.time('commit', () => ctx.reservation!.commit());
         return value;
       }),
-      catchError((error) => from(ctx.reservation?.release() ?? Promise.resolve()).pipe(concatMap(() => throwError(() => error)))),
+      catchError((error) =>
+        from(ctx.reservation?.release() ?? Promise.resolve()).pipe(
+          concatMap(() => throwError(() => error)),
+        ),
+      ),
     );
   }
 }

@@ -17,7 +17,8 @@ type PerType<T> = Record<string, T>;
 const pick = (tally: TallyByType, field: 'count' | 'aboveQuota'): PerType<number> =>
   Object.fromEntries(REQUEST_TYPES.map((t) => [t, tally[t][field]]));
 
-const sumAbove = (tally: TallyByType): number => REQUEST_TYPES.reduce((n, t) => n + tally[t].aboveQuota, 0);
+const sumAbove = (tally: TallyByType): number =>
+  REQUEST_TYPES.reduce((n, t) => n + tally[t].aboveQuota, 0);
 
 /**
  * Builds the contract-tracking (Pl@ntNet) and statistics (Plate Recognizer) answers for one
@@ -40,7 +41,12 @@ export class UsageReportsService {
    * The answer `build` computes for `route`, or the one kept since: every answer here depends
    * only on the owner, the account's usage counters and the UTC day of `now`.
    */
-  private async keep<T>(owner: KeyOwner, route: string, now: Date, build: () => Promise<T>): Promise<T> {
+  private async keep<T>(
+    owner: KeyOwner,
+    route: string,
+    now: Date,
+    build: () => Promise<T>,
+  ): Promise<T> {
     // Read before building: a change heard while it builds makes the next call build again.
     const version = this.versions.version(owner.accountId);
     if (version === undefined) return build();
@@ -74,7 +80,9 @@ export class UsageReportsService {
    * serialising it on every call would cost more than everything else the route does.
    */
   historyJson(owner: KeyOwner, now = new Date()): Promise<string> {
-    return this.keep(owner, 'history.json', now, async () => JSON.stringify(await this.history(owner, now)));
+    return this.keep(owner, 'history.json', now, async () =>
+      JSON.stringify(await this.history(owner, now)),
+    );
   }
 
   /** `GET /v1/statistics/`: calls in the current monthly period (it starts on the signature day). */
@@ -118,7 +126,9 @@ export class UsageReportsService {
       billing: {
         nextDueDate: httpDate(current?.nextSignatureDate),
         estimatedAmount:
-          current && currentTally ? estimateAmount(sumAbove(currentTally), current.plan.aboveQuotaUnitPrice.toNumber()) : 0,
+          current && currentTally
+            ? estimateAmount(sumAbove(currentTally), current.plan.aboveQuotaUnitPrice.toNumber())
+            : 0,
       },
       security: owner.security,
     };
@@ -128,8 +138,14 @@ export class UsageReportsService {
     const today = isoDay(now);
     const current = owner.contract;
     const period = current ? monthlyPeriod(current.latestSignatureDate, now) : null;
-    const todayWindow = { from: new Date(Date.parse(today)), to: new Date(Date.parse(today) + 86_400_000) };
-    const [day, month] = await this.usage.windows(owner.accountId, period ? [todayWindow, { from: period.start, to: period.end }] : [todayWindow]);
+    const todayWindow = {
+      from: new Date(Date.parse(today)),
+      to: new Date(Date.parse(today) + 86_400_000),
+    };
+    const [day, month] = await this.usage.windows(
+      owner.accountId,
+      period ? [todayWindow, { from: period.start, to: period.end }] : [todayWindow],
+    );
     const quota = Object.fromEntries(
       REQUEST_TYPES.map((t) => [
         t,
@@ -146,7 +162,11 @@ export class UsageReportsService {
     // Every renewal keeps the first signature date, so the contract in force has it.
     const from = owner.contract?.firstSignatureDate;
     if (!from) return [];
-    const rows = await this.usage.daily(owner.accountId, from, new Date(now.getTime() + 86_400_000));
+    const rows = await this.usage.daily(
+      owner.accountId,
+      from,
+      new Date(now.getTime() + 86_400_000),
+    );
     const byDay = new Map<string, PerType<{ count: number }>>();
     for (const row of rows) {
       const entry = byDay.get(row.day) ?? {};

@@ -13,7 +13,10 @@ export class WebhookTargetsService {
 
   async add(accountId: string, target: string, includeImage: boolean) {
     try {
-      await checkTarget(target, { allowHosts: this.config.FETCH_ALLOW_HOSTS, label: 'webhook target' });
+      await checkTarget(target, {
+        allowHosts: this.config.FETCH_ALLOW_HOSTS,
+        label: 'webhook target',
+      });
     } catch (error) {
       if (error instanceof SafeFetchError) throw new BadRequestException(error.message);
       throw error;

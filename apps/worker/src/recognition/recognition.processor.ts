@@ -1,7 +1,17 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { createEngine, Engine } from '@platewise/engine';
 import { AppConfig, RedisService } from '@platewise/infra';
-import { BullMqRecognitionWorker, BullMqWebhookSink, RecognitionEngine, RecognitionHandler } from '@platewise/recognition';
+import {
+  BullMqRecognitionWorker,
+  BullMqWebhookSink,
+  RecognitionEngine,
+  RecognitionHandler,
+} from '@platewise/recognition';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /**
@@ -39,11 +49,18 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
     // The engine as the handler sees it, telling the metrics how long each phase took.
     const timed: RecognitionEngine = {
       read: (image, options) =>
-        engine.read(image, { ...options, onPhase: (phase, ms) => this.metrics.enginePhase.observe({ phase }, ms / 1000) }),
+        engine.read(image, {
+          ...options,
+          onPhase: (phase, ms) => this.metrics.enginePhase.observe({ phase }, ms / 1000),
+        }),
     };
     const handler = new RecognitionHandler(timed, this.webhooks);
     this.worker = new BullMqRecognitionWorker(handler, this.config, this.redis, this.metrics);
-    this.worker.start((jobId, error) => this.logger.error(jobId ? `job ${jobId} failed: ${error.message}` : `queue: ${error.message}`));
+    this.worker.start((jobId, error) =>
+      this.logger.error(
+        jobId ? `job ${jobId} failed: ${error.message}` : `queue: ${error.message}`,
+      ),
+    );
   }
 
   /**

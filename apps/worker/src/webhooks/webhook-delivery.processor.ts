@@ -1,4 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
 import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import { deliver, WEBHOOK_SIGNATURE_HEADER, webhookSignatureHeader } from '@platewise/safe-fetch';
@@ -10,14 +15,20 @@ export async function webhookBody(
   hook: { id: number; target: string },
   job: WebhookJob,
 ): Promise<{ body: Buffer; contentType: string }> {
-  const payload = JSON.stringify({ hook: { target: hook.target, id: hook.id, event: job.event }, data: job.data });
+  const payload = JSON.stringify({
+    hook: { target: hook.target, id: hook.id, event: job.event },
+    data: job.data,
+  });
   if (!job.image) return { body: Buffer.from(payload), contentType: 'application/json' };
   const form = new FormData();
   form.append('json', payload);
   form.append('upload', new Blob([Buffer.from(job.image, 'base64')]), job.filename ?? 'image.jpg');
   // Response serialises the form with its boundary, so no multipart library is needed.
   const encoded = new Response(form);
-  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! };
+  return {
+    body: Buffer.from(await encoded.arrayBuffer()),
+    contentType: encoded.headers.get('content-type')!,
+  };
 }
 
 /** Delivers webhook jobs; a failed attempt throws so BullMQ retries it with exponential backoff. */
@@ -33,7 +44,10 @@ export class WebhookDeliveryProcessor implements OnApplicationBootstrap, BeforeA
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(WEBHOOK_QUEUE, (job) => this.process(job), { ...queueOptions(this.config), concurrency: 8 });
+    this.worker = new Worker(WEBHOOK_QUEUE, (job) => this.process(job), {
+      ...queueOptions(this.config),
+      concurrency: 8,
+    });
   }
 
   /** Finishes deliveries in flight while the database is still open (see RecognitionProcessor). */

@@ -21,7 +21,13 @@ export interface NewAccount {
 }
 
 export function toAccountView(a: Account): AccountView {
-  return { id: a.id, username: a.username, firstName: a.firstName, lastName: a.lastName, created: a.createdAt.toISOString() };
+  return {
+    id: a.id,
+    username: a.username,
+    firstName: a.firstName,
+    lastName: a.lastName,
+    created: a.createdAt.toISOString(),
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,7 +46,11 @@ export class AccountsService {
     if (existing) throw new ConflictError(`username "${input.username}" is taken`);
     const { account, apiKey } = await this.prisma.$transaction(async (tx) => {
       const account = await tx.account.create({
-        data: { username: input.username, firstName: input.firstName ?? '', lastName: input.lastName ?? '' },
+        data: {
+          username: input.username,
+          firstName: input.firstName ?? '',
+          lastName: input.lastName ?? '',
+        },
       });
       const issued = await this.keys.issue(account.id, 'default', tx);
       return { account, apiKey: issued.apiKey };

@@ -51,7 +51,11 @@ export class ApiKeysService {
   ) {}
 
   /** Creates a key; the plain key is returned here and only here. */
-  async issue(accountId: string, label = '', tx: Pick<PrismaService, 'apiKey'> = this.prisma): Promise<IssuedKey> {
+  async issue(
+    accountId: string,
+    label = '',
+    tx: Pick<PrismaService, 'apiKey'> = this.prisma,
+  ): Promise<IssuedKey> {
     const apiKey = generateApiKey();
     const record = await tx.apiKey.create({
       data: { accountId, keyHash: hashApiKey(apiKey), prefix: keyPrefix(apiKey), label },
@@ -60,7 +64,10 @@ export class ApiKeysService {
   }
 
   async list(accountId: string): Promise<ApiKeyView[]> {
-    const keys = await this.prisma.apiKey.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } });
+    const keys = await this.prisma.apiKey.findMany({
+      where: { accountId },
+      orderBy: { createdAt: 'asc' },
+    });
     return keys.map(toView);
   }
 
@@ -89,14 +96,26 @@ export class ApiKeysService {
     // its newest contract with the plan, its periods and its webhook targets: what the account
     // routes answer from, so they need one query of their own at most. Named, so each pooled
     // connection parses and plans it once.
-    const { rows } = await this.sql.query<AuthRow>({ name: 'authenticate', text: AUTH_QUERY, values: [hashApiKey(apiKey)] });
+    const { rows } = await this.sql.query<AuthRow>({
+      name: 'authenticate',
+      text: AUTH_QUERY,
+      values: [hashApiKey(apiKey)],
+    });
     const row = rows[0];
     if (!row || row.revoked_at) return null;
     return {
       accountId: row.account_id,
       keyId: row.key_id,
-      account: { username: row.username, firstName: row.first_name, lastName: row.last_name, createdAt: row.account_created_at },
-      security: row.expose_key === null ? { ...DEFAULT_SECURITY } : { exposeKey: row.expose_key, ips: row.ips ?? [], domains: row.domains ?? [] },
+      account: {
+        username: row.username,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        createdAt: row.account_created_at,
+      },
+      security:
+        row.expose_key === null
+          ? { ...DEFAULT_SECURITY }
+          : { exposeKey: row.expose_key, ips: row.ips ?? [], domains: row.domains ?? [] },
       contract: row.contract_id ? contractOf(row) : null,
       periodStarts: row.period_starts.map((start) => new Date(start)),
       webhooks: row.webhooks,
@@ -105,7 +124,8 @@ export class ApiKeysService {
 }
 
 /** A timestamptz column as Date.toISOString() writes it. */
-const UTC_ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const UTC_ISO = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const AUTH_QUERY = `
   SELECT k.id AS key_id, k.account_id, k.revoked_at,
@@ -183,7 +203,13 @@ function contractOf(row: AuthRow): ContractWithPlan {
   };
 }
 
-function toView(key: { id: string; prefix: string; label: string; createdAt: Date; revokedAt: Date | null }): ApiKeyView {
+function toView(key: {
+  id: string;
+  prefix: string;
+  label: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}): ApiKeyView {
   return {
     id: key.id,
     prefix: key.prefix,

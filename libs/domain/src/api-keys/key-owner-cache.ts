@@ -108,7 +108,9 @@ export class KeyOwnerCache implements OnModuleInit, OnApplicationShutdown {
     this.invalidate();
     client.end().catch(() => undefined);
     if (this.closed) return;
-    this.logger.warn(`not listening for key changes (${error?.message ?? 'connection closed'}); key lookups bypass the cache until it reconnects`);
+    this.logger.warn(
+      `not listening for key changes (${error?.message ?? 'connection closed'}); key lookups bypass the cache until it reconnects`,
+    );
     this.reconnect = setTimeout(() => void this.listen(), RECONNECT_MS);
   }
 }

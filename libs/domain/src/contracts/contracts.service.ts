@@ -10,7 +10,8 @@ export const CONTRACT_STATUSES: ContractStatus[] = ['active', 'expired', 'suspen
 
 /** A contract past its next signature date is expired whatever its stored status says. */
 export function effectiveStatus(contract: Contract, now: Date = new Date()): ContractStatus {
-  if (contract.status === 'active' && now.getTime() >= contract.nextSignatureDate.getTime()) return 'expired';
+  if (contract.status === 'active' && now.getTime() >= contract.nextSignatureDate.getTime())
+    return 'expired';
   return contract.status;
 }
 
@@ -26,11 +27,18 @@ export class ContractsService {
   ) {}
 
   /** Signs a first contract or renews the current one on `planName`, starting on `date`'s day. */
-  async sign(accountId: string, planName: string, date: Date = new Date()): Promise<ContractWithPlan> {
+  async sign(
+    accountId: string,
+    planName: string,
+    date: Date = new Date(),
+  ): Promise<ContractWithPlan> {
     const plan = await this.plans.byName(planName);
     const start = startOfUtcDay(date);
     return this.prisma.$transaction(async (tx) => {
-      const current = await tx.contract.findFirst({ where: { accountId }, orderBy: { latestSignatureDate: 'desc' } });
+      const current = await tx.contract.findFirst({
+        where: { accountId },
+        orderBy: { latestSignatureDate: 'desc' },
+      });
       if (current && start.getTime() < current.latestSignatureDate.getTime()) {
         throw new InvalidInputError('a renewal cannot start before the current contract period');
       }
@@ -57,7 +65,11 @@ export class ContractsService {
     }
     const current = await this.current(accountId);
     if (!current) throw new NotFoundError('this account has no contract');
-    return this.prisma.contract.update({ where: { id: current.id }, data: { status }, include: { plan: true } });
+    return this.prisma.contract.update({
+      where: { id: current.id },
+      data: { status },
+      include: { plan: true },
+    });
   }
 
   async current(accountId: string): Promise<ContractWithPlan | null> {

@@ -29,7 +29,8 @@ export function addYears(at: Date, years: number): Date {
 export function monthlyPeriod(anchor: Date, now: Date): { start: Date; end: Date } {
   const day = anchor.getUTCDate();
   let start = clampedDay(now.getUTCFullYear(), now.getUTCMonth(), day);
-  if (start.getTime() > now.getTime()) start = clampedDay(now.getUTCFullYear(), now.getUTCMonth() - 1, day);
+  if (start.getTime() > now.getTime())
+    start = clampedDay(now.getUTCFullYear(), now.getUTCMonth() - 1, day);
   const end = clampedDay(start.getUTCFullYear(), start.getUTCMonth() + 1, day);
   return { start, end };
 }
@@ -44,7 +45,9 @@ export function daysNewestFirst(from: Date, to: Date): string[] {
   // days, and toISOString per day was most of the history route's work.
   const day = startOfUtcDay(to);
   while (day.getTime() >= first) {
-    days.push(`${String(day.getUTCFullYear()).padStart(4, '0')}-${twoDigits(day.getUTCMonth() + 1)}-${twoDigits(day.getUTCDate())}`);
+    days.push(
+      `${String(day.getUTCFullYear()).padStart(4, '0')}-${twoDigits(day.getUTCMonth() + 1)}-${twoDigits(day.getUTCDate())}`,
+    );
     day.setUTCDate(day.getUTCDate() - 1);
   }
   return days;

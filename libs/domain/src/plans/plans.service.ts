@@ -46,7 +46,11 @@ export class PlansService {
       mmcIncluded: plan.mmcIncluded,
       maxUploadBytes: plan.maxUploadBytes,
     };
-    const saved = await this.prisma.plan.upsert({ where: { name: plan.name }, create: { name: plan.name, ...data }, update: data });
+    const saved = await this.prisma.plan.upsert({
+      where: { name: plan.name },
+      create: { name: plan.name, ...data },
+      update: data,
+    });
     return toPlanView(saved);
   }
 

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ContractsService, ContractWithPlan, effectiveStatus } from '../contracts/contracts.service';
+import {
+  ContractsService,
+  ContractWithPlan,
+  effectiveStatus,
+} from '../contracts/contracts.service';
 import { monthlyPeriod } from '../contracts/periods';
 import { QuotaRefusedError } from '../errors';
 import { RedisService } from '@platewise/infra';
@@ -71,10 +75,17 @@ export class QuotaService {
     known?: ContractWithPlan | null,
   ): Promise<Reservation> {
     const contract = known !== undefined ? known : await this.contracts.current(accountId);
-    if (!contract) throw new QuotaRefusedError('no_contract', 'This account has no contract. Sign up for a plan first.');
+    if (!contract)
+      throw new QuotaRefusedError(
+        'no_contract',
+        'This account has no contract. Sign up for a plan first.',
+      );
     const status = effectiveStatus(contract, now);
     if (status !== 'active') {
-      throw new QuotaRefusedError('contract_inactive', `Your contract is ${status}. Renew it to make calls.`);
+      throw new QuotaRefusedError(
+        'contract_inactive',
+        `Your contract is ${status}. Renew it to make calls.`,
+      );
     }
 
     const { plan } = contract;
@@ -84,12 +95,28 @@ export class QuotaService {
     const ttl = Math.ceil((period.end.getTime() - now.getTime()) / 1000) + 86_400;
     const args = [plan.callsPerSecond, plan.monthlyCalls, plan.allowAboveQuota ? 1 : 0];
 
-    let [used, rate, usedBefore] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, '', ttl)) as number[];
+    let [used, rate, usedBefore] = (await this.redis.eval(
+      RESERVE,
+      2,
+      rateKey,
+      monthKey,
+      ...args,
+      '',
+      ttl,
+    )) as number[];
     if (used === -3) {
       // First call of the period on this Redis: load the period's count from the database.
       const totals = await this.usage.totals(accountId, period.start, null);
       const initial = totals[requestType].count;
-      [used, rate, usedBefore] = (await this.redis.eval(RESERVE, 2, rateKey, monthKey, ...args, initial, ttl)) as number[];
+      [used, rate, usedBefore] = (await this.redis.eval(
+        RESERVE,
+        2,
+        rateKey,
+        monthKey,
+        ...args,
+        initial,
+        ttl,
+      )) as number[];
     }
     const stateWith = (usedThisPeriod: number, remainingThisSecond: number): QuotaState => ({
       callsPerSecond: plan.callsPerSecond,
@@ -100,7 +127,11 @@ export class QuotaService {
     });
     // Plate Recognizer's wording, which its clients parse.
     if (used === -1) {
-      throw new QuotaRefusedError('throttled', 'Request was throttled. Expected available in 1 second.', stateWith(usedBefore, 0));
+      throw new QuotaRefusedError(
+        'throttled',
+        'Request was throttled. Expected available in 1 second.',
+        stateWith(usedBefore, 0),
+      );
     }
     if (used === -2) {
       throw new QuotaRefusedError(
@@ -132,7 +163,10 @@ export class QuotaService {
 }
 
 /** `RateLimit-Policy` and `RateLimit` header values (IETF httpapi ratelimit-headers draft). */
-export function rateLimitHeaders(state: QuotaState, now: Date = new Date()): Record<string, string> {
+export function rateLimitHeaders(
+  state: QuotaState,
+  now: Date = new Date(),
+): Record<string, string> {
   const monthSeconds = Math.max(0, Math.ceil((state.periodEnd.getTime() - now.getTime()) / 1000));
   const monthRemaining = Math.max(0, state.monthlyCalls - state.usedThisPeriod);
   return {

@@ -8,7 +8,9 @@ describe('refusalReason', () => {
   });
 
   it('refuses browser calls when the key is not exposed', () => {
-    expect(refusalReason(open, { ip: '203.0.113.7', origin: 'https://app.example.com' })).toMatch(/exposeKey/);
+    expect(refusalReason(open, { ip: '203.0.113.7', origin: 'https://app.example.com' })).toMatch(
+      /exposeKey/,
+    );
   });
 
   it('admits only listed origins when the key is exposed with domains', () => {
@@ -48,8 +50,12 @@ describe('originAllowed', () => {
 
 describe('invalidSettings', () => {
   it('rejects malformed entries', () => {
-    expect(invalidSettings({ exposeKey: true, ips: ['10.0.0.0/8', '::1'], domains: ['*.a.com'] })).toBeNull();
-    expect(invalidSettings({ exposeKey: true, ips: ['10.0.0.300'], domains: [] })).toMatch(/10\.0\.0\.300/);
+    expect(
+      invalidSettings({ exposeKey: true, ips: ['10.0.0.0/8', '::1'], domains: ['*.a.com'] }),
+    ).toBeNull();
+    expect(invalidSettings({ exposeKey: true, ips: ['10.0.0.300'], domains: [] })).toMatch(
+      /10\.0\.0\.300/,
+    );
     expect(invalidSettings({ exposeKey: true, ips: [], domains: ['a b'] })).toMatch(/a b/);
   });
 });

@@ -7,7 +7,11 @@ export interface SecurityView {
 }
 
 /** Secure default for an account that never set anything: server-side use only, from anywhere. */
-export const DEFAULT_SECURITY: Readonly<SecurityView> = Object.freeze({ exposeKey: false, ips: [], domains: [] });
+export const DEFAULT_SECURITY: Readonly<SecurityView> = Object.freeze({
+  exposeKey: false,
+  ips: [],
+  domains: [],
+});
 
 export interface ClientFacts {
   /** Address the request came from (as Express reports it). */
@@ -22,7 +26,8 @@ export function refusalReason(settings: SecurityView, client: ClientFacts): stri
     return `requests from ${client.ip ?? 'an unknown address'} are not allowed for this API key`;
   }
   if (client.origin !== undefined) {
-    if (!settings.exposeKey) return 'this API key may not be used from a browser (exposeKey is false)';
+    if (!settings.exposeKey)
+      return 'this API key may not be used from a browser (exposeKey is false)';
     if (settings.domains.length > 0 && !originAllowed(settings.domains, client.origin)) {
       return `requests from origin ${client.origin} are not allowed for this API key`;
     }
@@ -51,7 +56,11 @@ export function ipAllowed(allowed: string[], ip: string | undefined): boolean {
       return addr.kind() === range.kind() && addr.match(range, bits);
     }
     const single = parse(entry);
-    return single !== null && single.kind() === addr.kind() && single.toNormalizedString() === addr.toNormalizedString();
+    return (
+      single !== null &&
+      single.kind() === addr.kind() &&
+      single.toNormalizedString() === addr.toNormalizedString()
+    );
   });
 }
 
@@ -78,7 +87,8 @@ export function invalidSettings(settings: SecurityView): string | null {
     if (!ok) return `"${entry}" is not an IP address or CIDR range`;
   }
   for (const entry of settings.domains) {
-    if (!/^(\*\.)?[a-z0-9.-]+$/i.test(entry) && !safe(() => new URL(entry))) return `"${entry}" is not a domain or origin`;
+    if (!/^(\*\.)?[a-z0-9.-]+$/i.test(entry) && !safe(() => new URL(entry)))
+      return `"${entry}" is not a domain or origin`;
   }
   return null;
 }

@@ -9,7 +9,9 @@ export class SecurityService {
 
   async get(accountId: string): Promise<SecurityView> {
     const row = await this.prisma.securitySettings.findUnique({ where: { accountId } });
-    return row ? { exposeKey: row.exposeKey, ips: row.ips, domains: row.domains } : { ...DEFAULT_SECURITY };
+    return row
+      ? { exposeKey: row.exposeKey, ips: row.ips, domains: row.domains }
+      : { ...DEFAULT_SECURITY };
   }
 
   /** Replaces the fields given, keeping the others. */

@@ -19,7 +19,9 @@ export interface DailyRow {
 }
 
 export function emptyTally(): TallyByType {
-  return Object.fromEntries(REQUEST_TYPES.map((t) => [t, { count: 0, aboveQuota: 0 }])) as TallyByType;
+  return Object.fromEntries(
+    REQUEST_TYPES.map((t) => [t, { count: 0, aboveQuota: 0 }]),
+  ) as TallyByType;
 }
 
 /** Daily usage counters per account, day (UTC) and request type, kept in PostgreSQL. */
@@ -31,7 +33,12 @@ export class UsageService {
   ) {}
 
   /** Counts one served call. A single upsert, so concurrent calls never lose an increment. */
-  async record(accountId: string, requestType: RequestType, aboveQuota: boolean, at: Date = new Date()): Promise<void> {
+  async record(
+    accountId: string,
+    requestType: RequestType,
+    aboveQuota: boolean,
+    at: Date = new Date(),
+  ): Promise<void> {
     // On every served call's path, so through the plain pool (see SqlPool), as a named statement.
     await this.sql.query({
       name: 'record-usage',
@@ -80,20 +87,35 @@ export class UsageService {
    * Totals per request type for each window (`from <= day < to`, `to` null: up to now), in one
    * query whatever their number: an account route's figures cost one round trip.
    */
-  async windows(accountId: string, windows: { from: Date; to: Date | null }[]): Promise<TallyByType[]> {
-    const { rows } = await this.sql.query<{ i: string; request_type: RequestType; count: number; above_quota: number }>({
+  async windows(
+    accountId: string,
+    windows: { from: Date; to: Date | null }[],
+  ): Promise<TallyByType[]> {
+    const { rows } = await this.sql.query<{
+      i: string;
+      request_type: RequestType;
+      count: number;
+      above_quota: number;
+    }>({
       name: 'usage-windows',
       text: `SELECT w.i, u.request_type, SUM(u.count)::int AS count, SUM(u.above_quota)::int AS above_quota
              FROM unnest($2::date[], $3::timestamptz[]) WITH ORDINALITY AS w(from_day, until, i)
              JOIN daily_usage u ON u.account_id = $1::uuid AND u.day >= w.from_day
                   AND (w.until IS NULL OR u.day::timestamp < (w.until AT TIME ZONE 'UTC'))
              GROUP BY w.i, u.request_type`,
-      values: [accountId, windows.map((w) => isoDay(w.from)), windows.map((w) => w.to?.toISOString() ?? null)],
+      values: [
+        accountId,
+        windows.map((w) => isoDay(w.from)),
+        windows.map((w) => w.to?.toISOString() ?? null),
+      ],
     });
     const tallies = windows.map(() => emptyTally());
     for (const row of rows) {
       if (REQUEST_TYPES.includes(row.request_type)) {
-        tallies[Number(row.i) - 1][row.request_type] = { count: row.count, aboveQuota: row.above_quota };
+        tallies[Number(row.i) - 1][row.request_type] = {
+          count: row.count,
+          aboveQuota: row.above_quota,
+        };
       }
     }
     return tallies;

@@ -47,19 +47,30 @@ export class WebhooksService {
   ) {}
 
   /** The caller has already checked the target against the address rules. Returns the secret once. */
-  async create(accountId: string, target: string, includeImage: boolean): Promise<WebhookView & { secret: string }> {
+  async create(
+    accountId: string,
+    target: string,
+    includeImage: boolean,
+  ): Promise<WebhookView & { secret: string }> {
     // Every call is delivered to every target, so targets are capped (WEBHOOK_MAX_TARGETS).
     const limit = this.config.WEBHOOK_MAX_TARGETS;
     if ((await this.prisma.webhook.count({ where: { accountId } })) >= limit) {
-      throw new InvalidInputError(`An account may have at most ${limit} webhook targets; remove one before adding another.`);
+      throw new InvalidInputError(
+        `An account may have at most ${limit} webhook targets; remove one before adding another.`,
+      );
     }
     const secret = randomBytes(24).toString('hex');
-    const hook = await this.prisma.webhook.create({ data: { accountId, target, includeImage, secret } });
+    const hook = await this.prisma.webhook.create({
+      data: { accountId, target, includeImage, secret },
+    });
     return { ...toWebhookView(hook), secret };
   }
 
   async list(accountId: string): Promise<WebhookView[]> {
-    const hooks = await this.prisma.webhook.findMany({ where: { accountId }, orderBy: { id: 'asc' } });
+    const hooks = await this.prisma.webhook.findMany({
+      where: { accountId },
+      orderBy: { id: 'asc' },
+    });
     return hooks.map(toWebhookView);
   }
 
@@ -98,7 +109,10 @@ export class WebhooksService {
   async recordAttempt(hook: Webhook, result: AttemptResult): Promise<boolean> {
     await this.prisma.webhookDelivery.create({ data: { webhookId: hook.id, ...result } });
     if (result.ok) {
-      await this.prisma.webhook.update({ where: { id: hook.id }, data: { consecutiveFailures: 0 } });
+      await this.prisma.webhook.update({
+        where: { id: hook.id },
+        data: { consecutiveFailures: 0 },
+      });
       return true;
     }
     const updated = await this.prisma.webhook.update({
@@ -109,7 +123,9 @@ export class WebhooksService {
     const message = `Webhook ${hook.id} (${hook.target}) was removed after ${updated.consecutiveFailures} failed deliveries in a row; last error: ${result.error ?? `HTTP ${result.status}`}`;
     await this.prisma.$transaction([
       this.prisma.webhook.delete({ where: { id: hook.id } }),
-      this.prisma.notification.create({ data: { accountId: hook.accountId, kind: 'webhook.removed', message } }),
+      this.prisma.notification.create({
+        data: { accountId: hook.accountId, kind: 'webhook.removed', message },
+      }),
     ]);
     this.logger.warn(`account ${hook.accountId}: ${message}`);
     return false;
@@ -121,6 +137,11 @@ export class WebhooksService {
       orderBy: { id: 'desc' },
       take: 200,
     });
-    return rows.map((n) => ({ accountId: n.accountId, kind: n.kind, message: n.message, created: n.createdAt.toISOString() }));
+    return rows.map((n) => ({
+      accountId: n.accountId,
+      kind: n.kind,
+      message: n.message,
+      created: n.createdAt.toISOString(),
+    }));
   }
 }

@@ -16,7 +16,10 @@ export interface PlateDetection {
 }
 
 /** y5fu input: RGB scaled to 0–1, letterboxed and centred, padded with 0. */
-export async function plateInput(img: RgbImage, size: number): Promise<{ tensor: Float32Array; lb: Letterbox }> {
+export async function plateInput(
+  img: RgbImage,
+  size: number,
+): Promise<{ tensor: Float32Array; lb: Letterbox }> {
   const lb = letterbox(img.width, img.height, size, size, 'center');
   const small = await resizeRgb(img, lb.width, lb.height);
   const plane = size * size;
@@ -34,7 +37,12 @@ export async function plateInput(img: RgbImage, size: number): Promise<{ tensor:
 }
 
 /** Rows: `[cx, cy, w, h, obj, x1,y1 … x4,y4, single, double]` in input pixels. */
-export function decodePlates(out: Float32Array, rows: number, lb: Letterbox, threshold: number): PlateDetection[] {
+export function decodePlates(
+  out: Float32Array,
+  rows: number,
+  lb: Letterbox,
+  threshold: number,
+): PlateDetection[] {
   const dets: PlateDetection[] = [];
   for (let r = 0; r < rows; r++) {
     const o = r * 15;
@@ -51,7 +59,12 @@ export function decodePlates(out: Float32Array, rows: number, lb: Letterbox, thr
     }
     const [x0, y0] = unletterbox(lb, out[o] - out[o + 2] / 2, out[o + 1] - out[o + 3] / 2);
     const [x1, y1] = unletterbox(lb, out[o] + out[o + 2] / 2, out[o + 1] + out[o + 3] / 2);
-    dets.push({ box: { xmin: x0, ymin: y0, xmax: x1, ymax: y1 }, corners, score, rows: double > single ? 2 : 1 });
+    dets.push({
+      box: { xmin: x0, ymin: y0, xmax: x1, ymax: y1 },
+      corners,
+      score,
+      rows: double > single ? 2 : 1,
+    });
   }
   return nms(dets, 0.5);
 }
@@ -73,7 +86,12 @@ export async function detectPlates(
   });
 }
 
-const shiftBox = (b: Box, o: Point): Box => ({ xmin: b.xmin + o.x, ymin: b.ymin + o.y, xmax: b.xmax + o.x, ymax: b.ymax + o.y });
+const shiftBox = (b: Box, o: Point): Box => ({
+  xmin: b.xmin + o.x,
+  ymin: b.ymin + o.y,
+  xmax: b.xmax + o.x,
+  ymax: b.ymax + o.y,
+});
 
 /** Corners are sometimes degenerate on tiny plates; fall back to the box then. */
 export function saneCorners(d: PlateDetection): Point[] {

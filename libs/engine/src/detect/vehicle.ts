@@ -23,7 +23,9 @@ const SIZE = 416;
 const STRIDES = [8, 16, 32];
 
 /** YOLOX input: BGR, raw 0–255, resized into the top-left corner, padded with 114. */
-export async function vehicleInput(img: RgbImage): Promise<{ tensor: Float32Array; lb: ReturnType<typeof letterbox> }> {
+export async function vehicleInput(
+  img: RgbImage,
+): Promise<{ tensor: Float32Array; lb: ReturnType<typeof letterbox> }> {
   const lb = letterbox(img.width, img.height, SIZE, SIZE, 'top-left');
   const small = await resizeRgb(img, lb.width, lb.height);
   const plane = SIZE * SIZE;
@@ -41,7 +43,11 @@ export async function vehicleInput(img: RgbImage): Promise<{ tensor: Float32Arra
 }
 
 /** Decode YOLOX rows `[dx, dy, log w, log h, obj, 80 classes]` over the stride grids. */
-export function decodeYolox(out: Float32Array, lb: ReturnType<typeof letterbox>, threshold: number): VehicleDetection[] {
+export function decodeYolox(
+  out: Float32Array,
+  lb: ReturnType<typeof letterbox>,
+  threshold: number,
+): VehicleDetection[] {
   const dets: VehicleDetection[] = [];
   let row = 0;
   for (const stride of STRIDES) {
@@ -67,7 +73,11 @@ export function decodeYolox(out: Float32Array, lb: ReturnType<typeof letterbox>,
         const h = Math.exp(out[o + 3]) * stride;
         const [x0, y0] = unletterbox(lb, cx - w / 2, cy - h / 2);
         const [x1, y1] = unletterbox(lb, cx + w / 2, cy + h / 2);
-        dets.push({ box: { xmin: x0, ymin: y0, xmax: x1, ymax: y1 }, score: bestScore, cls: VEHICLE_CLASSES[best] });
+        dets.push({
+          box: { xmin: x0, ymin: y0, xmax: x1, ymax: y1 },
+          score: bestScore,
+          cls: VEHICLE_CLASSES[best],
+        });
       }
     }
   }
@@ -75,7 +85,11 @@ export function decodeYolox(out: Float32Array, lb: ReturnType<typeof letterbox>,
   return nms(dets, 0.45);
 }
 
-export async function detectVehicles(session: InferenceSession, img: RgbImage, threshold = 0.25): Promise<VehicleDetection[]> {
+export async function detectVehicles(
+  session: InferenceSession,
+  img: RgbImage,
+  threshold = 0.25,
+): Promise<VehicleDetection[]> {
   const { tensor, lb } = await vehicleInput(img);
   const out = await run1(session, tensor, [1, 3, SIZE, SIZE]);
   return decodeYolox(out.data, lb, threshold).map((d) => ({

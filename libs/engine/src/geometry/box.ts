@@ -11,7 +11,8 @@ export interface Point {
   y: number;
 }
 
-export const boxArea = (b: Box): number => Math.max(0, b.xmax - b.xmin) * Math.max(0, b.ymax - b.ymin);
+export const boxArea = (b: Box): number =>
+  Math.max(0, b.xmax - b.xmin) * Math.max(0, b.ymax - b.ymin);
 
 export function intersection(a: Box, b: Box): number {
   const w = Math.min(a.xmax, b.xmax) - Math.max(a.xmin, b.xmin);
@@ -38,5 +39,10 @@ export function clampBox(b: Box, width: number, height: number): Box {
 export function boxOfPoints(points: Point[]): Box {
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
-  return { xmin: Math.min(...xs), ymin: Math.min(...ys), xmax: Math.max(...xs), ymax: Math.max(...ys) };
+  return {
+    xmin: Math.min(...xs),
+    ymin: Math.min(...ys),
+    xmax: Math.max(...xs),
+    ymax: Math.max(...ys),
+  };
 }

@@ -31,7 +31,10 @@ describe('letterbox', () => {
 });
 
 describe('nms', () => {
-  const b = (xmin: number, score: number) => ({ box: { xmin, ymin: 0, xmax: xmin + 10, ymax: 10 }, score });
+  const b = (xmin: number, score: number) => ({
+    box: { xmin, ymin: 0, xmax: xmin + 10, ymax: 10 },
+    score,
+  });
 
   it('keeps the best of overlapping boxes and every separate box', () => {
     const kept = nms([b(0, 0.5), b(1, 0.9), b(30, 0.3), b(2, 0.7)], 0.5);

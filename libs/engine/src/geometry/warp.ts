@@ -77,13 +77,21 @@ export function warpQuad(img: RgbImage, quad: Point[], width: number, height: nu
 /** Grow a quadrilateral about its centre: `px` of its width sideways, `py` of its height up/down. */
 export function expandQuad(quad: Point[], px: number, py: number): Point[] {
   const [tl, tr, br, bl] = quad;
-  const lerp = (a: Point, b: Point, t: number): Point => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
+  const lerp = (a: Point, b: Point, t: number): Point => ({
+    x: a.x + (b.x - a.x) * t,
+    y: a.y + (b.y - a.y) * t,
+  });
   // Extend the top and bottom edges sideways, then the left and right edges vertically.
   const tl1 = lerp(tr, tl, 1 + px);
   const tr1 = lerp(tl, tr, 1 + px);
   const bl1 = lerp(br, bl, 1 + px);
   const br1 = lerp(bl, br, 1 + px);
-  return [lerp(bl1, tl1, 1 + py), lerp(br1, tr1, 1 + py), lerp(tr1, br1, 1 + py), lerp(tl1, bl1, 1 + py)];
+  return [
+    lerp(bl1, tl1, 1 + py),
+    lerp(br1, tr1, 1 + py),
+    lerp(tr1, br1, 1 + py),
+    lerp(tl1, bl1, 1 + py),
+  ];
 }
 
 /** Move a quadrilateral along its own axes: `dx` of its width (mean top/bottom edge), `dy` of its height. */

@@ -22,7 +22,10 @@ export const DEFAULT_MAX_PIXELS = 40_000_000;
  * Decode an upload to upright RGB. EXIF orientation is applied, alpha dropped, greyscale and CMYK
  * converted to sRGB; for animated GIF/WebP only the first frame is read.
  */
-export async function decodeImage(input: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbImage> {
+export async function decodeImage(
+  input: Buffer,
+  maxPixels = DEFAULT_MAX_PIXELS,
+): Promise<RgbImage> {
   if (!input || input.length === 0) throw new ImageDecodeError('empty upload', 'corrupt');
   let format: string | undefined;
   try {
@@ -31,14 +34,21 @@ export async function decodeImage(input: Buffer, maxPixels = DEFAULT_MAX_PIXELS)
     if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels) {
       // Read from the header alone: a small file can declare a huge image (a decompression bomb).
       const size = `${meta.width}×${meta.height}`;
-      throw new ImageDecodeError(`image is too large: ${size} pixels, the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels`, 'too-large', format);
+      throw new ImageDecodeError(
+        `image is too large: ${size} pixels, the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels`,
+        'too-large',
+        format,
+      );
     }
   } catch (err) {
     if (err instanceof ImageDecodeError) throw err;
     // libvips recognises formats by their magic bytes; "unsupported image format" means none matched.
     const msg = (err as Error).message;
     if (/unsupported image format/i.test(msg)) {
-      throw new ImageDecodeError('unsupported image format (use JPEG, PNG, WebP, TIFF, AVIF or GIF)', 'unsupported');
+      throw new ImageDecodeError(
+        'unsupported image format (use JPEG, PNG, WebP, TIFF, AVIF or GIF)',
+        'unsupported',
+      );
     }
     throw new ImageDecodeError(`cannot decode image: ${msg}`, 'corrupt');
   }
@@ -50,7 +60,11 @@ export async function decodeImage(input: Buffer, maxPixels = DEFAULT_MAX_PIXELS)
     );
   }
   try {
-    const { data, info } = await sharp(input, { failOn: 'error', pages: 1, limitInputPixels: maxPixels })
+    const { data, info } = await sharp(input, {
+      failOn: 'error',
+      pages: 1,
+      limitInputPixels: maxPixels,
+    })
       .rotate()
       .toColourspace('srgb')
       .removeAlpha()
@@ -59,7 +73,11 @@ export async function decodeImage(input: Buffer, maxPixels = DEFAULT_MAX_PIXELS)
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
     return { data, width: info.width, height: info.height };
   } catch (err) {
-    throw new ImageDecodeError(`cannot decode ${format} image: ${(err as Error).message}`, 'corrupt', format);
+    throw new ImageDecodeError(
+      `cannot decode ${format} image: ${(err as Error).message}`,
+      'corrupt',
+      format,
+    );
   }
 }
 
@@ -74,7 +92,13 @@ export async function resizeRgb(img: RgbImage, width: number, height: number): P
 }
 
 /** Copy a rectangle out of an image (clamped to its bounds). */
-export function cropRgb(img: RgbImage, x: number, y: number, width: number, height: number): RgbImage {
+export function cropRgb(
+  img: RgbImage,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+): RgbImage {
   const x0 = Math.max(0, Math.min(img.width - 1, Math.floor(x)));
   const y0 = Math.max(0, Math.min(img.height - 1, Math.floor(y)));
   const w = Math.max(1, Math.min(img.width - x0, Math.round(width)));

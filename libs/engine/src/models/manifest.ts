@@ -13,7 +13,8 @@ export interface ManifestEntry {
   optional?: boolean;
 }
 
-const FIX = 'run `pnpm models:install` (set PLATEWISE_MODELS_FROM to a folder holding the files, default ../shared/models)';
+const FIX =
+  'run `pnpm models:install` (set PLATEWISE_MODELS_FROM to a folder holding the files, default ../shared/models)';
 
 /** The folder holding installed weights: the option (callers read PLATEWISE_MODELS_DIR), else <repo>/models/weights. */
 export function resolveModelsDir(explicit?: string): string {
@@ -31,7 +32,10 @@ export function loadManifest(modelsDir: string): ManifestEntry[] {
   const candidates = [join(modelsDir, 'manifest.json'), join(modelsDir, '..', 'manifest.json')];
   const path = candidates.find((p) => existsSync(p));
   if (!path) {
-    throw new ModelLoadError(`model manifest not found next to ${modelsDir}; ${FIX}`, 'manifest.json');
+    throw new ModelLoadError(
+      `model manifest not found next to ${modelsDir}; ${FIX}`,
+      'manifest.json',
+    );
   }
   return (JSON.parse(readFileSync(path, 'utf8')) as { models: ManifestEntry[] }).models;
 }
@@ -42,7 +46,10 @@ export function readVerified(modelsDir: string, manifest: ManifestEntry[], name:
   if (!entry) throw new ModelLoadError(`model ${name} is not in the manifest`, name);
   const path = join(modelsDir, entry.file);
   if (!existsSync(path)) {
-    throw new ModelLoadError(`model file ${entry.file} is missing from ${modelsDir}; ${FIX}`, entry.file);
+    throw new ModelLoadError(
+      `model file ${entry.file} is missing from ${modelsDir}; ${FIX}`,
+      entry.file,
+    );
   }
   const buf = readFileSync(path);
   const sha = createHash('sha256').update(buf).digest('hex');
@@ -59,7 +66,12 @@ export function readVerified(modelsDir: string, manifest: ManifestEntry[], name:
  * An optional model: null when the manifest does not list it or its file is not installed (unless
  * `required`, e.g. the caller asked for the mode that needs it); an altered file is always refused.
  */
-export function readOptional(modelsDir: string, manifest: ManifestEntry[], name: string, required: boolean): Buffer | null {
+export function readOptional(
+  modelsDir: string,
+  manifest: ManifestEntry[],
+  name: string,
+  required: boolean,
+): Buffer | null {
   const entry = manifest.find((m) => m.name === name);
   if (!required && (!entry || !existsSync(join(modelsDir, entry.file)))) return null;
   return readVerified(modelsDir, manifest, name);

@@ -9,7 +9,11 @@ export interface RuntimeOptions {
 }
 
 /** One ONNX Runtime session per model, created once; ORT allows concurrent run() calls. */
-export async function createSession(bytes: Buffer, file: string, opts: RuntimeOptions): Promise<ort.InferenceSession> {
+export async function createSession(
+  bytes: Buffer,
+  file: string,
+  opts: RuntimeOptions,
+): Promise<ort.InferenceSession> {
   try {
     return await ort.InferenceSession.create(bytes, {
       executionProviders: opts.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
@@ -21,7 +25,8 @@ export async function createSession(bytes: Buffer, file: string, opts: RuntimeOp
       extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
   } catch (err) {
-    const hint = opts.device === 'cuda' ? ' (CUDA requested: is the CUDA execution provider installed?)' : '';
+    const hint =
+      opts.device === 'cuda' ? ' (CUDA requested: is the CUDA execution provider installed?)' : '';
     throw new ModelLoadError(`cannot load model ${file}: ${(err as Error).message}${hint}`, file);
   }
 }
@@ -45,6 +50,7 @@ export async function runU8(
 ): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
   const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('uint8', data, dims) });
   const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
-  for (const name of session.outputNames) result[name] = { data: out[name].data as Float32Array, dims: out[name].dims };
+  for (const name of session.outputNames)
+    result[name] = { data: out[name].data as Float32Array, dims: out[name].dims };
   return result;
 }

@@ -26,7 +26,12 @@ export function foldingTable(dictionary: string[]): Int32Array {
 }
 
 /** Fold a `[T, classes]` softmax into `[T, FOLDED]` probabilities. */
-export function foldProbabilities(probs: Float32Array, steps: number, classes: number, table: Int32Array): Float32Array {
+export function foldProbabilities(
+  probs: Float32Array,
+  steps: number,
+  classes: number,
+  table: Int32Array,
+): Float32Array {
   const out = new Float32Array(steps * FOLDED);
   for (let t = 0; t < steps; t++) {
     const src = t * classes;

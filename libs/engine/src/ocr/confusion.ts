@@ -7,7 +7,26 @@ import { FOLDED, PLATE_CHARS } from './alphabet';
  * share `alpha` of each look-alike's probability to a character's own; texts are then scored on
  * these softened frames, where the format prior can decide between look-alikes.
  */
-export const CONFUSABLE: string[] = ['O0', 'OD', '0D', 'OQ', '0Q', 'I1', 'L1', 'T1', 'B8', 'S5', 'Z2', 'G6', 'A4', 'Z7', 'T7', 'UV', 'E3', 'J1'];
+export const CONFUSABLE: string[] = [
+  'O0',
+  'OD',
+  '0D',
+  'OQ',
+  '0Q',
+  'I1',
+  'L1',
+  'T1',
+  'B8',
+  'S5',
+  'Z2',
+  'G6',
+  'A4',
+  'Z7',
+  'T7',
+  'UV',
+  'E3',
+  'J1',
+];
 
 export function confusionPartners(groups: string[] = CONFUSABLE): number[][] {
   const partners: number[][] = Array.from({ length: FOLDED }, () => []);
@@ -22,7 +41,12 @@ export function confusionPartners(groups: string[] = CONFUSABLE): number[][] {
 
 const DEFAULT_PARTNERS = confusionPartners();
 
-export function softenFrames(m: Float32Array, steps: number, alpha: number, partners = DEFAULT_PARTNERS): Float32Array {
+export function softenFrames(
+  m: Float32Array,
+  steps: number,
+  alpha: number,
+  partners = DEFAULT_PARTNERS,
+): Float32Array {
   if (alpha <= 0) return m;
   const out = new Float32Array(m.length);
   for (let t = 0; t < steps; t++) {

@@ -55,7 +55,12 @@ export function greedyDecode(m: Float32Array, steps: number): Reading {
  * alignments of each (blank-ending and character-ending paths tracked apart so repeated letters
  * are handled correctly). Returns up to `beamWidth` readings, most probable first.
  */
-export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, pruneBelow = 1e-4): Reading[] {
+export function beamSearch(
+  m: Float32Array,
+  steps: number,
+  beamWidth = 16,
+  pruneBelow = 1e-4,
+): Reading[] {
   interface Beam {
     pb: number; // log prob ending in blank
     pnb: number; // log prob ending in a character
@@ -97,10 +102,16 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
       }
     }
     beams = new Map(
-      [...next.entries()].sort((a, b) => logAdd(b[1].pb, b[1].pnb) - logAdd(a[1].pb, a[1].pnb)).slice(0, beamWidth),
+      [...next.entries()]
+        .sort((a, b) => logAdd(b[1].pb, b[1].pnb) - logAdd(a[1].pb, a[1].pnb))
+        .slice(0, beamWidth),
     );
   }
-  return [...beams.entries()].map(([text, b]) => ({ text, logp: logAdd(b.pb, b.pnb), charConf: [] }));
+  return [...beams.entries()].map(([text, b]) => ({
+    text,
+    logp: logAdd(b.pb, b.pnb),
+    charConf: [],
+  }));
 }
 
 /**
@@ -109,7 +120,11 @@ export function beamSearch(m: Float32Array, steps: number, beamWidth = 16, prune
  * (blank, slot 0, blank, slot 1, …); each slot takes its best allowed character over the frames
  * it spans. Returns null when the pattern is longer than the frames allow.
  */
-export function constrainedDecode(m: Float32Array, steps: number, slots: number[][]): Reading | null {
+export function constrainedDecode(
+  m: Float32Array,
+  steps: number,
+  slots: number[][],
+): Reading | null {
   const n = slots.length;
   if (n === 0 || n > steps) return null;
   const S = 2 * n + 1;
@@ -117,7 +132,8 @@ export function constrainedDecode(m: Float32Array, steps: number, slots: number[
   // Per frame, the best log prob within each slot's character set (shared across templates: the
   // sets are the same few arrays).
   const slotTables = slots.map((set) => bestInSet(m, steps, set));
-  const emit = (t: number, s: number): number => (s % 2 === 0 ? logGap[t] : slotTables[(s - 1) / 2][t]);
+  const emit = (t: number, s: number): number =>
+    s % 2 === 0 ? logGap[t] : slotTables[(s - 1) / 2][t];
   let prev = new Float64Array(S).fill(LOG0);
   const back = new Int8Array(steps * S); // 0 stay, 1 from s-1, 2 from s-2
   prev[0] = emit(0, 0);
@@ -217,7 +233,8 @@ export function textLogProb(m: Float32Array, steps: number, text: string): numbe
   // Log frames are computed once per frame matrix: every candidate text is scored on the same ones.
   const logm = logFramesOf(m, steps);
   const logGap = logGapOf(m, steps);
-  const lp = (t: number, s: number): number => (s % 2 === 0 ? logGap[t] : logm[t * FOLDED + labels[(s - 1) / 2]]);
+  const lp = (t: number, s: number): number =>
+    s % 2 === 0 ? logGap[t] : logm[t * FOLDED + labels[(s - 1) / 2]];
   let prev = new Float64Array(S).fill(LOG0);
   let cur = new Float64Array(S);
   prev[0] = lp(0, 0);
@@ -226,7 +243,8 @@ export function textLogProb(m: Float32Array, steps: number, text: string): numbe
     for (let s = 0; s < S; s++) {
       let a = prev[s];
       if (s >= 1) a = logAdd(a, prev[s - 1]);
-      if (s >= 2 && s % 2 === 1 && labels[(s - 1) / 2] !== labels[(s - 3) / 2]) a = logAdd(a, prev[s - 2]);
+      if (s >= 2 && s % 2 === 1 && labels[(s - 1) / 2] !== labels[(s - 3) / 2])
+        a = logAdd(a, prev[s - 2]);
       cur[s] = a !== LOG0 ? a + lp(t, s) : LOG0;
     }
     [prev, cur] = [cur, prev];

@@ -12,17 +12,69 @@ function formula(w: number, h: number, k: number) {
       const o = (y * w + x) * 3;
       data[o] = (x * 7 + y * 3 + k * 11) % 256;
       data[o + 1] = (Math.floor((x * x) / 5) + y * 13 + k) % 256;
-      data[o + 2] = (((x ^ y) * 5) + k * 29) % 256;
+      data[o + 2] = ((x ^ y) * 5 + k * 29) % 256;
     }
   return { data, width: w, height: h };
 }
 
-const PILLOW: Array<[number, number, number, { sum: number; sha: string; first: number[]; grey0: number[] }]> = [
-  [301, 97, 0, { sum: 520890, sha: '18c7da7011ed3642', first: [14, 20, 29, 38, 49, 62, 75, 91], grey0: [0, 3, 5, 9, 12, 16] }],
-  [100, 20, 1, { sum: 523162, sha: '1f79f20f59ffd6e8', first: [7, 9, 11, 14, 16, 19, 22, 24], grey0: [7, 10, 13, 16, 20, 23] }],
-  [200, 40, 2, { sum: 524872, sha: 'cc35f250697ad8d3', first: [17, 22, 26, 33, 38, 45, 54, 61], grey0: [14, 17, 20, 23, 27, 31] }],
-  [57, 33, 3, { sum: 527867, sha: '290d17ebe7a11e63', first: [22, 22, 23, 24, 26, 27, 28, 30], grey0: [22, 24, 27, 30, 34, 38] }],
-  [128, 32, 4, { sum: 529515, sha: '21949e372e22520f', first: [29, 31, 34, 37, 41, 45, 49, 53], grey0: [29, 31, 34, 37, 41, 45] }],
+const PILLOW: Array<
+  [number, number, number, { sum: number; sha: string; first: number[]; grey0: number[] }]
+> = [
+  [
+    301,
+    97,
+    0,
+    {
+      sum: 520890,
+      sha: '18c7da7011ed3642',
+      first: [14, 20, 29, 38, 49, 62, 75, 91],
+      grey0: [0, 3, 5, 9, 12, 16],
+    },
+  ],
+  [
+    100,
+    20,
+    1,
+    {
+      sum: 523162,
+      sha: '1f79f20f59ffd6e8',
+      first: [7, 9, 11, 14, 16, 19, 22, 24],
+      grey0: [7, 10, 13, 16, 20, 23],
+    },
+  ],
+  [
+    200,
+    40,
+    2,
+    {
+      sum: 524872,
+      sha: 'cc35f250697ad8d3',
+      first: [17, 22, 26, 33, 38, 45, 54, 61],
+      grey0: [14, 17, 20, 23, 27, 31],
+    },
+  ],
+  [
+    57,
+    33,
+    3,
+    {
+      sum: 527867,
+      sha: '290d17ebe7a11e63',
+      first: [22, 22, 23, 24, 26, 27, 28, 30],
+      grey0: [22, 24, 27, 30, 34, 38],
+    },
+  ],
+  [
+    128,
+    32,
+    4,
+    {
+      sum: 529515,
+      sha: '21949e372e22520f',
+      first: [29, 31, 34, 37, 41, 45, 49, 53],
+      grey0: [29, 31, 34, 37, 41, 45],
+    },
+  ],
 ];
 
 describe('CRNN preprocessing mirrors Pillow exactly', () => {

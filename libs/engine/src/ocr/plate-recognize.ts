@@ -25,12 +25,17 @@ export function toGrey(img: RgbImage): Uint8Array {
   const n = img.width * img.height;
   const out = new Uint8Array(n);
   const d = img.data;
-  for (let i = 0; i < n; i++) out[i] = (d[3 * i] * 19595 + d[3 * i + 1] * 38470 + d[3 * i + 2] * 7471 + 0x8000) >>> 16;
+  for (let i = 0; i < n; i++)
+    out[i] = (d[3 * i] * 19595 + d[3 * i + 1] * 38470 + d[3 * i + 2] * 7471 + 0x8000) >>> 16;
   return out;
 }
 
 /** The model's input for one crop: grey, 128×32 (stretched, as in training), (p/255 − 0.5)/0.5. */
-export function crnnInput(img: RgbImage, out = new Float32Array(CRNN_H * CRNN_W), offset = 0): Float32Array {
+export function crnnInput(
+  img: RgbImage,
+  out = new Float32Array(CRNN_H * CRNN_W),
+  offset = 0,
+): Float32Array {
   const g = resizeLikePillow(toGrey(img), img.width, img.height, CRNN_W, CRNN_H, 1);
   for (let i = 0; i < CRNN_H * CRNN_W; i++) out[offset + i] = (g[i] / 255 - 0.5) / 0.5;
   return out;
@@ -40,7 +45,12 @@ export function crnnInput(img: RgbImage, out = new Float32Array(CRNN_H * CRNN_W)
  * Softmax of `[steps, classes]` logits, laid out as folded frames (`[steps, FOLDED]`: blank,
  * 0-9A-Z, other = 0). `temperature` divides the logits first (1 = the model's own probabilities).
  */
-export function logitsToFrames(logits: Float32Array, steps: number, classes = CRNN_CLASSES, temperature = 1): Float32Array {
+export function logitsToFrames(
+  logits: Float32Array,
+  steps: number,
+  classes = CRNN_CLASSES,
+  temperature = 1,
+): Float32Array {
   const m = new Float32Array(steps * FOLDED);
   for (let t = 0; t < steps; t++) {
     const row = t * classes;
@@ -48,22 +58,33 @@ export function logitsToFrames(logits: Float32Array, steps: number, classes = CR
     for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c]);
     let z = 0;
     for (let c = 0; c < classes; c++) z += Math.exp((logits[row + c] - max) / temperature);
-    for (let c = 0; c < classes; c++) m[t * FOLDED + c] = Math.exp((logits[row + c] - max) / temperature) / z;
+    for (let c = 0; c < classes; c++)
+      m[t * FOLDED + c] = Math.exp((logits[row + c] - max) / temperature) / z;
   }
   return m;
 }
 
 /** Run the CRNN on plate crops (one batch); returns one set of folded frames per crop. */
-export async function recognizePlates(session: InferenceSession, crops: RgbImage[], temperature = 1): Promise<LineFrames[]> {
+export async function recognizePlates(
+  session: InferenceSession,
+  crops: RgbImage[],
+  temperature = 1,
+): Promise<LineFrames[]> {
   if (!crops.length) return [];
   const plane = CRNN_H * CRNN_W;
   const batch = new Float32Array(crops.length * plane);
   crops.forEach((c, n) => crnnInput(c, batch, n * plane));
   const out = await run1(session, batch, [crops.length, 1, CRNN_H, CRNN_W]);
   const [, steps, classes] = out.dims as number[];
-  if (classes !== CRNN_CLASSES) throw new Error(`plate recogniser has ${classes} classes, expected ${CRNN_CLASSES}`);
+  if (classes !== CRNN_CLASSES)
+    throw new Error(`plate recogniser has ${classes} classes, expected ${CRNN_CLASSES}`);
   return crops.map((_, n) => ({
-    m: logitsToFrames(out.data.subarray(n * steps * classes, (n + 1) * steps * classes), steps, classes, temperature),
+    m: logitsToFrames(
+      out.data.subarray(n * steps * classes, (n + 1) * steps * classes),
+      steps,
+      classes,
+      temperature,
+    ),
     steps,
   }));
 }

@@ -30,13 +30,25 @@ export function detInput(img: RgbImage): Float32Array {
 }
 
 /** Connected regions of `prob > thresh` (4-neighbour), kept when their mean probability ≥ boxThresh. */
-export function dbBoxes(prob: Float32Array, w: number, h: number, thresh = 0.3, boxThresh = 0.5, unclip = 1.6): TextBox[] {
+export function dbBoxes(
+  prob: Float32Array,
+  w: number,
+  h: number,
+  thresh = 0.3,
+  boxThresh = 0.5,
+  unclip = 1.6,
+): TextBox[] {
   const seen = new Uint8Array(w * h);
   const boxes: TextBox[] = [];
   const stack: number[] = [];
   for (let start = 0; start < w * h; start++) {
     if (seen[start] || prob[start] <= thresh) continue;
-    let xmin = w, ymin = h, xmax = 0, ymax = 0, sum = 0, count = 0;
+    let xmin = w,
+      ymin = h,
+      xmax = 0,
+      ymax = 0,
+      sum = 0,
+      count = 0;
     stack.push(start);
     seen[start] = 1;
     while (stack.length) {
@@ -49,7 +61,12 @@ export function dbBoxes(prob: Float32Array, w: number, h: number, thresh = 0.3, 
       if (x > xmax) xmax = x;
       if (y < ymin) ymin = y;
       if (y > ymax) ymax = y;
-      const nb = [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1];
+      const nb = [
+        x > 0 ? i - 1 : -1,
+        x < w - 1 ? i + 1 : -1,
+        y > 0 ? i - w : -1,
+        y < h - 1 ? i + w : -1,
+      ];
       for (const j of nb) {
         if (j >= 0 && !seen[j] && prob[j] > thresh) {
           seen[j] = 1;
@@ -76,7 +93,11 @@ export function dbBoxes(prob: Float32Array, w: number, h: number, thresh = 0.3, 
 }
 
 /** Detect text lines in `img` (already the padded plate crop); boxes come back in img pixels. */
-export async function detectText(session: InferenceSession, img: RgbImage, maxSide = 320): Promise<TextBox[]> {
+export async function detectText(
+  session: InferenceSession,
+  img: RgbImage,
+  maxSide = 320,
+): Promise<TextBox[]> {
   const scale = Math.min(1, maxSide / Math.max(img.width, img.height)) * 1;
   const w = Math.max(32, Math.round((img.width * scale) / 32) * 32);
   const h = Math.max(32, Math.round((img.height * scale) / 32) * 32);
@@ -86,6 +107,11 @@ export async function detectText(session: InferenceSession, img: RgbImage, maxSi
   const sy = img.height / h;
   return dbBoxes(out.data, w, h).map((b) => ({
     score: b.score,
-    box: { xmin: b.box.xmin * sx, ymin: b.box.ymin * sy, xmax: b.box.xmax * sx, ymax: b.box.ymax * sy },
+    box: {
+      xmin: b.box.xmin * sx,
+      ymin: b.box.ymin * sy,
+      xmax: b.box.xmax * sx,
+      ymax: b.box.ymax * sy,
+    },
   }));
 }

@@ -23,7 +23,10 @@ export async function recognizeLines(
   // `stretch` widens the line beyond its aspect ratio: the model emits one frame per 8 pixels, and
   // square plate characters squeezed into too few frames lose letters under CTC.
   const widths = lines.map((l) =>
-    Math.min(maxWidth, Math.max(REC_HEIGHT, Math.round((l.width * REC_HEIGHT * stretch) / l.height))),
+    Math.min(
+      maxWidth,
+      Math.max(REC_HEIGHT, Math.round((l.width * REC_HEIGHT * stretch) / l.height)),
+    ),
   );
   // One batch padded to the widest line: a single run is cheaper than one per line.
   const W = Math.ceil(Math.max(...widths) / 8) * 8;

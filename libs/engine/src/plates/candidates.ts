@@ -1,6 +1,14 @@
 import { PLATE_CHARS } from '../ocr/alphabet';
 import { LineFrames } from '../ocr/text-recognize';
-import { COUNTRIES, FLEET, KNOWN_REGIONS, formatProbability, matchesTemplate, regionsMatching, templatesFor } from './formats';
+import {
+  COUNTRIES,
+  FLEET,
+  KNOWN_REGIONS,
+  formatProbability,
+  matchesTemplate,
+  regionsMatching,
+  templatesFor,
+} from './formats';
 import { TextView, ctcView } from './text-views';
 import type { TextMatcher } from './text-pattern';
 
@@ -49,7 +57,8 @@ const slotsOf = (template: string): number[][] =>
 
 let allTemplates: string[] | null = null;
 function everyTemplate(): string[] {
-  if (!allTemplates) allTemplates = [...new Set([...KNOWN_REGIONS].flatMap((r) => templatesFor(r)))];
+  if (!allTemplates)
+    allTemplates = [...new Set([...KNOWN_REGIONS].flatMap((r) => templatesFor(r)))];
   return allTemplates;
 }
 
@@ -95,19 +104,32 @@ export interface RecognizerFrames {
  */
 export const ENSEMBLE = { rule: 'mixture' as 'product' | 'mixture' };
 
-export function combineRecognizers(perRecognizer: number[], weights: number[], rule = ENSEMBLE.rule): number {
+export function combineRecognizers(
+  perRecognizer: number[],
+  weights: number[],
+  rule = ENSEMBLE.rule,
+): number {
   const wsum = weights.reduce((s, x) => s + x, 0);
   if (rule === 'mixture') {
     const m = Math.max(...perRecognizer);
-    return m + Math.log(perRecognizer.reduce((s, lp, i) => s + weights[i] * Math.exp(lp - m), 0) / wsum);
+    return (
+      m + Math.log(perRecognizer.reduce((s, lp, i) => s + weights[i] * Math.exp(lp - m), 0) / wsum)
+    );
   }
   return perRecognizer.reduce((s, lp, i) => s + weights[i] * lp, 0) / wsum;
 }
 
-const asView = (v: LineFrames | TextView): TextView => ('steps' in v ? ctcView(v, PRIOR.confusion) : v);
+const asView = (v: LineFrames | TextView): TextView =>
+  'steps' in v ? ctcView(v, PRIOR.confusion) : v;
 
-export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx: CandidateContext, limit = 10): Candidate[] {
-  const groups: RecognizerFrames[] = isGroups(views) ? views : [{ name: 'ppocr', views, weight: 1 }];
+export function generateCandidates(
+  views: LineFrames[] | RecognizerFrames[],
+  ctx: CandidateContext,
+  limit = 10,
+): Candidate[] {
+  const groups: RecognizerFrames[] = isGroups(views)
+    ? views
+    : [{ name: 'ppocr', views, weight: 1 }];
   const live = groups.filter((g) => g.views.length && g.weight > 0);
   if (!live.length) return [];
   const weights = live.map((g) => g.weight);
@@ -133,7 +155,12 @@ export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx
   // weight on the scale of one recogniser, so the format prior keeps its meaning.
   const logpOf = (text: string): number =>
     combineRecognizers(
-      perGroup.map((vs, i) => combine(vs.map((v) => v.logProb(text)), live[i].combine)),
+      perGroup.map((vs, i) =>
+        combine(
+          vs.map((v) => v.logProb(text)),
+          live[i].combine,
+        ),
+      ),
       weights,
     );
   const hinted = new Set(ctx.hints);
@@ -145,7 +172,9 @@ export function generateCandidates(views: LineFrames[] | RecognizerFrames[], ctx
     const logp = logpOf(text);
     logps.set(text, logp);
     const regions = regionsMatching(text, among);
-    const fitsHint = regions.some((r) => hinted.has(r) || [...hinted].some((h) => r.startsWith(`${h}-`)));
+    const fitsHint = regions.some(
+      (r) => hinted.has(r) || [...hinted].some((h) => r.startsWith(`${h}-`)),
+    );
     const fitsFormat = ctx.textFormats.some((re) => re.test(text));
     if (ctx.strictRegion && !(fitsHint || fitsFormat)) continue;
     // Format prior: how likely a plate of the hinted regions (else of any country) has this
@@ -179,7 +208,11 @@ export type { TextView };
  * P(pattern of text): hinted regions weigh equally; without hints, countries weigh by
  * `countryWeights` (where the plate looks like it is from), else by fleet size.
  */
-export function formatPrior(text: string, hints: string[], countryWeights?: Record<string, number> | null): number {
+export function formatPrior(
+  text: string,
+  hints: string[],
+  countryWeights?: Record<string, number> | null,
+): number {
   if (hints.length) return hints.reduce((s, r) => s + formatProbability(text, r), 0) / hints.length;
   const w = countryWeights ?? FLEET;
   let sum = 0;

@@ -17,12 +17,34 @@ export const REGION_TEMPLATES: Record<string, string[]> = {
   it: ['LLNNNLL'],
   es: ['NNNNLLL', 'LNNNNLL', 'LLNNNNLL'],
   pt: ['LLNNLL', 'NNLLNN', 'NNNNLL', 'LLNNNN'],
-  pl: ['LLNNNNN', 'LLNNNNL', 'LLNNNLL', 'LLNLNNN', 'LLNLLNN', 'LLLNNNN', 'LLLNNNL', 'LLLNNLL', 'LLLNLNN', 'LLLLNNN'],
+  pl: [
+    'LLNNNNN',
+    'LLNNNNL',
+    'LLNNNLL',
+    'LLNLNNN',
+    'LLNLLNN',
+    'LLLNNNN',
+    'LLLNNNL',
+    'LLLNNLL',
+    'LLLNLNN',
+    'LLLLNNN',
+  ],
   cz: ['NLNNNNN', 'NLLNNNN'],
   sk: ['LLNNNLL'],
   at: ['LNNNNL', 'LLNNNL', 'LLNNNLL', 'LNNNLL', 'LLNNNNL'],
   ch: ['LLNNNNNN', 'LLNNNNN', 'LLNNNN', 'LLNNN'],
-  nl: ['LLNNNL', 'LNNNLL', 'NNLLLN', 'NLLLNN', 'LLLNNL', 'LNNLLL', 'NNLLNN', 'LLNNLL', 'NNNLLN', 'NLLNNN'],
+  nl: [
+    'LLNNNL',
+    'LNNNLL',
+    'NNLLLN',
+    'NLLLNN',
+    'LLLNNL',
+    'LNNLLL',
+    'NNLLNN',
+    'LLNNLL',
+    'NNNLLN',
+    'NLLNNN',
+  ],
   be: ['NLLLNNN', 'LLLNNN'],
   hu: ['LLLNNN', 'LLLLNNN'],
   ro: ['LLNNLLL', 'LNNLLL', 'LNNNLLL'],
@@ -95,7 +117,28 @@ function germanTemplates(): string[] {
 }
 
 /** The European country codes, used when a caller hints a whole continent (benchmarks, CLI). */
-export const EUROPE = ['gb', 'de', 'fr', 'it', 'es', 'pt', 'pl', 'cz', 'sk', 'at', 'ch', 'nl', 'be', 'hu', 'ro', 'se', 'no', 'dk', 'fi', 'ie'];
+export const EUROPE = [
+  'gb',
+  'de',
+  'fr',
+  'it',
+  'es',
+  'pt',
+  'pl',
+  'cz',
+  'sk',
+  'at',
+  'ch',
+  'nl',
+  'be',
+  'hu',
+  'ro',
+  'se',
+  'no',
+  'dk',
+  'fi',
+  'ie',
+];
 
 export const US_STATES = Object.keys(REGION_TEMPLATES)
   .filter((r) => r.startsWith('us-'))
@@ -182,7 +225,28 @@ export function formatProbability(text: string, region: string): number {
  * (rounded public figures), so a pattern common in a big fleet outweighs one used by a small one.
  */
 export const FLEET: Record<string, number> = {
-  us: 280, br: 110, ar: 14, it: 52, de: 60, fr: 45, gb: 40, es: 35, pl: 33, nl: 10, ro: 9, cz: 8, be: 7,
-  at: 7, pt: 7, ch: 6.5, se: 6, hu: 4.5, fi: 4, no: 3.5, sk: 3, dk: 3, ie: 2.5,
+  us: 280,
+  br: 110,
+  ar: 14,
+  it: 52,
+  de: 60,
+  fr: 45,
+  gb: 40,
+  es: 35,
+  pl: 33,
+  nl: 10,
+  ro: 9,
+  cz: 8,
+  be: 7,
+  at: 7,
+  pt: 7,
+  ch: 6.5,
+  se: 6,
+  hu: 4.5,
+  fi: 4,
+  no: 3.5,
+  sk: 3,
+  dk: 3,
+  ie: 2.5,
 };
 export const COUNTRIES = Object.keys(FLEET);

@@ -1,6 +1,12 @@
 import { BLANK, FOLDED, PLATE_CHARS } from '../ocr/alphabet';
 import { generateCandidates, formatPrior } from './candidates';
-import { formatProbability, matchesTemplate, normaliseRegion, regionsMatching, templatesFor } from './formats';
+import {
+  formatProbability,
+  matchesTemplate,
+  normaliseRegion,
+  regionsMatching,
+  templatesFor,
+} from './formats';
 import { inferRegion, stateFromText } from './region';
 
 /** Frames that spell `text` with per-character alternatives: "A|O:0.7,0:0.3". */
@@ -12,7 +18,8 @@ function spell(chars: Array<Record<string, number>>) {
       m[t * FOLDED + BLANK] = 1;
       continue;
     }
-    for (const [c, p] of Object.entries(chars[(t - 1) / 2])) m[t * FOLDED + PLATE_CHARS.indexOf(c) + 1] = p;
+    for (const [c, p] of Object.entries(chars[(t - 1) / 2]))
+      m[t * FOLDED + PLATE_CHARS.indexOf(c) + 1] = p;
   }
   return { m, steps };
 }
@@ -56,7 +63,14 @@ describe('format-aware candidates', () => {
   });
 
   it('I/1 and B/8 by slot: Mercosur LLLNLNN', () => {
-    const f = spell([...sure('BR'), { '8': 0.6, B: 0.3 }, { I: 0.8, '1': 0.15 }, ...sure('E'), { I: 0.7, '1': 0.25 }, ...sure('9')]);
+    const f = spell([
+      ...sure('BR'),
+      { '8': 0.6, B: 0.3 },
+      { I: 0.8, '1': 0.15 },
+      ...sure('E'),
+      { I: 0.7, '1': 0.25 },
+      ...sure('9'),
+    ]);
     expect(generateCandidates([f], ctx)[0].plate).toBe('BRB1E19');
   });
 
@@ -67,14 +81,22 @@ describe('format-aware candidates', () => {
 
   it('region strict drops texts that fit no hinted template', () => {
     const f = spell(sure('HELLO1'));
-    expect(generateCandidates([f], { ...ctx, strictRegion: true }).every((c) => /^[A-Z]{3}\d[A-Z0-9]\d\d$/.test(c.plate))).toBe(true);
+    expect(
+      generateCandidates([f], { ...ctx, strictRegion: true }).every((c) =>
+        /^[A-Z]{3}\d[A-Z0-9]\d\d$/.test(c.plate),
+      ),
+    ).toBe(true);
   });
 
   it('text_formats guide the ranking', () => {
     const f = spell([...sure('AB'), { '1': 0.6, I: 0.35 }, ...sure('23')]);
     const free = generateCandidates([f], { hints: [], textFormats: [], strictRegion: false });
     expect(free[0].plate).toBe('AB123');
-    const guided = generateCandidates([f], { hints: [], textFormats: [/^[A-Z]{3}[0-9]{2}$/i], strictRegion: false });
+    const guided = generateCandidates([f], {
+      hints: [],
+      textFormats: [/^[A-Z]{3}[0-9]{2}$/i],
+      strictRegion: false,
+    });
     expect(guided[0].plate).toBe('ABI23');
   });
 });

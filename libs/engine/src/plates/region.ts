@@ -5,16 +5,57 @@ import { KNOWN_REGIONS } from './formats';
  * plate text's format, preferring the caller's hinted regions.
  */
 export const US_STATE_NAMES: Record<string, string> = {
-  al: 'ALABAMA', ak: 'ALASKA', az: 'ARIZONA', ar: 'ARKANSAS', ca: 'CALIFORNIA', co: 'COLORADO',
-  ct: 'CONNECTICUT', de: 'DELAWARE', dc: 'COLUMBIA', fl: 'FLORIDA', ga: 'GEORGIA', hi: 'HAWAII',
-  id: 'IDAHO', il: 'ILLINOIS', in: 'INDIANA', ia: 'IOWA', ks: 'KANSAS', ky: 'KENTUCKY',
-  la: 'LOUISIANA', me: 'MAINE', md: 'MARYLAND', ma: 'MASSACHUSETTS', mi: 'MICHIGAN',
-  mn: 'MINNESOTA', ms: 'MISSISSIPPI', mo: 'MISSOURI', mt: 'MONTANA', ne: 'NEBRASKA', nv: 'NEVADA',
-  nh: 'NEWHAMPSHIRE', nj: 'NEWJERSEY', nm: 'NEWMEXICO', ny: 'NEWYORK', nc: 'NORTHCAROLINA',
-  nd: 'NORTHDAKOTA', oh: 'OHIO', ok: 'OKLAHOMA', or: 'OREGON', pa: 'PENNSYLVANIA',
-  ri: 'RHODEISLAND', sc: 'SOUTHCAROLINA', sd: 'SOUTHDAKOTA', tn: 'TENNESSEE', tx: 'TEXAS',
-  ut: 'UTAH', vt: 'VERMONT', va: 'VIRGINIA', wa: 'WASHINGTON', wv: 'WESTVIRGINIA',
-  wi: 'WISCONSIN', wy: 'WYOMING',
+  al: 'ALABAMA',
+  ak: 'ALASKA',
+  az: 'ARIZONA',
+  ar: 'ARKANSAS',
+  ca: 'CALIFORNIA',
+  co: 'COLORADO',
+  ct: 'CONNECTICUT',
+  de: 'DELAWARE',
+  dc: 'COLUMBIA',
+  fl: 'FLORIDA',
+  ga: 'GEORGIA',
+  hi: 'HAWAII',
+  id: 'IDAHO',
+  il: 'ILLINOIS',
+  in: 'INDIANA',
+  ia: 'IOWA',
+  ks: 'KANSAS',
+  ky: 'KENTUCKY',
+  la: 'LOUISIANA',
+  me: 'MAINE',
+  md: 'MARYLAND',
+  ma: 'MASSACHUSETTS',
+  mi: 'MICHIGAN',
+  mn: 'MINNESOTA',
+  ms: 'MISSISSIPPI',
+  mo: 'MISSOURI',
+  mt: 'MONTANA',
+  ne: 'NEBRASKA',
+  nv: 'NEVADA',
+  nh: 'NEWHAMPSHIRE',
+  nj: 'NEWJERSEY',
+  nm: 'NEWMEXICO',
+  ny: 'NEWYORK',
+  nc: 'NORTHCAROLINA',
+  nd: 'NORTHDAKOTA',
+  oh: 'OHIO',
+  ok: 'OKLAHOMA',
+  or: 'OREGON',
+  pa: 'PENNSYLVANIA',
+  ri: 'RHODEISLAND',
+  sc: 'SOUTHCAROLINA',
+  sd: 'SOUTHDAKOTA',
+  tn: 'TENNESSEE',
+  tx: 'TEXAS',
+  ut: 'UTAH',
+  vt: 'VERMONT',
+  va: 'VIRGINIA',
+  wa: 'WASHINGTON',
+  wv: 'WESTVIRGINIA',
+  wi: 'WISCONSIN',
+  wy: 'WYOMING',
 };
 
 export function editDistance(a: string, b: string): number {
@@ -43,16 +84,41 @@ export function stateFromText(text: string): { code: string; score: number } | n
     // Slide the name over the text (slogans surround it) and keep the closest window.
     let dist = Infinity;
     if (t.length <= name.length) dist = editDistance(t, name) + (name.length - t.length) * 0; // partial reads count
-    for (let i = 0; i + name.length <= t.length; i++) dist = Math.min(dist, editDistance(t.slice(i, i + name.length), name));
+    for (let i = 0; i + name.length <= t.length; i++)
+      dist = Math.min(dist, editDistance(t.slice(i, i + name.length), name));
     const len = Math.min(name.length, t.length);
     const sim = 1 - dist / name.length;
-    if (dist <= Math.floor(name.length / 4) && len >= 4 && (!best || sim > best.score)) best = { code: `us-${code}`, score: sim };
+    if (dist <= Math.floor(name.length / 4) && len >= 4 && (!best || sim > best.score))
+      best = { code: `us-${code}`, score: sim };
   }
   return best;
 }
 
 /** Preference among regions sharing a format when no hint decides (larger fleets first). */
-const COUNTRY_ORDER = ['us', 'br', 'gb', 'de', 'fr', 'it', 'es', 'pl', 'nl', 'be', 'cz', 'sk', 'at', 'ch', 'pt', 'se', 'no', 'dk', 'fi', 'hu', 'ro', 'ie'];
+const COUNTRY_ORDER = [
+  'us',
+  'br',
+  'gb',
+  'de',
+  'fr',
+  'it',
+  'es',
+  'pl',
+  'nl',
+  'be',
+  'cz',
+  'sk',
+  'at',
+  'ch',
+  'pt',
+  'se',
+  'no',
+  'dk',
+  'fi',
+  'hu',
+  'ro',
+  'ie',
+];
 
 export function inferRegion(
   plateRegions: string[],
@@ -69,7 +135,9 @@ export function inferRegion(
     return { code, score: 0.7 };
   }
   if (hints.length === 1) return { code: hints[0], score: 0.3 };
-  const countries = [...new Set(plateRegions.map((r) => r.split('-')[0]))].filter((c) => KNOWN_REGIONS.has(c));
+  const countries = [...new Set(plateRegions.map((r) => r.split('-')[0]))].filter((c) =>
+    KNOWN_REGIONS.has(c),
+  );
   countries.sort((a, b) => rank(a) - rank(b));
   if (countries.length) return { code: countries[0], score: round2(0.5 / countries.length + 0.1) };
   return { code: hints[0] ?? 'us', score: 0.1 };

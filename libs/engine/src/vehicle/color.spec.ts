@@ -21,10 +21,13 @@ describe('vehicle colour', () => {
     const data = Buffer.alloc(w * h * 3);
     for (let i = 0; i < w * h; i++) data.set([20, 40, 200], i * 3); // blue car
     // a white plate in the middle of the body band, excluded
-    for (let y = 45; y < 60; y++) for (let x = 30; x < 70; x++) data.set([250, 250, 250], (y * w + x) * 3);
+    for (let y = 45; y < 60; y++)
+      for (let x = 30; x < 70; x++) data.set([250, 250, 250], (y * w + x) * 3);
     const img: RgbImage = { data, width: w, height: h };
     const plate = { xmin: 30, ymin: 45, xmax: 70, ymax: 60 };
-    expect(vehicleColor(img, { xmin: 0, ymin: 0, xmax: 100, ymax: 100 }, [plate])).toEqual([{ color: 'blue', score: 1 }]);
+    expect(vehicleColor(img, { xmin: 0, ymin: 0, xmax: 100, ymax: 100 }, [plate])).toEqual([
+      { color: 'blue', score: 1 },
+    ]);
     const withPlate = vehicleColor(img, { xmin: 0, ymin: 0, xmax: 100, ymax: 100 });
     expect(withPlate[0].color).toBe('blue');
     expect(withPlate[1].color).toBe('white');

@@ -32,7 +32,11 @@ export function pixelColor(r: number, g: number, b: number): VehicleColor {
   return 'red';
 }
 
-export function vehicleColor(img: RgbImage, vehicle: Box, exclude: Box[] = []): { color: VehicleColor; score: number }[] {
+export function vehicleColor(
+  img: RgbImage,
+  vehicle: Box,
+  exclude: Box[] = [],
+): { color: VehicleColor; score: number }[] {
   const w = vehicle.xmax - vehicle.xmin;
   const h = vehicle.ymax - vehicle.ymin;
   if (w < 8 || h < 8) return [{ color: 'unknown', score: 0 }];

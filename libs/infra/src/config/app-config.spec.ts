@@ -22,19 +22,29 @@ describe('loadConfig', () => {
 
 describe('loadConfig numeric settings', () => {
   it('validates every whole-number setting the same way', () => {
-    expect(loadConfig({ WORKER_CONCURRENCY: '4', WEBHOOK_ATTEMPTS: '2' })).toMatchObject({ WORKER_CONCURRENCY: 4, WEBHOOK_ATTEMPTS: 2 });
+    expect(loadConfig({ WORKER_CONCURRENCY: '4', WEBHOOK_ATTEMPTS: '2' })).toMatchObject({
+      WORKER_CONCURRENCY: 4,
+      WEBHOOK_ATTEMPTS: 2,
+    });
     expect(() => loadConfig({ WORKER_CONCURRENCY: '0' })).toThrow(/WORKER_CONCURRENCY="0"/);
     expect(() => loadConfig({ RECOGNITION_TIMEOUT_MS: '1.5' })).toThrow(/RECOGNITION_TIMEOUT_MS/);
   });
 
   it('checks FETCH_ALLOW_HOSTS entries', () => {
-    expect(loadConfig({ FETCH_ALLOW_HOSTS: '127.0.0.5, 10.0.0.0/8, hooks.internal:8443' }).FETCH_ALLOW_HOSTS).toBeDefined();
-    expect(() => loadConfig({ FETCH_ALLOW_HOSTS: '10.0.0.0/99' })).toThrow(/FETCH_ALLOW_HOSTS must list/);
+    expect(
+      loadConfig({ FETCH_ALLOW_HOSTS: '127.0.0.5, 10.0.0.0/8, hooks.internal:8443' })
+        .FETCH_ALLOW_HOSTS,
+    ).toBeDefined();
+    expect(() => loadConfig({ FETCH_ALLOW_HOSTS: '10.0.0.0/99' })).toThrow(
+      /FETCH_ALLOW_HOSTS must list/,
+    );
   });
 
   it('requires a licence key in on-premise mode', () => {
     expect(() => loadConfig({ PLATEWISE_MODE: 'onprem' })).toThrow(/PLATEWISE_LICENSE_KEY/);
-    expect(loadConfig({ PLATEWISE_MODE: 'onprem', PLATEWISE_LICENSE_KEY: 'k' }).PLATEWISE_MODE).toBe('onprem');
+    expect(
+      loadConfig({ PLATEWISE_MODE: 'onprem', PLATEWISE_LICENSE_KEY: 'k' }).PLATEWISE_MODE,
+    ).toBe('onprem');
     expect(() => loadConfig({ PLATEWISE_MODE: 'edge' })).toThrow(/PLATEWISE_MODE/);
   });
 });

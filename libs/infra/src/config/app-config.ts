@@ -1,10 +1,22 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 import { parseAllowHosts } from '@platewise/safe-fetch';
 import { clusterPrefixProblem, parseRedisUrl } from '../redis/connection';
 
-const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? Number(value) : value;
 
 /** A FETCH_ALLOW_HOSTS value safe-fetch understands, so a typo stops start-up instead of allowing nothing. */
 const IsAllowHostsList = () =>
@@ -19,7 +31,8 @@ const IsAllowHostsList = () =>
           return false;
         }
       },
-      defaultMessage: () => 'FETCH_ALLOW_HOSTS must list host names, IPs or CIDR ranges (optionally with :port), or *',
+      defaultMessage: () =>
+        'FETCH_ALLOW_HOSTS must list host names, IPs or CIDR ranges (optionally with :port), or *',
     },
   });
 
@@ -28,7 +41,8 @@ const IsRedisUrl = () =>
   ValidateBy({
     name: 'isRedisUrl',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && attempt(() => parseRedisUrl(value)) === null,
+      validate: (value: unknown) =>
+        typeof value === 'string' && attempt(() => parseRedisUrl(value)) === null,
       defaultMessage: (args) => attempt(() => parseRedisUrl(String(args?.value))) ?? '',
     },
   });
@@ -55,7 +69,9 @@ const attempt = (parse: () => unknown): string | null => {
 
 function prefixProblem(config: AppConfig): string | null {
   if (attempt(() => parseRedisUrl(config.REDIS_URL)) !== null) return null; // reported on REDIS_URL
-  return parseRedisUrl(config.REDIS_URL).kind === 'cluster' ? clusterPrefixProblem(config.REDIS_PREFIX) : null;
+  return parseRedisUrl(config.REDIS_URL).kind === 'cluster'
+    ? clusterPrefixProblem(config.REDIS_PREFIX)
+    : null;
 }
 
 /** A whole number read from the environment (where every value is a string). */
@@ -118,7 +134,9 @@ export class AppConfig {
   PLATEWISE_MODE: 'cloud' | 'onprem' = 'cloud';
 
   @ValidateIf((c: AppConfig) => c.PLATEWISE_MODE === 'onprem')
-  @IsString({ message: 'PLATEWISE_LICENSE_KEY (an API key of the owning account) is required in onprem mode' })
+  @IsString({
+    message: 'PLATEWISE_LICENSE_KEY (an API key of the owning account) is required in onprem mode',
+  })
   PLATEWISE_LICENSE_KEY?: string;
 
   /** How long the gateway waits for a worker to finish a recognition job before answering 504. */
@@ -222,7 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(config, { whitelist: false });
   if (errors.length > 0) {
     const lines = errors.map(
-      (e) => `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      (e) =>
+        `  ${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new ConfigError(`Invalid configuration in the environment:\n${lines.join('\n')}`);
   }

@@ -7,6 +7,10 @@ import { AppConfig, loadConfig } from './app-config';
 export class ConfigModule {
   /** Validates the environment when the module is built, so a bad setting stops start-up. */
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
   }
 }

@@ -9,7 +9,10 @@ import { Client } from 'pg';
  * so the two are interchangeable on one database. Used where Prisma's native schema engine cannot
  * be installed (it is downloaded at install time, which offline machines cannot do).
  */
-export async function applyMigrations(databaseUrl: string, migrationsDir: string): Promise<string[]> {
+export async function applyMigrations(
+  databaseUrl: string,
+  migrationsDir: string,
+): Promise<string[]> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -25,7 +28,11 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0
     )`);
-    const done = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+    const done = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+    }>(
       'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
     );
     const applied = new Map(done.rows.map((r) => [r.migration_name, r]));
@@ -35,8 +42,10 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = applied.get(name);
       if (previous) {
-        if (!previous.finished_at) throw new Error(`migration ${name} failed earlier; resolve it before deploying`);
-        if (previous.checksum !== checksum) throw new Error(`migration ${name} was edited after it was applied`);
+        if (!previous.finished_at)
+          throw new Error(`migration ${name} failed earlier; resolve it before deploying`);
+        if (previous.checksum !== checksum)
+          throw new Error(`migration ${name} was edited after it was applied`);
         continue;
       }
       const id = randomUUID();
@@ -69,7 +78,10 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
  * database or its migrations table does not exist yet). Reads only: a gateway waiting for the
  * migration Job (Kubernetes initContainer) asks this until it is empty.
  */
-export async function pendingMigrations(databaseUrl: string, migrationsDir: string): Promise<string[]> {
+export async function pendingMigrations(
+  databaseUrl: string,
+  migrationsDir: string,
+): Promise<string[]> {
   const client = new Client({ connectionString: databaseUrl });
   let done = new Set<string>();
   try {
@@ -94,7 +106,10 @@ function listMigrations(dir: string): string[] {
 }
 
 /** Runs `fn` on the server's maintenance database, with the name of the database the URL points at. */
-async function onServer(databaseUrl: string, fn: (client: Client, quotedName: string, name: string) => Promise<void>) {
+async function onServer(
+  databaseUrl: string,
+  fn: (client: Client, quotedName: string, name: string) => Promise<void>,
+) {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   url.pathname = '/postgres';

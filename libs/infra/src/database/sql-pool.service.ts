@@ -19,7 +19,9 @@ export class SqlPool extends Pool implements OnApplicationShutdown {
 
   constructor(@Inject(AppConfig) config: AppConfig) {
     super({ connectionString: config.DATABASE_URL, max: 10, connectionTimeoutMillis: 5_000 });
-    this.on('error', (error) => this.logger.warn(`idle database connection lost: ${error.message}`));
+    this.on('error', (error) =>
+      this.logger.warn(`idle database connection lost: ${error.message}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,7 +10,10 @@ import { connectRedis } from './connection';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the class is the DI token, the interface its commands
 export abstract class RedisService {
   static connect(config: AppConfig): RedisService {
-    return connectRedis(config.REDIS_URL, { keyPrefix: config.REDIS_PREFIX, maxRetriesPerRequest: 2 }) as RedisService;
+    return connectRedis(config.REDIS_URL, {
+      keyPrefix: config.REDIS_PREFIX,
+      maxRetriesPerRequest: 2,
+    }) as RedisService;
   }
 }
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -27,7 +30,10 @@ class RedisShutdown implements OnApplicationShutdown {
 }
 
 @Module({
-  providers: [{ provide: RedisService, useFactory: RedisService.connect, inject: [AppConfig] }, RedisShutdown],
+  providers: [
+    { provide: RedisService, useFactory: RedisService.connect, inject: [AppConfig] },
+    RedisShutdown,
+  ],
   exports: [RedisService],
 })
 export class RedisModule {}

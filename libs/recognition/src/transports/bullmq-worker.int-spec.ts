@@ -9,7 +9,10 @@ import { RecognitionHandler } from '../handler';
 import { BullMqRecognitionWorker, RecognitionJobObserver } from './bullmq-worker';
 
 describe('BullMqRecognitionWorker replies', () => {
-  const config = loadConfig({ ...process.env, REDIS_PREFIX: `${process.env.REDIS_PREFIX}processor:` });
+  const config = loadConfig({
+    ...process.env,
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX}processor:`,
+  });
   const redis = RedisService.connect(config);
   const listener = redis.duplicate();
   let read: () => Promise<unknown>;
@@ -19,12 +22,19 @@ describe('BullMqRecognitionWorker replies', () => {
     ended: (mode, outcome) => observed.push(`${mode} ${outcome}`),
     failed: (reason) => observed.push(reason),
   };
-  const processor = new BullMqRecognitionWorker(new RecognitionHandler(engine), config, redis, observer);
+  const processor = new BullMqRecognitionWorker(
+    new RecognitionHandler(engine),
+    config,
+    redis,
+    observer,
+  );
   const channel = `${config.REDIS_PREFIX}replies:spec`;
   const replies: RecognitionReply[] = [];
 
   beforeAll(async () => {
-    listener.on('message', (_channel: string, message: string) => replies.push(JSON.parse(message)));
+    listener.on('message', (_channel: string, message: string) =>
+      replies.push(JSON.parse(message)),
+    );
     await listener.subscribe(channel);
   });
 
@@ -51,7 +61,8 @@ describe('BullMqRecognitionWorker replies', () => {
   }
 
   async function replyTo(jobId: string): Promise<RecognitionReply | undefined> {
-    for (let i = 0; i < 100 && !replies.some((r) => r.jobId === jobId); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && !replies.some((r) => r.jobId === jobId); i++)
+      await new Promise((r) => setTimeout(r, 10));
     return replies.find((r) => r.jobId === jobId);
   }
 
@@ -59,7 +70,14 @@ describe('BullMqRecognitionWorker replies', () => {
     read = async () => ({ processing_time: 12.5, results: [] });
     await processor.process(await job('served', 0));
     const reply = await replyTo('served');
-    expect(reply?.outcome).toEqual({ processing_time: 12.5, results: [], filename: 'car.jpg', version: 1, camera_id: null, timestamp: '2026-01-01T00:00:00.000Z' });
+    expect(reply?.outcome).toEqual({
+      processing_time: 12.5,
+      results: [],
+      filename: 'car.jpg',
+      version: 1,
+      camera_id: null,
+      timestamp: '2026-01-01T00:00:00.000Z',
+    });
     expect(reply?.workerMs).toBeGreaterThan(0);
     expect(await redis.exists('image:served')).toBe(0);
   });
@@ -83,6 +101,12 @@ describe('BullMqRecognitionWorker replies', () => {
   });
 
   it('tells its observer how each attempt ended and why one failed', () => {
-    expect(observed).toEqual(['regular served', 'engine_error', 'regular failed', 'engine_error', 'regular failed']);
+    expect(observed).toEqual([
+      'regular served',
+      'engine_error',
+      'regular failed',
+      'engine_error',
+      'regular failed',
+    ]);
   });
 });

@@ -6,7 +6,10 @@ import { RECOGNITION_QUEUE, RecognitionJob, RecognitionReply } from '../contract
 import type { RecognitionHandler } from '../handler';
 import { WorkerHeartbeat } from './worker-presence';
 
-type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY' | 'WORKER_LOCK_MS'>;
+type Settings = Pick<
+  AppConfig,
+  'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY' | 'WORKER_LOCK_MS'
+>;
 
 /** What a worker's metrics hear of its jobs (apps/worker's WorkerMetrics). */
 export interface RecognitionJobObserver {
@@ -60,7 +63,11 @@ export class BullMqRecognitionWorker {
   async process(job: Job<RecognitionJob>): Promise<void> {
     const started = performance.now();
     const ended = (outcome: 'served' | 'refused' | 'failed') =>
-      this.observer?.ended(String(job.data.config.mode ?? 'regular'), outcome, (performance.now() - started) / 1000);
+      this.observer?.ended(
+        String(job.data.config.mode ?? 'regular'),
+        outcome,
+        (performance.now() - started) / 1000,
+      );
     let outcome: RecognitionReply['outcome'];
     try {
       const image = await this.redis.getBuffer(job.data.imageKey);
@@ -70,8 +77,10 @@ export class BullMqRecognitionWorker {
     } catch (error) {
       this.observer?.failed(error instanceof UnrecoverableError ? 'image_expired' : 'engine_error');
       ended('failed');
-      const lastAttempt = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt) await this.reply(job, { failed: (error as Error).message }, started).catch(() => undefined);
+      const lastAttempt =
+        error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt)
+        await this.reply(job, { failed: (error as Error).message }, started).catch(() => undefined);
       throw error;
     }
     await this.reply(job, outcome, started);
@@ -81,8 +90,20 @@ export class BullMqRecognitionWorker {
   }
 
   /** The answer and the image's deletion in one write: nothing needs the image after this. */
-  private async reply(job: Job<RecognitionJob>, outcome: RecognitionReply['outcome'], started: number): Promise<void> {
-    const reply: RecognitionReply = { jobId: job.id!, outcome, workerMs: performance.now() - started };
-    await this.redis.multi().publish(job.data.replyTo, JSON.stringify(reply)).del(job.data.imageKey).exec();
+  private async reply(
+    job: Job<RecognitionJob>,
+    outcome: RecognitionReply['outcome'],
+    started: number,
+  ): Promise<void> {
+    const reply: RecognitionReply = {
+      jobId: job.id!,
+      outcome,
+      workerMs: performance.now() - started,
+    };
+    await this.redis
+      .multi()
+      .publish(job.data.replyTo, JSON.stringify(reply))
+      .del(job.data.imageKey)
+      .exec();
   }
 }

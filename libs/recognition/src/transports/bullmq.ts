@@ -2,12 +2,21 @@ import { AppConfig, connectRedis, queuePrefix } from '@platewise/infra';
 import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { RECOGNITION_QUEUE, RecognitionCall, recognitionImageKey, RecognitionJob, RecognitionReply } from '../contract';
+import {
+  RECOGNITION_QUEUE,
+  RecognitionCall,
+  recognitionImageKey,
+  RecognitionJob,
+  RecognitionReply,
+} from '../contract';
 import { RETRY_SECONDS } from '../client';
 import type { RecognitionTransport, TransportResult } from './transport';
 import { WorkerPresence } from './worker-presence';
 
-type Settings = Pick<AppConfig, 'REDIS_URL' | 'REDIS_PREFIX' | 'RECOGNITION_TIMEOUT_MS' | 'WORKER_LOCK_MS'>;
+type Settings = Pick<
+  AppConfig,
+  'REDIS_URL' | 'REDIS_PREFIX' | 'RECOGNITION_TIMEOUT_MS' | 'WORKER_LOCK_MS'
+>;
 
 class TimedOut extends Error {}
 /** The wait ended without an answer for a reason other than time: no worker left, or the reply channel dropped. */
@@ -55,13 +64,18 @@ export class BullMqTransport implements RecognitionTransport {
     // Not a blocking connection, so commands may fail after a few retries: with Redis down, a
     // call is answered at once instead of waiting for it forever.
     this.queueConnection = connectRedis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) as Redis;
-    this.queue = new Queue(RECOGNITION_QUEUE, { prefix: queuePrefix(config), connection: this.queueConnection });
+    this.queue = new Queue(RECOGNITION_QUEUE, {
+      prefix: queuePrefix(config),
+      connection: this.queueConnection,
+    });
     // Connected in start(): subscribing before the connection's ready check has passed breaks
     // that check ("Connection in subscriber mode").
     this.replies = connectRedis(config.REDIS_URL, { lazyConnect: true }) as Redis;
     // Channels are not keys, so REDIS_PREFIX is added by hand.
     this.replyTo = `${config.REDIS_PREFIX}replies:${randomUUID()}`;
-    this.presence = new WorkerPresence(redis, config.WORKER_LOCK_MS, () => this.abandonAll('no_worker'));
+    this.presence = new WorkerPresence(redis, config.WORKER_LOCK_MS, () =>
+      this.abandonAll('no_worker'),
+    );
   }
 
   private abandonAll(reason: Abandoned['reason']): void {
@@ -93,14 +107,20 @@ export class BullMqTransport implements RecognitionTransport {
   }
 
   async submit(call: RecognitionCall, image: Buffer): Promise<TransportResult> {
-    if (await this.presence.noWorker()) return { unavailable: 'no_worker', detail: abandoned('no_worker') };
+    if (await this.presence.noWorker())
+      return { unavailable: 'no_worker', detail: abandoned('no_worker') };
     const imageKey = recognitionImageKey(randomUUID());
     // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
     const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
     // Written on the queue's own connection right before the job is added: Redis runs one
     // connection's commands in order, so no worker can take the job before its image exists,
     // and the job does not wait for this reply first (one round trip less per call).
-    const stored = this.queueConnection.set(`${this.config.REDIS_PREFIX}${imageKey}`, image, 'PX', ttl);
+    const stored = this.queueConnection.set(
+      `${this.config.REDIS_PREFIX}${imageKey}`,
+      image,
+      'PX',
+      ttl,
+    );
     return this.run({ ...call, imageKey, replyTo: this.replyTo }, stored);
   }
 
@@ -137,7 +157,9 @@ export class BullMqTransport implements RecognitionTransport {
       attempts: 2,
     });
     const [image, enqueued] = await Promise.allSettled([stored, added]);
-    const failure = [image, enqueued].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const failure = [image, enqueued].find(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
     if (failure) {
       // A job without its image must not run: it is dropped before the call fails.
       if (enqueued.status === 'fulfilled') await enqueued.value.remove().catch(() => undefined);
@@ -156,7 +178,8 @@ export class BullMqTransport implements RecognitionTransport {
       // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
       await job.remove().catch(() => undefined);
       this.dropImage(data.imageKey);
-      if (error instanceof Abandoned) return { unavailable: error.reason, detail: abandoned(error.reason) };
+      if (error instanceof Abandoned)
+        return { unavailable: error.reason, detail: abandoned(error.reason) };
       const seconds = Math.round(this.config.RECOGNITION_TIMEOUT_MS / 1000);
       return {
         unavailable: 'timeout',

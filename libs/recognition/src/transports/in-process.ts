@@ -12,7 +12,10 @@ export class InProcessTransport implements RecognitionTransport {
       const outcome = await this.handler.handle(call, image);
       return { outcome, workerMs: performance.now() - started };
     } catch (error) {
-      return { outcome: { failed: (error as Error).message }, workerMs: performance.now() - started };
+      return {
+        outcome: { failed: (error as Error).message },
+        workerMs: performance.now() - started,
+      };
     }
   }
 

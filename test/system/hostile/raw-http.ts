@@ -37,18 +37,14 @@ export function rawRequest(base: string, r: RawRequest): Promise<RawReply> {
       resolve({ ...reply, ms: performance.now() - started });
     };
     let answered = false;
-    const req = request(
-      url,
-      { method: r.method ?? 'POST', headers: r.headers },
-      (res) => {
-        answered = true;
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => finish({ status: res.statusCode ?? 0, headers: res.headers, text }));
-        res.on('error', () => finish({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      },
-    );
+    const req = request(url, { method: r.method ?? 'POST', headers: r.headers }, (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => finish({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      res.on('error', () => finish({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
     const timer = setTimeout(
       () => finish({ status: -1, headers: {}, text: 'no answer before the deadline' }),
       r.deadlineMs ?? 15_000,

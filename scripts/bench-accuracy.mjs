@@ -15,6 +15,7 @@
 // (sk, cz, pl, gb, de); --eu-all hints the engine's whole European list instead.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readDevCrops, truthRegion } from './lib/dev-crops.mjs';
@@ -22,6 +23,8 @@ import { readDevCrops, truthRegion } from './lib/dev-crops.mjs';
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
 const cli = join(root, 'apps/cli/dist/main.js');
+// The engine's own European list (libs/engine/src/plates/formats.ts), from the built engine.
+const { EUROPE } = createRequire(import.meta.url)(join(root, 'libs/engine/dist/index.js'));
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(name);
@@ -32,32 +35,10 @@ const keep = opt('--keep');
 const concurrency = opt('--concurrency', '1');
 const recognizer = opt('--recognizer');
 const env = recognizer ? { ...process.env, ENGINE_RECOGNIZER: recognizer } : process.env;
-const EUROPE_ALL = [
-  'gb',
-  'de',
-  'fr',
-  'it',
-  'es',
-  'pt',
-  'pl',
-  'cz',
-  'sk',
-  'at',
-  'ch',
-  'nl',
-  'be',
-  'hu',
-  'ro',
-  'se',
-  'no',
-  'dk',
-  'fi',
-  'ie',
-];
 const HINTS = {
   us: ['us'],
   br: ['br'],
-  eu: args.includes('--eu-all') ? EUROPE_ALL : ['sk', 'cz', 'pl', 'gb', 'de'],
+  eu: args.includes('--eu-all') ? EUROPE : ['sk', 'cz', 'pl', 'gb', 'de'],
 };
 
 if (!args.includes('--no-crops')) {

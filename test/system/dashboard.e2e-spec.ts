@@ -2,7 +2,6 @@
  * The dashboard in a real browser: Debian's chromium against the built gateway, worker and
  * dashboard (processes, real PostgreSQL and Redis). Screenshots go to test-artifacts/screenshots.
  */
-import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -10,6 +9,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { launchChromium, requestsElsewhere, screenshot } from './browser';
+// The operator CLI, on the same database as the apps.
+import { cli } from './snapshot-support';
 
 const PHOTO = join(
   __dirname,
@@ -46,16 +47,6 @@ async function admin(method: string, path: string, body?: unknown) {
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.status === 204 ? null : res.json();
 }
-
-/** The operator CLI, on the same database as the apps. */
-const cli = (...args: string[]) =>
-  JSON.parse(
-    execFileSync(
-      process.execPath,
-      [join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js'), ...args],
-      { env: process.env },
-    ).toString(),
-  );
 
 const withKey = (key: string, path: string) =>
   fetch(`${base}${path}`, { headers: { Authorization: `Token ${key}` } });

@@ -7,7 +7,6 @@
  */
 import {
   mkdtempSync,
-  readFileSync,
   writeFileSync,
   copyFileSync,
   readdirSync,
@@ -18,27 +17,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { PlateResult } from '@platewise/snapshot';
-import { createEngine, Engine } from './engine';
+import { createEngine } from './engine';
 import { ImageDecodeError, ModelLoadError } from './errors';
 import { resolveModelsDir } from './models/manifest';
+import { photo, plates, sharedEngine } from './test-support/dev-photos';
 
-const DEV = resolve(__dirname, '../../../../shared/alpr-dev');
-const photo = (p: string): Buffer => readFileSync(join(DEV, 'images', p));
-const plates = (r: { results: unknown[] }) =>
-  (r.results as PlateResult[]).map((x) => x.plate.toUpperCase());
-
-let engine: Engine;
-beforeAll(async () => {
-  engine = await createEngine({ threads: 2 });
-}, 120_000);
-afterAll(() => engine?.close());
+const engine = sharedEngine();
 
 describe('images', () => {
   it('reads PNG, WebP, TIFF, AVIF and GIF as well as JPEG', async () => {
     const img = photo('br/AYO9034.jpg');
     for (const fmt of ['png', 'webp', 'tiff', 'avif', 'gif'] as const) {
       const buf = await sharp(img).toFormat(fmt).toBuffer();
-      const r = await engine.read(buf, { regions: ['br'] });
+      const r = await engine().read(buf, { regions: ['br'] });
       expect({ fmt, plates: plates(r).slice(0, 1) }).toEqual({
         fmt,
         plates: [expect.stringMatching(/^AY[O0]9034$/)],
@@ -51,26 +42,28 @@ describe('images', () => {
     // in upright coordinates, as for the original.
     const img = photo('br/AYO9034.jpg');
     const turned = await sharp(img).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
-    const r = (await engine.read(turned, { regions: ['br'] })).results as PlateResult[];
+    const r = (await engine().read(turned, { regions: ['br'] })).results as PlateResult[];
     expect(r[0].plate).toBe('ayo9034');
     expect(Math.abs(r[0].box.xmin - 528)).toBeLessThan(20);
   });
 
   it('tells unsupported formats from broken images', async () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n');
-    await expect(engine.read(pdf)).rejects.toMatchObject({
+    await expect(engine().read(pdf)).rejects.toMatchObject({
       name: 'ImageDecodeError',
       reason: 'unsupported',
     });
     const svg = Buffer.from(
       '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>',
     );
-    await expect(engine.read(svg)).rejects.toMatchObject({ reason: 'unsupported' });
+    await expect(engine().read(svg)).rejects.toMatchObject({ reason: 'unsupported' });
     const truncated = photo('br/AYO9034.jpg').subarray(0, 2000);
-    const err = await engine.read(truncated).catch((e) => e);
+    const err = await engine()
+      .read(truncated)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ImageDecodeError);
     expect(err.reason).toBe('corrupt');
-    await expect(engine.read(Buffer.alloc(0))).rejects.toMatchObject({ reason: 'corrupt' });
+    await expect(engine().read(Buffer.alloc(0))).rejects.toMatchObject({ reason: 'corrupt' });
   });
 });
 

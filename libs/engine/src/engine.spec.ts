@@ -5,23 +5,13 @@
  * Integration tests on real photos: they load the installed models (`pnpm models:install`) and
  * read ../shared/alpr-dev at run time. One engine is shared by every test in this file.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 import { createEngine, Engine, parseRecognizer } from './engine';
 import { EngineConfigError } from './errors';
+import { photo, plates, sharedEngine } from './test-support/dev-photos';
 
-const DEV = resolve(__dirname, '../../../../shared/alpr-dev');
-const photo = (p: string): Buffer => readFileSync(join(DEV, 'images', p));
-const plates = (r: { results: unknown[] }) =>
-  (r.results as PlateResult[]).map((x) => x.plate.toUpperCase());
-
-let engine: Engine;
-beforeAll(async () => {
-  engine = await createEngine({ threads: 2 });
-}, 120_000);
-afterAll(() => engine?.close());
+const engine = sharedEngine();
 
 describe('reading dev photos', () => {
   // Photos with their labelled text, read with the matching region hint.
@@ -41,7 +31,7 @@ describe('reading dev photos', () => {
   ];
 
   it.each(cases)('%s reads %s → %s', async (file, regions, text) => {
-    const r = await engine.read(photo(file), { regions });
+    const r = await engine().read(photo(file), { regions });
     expect(plates(r)).toContain(text);
     expect(checkEngineResult(r)).toEqual({ valid: true, errors: [] });
     const top = (r.results as PlateResult[]).find(
@@ -54,7 +44,7 @@ describe('reading dev photos', () => {
   });
 
   it('finds the labelled box', async () => {
-    const r = await engine.read(photo('br/AYO9034.jpg'), { regions: ['br'] });
+    const r = await engine().read(photo('br/AYO9034.jpg'), { regions: ['br'] });
     const { box } = (r.results as PlateResult[])[0];
     // dataset: xmin 528, ymin 412, xmax 690, ymax 464
     expect(Math.abs(box.xmin - 528)).toBeLessThan(16);
@@ -64,8 +54,8 @@ describe('reading dev photos', () => {
   });
 
   it('region hints re-rank: without the br hint the O/0 call goes the other way', async () => {
-    const hinted = await engine.read(photo('br/NTO1053.jpg'), { regions: ['br'] });
-    const plain = await engine.read(photo('br/NTO1053.jpg'), { regions: ['pl'] });
+    const hinted = await engine().read(photo('br/NTO1053.jpg'), { regions: ['br'] });
+    const plain = await engine().read(photo('br/NTO1053.jpg'), { regions: ['pl'] });
     expect(plates(hinted)[0]).toBe('NTO1053');
     expect(
       (plain.results as PlateResult[])[0].candidates.map((c) => c.plate.toUpperCase()),
@@ -102,9 +92,9 @@ describe('recognisers', () => {
   afterAll(() => old?.close());
 
   it("reads with the CCT plate reader by default; issue 5's ensemble stays for comparisons", () => {
-    expect(engine.recognizer).toBe('cct');
-    expect(engine.plateReader).toBe('cct_xs_v1_global.onnx');
-    expect(engine.regionClassifier).toBe('platewise-region-v1.onnx');
+    expect(engine().recognizer).toBe('cct');
+    expect(engine().plateReader).toBe('cct_xs_v1_global.onnx');
+    expect(engine().regionClassifier).toBe('platewise-region-v1.onnx');
     expect(old.recognizer).toBe('ensemble');
     expect(old.plateReader).toBeNull();
   });
@@ -114,7 +104,7 @@ describe('recognisers', () => {
   it.each(FIXED_BY_CCT)(
     '%s: the CCT path reads %s → %s, the old ensemble read %s',
     async (file, regions, text, before) => {
-      const r = await engine.read(photo(file), { regions });
+      const r = await engine().read(photo(file), { regions });
       expect(top(r)).toBe(text);
       expect(checkEngineResult(r)).toEqual({ valid: true, errors: [] });
       expect(top(await old.read(photo(file), { regions }))).toBe(before);
@@ -123,7 +113,7 @@ describe('recognisers', () => {
 
   it('without hints the region comes from the plate: country and code', async () => {
     for (const [file, text, code] of NO_HINT_REGIONS) {
-      const r = (await engine.read(photo(file))).results as PlateResult[];
+      const r = (await engine().read(photo(file))).results as PlateResult[];
       expect({
         file,
         plate: r[0]?.plate.toUpperCase(),
@@ -163,20 +153,20 @@ describe('config keys', () => {
   const img = photo('br/AYO9034.jpg');
 
   it('threshold_d drops plates whose detection score is lower', async () => {
-    const base = (await engine.read(img)).results as PlateResult[];
+    const base = (await engine().read(img)).results as PlateResult[];
     const d = base[0].dscore;
     expect(
-      (await engine.read(img, { config: { threshold_d: Math.min(1, d + 0.01) } })).results,
+      (await engine().read(img, { config: { threshold_d: Math.min(1, d + 0.01) } })).results,
     ).toHaveLength(0);
-    expect((await engine.read(img, { config: { threshold_d: d - 0.01 } })).results).toHaveLength(
+    expect((await engine().read(img, { config: { threshold_d: d - 0.01 } })).results).toHaveLength(
       base.length,
     );
   });
 
   it('threshold_o drops plates whose reading score is lower', async () => {
-    const base = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    const base = (await engine().read(img, { regions: ['br'] })).results as PlateResult[];
     const s = base[0].score;
-    const r = await engine.read(img, {
+    const r = await engine().read(img, {
       regions: ['br'],
       config: { threshold_o: Math.min(1, s + 0.01) },
     });
@@ -185,22 +175,22 @@ describe('config keys', () => {
 
   it('mode fast runs one detection step: a small plate found by the per-vehicle step is missed', async () => {
     const small = photo('us/21d8c31d-3deb-494b-9c63-c0223306fd82.jpg');
-    expect(plates(await engine.read(small, { regions: ['us'] }))).toContain('2DA044');
-    expect(plates(await engine.read(small, { regions: ['us'], config: { mode: 'fast' } }))).toEqual(
-      [],
-    );
+    expect(plates(await engine().read(small, { regions: ['us'] }))).toContain('2DA044');
+    expect(
+      plates(await engine().read(small, { regions: ['us'], config: { mode: 'fast' } })),
+    ).toEqual([]);
     // and a normal photo still reads
-    expect(plates(await engine.read(img, { regions: ['br'], config: { mode: 'fast' } }))).toContain(
-      'AYO9034',
-    );
+    expect(
+      plates(await engine().read(img, { regions: ['br'], config: { mode: 'fast' } })),
+    ).toContain('AYO9034');
   });
 
   it('mode redaction includes more detection candidates', async () => {
     let more = 0;
     for (const f of ['br/AYO9034.jpg', 'us/car6.jpg', 'eu/test_002.jpg', 'us/wts-lg-000053.jpg']) {
-      const regular = (await engine.read(photo(f))).results.length;
+      const regular = (await engine().read(photo(f))).results.length;
       const redaction = (
-        await engine.read(photo(f), {
+        await engine().read(photo(f), {
           config: { mode: 'redaction', threshold_d: 0.05, threshold_o: 0 },
         })
       ).results.length;
@@ -211,13 +201,13 @@ describe('config keys', () => {
   });
 
   it('text_formats guides the reading', async () => {
-    const plain = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    const plain = (await engine().read(img, { regions: ['br'] })).results as PlateResult[];
     expect(plain[0].plate).toBe('ayo9034');
     // The O read as a zero (ay09034) is a far candidate; asked for by a format it comes right after
     // the reading, which the CCT is sure of (0.99).
     const rank = (r: PlateResult) => r.candidates.findIndex((c) => c.plate === 'ay09034');
     const guided = (
-      await engine.read(img, { regions: ['br'], config: { text_formats: ['[a-z]{2}[0-9]{5}'] } })
+      await engine().read(img, { regions: ['br'], config: { text_formats: ['[a-z]{2}[0-9]{5}'] } })
     ).results as PlateResult[];
     expect(rank(plain[0])).toBeGreaterThan(1);
     expect(rank(guided[0])).toBe(1);
@@ -227,17 +217,17 @@ describe('config keys', () => {
   });
 
   it('region strict keeps only texts fitting the region and needs a region', async () => {
-    const loose = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    const loose = (await engine().read(img, { regions: ['br'] })).results as PlateResult[];
     expect(loose[0].candidates.some((c) => !/^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(
       true,
     );
-    const strict = (await engine.read(img, { regions: ['br'], config: { region: 'strict' } }))
+    const strict = (await engine().read(img, { regions: ['br'], config: { region: 'strict' } }))
       .results as PlateResult[];
     expect(strict[0].plate).toBe('ayo9034');
     expect(strict[0].candidates.every((c) => /^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(
       true,
     );
-    await expect(engine.read(img, { config: { region: 'strict' } })).rejects.toThrow(
+    await expect(engine().read(img, { config: { region: 'strict' } })).rejects.toThrow(
       EngineConfigError,
     );
   });
@@ -248,7 +238,7 @@ describe('config keys', () => {
       .extract({ left: 470, top: 380, width: 280, height: 120 })
       .jpeg()
       .toBuffer();
-    const normal = (await engine.read(cut, { regions: ['br'] })).results as PlateResult[];
+    const normal = (await engine().read(cut, { regions: ['br'] })).results as PlateResult[];
     expect(normal.map((p) => p.plate)).toContain('ayo9034');
     expect(normal[0].vehicle).toEqual({
       type: 'Unknown',
@@ -256,11 +246,11 @@ describe('config keys', () => {
       box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 },
     });
     expect(
-      (await engine.read(cut, { regions: ['br'], config: { detection_rule: 'strict' } })).results,
+      (await engine().read(cut, { regions: ['br'], config: { detection_rule: 'strict' } })).results,
     ).toHaveLength(0);
     // with the vehicle in view the plate stays
     expect(
-      plates(await engine.read(img, { regions: ['br'], config: { detection_rule: 'strict' } })),
+      plates(await engine().read(img, { regions: ['br'], config: { detection_rule: 'strict' } })),
     ).toContain('AYO9034');
   });
 
@@ -277,17 +267,20 @@ describe('config keys', () => {
       .jpeg()
       .toBuffer();
     expect(
-      (await engine.read(hidden, { regions: ['br'] })).results.filter(
+      (await engine().read(hidden, { regions: ['br'] })).results.filter(
         (p) => (p as PlateResult).plate === 'ayo9034',
       ),
     ).toHaveLength(0);
-    const v = await engine.read(hidden, { regions: ['br'], config: { detection_mode: 'vehicle' } });
+    const v = await engine().read(hidden, {
+      regions: ['br'],
+      config: { detection_mode: 'vehicle' },
+    });
     expect(checkEngineResult(v).valid).toBe(true);
     const results = v.results as VehicleModeResult[];
     expect(results.some((x) => x.vehicle && !x.plate)).toBe(true);
 
     const withPlate = (
-      await engine.read(img, { regions: ['br'], config: { detection_mode: 'vehicle' } })
+      await engine().read(img, { regions: ['br'], config: { detection_mode: 'vehicle' } })
     ).results as VehicleModeResult[];
     const item = withPlate.find(
       (x) => x.plate?.props.plate[0].value === 'ayo9034',
@@ -298,19 +291,19 @@ describe('config keys', () => {
   });
 
   it('rejects unknown config keys; region codes without templates are a guide that is ignored', async () => {
-    await expect(engine.read(img, { config: { speed: 'max' } })).rejects.toThrow(
+    await expect(engine().read(img, { config: { speed: 'max' } })).rejects.toThrow(
       /unknown config key "speed"/,
     );
-    expect(plates(await engine.read(img, { regions: ['zz'] }))).toHaveLength(1);
+    expect(plates(await engine().read(img, { regions: ['zz'] }))).toHaveLength(1);
   });
 });
 
 describe('mmc', () => {
   it('adds colour from the vehicle pixels and the spec’s unknown values for orientation and make/model', async () => {
     const img = photo('br/AYO9034.jpg');
-    const plain = (await engine.read(img, { regions: ['br'] })).results as PlateResult[];
+    const plain = (await engine().read(img, { regions: ['br'] })).results as PlateResult[];
     expect(plain[0].color).toBeUndefined();
-    const r = await engine.read(img, { regions: ['br'], mmc: true });
+    const r = await engine().read(img, { regions: ['br'], mmc: true });
     expect(checkEngineResult(r).valid).toBe(true);
     const p = (r.results as PlateResult[])[0];
     expect(p.color?.length).toBeGreaterThan(0);
@@ -319,7 +312,11 @@ describe('mmc', () => {
     expect(p.orientation).toEqual([{ orientation: 'Unknown', score: 0 }]);
     expect(p.model_make).toEqual([{ make: 'Unknown', model: 'Unknown', score: 0 }]);
     const v = (
-      await engine.read(img, { regions: ['br'], mmc: true, config: { detection_mode: 'vehicle' } })
+      await engine().read(img, {
+        regions: ['br'],
+        mmc: true,
+        config: { detection_mode: 'vehicle' },
+      })
     ).results as VehicleModeResult[];
     const withVehicle = v.find((x) => x.vehicle?.props) as VehicleModeResult;
     expect(withVehicle.vehicle?.props?.orientation).toEqual([{ value: 'Unknown', score: 0 }]);

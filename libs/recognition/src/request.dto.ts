@@ -29,6 +29,23 @@ export const SINGLE_VALUED = [
   'config',
 ] as const;
 
+/** An optional list of region codes (one or many), each like "us-ca" or "mx". */
+function RegionCodes(): PropertyDecorator {
+  // Listed as they would be stacked on the field; applied bottom-up, as stacked decorators are.
+  const stacked: PropertyDecorator[] = [
+    IsOptional(),
+    Transform(toArray),
+    IsArray(),
+    Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, {
+      each: true,
+      message: 'each region must be a code like "us-ca" or "mx"',
+    }),
+  ];
+  return (target, key) => {
+    for (const decorate of [...stacked].reverse()) decorate(target, key);
+  };
+}
+
 /**
  * Fields of a recognition request (POST /v1/plate-reader/: a multipart form, a urlencoded form or a
  * JSON body; the CLI's flags).
@@ -46,23 +63,11 @@ export class RecognitionFields {
   @MaxLength(2048)
   upload_url?: string;
 
-  @IsOptional()
-  @Transform(toArray)
-  @IsArray()
-  @Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, {
-    each: true,
-    message: 'each region must be a code like "us-ca" or "mx"',
-  })
+  @RegionCodes()
   regions?: string[];
 
   /** The spec's own strict-region example sends `region`; it means the same as `regions`. */
-  @IsOptional()
-  @Transform(toArray)
-  @IsArray()
-  @Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, {
-    each: true,
-    message: 'each region must be a code like "us-ca" or "mx"',
-  })
+  @RegionCodes()
   region?: string[];
 
   @IsOptional()

@@ -1,4 +1,5 @@
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { WithPersonName } from '../http/person-name.dto';
 
 export class SignInDto {
   @IsString()
@@ -10,17 +11,7 @@ export class SignInDto {
   password!: string;
 }
 
-export class SignUpDto extends SignInDto {
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  firstName?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  lastName?: string;
-}
+export class SignUpDto extends WithPersonName(SignInDto) {}
 
 export class SignOutDto {
   /** End every session of the account (all browsers), not only this one. */

@@ -1,20 +1,6 @@
-import {
-  Body,
-  CanActivate,
-  Controller,
-  ExecutionContext,
-  HttpCode,
-  Injectable,
-  Post,
-  UploadedFile,
-  UseInterceptors,
-} from '@nestjs/common';
-import type { UploadedImage } from '@platewise/recognition';
-import { Context } from '../auth/request.decorators';
-import { requestContext, type RequestContext } from '../http/request-context';
-import { PlateReaderService } from '../plate-reader/plate-reader.service';
-import { UploadInterceptor } from '../plate-reader/upload.interceptor';
-import { Metered, ReservesQuotaItself } from '../quota/metered';
+import { CanActivate, Controller, ExecutionContext, Injectable } from '@nestjs/common';
+import { requestContext } from '../http/request-context';
+import { PlateReaderEndpoint } from '../plate-reader/plate-reader.endpoint';
 import { SessionGuard } from './session.guard';
 import { SessionOwners } from './session-owner';
 
@@ -36,19 +22,8 @@ export class SessionCallerGuard implements CanActivate {
 
 /** "Try it": the Snapshot recognition call made from the dashboard, metered and counted like any other. */
 @Controller('account')
-export class TryItController {
-  constructor(private readonly plateReader: PlateReaderService) {}
-
-  @Post('plate-reader')
-  @HttpCode(201)
-  @UseInterceptors(UploadInterceptor)
-  @Metered('plate_reader', SessionGuard, SessionCallerGuard)
-  @ReservesQuotaItself()
-  read(
-    @Context() context: RequestContext,
-    @Body() body: Record<string, unknown>,
-    @UploadedFile() file: UploadedImage | undefined,
-  ) {
-    return this.plateReader.read(context, body, file);
-  }
-}
+export class TryItController extends PlateReaderEndpoint(
+  'plate-reader',
+  SessionGuard,
+  SessionCallerGuard,
+) {}

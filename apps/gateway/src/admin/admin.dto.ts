@@ -13,23 +13,16 @@ import {
 } from 'class-validator';
 import { CONTRACT_STATUSES } from '@platewise/domain';
 import { type ContractStatus } from '@platewise/infra';
+import { WithPersonName } from '../http/person-name.dto';
 
-export class CreateAccountDto {
+class AccountUsername {
   @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, {
     message: 'username must be 3-64 letters, digits, "_", "." or "-"',
   })
   username!: string;
+}
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  firstName?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  lastName?: string;
-
+export class CreateAccountDto extends WithPersonName(AccountUsername) {
   /** Sign a contract on this plan right away. */
   @IsOptional()
   @IsString()

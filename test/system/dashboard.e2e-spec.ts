@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { launchChromium, requestsElsewhere, screenshot } from './browser';
 // The operator CLI, on the same database as the apps.
-import { cli } from './snapshot-support';
+import { cliAsync } from './snapshot-support';
 
 const PHOTO = join(
   __dirname,
@@ -242,9 +242,9 @@ describe('account dashboard in chromium', () => {
 
   it('shows operators every account; the CLI sets passwords and the demo sign-in up.sh prints works', async () => {
     const operator = `op-${Date.now().toString(36)}`;
-    cli('account', 'create', operator);
-    const { password } = cli('account', 'password', operator, '--operator', 'true');
-    const demo = cli('demo');
+    await cliAsync('account', 'create', operator);
+    const { password } = await cliAsync('account', 'password', operator, '--operator', 'true');
+    const demo = await cliAsync('demo');
     const demoSignIn = await fetch(`${base}/account/session`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

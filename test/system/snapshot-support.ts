@@ -1,9 +1,12 @@
 /** What the Snapshot API system specs share: dev photos, the CLI, forms and local HTTP servers. */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export const DEV = join(__dirname, '..', '..', '..', 'shared', 'alpr-dev');
 export const photo = (path: string) => readFileSync(join(DEV, path));
@@ -42,14 +45,18 @@ export async function localServer(
   return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+const CLI = join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js');
+
+/** Runs the built CLI and parses its JSON answer. */
 export const cli = (...args: string[]) =>
-  JSON.parse(
-    execFileSync(
-      process.execPath,
-      [join(__dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js'), ...args],
-      { env: process.env },
-    ).toString(),
-  );
+  JSON.parse(execFileSync(process.execPath, [CLI, ...args], { env: process.env }).toString());
+
+/**
+ * The same without blocking the event loop, for tests between kept-alive HTTP calls: while the
+ * loop is blocked, fetch misses the server closing an idle connection and then reuses it.
+ */
+export const cliAsync = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, [CLI, ...args], { env: process.env })).stdout);
 
 export const upload = (
   bytes: Buffer,

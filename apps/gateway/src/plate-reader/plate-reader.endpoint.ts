@@ -23,7 +23,8 @@ import { UploadInterceptor } from './upload.interceptor';
 export function PlateReaderEndpoint(path: string, ...auth: Type<CanActivate>[]) {
   @Injectable()
   class Endpoint {
-    constructor(protected readonly plateReader: PlateReaderService) {}
+    // Public: a mixin class is part of the declaration output, which cannot name protected members.
+    constructor(readonly plateReader: PlateReaderService) {}
 
     @Post(path)
     @HttpCode(201)

@@ -129,6 +129,10 @@ describe('dashboard sessions (real PostgreSQL and Redis)', () => {
     await h.http().get(`/account/webhooks/${hook.body.id}/deliveries`).set(withA).expect(404);
     await h.http().delete(`/account/webhooks/${hook.body.id}`).set(withA).expect(404);
     await h.http().post(`/account/webhooks/${hook.body.id}/test`).set(withA).expect(404);
+    // ids the API's routes refuse the same way: beyond the id column's range, and not a number
+    await h.http().delete('/account/webhooks/99999999999').set(withA).expect(404);
+    await h.http().get('/account/webhooks/99999999999/deliveries').set(withA).expect(404);
+    await h.http().post('/account/webhooks/abc/test').set(withA).expect(400);
     // A's overview is A's, whatever the request says
     const overview = await h
       .http()

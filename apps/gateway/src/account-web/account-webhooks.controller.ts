@@ -1,22 +1,14 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { WebhooksService } from '@platewise/domain';
 import { CreateWebhookDto } from '../webhooks/webhook.dto';
 import { WebhookTargetsService } from '../webhooks/webhook-targets.service';
+import { WebhookIdPipe } from '../webhooks/webhook-id.pipe';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
 import { CurrentSession, SessionGuard, type DashboardSession } from './session.guard';
 import { WebhookTestEvent } from './webhook-test-event';
 
-const WebhookId = () => Param('webhookId', ParseIntPipe);
+// The same id rules as the API's webhook routes: not a number → 400, beyond the column's range → 404.
+const WebhookId = () => Param('webhookId', new WebhookIdPipe());
 
 /** The signed-in owner's webhooks (every call scoped to the session's account). */
 @Controller('account/webhooks')

@@ -68,6 +68,10 @@ async function expectHeldUp(
   answers: Answer[],
   extra: Record<string, unknown> = {},
 ) {
+  // A process that died says why in its own log; without this the test only sees 'fetch failed'.
+  for (const p of [gateway, ...workers])
+    if (!alive(p))
+      console.log(`faults: a process exited during '${name}':\n${p.output().slice(-4000)}`);
   const usage = await api.usage(key);
   const served = answers.filter((a) => a.status === 201).length;
   console.log(describeLoad(name, answers, { ...extra, usage, answered_201: served }));

@@ -130,6 +130,16 @@ describe('bodies and headers that never end', () => {
     },
   );
 
+  it('an idle kept-alive connection is kept longer than a load balancer idles (65 s, announced)', async () => {
+    const reply = await rawRequest(base, {
+      method: 'GET',
+      path: '/health/live',
+      headers: { Connection: 'keep-alive' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['keep-alive']).toBe('timeout=65');
+  });
+
   it('a connection whose headers never end is closed by the server', async () => {
     const { closedAfterMs } = await unfinishedHeaders(base, BODY_TIMEOUT_MS + 10_000);
     expect(closedAfterMs).not.toBeNull();

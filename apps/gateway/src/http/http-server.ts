@@ -7,11 +7,15 @@ import { createServer } from 'node:http';
  * Express under a Node HTTP server with short limits on slow clients: HTTP_HEADERS_TIMEOUT_MS for
  * the headers, and for the whole request the body's limit plus the headers' (recognition bodies
  * answer 408 as JSON at HTTP_BODY_TIMEOUT_MS first; this closes anything slower). Node's defaults
- * are 60 s and 300 s, checked every 30 s; these are checked every second.
+ * are 60 s and 300 s, checked every 30 s; these are checked every second. Idle keep-alive
+ * connections stay open HTTP_KEEP_ALIVE_TIMEOUT_MS (see the setting).
  */
 export class TimedExpressAdapter extends ExpressAdapter {
   constructor(
-    private readonly limits: Pick<AppConfig, 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_BODY_TIMEOUT_MS'>,
+    private readonly limits: Pick<
+      AppConfig,
+      'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_BODY_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
+    >,
   ) {
     super();
   }
@@ -23,6 +27,7 @@ export class TimedExpressAdapter extends ExpressAdapter {
         headersTimeout: headers,
         requestTimeout: headers + body + 1_000,
         connectionsCheckingInterval: 1_000,
+        keepAliveTimeout: this.limits.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       },
       this.getInstance(),
     );

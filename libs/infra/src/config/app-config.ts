@@ -114,6 +114,15 @@ export class AppConfig {
   @IntSetting(100)
   HTTP_BODY_TIMEOUT_MS = 30_000;
 
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the idle timeout of the load
+   * balancers in front (60 s is common), so they, not the gateway, close idle connections: when
+   * the gateway closes first, a request sent at that moment fails ('other side closed', a 502 at
+   * the balancer). Node's default is 5 s.
+   */
+  @IntSetting(1_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
   /** Bearer token of the operator API under /admin/; when unset every admin call is refused. */
   @IsOptional()
   @IsString()

@@ -38,6 +38,8 @@ def add_data_args(ap):
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--repeats-real", type=int, default=4)
     ap.add_argument("--repeats-pseudo", type=int, default=2)
+    ap.add_argument("--repeats-us", type=int, default=0,
+                    help="copies of each US crop (0: as --repeats-real); US plates are the weak set")
     ap.add_argument("--synth", type=int, default=8000)
     ap.add_argument("--two-row", type=float, default=0.15)
     ap.add_argument("--limit-items", type=int, default=0, help="use only the first N crops (tests)")
@@ -51,7 +53,7 @@ def training_set(a, log=print):
         items = items[: a.limit_items]
     train_items, val_items = split_items(items)
     return build(train_items, a.seed, a.repeats_real, a.repeats_pseudo, a.synth, a.two_row,
-                 procs=a.procs, cache_dir=a.work, log=log), val_items
+                 procs=a.procs, cache_dir=a.work, log=log, repeats_us=a.repeats_us), val_items
 
 
 def load_items(us_dir: str = US_DIR, intl_dir: str = INTL_DIR):
@@ -132,15 +134,19 @@ def _pool_map(fn, jobs, procs):
 
 
 def build(items, seed: int, repeats_real: int, repeats_pseudo: int, n_synth: int, two_row_frac: float,
-          procs: int = 2, cache_dir: str | None = None, log=print):
+          procs: int = 2, cache_dir: str | None = None, log=print, repeats_us: int = 0):
     """Augmented training arrays: x [N,64,128,3] uint8, y [N,9] int64, region [N], weight [N]."""
-    key = "cct_s%d_r%d_p%d_n%d_t%g_i%d.npz" % (seed, repeats_real, repeats_pseudo, n_synth, two_row_frac, len(items))
+    repeats_us = repeats_us or repeats_real
+    key = "cct_s%d_r%d_p%d_u%d_n%d_t%g_i%d.npz" % (seed, repeats_real, repeats_pseudo, repeats_us, n_synth,
+                                                 two_row_frac, len(items))
     path = os.path.join(cache_dir, key) if cache_dir else None
     if path and os.path.exists(path):
         log("dataset: loaded cache %s" % path)
         z = np.load(path)
         return {k: z[k] for k in z.files}
-    rows = [it for it in items for _ in range(repeats_pseudo if it[3] == "pseudo" else repeats_real)]
+    def copies(it):
+        return repeats_pseudo if it[3] == "pseudo" else repeats_us if it[2] == "us" else repeats_real
+    rows = [it for it in items for _ in range(copies(it))]
     random.Random(seed).shuffle(rows)
     rows.sort(key=lambda it: it[0])  # each worker decodes a file once per chunk
     chunk = 400

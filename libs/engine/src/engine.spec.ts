@@ -185,6 +185,15 @@ describe('config keys', () => {
     ).toContain('AYO9034');
   });
 
+  it('a photo where no plate is found gets a second look on native-resolution tiles (not in fast)', async () => {
+    // a 60-px plate in a 1280×720 photo: below the whole-photo and per-vehicle passes' reach
+    const tiny = photo('us/a03ced3f-5a97-4e75-8106-fabfd2b8b76e.jpg');
+    expect(plates(await engine().read(tiny, { regions: ['us'] }))).toEqual(['08E6CK']);
+    expect(
+      plates(await engine().read(tiny, { regions: ['us'], config: { mode: 'fast' } })),
+    ).toEqual([]);
+  });
+
   it('mode redaction includes more detection candidates', async () => {
     let more = 0;
     for (const f of ['br/AYO9034.jpg', 'us/car6.jpg', 'eu/test_002.jpg', 'us/wts-lg-000053.jpg']) {

@@ -36,6 +36,11 @@ export const TUNING = {
   platePadY: 0.9,
   /** how many vehicles get a second plate-detection pass at higher resolution */
   vehicleCrops: 1,
+  /**
+   * Tile side (source pixels) of the small-plate pass, run in regular mode only when no plate was
+   * found: the plate detector's input size, so tiles are read at native resolution.
+   */
+  smallPlateTile: 320,
   useTextDet: true,
   useLineView: true,
   /** horizontal stretch of text lines before recognition */

@@ -27,21 +27,21 @@ import render  # noqa: E402
 
 
 class Exported(torch.nn.Module):
-    """The graph that is shipped: slot and region probabilities. With `partner` (the published
-    weights) the slot probabilities are the mean of both models' (an ensemble in one file); the
-    region comes from `model`'s head."""
+    """The graph that is shipped: slot and region probabilities. With `partners` (other fine-tunes
+    or the published weights) the slot probabilities are the mean of all models' (an ensemble in
+    one file); the region comes from `model`'s head."""
 
-    def __init__(self, model: cct.CCT, partner: cct.CCT | None = None):
+    def __init__(self, model: cct.CCT, partners=()):
         super().__init__()
         self.model = model
-        self.partner = partner
+        self.partners = torch.nn.ModuleList(partners)
 
     def forward(self, x):
         logits, region = self.model(x)
         slots = torch.softmax(logits, -1)
-        if self.partner is not None:
-            slots = 0.5 * (slots + torch.softmax(self.partner(x)[0], -1))
-        return slots, torch.softmax(region, -1)
+        for p in self.partners:
+            slots = slots + torch.softmax(p(x)[0], -1)
+        return slots / (1 + len(self.partners)), torch.softmax(region, -1)
 
 
 class RegionOnly(torch.nn.Module):
@@ -94,9 +94,16 @@ def load_weights(path: str) -> cct.CCT:
     return model.eval()
 
 
-def export(model: cct.CCT, out: str, fixture: str | None = None, partner: cct.CCT | None = None):
+def load_partner(path: str) -> cct.CCT:
+    """A .pt of train_cct.py / wise_ft.py, or a published ONNX file (its text weights)."""
+    if path.endswith(".onnx"):
+        return cct.load_onnx_weights(cct.CCT(region_head=False), path).eval()
+    return load_weights(path)
+
+
+def export(model: cct.CCT, out: str, fixture: str | None = None, partners=()):
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    wrapped = Exported(model.eval(), partner.eval() if partner is not None else None)
+    wrapped = Exported(model.eval(), [p.eval() for p in partners])
     dummy = torch.zeros(1, cct.IN_H, cct.IN_W, 3, dtype=torch.uint8)
     torch.onnx.export(wrapped, dummy, out, opset_version=13, input_names=["input"],
                       output_names=["slots", "region"], do_constant_folding=True,
@@ -134,7 +141,8 @@ def main(argv=None):
     ap.add_argument("--weights", required=True, help="best.pt / final.pt of train_cct.py, or head.pt")
     ap.add_argument("--out", required=True)
     ap.add_argument("--fixture", help="also write the parity fixture here")
-    ap.add_argument("--with-published", help="average the slots with this published ONNX's (an ensemble in one file)")
+    ap.add_argument("--partner", action="append", default=[],
+                    help="average the slots with this model's, a .pt or a published .onnx (repeatable; an ensemble in one file)")
     ap.add_argument("--region-only", action="store_true", help="export the region classifier alone")
     a = ap.parse_args(argv)
     if a.region_only:
@@ -143,8 +151,8 @@ def main(argv=None):
             write_fixture(wrapped, os.path.basename(out), a.fixture)
         print("exported", out, os.path.getsize(out), "bytes")
         return
-    partner = cct.load_onnx_weights(cct.CCT(region_head=False), a.with_published) if a.with_published else None
-    print("exported", export(load_weights(a.weights), a.out, a.fixture, partner), os.path.getsize(a.out), "bytes")
+    partners = [load_partner(p) for p in a.partner]
+    print("exported", export(load_weights(a.weights), a.out, a.fixture, partners), os.path.getsize(a.out), "bytes")
 
 
 if __name__ == "__main__":

@@ -99,6 +99,23 @@ class FineTuneSmokeTest(unittest.TestCase):
             self.assertEqual(region.shape, (4, len(cct.REGIONS)))
 
 
+    def test_exported_ensemble_averages_the_slot_probabilities(self):
+        import torch
+        torch.manual_seed(3)
+        model, partner = cct.CCT(), cct.load_onnx_weights(cct.CCT(region_head=False), PUBLISHED)
+        with torch.no_grad():
+            for p in model.parameters():  # a model that reads differently from the published one
+                p.add_(torch.randn_like(p) * 0.02)
+        with tempfile.TemporaryDirectory() as td:
+            out = export_cct.export(model, os.path.join(td, "ens.onnx"), partners=[partner])
+            x = export_cct.fixture_inputs()
+            slots, region = onnxruntime(out, x)
+            a, ours_region = torch_probs(model, x)
+            b = torch_probs(cct.load_onnx_weights(cct.CCT(), PUBLISHED), x)[0]
+            self.assertGreater(float(np.abs(a - b).max()), 1e-3)
+            self.assertLess(float(np.abs(slots - (a + b) / 2).max()), 1e-4)
+            self.assertLess(float(np.abs(region - ours_region).max()), 1e-4)
+
     def test_region_head_alone_keeps_the_published_text_weights(self):
         import torch
         import train_region_head

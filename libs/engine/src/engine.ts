@@ -239,7 +239,7 @@ class PlateEngine implements Engine {
    * A second look at a photo where no plate was found: the detector on overlapping tiles at close
    * to native resolution. The 320-px detector misses plates that shrink below ~20 px at its input
    * (a 60-px plate in a 1280-px photo) yet finds them at 0.5–0.8 on a tile; only photos with no
-   * plate pay for the extra runs (15 on a 1280×720 photo, at most 24).
+   * plate pay for the extra runs (15 on a 1280×720 photo, at most 36).
    */
   private async findSmallPlates(img: RgbImage, th: number): Promise<PlateDetection[]> {
     if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return [];

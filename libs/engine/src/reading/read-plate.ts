@@ -110,7 +110,13 @@ export class PlateTextReader {
     if (!this.s.cct) throw new Error('the CCT plate reader is not loaded');
     const crop = cctCrop(img, q);
     const [frames] = await readSlots(this.s.cct, [crop]);
-    const head = this.s.region ? (await readRegion(this.s.region, [crop]))[0] : frames.region;
+    // Where the plate is from only matters without hints (the format prior and region.code then
+    // come from it); with hints the classifier's run (as long as the reader's) is skipped.
+    const head = ctx.hints.length
+      ? null
+      : this.s.region
+        ? (await readRegion(this.s.region, [crop]))[0]
+        : frames.region;
     const cctCtx = {
       ...ctx,
       countryWeights: !ctx.hints.length && head ? countryWeights(head) : null,

@@ -4,7 +4,7 @@
     /usr/bin/python3 models/training/train_cct.py --work /tmp/x --steps 3 --synth 16 --repeats-real 1 \
         --repeats-pseudo 0 --limit-items 40 --batch 8                                     # smoke run
 
-Loss: per-slot cross-entropy (label smoothing 0.01) weighted per sample (real 1.0, agreed 0.9,
+Loss: per-slot cross-entropy (label smoothing --label-smoothing, default 0.01) weighted per sample (real 1.0, agreed 0.9,
 synthetic 0.6, pseudo 0.5) + 0.2 x region cross-entropy. AdamW, cosine with warm-up, EMA of the
 weights (the EMA is what is evaluated and shipped). Writes <work>/ckpt.pt every --ckpt-every steps
 (resumes from it), <work>/best.pt (best validation exact-match, EMA) and <work>/metrics.jsonl
@@ -108,6 +108,8 @@ def main(argv=None):
     ap.add_argument("--wd", type=float, default=5e-4)
     ap.add_argument("--warmup", type=float, default=0.05)
     ap.add_argument("--ema", type=float, default=0.998)
+    ap.add_argument("--label-smoothing", type=float, default=0.01,
+                    help="higher keeps the slots softer, so the engine's format prior can still overrule them")
     ap.add_argument("--head-lr-mult", type=float, default=20.0)
     ap.add_argument("--synth-share", type=float, default=0.25, help="share of synthetic samples per batch")
     ap.add_argument("--freeze-convs", type=int, default=4, help="keep the first N convolutions fixed")
@@ -170,7 +172,7 @@ def main(argv=None):
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.steps, a.lr, a.warmup) * g["mult"]
         logits, region = model(x)
-        ce = F.cross_entropy(logits.reshape(-1, len(cct.ALPHABET)), y.reshape(-1), label_smoothing=0.01,
+        ce = F.cross_entropy(logits.reshape(-1, len(cct.ALPHABET)), y.reshape(-1), label_smoothing=a.label_smoothing,
                              reduction="none").reshape(-1, cct.SLOTS).mean(1)
         loss = (ce * w).sum() / w.sum()
         rl = F.cross_entropy(region, torch.from_numpy(d["region"][idx]))

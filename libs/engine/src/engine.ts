@@ -228,18 +228,19 @@ class PlateEngine implements Engine {
       }
       if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     }
-    const plates = nms(found, 0.3).filter((d) => d.score >= config.threshold_d);
+    const kept = (ds: PlateDetection[]) =>
+      nms(ds, 0.3).filter((d) => d.score >= config.threshold_d);
+    const plates = kept(found);
     if (plates.length || config.mode !== 'regular') return plates;
-    return nms(await this.findSmallPlates(img, th), 0.3).filter(
-      (d) => d.score >= config.threshold_d,
-    );
+    return kept(await this.findSmallPlates(img, th));
   }
 
   /**
    * A second look at a photo where no plate was found: the detector on overlapping tiles at close
-   * to native resolution. The 320-px detector misses plates that shrink below ~20 px at its input
-   * (a 60-px plate in a 1280-px photo) yet finds them at 0.5–0.8 on a tile; only photos with no
-   * plate pay for the extra runs (15 on a 1280×720 photo, at most 36).
+   * to native resolution. The 320-px detector misses plates that shrink to ~15 px at its input
+   * (a 60-px plate in a 1280-px photo scores 0) yet finds them on a tile (0.4–0.5); only photos
+   * with no plate pay for the extra runs (15 on a 1280×720 photo, at most 36). A photo up to twice
+   * the tile size was already seen at half scale or more by the whole-photo pass.
    */
   private async findSmallPlates(img: RgbImage, th: number): Promise<PlateDetection[]> {
     if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return [];

@@ -119,7 +119,7 @@ export class PlateTextReader {
         : frames.region;
     const cctCtx = {
       ...ctx,
-      countryWeights: !ctx.hints.length && head ? countryWeights(head) : null,
+      countryWeights: head ? countryWeights(head) : null,
     };
     const groups: RecognizerFrames[] = [
       { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 },
@@ -141,9 +141,7 @@ export class PlateTextReader {
     }
     if (!candidates.length) return null;
     const fromHead =
-      !ctx.hints.length && head && !stateFromText(extra)
-        ? regionFromHead(candidates[0].plate, head)
-        : null;
+      head && !stateFromText(extra) ? regionFromHead(candidates[0].plate, head) : null;
     return { candidates, region: fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints) };
   }
 

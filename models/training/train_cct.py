@@ -5,7 +5,7 @@
         --repeats-pseudo 0 --limit-items 40 --batch 8                                     # smoke run
 
 Loss: per-slot cross-entropy (label smoothing --label-smoothing, default 0.01) weighted per sample (real 1.0, agreed 0.9,
-synthetic 0.6, pseudo 0.5) + 0.2 x region cross-entropy. AdamW, cosine with warm-up, EMA of the
+synthetic 0.6, pseudo 0.5) + 0.2 x region cross-entropy (+ --distill x KL from the published reader's slots). AdamW, cosine with warm-up, EMA of the
 weights (the EMA is what is evaluated and shipped). Writes <work>/ckpt.pt every --ckpt-every steps
 (resumes from it), <work>/best.pt (best validation exact-match, EMA) and <work>/metrics.jsonl
 (loss, validation and -- for monitoring only, never for selection -- the dev crops).
@@ -60,6 +60,12 @@ def online_aug(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return xf.clamp(0, 255).permute(0, 2, 3, 1)
 
 
+def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor) -> torch.Tensor:
+    """Mean per-slot KL(teacher || model) over [N, slots, classes] logits."""
+    target = torch.softmax(teacher_logits, -1)
+    return F.kl_div(F.log_softmax(logits, -1), target, reduction="none").sum(-1).mean()
+
+
 @torch.no_grad()
 def read(model, x_u8, batch=256):
     model.eval()
@@ -108,6 +114,8 @@ def main(argv=None):
     ap.add_argument("--wd", type=float, default=5e-4)
     ap.add_argument("--warmup", type=float, default=0.05)
     ap.add_argument("--ema", type=float, default=0.998)
+    ap.add_argument("--distill", type=float, default=0.0,
+                    help="weight of KL(published reader || model) per slot: keeps what the published reader reads")
     ap.add_argument("--label-smoothing", type=float, default=0.01,
                     help="higher keeps the slots softer, so the engine's format prior can still overrule them")
     ap.add_argument("--head-lr-mult", type=float, default=20.0)
@@ -141,6 +149,7 @@ def main(argv=None):
     model = cct.load_onnx_weights(cct.CCT(), a.init) if a.init else cct.CCT()
     model.freeze_convs(a.freeze_convs)
     ema = copy.deepcopy(model)
+    teacher = cct.load_onnx_weights(cct.CCT(region_head=False), a.init).eval() if a.distill and a.init else None
     head = [q for n, q in model.named_parameters() if n.startswith("region.")]
     body = [q for n, q in model.named_parameters() if q.requires_grad and not n.startswith("region.")]
     # the region head starts from scratch: it learns at head_lr_mult x the fine-tune's rate
@@ -177,6 +186,10 @@ def main(argv=None):
         loss = (ce * w).sum() / w.sum()
         rl = F.cross_entropy(region, torch.from_numpy(d["region"][idx]))
         total = loss + 0.2 * rl
+        if teacher is not None:
+            with torch.no_grad():
+                teacher_logits = teacher(x)[0]
+            total = total + a.distill * distill_loss(logits, teacher_logits)
         opt.zero_grad()
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)

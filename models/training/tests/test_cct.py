@@ -99,7 +99,20 @@ class FineTuneSmokeTest(unittest.TestCase):
             self.assertEqual(region.shape, (4, len(cct.REGIONS)))
 
 
-    def test_exported_ensemble_averages_the_slot_probabilities(self):
+    def test_distillation_loss_is_zero_on_the_teacher_and_runs_in_training(self):
+        import torch
+        import train_cct
+        t = torch.randn(3, cct.SLOTS, len(cct.ALPHABET))
+        self.assertLess(float(train_cct.distill_loss(t, t)), 1e-6)
+        self.assertGreater(float(train_cct.distill_loss(torch.randn_like(t), t)), 0.1)
+        with tempfile.TemporaryDirectory() as td:
+            train_cct.main(["--work", td, "--synth", "8", "--repeats-real", "1", "--repeats-pseudo", "0",
+                            "--limit-items", "24", "--batch", "8", "--procs", "1", "--eval-every", "2",
+                            "--no-dev", "--threads", "1", "--steps", "2", "--distill", "1"])
+            model = export_cct.load_weights(os.path.join(td, "final.pt"))
+            self.assertTrue(all(torch.isfinite(p).all() for p in model.parameters()))
+
+
         import torch
         torch.manual_seed(3)
         model, partner = cct.CCT(), cct.load_onnx_weights(cct.CCT(region_head=False), PUBLISHED)

@@ -149,6 +149,9 @@ export class BullMqTransport implements RecognitionTransport {
     const jobId = randomUUID();
     // Listen before the job exists: a fast worker may answer before add() returns.
     const answer = this.wait(jobId);
+    // The wait can end (reply connection lost, timeout) while the job is still being added, before
+    // anything awaits it; a rejection nobody handles yet would end the process. Awaited below.
+    answer.catch(() => undefined);
     const added = this.queue.add('read', data, {
       jobId,
       // Delete jobs as soon as they end, whatever the outcome.

@@ -21,6 +21,9 @@ import export_cct  # noqa: E402
 
 PUBLISHED = os.path.join(cct_data.SHARED, "models", "cct_xs_v1_global.onnx")
 RUN_CCT = os.path.join(os.path.dirname(HERE), "run_cct.mjs")
+# train_cct.py arguments for a few steps on tiny data (with --work and --steps)
+TINY_RUN = ["--synth", "8", "--repeats-real", "1", "--repeats-pseudo", "0", "--limit-items", "24", "--batch", "8",
+            "--procs", "1", "--eval-every", "2", "--no-dev", "--threads", "1"]
 
 
 def onnxruntime(model_path, x):
@@ -76,9 +79,7 @@ class FineTuneSmokeTest(unittest.TestCase):
         import torch
         import train_cct
         with tempfile.TemporaryDirectory() as td:
-            args = ["--work", td, "--synth", "8", "--repeats-real", "1", "--repeats-pseudo", "0",
-                    "--limit-items", "24", "--batch", "8", "--procs", "1", "--eval-every", "2",
-                    "--ckpt-every", "2", "--no-dev", "--threads", "1"]
+            args = ["--work", td] + TINY_RUN + ["--ckpt-every", "2"]
             train_cct.main(args + ["--steps", "2"])
             self.assertEqual(torch.load(os.path.join(td, "ckpt.pt"))["step"], 2)
             train_cct.main(args + ["--steps", "4"])  # resumes at step 2
@@ -106,9 +107,7 @@ class FineTuneSmokeTest(unittest.TestCase):
         self.assertLess(float(train_cct.distill_loss(t, t)), 1e-6)
         self.assertGreater(float(train_cct.distill_loss(torch.randn_like(t), t)), 0.1)
         with tempfile.TemporaryDirectory() as td:
-            train_cct.main(["--work", td, "--synth", "8", "--repeats-real", "1", "--repeats-pseudo", "0",
-                            "--limit-items", "24", "--batch", "8", "--procs", "1", "--eval-every", "2",
-                            "--no-dev", "--threads", "1", "--steps", "2", "--distill", "1"])
+            train_cct.main(["--work", td] + TINY_RUN + ["--steps", "2", "--distill", "1"])
             model = export_cct.load_weights(os.path.join(td, "final.pt"))
             self.assertTrue(all(torch.isfinite(p).all() for p in model.parameters()))
 
@@ -124,7 +123,7 @@ class FineTuneSmokeTest(unittest.TestCase):
             x = export_cct.fixture_inputs()
             slots, region = onnxruntime(out, x)
             a, ours_region = torch_probs(model, x)
-            b = torch_probs(cct.load_onnx_weights(cct.CCT(), PUBLISHED), x)[0]
+            b = torch_probs(partner, x)[0]
             self.assertGreater(float(np.abs(a - b).max()), 1e-3)
             self.assertLess(float(np.abs(slots - (a + b) / 2).max()), 1e-4)
             self.assertLess(float(np.abs(region - ours_region).max()), 1e-4)

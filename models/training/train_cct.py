@@ -60,10 +60,15 @@ def online_aug(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return xf.clamp(0, 255).permute(0, 2, 3, 1)
 
 
-def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor) -> torch.Tensor:
-    """Mean per-slot KL(teacher || model) over [N, slots, classes] logits."""
+def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor = None) -> torch.Tensor:
+    """Mean per-slot KL(teacher || model) over [N, slots, classes] logits. With labels [N, slots],
+    only crops the teacher reads right count (the others still weigh in the mean as zero), so the
+    model keeps the teacher's slots where it is right without being pulled toward its misreads."""
     target = torch.softmax(teacher_logits, -1)
-    return F.kl_div(F.log_softmax(logits, -1), target, reduction="none").sum(-1).mean()
+    kl = F.kl_div(F.log_softmax(logits, -1), target, reduction="none").sum(-1).mean(1)
+    if labels is not None:
+        kl = kl * (teacher_logits.argmax(-1) == labels).all(1)
+    return kl.mean()
 
 
 @torch.no_grad()
@@ -116,6 +121,8 @@ def main(argv=None):
     ap.add_argument("--ema", type=float, default=0.998)
     ap.add_argument("--distill", type=float, default=0.0,
                     help="weight of KL(published reader || model) per slot: keeps what the published reader reads")
+    ap.add_argument("--distill-where-right", action="store_true",
+                    help="distil only on crops the published reader reads right")
     ap.add_argument("--label-smoothing", type=float, default=0.01,
                     help="higher keeps the slots softer, so the engine's format prior can still overrule them")
     ap.add_argument("--head-lr-mult", type=float, default=20.0)
@@ -189,7 +196,7 @@ def main(argv=None):
         if teacher is not None:
             with torch.no_grad():
                 teacher_logits = teacher(x)[0]
-            total = total + a.distill * distill_loss(logits, teacher_logits)
+            total = total + a.distill * distill_loss(logits, teacher_logits, y if a.distill_where_right else None)
         opt.zero_grad()
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)

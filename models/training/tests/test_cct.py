@@ -111,6 +111,20 @@ class FineTuneSmokeTest(unittest.TestCase):
             model = export_cct.load_weights(os.path.join(td, "final.pt"))
             self.assertTrue(all(torch.isfinite(p).all() for p in model.parameters()))
 
+    def test_distillation_where_right_ignores_the_teachers_misreads(self):
+        import torch
+        import train_cct
+        t = torch.randn(3, cct.SLOTS, len(cct.ALPHABET))
+        s = torch.randn_like(t)
+        labels = t.argmax(-1)
+        labels[2, 0] = (labels[2, 0] + 1) % len(cct.ALPHABET)  # the teacher misreads crop 2
+        masked = float(train_cct.distill_loss(s, t, labels))
+        self.assertAlmostEqual(masked, float(train_cct.distill_loss(s[:2], t[:2])) * 2 / 3, places=5)
+        self.assertLess(masked, float(train_cct.distill_loss(s, t)))
+        with tempfile.TemporaryDirectory() as td:
+            train_cct.main(["--work", td] + TINY_RUN + ["--steps", "2", "--distill", "1", "--distill-where-right"])
+            self.assertTrue(os.path.exists(os.path.join(td, "final.pt")))
+
 
         import torch
         torch.manual_seed(3)

@@ -78,13 +78,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { status: 201, schema: 'Webhook' },
     errors: [400, ...KEY],
   },
-  'DELETE /v1/webhooks/{id}': {
+  'DELETE /v1/webhooks/{webhookId}': {
     summary: 'Remove a webhook target',
     auth: 'key',
     ok: { status: 204 },
     errors: [400, ...KEY, 404],
   },
-  'GET /v1/webhooks/{id}/deliveries': {
+  'GET /v1/webhooks/{webhookId}/deliveries': {
     summary: 'Delivery log of a webhook',
     auth: 'key',
     ok: { status: 200, schema: arrayOf('Delivery') },

@@ -27,14 +27,17 @@ export class WebhooksController {
     return this.targets.add(owner.accountId, body.target, body.include_image ?? false);
   }
 
-  @Delete(':id')
+  @Delete(':webhookId')
   @HttpCode(204)
-  remove(@CurrentAccount() owner: KeyOwner, @Param('id', new WebhookIdPipe()) id: number) {
+  remove(@CurrentAccount() owner: KeyOwner, @Param('webhookId', new WebhookIdPipe()) id: number) {
     return this.webhooks.remove(owner.accountId, id);
   }
 
-  @Get(':id/deliveries')
-  deliveries(@CurrentAccount() owner: KeyOwner, @Param('id', new WebhookIdPipe()) id: number) {
+  @Get(':webhookId/deliveries')
+  deliveries(
+    @CurrentAccount() owner: KeyOwner,
+    @Param('webhookId', new WebhookIdPipe()) id: number,
+  ) {
     return this.webhooks.deliveries(owner.accountId, id);
   }
 }

@@ -26,6 +26,9 @@ import data
 from data import DEV_DIR, SHARED, clean_text
 
 US_DIR = os.path.join(SHARED, "alpr-crops-us")
+# Part of the cache file's name: bump it when the renderers or the augmentation change, so a work
+# folder never reuses crops made by older code.
+DATA_VERSION = 2
 INTL_DIR = os.path.join(SHARED, "alpr-crops-intl")
 SIZE = (cct.IN_W, cct.IN_H)  # PIL order: W, H
 WEIGHT = {"real": 1.0, "agreed": 0.9, "pseudo": 0.5, "synthetic": 0.6}
@@ -137,8 +140,8 @@ def build(items, seed: int, repeats_real: int, repeats_pseudo: int, n_synth: int
           procs: int = 2, cache_dir: str | None = None, log=print, repeats_us: int = 0):
     """Augmented training arrays: x [N,64,128,3] uint8, y [N,9] int64, region [N], weight [N]."""
     repeats_us = repeats_us or repeats_real
-    key = "cct_s%d_r%d_p%d_u%d_n%d_t%g_i%d.npz" % (seed, repeats_real, repeats_pseudo, repeats_us, n_synth,
-                                                 two_row_frac, len(items))
+    key = "cct_v%d_s%d_r%d_p%d_u%d_n%d_t%g_i%d.npz" % (DATA_VERSION, seed, repeats_real, repeats_pseudo,
+                                                      repeats_us, n_synth, two_row_frac, len(items))
     path = os.path.join(cache_dir, key) if cache_dir else None
     if path and os.path.exists(path):
         log("dataset: loaded cache %s" % path)

@@ -30,6 +30,13 @@ class RendererTest(unittest.TestCase):
                 self.assertEqual(x.dtype, np.uint8)
                 self.assertGreater(float(x.std()), 1.0)  # not blank
 
+    def test_us_serials_leave_out_i_o_q(self):
+        import render_plates
+        rng = random.Random(0)
+        letters = "".join(c for _ in range(200) for c in render_plates.render_us(rng)[1] if c.isalpha())
+        # only vanity plates (any character) may hold them: well under the 3 in 26 of all letters
+        self.assertLess(sum(letters.count(c) for c in "IOQ") / len(letters), 0.04)
+
     def test_deterministic_for_a_seed(self):
         a = data._synth_chunk((5, 3, 0.0))
         b = data._synth_chunk((5, 3, 0.0))

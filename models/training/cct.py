@@ -201,6 +201,12 @@ def load_onnx_weights(model: CCT, onnx_path: str) -> CCT:
     return model
 
 
+def load_published_reader(onnx_path: str) -> CCT:
+    """The published reader alone (no region head), in eval mode: a distillation teacher or an
+    ensemble partner."""
+    return load_onnx_weights(CCT(region_head=False), onnx_path).eval()
+
+
 def decode(probs):
     """Per-slot argmax -> text with pads dropped; probs [9,37] (tensor or array)."""
     idx = probs.argmax(-1).tolist()

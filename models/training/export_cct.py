@@ -97,7 +97,7 @@ def load_weights(path: str) -> cct.CCT:
 def load_partner(path: str) -> cct.CCT:
     """A .pt of train_cct.py / wise_ft.py, or a published ONNX file (its text weights)."""
     if path.endswith(".onnx"):
-        return cct.load_onnx_weights(cct.CCT(region_head=False), path).eval()
+        return cct.load_published_reader(path)
     return load_weights(path)
 
 

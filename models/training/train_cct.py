@@ -156,7 +156,7 @@ def main(argv=None):
     model = cct.load_onnx_weights(cct.CCT(), a.init) if a.init else cct.CCT()
     model.freeze_convs(a.freeze_convs)
     ema = copy.deepcopy(model)
-    teacher = cct.load_onnx_weights(cct.CCT(region_head=False), a.init).eval() if a.distill and a.init else None
+    teacher = cct.load_published_reader(a.init) if a.distill and a.init else None
     head = [q for n, q in model.named_parameters() if n.startswith("region.")]
     body = [q for n, q in model.named_parameters() if q.requires_grad and not n.startswith("region.")]
     # the region head starts from scratch: it learns at head_lr_mult x the fine-tune's rate

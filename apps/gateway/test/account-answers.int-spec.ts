@@ -3,7 +3,14 @@
  * they answer must be what they would compute afresh, count every call at once, and see usage
  * written by other processes as soon as the database's notification arrives.
  */
-import { ApiKeysService, UsageService, UsageVersions } from '@platewise/domain';
+import { randomUUID } from 'node:crypto';
+import {
+  ApiKeysService,
+  NotFoundError,
+  SecurityService,
+  UsageService,
+  UsageVersions,
+} from '@platewise/domain';
 import { PrismaService } from '@platewise/infra';
 import { UsageReportsService } from '../src/usage-reports/usage-reports.service';
 import { Harness, startHarness, uniqueName } from './harness';
@@ -47,6 +54,28 @@ describe('kept account answers (real PostgreSQL and Redis)', () => {
         (await fresh.statistics(owner!)).usage.calls,
       );
     }
+  });
+
+  it("builds a dashboard session's owner exactly as the account's API key resolves", async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('session-owner'), 'pro');
+    await h
+      .http()
+      .post('/v1/webhooks')
+      .set('Authorization', `Token ${apiKey}`)
+      .send({ target: 'http://93.184.216.34/owner' })
+      .expect(201);
+    await h.app.get(SecurityService).update(account.id, { ips: ['203.0.113.0/24'] });
+    const keys = h.app.get(ApiKeysService);
+    const byKey = await keys.authenticate(apiKey);
+    expect(byKey!.webhooks).toHaveLength(1);
+    expect(byKey!.security.ips).toEqual(['203.0.113.0/24']);
+    expect(await keys.ownerOfAccount(account.id, 'session')).toEqual({
+      ...byKey,
+      keyId: 'session',
+    });
+    await expect(keys.ownerOfAccount(randomUUID(), 'session')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("counts each call at once on every route, and only in its own account's answers", async () => {

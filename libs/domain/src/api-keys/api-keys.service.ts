@@ -103,55 +103,88 @@ export class ApiKeysService {
     });
     const row = rows[0];
     if (!row || row.revoked_at) return null;
-    return {
-      accountId: row.account_id,
-      keyId: row.key_id,
-      account: {
-        username: row.username,
-        firstName: row.first_name,
-        lastName: row.last_name,
-        createdAt: row.account_created_at,
-      },
-      security:
-        row.expose_key === null
-          ? { ...DEFAULT_SECURITY }
-          : { exposeKey: row.expose_key, ips: row.ips ?? [], domains: row.domains ?? [] },
-      contract: row.contract_id ? contractOf(row) : null,
-      periodStarts: row.period_starts.map((start) => new Date(start)),
-      webhooks: row.webhooks,
-    };
+    return toOwner(row, row.key_id);
   }
+
+  /**
+   * The same owner for a caller that holds no key (a dashboard session), from the same columns
+   * in one round trip; `keyId` names the caller instead.
+   */
+  async ownerOfAccount(accountId: string, keyId: string): Promise<KeyOwner> {
+    const { rows } = await this.sql.query<OwnerRow>({
+      name: 'owner-of-account',
+      text: ACCOUNT_OWNER_QUERY,
+      values: [accountId],
+    });
+    if (!rows[0]) throw new NotFoundError(`no account ${accountId}`);
+    return toOwner(rows[0], keyId);
+  }
+}
+
+function toOwner(row: OwnerRow, keyId: string): KeyOwner {
+  return {
+    accountId: row.account_id,
+    keyId,
+    account: {
+      username: row.username,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      createdAt: row.account_created_at,
+    },
+    security:
+      row.expose_key === null
+        ? { ...DEFAULT_SECURITY }
+        : { exposeKey: row.expose_key, ips: row.ips ?? [], domains: row.domains ?? [] },
+    contract: row.contract_id ? contractOf(row) : null,
+    periodStarts: row.period_starts.map((start) => new Date(start)),
+    webhooks: row.webhooks,
+  };
 }
 
 /** A timestamptz column as Date.toISOString() writes it. */
 const UTC_ISO = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/** Everything a KeyOwner holds, for the account `a`. */
+const OWNER_COLUMNS = `
+  a.id AS account_id, a.username, a.first_name, a.last_name, a.created_at AS account_created_at,
+  s.expose_key, s.ips, s.domains,
+  c.id AS contract_id, c.plan_id, c.status, c.first_signature_date, c.latest_signature_date,
+  c.next_signature_date, c.created_at AS contract_created_at,
+  p.name AS plan_name, p.monthly_calls, p.indicative_yearly_quota, p.calls_per_second,
+  p.allow_above_quota, p.above_quota_unit_price, p.mmc_included, p.max_upload_bytes,
+  COALESCE((SELECT json_agg(json_build_object('id', w.id, 'includeImage', w.include_image, 'target', w.target,
+                                              'created', ${UTC_ISO('w.created_at')}) ORDER BY w.id)
+            FROM webhooks w WHERE w.account_id = a.id), '[]') AS webhooks,
+  COALESCE((SELECT json_agg(${UTC_ISO('pc.latest_signature_date')} ORDER BY pc.latest_signature_date)
+            FROM contracts pc WHERE pc.account_id = a.id), '[]') AS period_starts`;
+
+const OWNER_JOINS = `
+  LEFT JOIN security_settings s ON s.account_id = a.id
+  LEFT JOIN LATERAL (SELECT * FROM contracts WHERE account_id = a.id
+                     ORDER BY latest_signature_date DESC LIMIT 1) c ON true
+  LEFT JOIN plans p ON p.id = c.plan_id`;
+
 const AUTH_QUERY = `
-  SELECT k.id AS key_id, k.account_id, k.revoked_at,
-         a.username, a.first_name, a.last_name, a.created_at AS account_created_at,
-         s.expose_key, s.ips, s.domains,
-         c.id AS contract_id, c.plan_id, c.status, c.first_signature_date, c.latest_signature_date,
-         c.next_signature_date, c.created_at AS contract_created_at,
-         p.name AS plan_name, p.monthly_calls, p.indicative_yearly_quota, p.calls_per_second,
-         p.allow_above_quota, p.above_quota_unit_price, p.mmc_included, p.max_upload_bytes,
-         COALESCE((SELECT json_agg(json_build_object('id', w.id, 'includeImage', w.include_image, 'target', w.target,
-                                                     'created', ${UTC_ISO('w.created_at')}) ORDER BY w.id)
-                   FROM webhooks w WHERE w.account_id = k.account_id), '[]') AS webhooks,
-         COALESCE((SELECT json_agg(${UTC_ISO('pc.latest_signature_date')} ORDER BY pc.latest_signature_date)
-                   FROM contracts pc WHERE pc.account_id = k.account_id), '[]') AS period_starts
+  SELECT k.id AS key_id, k.revoked_at, ${OWNER_COLUMNS}
   FROM api_keys k
   JOIN accounts a ON a.id = k.account_id
-  LEFT JOIN security_settings s ON s.account_id = k.account_id
-  LEFT JOIN LATERAL (SELECT * FROM contracts WHERE account_id = k.account_id
-                     ORDER BY latest_signature_date DESC LIMIT 1) c ON true
-  LEFT JOIN plans p ON p.id = c.plan_id
+  ${OWNER_JOINS}
   WHERE k.key_hash = $1`;
 
-interface AuthRow {
+const ACCOUNT_OWNER_QUERY = `
+  SELECT ${OWNER_COLUMNS}
+  FROM accounts a
+  ${OWNER_JOINS}
+  WHERE a.id = $1`;
+
+interface AuthRow extends OwnerRow {
   key_id: string;
-  account_id: string;
   revoked_at: Date | null;
+}
+
+interface OwnerRow {
+  account_id: string;
   username: string;
   first_name: string;
   last_name: string;
@@ -179,7 +212,7 @@ interface AuthRow {
 }
 
 /** The row's contract in the shape Prisma gives it, so the quota code sees one type. */
-function contractOf(row: AuthRow): ContractWithPlan {
+function contractOf(row: OwnerRow): ContractWithPlan {
   return {
     id: row.contract_id!,
     accountId: row.account_id,

@@ -3,6 +3,9 @@
     /usr/bin/python3 models/training/wise_ft.py --weights /tmp/platewise-cct/final.pt \
         --out /tmp/platewise-cct/wise.pt
 
+With several --weights (fine-tunes of the same published weights, e.g. other seeds), the tuned side
+is their uniform average first: a model soup (Wortsman et al. 2022), one model at the cost of one.
+
 A fine-tune on a few thousand crops gains on the plates it saw and can lose a little of what the
 published model learnt from far more data (platewise-rec-v2 lost a European plate). Interpolating
 the weights, theta = (1 - alpha) * published + alpha * fine-tuned, keeps most of both at the cost
@@ -24,6 +27,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cct  # noqa: E402
 import cct_data  # noqa: E402
+import export_cct  # noqa: E402
 from train_cct import PUBLISHED, read, score  # noqa: E402
 
 ALPHAS = (0.25, 0.5, 0.75, 1.0)
@@ -42,6 +46,15 @@ def interpolate(published: dict, tuned: dict, alpha: float) -> dict:
     return out
 
 
+def soup(states: list[dict]) -> dict:
+    """The uniform average of fine-tunes' float tensors (others from the first): runs that started
+    from the same published weights stay in one basin, so their mean reads like an ensemble."""
+    out = {}
+    for name, t in states[0].items():
+        out[name] = torch.stack([s[name] for s in states]).mean(0) if t.is_floating_point() else t.clone()
+    return out
+
+
 def pick(results: list[dict]) -> dict:
     """The highest validation accuracy; on a tie, the smallest alpha."""
     return max(results, key=lambda r: (r["val"]["all"], -r["alpha"]))
@@ -49,7 +62,8 @@ def pick(results: list[dict]) -> dict:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description="weight-space ensemble of published and fine-tuned CCT")
-    ap.add_argument("--weights", required=True, help="final.pt of train_cct.py")
+    ap.add_argument("--weights", required=True, action="append",
+                    help="final.pt of train_cct.py (repeatable: the fine-tunes are averaged first)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--init", default=PUBLISHED, help="the published ONNX the fine-tune started from")
     ap.add_argument("--alphas", default=",".join(str(a) for a in ALPHAS))
@@ -59,8 +73,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
 
-    tuned = torch.load(a.weights, map_location="cpu")
-    tuned = tuned["ema"] if "ema" in tuned else tuned
+    tuned = soup([export_cct.load_weights(w).state_dict() for w in a.weights])
     published = cct.load_onnx_weights(cct.CCT(), a.init).state_dict()
     items = cct_data.load_items()
     if a.limit_items:

@@ -159,6 +159,30 @@ class FineTuneSmokeTest(unittest.TestCase):
             self.assertEqual(region.shape, (4, len(cct.REGIONS)))
             self.assertLess(float(np.abs(region - ours).max()), 1e-4)
 
+    def test_soup_and_wise_ft_interpolate_the_reader_and_keep_the_tunes_region_head(self):
+        import torch
+        import wise_ft
+        torch.manual_seed(5)
+        published = cct.load_onnx_weights(cct.CCT(), PUBLISHED).state_dict()
+        tunes = [{k: v + torch.randn_like(v) * 0.01 if v.is_floating_point() else v for k, v in published.items()}
+                 for _ in range(2)]
+        mean = wise_ft.soup(tunes)
+        self.assertTrue(torch.allclose(mean["cls.weight"], (tunes[0]["cls.weight"] + tunes[1]["cls.weight"]) / 2))
+        half = wise_ft.interpolate(published, mean, 0.5)
+        self.assertTrue(torch.allclose(half["cls.weight"], (published["cls.weight"] + mean["cls.weight"]) / 2))
+        self.assertTrue(torch.equal(half["region.weight"], mean["region.weight"]))  # the published has no head
+        self.assertTrue(torch.equal(wise_ft.interpolate(published, mean, 0.0)["pos"], published["pos"]))
+        with tempfile.TemporaryDirectory() as td:
+            paths = [os.path.join(td, "t%d.pt" % i) for i in range(2)]
+            for path, st in zip(paths, tunes):
+                torch.save({"ema": st}, path)
+            out = os.path.join(td, "wise.pt")
+            wise_ft.main(["--weights", paths[0], "--weights", paths[1], "--out", out, "--alphas", "0,1",
+                          "--limit-items", "200", "--no-dev", "--threads", "1"])
+            picked = torch.load(out)
+            want = published if picked["alpha"] == 0 else mean
+            self.assertTrue(torch.allclose(picked["ema"]["cls.weight"], want["cls.weight"]))
+
 
 if __name__ == "__main__":
     if not shutil.which("node"):

@@ -2,10 +2,10 @@ import { HEAD_REGIONS, HeadRegion } from '../ocr/slot-reader';
 import { EUROPE, FLEET, formatProbability } from './formats';
 
 /**
- * Where a plate is from, without hints: platewise-rec-v2's region head (us, br, ar, eu, ro — the
- * plate's look: colours, bands, layout) says which group of countries; inside a group the text's
- * format decides (a Czech `NLNNNNN` only fits cz), weighted by fleet size and, for the formats
- * several countries share, by what the first letters can be (see prefixLikelihood).
+ * Where a plate is from, without hints: the region classifier (platewise-region-v1: us, br, ar,
+ * eu, ro, from the plate's look: colours, bands, layout) says which group of countries; inside a
+ * group the text's format decides (a Czech `NLNNNNN` only fits cz), weighted by fleet size and,
+ * for the formats several countries share, by what the first letters can be (see prefixLikelihood).
  */
 export const REGION_PRIOR = {
   /** share of the head in the no-hint format prior; the rest is fleet sizes (FLEET) */

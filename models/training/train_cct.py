@@ -29,6 +29,7 @@ import cct  # noqa: E402
 import cct_data  # noqa: E402
 
 PUBLISHED = os.path.join(cct_data.SHARED, "models", "cct_xs_v1_global.onnx")
+US = cct.REGIONS.index("us")
 
 
 def online_aug(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
@@ -60,14 +61,18 @@ def online_aug(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return xf.clamp(0, 255).permute(0, 2, 3, 1)
 
 
-def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor = None) -> torch.Tensor:
+def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor, labels: torch.Tensor = None,
+                 keep: torch.Tensor = None) -> torch.Tensor:
     """Mean per-slot KL(teacher || model) over [N, slots, classes] logits. With labels [N, slots],
     only crops the teacher reads right count (the others still weigh in the mean as zero), so the
-    model keeps the teacher's slots where it is right without being pulled toward its misreads."""
+    model keeps the teacher's slots where it is right without being pulled toward its misreads.
+    keep [N] (bool) leaves out whole crops the same way (e.g. the US ones, --distill-skip-us)."""
     target = torch.softmax(teacher_logits, -1)
     kl = F.kl_div(F.log_softmax(logits, -1), target, reduction="none").sum(-1).mean(1)
     if labels is not None:
         kl = kl * (teacher_logits.argmax(-1) == labels).all(1)
+    if keep is not None:
+        kl = kl * keep
     return kl.mean()
 
 
@@ -123,6 +128,9 @@ def main(argv=None):
                     help="weight of KL(published reader || model) per slot: keeps what the published reader reads")
     ap.add_argument("--distill-where-right", action="store_true",
                     help="distil only on crops the published reader reads right")
+    ap.add_argument("--distill-skip-us", action="store_true",
+                    help="no distillation on US crops: the published reader's US look-alikes (O for 0, I for 1) "
+                         "are what the fine-tune has to unlearn")
     ap.add_argument("--label-smoothing", type=float, default=0.01,
                     help="higher keeps the slots softer, so the engine's format prior can still overrule them")
     ap.add_argument("--head-lr-mult", type=float, default=20.0)
@@ -196,7 +204,8 @@ def main(argv=None):
         if teacher is not None:
             with torch.no_grad():
                 teacher_logits = teacher(x)[0]
-            total = total + a.distill * distill_loss(logits, teacher_logits, y if a.distill_where_right else None)
+            keep = torch.from_numpy(d["region"][idx] != US) if a.distill_skip_us else None
+            total = total + a.distill * distill_loss(logits, teacher_logits, y if a.distill_where_right else None, keep)
         opt.zero_grad()
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)

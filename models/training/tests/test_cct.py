@@ -125,6 +125,18 @@ class FineTuneSmokeTest(unittest.TestCase):
             train_cct.main(["--work", td] + TINY_RUN + ["--steps", "2", "--distill", "1", "--distill-where-right"])
             self.assertTrue(os.path.exists(os.path.join(td, "final.pt")))
 
+    def test_distillation_can_leave_out_whole_crops(self):
+        import torch
+        import train_cct
+        t = torch.randn(3, cct.SLOTS, len(cct.ALPHABET))
+        s = torch.randn_like(t)
+        keep = torch.tensor([True, True, False])  # crop 2 is a US crop under --distill-skip-us
+        masked = float(train_cct.distill_loss(s, t, keep=keep))
+        self.assertAlmostEqual(masked, float(train_cct.distill_loss(s[:2], t[:2])) * 2 / 3, places=5)
+        with tempfile.TemporaryDirectory() as td:
+            train_cct.main(["--work", td] + TINY_RUN + ["--steps", "2", "--distill", "1", "--distill-skip-us"])
+            self.assertTrue(os.path.exists(os.path.join(td, "final.pt")))
+
     def test_exported_ensemble_averages_the_slot_probabilities(self):
         import torch
         torch.manual_seed(3)

@@ -29,19 +29,29 @@ import render  # noqa: E402
 class Exported(torch.nn.Module):
     """The graph that is shipped: slot and region probabilities. With `partners` (other fine-tunes
     or the published weights) the slot probabilities are the mean of all models' (an ensemble in
-    one file); the region comes from `model`'s head."""
+    one file); the region comes from `model`'s head. With `us_expert` (a fine-tune trained for US
+    plates) the slots are a mixture gated by that head: P(us) x the expert's slots + (1 - P(us)) x
+    the others'. A round glyph is a 0 on most US plates and an O on many European ones, which one
+    set of weights distilled toward the published reader cannot learn both ways; the head can tell
+    the plates apart."""
 
-    def __init__(self, model: cct.CCT, partners=()):
+    def __init__(self, model: cct.CCT, partners=(), us_expert: cct.CCT | None = None):
         super().__init__()
         self.model = model
         self.partners = torch.nn.ModuleList(partners)
+        self.us_expert = us_expert
 
     def forward(self, x):
         logits, region = self.model(x)
         slots = torch.softmax(logits, -1)
         for p in self.partners:
             slots = slots + torch.softmax(p(x)[0], -1)
-        return slots / (1 + len(self.partners)), torch.softmax(region, -1)
+        slots = slots / (1 + len(self.partners))
+        region = torch.softmax(region, -1)
+        if self.us_expert is not None:
+            us = region[:, cct.REGIONS.index("us"), None, None]
+            slots = us * torch.softmax(self.us_expert(x)[0], -1) + (1 - us) * slots
+        return slots, region
 
 
 class RegionOnly(torch.nn.Module):
@@ -101,9 +111,9 @@ def load_partner(path: str) -> cct.CCT:
     return load_weights(path)
 
 
-def export(model: cct.CCT, out: str, fixture: str | None = None, partners=()):
+def export(model: cct.CCT, out: str, fixture: str | None = None, partners=(), us_expert: cct.CCT | None = None):
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    wrapped = Exported(model.eval(), [p.eval() for p in partners])
+    wrapped = Exported(model.eval(), [p.eval() for p in partners], us_expert.eval() if us_expert else None)
     dummy = torch.zeros(1, cct.IN_H, cct.IN_W, 3, dtype=torch.uint8)
     torch.onnx.export(wrapped, dummy, out, opset_version=13, input_names=["input"],
                       output_names=["slots", "region"], do_constant_folding=True,
@@ -143,6 +153,7 @@ def main(argv=None):
     ap.add_argument("--fixture", help="also write the parity fixture here")
     ap.add_argument("--partner", action="append", default=[],
                     help="average the slots with this model's, a .pt or a published .onnx (repeatable; an ensemble in one file)")
+    ap.add_argument("--us-expert", help="a .pt fine-tuned for US plates: its slots where the region head says US")
     ap.add_argument("--region-only", action="store_true", help="export the region classifier alone")
     a = ap.parse_args(argv)
     if a.region_only:
@@ -152,7 +163,9 @@ def main(argv=None):
         print("exported", out, os.path.getsize(out), "bytes")
         return
     partners = [load_partner(p) for p in a.partner]
-    print("exported", export(load_weights(a.weights), a.out, a.fixture, partners), os.path.getsize(a.out), "bytes")
+    us_expert = load_weights(a.us_expert) if a.us_expert else None
+    print("exported", export(load_weights(a.weights), a.out, a.fixture, partners, us_expert),
+          os.path.getsize(a.out), "bytes")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@
 // torch logits for three formula images (recomputed here exactly as export_onnx.formula_input
 // does) and one rendered plate (uint8, base64). platewise-region-v1 (the CCT region classifier):
 // the fixture of export_cct.py holds two integer patterns (recomputed as export_cct.pattern_input
-// does), two rendered plates and the torch region probabilities (parity-cct.mjs).
+// does), two rendered plates and the torch region probabilities (parity-cct.mjs); platewise-rec-v2
+// (the fine-tuned CCT reader) the same inputs with the torch slot probabilities and texts too.
 // Exit code 0 and "N passed, 0 failed" when every value is within the fixture's tolerance and the
 // decoded texts are equal.
 import { readFileSync } from 'node:fs';
@@ -57,9 +58,12 @@ for (let i = 0; i < n; i++) {
   ok ? passed++ : failed++;
 }
 if (!process.argv[2]) {
-  const cct = await checkCct(ort);
-  passed += cct.passed;
-  failed += cct.failed;
+  for (const name of ['platewise-region-v1', 'platewise-rec-v2']) {
+    const dir = join(repoRoot, 'models/plate-recognizer');
+    const cct = await checkCct(ort, join(dir, `${name}.onnx`), join(dir, `${name}.parity.json`));
+    passed += cct.passed;
+    failed += cct.failed;
+  }
 }
 console.log(`parity: ${passed} passed, ${failed} failed`);
 void here;

@@ -154,6 +154,29 @@ class FineTuneSmokeTest(unittest.TestCase):
             self.assertLess(float(np.abs(slots - (a + b) / 2).max()), 1e-4)
             self.assertLess(float(np.abs(region - ours_region).max()), 1e-4)
 
+    def test_us_expert_reads_where_the_region_head_says_us(self):
+        import torch
+        torch.manual_seed(5)
+        general = cct.load_onnx_weights(cct.CCT(), PUBLISHED).eval()  # with a region head, the gate
+        expert = cct.load_published_reader(PUBLISHED)
+        with torch.no_grad():
+            for p in expert.parameters():  # an expert that reads differently from the general model
+                p.add_(torch.randn_like(p) * 0.02)
+        x = export_cct.fixture_inputs()
+        a, b = torch_probs(general, x)[0], torch_probs(expert, x)[0]
+        self.assertGreater(float(np.abs(a - b).max()), 1e-3)
+        us = cct.REGIONS.index("us")
+        with tempfile.TemporaryDirectory() as td:
+            for region, want in ((us, b), (cct.REGIONS.index("eu"), a)):
+                with torch.no_grad():  # a region head sure of one region whatever the input
+                    general.region.weight.zero_()
+                    general.region.bias.fill_(-20.0)
+                    general.region.bias[region] = 20.0
+                out = export_cct.export(general, os.path.join(td, "moe.onnx"), us_expert=expert)
+                slots, probs = onnxruntime(out, x)
+                self.assertLess(float(np.abs(slots - want).max()), 1e-4)
+                self.assertTrue((probs.argmax(-1) == region).all())
+
     def test_region_head_alone_keeps_the_published_text_weights(self):
         import torch
         import train_region_head

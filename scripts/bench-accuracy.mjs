@@ -9,12 +9,26 @@
 //
 //   pnpm bench:accuracy [--config '{"mode":"fast"}'] [--concurrency 1] [--keep DIR]
 //                       [--recognizer cct|gated|ensemble|ppocr|crnn]   (sets ENGINE_RECOGNIZER for the CLI)
-//                       [--crops-only] [--no-crops]
+//                       [--crops-only] [--no-crops] [--plate-reader plate-reader-v2]
+//
+// --plate-reader NAME: the engine reads plate text with that manifest entry instead of
+// `plate-reader` (e.g. plate-reader-v2, the project's fine-tune): the CLI runs on a temporary
+// models folder whose manifest points `plate-reader` at that file. The crop figures are printed
+// for every installed reader either way.
 //
 // Region hints: us → us; br → br; eu → the countries whose plates the eu set holds
 // (sk, cz, pl, gb, de); --eu-all hints the engine's whole European list instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,7 +48,36 @@ const config = opt('--config');
 const keep = opt('--keep');
 const concurrency = opt('--concurrency', '1');
 const recognizer = opt('--recognizer');
-const env = recognizer ? { ...process.env, ENGINE_RECOGNIZER: recognizer } : process.env;
+const plateReader = opt('--plate-reader');
+const env = { ...process.env };
+if (recognizer) env.ENGINE_RECOGNIZER = recognizer;
+if (plateReader) env.PLATEWISE_MODELS_DIR = modelsWithReader(plateReader);
+
+/** A temporary models folder: links to every installed file, and a manifest whose `plate-reader`
+ *  entry is `name`'s file (the engine verifies it against that entry's sha256 as usual). */
+function modelsWithReader(name) {
+  const weights = resolve(root, process.env.PLATEWISE_MODELS_DIR || 'models/weights');
+  const own = join(weights, 'manifest.json');
+  const manifest = JSON.parse(
+    readFileSync(existsSync(own) ? own : join(root, 'models/manifest.json'), 'utf8'),
+  );
+  const entry = manifest.models.find((m) => m.name === name);
+  if (!entry || !existsSync(join(weights, entry.file))) {
+    console.error(
+      `--plate-reader ${name}: not in models/manifest.json or not installed (pnpm models:install)`,
+    );
+    process.exit(2);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'platewise-models-'));
+  for (const f of readdirSync(weights))
+    if (f !== 'manifest.json') symlinkSync(join(weights, f), join(dir, f));
+  manifest.models = manifest.models.map((m) =>
+    m.name === 'plate-reader' ? { ...entry, name: 'plate-reader' } : m,
+  );
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 const HINTS = {
   us: ['us'],
   br: ['br'],
@@ -118,7 +161,7 @@ const plainFile = join(work, 'no-hints.jsonl');
 writeFileSync(plainFile, `${rekey(plainOut, 'images/').join('\n')}\n`);
 
 console.log(
-  `config: ${config ?? '(default)'}; recognizer: ${recognizer ?? env.ENGINE_RECOGNIZER ?? '(default)'}; eu hints: ${HINTS.eu.join(',')}; results in ${work}`,
+  `config: ${config ?? '(default)'}; recognizer: ${recognizer ?? env.ENGINE_RECOGNIZER ?? '(default)'}; plate reader: ${plateReader ?? 'plate-reader'}; eu hints: ${HINTS.eu.join(',')}; results in ${work}`,
 );
 score(hintedFile, 'with region hints (us: us, br: br, eu: ' + HINTS.eu.join(',') + ')');
 score(plainFile, 'without region hints');

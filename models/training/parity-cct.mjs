@@ -1,6 +1,6 @@
 // Parity of the project's CCT models in onnxruntime-node with the torch outputs of their fixtures
-// (written by export_cct.py): the region classifier platewise-region-v1 (output `region`) and, when
-// a fine-tuned reader is shipped, its `slots` (+ texts) too.
+// (written by export_cct.py): the region classifier platewise-region-v1 (output `region`) and the
+// fine-tuned reader platewise-rec-v2 (`slots` + texts, and `region`).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './ort.mjs';
@@ -27,11 +27,10 @@ function decode(p, offset) {
   return text;
 }
 
-export async function checkCct(
-  ort,
-  modelPath = join(repoRoot, 'models/plate-recognizer/platewise-region-v1.onnx'),
-  fixturePath = join(repoRoot, 'models/plate-recognizer/platewise-region-v1.parity.json'),
-) {
+/** `name`: a model of models/plate-recognizer/ with its `<name>.parity.json` fixture beside it. */
+export async function checkCct(ort, name) {
+  const modelPath = join(repoRoot, 'models/plate-recognizer', `${name}.onnx`);
+  const fixturePath = join(repoRoot, 'models/plate-recognizer', `${name}.parity.json`);
   if (!existsSync(modelPath) || !existsSync(fixturePath)) return { passed: 0, failed: 0 };
   const fx = JSON.parse(readFileSync(fixturePath, 'utf8'));
   const n = fx.input_shape[0];
@@ -41,7 +40,6 @@ export async function checkCct(
   x.set(Buffer.from(fx.plates_u8_base64, 'base64'), fx.pattern_inputs * per);
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1 });
   const out = await session.run({ input: new ort.Tensor('uint8', x, [n, IH, IW, 3]) });
-  const name = fx.model.replace(/\.onnx$/, '');
   let passed = 0;
   let failed = 0;
   for (let i = 0; i < n; i++) {

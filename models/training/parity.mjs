@@ -59,8 +59,7 @@ for (let i = 0; i < n; i++) {
 }
 if (!process.argv[2]) {
   for (const name of ['platewise-region-v1', 'platewise-rec-v2']) {
-    const dir = join(repoRoot, 'models/plate-recognizer');
-    const cct = await checkCct(ort, join(dir, `${name}.onnx`), join(dir, `${name}.parity.json`));
+    const cct = await checkCct(ort, name);
     passed += cct.passed;
     failed += cct.failed;
   }

@@ -49,6 +49,12 @@ const keep = opt('--keep');
 const concurrency = opt('--concurrency', '1');
 const recognizer = opt('--recognizer');
 const plateReader = opt('--plate-reader');
+// The installed models and their manifest, found as the engine finds them (models/manifest.ts).
+const weights = resolve(root, process.env.PLATEWISE_MODELS_DIR || 'models/weights');
+const ownManifest = join(weights, 'manifest.json');
+const manifest = JSON.parse(
+  readFileSync(existsSync(ownManifest) ? ownManifest : join(root, 'models/manifest.json'), 'utf8'),
+);
 const env = { ...process.env };
 if (recognizer) env.ENGINE_RECOGNIZER = recognizer;
 if (plateReader) env.PLATEWISE_MODELS_DIR = modelsWithReader(plateReader);
@@ -56,11 +62,6 @@ if (plateReader) env.PLATEWISE_MODELS_DIR = modelsWithReader(plateReader);
 /** A temporary models folder: links to every installed file, and a manifest whose `plate-reader`
  *  entry is `name`'s file (the engine verifies it against that entry's sha256 as usual). */
 function modelsWithReader(name) {
-  const weights = resolve(root, process.env.PLATEWISE_MODELS_DIR || 'models/weights');
-  const own = join(weights, 'manifest.json');
-  const manifest = JSON.parse(
-    readFileSync(existsSync(own) ? own : join(root, 'models/manifest.json'), 'utf8'),
-  );
   const entry = manifest.models.find((m) => m.name === name);
   if (!entry || !existsSync(join(weights, entry.file))) {
     console.error(
@@ -71,10 +72,10 @@ function modelsWithReader(name) {
   const dir = mkdtempSync(join(tmpdir(), 'platewise-models-'));
   for (const f of readdirSync(weights))
     if (f !== 'manifest.json') symlinkSync(join(weights, f), join(dir, f));
-  manifest.models = manifest.models.map((m) =>
+  const models = manifest.models.map((m) =>
     m.name === 'plate-reader' ? { ...entry, name: 'plate-reader' } : m,
   );
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, models }));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
@@ -85,8 +86,10 @@ const HINTS = {
 };
 
 if (!args.includes('--no-crops')) {
-  const weights = join(root, 'models/weights');
-  const files = ['cct_xs_v1_global.onnx', 'platewise-rec-v2.onnx'].map((f) => join(weights, f));
+  // every plate reader of the manifest (plate-reader, plate-reader-v2, …) that is installed
+  const files = manifest.models
+    .filter((m) => m.name.startsWith('plate-reader'))
+    .map((m) => join(weights, m.file));
   const res = await readDevCrops(dev, files);
   console.log('=== plate readers alone: labelled box + 15 % per side, 128×64 (exact match %) ===');
   console.log('model                       all     us     eu     br   ms/crop');

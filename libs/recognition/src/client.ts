@@ -32,7 +32,10 @@ export class RecognitionClient {
       return { kind: 'unavailable', reason: result.unavailable, detail: result.detail };
     const { outcome, workerMs } = result;
     if ('failed' in outcome) {
-      const detail = `Recognition failed on our side; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
+      const detail =
+        outcome.reason === 'engine_timeout'
+          ? `${outcome.failed} The call was not counted.`
+          : `Recognition failed on our side; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
       return { kind: 'unavailable', reason: 'failed', detail };
     }
     if ('refused' in outcome) return { kind: 'refused', ...outcome.refused };

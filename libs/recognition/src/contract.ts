@@ -40,6 +40,8 @@ export interface RecognitionRefusal {
 /** A job that failed on our side with no attempt left: the caller is told to retry, uncounted. */
 export interface RecognitionFailure {
   failed: string;
+  /** `engine_timeout`: the image ran past the engine's time limit (it would again: not retried) */
+  reason?: 'engine_timeout';
 }
 
 /** What the handler ends a call with. */

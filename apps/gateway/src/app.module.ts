@@ -8,6 +8,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PlateReaderModule } from './plate-reader/plate-reader.module';
 import { UsageReportsModule } from './usage-reports/usage-reports.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ReadsModule } from './reads/reads.module';
+import { WatchlistsModule } from './watchlists/watchlists.module';
 
 @Module({})
 export class AppModule {
@@ -22,6 +24,8 @@ export class AppModule {
         UsageReportsModule,
         PlateReaderModule,
         WebhooksModule,
+        ReadsModule,
+        WatchlistsModule,
         MetricsModule,
         AccountWebModule,
       ],

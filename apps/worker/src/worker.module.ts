@@ -5,6 +5,9 @@ import { WorkerHttpServer } from './health/worker-http.server';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { RecognitionProcessor } from './recognition/recognition.processor';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
+import { EmailDeliveryProcessor } from './email/email-delivery.processor';
+import { ReadRecorder } from './reads/read-recorder';
+import { ReadsPurge } from './reads/reads-purge';
 
 @Module({})
 export class WorkerModule {
@@ -12,7 +15,15 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DomainModule, DependenciesHealthModule],
-      providers: [WorkerMetrics, WorkerHttpServer, RecognitionProcessor, WebhookDeliveryProcessor],
+      providers: [
+        WorkerMetrics,
+        WorkerHttpServer,
+        RecognitionProcessor,
+        WebhookDeliveryProcessor,
+        EmailDeliveryProcessor,
+        ReadRecorder,
+        ReadsPurge,
+      ],
     };
   }
 }

@@ -10,6 +10,9 @@ import { SecurityService } from './security/security.service';
 import { UsageService } from './usage/usage.service';
 import { UsageVersions } from './usage/usage-versions';
 import { WebhooksService } from './webhooks/webhooks.service';
+import { NotificationsService } from './notifications/notifications.service';
+import { ReadsService } from './reads/reads.service';
+import { WatchlistsService } from './watchlists/watchlists.service';
 
 const services = [
   AccountsService,
@@ -22,6 +25,9 @@ const services = [
   UsageService,
   UsageVersions,
   WebhooksService,
+  NotificationsService,
+  ReadsService,
+  WatchlistsService,
 ];
 
 /**

@@ -23,6 +23,10 @@ export interface RecognitionCall {
   timestamp: string;
   /** the account's webhook targets, read with the API key, so the worker needs no query */
   webhooks: { id: number; includeImage: boolean }[];
+  /** days the account keeps its reads (0 or absent: none are stored; watchlists still apply) */
+  readRetentionDays?: number;
+  /** what the call is counted as (`plate_reader` when absent), stored with its reads */
+  requestType?: string;
 }
 
 export interface RecognitionJob extends RecognitionCall {

@@ -11,6 +11,14 @@ export interface RecognitionEngine {
   ): Promise<EngineResult>;
 }
 
+/**
+ * Where the handler hands each answer for the read history and watchlists (the worker's batching
+ * recorder; none in the CLI). It must return at once and never throw: the caller is waiting.
+ */
+export interface ReadSink {
+  record(call: RecognitionCall, response: SnapshotResponse): void;
+}
+
 /** Where the handler sends one webhook delivery per target (a queue in the worker; none in the CLI). */
 export interface WebhookSink {
   enqueue(call: RecognitionCall, image: Buffer, response: SnapshotResponse): Promise<void>;
@@ -40,6 +48,7 @@ export class RecognitionHandler {
   constructor(
     private readonly engine: RecognitionEngine,
     private readonly webhooks?: WebhookSink,
+    private readonly reads?: ReadSink,
   ) {}
 
   async handle(call: RecognitionCall, image: Buffer): Promise<HandlerOutcome> {
@@ -56,6 +65,7 @@ export class RecognitionHandler {
       throw error;
     }
     const response = snapshotEnvelope(result, call);
+    this.reads?.record(call, response);
     if (call.webhooks.length > 0 && this.webhooks)
       await this.webhooks.enqueue(call, image, response);
     return response;

@@ -4,7 +4,7 @@ import {
   ContractsService,
   PlansService,
   toContractView,
-  WebhooksService,
+  NotificationsService,
 } from '@platewise/domain';
 import { OperatorGuard, SessionGuard } from './session.guard';
 
@@ -16,7 +16,7 @@ export class OperatorController {
     private readonly accounts: AccountsService,
     private readonly contracts: ContractsService,
     private readonly plans: PlansService,
-    private readonly webhooks: WebhooksService,
+    private readonly notices: NotificationsService,
   ) {}
 
   @Get('accounts')
@@ -37,6 +37,6 @@ export class OperatorController {
 
   @Get('notifications')
   notifications() {
-    return this.webhooks.notifications();
+    return this.notices.list();
   }
 }

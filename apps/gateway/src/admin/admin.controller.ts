@@ -16,6 +16,7 @@ import {
   AccountsService,
   ApiKeysService,
   ContractsService,
+  NotificationsService,
   PasswordsService,
   PlansService,
   SecurityService,
@@ -29,6 +30,7 @@ import { WebhookTargetsService } from '../webhooks/webhook-targets.service';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
 import {
+  AccountSettingsDto,
   ContractStatusDto,
   CreateAccountDto,
   IssueKeyDto,
@@ -57,6 +59,7 @@ export class AdminController {
     private readonly usage: UsageService,
     private readonly webhooks: WebhooksService,
     private readonly webhookTargets: WebhookTargetsService,
+    private readonly notices: NotificationsService,
   ) {}
 
   @Get('plans')
@@ -82,6 +85,11 @@ export class AdminController {
   @Get('accounts/:accountId')
   async getAccount(@AccountId() accountId: string) {
     return toAccountView(await this.accounts.get(accountId));
+  }
+
+  @Patch('accounts/:accountId')
+  updateAccount(@AccountId() accountId: string, @Body() body: AccountSettingsDto) {
+    return this.accounts.updateSettings(accountId, body);
   }
 
   /** Sets the dashboard password; sessions started before it end. */
@@ -173,7 +181,7 @@ export class AdminController {
   /** Messages for owners, e.g. webhooks removed after repeated failures. */
   @Get('notifications')
   notifications(@Query('accountId') accountId?: string) {
-    return this.webhooks.notifications(accountId);
+    return this.notices.list(accountId);
   }
 
   @Get('accounts/:accountId/usage')

@@ -2,16 +2,19 @@ import {
   IsArray,
   IsBoolean,
   IsDateString,
+  IsEmail,
   IsIn,
   IsInt,
   IsNumber,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
+  ValidateIf,
 } from 'class-validator';
-import { CONTRACT_STATUSES } from '@platewise/domain';
+import { CONTRACT_STATUSES, MAX_READ_RETENTION_DAYS } from '@platewise/domain';
 import { type ContractStatus } from '@platewise/infra';
 import { WithPersonName } from '../http/person-name.dto';
 
@@ -22,11 +25,40 @@ class AccountUsername {
   username!: string;
 }
 
+/** The account settings an operator (or, for their own account, the owner) may change. */
+export class AccountSettingsDto {
+  /** Where notices (quota, webhooks, watchlists) are e-mailed; null removes it. */
+  @IsOptional()
+  @ValidateIf((_o, value) => value !== null)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  /** Days recognition results are kept and searchable under /v1/reads/; 0 keeps none. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_READ_RETENTION_DAYS)
+  readRetentionDays?: number;
+}
+
 export class CreateAccountDto extends WithPersonName(AccountUsername) {
   /** Sign a contract on this plan right away. */
   @IsOptional()
   @IsString()
   plan?: string;
+
+  @IsOptional()
+  @ValidateIf((_o, value) => value !== null)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email?: string | null;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_READ_RETENTION_DAYS)
+  readRetentionDays?: number;
 }
 
 export class SignContractDto {

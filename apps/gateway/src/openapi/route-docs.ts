@@ -90,6 +90,45 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { status: 200, schema: arrayOf('Delivery') },
     errors: [400, ...KEY, 404],
   },
+  'GET /v1/reads': {
+    summary:
+      "Search the account's read history (kept when its readRetentionDays is above 0), newest first",
+    auth: 'key',
+    ok: { status: 200, schema: 'ReadPage' },
+    errors: [400, ...KEY, 503],
+    query: [
+      { name: 'plate', description: 'plate to find (case and separators ignored)' },
+      {
+        name: 'match',
+        description:
+          '`exact` (default), `prefix`, or `lookalike`: one edit away, or O/0, I/1, B/8 alike',
+      },
+      { name: 'camera_id', description: 'reads of this camera only' },
+      { name: 'from', description: 'reads at or after this ISO 8601 time' },
+      { name: 'to', description: 'reads before this ISO 8601 time' },
+      { name: 'cursor', description: '`next` of the previous page' },
+      { name: 'limit', description: 'reads per page, 1 to 500 (100)' },
+    ],
+  },
+  'GET /v1/watchlists': {
+    summary: 'Plates the account watches',
+    auth: 'key',
+    ok: { status: 200, schema: arrayOf('WatchlistEntry') },
+    errors: KEY,
+  },
+  'POST /v1/watchlists': {
+    summary:
+      'Watch a plate: a matching read is e-mailed and sent to the webhooks as `watchlist.match`',
+    auth: 'key',
+    ok: { status: 201, schema: 'WatchlistEntry' },
+    errors: [400, ...KEY],
+  },
+  'DELETE /v1/watchlists/{watchlistId}': {
+    summary: 'Stop watching a plate',
+    auth: 'key',
+    ok: { status: 204 },
+    errors: [400, ...KEY, 404],
+  },
   'GET /metrics': {
     summary: 'Prometheus metrics',
     auth: 'none',
@@ -130,6 +169,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   },
   'GET /admin/accounts/{accountId}': {
     summary: 'One account',
+    auth: 'admin',
+    ok: { status: 200 },
+    errors: [400, ...ADMIN, 404],
+  },
+  'PATCH /admin/accounts/{accountId}': {
+    summary:
+      "Change the account's e-mail address (notices) or read retention in days (0: none kept)",
     auth: 'admin',
     ok: { status: 200 },
     errors: [400, ...ADMIN, 404],

@@ -131,6 +131,33 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     duration_ms: int(),
     created: dateTime,
   }),
+  Read: object({
+    id: str('opaque'),
+    read_at: dateTime,
+    timestamp: str("the call's timestamp, as answered"),
+    plate: str(),
+    score: { type: 'number' },
+    region: nullable('string'),
+    vehicle: {
+      type: ['object', 'null'],
+      properties: { type: str(), score: { type: 'number' } },
+    },
+    camera_id: nullable('string'),
+    request_type: str(),
+  }),
+  ReadPage: object({
+    results: arrayOf('Read'),
+    next: nullable('string', {
+      description: '`cursor` of the next (older) page; null on the last',
+    }),
+  }),
+  WatchlistEntry: object({
+    id: int(),
+    plate: str('letters and digits, lower case'),
+    label: str(),
+    match: { type: 'string', enum: ['exact', 'lookalike'] },
+    created: dateTime,
+  }),
   ApiKey: object({
     id: uuid,
     prefix: str(),

@@ -45,6 +45,7 @@ export class PlateReaderService implements OnApplicationShutdown {
       ...request,
       accountId: owner.accountId,
       webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
+      readRetentionDays: owner.account.readRetentionDays,
       filename: image.filename,
     });
     this.metrics.recognitions.inc({

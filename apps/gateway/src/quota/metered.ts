@@ -12,6 +12,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
+  NotificationsService,
+  quotaNotices,
   QuotaRefusedError,
   QuotaService,
   rateLimitHeaders,
@@ -46,6 +48,7 @@ export class UsageInterceptor implements NestInterceptor {
     private readonly quota: QuotaService,
     private readonly reflector: Reflector,
     private readonly metrics: MetricsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -78,7 +81,13 @@ export class UsageInterceptor implements NestInterceptor {
     // after a call always sees that call.
     return handled.pipe(
       concatMap(async (value) => {
-        if (ctx.reservation) await ctx.timing.time('commit', () => ctx.reservation!.commit());
+        const reservation = ctx.reservation;
+        if (reservation) {
+          await ctx.timing.time('commit', () => reservation.commit());
+          // 80, 90, 95 % and the limit: told once per period, queued without waiting.
+          for (const notice of quotaNotices(reservation.state, reservation.state.periodStart))
+            this.notifications.notifyLater(owner.accountId, notice);
+        }
         return value;
       }),
       catchError((error) =>

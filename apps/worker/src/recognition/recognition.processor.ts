@@ -13,6 +13,7 @@ import {
   RecognitionHandler,
 } from '@platewise/recognition';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { ReadRecorder } from '../reads/read-recorder';
 
 /**
  * Runs the recognition handler on the queue's jobs, with one engine per process (models loaded
@@ -29,8 +30,10 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
     private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly metrics: WorkerMetrics,
+    private readonly reads: ReadRecorder,
   ) {
     this.webhooks = new BullMqWebhookSink(config);
+    reads.sendEventsTo(this.webhooks);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -58,7 +61,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
           onPhase: (phase, ms) => this.metrics.enginePhase.observe({ phase }, ms / 1000),
         }),
     };
-    const handler = new RecognitionHandler(timed, this.webhooks);
+    const handler = new RecognitionHandler(timed, this.webhooks, this.reads);
     this.worker = new BullMqRecognitionWorker(handler, this.config, this.redis, this.metrics);
     this.worker.start((jobId, error) =>
       this.logger.error(
@@ -73,6 +76,8 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    // Reads of the last jobs may still have watchlist events for the webhook queue.
+    await this.reads.flush();
     await this.webhooks.close();
     await this.engine?.close();
   }

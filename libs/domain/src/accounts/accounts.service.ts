@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ContractsService } from '../contracts/contracts.service';
 import { PrismaService, type Account } from '@platewise/infra';
@@ -9,8 +9,21 @@ export interface AccountView {
   username: string;
   firstName: string;
   lastName: string;
+  /** where notices are e-mailed; null: none are */
+  email: string | null;
+  /** days recognition results are kept; 0: none are stored */
+  readRetentionDays: number;
   created: string;
 }
+
+/** What an operator (or the owner) may change on an account. */
+export interface AccountSettings {
+  email?: string | null;
+  readRetentionDays?: number;
+}
+
+/** Longest read history an account may keep (ten years). */
+export const MAX_READ_RETENTION_DAYS = 3650;
 
 export interface NewAccount {
   username: string;
@@ -18,6 +31,21 @@ export interface NewAccount {
   lastName?: string;
   /** Plan to sign a contract on right away; no contract when omitted. */
   plan?: string;
+  email?: string | null;
+  readRetentionDays?: number;
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+/** The settings, or an InvalidInputError naming what is wrong (the HTTP edge checks them too). */
+function checkSettings(settings: AccountSettings): void {
+  if (settings.email != null && (settings.email.length > 254 || !EMAIL.test(settings.email)))
+    throw new InvalidInputError(`"${settings.email}" is not an e-mail address`);
+  const days = settings.readRetentionDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 0 || days > MAX_READ_RETENTION_DAYS))
+    throw new InvalidInputError(
+      `readRetentionDays must be a whole number from 0 (keep no reads) to ${MAX_READ_RETENTION_DAYS}`,
+    );
 }
 
 export function toAccountView(a: Account): AccountView {
@@ -26,6 +54,8 @@ export function toAccountView(a: Account): AccountView {
     username: a.username,
     firstName: a.firstName,
     lastName: a.lastName,
+    email: a.email,
+    readRetentionDays: a.readRetentionDays,
     created: a.createdAt.toISOString(),
   };
 }
@@ -42,6 +72,7 @@ export class AccountsService {
 
   /** Creates the account and its first API key (shown once), and signs a contract when a plan is given. */
   async create(input: NewAccount): Promise<{ account: AccountView; apiKey: string }> {
+    checkSettings(input);
     const existing = await this.prisma.account.findUnique({ where: { username: input.username } });
     if (existing) throw new ConflictError(`username "${input.username}" is taken`);
     const { account, apiKey } = await this.prisma.$transaction(async (tx) => {
@@ -50,6 +81,8 @@ export class AccountsService {
           username: input.username,
           firstName: input.firstName ?? '',
           lastName: input.lastName ?? '',
+          email: input.email ?? null,
+          readRetentionDays: input.readRetentionDays ?? 0,
         },
       });
       const issued = await this.keys.issue(account.id, 'default', tx);
@@ -57,6 +90,22 @@ export class AccountsService {
     });
     if (input.plan) await this.contracts.sign(account.id, input.plan);
     return { account: toAccountView(account), apiKey };
+  }
+
+  /** Changes the e-mail address or the read retention (a shorter one applies at the next purge). */
+  async updateSettings(accountId: string, settings: AccountSettings): Promise<AccountView> {
+    checkSettings(settings);
+    await this.get(accountId);
+    const updated = await this.prisma.account.update({
+      where: { id: accountId },
+      data: {
+        ...(settings.email !== undefined ? { email: settings.email } : {}),
+        ...(settings.readRetentionDays !== undefined
+          ? { readRetentionDays: settings.readRetentionDays }
+          : {}),
+      },
+    });
+    return toAccountView(updated);
   }
 
   async get(accountId: string): Promise<Account> {

@@ -25,7 +25,14 @@ export interface IssuedKey {
 export interface KeyOwner {
   accountId: string;
   keyId: string;
-  account: { username: string; firstName: string; lastName: string; createdAt: Date };
+  account: {
+    username: string;
+    firstName: string;
+    lastName: string;
+    createdAt: Date;
+    /** days its reads are kept; 0: none are stored */
+    readRetentionDays: number;
+  };
   security: SecurityView;
   /** the contract in force (newest period), if any */
   contract: ContractWithPlan | null;
@@ -130,6 +137,7 @@ function toOwner(row: OwnerRow, keyId: string): KeyOwner {
       firstName: row.first_name,
       lastName: row.last_name,
       createdAt: row.account_created_at,
+      readRetentionDays: row.read_retention_days,
     },
     security:
       row.expose_key === null
@@ -148,6 +156,7 @@ const UTC_ISO = (column: string) =>
 /** Everything a KeyOwner holds, for the account `a`. */
 const OWNER_COLUMNS = `
   a.id AS account_id, a.username, a.first_name, a.last_name, a.created_at AS account_created_at,
+  a.read_retention_days,
   s.expose_key, s.ips, s.domains,
   c.id AS contract_id, c.plan_id, c.status, c.first_signature_date, c.latest_signature_date,
   c.next_signature_date, c.created_at AS contract_created_at,
@@ -189,6 +198,7 @@ interface OwnerRow {
   first_name: string;
   last_name: string;
   account_created_at: Date;
+  read_retention_days: number;
   expose_key: boolean | null;
   ips: string[] | null;
   domains: string[] | null;

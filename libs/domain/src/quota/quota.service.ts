@@ -16,6 +16,7 @@ export interface QuotaState {
   remainingThisSecond: number;
   monthlyCalls: number;
   usedThisPeriod: number;
+  periodStart: Date;
   periodEnd: Date;
 }
 
@@ -123,6 +124,7 @@ export class QuotaService {
       remainingThisSecond,
       monthlyCalls: plan.monthlyCalls,
       usedThisPeriod,
+      periodStart: period.start,
       periodEnd: period.end,
     });
     // Plate Recognizer's wording, which its clients parse.

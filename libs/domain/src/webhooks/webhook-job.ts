@@ -3,8 +3,11 @@ export const WEBHOOK_QUEUE = 'webhooks';
 
 export interface WebhookJob {
   webhookId: number;
-  /** `webhook.test`: the sample event an owner sends from the dashboard */
-  event: 'image.done' | 'webhook.test';
+  /**
+   * `webhook.test`: the sample event an owner sends from the dashboard; `watchlist.match`: a read
+   * of a watched plate (data: the entry and the read)
+   */
+  event: 'image.done' | 'webhook.test' | 'watchlist.match';
   data: Record<string, unknown>;
   /** base64 image, for hooks that include it */
   image?: string;

@@ -1,5 +1,6 @@
 /** WebhooksService.recordAttempt on the real PostgreSQL: the delivery log and the failure streak. */
 import { PrismaService } from '@platewise/infra';
+import { NotificationsService } from '../notifications/notifications.service';
 import { domainContext } from '../test-support/domain-context';
 import { AttemptResult, WebhooksService } from './webhooks.service';
 
@@ -42,15 +43,15 @@ describe('WebhooksService.recordAttempt', () => {
     ]);
   });
 
-  it('removes the hook after WEBHOOK_MAX_FAILURES failures in a row and notifies its owner', async () => {
+  it('warns at half of WEBHOOK_MAX_FAILURES, removes the hook at it and notifies its owner', async () => {
     const { accountId, hook: h } = await hook();
     expect(await webhooks.recordAttempt(h, attempt(false, 1))).toBe(true);
     expect(await webhooks.recordAttempt(h, attempt(false, 2))).toBe(true);
     expect(await webhooks.recordAttempt(h, attempt(false, 3))).toBe(false);
     expect(await webhooks.find(h.id)).toBeNull();
-    const notes = await webhooks.notifications(accountId);
-    expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ kind: 'webhook.removed' });
+    const notes = await ctx.app.get(NotificationsService).list(accountId);
+    expect(notes.map((n) => n.kind)).toEqual(['webhook.removed', 'webhook.failing']);
+    expect(notes[1].message).toMatch(/failed 2 deliveries in a row; it is removed after 3/);
     expect(notes[0].message).toMatch(
       /removed after 3 failed deliveries in a row; last error: HTTP 500/,
     );

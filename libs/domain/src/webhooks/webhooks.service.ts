@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { randomBytes } from 'node:crypto';
 import { AppConfig, PrismaService, type Webhook } from '@platewise/infra';
+import { NotificationsService } from '../notifications/notifications.service';
 
 export interface WebhookView {
   id: number;
@@ -44,6 +45,7 @@ export class WebhooksService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** The caller has already checked the target against the address rules. Returns the secret once. */
@@ -103,8 +105,9 @@ export class WebhooksService {
   }
 
   /**
-   * Logs one attempt. A success resets the failure streak; WEBHOOK_MAX_FAILURES failures in a row
-   * remove the hook and leave a notification for its owner. Returns false once the hook is gone.
+   * Logs one attempt. A success resets the failure streak; half of WEBHOOK_MAX_FAILURES failures
+   * in a row warn the owner, and WEBHOOK_MAX_FAILURES remove the hook and tell the owner (both
+   * listed and e-mailed). Returns false once the hook is gone.
    */
   async recordAttempt(hook: Webhook, result: AttemptResult): Promise<boolean> {
     await this.prisma.webhookDelivery.create({ data: { webhookId: hook.id, ...result } });
@@ -119,29 +122,31 @@ export class WebhooksService {
       where: { id: hook.id },
       data: { consecutiveFailures: { increment: 1 } },
     });
-    if (updated.consecutiveFailures < this.config.WEBHOOK_MAX_FAILURES) return true;
-    const message = `Webhook ${hook.id} (${hook.target}) was removed after ${updated.consecutiveFailures} failed deliveries in a row; last error: ${result.error ?? `HTTP ${result.status}`}`;
-    await this.prisma.$transaction([
-      this.prisma.webhook.delete({ where: { id: hook.id } }),
-      this.prisma.notification.create({
-        data: { accountId: hook.accountId, kind: 'webhook.removed', message },
-      }),
-    ]);
-    this.logger.warn(`account ${hook.accountId}: ${message}`);
+    const failures = updated.consecutiveFailures;
+    const max = this.config.WEBHOOK_MAX_FAILURES;
+    const lastError = result.error ?? `HTTP ${result.status}`;
+    if (failures < max) {
+      // Told once per streak: the streak passes this count once before it is reset or removed.
+      if (max > 1 && failures === Math.ceil(max / 2)) {
+        await this.notifications.notify(hook.accountId, {
+          kind: 'webhook.failing',
+          subject: `platewise: webhook ${hook.target} is failing`,
+          message: `Webhook ${hook.id} (${hook.target}) failed ${failures} deliveries in a row; it is removed after ${max}. Last error: ${lastError}`,
+        });
+      }
+      return true;
+    }
+    const message = `Webhook ${hook.id} (${hook.target}) was removed after ${failures} failed deliveries in a row; last error: ${lastError}`;
+    const { count } = await this.prisma.webhook.deleteMany({ where: { id: hook.id } });
+    // Deliveries run in parallel: only the one that removed the hook tells the owner.
+    if (count > 0) {
+      await this.notifications.notify(hook.accountId, {
+        kind: 'webhook.removed',
+        subject: `platewise: webhook ${hook.target} removed`,
+        message,
+      });
+      this.logger.warn(`account ${hook.accountId}: ${message}`);
+    }
     return false;
-  }
-
-  async notifications(accountId?: string) {
-    const rows = await this.prisma.notification.findMany({
-      where: accountId ? { accountId } : {},
-      orderBy: { id: 'desc' },
-      take: 200,
-    });
-    return rows.map((n) => ({
-      accountId: n.accountId,
-      kind: n.kind,
-      message: n.message,
-      created: n.createdAt.toISOString(),
-    }));
   }
 }

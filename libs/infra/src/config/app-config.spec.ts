@@ -48,3 +48,24 @@ describe('loadConfig numeric settings', () => {
     expect(() => loadConfig({ PLATEWISE_MODE: 'edge' })).toThrow(/PLATEWISE_MODE/);
   });
 });
+
+describe('loadConfig e-mail settings', () => {
+  it('takes an SMTP URL with a sender, and refuses either one wrong or the sender missing', () => {
+    expect(
+      loadConfig({
+        SMTP_URL: 'smtp://u:p@127.0.0.1:2525',
+        MAIL_FROM: 'platewise <alpr@example.com>',
+      }),
+    ).toMatchObject({
+      SMTP_URL: 'smtp://u:p@127.0.0.1:2525',
+      MAIL_FROM: 'platewise <alpr@example.com>',
+    });
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com' })).toThrow(/MAIL_FROM/);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'a@b.c' })).toThrow(
+      /SMTP_URL must be an smtp/,
+    );
+    expect(() =>
+      loadConfig({ SMTP_URL: 'smtps://mail.example.com', MAIL_FROM: 'not an address' }),
+    ).toThrow(/MAIL_FROM must be an e-mail address/);
+  });
+});

@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -246,6 +247,33 @@ export class AppConfig {
   @IsOptional()
   @IsIn(['cct', 'gated', 'ensemble', 'ppocr', 'crnn'])
   ENGINE_RECOGNIZER?: 'cct' | 'gated' | 'ensemble' | 'ppocr' | 'crnn';
+
+  /**
+   * SMTP server notices are e-mailed through (smtp://user:pass@host:587, smtps://host:465); unset:
+   * notices are only listed in the dashboard. E-mails go through a queue with retries, so a dead
+   * server never slows a call.
+   */
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['smtp', 'smtps'], require_protocol: true, require_tld: false },
+    { message: 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://mail.example.com:587' },
+  )
+  SMTP_URL?: string;
+
+  /** Sender of notice e-mails, e.g. "platewise <alpr@example.com>"; required with SMTP_URL. */
+  @ValidateIf((c: AppConfig) => c.SMTP_URL !== undefined || c.MAIL_FROM !== undefined)
+  @IsString({
+    message: 'MAIL_FROM (the sender address of notice e-mails) is required with SMTP_URL',
+  })
+  @Matches(/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/, {
+    message:
+      'MAIL_FROM must be an e-mail address, optionally with a name: "platewise <alpr@example.com>"',
+  })
+  MAIL_FROM?: string;
+
+  /** Delivery attempts per notice e-mail, with exponential backoff from 10 s. */
+  @IntSetting(1)
+  MAIL_ATTEMPTS = 8;
 
   /** `open`: anyone may create a trial account from the dashboard's sign-in page. `closed`: operators only. */
   @IsIn(['open', 'closed'])

@@ -36,6 +36,21 @@ export class BullMqWebhookSink implements WebhookSink {
     );
   }
 
+  /** One event that is not a recognition result (`watchlist.match`) to each of the targets. */
+  async enqueueEvent(
+    webhookIds: number[],
+    event: WebhookJob['event'],
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.queue.addBulk(
+      webhookIds.map((webhookId) => ({
+        name: event,
+        data: { webhookId, event, data },
+        opts: this.jobOptions(),
+      })),
+    );
+  }
+
   /** The sample event an owner sends from the dashboard: signed, retried and logged like any other. */
   async enqueueTest(webhookId: number): Promise<void> {
     const data = { message: 'platewise test event', sent: new Date().toISOString() };

@@ -1,0 +1,18 @@
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+export class CreateWatchlistDto {
+  @IsString()
+  @MaxLength(32)
+  @Matches(/[a-z0-9]/i, { message: 'plate must have at least one letter or digit' })
+  plate!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  label?: string;
+
+  /** `exact` (default) or `lookalike`: one edit away, or O/0, I/1, B/8 alike. */
+  @IsOptional()
+  @IsIn(['exact', 'lookalike'])
+  match?: 'exact' | 'lookalike';
+}

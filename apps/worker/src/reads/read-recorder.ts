@@ -1,0 +1,163 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  matchesEntry,
+  NewRead,
+  NotificationsService,
+  ReadsService,
+  WatchlistsService,
+} from '@platewise/domain';
+import type { ReadSink, RecognitionCall } from '@platewise/recognition';
+
+type SnapshotResponse = Parameters<ReadSink['record']>[1];
+
+/** The webhook side the recorder needs: BullMqWebhookSink.enqueueEvent. */
+export interface WatchlistEvents {
+  enqueueEvent(webhookIds: number[], event: 'watchlist.match', data: Record<string, unknown>): Promise<void>;
+}
+
+type PlateRead = Pick<NewRead, 'plate' | 'score' | 'region' | 'vehicle'>;
+
+/** The plates of an answer, in either result shape (plates, or detection_mode=vehicle). */
+export function platesOf(response: SnapshotResponse): PlateRead[] {
+  const out: PlateRead[] = [];
+  for (const result of response.results) {
+    if ('candidates' in result) {
+      out.push({
+        plate: result.plate,
+        score: result.score,
+        region: result.region?.code ?? null,
+        vehicle: result.vehicle ? { type: result.vehicle.type, score: result.vehicle.score } : null,
+      });
+      continue;
+    }
+    const best = result.plate?.props.plate[0];
+    if (!best) continue; // a vehicle without a readable plate
+    out.push({
+      plate: best.value,
+      score: best.score,
+      region: result.plate?.props.region[0]?.value ?? null,
+      vehicle: result.vehicle ? { type: result.vehicle.type, score: result.vehicle.score } : null,
+    });
+  }
+  return out;
+}
+
+interface Pending {
+  read: NewRead;
+  keep: boolean;
+  webhookIds: number[];
+}
+
+/** How often buffered reads are written, and the most one write takes. */
+const FLUSH_MS = 200;
+const BATCH = 500;
+/** Reads held while the database is away; past it the oldest are dropped (and logged). */
+const MAX_PENDING = 20_000;
+
+/**
+ * Takes each answer's plates after the handler has it (record returns at once) and, a batch at a
+ * time, stores those of accounts that keep their reads and checks every read against the
+ * accounts' watchlists: a match is a notice (listed, e-mailed) and a `watchlist.match` webhook
+ * event. So the history adds one array push to a call, never a query.
+ */
+@Injectable()
+export class ReadRecorder implements ReadSink, OnApplicationShutdown {
+  private readonly logger = new Logger('ReadRecorder');
+  private pending: Pending[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  private events?: WatchlistEvents;
+
+  constructor(
+    private readonly reads: ReadsService,
+    private readonly watchlists: WatchlistsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** Where watchlist matches go as webhook events (the worker's webhook queue). */
+  sendEventsTo(events: WatchlistEvents): void {
+    this.events = events;
+  }
+
+  record(call: RecognitionCall, response: SnapshotResponse): void {
+    const keep = (call.readRetentionDays ?? 0) > 0;
+    const readAt = new Date();
+    for (const plate of platesOf(response)) {
+      this.pending.push({
+        keep,
+        webhookIds: call.webhooks.map((w) => w.id),
+        read: {
+          ...plate,
+          accountId: call.accountId,
+          readAt,
+          timestamp: response.timestamp ?? readAt.toISOString(),
+          cameraId: call.camera_id,
+          requestType: call.requestType ?? 'plate_reader',
+        },
+      });
+    }
+    if (this.pending.length > MAX_PENDING) {
+      const dropped = this.pending.splice(0, this.pending.length - MAX_PENDING);
+      this.logger.warn(`${dropped.length} reads dropped: the database is not keeping up`);
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FLUSH_MS);
+  }
+
+  /** Writes what is pending, one batch after another; resolves once all of it is written. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, BATCH);
+        try {
+          await this.write(batch);
+        } catch (error) {
+          this.logger.warn(`${batch.length} reads not stored: ${(error as Error).message}`);
+        }
+      }
+    });
+    return this.flushing;
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    await this.reads.insert(batch.filter((p) => p.keep).map((p) => p.read));
+    const watched = await this.watchlists.byAccount([
+      ...new Set(batch.map((p) => p.read.accountId)),
+    ]);
+    if (watched.size === 0) return;
+    for (const { read, webhookIds } of batch) {
+      for (const entry of watched.get(read.accountId) ?? []) {
+        if (!matchesEntry(entry, read.plate)) continue;
+        const what = entry.label ? `${entry.plate} (${entry.label})` : entry.plate;
+        const where = read.cameraId ? ` by camera ${read.cameraId}` : '';
+        await this.notifications.notify(read.accountId, {
+          kind: 'watchlist.match',
+          subject: `platewise: watched plate ${read.plate.toUpperCase()} read`,
+          message: `Plate ${read.plate.toUpperCase()} was read${where} at ${read.timestamp}, matching your watchlist entry ${what} (${entry.match}, score ${read.score}).`,
+        });
+        if (webhookIds.length > 0 && this.events) {
+          await this.events.enqueueEvent(webhookIds, 'watchlist.match', {
+            watchlist: entry,
+            read: {
+              plate: read.plate,
+              score: read.score,
+              region: read.region,
+              vehicle: read.vehicle,
+              camera_id: read.cameraId,
+              timestamp: read.timestamp,
+              read_at: read.readAt.toISOString(),
+            },
+          });
+        }
+      }
+    }
+  }
+
+  /** Writes what is pending before the database closes. */
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.flush();
+  }
+}

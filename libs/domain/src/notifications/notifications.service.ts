@@ -1,0 +1,106 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, closeQueue, Prisma, PrismaService, queueOptions } from '@platewise/infra';
+import { Queue } from 'bullmq';
+import { EMAIL_QUEUE, EmailJob } from './email-job';
+
+export type NoticeKind =
+  | 'quota.threshold'
+  | 'webhook.failing'
+  | 'webhook.removed'
+  | 'watchlist.match';
+
+export interface Notice {
+  kind: NoticeKind;
+  subject: string;
+  message: string;
+  /** set for a notice sent at most once: a second one with the same key is dropped */
+  dedupeKey?: string;
+}
+
+export interface NotificationView {
+  accountId: string;
+  kind: string;
+  message: string;
+  created: string;
+}
+
+/**
+ * Notices to account owners: listed in the dashboard, and e-mailed to the account's address when
+ * SMTP_URL is set. The e-mail is a job on EMAIL_QUEUE (the worker sends it, with retries), so the
+ * caller never waits for an SMTP server.
+ */
+@Injectable()
+export class NotificationsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Notifications');
+  private queue?: Queue<EmailJob>;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Records the notice and queues its e-mail. Returns false when a deduplicated one was sent already. */
+  async notify(accountId: string, notice: Notice): Promise<boolean> {
+    try {
+      await this.prisma.notification.create({
+        data: {
+          accountId,
+          kind: notice.kind,
+          message: notice.message,
+          dedupeKey: notice.dedupeKey ?? null,
+        },
+      });
+    } catch (error) {
+      // P2002: a notice with this key exists already.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+        return false;
+      throw error;
+    }
+    if (!this.config.SMTP_URL) return true;
+    const account = await this.prisma.account.findUnique({
+      where: { id: accountId },
+      select: { email: true },
+    });
+    if (!account?.email) return true;
+    await this.emails().add(
+      notice.kind,
+      { to: account.email, subject: notice.subject, text: notice.message },
+      {
+        attempts: this.config.MAIL_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 10_000 },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    );
+    return true;
+  }
+
+  /** The same as notify, for callers that must not wait or fail on it (a recognition call). */
+  notifyLater(accountId: string, notice: Notice): void {
+    this.notify(accountId, notice).catch((error: Error) =>
+      this.logger.warn(`account ${accountId}: notice "${notice.subject}" lost: ${error.message}`),
+    );
+  }
+
+  async list(accountId?: string): Promise<NotificationView[]> {
+    const rows = await this.prisma.notification.findMany({
+      where: accountId ? { accountId } : {},
+      orderBy: { id: 'desc' },
+      take: 200,
+    });
+    return rows.map((n) => ({
+      accountId: n.accountId,
+      kind: n.kind,
+      message: n.message,
+      created: n.createdAt.toISOString(),
+    }));
+  }
+
+  private emails(): Queue<EmailJob> {
+    return (this.queue ??= new Queue(EMAIL_QUEUE, queueOptions(this.config)));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.queue) await closeQueue(this.queue);
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@platewise/infra';
+import { InvalidInputError, NotFoundError } from '../errors';
+import { looksLike, normalisePlate } from '../reads/lookalike';
+
+export type WatchMatch = 'exact' | 'lookalike';
+
+export interface WatchlistView {
+  id: number;
+  plate: string;
+  label: string;
+  match: WatchMatch;
+  created: string;
+}
+
+/** Entries one account may have; every read of the account is checked against each. */
+export const MAX_WATCHLIST_ENTRIES = 1000;
+
+/** Plates an owner wants to hear about, and whether a read matches one. */
+@Injectable()
+export class WatchlistsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(
+    accountId: string,
+    entry: { plate: string; label?: string; match?: WatchMatch },
+  ): Promise<WatchlistView> {
+    const plate = normalisePlate(entry.plate);
+    if (plate === '') throw new InvalidInputError('plate must have at least one letter or digit');
+    if ((await this.prisma.watchlist.count({ where: { accountId } })) >= MAX_WATCHLIST_ENTRIES)
+      throw new InvalidInputError(
+        `An account may watch at most ${MAX_WATCHLIST_ENTRIES} plates; remove one before adding another.`,
+      );
+    const row = await this.prisma.watchlist.create({
+      data: { accountId, plate, label: entry.label ?? '', match: entry.match ?? 'exact' },
+    });
+    return toView(row);
+  }
+
+  async list(accountId: string): Promise<WatchlistView[]> {
+    const rows = await this.prisma.watchlist.findMany({
+      where: { accountId },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(toView);
+  }
+
+  async remove(accountId: string, id: number): Promise<void> {
+    const { count } = await this.prisma.watchlist.deleteMany({ where: { id, accountId } });
+    if (count === 0) throw new NotFoundError(`no watchlist entry ${id} on this account`);
+  }
+
+  /** Every entry of the given accounts, by account (one query for a batch of reads). */
+  async byAccount(accountIds: string[]): Promise<Map<string, WatchlistView[]>> {
+    const rows = await this.prisma.watchlist.findMany({
+      where: { accountId: { in: accountIds } },
+      orderBy: { id: 'asc' },
+    });
+    const out = new Map<string, WatchlistView[]>();
+    for (const row of rows) {
+      const list = out.get(row.accountId) ?? [];
+      list.push(toView(row));
+      out.set(row.accountId, list);
+    }
+    return out;
+  }
+}
+
+/** Whether a read of `plate` matches the entry. */
+export const matchesEntry = (entry: Pick<WatchlistView, 'plate' | 'match'>, plate: string) =>
+  entry.match === 'exact'
+    ? normalisePlate(plate) === entry.plate
+    : looksLike(plate, entry.plate);
+
+const toView = (row: {
+  id: number;
+  plate: string;
+  label: string;
+  match: string;
+  createdAt: Date;
+}): WatchlistView => ({
+  id: row.id,
+  plate: row.plate,
+  label: row.label,
+  match: row.match as WatchMatch,
+  created: row.createdAt.toISOString(),
+});

@@ -302,6 +302,17 @@ describe('work a call makes the service do is bounded', () => {
       deadlineMs: ANSWER_WITHIN_MS + 5_000,
     });
 
+  /** A new account whose dashboard password is 'right-horse-battery-staple'; its username. */
+  const dashboardUser = async (name: string) => {
+    const username = `${name}-${Date.now().toString(36)}`;
+    const created = await api.admin('POST', '/admin/accounts', { username, plan: 'load' });
+    const accountId = (created.account as { id: string }).id;
+    await api.admin('PUT', `/admin/accounts/${accountId}/password`, {
+      password: 'right-horse-battery-staple',
+    });
+    return username;
+  };
+
   it('380,000 regions: 400 naming the limit in under a second, while another account is served', async () => {
     const other = await api.loadAccount('hostile-bystander');
     const regions = Array.from({ length: 380_000 }, (_, i) => `us-${i % 1000}`);
@@ -347,12 +358,7 @@ describe('work a call makes the service do is bounded', () => {
 
   // Before the guesses below, which spend this address's sign-in attempts for the window.
   it('behind an https PUBLIC_URL the session cookie is Secure without TRUST_PROXY', async () => {
-    const username = `cookie-${Date.now().toString(36)}`;
-    const created = await api.admin('POST', '/admin/accounts', { username, plan: 'load' });
-    const accountId = (created.account as { id: string }).id;
-    await api.admin('PUT', `/admin/accounts/${accountId}/password`, {
-      password: 'right-horse-battery-staple',
-    });
+    const username = await dashboardUser('cookie');
     const reply = await json(
       '/account/session',
       JSON.stringify({ username, password: 'right-horse-battery-staple' }),
@@ -362,12 +368,7 @@ describe('work a call makes the service do is bounded', () => {
   });
 
   it('40 concurrent wrong passwords: at most 5 are checked (401), the rest are refused (429)', async () => {
-    const username = `guessed-${Date.now().toString(36)}`;
-    const created = await api.admin('POST', '/admin/accounts', { username, plan: 'load' });
-    const accountId = (created.account as { id: string }).id;
-    await api.admin('PUT', `/admin/accounts/${accountId}/password`, {
-      password: 'right-horse-battery-staple',
-    });
+    const username = await dashboardUser('guessed');
     const guesses = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         json('/account/session', JSON.stringify({ username, password: `wrong-guess-${i}` })),

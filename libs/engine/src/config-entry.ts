@@ -2,7 +2,13 @@
  * `@platewise/engine/config`: what a caller needs to validate a recognition request and tell the
  * engine's errors apart without loading the engine (no onnxruntime-node, no sharp, no models).
  */
-export { DEFAULT_CONFIG, parseEngineConfig, regionHints } from './config';
-export type { EngineConfig } from './config';
+export {
+  CONFIG_KEYS,
+  DEFAULT_CONFIG,
+  parseEngineConfig,
+  readEngineConfig,
+  regionHints,
+} from './config';
+export type { EngineConfig, ReadConfig } from './config';
 export { EngineConfigError, ImageDecodeError } from './errors';
 export { KNOWN_REGIONS, normaliseRegion } from './plates/formats';

@@ -1,9 +1,15 @@
 export { createEngine, parseRecognizer, RECOGNIZER_MODES, TUNING } from './engine';
 export type { Engine, EngineOptions, ReadOptions, RecognizerMode } from './engine';
 export type { EnginePhase } from './phase-timer';
-export { parseEngineConfig, DEFAULT_CONFIG, regionHints } from './config';
+export {
+  CONFIG_KEYS,
+  parseEngineConfig,
+  readEngineConfig,
+  DEFAULT_CONFIG,
+  regionHints,
+} from './config';
 export { TEXT_FORMAT_LIMITS } from './plates/text-pattern';
-export type { EngineConfig } from './config';
+export type { EngineConfig, ReadConfig } from './config';
 export { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';
 export type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';

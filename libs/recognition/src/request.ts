@@ -1,4 +1,4 @@
-import { EngineConfigError, parseEngineConfig, regionHints } from '@platewise/engine/config';
+import { EngineConfigError, readEngineConfig, regionHints } from '@platewise/engine/config';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { RecognitionCall } from './contract';
@@ -27,6 +27,8 @@ export type RecognitionOptions = Omit<RecognitionCall, 'accountId' | 'webhooks' 
 /** A request that passed every check that needs no image bytes. */
 export interface RecognitionRequest extends RecognitionOptions {
   image: ImageSource;
+  /** config keys the engine does not know, ignored (the gateway names them in a header) */
+  ignoredConfig: string[];
 }
 
 const refuse = (message: string) => new RecognitionRefusedError('invalid_request', message);
@@ -50,8 +52,8 @@ export function parseRecognitionRequest(
   plan: PlanLimits,
   now: Date = new Date(),
 ): RecognitionRequest {
-  const { fields, options } = parse(body, plan, now);
-  return { ...options, image: imageSource(fields, file, plan.maxUploadBytes) };
+  const { fields, options, ignoredConfig } = parse(body, plan, now);
+  return { ...options, image: imageSource(fields, file, plan.maxUploadBytes), ignoredConfig };
 }
 
 /** The same rules without an image source (the CLI reads its images itself). */
@@ -73,7 +75,8 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
       `${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`,
     );
   const fields = plainToInstance(RecognitionFields, body ?? {});
-  const errors = validateSync(fields, { whitelist: true });
+  // One message per wrong field, naming it: the first rule it breaks.
+  const errors = validateSync(fields, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0)
     throw refuse(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
   if (fields.mmc && !plan.mmcIncluded) {
@@ -83,21 +86,25 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
     );
   }
   const regions = [...(fields.regions ?? []), ...(fields.region ?? [])].map((r) => r.toLowerCase());
-  const config = engineConfig(fields.config);
-  try {
-    regionHints(config, regions);
-  } catch (error) {
-    if (error instanceof EngineConfigError) throw refuse(error.message);
-    throw error;
-  }
+  const { config, ignored } = engineConfig(fields.config);
   const options: RecognitionOptions = {
-    regions,
-    config: { ...config },
+    regions: engineRule(() => regionHints(config, regions)),
+    config,
     mmc: fields.mmc ?? false,
     camera_id: fields.camera_id ?? null,
     timestamp: fields.timestamp ?? now.toISOString(),
   };
-  return { fields, options };
+  return { fields, options, ignoredConfig: ignored };
+}
+
+/** The engine's own rules (config values, strict region), refused as a 400 naming the key. */
+function engineRule<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof EngineConfigError) throw refuse(error.message);
+    throw error;
+  }
 }
 
 /** The config field: a JSON string (form, CLI) or an object (JSON body). */
@@ -110,12 +117,7 @@ function engineConfig(raw: unknown) {
       throw refuse('config must be a JSON object, e.g. {"region":"strict"}');
     }
   }
-  try {
-    return parseEngineConfig(value ?? {});
-  } catch (error) {
-    if (error instanceof EngineConfigError) throw refuse(error.message);
-    throw error;
-  }
+  return engineRule(() => readEngineConfig(value ?? {}));
 }
 
 function imageSource(
@@ -123,10 +125,13 @@ function imageSource(
   file: UploadedImage | undefined,
   maxBytes: number,
 ): ImageSource {
-  const sources = [file, fields.upload, fields.upload_url].filter((s) => s !== undefined).length;
-  if (sources === 0)
+  if (!file && fields.upload === undefined && fields.upload_url === undefined)
     throw refuse('upload is required: send the image bytes, a base64 image, or upload_url');
-  if (sources > 1) throw refuse('send exactly one of upload (file or base64) and upload_url');
+  // Two images: which one would be meant cannot be told.
+  if (file && fields.upload !== undefined)
+    throw refuse('upload was sent both as a file and as base64 text: send it once');
+  // upload and upload_url: upload is the spec's image, which upload_url only stands in for when
+  // it is absent ("optional if upload_url is present"), so upload is read and the URL not fetched.
   if (file) {
     // Its size was capped while the body was read (the gateway's upload parser).
     if (file.buffer.length === 0) throw refuse('upload is an empty file');

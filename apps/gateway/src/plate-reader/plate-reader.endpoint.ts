@@ -4,16 +4,21 @@ import {
   HttpCode,
   Injectable,
   Post,
+  Res,
   type Type,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
 import type { UploadedImage } from '@platewise/recognition';
+import type { Response } from 'express';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
 import { Metered, ReservesQuotaItself } from '../quota/metered';
 import { PlateReaderService } from './plate-reader.service';
 import { UploadInterceptor } from './upload.interceptor';
+
+/** Names the `config` keys a served call ignored (unknown to this engine), comma-separated. */
+export const IGNORED_CONFIG_HEADER = 'X-Platewise-Ignored-Config';
 
 /**
  * The Snapshot recognition route at `path`, for a controller to extend: the caller first
@@ -31,12 +36,16 @@ export function PlateReaderEndpoint(path: string, ...auth: Type<CanActivate>[]) 
     @UseInterceptors(UploadInterceptor)
     @Metered('plate_reader', ...auth)
     @ReservesQuotaItself()
-    read(
+    async read(
       @Context() context: RequestContext,
       @Body() body: Record<string, unknown>,
       @UploadedFile() file: UploadedImage | undefined,
+      @Res({ passthrough: true }) res: Response,
     ) {
-      return this.plateReader.read(context, body, file);
+      const answer = await this.plateReader.read(context, body, file);
+      if (answer.ignoredConfig.length)
+        res.setHeader(IGNORED_CONFIG_HEADER, answer.ignoredConfig.join(', '));
+      return answer.body;
     }
   }
   return Endpoint;

@@ -13,4 +13,4 @@ export type { EngineConfig, ReadConfig } from './config';
 export { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';
 export type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
-export { COMBINE, ENSEMBLE, PRIOR } from './plates/candidates';
+export { COMBINE, ENSEMBLE, PRIOR, REPORTED_CANDIDATES } from './plates/candidates';

@@ -5,10 +5,17 @@
 export {
   CONFIG_KEYS,
   DEFAULT_CONFIG,
+  distinctRegions,
+  MAX_REGIONS,
   parseEngineConfig,
   readEngineConfig,
   regionHints,
 } from './config';
 export type { EngineConfig, ReadConfig } from './config';
-export { EngineConfigError, ImageDecodeError } from './errors';
+export {
+  EngineConfigError,
+  EngineRestartedError,
+  EngineTimeoutError,
+  ImageDecodeError,
+} from './errors';
 export { KNOWN_REGIONS, normaliseRegion } from './plates/formats';

@@ -1,4 +1,10 @@
-import { EngineConfigError, readEngineConfig, regionHints } from '@platewise/engine/config';
+import {
+  EngineConfigError,
+  MAX_REGIONS,
+  readEngineConfig,
+  regionHints,
+} from '@platewise/engine/config';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '@platewise/infra';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { RecognitionCall } from './contract';
@@ -74,6 +80,7 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
     throw refuse(
       `${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`,
     );
+  refuseLongRegionLists(body);
   const fields = plainToInstance(RecognitionFields, body ?? {});
   // One message per wrong field, naming it: the first rule it breaks.
   const errors = validateSync(fields, { whitelist: true, stopAtFirstError: true });
@@ -85,7 +92,7 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
       'Vehicle make, model, orientation and color (mmc) are not included in your plan.',
     );
   }
-  const regions = [...(fields.regions ?? []), ...(fields.region ?? [])].map((r) => r.toLowerCase());
+  const regions = [...(fields.regions ?? []), ...(fields.region ?? [])];
   const { config, ignored } = engineConfig(fields.config);
   const options: RecognitionOptions = {
     regions: engineRule(() => regionHints(config, regions)),
@@ -107,10 +114,29 @@ function engineRule<T>(check: () => T): T {
   }
 }
 
+/**
+ * Region entries (duplicates included) a call may send: checked on the raw body, before any field
+ * is transformed or validated one by one, so a huge list costs the gateway next to nothing.
+ */
+const MAX_REGION_ENTRIES = 8 * MAX_REGIONS;
+
+function refuseLongRegionLists(body: Record<string, unknown> | undefined): void {
+  const entries = ['regions', 'region'].reduce((sum, name) => {
+    const value = body?.[name];
+    return sum + (Array.isArray(value) ? value.length : value === undefined ? 0 : 1);
+  }, 0);
+  if (entries > MAX_REGION_ENTRIES)
+    throw refuse(
+      `regions: at most ${MAX_REGIONS} distinct region codes per call (${entries} were sent)`,
+    );
+}
+
 /** The config field: a JSON string (form, CLI) or an object (JSON body). */
 function engineConfig(raw: unknown) {
   let value = raw;
   if (typeof raw === 'string') {
+    if (jsonTooDeep(raw))
+      throw refuse(`config nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`);
     try {
       value = raw.trim() === '' ? {} : JSON.parse(raw);
     } catch {

@@ -21,7 +21,12 @@ const COMMON: Record<string, Schema> = {
       'region hints (a guide, not a filter), e.g. `us-ca`, `mx`: the field repeated, comma-separated (`us-ca,mx`) or a JSON list; `region` is accepted too',
     example: ['br'],
   },
-  camera_id: { type: 'string', maxLength: 200, description: 'your camera identifier, echoed' },
+  camera_id: {
+    type: 'string',
+    maxLength: 200,
+    description: 'your camera identifier, echoed',
+    example: 'gate-1',
+  },
   timestamp: {
     type: 'string',
     description:
@@ -30,15 +35,19 @@ const COMMON: Record<string, Schema> = {
   },
   mmc: {
     type: 'boolean',
+    default: false,
+    example: false,
     description:
       'vehicle make, model, orientation and colour (the plan must include mmc); true/false, True/False, 1/0, yes/no',
   },
 };
 
-/** `config` as a form field: JSON text of the EngineConfig schema. */
+/**
+ * `config` as a form field: JSON text of the EngineConfig schema. (`contentMediaType` would say
+ * "JSON" too, but Swagger UI then offers a file picker instead of a text field.)
+ */
 const CONFIG_TEXT: Schema = {
   type: 'string',
-  contentMediaType: 'application/json',
   contentSchema: { $ref: '#/components/schemas/EngineConfig' },
   description: 'engine configuration as JSON text (see EngineConfig)',
   example: '{"mode":"fast"}',

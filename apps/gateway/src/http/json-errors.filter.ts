@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { MappedError, mapLibraryError } from './error-status';
 import { usesPlateRecognizerErrors } from './error-style';
 import { OutageLog } from './outage-log';
+import { dropUnreadBody } from './unread-body';
 
 /**
  * Every error leaves as JSON. Plate Recognizer routes get `{"detail": "..."}` (plus any fields the
@@ -40,9 +41,7 @@ export class JsonErrorsFilter implements ExceptionFilter {
     if (typeof extra.retry_after === 'number' && !res.headersSent)
       res.setHeader('Retry-After', String(extra.retry_after));
     if (headers && !res.headersSent) res.set(headers);
-    // Answered before its body was read (a guard refused it): close the connection after the
-    // answer rather than wait for a body that may never come.
-    if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+    dropUnreadBody(req, res);
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
       : { statusCode: status, error: reasonPhrase(status), message, ...withoutKey(extra, 'error') };

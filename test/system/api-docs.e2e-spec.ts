@@ -73,6 +73,27 @@ describe('API reference (/docs/) in chromium', () => {
     expect(outside).toEqual([]);
   }, 90_000);
 
+  it('"Try it out" of the key routes without parameters answers 200 with the same key', async () => {
+    for (const path of [
+      '/v1/statistics',
+      '/v2/subscription',
+      '/v2/quota/daily',
+      '/v2/quota/history',
+      '/info',
+      '/v1/webhooks',
+    ]) {
+      const operation = page
+        .locator('.opblock-get')
+        .filter({ has: page.locator(`[data-path="${path}"]`) });
+      await operation.locator('.opblock-summary').first().click();
+      await operation.getByRole('button', { name: 'Try it out' }).click();
+      await operation.getByRole('button', { name: 'Execute' }).click();
+      const status = operation.locator('.live-responses-table tbody .response-col_status').first();
+      await status.waitFor();
+      expect({ path, status: (await status.innerText()).trim() }).toEqual({ path, status: '200' });
+    }
+  }, 60_000);
+
   it('refuses the same key from another site while exposeKey is false, naming the setting', async () => {
     const form = new FormData();
     form.append('upload_url', 'https://app.platerecognizer.com/static/demo.jpg');

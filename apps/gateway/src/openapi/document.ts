@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../account-web/session-cookie';
 import { PLATEWISE_VERSION } from '../version';
 import { codeSamples } from './code-samples';
 import { PLATE_READER_REQUEST_BODY, REQUEST_BODY_EXTENSION } from './plate-reader-body';
-import { REQUEST_EXAMPLE_EXTENSION } from './route-doc';
+import { OPEN_ROUTE_EXTENSION, REQUEST_EXAMPLE_EXTENSION } from './route-doc';
 import { RESPONSE_SCHEMAS } from './schemas';
 
 type Operation = Record<string, unknown> & { security?: Record<string, string[]>[] };
@@ -75,8 +75,10 @@ export function buildOpenApiDocument(app: INestApplication, publicUrl?: string):
   };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
-      // A route with no scheme is open, said explicitly.
-      operation.security ??= [];
+      if (operation[OPEN_ROUTE_EXTENSION]) {
+        operation.security = [];
+        delete operation[OPEN_ROUTE_EXTENSION];
+      }
       const body = operation[REQUEST_BODY_EXTENSION] as string | undefined;
       if (body) {
         operation.requestBody = REQUEST_BODIES[body];

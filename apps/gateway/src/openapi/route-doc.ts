@@ -44,6 +44,9 @@ export interface RouteDocOptions {
   internal?: boolean;
 }
 
+/** Marks a route anyone may call, for buildOpenApiDocument to write `security: []`. */
+export const OPEN_ROUTE_EXTENSION = 'x-platewise-open';
+
 /** Carries `request` to buildOpenApiDocument, which puts it into the JSON request body. */
 export const REQUEST_EXAMPLE_EXTENSION = 'x-platewise-request-example';
 
@@ -83,8 +86,11 @@ export function RouteDoc(options: RouteDocOptions): MethodDecorator {
   }
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
-    // No scheme: the document marks the route open (`security: []`, document.ts).
-    ...SECURITY[options.auth].map((scheme) => ApiSecurity(scheme)),
+    // Open on purpose: said explicitly (`security: []`, set by buildOpenApiDocument), so a route
+    // that declares nothing stays visibly undocumented.
+    ...(options.auth === 'none'
+      ? [ApiExtension(OPEN_ROUTE_EXTENSION, true)]
+      : SECURITY[options.auth].map((scheme) => ApiSecurity(scheme))),
     ApiResponse(success),
     ...(options.query ?? []).map((q) =>
       ApiQuery({

@@ -319,13 +319,12 @@ describe('work a call makes the service do is bounded', () => {
     const body = JSON.stringify({ upload: photo.toString('base64'), regions });
     const attack = json('/v1/plate-reader/', body, { Authorization: `Token ${key}` });
     const bystander = Promise.all([1, 2, 3].map(() => api.read(other, photo)));
-    expectJsonError(
-      '380,000 regions',
-      await attack,
-      400,
-      1_000,
-      /at most 32 distinct region codes/,
+    const refused = await attack;
+    console.log(
+      `hostile: 380,000 regions answered ${refused.status} in ${Math.round(refused.ms)} ms`,
     );
+    // Under a second on a quiet machine; the bound leaves room for a busy one.
+    expectJsonError('380,000 regions', refused, 400, 2_000, /at most 32 distinct region codes/);
     expect((await bystander).map((a) => a.status)).toEqual([201, 201, 201]);
     // Duplicates are one region: 100 copies of two codes are served.
     const form = await postForm(key, [

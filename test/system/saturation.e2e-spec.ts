@@ -65,23 +65,7 @@ async function stalledJobs(): Promise<number> {
 }
 
 /** An account on a plan that takes 40-megapixel uploads. */
-async function bigPhotoAccount(): Promise<string> {
-  await api.admin('PUT', '/admin/plans', {
-    name: 'saturation',
-    totalCalls: 1_000_000,
-    indicativeYearlyQuota: 12_000_000,
-    callsPerSecond: 10_000,
-    allowAboveQuota: false,
-    aboveQuotaUnitPrice: 0,
-    mmcIncluded: false,
-    maxUploadBytes: 16 * 1048576,
-  });
-  const created = await api.admin('POST', '/admin/accounts', {
-    username: `big-${Date.now().toString(36)}`,
-    plan: 'saturation',
-  });
-  return created.apiKey;
-}
+const bigPhotoAccount = () => api.loadAccount('big', 16 * 1048576);
 
 /** Calls from `key` one after another until `until` settles; every answer. */
 async function callsWhile(key: string, until: Promise<unknown>): Promise<Answer[]> {

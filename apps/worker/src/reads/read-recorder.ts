@@ -12,7 +12,11 @@ type SnapshotResponse = Parameters<ReadSink['record']>[1];
 
 /** The webhook side the recorder needs: BullMqWebhookSink.enqueueEvent. */
 export interface WatchlistEvents {
-  enqueueEvent(webhookIds: number[], event: 'watchlist.match', data: Record<string, unknown>): Promise<void>;
+  enqueueEvent(
+    webhookIds: number[],
+    event: 'watchlist.match',
+    data: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 type PlateRead = Pick<NewRead, 'plate' | 'score' | 'region' | 'vehicle'>;

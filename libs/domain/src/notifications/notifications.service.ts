@@ -4,10 +4,7 @@ import { Queue } from 'bullmq';
 import { EMAIL_QUEUE, EmailJob } from './email-job';
 
 export type NoticeKind =
-  | 'quota.threshold'
-  | 'webhook.failing'
-  | 'webhook.removed'
-  | 'watchlist.match';
+  'quota.threshold' | 'webhook.failing' | 'webhook.removed' | 'watchlist.match';
 
 export interface Notice {
   kind: NoticeKind;

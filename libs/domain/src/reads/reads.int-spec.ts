@@ -15,11 +15,18 @@ describe('ReadsService', () => {
 
   async function account(retentionDays: number) {
     const { accountId } = await ctx.account();
-    await ctx.app.get(AccountsService).updateSettings(accountId, { readRetentionDays: retentionDays });
+    await ctx.app
+      .get(AccountsService)
+      .updateSettings(accountId, { readRetentionDays: retentionDays });
     return accountId;
   }
 
-  const read = (accountId: string, plate: string, readAt: string, cameraId = 'gate-1'): NewRead => ({
+  const read = (
+    accountId: string,
+    plate: string,
+    readAt: string,
+    cameraId = 'gate-1',
+  ): NewRead => ({
     accountId,
     readAt: new Date(readAt),
     timestamp: readAt,
@@ -49,7 +56,10 @@ describe('ReadsService', () => {
     expect(await plates({ plate: 'abc1234', match: 'lookalike' })).toEqual(['abc124', 'abc123']);
     expect(await plates({ cameraId: 'gate-2' })).toEqual(['xyz789']);
     expect(
-      await plates({ from: new Date('2026-03-01T11:00:00Z'), to: new Date('2026-03-01T13:00:00Z') }),
+      await plates({
+        from: new Date('2026-03-01T11:00:00Z'),
+        to: new Date('2026-03-01T13:00:00Z'),
+      }),
     ).toEqual(['ab0123', 'abc124']);
     expect(await plates({ plate: 'abc123' }, theirs)).toEqual(['abc123']);
     const [first] = (await reads.search(mine, { plate: 'abc123' })).results;

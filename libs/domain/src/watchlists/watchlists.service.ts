@@ -68,9 +68,7 @@ export class WatchlistsService {
 
 /** Whether a read of `plate` matches the entry. */
 export const matchesEntry = (entry: Pick<WatchlistView, 'plate' | 'match'>, plate: string) =>
-  entry.match === 'exact'
-    ? normalisePlate(plate) === entry.plate
-    : looksLike(plate, entry.plate);
+  entry.match === 'exact' ? normalisePlate(plate) === entry.plate : looksLike(plate, entry.plate);
 
 const toView = (row: {
   id: number;

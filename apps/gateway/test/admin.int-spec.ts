@@ -1,4 +1,20 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
+
+const CLI = join(__dirname, '..', '..', 'cli', 'dist', 'main.js');
+/** The built CLI on the test run's database: its stderr, and whether it failed. */
+async function cli(...args: string[]): Promise<{ ok: boolean; out: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      env: process.env,
+    });
+    return { ok: true, out: stdout };
+  } catch (error) {
+    return { ok: false, out: String((error as { stderr: string }).stderr) };
+  }
+}
 
 describe('operator API and security settings (real PostgreSQL and Redis)', () => {
   let h: Harness;
@@ -138,6 +154,68 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
       .set(auth)
       .send({ ips: ['300.1.1.1'] })
       .expect(400);
+  });
+
+  it('runs one use case per operation: HTTP and CLI refuse a bad contract date alike, and set e-mail and retention', async () => {
+    const { account } = await h.admin.createAccount(uniqueName('uc'));
+    const http = await h
+      .http()
+      .post(`/admin/accounts/${account.id}/contract`)
+      .set(auth)
+      .send({ plan: 'trial', date: '2026-13-45' })
+      .expect(400);
+    const message = 'date must be an ISO 8601 date, e.g. 2026-12-05';
+    expect(JSON.stringify(http.body)).toContain(message);
+    const byCli = await cli(
+      'contract',
+      'sign',
+      account.username,
+      '--plan',
+      'trial',
+      '--date',
+      '2026-13-45',
+    );
+    expect(byCli).toEqual({ ok: false, out: `platewise: ${message}\n` });
+    const today = new Date().toISOString().slice(0, 10);
+    const renewed = await cli(
+      'contract',
+      'sign',
+      account.username,
+      '--plan',
+      'trial',
+      '--date',
+      today,
+    );
+    expect(JSON.parse(renewed.out)).toMatchObject({ plan: 'trial', status: 'active' });
+
+    const patched = await h
+      .http()
+      .patch(`/admin/accounts/${account.id}`)
+      .set(auth)
+      .send({ email: 'owner@example.com', readRetentionDays: 30 })
+      .expect(200);
+    expect(patched.body).toMatchObject({ email: 'owner@example.com', readRetentionDays: 30 });
+    await h
+      .http()
+      .patch(`/admin/accounts/${account.id}`)
+      .set(auth)
+      .send({ email: 'nope' })
+      .expect(400);
+    const settings = await cli('account', 'settings', account.username, '--retention-days', '-1');
+    expect(settings.out).toMatch(/readRetentionDays must not be less than 0/);
+    const created = await cli(
+      'account',
+      'create',
+      uniqueName('uc-cli'),
+      '--email',
+      'a@example.com',
+      '--retention-days',
+      '7',
+    );
+    expect(JSON.parse(created.out).account).toMatchObject({
+      email: 'a@example.com',
+      readRetentionDays: 7,
+    });
   });
 
   it('requires the admin token', async () => {

@@ -13,6 +13,26 @@ import { WebhooksService } from './webhooks/webhooks.service';
 import { NotificationsService } from './notifications/notifications.service';
 import { ReadsService } from './reads/reads.service';
 import { WatchlistsService } from './watchlists/watchlists.service';
+import { CreateAccount } from './accounts/usecases/create-account/create-account.usecase';
+import { UpdateAccountSettings } from './accounts/usecases/update-account-settings/update-account-settings.usecase';
+import { SetPassword } from './accounts/usecases/set-password/set-password.usecase';
+import { SavePlan } from './plans/usecases/save-plan/save-plan.usecase';
+import { SignContract } from './contracts/usecases/sign-contract/sign-contract.usecase';
+import { SetContractStatus } from './contracts/usecases/set-contract-status/set-contract-status.usecase';
+import { IssueKey } from './api-keys/usecases/issue-key/issue-key.usecase';
+import { RevokeKey } from './api-keys/usecases/revoke-key/revoke-key.usecase';
+
+/** One per operator operation, shared by the admin HTTP API, the CLI and the dashboard's console. */
+const usecases = [
+  CreateAccount,
+  UpdateAccountSettings,
+  SetPassword,
+  SavePlan,
+  SignContract,
+  SetContractStatus,
+  IssueKey,
+  RevokeKey,
+];
 
 const services = [
   AccountsService,
@@ -28,6 +48,7 @@ const services = [
   NotificationsService,
   ReadsService,
   WatchlistsService,
+  ...usecases,
 ];
 
 /**

@@ -3,22 +3,28 @@ import {
   AccountsService,
   ApiKeysService,
   CONTRACT_STATUSES,
-  ContractsService,
-  PasswordsService,
+  CreateAccount,
+  CreateAccountCommand,
+  IssueKey,
+  IssueKeyCommand,
   PlansService,
+  RevokeKey,
+  RevokeKeyCommand,
   SecurityService,
-  toContractView,
+  SetContractStatus,
+  SetContractStatusCommand,
+  SetPassword,
+  SetPasswordCommand,
+  SignContract,
+  SignContractCommand,
+  UpdateAccountSettings,
+  UpdateAccountSettingsCommand,
   UsageService,
 } from '@platewise/domain';
-import {
-  applyMigrations,
-  ContractStatus,
-  ensureDatabase,
-  loadConfig,
-  pendingMigrations,
-} from '@platewise/infra';
+import { applyMigrations, ensureDatabase, loadConfig, pendingMigrations } from '@platewise/infra';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { INestApplicationContext as DomainApp } from '@nestjs/common';
 import { withDomain } from './domain-context';
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
@@ -63,14 +69,46 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     .option('--first <name>', 'first name')
     .option('--last <name>', 'last name')
     .option('--plan <plan>', 'sign a contract on this plan right away')
-    .action((username: string, o: { first?: string; last?: string; plan?: string }) =>
-      withDomain(async (ctx) =>
-        print(
-          await ctx
-            .get(AccountsService)
-            .create({ username, firstName: o.first, lastName: o.last, plan: o.plan }),
+    .option('--email <address>', 'where notices are e-mailed')
+    .option('--retention-days <days>', 'days its reads are kept (0, the default: none)', Number)
+    .action(
+      (
+        username: string,
+        o: { first?: string; last?: string; plan?: string; email?: string; retentionDays?: number },
+      ) =>
+        withDomain(async (ctx) =>
+          print(
+            await ctx.get(CreateAccount).execute(
+              CreateAccountCommand.create({
+                username,
+                firstName: o.first,
+                lastName: o.last,
+                plan: o.plan,
+                email: o.email,
+                readRetentionDays: o.retentionDays,
+              }),
+            ),
+          ),
         ),
-      ),
+    );
+  account
+    .command('settings <account>')
+    .description("change the account's e-mail address or read retention")
+    .option('--email <address>', 'where notices are e-mailed ("" for none)')
+    .option('--retention-days <days>', 'days its reads are kept (0: none)', Number)
+    .action((ref: string, o: { email?: string; retentionDays?: number }) =>
+      withDomain(async (ctx) => {
+        const { id } = await ctx.get(AccountsService).resolve(ref);
+        print(
+          await ctx.get(UpdateAccountSettings).execute(
+            UpdateAccountSettingsCommand.create({
+              accountId: id,
+              email: o.email === '' ? null : o.email,
+              readRetentionDays: o.retentionDays,
+            }),
+          ),
+        );
+      }),
     );
   account
     .command('list')
@@ -86,9 +124,11 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
       withDomain(async (ctx) => {
         const found = await ctx.get(AccountsService).resolve(ref);
         const password = o.password ?? generatedPassword();
-        await ctx.get(PasswordsService).set(found.id, password);
-        if (o.operator !== undefined)
-          await ctx.get(PasswordsService).setOperator(found.id, o.operator);
+        await ctx
+          .get(SetPassword)
+          .execute(
+            SetPasswordCommand.create({ accountId: found.id, password, operator: o.operator }),
+          );
         print({ username: found.username, ...(o.password ? {} : { password }) });
       }),
     );
@@ -105,9 +145,9 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
       withDomain(async (ctx) => {
         const { id } = await ctx.get(AccountsService).resolve(ref);
         print(
-          toContractView(
-            await ctx.get(ContractsService).sign(id, o.plan, o.date ? new Date(o.date) : undefined),
-          ),
+          await ctx
+            .get(SignContract)
+            .execute(SignContractCommand.create({ accountId: id, plan: o.plan, date: o.date })),
         );
       }),
     );
@@ -118,29 +158,42 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
       withDomain(async (ctx) => {
         const { id } = await ctx.get(AccountsService).resolve(ref);
         print(
-          toContractView(await ctx.get(ContractsService).setStatus(id, status as ContractStatus)),
+          await ctx
+            .get(SetContractStatus)
+            .execute(SetContractStatusCommand.create({ accountId: id, status })),
         );
       }),
     );
 
   const key = program.command('key').description('issue, list, revoke and rotate API keys');
-  const onKeys =
-    (fn: (keys: ApiKeysService, accountId: string) => Promise<unknown>) => (ref: string) =>
-      withDomain(async (ctx) =>
-        print(await fn(ctx.get(ApiKeysService), (await ctx.get(AccountsService).resolve(ref)).id)),
-      );
-  key.command('list <account>').action((ref: string) => onKeys((k, id) => k.list(id))(ref));
+  const onKeys = (fn: (ctx: DomainApp, accountId: string) => Promise<unknown>) => (ref: string) =>
+    withDomain(async (ctx) =>
+      print(await fn(ctx, (await ctx.get(AccountsService).resolve(ref)).id)),
+    );
+  key
+    .command('list <account>')
+    .action((ref: string) => onKeys((ctx, id) => ctx.get(ApiKeysService).list(id))(ref));
   key
     .command('issue <account>')
     .option('--label <label>', 'a name to tell keys apart')
-    .action((ref: string, o: { label?: string }) => onKeys((k, id) => k.issue(id, o.label))(ref));
+    .action((ref: string, o: { label?: string }) =>
+      onKeys((ctx, accountId) =>
+        ctx.get(IssueKey).execute(IssueKeyCommand.create({ accountId, label: o.label })),
+      )(ref),
+    );
   key
     .command('revoke <account> <keyId>')
-    .action((ref: string, keyId: string) => onKeys((k, id) => k.revoke(id, keyId))(ref));
+    .action((ref: string, keyId: string) =>
+      onKeys((ctx, accountId) =>
+        ctx.get(RevokeKey).execute(RevokeKeyCommand.create({ accountId, keyId })),
+      )(ref),
+    );
   key
     .command('rotate <account> <keyId>')
     .description('issue a replacement key and revoke the old one')
-    .action((ref: string, keyId: string) => onKeys((k, id) => k.rotate(id, keyId))(ref));
+    .action((ref: string, keyId: string) =>
+      onKeys((ctx, id) => ctx.get(ApiKeysService).rotate(id, keyId))(ref),
+    );
 
   program
     .command('security <account>')
@@ -183,11 +236,21 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
         const { account, apiKey } = existing
           ? {
               account: existing,
-              apiKey: (await ctx.get(ApiKeysService).issue(existing.id, 'demo')).apiKey,
+              apiKey: (
+                await ctx
+                  .get(IssueKey)
+                  .execute(IssueKeyCommand.create({ accountId: existing.id, label: 'demo' }))
+              ).apiKey,
             }
-          : await accounts.create({ username: 'demo', firstName: 'Demo', plan: 'trial' });
+          : await ctx
+              .get(CreateAccount)
+              .execute(
+                CreateAccountCommand.create({ username: 'demo', firstName: 'Demo', plan: 'trial' }),
+              );
         const password = generatedPassword();
-        await ctx.get(PasswordsService).set(account.id, password);
+        await ctx
+          .get(SetPassword)
+          .execute(SetPasswordCommand.create({ accountId: account.id, password }));
         print({ account, apiKey, password });
       }),
     );

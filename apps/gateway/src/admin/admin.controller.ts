@@ -13,6 +13,22 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  CreateAccount,
+  CreateAccountCommand,
+  IssueKey,
+  IssueKeyCommand,
+  RevokeKey,
+  RevokeKeyCommand,
+  SavePlan,
+  SavePlanCommand,
+  SetContractStatus,
+  SetContractStatusCommand,
+  SetPassword,
+  SetPasswordCommand,
+  SignContract,
+  SignContractCommand,
+  UpdateAccountSettings,
+  UpdateAccountSettingsCommand,
   AccountsService,
   ApiKeysService,
   ContractsService,
@@ -21,7 +37,6 @@ import {
   PlansService,
   SecurityService,
   toAccountView,
-  toContractView,
   UsageService,
   WebhooksService,
 } from '@platewise/domain';
@@ -63,6 +78,14 @@ export class AdminController {
     private readonly webhooks: WebhooksService,
     private readonly webhookTargets: WebhookTargetsService,
     private readonly notices: NotificationsService,
+    private readonly createAccountCase: CreateAccount,
+    private readonly updateSettings: UpdateAccountSettings,
+    private readonly setPasswordCase: SetPassword,
+    private readonly savePlanCase: SavePlan,
+    private readonly signContractCase: SignContract,
+    private readonly setStatusCase: SetContractStatus,
+    private readonly issueKeyCase: IssueKey,
+    private readonly revokeKeyCase: RevokeKey,
   ) {}
 
   @RouteDoc({
@@ -85,7 +108,7 @@ export class AdminController {
   @PlatewiseErrors(400, 401, 403)
   @Put('plans')
   savePlan(@Body() body: PlanDto) {
-    return this.plans.upsert(body);
+    return this.savePlanCase.execute(SavePlanCommand.create(body));
   }
 
   @RouteDoc({
@@ -97,7 +120,7 @@ export class AdminController {
   @PlatewiseErrors(400, 401, 403, 409)
   @Post('accounts')
   createAccount(@Body() body: CreateAccountDto) {
-    return this.accounts.create(body);
+    return this.createAccountCase.execute(CreateAccountCommand.create(body));
   }
 
   @RouteDoc({
@@ -131,7 +154,7 @@ export class AdminController {
   @PlatewiseErrors(400, 401, 403, 404)
   @Patch('accounts/:accountId')
   updateAccount(@AccountId() accountId: string, @Body() body: AccountSettingsDto) {
-    return this.accounts.updateSettings(accountId, body);
+    return this.updateSettings.execute(UpdateAccountSettingsCommand.create({ ...body, accountId }));
   }
 
   /** Sets the dashboard password; sessions started before it end. */
@@ -145,9 +168,7 @@ export class AdminController {
   @Put('accounts/:accountId/password')
   @HttpCode(204)
   async setPassword(@AccountId() accountId: string, @Body() body: PasswordDto) {
-    await this.accounts.get(accountId);
-    await this.passwords.set(accountId, body.password);
-    if (body.operator !== undefined) await this.passwords.setOperator(accountId, body.operator);
+    await this.setPasswordCase.execute(SetPasswordCommand.create({ ...body, accountId }));
   }
 
   @RouteDoc({
@@ -158,11 +179,8 @@ export class AdminController {
   })
   @PlatewiseErrors(400, 401, 403, 404)
   @Post('accounts/:accountId/contract')
-  async signContract(@AccountId() accountId: string, @Body() body: SignContractDto) {
-    await this.accounts.get(accountId);
-    return toContractView(
-      await this.contracts.sign(accountId, body.plan, body.date ? new Date(body.date) : undefined),
-    );
+  signContract(@AccountId() accountId: string, @Body() body: SignContractDto) {
+    return this.signContractCase.execute(SignContractCommand.create({ ...body, accountId }));
   }
 
   @RouteDoc({
@@ -173,8 +191,8 @@ export class AdminController {
   })
   @PlatewiseErrors(400, 401, 403, 404)
   @Patch('accounts/:accountId/contract')
-  async setContractStatus(@AccountId() accountId: string, @Body() body: ContractStatusDto) {
-    return toContractView(await this.contracts.setStatus(accountId, body.status));
+  setContractStatus(@AccountId() accountId: string, @Body() body: ContractStatusDto) {
+    return this.setStatusCase.execute(SetContractStatusCommand.create({ ...body, accountId }));
   }
 
   @RouteDoc({
@@ -197,9 +215,8 @@ export class AdminController {
   })
   @PlatewiseErrors(400, 401, 403, 404)
   @Post('accounts/:accountId/keys')
-  async issueKey(@AccountId() accountId: string, @Body() body: IssueKeyDto) {
-    await this.accounts.get(accountId);
-    return this.keys.issue(accountId, body.label);
+  issueKey(@AccountId() accountId: string, @Body() body: IssueKeyDto) {
+    return this.issueKeyCase.execute(IssueKeyCommand.create({ ...body, accountId }));
   }
 
   @RouteDoc({
@@ -210,7 +227,7 @@ export class AdminController {
   @PlatewiseErrors(400, 401, 403, 404)
   @Delete('accounts/:accountId/keys/:keyId')
   revokeKey(@AccountId() accountId: string, @Param('keyId', new ParseUUIDPipe()) keyId: string) {
-    return this.keys.revoke(accountId, keyId);
+    return this.revokeKeyCase.execute(RevokeKeyCommand.create({ accountId, keyId }));
   }
 
   @RouteDoc({

@@ -102,9 +102,11 @@ export class ReadsService {
       else if (match === 'prefix') where.push(`plate LIKE ${param(`${plate}%`)}`);
       else {
         const key = lookalikeKey(plate);
-        // The GIN index finds the candidates; levenshtein drops pairs like AB/BA.
+        // The GIN index finds the candidates (first, as a set of ids: the planner cannot tell
+        // how few share a variant and would rather walk the account's reads by time); levenshtein
+        // drops pairs like AB/BA.
         where.push(
-          `variants && ${param(lookalikeVariants(key))}::text[]`,
+          `id = ANY(ARRAY(SELECT id FROM reads WHERE account_id = $1 AND variants && ${param(lookalikeVariants(key))}::text[]))`,
           `levenshtein(lookalike, ${param(key)}) <= 1`,
         );
       }

@@ -1,0 +1,14 @@
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { PersonNameFields } from '../account-fields';
+
+export class CreateAccountCommand extends PersonNameFields {
+  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, {
+    message: 'username must be 3-64 letters, digits, "_", "." or "-"',
+  })
+  username!: string;
+
+  /** Sign a contract on this plan right away. */
+  @IsOptional()
+  @IsString()
+  plan?: string;
+}

@@ -1,0 +1,7 @@
+import { IsAccountId } from '../../../usecases/command';
+import { AccountSettingsFields } from '../account-fields';
+
+export class UpdateAccountSettingsCommand extends AccountSettingsFields {
+  @IsAccountId()
+  accountId!: string;
+}

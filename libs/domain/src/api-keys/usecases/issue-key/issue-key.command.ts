@@ -1,0 +1,15 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Command, IsAccountId } from '../../../usecases/command';
+
+export class IssueKeyFields extends Command {
+  /** A name to tell keys apart. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  label?: string;
+}
+
+export class IssueKeyCommand extends IssueKeyFields {
+  @IsAccountId()
+  accountId!: string;
+}

@@ -13,6 +13,7 @@ import { WebhooksService } from './webhooks/webhooks.service';
 import { NotificationsService } from './notifications/notifications.service';
 import { ReadsService } from './reads/reads.service';
 import { WatchlistsService } from './watchlists/watchlists.service';
+import { AuditService } from './audit/audit.service';
 import { CreateAccount } from './accounts/usecases/create-account/create-account.usecase';
 import { UpdateAccountSettings } from './accounts/usecases/update-account-settings/update-account-settings.usecase';
 import { SetPassword } from './accounts/usecases/set-password/set-password.usecase';
@@ -48,6 +49,7 @@ const services = [
   NotificationsService,
   ReadsService,
   WatchlistsService,
+  AuditService,
   ...usecases,
 ];
 

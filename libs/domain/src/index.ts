@@ -39,3 +39,4 @@ export * from './api-keys/usecases/issue-key/issue-key.command';
 export * from './api-keys/usecases/issue-key/issue-key.usecase';
 export * from './api-keys/usecases/revoke-key/revoke-key.command';
 export * from './api-keys/usecases/revoke-key/revoke-key.usecase';
+export * from './audit/audit.service';

@@ -1,3 +1,5 @@
+import { OmitType } from '@nestjs/swagger';
+import { AccountSettingsFields } from '@platewise/domain';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { WithPersonName } from '../http/person-name.dto';
 
@@ -31,3 +33,6 @@ export class UsageRangeDto {
   @Matches(DAY, { message: 'to must be a day (YYYY-MM-DD)' })
   to?: string;
 }
+
+/** What an owner may change of their account: where notices are e-mailed (null: nowhere). */
+export class OwnerSettingsDto extends OmitType(AccountSettingsFields, ['readRetentionDays']) {}

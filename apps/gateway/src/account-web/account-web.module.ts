@@ -16,6 +16,9 @@ import { SessionOwners } from './session-owner';
 import { SessionStore } from './session.store';
 import { SessionCallerGuard, TryItController } from './try-it.controller';
 import { WebhookTestEvent } from './webhook-test-event';
+import { OperatorConsoleController } from '../admin/operator-console.controller';
+import { AccountReadsController } from '../reads/account-reads.controller';
+import { AccountWatchlistsController } from '../watchlists/account-watchlists.controller';
 
 /** The account dashboard's HTTP side: sign-in sessions and the routes its pages call (`/account/*`). */
 @Module({
@@ -35,6 +38,11 @@ import { WebhookTestEvent } from './webhook-test-event';
     AccountWebhooksController,
     TryItController,
     OperatorController,
+    // Each dashboard route beside the capability it serves; registered here, where the session
+    // guards are.
+    OperatorConsoleController,
+    AccountReadsController,
+    AccountWatchlistsController,
   ],
   providers: [
     SessionStore,

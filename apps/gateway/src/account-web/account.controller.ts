@@ -4,11 +4,24 @@ import {
   Controller,
   Get,
   Header,
+  Patch,
   Put,
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { DAY_MS, isoDay, SecurityService, startOfUtcDay, UsageService } from '@platewise/domain';
+import {
+  AccountsService,
+  DAY_MS,
+  isoDay,
+  NotificationsService,
+  SecurityService,
+  startOfUtcDay,
+  toAccountView,
+  UpdateAccountSettings,
+  UpdateAccountSettingsCommand,
+  UsageService,
+} from '@platewise/domain';
+import { OwnerSettingsDto } from './account-web.dto';
 import { SecurityDto } from '../admin/admin.dto';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
 import { UsageReportsService } from '../usage-reports/usage-reports.service';
@@ -18,6 +31,7 @@ import { SessionOwners } from './session-owner';
 import { fillDays, usageCsv } from './usage-csv';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
+import { arrayOf } from '../openapi/schemas';
 
 /** Longest range the usage chart and CSV cover. */
 const MAX_RANGE_DAYS = 366;
@@ -35,7 +49,49 @@ export class AccountController {
     private readonly usage: UsageService,
     private readonly security: SecurityService,
     private readonly owners: SessionOwners,
+    private readonly accounts: AccountsService,
+    private readonly notifications: NotificationsService,
+    private readonly updateSettings: UpdateAccountSettings,
   ) {}
+
+  @RouteDoc({
+    summary: "The owner's notices (quota, webhooks, watchlists), newest first",
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: arrayOf('Notification'), example: [EXAMPLES.notification] },
+  })
+  @PlatewiseErrors(401)
+  @Get('notifications')
+  notices(@CurrentSession() session: DashboardSession) {
+    return this.notifications.list(session.accountId);
+  }
+
+  @RouteDoc({
+    summary: "The account's settings: e-mail address for notices, read retention",
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'Account', example: EXAMPLES.account },
+  })
+  @PlatewiseErrors(401)
+  @Get('settings')
+  async settings(@CurrentSession() session: DashboardSession) {
+    return toAccountView(await this.accounts.get(session.accountId));
+  }
+
+  /** The owner sets where notices go; the retention is the operator's (it is their storage). */
+  @RouteDoc({
+    summary: 'Change the e-mail address notices go to',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'Account', example: EXAMPLES.account },
+  })
+  @PlatewiseErrors(400, 401, 403)
+  @Patch('settings')
+  changeSettings(@CurrentSession() session: DashboardSession, @Body() body: OwnerSettingsDto) {
+    return this.updateSettings.execute(
+      UpdateAccountSettingsCommand.create({ accountId: session.accountId, email: body.email }),
+    );
+  }
 
   /** The same figures as `/v2/subscription`, `/v1/statistics/` and `/v2/quota/daily`, from the same code. */
   @RouteDoc({

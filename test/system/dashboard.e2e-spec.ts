@@ -117,17 +117,19 @@ describe('account dashboard in chromium', () => {
     const stats = await (await withKey(apiKey, '/v1/statistics/')).json();
     const sub = await (await withKey(apiKey, '/v2/subscription')).json();
     await page.reload();
-    await page.getByTestId('calls').waitFor();
+    await page.getByTestId('month-calls').waitFor();
+    const n = (x: number) => x.toLocaleString('en-US');
     expect(await text(page, 'plan')).toBe(sub.contract.plan);
     expect(await text(page, 'status')).toBe(sub.contract.status);
     expect(stats.usage.calls).toBe(1);
-    expect(await text(page, 'calls')).toBe(String(stats.usage.calls));
-    expect(await text(page, 'total-calls')).toBe(String(stats.total_calls));
-    expect(await text(page, 'resets-on')).toBe(stats.usage.resets_on.slice(0, 10));
-    expect(await text(page, 'period-count')).toBe(String(sub.history[0].count.plate_reader));
-    expect(await text(page, 'above-quota')).toBe(String(sub.history[0].aboveQuota.plate_reader));
+    expect(await text(page, 'month-calls')).toBe(n(stats.usage.calls));
+    expect(await text(page, 'month-limit')).toBe(n(stats.total_calls));
+    expect(await text(page, 'month-left')).toBe(n(stats.total_calls - stats.usage.calls));
+    expect(await text(page, 'month-end')).toBe(stats.usage.resets_on.slice(0, 10));
+    expect(await text(page, 'year-calls')).toBe(n(sub.history[0].count.plate_reader));
+    expect(await text(page, 'year-limit')).toBe(n(sub.contract.indicativeYearlyQuota));
     expect(await text(page, 'estimate')).toBe(`${sub.billing.estimatedAmount.toFixed(2)} EUR`);
-    expect(await text(page, 'next-signature')).toBe(
+    expect(await text(page, 'year-end')).toBe(
       new Date(sub.contract.nextSignatureDate).toISOString().slice(0, 10),
     );
     await screenshot(page, '02-overview');
@@ -204,7 +206,7 @@ describe('account dashboard in chromium', () => {
       storageState: await page.context().storageState(),
     });
     await phone.goto(`${base}/app/#/overview`);
-    await phone.getByTestId('calls').waitFor();
+    await phone.getByTestId('month-calls').waitFor();
     await screenshot(phone, '07-phone-overview');
     const overflow = await phone.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,
@@ -257,8 +259,8 @@ describe('account dashboard in chromium', () => {
     await op.getByLabel('Password').fill(password);
     await op.getByRole('button', { name: 'Sign in' }).click();
     await op.getByRole('link', { name: 'Operator' }).click();
-    await op.getByRole('cell', { name: username, exact: true }).waitFor();
-    await op.getByRole('cell', { name: 'demo', exact: true }).waitFor();
+    await op.getByTestId(`account-${username}`).waitFor();
+    await op.getByTestId('account-demo').waitFor();
     await screenshot(op, '10-operator');
     await op.close();
     // the owner's own session has no operator view

@@ -4,10 +4,12 @@ import { api, setCsrfToken, type Session } from './api';
 import { Keys } from './pages/Keys';
 import { Operator } from './pages/Operator';
 import { Overview } from './pages/Overview';
+import { Reads } from './pages/Reads';
 import { Security } from './pages/Security';
 import { SignIn } from './pages/SignIn';
 import { TryIt } from './pages/TryIt';
 import { Usage } from './pages/Usage';
+import { Watchlists } from './pages/Watchlists';
 import { Webhooks } from './pages/Webhooks';
 
 const PAGES = {
@@ -15,6 +17,8 @@ const PAGES = {
   usage: { title: 'Usage', page: Usage },
   keys: { title: 'API keys', page: Keys },
   webhooks: { title: 'Webhooks', page: Webhooks },
+  reads: { title: 'Reads', page: Reads },
+  watchlists: { title: 'Watchlists', page: Watchlists },
   security: { title: 'Security', page: Security },
   try: { title: 'Try it', page: TryIt },
   operator: { title: 'Operator', page: Operator },

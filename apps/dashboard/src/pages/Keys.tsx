@@ -1,4 +1,3 @@
-import { TableHead } from '../components/TableHead';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type ApiKey } from '../api';
@@ -41,57 +40,40 @@ export function Keys() {
       </form>
       {issued && <ShownOnce label="Your new API key" value={issued} testId="new-key" />}
       <ErrorText error={keys.error ?? issue.error ?? revoke.error ?? rotate.error} />
-      <div className="scroll">
-        <table>
-          <TableHead
-            columns={[
-              'Key',
-              'Label',
-              'Created',
-              'Last used',
-              'State',
-              <span className="visually-hidden">Actions</span>,
-            ]}
-          />
-          <tbody>
-            {keys.data?.map((k) => (
-              <tr key={k.id} data-testid={`key-${k.prefix}`}>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{k.label}</td>
-                <td>{formatDate(k.created)}</td>
-                <td>{formatDate(k.lastUsed)}</td>
-                <td>{k.revoked ? `revoked ${formatDate(k.revoked)}` : 'active'}</td>
-                <td>
-                  {!k.revoked && (
-                    <div className="actions">
-                      <button
-                        type="button"
-                        onClick={() => rotate.mutate(k.id)}
-                        aria-label={`Rotate key ${k.prefix}`}
-                      >
-                        Rotate
-                      </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() =>
-                          confirm(`Revoke key ${k.prefix}…? Calls with it stop working at once.`) &&
-                          revoke.mutate(k.id)
-                        }
-                        aria-label={`Revoke key ${k.prefix}`}
-                      >
-                        Revoke
-                      </button>
-                    </div>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      {/* One card per key: on a phone every key and its actions stay in view. */}
+      <ul className="cells">
+        {keys.data?.map((k) => (
+          <li key={k.id} data-testid={`key-${k.prefix}`}>
+            <code className="grow">{k.prefix}…</code>
+            <span>{k.label}</span>
+            <span>created {formatDate(k.created)}</span>
+            <span>last used {formatDate(k.lastUsed)}</span>
+            <span>{k.revoked ? `revoked ${formatDate(k.revoked)}` : 'active'}</span>
+            {!k.revoked && (
+              <span className="actions">
+                <button
+                  type="button"
+                  onClick={() => rotate.mutate(k.id)}
+                  aria-label={`Rotate key ${k.prefix}`}
+                >
+                  Rotate
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() =>
+                    confirm(`Revoke key ${k.prefix}…? Calls with it stop working at once.`) &&
+                    revoke.mutate(k.id)
+                  }
+                  aria-label={`Revoke key ${k.prefix}`}
+                >
+                  Revoke
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

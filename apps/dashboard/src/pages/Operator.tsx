@@ -1,66 +1,310 @@
-import { TableHead } from '../components/TableHead';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
+import { ShownOnce } from '../components/ShownOnce';
+import { bytes, count } from '../format';
 
 interface AccountRow {
   id: string;
   username: string;
+  email: string | null;
+  readRetentionDays: number;
   created: string;
   contract: { plan: string; status: string; nextSignatureDate?: string } | null;
 }
 
+interface Plan {
+  name: string;
+  totalCalls: number;
+  indicativeYearlyQuota: number;
+  callsPerSecond: number;
+  allowAboveQuota: boolean;
+  aboveQuotaUnitPrice: number;
+  mmcIncluded: boolean;
+  maxUploadBytes: number;
+}
+
+const formOf = (e: React.FormEvent<HTMLFormElement>) => {
+  e.preventDefault();
+  const f = new FormData(e.currentTarget);
+  return {
+    text: (k: string) => String(f.get(k) ?? '').trim(),
+    num: (k: string) => Number(f.get(k)),
+    on: (k: string) => f.get(k) === 'on',
+  };
+};
+
+/** One account as a card: its contract, e-mail, and the operator's actions on it. */
+function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: () => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState('');
+  const run = (what: string, call: () => Promise<unknown>) =>
+    call().then(
+      () => (setError(null), setSaved(what), done()),
+      (e: unknown) => (setError(e), setSaved('')),
+    );
+  const status = a.contract?.status;
+  return (
+    <li data-testid={`account-${a.username}`}>
+      <strong className="grow">{a.username}</strong>
+      <span>{a.email ?? 'no e-mail'}</span>
+      <span>
+        {a.contract ? `${a.contract.plan}, ` : ''}
+        <span data-testid="account-status" className={`status-${status ?? 'none'}`}>
+          {status ?? 'no contract'}
+        </span>
+      </span>
+      <span className="hint">reads kept {a.readRetentionDays} days</span>
+      {status === 'active' && (
+        <button
+          type="button"
+          className="danger"
+          onClick={() =>
+            run('suspended', () =>
+              api(`/operator/accounts/${a.id}/contract`, {
+                method: 'PATCH',
+                json: { status: 'suspended' },
+              }),
+            )
+          }
+        >
+          Suspend
+        </button>
+      )}
+      {status === 'suspended' && (
+        <button
+          type="button"
+          onClick={() =>
+            run('reactivated', () =>
+              api(`/operator/accounts/${a.id}/contract`, {
+                method: 'PATCH',
+                json: { status: 'active' },
+              }),
+            )
+          }
+        >
+          Reactivate
+        </button>
+      )}
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          const f = formOf(e);
+          const password = f.text('password');
+          run('password set', () =>
+            api(`/operator/accounts/${a.id}/password`, { method: 'PUT', json: { password } }),
+          );
+        }}
+      >
+        <label>
+          New password
+          <input name="password" type="password" autoComplete="new-password" required />
+        </label>
+        <button type="submit">Set password</button>
+      </form>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          const f = formOf(e);
+          run('contract signed', () =>
+            api(`/operator/accounts/${a.id}/contract`, {
+              method: 'POST',
+              json: { plan: f.text('plan'), ...(f.text('date') ? { date: f.text('date') } : {}) },
+            }),
+          );
+        }}
+      >
+        <label>
+          Sign / renew on plan
+          <select name="plan" defaultValue={a.contract?.plan ?? plans[0]?.name}>
+            {plans.map((p) => (
+              <option key={p.name}>{p.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input name="date" type="date" />
+        </label>
+        <button type="submit">Sign</button>
+      </form>
+      {saved && (
+        <span role="status" className="hint">
+          Done: {saved}.
+        </span>
+      )}
+      <ErrorText error={error} />
+    </li>
+  );
+}
+
+/** The operator console: plans, accounts (create, password, contract, suspend), notices, audit. */
 export function Operator() {
+  const queries = useQueryClient();
   const accounts = useQuery({
     queryKey: ['op-accounts'],
     queryFn: () => api<AccountRow[]>('/operator/accounts'),
   });
-  const plans = useQuery({
-    queryKey: ['op-plans'],
-    queryFn: () => api<Record<string, unknown>[]>('/operator/plans'),
-  });
+  const plans = useQuery({ queryKey: ['op-plans'], queryFn: () => api<Plan[]>('/operator/plans') });
   const notes = useQuery({
     queryKey: ['op-notes'],
     queryFn: () =>
       api<{ accountId: string; message: string; created: string }[]>('/operator/notifications'),
   });
+  const audit = useQuery({
+    queryKey: ['op-audit'],
+    queryFn: () =>
+      api<{ actor: string; action: string; target: string | null; created: string }[]>(
+        '/operator/audit',
+      ),
+  });
+  const refresh = () =>
+    Promise.all(
+      ['op-accounts', 'op-plans', 'op-audit'].map((k) =>
+        queries.invalidateQueries({ queryKey: [k] }),
+      ),
+    );
+  const savePlan = useMutation({
+    mutationFn: (plan: Plan) => api<Plan>('/operator/plans', { method: 'PUT', json: plan }),
+    onSuccess: refresh,
+  });
+  const create = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      api<{ apiKey: string }>('/operator/accounts', { method: 'POST', json: body }),
+    onSuccess: refresh,
+  });
   return (
     <>
-      <ErrorText error={accounts.error ?? plans.error ?? notes.error} />
+      <ErrorText error={accounts.error ?? plans.error ?? notes.error ?? audit.error} />
+      <h2>New account</h2>
+      <form
+        className="inline"
+        data-testid="new-account"
+        onSubmit={(e) => {
+          const f = formOf(e);
+          create.mutate({
+            username: f.text('username'),
+            ...(f.text('email') ? { email: f.text('email') } : {}),
+            ...(f.text('plan') ? { plan: f.text('plan') } : {}),
+            readRetentionDays: f.num('readRetentionDays'),
+          });
+        }}
+      >
+        <label>
+          Username
+          <input name="username" required />
+        </label>
+        <label>
+          E-mail
+          <input name="email" type="email" />
+        </label>
+        <label>
+          Plan
+          <select name="plan" defaultValue="">
+            <option value="">no contract yet</option>
+            {plans.data?.map((p) => (
+              <option key={p.name}>{p.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Keep reads (days)
+          <input name="readRetentionDays" type="number" min={0} max={3650} defaultValue={0} />
+        </label>
+        <button type="submit">Create account</button>
+      </form>
+      <ErrorText error={create.error} />
+      {create.data && <ShownOnce label="API key" value={create.data.apiKey} testId="new-api-key" />}
       <h2>Accounts</h2>
-      <div className="scroll">
-        <table>
-          <TableHead columns={['Username', 'Plan', 'Status', 'Created']} />
-          <tbody>
-            {accounts.data?.map((a) => (
-              <tr key={a.id}>
-                <td>{a.username}</td>
-                <td>{a.contract?.plan ?? '—'}</td>
-                <td>{a.contract?.status ?? 'no contract'}</td>
-                <td>{formatDate(a.created)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul className="cells accounts">
+        {accounts.data?.map((a) => (
+          <AccountCard key={a.id} a={a} plans={plans.data ?? []} done={refresh} />
+        ))}
+      </ul>
       <h2>Plans</h2>
-      <div className="scroll">
-        <table>
-          <TableHead columns={Object.keys(plans.data?.[0] ?? {})} />
-          <tbody>
-            {plans.data?.map((p, i) => (
-              <tr key={i}>
-                {Object.values(p).map((v, j) => (
-                  <td key={j}>{String(v)}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ul className="cells">
+        {plans.data?.map((p) => (
+          <li key={p.name} data-testid={`plan-${p.name}`}>
+            <strong className="grow">{p.name}</strong>
+            <span>{count(p.totalCalls)} calls a month</span>
+            <span>{count(p.indicativeYearlyQuota)} a year</span>
+            <span>{count(p.callsPerSecond)}/s</span>
+            <span>{bytes(p.maxUploadBytes)}</span>
+            <span>
+              {p.allowAboveQuota ? `${p.aboveQuotaUnitPrice} EUR above quota` : 'no overage'}
+            </span>
+            <span>{p.mmcIncluded ? 'mmc' : 'no mmc'}</span>
+          </li>
+        ))}
+      </ul>
+      <h3>Create or change a plan</h3>
+      <form
+        className="inline"
+        data-testid="plan-form"
+        onSubmit={(e) => {
+          const f = formOf(e);
+          savePlan.mutate({
+            name: f.text('name'),
+            totalCalls: f.num('totalCalls'),
+            indicativeYearlyQuota: f.num('indicativeYearlyQuota'),
+            callsPerSecond: f.num('callsPerSecond'),
+            allowAboveQuota: f.on('allowAboveQuota'),
+            aboveQuotaUnitPrice: f.num('aboveQuotaUnitPrice'),
+            mmcIncluded: f.on('mmcIncluded'),
+            maxUploadBytes: Math.round(f.num('maxUploadMb') * 1048576),
+          });
+        }}
+      >
+        <label>
+          Name
+          <input name="name" required pattern="[a-z0-9_\-]{2,40}" />
+        </label>
+        <label>
+          Calls a month
+          <input name="totalCalls" type="number" min={0} required />
+        </label>
+        <label>
+          Calls a year (indicative)
+          <input name="indicativeYearlyQuota" type="number" min={0} required />
+        </label>
+        <label>
+          Calls per second
+          <input name="callsPerSecond" type="number" min={1} defaultValue={1} required />
+        </label>
+        <label>
+          Largest upload (MB)
+          <input
+            name="maxUploadMb"
+            type="number"
+            min={0.01}
+            step={0.01}
+            defaultValue={3}
+            required
+          />
+        </label>
+        <label>
+          EUR per call above quota
+          <input
+            name="aboveQuotaUnitPrice"
+            type="number"
+            min={0}
+            step={0.000001}
+            defaultValue={0}
+          />
+        </label>
+        <label className="check">
+          <input name="allowAboveQuota" type="checkbox" /> Allow calls above the quota
+        </label>
+        <label className="check">
+          <input name="mmcIncluded" type="checkbox" /> Make, model, colour
+        </label>
+        <button type="submit">Save plan</button>
+      </form>
+      <ErrorText error={savePlan.error} />
       <h2>Notifications</h2>
       {notes.data?.length ? (
-        <ul>
+        <ul className="notices">
           {notes.data.map((n, i) => (
             <li key={i}>
               {formatDate(n.created)}: {n.message}
@@ -70,6 +314,14 @@ export function Operator() {
       ) : (
         <p className="hint">None.</p>
       )}
+      <h2>Audit trail</h2>
+      <ul className="notices" data-testid="audit">
+        {audit.data?.map((e, i) => (
+          <li key={i}>
+            {formatDate(e.created)}: <strong>{e.actor}</strong> {e.action} {e.target ?? ''}
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

@@ -1,6 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api';
-import { ErrorText } from '../components/ErrorText';
+import { ErrorText, formatDate } from '../components/ErrorText';
+import { bytes, count, day, level } from '../format';
 
 interface OverviewData {
   subscription: {
@@ -10,6 +11,7 @@ interface OverviewData {
       firstSignatureDate: string;
       latestSignatureDate: string;
       nextSignatureDate: string;
+      indicativeYearlyQuota: number;
     } | null;
     history: {
       period: string;
@@ -23,79 +25,180 @@ interface OverviewData {
     total_calls: number;
   };
   daily: { day: string; quota: Record<string, { count: number; remaining: number }> };
+  plan: {
+    name: string;
+    callsPerSecond: number;
+    maxUploadBytes: number;
+    mmcIncluded: boolean;
+    allowAboveQuota: boolean;
+    aboveQuotaUnitPrice: number;
+  } | null;
+  month: { start: string; end: string } | null;
 }
 
-const day = (httpDate: string | null | undefined) =>
-  httpDate ? new Date(httpDate).toISOString().slice(0, 10) : '—';
+interface Notice {
+  kind: string;
+  message: string;
+  created: string;
+}
 
-/** The same figures as /v2/subscription and /v1/statistics/, side by side. */
+/** A used / allowed meter that turns amber from 80 % and red from 95 %. */
+function Allowance(props: { id: string; label: string; used: number; limit: number }) {
+  const { used, limit } = props;
+  const share = limit > 0 ? Math.min(100, (used / limit) * 100) : 100;
+  const left = Math.max(0, limit - used);
+  return (
+    <>
+      <p className="big">
+        <span data-testid={`${props.id}-calls`}>{count(used)}</span> /{' '}
+        <span data-testid={`${props.id}-limit`}>{count(limit)}</span> calls
+      </p>
+      <div
+        className={`meter ${level(used, limit)}`}
+        data-testid={`${props.id}-meter`}
+        data-level={level(used, limit)}
+        role="progressbar"
+        aria-valuenow={Math.round(share)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-label={props.label}
+      >
+        <div style={{ width: `${share}%` }} />
+      </div>
+      <p>
+        <strong data-testid={`${props.id}-left`}>{count(left)}</strong> left
+        {used > limit && (
+          <>
+            , <strong data-testid={`${props.id}-above`}>{count(used - limit)}</strong> above quota
+          </>
+        )}
+      </p>
+    </>
+  );
+}
+
+/** How much is left this month and this contract year, the plan's limits, and the owner's notices. */
 export function Overview() {
+  const queries = useQueryClient();
   const { data, error } = useQuery({
     queryKey: ['overview'],
     queryFn: () => api<OverviewData>('/overview'),
   });
+  const notices = useQuery({
+    queryKey: ['notices'],
+    queryFn: () => api<Notice[]>('/notifications'),
+  });
+  const settings = useQuery({
+    queryKey: ['settings'],
+    queryFn: () => api<{ email: string | null }>('/settings'),
+  });
+  const saveEmail = useMutation({
+    mutationFn: (email: string | null) => api('/settings', { method: 'PATCH', json: { email } }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['settings'] }),
+  });
   if (error) return <ErrorText error={error} />;
   if (!data) return <p>Loading…</p>;
-  const { subscription: sub, statistics: stats, daily } = data;
-  const current = sub.history[0];
-  const used =
-    stats.total_calls > 0 ? Math.min(100, (stats.usage.calls / stats.total_calls) * 100) : 0;
+  const { subscription: sub, statistics: stats, plan, month } = data;
+  const year = sub.history[0];
+  const yearCalls = year?.count.plate_reader ?? 0;
   return (
-    <div className="cards">
-      <section className="card" aria-labelledby="plan-h">
-        <h2 id="plan-h">Contract</h2>
-        {sub.contract ? (
-          <dl>
-            <dt>Plan</dt>
-            <dd data-testid="plan">{sub.contract.plan}</dd>
-            <dt>Status</dt>
-            <dd data-testid="status" className={`status-${sub.contract.status}`}>
-              {sub.contract.status}
-            </dd>
-            <dt>Signed</dt>
-            <dd>{day(sub.contract.latestSignatureDate)}</dd>
-            <dt>Renews</dt>
-            <dd data-testid="next-signature">{day(sub.contract.nextSignatureDate)}</dd>
-          </dl>
-        ) : (
-          <p>No contract: ask your operator to sign one.</p>
-        )}
-      </section>
-      <section className="card" aria-labelledby="month-h">
-        <h2 id="month-h">This month</h2>
-        <p className="big">
-          <span data-testid="calls">{stats.usage.calls}</span> /{' '}
-          <span data-testid="total-calls">{stats.total_calls}</span> calls
-        </p>
-        <div
-          className="meter"
-          role="progressbar"
-          aria-valuenow={Math.round(used)}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-label="Monthly allowance used"
-        >
-          <div style={{ width: `${used}%` }} />
-        </div>
-        <p>
-          Resets on <span data-testid="resets-on">{stats.usage.resets_on.slice(0, 10)}</span>; today{' '}
-          <span data-testid="today">{daily.quota.plate_reader?.count ?? 0}</span> calls,{' '}
-          {daily.quota.plate_reader?.remaining ?? 0} left.
-        </p>
-      </section>
-      <section className="card" aria-labelledby="bill-h">
-        <h2 id="bill-h">Billing</h2>
-        <dl>
-          <dt>Calls this contract year</dt>
-          <dd data-testid="period-count">{current?.count.plate_reader ?? 0}</dd>
-          <dt>Above quota</dt>
-          <dd data-testid="above-quota">{current?.aboveQuota.plate_reader ?? 0}</dd>
-          <dt>Estimate</dt>
-          <dd data-testid="estimate">{sub.billing.estimatedAmount.toFixed(2)} EUR</dd>
-          <dt>Next due</dt>
-          <dd>{day(sub.billing.nextDueDate)}</dd>
-        </dl>
-      </section>
-    </div>
+    <>
+      <div className="cards">
+        <section className="card" aria-labelledby="month-h">
+          <h2 id="month-h">This month</h2>
+          <Allowance
+            id="month"
+            label="Monthly calls used"
+            used={stats.usage.calls}
+            limit={stats.total_calls}
+          />
+          <p className="hint">
+            <span data-testid="month-start">{day(month?.start)}</span> to{' '}
+            <span data-testid="month-end">{day(stats.usage.resets_on)}</span> (resets then)
+          </p>
+        </section>
+        <section className="card" aria-labelledby="year-h">
+          <h2 id="year-h">This contract year</h2>
+          {sub.contract ? (
+            <>
+              <Allowance
+                id="year"
+                label="Contract year calls used"
+                used={yearCalls}
+                limit={sub.contract.indicativeYearlyQuota}
+              />
+              <p className="hint">
+                <span data-testid="year-start">{day(sub.contract.latestSignatureDate)}</span> to{' '}
+                <span data-testid="year-end">{day(sub.contract.nextSignatureDate)}</span>
+              </p>
+            </>
+          ) : (
+            <p>No contract: ask your operator to sign one.</p>
+          )}
+        </section>
+        <section className="card" aria-labelledby="plan-h">
+          <h2 id="plan-h">Plan</h2>
+          {sub.contract && plan ? (
+            <dl>
+              <dt>Plan</dt>
+              <dd data-testid="plan">{plan.name}</dd>
+              <dt>Status</dt>
+              <dd data-testid="status" className={`status-${sub.contract.status}`}>
+                {sub.contract.status}
+              </dd>
+              <dt>Calls per second</dt>
+              <dd data-testid="calls-per-second">{count(plan.callsPerSecond)}</dd>
+              <dt>Largest upload</dt>
+              <dd data-testid="max-upload">{bytes(plan.maxUploadBytes)}</dd>
+              <dt>Make, model, colour</dt>
+              <dd data-testid="mmc">{plan.mmcIncluded ? 'included' : 'not included'}</dd>
+              <dt>Above the quota</dt>
+              <dd data-testid="unit-price">
+                {plan.allowAboveQuota
+                  ? `${plan.aboveQuotaUnitPrice} EUR per call`
+                  : 'refused (no overage)'}
+              </dd>
+              <dt>Estimate</dt>
+              <dd data-testid="estimate">{sub.billing.estimatedAmount.toFixed(2)} EUR</dd>
+            </dl>
+          ) : (
+            <p>No contract: ask your operator to sign one.</p>
+          )}
+        </section>
+      </div>
+      <h2>Notices</h2>
+      <ErrorText error={notices.error ?? settings.error ?? saveEmail.error} />
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const email = String(new FormData(e.currentTarget).get('email') ?? '').trim();
+          saveEmail.mutate(email === '' ? null : email);
+        }}
+      >
+        <label>
+          E-mail notices to
+          <input
+            name="email"
+            type="email"
+            defaultValue={settings.data?.email ?? ''}
+            key={settings.data?.email ?? ''}
+            placeholder="you@example.com"
+          />
+        </label>
+        <button type="submit">Save</button>
+      </form>
+      {notices.data?.length ? (
+        <ul className="notices" data-testid="notices">
+          {notices.data.map((n, i) => (
+            <li key={i}>
+              <span className="hint">{formatDate(n.created)}</span> {n.message}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="hint">No notices.</p>
+      )}
+    </>
   );
 }

@@ -13,7 +13,9 @@ import {
   AccountsService,
   DAY_MS,
   isoDay,
+  monthlyPeriod,
   NotificationsService,
+  toPlanView,
   SecurityService,
   startOfUtcDay,
   toAccountView,
@@ -109,7 +111,17 @@ export class AccountController {
       this.reports.statistics(owner),
       this.reports.daily(owner),
     ]);
-    return { subscription, statistics, daily };
+    // What the owner's limits are and which days "this month" spans, for the overview's
+    // "how much is left" (the Plate Recognizer routes above do not carry them).
+    const contract = owner.contract;
+    const month = contract ? monthlyPeriod(contract.latestSignatureDate, new Date()) : null;
+    return {
+      subscription,
+      statistics,
+      daily,
+      plan: contract ? toPlanView(contract.plan) : null,
+      month: month && { start: month.start.toISOString(), end: month.end.toISOString() },
+    };
   }
 
   /** Calls per day and request type, `from`–`to` inclusive (the last 30 days by default). */

@@ -183,5 +183,20 @@ export const EXAMPLES = {
     csrf: 'zmgZNNP5wDnIjBiJ3Br8RXa-65Xtpt7aI5xmJcEI8Qk',
     signup: false,
   },
-  overview: { subscription, statistics, daily: quotaDaily },
+  overview: {
+    subscription,
+    statistics,
+    daily: quotaDaily,
+    plan: {
+      name: 'pro',
+      totalCalls: 50000,
+      indicativeYearlyQuota: 600000,
+      callsPerSecond: 8,
+      allowAboveQuota: true,
+      aboveQuotaUnitPrice: 0.004,
+      mmcIncluded: false,
+      maxUploadBytes: 3145728,
+    },
+    month: { start: '2026-12-05T00:00:00.000Z', end: '2027-01-05T00:00:00.000Z' },
+  },
 };

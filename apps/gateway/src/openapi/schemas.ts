@@ -165,6 +165,15 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     subscription: { $ref: '#/components/schemas/Subscription' },
     statistics: { $ref: '#/components/schemas/Statistics' },
     daily: { $ref: '#/components/schemas/QuotaDaily' },
+    plan: {
+      oneOf: [{ $ref: '#/components/schemas/Plan' }, { type: 'null' }],
+      description: "the current contract's plan: limits and price above the quota",
+    },
+    month: {
+      type: ['object', 'null'],
+      description: 'the monthly period the calls count in: start inclusive, end exclusive',
+      properties: { start: dateTime, end: dateTime },
+    },
   }),
   VehicleModeResult: vehicleModeResultSchema,
   Subscription: object(

@@ -1,0 +1,195 @@
+/**
+ * The operator console and the owner's overview in Debian's chromium, against the built gateway
+ * and worker: an operator creates a plan and an account with an e-mail, sets its password,
+ * suspends and reactivates it (each step audited); the owner signs in and sees what is left of
+ * the month and the contract year, the plan's limits and price, the meter amber at 80 %; no page
+ * scrolls sideways at 390×844. Screenshots go to test-artifacts/screenshots.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshot } from './browser';
+import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { cliAsync } from './snapshot-support';
+
+const PHOTO = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'alpr-dev',
+  'images',
+  'us',
+  'wts-lg-000078.jpg',
+);
+const port = 22000 + Math.floor(Math.random() * 2000);
+const base = `http://127.0.0.1:${port}`;
+const env = { PORT: String(port), RECOGNITION_TIMEOUT_MS: '40000' };
+const PAGES = [
+  'overview',
+  'usage',
+  'keys',
+  'webhooks',
+  'reads',
+  'watchlists',
+  'security',
+  'try',
+  'operator',
+];
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto(`${base}/app/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('username').waitFor();
+}
+
+const sideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+describe('operator console and owner overview in chromium', () => {
+  let gateway: Running;
+  let worker: Running;
+  let browser: Browser;
+  let op: Page;
+  const run = Date.now().toString(36);
+  const operator = `op-${run}`;
+  const owner = `owner-${run}`;
+  const plan = `ten-${run}`;
+  const ownerPassword = 'owner password 123';
+  let apiKey: string;
+
+  beforeAll(async () => {
+    [gateway, worker, browser] = await Promise.all([
+      startApp('gateway', env, GATEWAY_READY),
+      startApp('worker', env, WORKER_READY),
+      launchChromium(),
+    ]);
+    await cliAsync('account', 'create', operator);
+    const { password } = await cliAsync('account', 'password', operator, '--operator', 'true');
+    op = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    op.on('dialog', (d) => d.accept());
+    await signIn(op, operator, password);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([gateway?.stop(), worker?.stop()]);
+  });
+
+  it('creates a plan and an account with an e-mail, sets its password, suspends and reactivates it', async () => {
+    await op.goto(`${base}/app/#/operator`);
+    const planForm = op.getByTestId('plan-form');
+    await planForm.getByLabel('Name').fill(plan);
+    await planForm.getByLabel('Calls a month').fill('10');
+    await planForm.getByLabel('Calls a year (indicative)').fill('12000');
+    await planForm.getByLabel('Calls per second').fill('5');
+    await planForm.getByLabel('Largest upload (MB)').fill('4');
+    await planForm.getByLabel('EUR per call above quota').fill('0.004');
+    await planForm.getByLabel('Allow calls above the quota').check();
+    await planForm.getByRole('button', { name: 'Save plan' }).click();
+    await op.getByTestId(`plan-${plan}`).waitFor();
+    expect(await op.getByTestId(`plan-${plan}`).innerText()).toMatch(/12,000 a year/);
+
+    const form = op.getByTestId('new-account');
+    await form.getByLabel('Username').fill(owner);
+    await form.getByLabel('E-mail').fill('owner@example.com');
+    await form.getByLabel('Plan').selectOption(plan);
+    await form.getByLabel('Keep reads (days)').fill('30');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    apiKey = (await op.getByTestId('new-api-key').innerText()).trim();
+    expect(apiKey).toMatch(/^[0-9a-f]{40}$/);
+    const card = op.getByTestId(`account-${owner}`);
+    await card.waitFor();
+    expect(await card.innerText()).toMatch(/owner@example\.com/);
+
+    await card.getByLabel('New password').fill(ownerPassword);
+    await card.getByRole('button', { name: 'Set password' }).click();
+    await card.getByRole('status').getByText('password set').waitFor();
+
+    await card.getByRole('button', { name: 'Suspend' }).click();
+    await card.getByTestId('account-status').getByText('suspended').waitFor();
+    const upload = new FormData();
+    upload.append('upload', new Blob([readFileSync(PHOTO)]), 'car.jpg');
+    const refused = await fetch(`${base}/v1/plate-reader/`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${apiKey}` },
+      body: upload,
+    });
+    expect(refused.status).toBe(403);
+    await card.getByRole('button', { name: 'Reactivate' }).click();
+    await card.getByTestId('account-status').getByText('active').waitFor();
+    await screenshot(op, '20-operator-console');
+
+    const audit = await op.getByTestId('audit').innerText();
+    for (const action of ['plan.save', 'account.create', 'account.password', 'contract.status'])
+      expect(audit).toContain(`${operator} ${action}`);
+  });
+
+  it('refuses console changes without the CSRF token', async () => {
+    const cookies = await op.context().cookies();
+    const session = cookies.find((c) => c.name === 'platewise_session')!;
+    const res = await fetch(`${base}/account/operator/plans`, {
+      method: 'PUT',
+      headers: { Cookie: `${session.name}=${session.value}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'sneaky' }),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('shows the owner month and year remaining, the limits and the price, amber at 80 %', async () => {
+    for (let i = 0; i < 8; i++) {
+      const form = new FormData();
+      form.append('upload', new Blob([readFileSync(PHOTO)]), 'car.jpg');
+      const res = await fetch(`${base}/v1/plate-reader/`, {
+        method: 'POST',
+        headers: { Authorization: `Token ${apiKey}` },
+        body: form,
+      });
+      expect(res.status).toBe(201);
+    }
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, owner, ownerPassword);
+    await page.getByTestId('month-calls').waitFor();
+    const text = (id: string) => page.getByTestId(id).innerText();
+    expect(await text('month-calls')).toBe('8');
+    expect(await text('month-limit')).toBe('10');
+    expect(await text('month-left')).toBe('2');
+    expect(await page.getByTestId('month-meter').getAttribute('data-level')).toBe('warn');
+    expect(await text('year-calls')).toBe('8');
+    expect(await text('year-limit')).toBe('12,000');
+    expect(await text('year-left')).toBe('11,992');
+    expect(await text('month-start')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await text('calls-per-second')).toBe('5');
+    expect(await text('max-upload')).toBe('4 MB');
+    expect(await text('unit-price')).toBe('0.004 EUR per call');
+    expect(await page.getByLabel('E-mail notices to').inputValue()).toBe('owner@example.com');
+    await page.getByTestId('notices').getByText('80 %').waitFor();
+    await screenshot(page, '21-owner-overview');
+    await page.close();
+  });
+
+  it('has no page that scrolls sideways at 390×844', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      storageState: await op.context().storageState(),
+    });
+    for (const name of PAGES) {
+      await phone.goto(`${base}/app/#/${name}`);
+      await phone.getByRole('heading', { level: 1 }).waitFor();
+      await phone.waitForLoadState('networkidle');
+      expect({ page: name, overflow: await sideways(phone) }).toEqual({ page: name, overflow: 0 });
+    }
+    // Every navigation link is on screen.
+    const offscreen = await phone.evaluate(() =>
+      [...document.querySelectorAll('nav a')]
+        .filter((a) => a.getBoundingClientRect().right > window.innerWidth)
+        .map((a) => a.textContent),
+    );
+    expect(offscreen).toEqual([]);
+    await screenshot(phone, '22-phone-operator');
+    await phone.close();
+  });
+});

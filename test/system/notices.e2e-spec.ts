@@ -61,6 +61,7 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
   let gateway: Running;
   let worker: Running;
   let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let smtpOpen = true;
 
   const admin = (method: string, path: string, body: unknown) =>
     fetch(`${base}/admin${path}`, {
@@ -111,7 +112,7 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
 
   afterAll(async () => {
     await Promise.all([gateway?.stop(), worker?.stop()]);
-    await smtp?.close();
+    if (smtpOpen) await smtp?.close();
   });
 
   it('e-mails "80 %" once at the 8th of 10 calls, and a watched plate by e-mail and signed webhook; the reads are searchable', async () => {
@@ -207,5 +208,25 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
       ).results;
     await waitFor(async () => (await reads(on.apiKey)).length === 1, 10_000);
     expect(await reads(off.apiKey)).toEqual([]);
+  }, 120_000);
+
+  it('serves calls while the SMTP server is down: the notice is listed, its e-mail waits in the queue', async () => {
+    await smtp.close();
+    smtpOpen = false;
+    const plan = `one-${Date.now().toString(36)}`;
+    await admin('PUT', '/plans', testPlan({ name: plan, totalCalls: 1 }));
+    const owner = await account(plan, { email: 'owner@example.com' });
+    const before = smtp.mails.length;
+    // The first call reaches the limit: its notice is queued, never waited for.
+    await read(owner.apiKey, photo(US.path), { regions: 'us' });
+    await waitFor(async () => {
+      const notes = (await (
+        await fetch(`${base}/admin/notifications?accountId=${owner.account.id}`, {
+          headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as { message: string }[];
+      return notes.some((n) => n.message.includes('all of your monthly calls (1 of 1 calls)'));
+    }, 10_000);
+    expect(smtp.mails.length).toBe(before);
   }, 120_000);
 });

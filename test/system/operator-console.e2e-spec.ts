@@ -168,6 +168,30 @@ describe('operator console and owner overview in chromium', () => {
     expect(await page.getByLabel('E-mail notices to').inputValue()).toBe('owner@example.com');
     await page.getByTestId('notices').getByText('80 %').waitFor();
     await screenshot(page, '21-owner-overview');
+
+    // The account keeps its reads (30 days, set at creation): the Reads page finds them.
+    await page.goto(`${base}/app/#/reads`);
+    await page.getByLabel('Plate').fill('5EZP6B1'); // B for 3: one character off
+    await page.getByLabel('Match').selectOption('lookalike');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('read').first().waitFor();
+    expect(await page.getByTestId('read').count()).toBe(8);
+    expect(await page.getByTestId('read').first().innerText()).toMatch(/5EZP631/);
+    const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    const csv = await (await page.request.get(`${base}${href}`)).text();
+    expect(csv.trim().split('\n')).toHaveLength(1 + 8);
+    expect(csv).toMatch(/^read_at,timestamp,plate,score,region,vehicle,camera_id,request_type\n/);
+    await screenshot(page, '23-reads');
+
+    await page.goto(`${base}/app/#/watchlists`);
+    await page.getByLabel('Plate').fill('ABC-123');
+    await page.getByLabel('Label').fill('stolen van');
+    await page.getByRole('button', { name: 'Watch' }).click();
+    await page.getByTestId('watchlist').getByText('ABC123').waitFor();
+    const watched = await (
+      await fetch(`${base}/v1/watchlists/`, { headers: { Authorization: `Token ${apiKey}` } })
+    ).json();
+    expect(watched).toMatchObject([{ plate: 'abc123', label: 'stolen van', match: 'exact' }]);
     await page.close();
   });
 

@@ -7,13 +7,23 @@ const COLORS: Record<string, string> = { plate_reader: '#2563eb' };
 const DAY = 86_400;
 const dayOf = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
 
-/** Calls per day as bars, one series per request type (uPlot draws on a canvas). */
+const ABOVE = '#dc2626';
+
+/**
+ * Calls per day as bars, one series per request type (uPlot draws on a canvas); the calls above
+ * the monthly quota are drawn over them in red, so the days past the allowance stand out.
+ */
 export function UsageChart({ days, types }: { days: UsageDay[]; types: string[] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current!;
     const x = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
-    const data: uPlot.AlignedData = [x, ...types.map((t) => days.map((d) => d.count[t] ?? 0))];
+    const above = days.map((d) => types.reduce((n, t) => n + (d.aboveQuota[t] ?? 0), 0));
+    const data: uPlot.AlignedData = [
+      x,
+      ...types.map((t) => days.map((d) => d.count[t] ?? 0)),
+      above,
+    ];
     const bars = uPlot.paths.bars!({ size: [0.7, 40] });
     const chart = new uPlot(
       {
@@ -30,6 +40,13 @@ export function UsageChart({ days, types }: { days: UsageDay[]; types: string[] 
             paths: bars,
             points: { show: false },
           })),
+          {
+            label: 'above quota',
+            stroke: ABOVE,
+            fill: `${ABOVE}cc`,
+            paths: bars,
+            points: { show: false },
+          },
         ],
         axes: [
           {
@@ -56,6 +73,10 @@ export function UsageChart({ days, types }: { days: UsageDay[]; types: string[] 
       className="chart"
       data-testid="usage-chart"
       data-days={days.length}
+      data-above-quota={days.reduce(
+        (n, d) => n + types.reduce((m, t) => m + (d.aboveQuota[t] ?? 0), 0),
+        0,
+      )}
       aria-hidden="true"
     />
   );

@@ -14,20 +14,23 @@ function Deliveries({ hook }: { hook: Webhook }) {
   if (log.error) return <ErrorText error={log.error} />;
   if (!log.data?.length) return <p className="hint">No deliveries yet.</p>;
   return (
-    <table className="small">
-      <TableHead columns={['When', 'Event', 'Attempt', 'Status', 'ms']} />
-      <tbody>
-        {log.data.map((d, i) => (
-          <tr key={i} className={d.ok ? '' : 'failed'}>
-            <td>{formatDate(d.created)}</td>
-            <td>{d.event}</td>
-            <td>{d.attempt}</td>
-            <td>{d.ok ? d.status : `${d.status ?? '—'} ${d.error ?? ''}`}</td>
-            <td>{d.duration_ms}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    // The log scrolls inside its own box, so a long error never widens the page.
+    <div className="scroll">
+      <table className="small">
+        <TableHead columns={['When', 'Event', 'Attempt', 'Status', 'ms']} />
+        <tbody>
+          {log.data.map((d, i) => (
+            <tr key={i} className={d.ok ? '' : 'failed'}>
+              <td>{formatDate(d.created)}</td>
+              <td>{d.event}</td>
+              <td>{d.attempt}</td>
+              <td>{d.ok ? d.status : `${d.status ?? '—'} ${d.error ?? ''}`}</td>
+              <td>{d.duration_ms}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -8,7 +8,13 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { ApiKeysService } from '@platewise/domain';
+import {
+  ApiKeysService,
+  IssueKey,
+  IssueKeyCommand,
+  RevokeKey,
+  RevokeKeyCommand,
+} from '@platewise/domain';
 import { IssueKeyDto } from '../admin/admin.dto';
 import { KeyLastUsed } from '../auth/key-last-used';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
@@ -27,6 +33,8 @@ export class AccountKeysController {
   constructor(
     private readonly keys: ApiKeysService,
     private readonly lastUsed: KeyLastUsed,
+    private readonly issueKey: IssueKey,
+    private readonly revokeKey: RevokeKey,
   ) {}
 
   @RouteDoc({
@@ -54,7 +62,10 @@ export class AccountKeysController {
   @PlatewiseErrors(400, 401, 403)
   @Post()
   issue(@CurrentSession() session: DashboardSession, @Body() body: IssueKeyDto) {
-    return this.keys.issue(session.accountId, body.label);
+    // The same use cases as the admin API and the CLI, on the session's own account.
+    return this.issueKey.execute(
+      IssueKeyCommand.create({ accountId: session.accountId, label: body.label }),
+    );
   }
 
   /** Refused from the next call on (ChangesKeyOwners: this gateway forgets cached owners at once). */
@@ -67,7 +78,7 @@ export class AccountKeysController {
   @PlatewiseErrors(400, 401, 403, 404)
   @Delete(':keyId')
   revoke(@CurrentSession() session: DashboardSession, @KeyId() keyId: string) {
-    return this.keys.revoke(session.accountId, keyId);
+    return this.revokeKey.execute(RevokeKeyCommand.create({ accountId: session.accountId, keyId }));
   }
 
   @RouteDoc({

@@ -6,3 +6,11 @@ export { DEFAULT_CONFIG, parseEngineConfig, regionHints } from './config';
 export type { EngineConfig } from './config';
 export { EngineConfigError, ImageDecodeError } from './errors';
 export { KNOWN_REGIONS, normaliseRegion } from './plates/formats';
+export {
+  DEFAULT_REDACT,
+  parseRedactOptions,
+  REDACT_FORMATS,
+  REDACT_METHODS,
+  REDACT_TARGETS,
+} from './redact/options';
+export type { RedactFormat, RedactMethod, RedactOptions, RedactTarget } from './redact/options';

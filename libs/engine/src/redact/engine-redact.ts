@@ -1,0 +1,148 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import { EngineConfig, parseEngineConfig } from '../config';
+import type { PlateDetection } from '../detect/plate';
+import type { VehicleDetection } from '../detect/vehicle';
+import { EngineConfigError } from '../errors';
+import type { Box } from '../geometry/box';
+import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
+import { EnginePhase, phaseTimer } from '../phase-timer';
+import { round3 } from '../plates/candidates';
+import { detectFaces, FaceModelSize } from './faces';
+import {
+  clampAreas,
+  defaultFormat,
+  MAX_HIDDEN,
+  encodeRedacted,
+  faceArea,
+  hideAreas,
+  plateArea,
+} from './redact';
+import { parseRedactOptions, REDACT_THRESHOLD_D, RedactOptions } from './options';
+
+/**
+ * The face detector's input size, chosen by measurement (libs/engine/README.md "Redaction"):
+ * the 640 model finds faces down to about 20 px in a 1280-px photo where the 320 one needs 40.
+ */
+export const FACE_MODEL_SIZE: FaceModelSize = 640;
+
+export interface RedactRequest {
+  /** the plate reader's engine config (parsed or raw): `threshold_d` lowers the plate bar */
+  config?: EngineConfig | unknown;
+  /** what to hide and how (parsed or raw, see parseRedactOptions) */
+  redact?: Partial<Record<keyof RedactOptions, unknown>>;
+  /** told how long each phase took */
+  onPhase?: (phase: EnginePhase, ms: number) => void;
+}
+
+/** One area hidden: the grown area in whole pixels, and the detector's score for what was in it. */
+export interface HiddenArea {
+  box: Box;
+  score: number;
+}
+
+export interface RedactionResult {
+  /** ms spent in the engine */
+  processing_time: number;
+  /** the redacted image, same size and orientation as the upload (EXIF orientation applied) */
+  image: Buffer;
+  content_type: 'image/jpeg' | 'image/png';
+  width: number;
+  height: number;
+  plates: HiddenArea[];
+  faces: HiddenArea[];
+}
+
+/** What the redaction needs of the engine (its sessions and plate passes). */
+export interface RedactionParts {
+  maxPixels?: number;
+  face?: InferenceSession;
+  vehicles(img: RgbImage): Promise<VehicleDetection[]>;
+  plates(
+    img: RgbImage,
+    vehicles: VehicleDetection[],
+    config: EngineConfig,
+    tiles: boolean,
+  ): Promise<PlateDetection[]>;
+}
+
+/**
+ * Decode (upright), find plates with the plate reader's redaction passes at a lower bar and faces
+ * with the face detector, grow their boxes, hide them, encode. Pixels outside the hidden areas
+ * are the decoded upload's own.
+ */
+export async function redactImage(
+  image: Buffer,
+  req: RedactRequest,
+  parts: RedactionParts,
+): Promise<RedactionResult> {
+  const t0 = performance.now();
+  const options = parseRedactOptions(req.redact ?? {});
+  const raw = parseEngineConfig(req.config);
+  if (options.hide.includes('faces') && !parts.face)
+    throw new EngineConfigError(
+      'faces cannot be hidden: this server has no face detector installed (models/manifest.json `face-detector`); send hide=plates',
+      'hide',
+    );
+  const config: EngineConfig = {
+    ...raw,
+    mode: 'redaction',
+    threshold_d: Math.min(raw.threshold_d, REDACT_THRESHOLD_D),
+  };
+  const format = options.format ?? defaultFormat(image);
+  const phase = phaseTimer(req.onPhase);
+  const img = await decodeImage(image, parts.maxPixels ?? DEFAULT_MAX_PIXELS);
+  phase('decode');
+  let plates: HiddenArea[] = [];
+  let faces: HiddenArea[] = [];
+  if (options.hide.includes('faces')) {
+    const found = await detectFaces(parts.face!, img, FACE_MODEL_SIZE);
+    faces = clampAreas(
+      found.map((d) => ({ box: faceArea(d), score: round3(d.score) })),
+      img.width,
+      img.height,
+    );
+    phase('faces');
+  }
+  const areas = (found: PlateDetection[]) =>
+    clampAreas(
+      found.map((d) => ({ box: plateArea(d), score: round3(d.score) })),
+      img.width,
+      img.height,
+    );
+  if (options.hide.includes('plates')) {
+    const vehicles = await parts.vehicles(img);
+    phase('vehicles');
+    plates = areas(await parts.plates(img, vehicles, config, false));
+    await hideAreas(img, boxes([...plates, ...faces]), options.method, options.strength);
+    phase('plates');
+  } else {
+    await hideAreas(img, boxes(faces), options.method, options.strength);
+  }
+  // `mode: fast` stops here: one look, about twice a plate read's time, but the plate reader may
+  // still read a piece of text next to a hidden one (see libs/engine/README.md "Redaction").
+  if (options.hide.includes('plates') && raw.mode !== 'fast') {
+    // Hiding changes the photo: a plate next to a hidden one, or one the passes find only once
+    // nothing else is there, shows up now. One more look at the photo as it will be sent (JPEG
+    // noise moves detection scores), with the vehicles found on it and the tiles the plate
+    // reader takes on a photo where it finds nothing.
+    const sent =
+      format === 'jpeg' ? await decodeImage((await encodeRedacted(img, format)).bytes) : img;
+    const second = areas(await parts.plates(sent, await parts.vehicles(sent), config, true));
+    await hideAreas(img, boxes(second), options.method, options.strength);
+    plates = [...plates, ...second].slice(0, MAX_HIDDEN);
+    phase('check');
+  }
+  const { bytes, contentType } = await encodeRedacted(img, format);
+  phase('hide');
+  return {
+    processing_time: round3(performance.now() - t0),
+    image: bytes,
+    content_type: contentType as RedactionResult['content_type'],
+    width: img.width,
+    height: img.height,
+    plates,
+    faces,
+  };
+}
+
+const boxes = (areas: HiddenArea[]): Box[] => areas.map((a) => a.box);

@@ -48,7 +48,7 @@ export function parseRedactOptions(raw: {
   format?: unknown;
 }): RedactOptions {
   const out: RedactOptions = { ...DEFAULT_REDACT, hide: [...DEFAULT_REDACT.hide] };
-  if (raw.hide !== undefined && raw.hide !== '') {
+  if (raw.hide != null && raw.hide !== '') {
     const list = Array.isArray(raw.hide)
       ? raw.hide
       : typeof raw.hide === 'string'
@@ -66,18 +66,18 @@ export function parseRedactOptions(raw: {
       );
     out.hide = [...new Set(hide as RedactTarget[])];
   }
-  if (raw.method !== undefined && raw.method !== '') {
+  if (raw.method != null && raw.method !== '') {
     if (!(REDACT_METHODS as readonly unknown[]).includes(raw.method))
       throw new EngineConfigError(`method must be one of ${REDACT_METHODS.join(', ')}`, 'method');
     out.method = raw.method as RedactMethod;
   }
-  if (raw.strength !== undefined && raw.strength !== '') {
+  if (raw.strength != null && raw.strength !== '') {
     const n = typeof raw.strength === 'string' ? Number(raw.strength) : raw.strength;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10)
       throw new EngineConfigError('strength must be a whole number from 1 to 10', 'strength');
     out.strength = n;
   }
-  if (raw.format !== undefined && raw.format !== '') {
+  if (raw.format != null && raw.format !== '') {
     if (!(REDACT_FORMATS as readonly unknown[]).includes(raw.format))
       throw new EngineConfigError(`format must be one of ${REDACT_FORMATS.join(', ')}`, 'format');
     out.format = raw.format as RedactFormat;

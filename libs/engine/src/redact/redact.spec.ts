@@ -58,6 +58,11 @@ describe('parseRedactOptions', () => {
     expect(parseRedactOptions({ hide: ['faces'] }).hide).toEqual(['faces']);
   });
 
+  it('reads its own output again (the worker gets parsed options): null is the default', () => {
+    const parsed = parseRedactOptions({ method: 'solid' });
+    expect(parseRedactOptions(parsed)).toEqual(parsed);
+  });
+
   it.each([
     [{ hide: 'cars' }, 'hide'],
     [{ hide: [] }, 'hide'],

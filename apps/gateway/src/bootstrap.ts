@@ -40,8 +40,8 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
 
 /** JSON and form bodies of the account, webhook and admin routes: a few KB at most in practice. */
 const OTHER_BODY_LIMIT = '100kb';
-/** The Snapshot route and the dashboard's "Try it", both read by UploadInterceptor. */
-const RECOGNITION_ROUTE = /^\/(v1|account)\/plate-reader\/?$/;
+/** The Snapshot and redaction routes and the dashboard's "Try it" of each, all read by UploadInterceptor. */
+const RECOGNITION_ROUTE = /^\/(v1|account)\/(plate-reader|redact)\/?$/;
 
 function exceptRecognition(parser: RequestHandler): RequestHandler {
   return (req, res, next) => (RECOGNITION_ROUTE.test(req.path) ? next() : parser(req, res, next));

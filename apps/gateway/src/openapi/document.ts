@@ -75,7 +75,10 @@ function describe(op: Operation, doc: RouteDoc, path: string): void {
   op.summary = doc.summary;
   op.security = SECURITY[doc.auth];
   const ok: Record<string, unknown> = { description: 'Success' };
-  if (doc.ok.schema || doc.ok.type) {
+  // A route that documents its answer with decorators (@ApiOkResponse) keeps what it says.
+  const declared = op.responses?.[doc.ok.status] as Record<string, unknown> | undefined;
+  if (declared?.content) Object.assign(ok, declared);
+  else if (doc.ok.schema || doc.ok.type) {
     ok.content = {
       [doc.ok.type ?? 'application/json']: {
         schema: doc.ok.schema ? schemaOf(doc.ok.schema) : { type: 'string' },

@@ -36,6 +36,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: RECOGNITION_ERRORS,
     upload: true,
   },
+  'POST /v1/redact': {
+    summary: 'The same image back with every plate and face hidden (blur, pixelate or solid)',
+    auth: 'key',
+    ok: { status: 200, type: 'image/jpeg' },
+    errors: RECOGNITION_ERRORS,
+  },
   'GET /v1/statistics': {
     summary: 'Calls in the current monthly period',
     auth: 'key',
@@ -342,6 +348,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     auth: 'session',
     ok: { status: 202 },
     errors: [400, ...SESSION, 404],
+  },
+  'POST /account/redact': {
+    summary: '"Try it" → Redact: a redaction from the dashboard (counted like any other)',
+    auth: 'session',
+    ok: { status: 200, type: 'image/jpeg' },
+    errors: [...RECOGNITION_ERRORS, 401],
   },
   'POST /account/plate-reader': {
     summary: '"Try it": a recognition call from the dashboard, counted like any other',

@@ -22,12 +22,7 @@ import {
 } from './reading/read-plate';
 import { TUNING } from './reading/tuning';
 import { PlateRead, plateResult, vehicleModeResults, vehicleOf } from './results';
-import {
-  FACE_MODEL_SIZE,
-  RedactRequest,
-  RedactionResult,
-  redactImage,
-} from './redact/engine-redact';
+import { RedactRequest, RedactionResult, redactImage } from './redact/engine-redact';
 
 export { RECOGNIZER_MODES, TUNING };
 export type { RecognizerMode };
@@ -84,6 +79,8 @@ interface Sessions extends ReaderSessions {
   plate640: InferenceSession;
   /** optional: without it a redaction that asks for faces is refused (EngineConfigError) */
   face?: InferenceSession;
+  /** optional: the faster, less sharp-eyed face detector of `mode: fast` redactions */
+  face320?: InferenceSession;
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -109,6 +106,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     dict: ppocr ? readVerified(modelsDir, manifest, 'text-dictionary') : null,
     crnn: crnn ? readOptional(modelsDir, manifest, 'plate-recognizer', true) : null,
     face: readOptional(modelsDir, manifest, 'face-detector', false),
+    face320: readOptional(modelsDir, manifest, 'face-detector-320', false),
   };
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
@@ -124,6 +122,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),
     face: await session(files.face, 'face-detector'),
+    face320: await session(files.face320, 'face-detector-320'),
   };
   let table: Int32Array | null = null;
   if (files.dict) {
@@ -178,7 +177,8 @@ class PlateEngine implements Engine {
       .toBuffer();
     await this.read(png);
     await this.reader.warmUp();
-    if (this.s.face) await detectFaces(this.s.face, await decodeImage(png), FACE_MODEL_SIZE);
+    if (this.s.face) await detectFaces(this.s.face, await decodeImage(png), 640);
+    if (this.s.face320) await detectFaces(this.s.face320, await decodeImage(png), 320);
   }
 
   async close(): Promise<void> {
@@ -225,6 +225,7 @@ class PlateEngine implements Engine {
     return redactImage(image, opts, {
       maxPixels: this.maxPixels,
       face: this.s.face,
+      face320: this.s.face320,
       vehicles: (img) => detectVehicles(this.s.vehicle, img),
       // The plate reader's own passes at the redaction's bar; `tiles`: its second look on tiles
       // too, which it takes on a photo where it finds nothing, i.e. on every redacted photo.

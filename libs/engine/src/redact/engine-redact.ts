@@ -19,12 +19,6 @@ import {
 } from './redact';
 import { parseRedactOptions, REDACT_THRESHOLD_D, RedactOptions } from './options';
 
-/**
- * The face detector's input size, chosen by measurement (libs/engine/README.md "Redaction"):
- * the 640 model finds faces down to about 20 px in a 1280-px photo where the 320 one needs 40.
- */
-export const FACE_MODEL_SIZE: FaceModelSize = 640;
-
 export interface RedactRequest {
   /** the plate reader's engine config (parsed or raw): `threshold_d` lowers the plate bar */
   config?: EngineConfig | unknown;
@@ -55,7 +49,9 @@ export interface RedactionResult {
 /** What the redaction needs of the engine (its sessions and plate passes). */
 export interface RedactionParts {
   maxPixels?: number;
+  /** UltraFace 640 (the default) and 320 (`mode: fast`, when installed) */
   face?: InferenceSession;
+  face320?: InferenceSession;
   vehicles(img: RgbImage): Promise<VehicleDetection[]>;
   plates(
     img: RgbImage,
@@ -95,7 +91,12 @@ export async function redactImage(
   let plates: HiddenArea[] = [];
   let faces: HiddenArea[] = [];
   if (options.hide.includes('faces')) {
-    const found = await detectFaces(parts.face!, img, FACE_MODEL_SIZE);
+    // Chosen by measurement (scripts/measure-faces.mjs, libs/engine/README.md "Redaction"): the
+    // 640 model finds every 48-px face in a 1280-px photo and most 32-px ones, the 320 one half
+    // the 48-px ones, at a quarter of the time: the default takes recall, `mode: fast` speed.
+    const [session, size]: [InferenceSession, FaceModelSize] =
+      raw.mode === 'fast' && parts.face320 ? [parts.face320, 320] : [parts.face!, 640];
+    const found = await detectFaces(session, img, size);
     faces = clampAreas(
       found.map((d) => ({ box: faceArea(d), score: round3(d.score) })),
       img.width,

@@ -2,6 +2,11 @@
  * POST /v1/redact/ end to end: the built gateway and worker as separate processes on the real
  * PostgreSQL and Redis, dev photos through HTTP; the plate reader itself checks the output.
  */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
@@ -185,4 +190,36 @@ describe('POST /v1/redact/ through the gateway and worker processes', () => {
       await hooks.close();
     }
   });
+
+  it('platewise redact <files|dirs> --out DIR: every image redacted under its own name, a log, progress', async () => {
+    const input = mkdtempSync(join(tmpdir(), 'pw-redact-in-'));
+    const out = mkdtempSync(join(tmpdir(), 'pw-redact-out-'));
+    mkdirSync(join(input, 'sub'));
+    copyFileSync(join(__dirname, '../../../shared/alpr-dev', BR.path), join(input, 'a.jpeg'));
+    writeFileSync(join(input, 'sub', 'b.png'), await sharp(photo(US.path)).png().toBuffer());
+    writeFileSync(join(input, 'broken.jpg'), 'not an image');
+    const single = join(__dirname, '../../../shared/alpr-dev', 'images/eu/test_002.jpg');
+    const cliMain = join(__dirname, '../../apps/cli/dist/main.js');
+    const run = promisify(execFile);
+    const failed = await run(process.execPath, [cliMain, 'redact', input, single, '--out', out], {
+      env: process.env,
+    }).catch((error: { code: number; stderr: string }) => error);
+    // One bad file: the run goes on, and says so in its exit code.
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toMatch(/4\/4 100%.*\n3 redacted, 1 failed/s);
+    const log = readFileSync(join(out, 'redactions.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(log.map((l) => [l.image, l.error ? 'error' : l.content_type])).toEqual([
+      ['a.jpeg', 'image/jpeg'],
+      ['broken.jpg', 'error'],
+      ['sub/b.png', 'image/png'],
+      ['test_002.jpg', 'image/jpeg'],
+    ]);
+    for (const name of ['a.jpg', 'sub/b.png', 'test_002.jpg']) {
+      const bytes = readFileSync(join(out, name));
+      expect((await read(key, bytes)).results).toEqual([]);
+    }
+  }, 120_000);
 });

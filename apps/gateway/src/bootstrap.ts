@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import cors from 'cors';
 import { json, urlencoded, type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, loadConfig } from '@platewise/infra';
+import { AppConfig, loadConfig, refuseDeepJson } from '@platewise/infra';
 import { serveDashboard } from './account-web/dashboard-static';
 import { AppModule } from './app.module';
 import { TimedExpressAdapter } from './http/http-server';
@@ -18,7 +18,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.disable('x-powered-by');
   // Small bodies for every route but recognition, whose body is read only after its key is
   // checked, with the plan's limits (UploadInterceptor). Apps are created with bodyParser: false.
-  express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT })));
+  express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT, verify: refuseDeepJson })));
   express.use(exceptRecognition(urlencoded({ limit: OTHER_BODY_LIMIT, extended: true })));
   // The Snapshot API allows browser calls from every origin on the recognition route.
   express.use(['/v1/plate-reader', '/v1/plate-reader/'], cors({ origin: '*', maxAge: 86400 }));

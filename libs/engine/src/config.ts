@@ -112,12 +112,34 @@ export function compileTextFormats(formats: string[]): TextMatcher[] {
 }
 
 /**
- * The region hints the engine has templates for; throws when `region: strict` has nothing to be
- * strict about (no hint it knows and no text_formats). Codes it has no template for (e.g. mx)
- * are accepted and ignored: regions are a guide.
+ * Distinct region codes one call may give. Every candidate text is scored against every hint, so
+ * the list is bounded; no real camera is near a few dozen regions.
+ */
+export const MAX_REGIONS = 32;
+
+/** Throws when `regions` holds more than MAX_REGIONS distinct codes; the distinct codes otherwise. */
+export function distinctRegions(regions: readonly string[]): string[] {
+  const distinct = new Set<string>();
+  for (const region of regions) {
+    distinct.add(region.trim().toLowerCase());
+    if (distinct.size > MAX_REGIONS) {
+      throw new EngineConfigError(
+        `regions: at most ${MAX_REGIONS} distinct region codes per call (${regions.length} were sent)`,
+        'regions',
+      );
+    }
+  }
+  return [...distinct];
+}
+
+/**
+ * The region hints the engine has templates for, each once; throws when there are more than
+ * MAX_REGIONS distinct codes, or when `region: strict` has nothing to be strict about (no hint it
+ * knows and no text_formats). Codes it has no template for (e.g. mx) are accepted and ignored:
+ * regions are a guide.
  */
 export function regionHints(config: EngineConfig, regions: readonly string[]): string[] {
-  const hints = regions.flatMap((r) => normaliseRegion(r) ?? []);
+  const hints = [...new Set(distinctRegions(regions).flatMap((r) => normaliseRegion(r) ?? []))];
   if (config.region === 'strict' && !hints.length && !config.text_formats.length) {
     throw new EngineConfigError(
       'config.region "strict" needs at least one region (regions=…)',

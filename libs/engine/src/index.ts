@@ -4,7 +4,15 @@ export type { EnginePhase } from './phase-timer';
 export { parseEngineConfig, DEFAULT_CONFIG, regionHints } from './config';
 export { TEXT_FORMAT_LIMITS } from './plates/text-pattern';
 export type { EngineConfig } from './config';
-export { EngineConfigError, ImageDecodeError, ModelLoadError } from './errors';
+export {
+  EngineConfigError,
+  EngineRestartedError,
+  EngineTimeoutError,
+  ImageDecodeError,
+  ModelLoadError,
+} from './errors';
+export { createThreadedEngine } from './thread/threaded-engine';
+export type { ThreadedEngineOptions } from './thread/threaded-engine';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';
 export type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 export { COMBINE, ENSEMBLE, PRIOR } from './plates/candidates';

@@ -1,4 +1,11 @@
-import { EngineConfigError, parseEngineConfig, regionHints } from '@platewise/engine/config';
+import {
+  distinctRegions,
+  EngineConfigError,
+  MAX_REGIONS,
+  parseEngineConfig,
+  regionHints,
+} from '@platewise/engine/config';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '@platewise/infra';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { RecognitionCall } from './contract';
@@ -72,6 +79,7 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
     throw refuse(
       `${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`,
     );
+  refuseLongRegionLists(body);
   const fields = plainToInstance(RecognitionFields, body ?? {});
   const errors = validateSync(fields, { whitelist: true });
   if (errors.length > 0)
@@ -82,9 +90,10 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
       'Vehicle make, model, orientation and color (mmc) are not included in your plan.',
     );
   }
-  const regions = [...(fields.regions ?? []), ...(fields.region ?? [])].map((r) => r.toLowerCase());
   const config = engineConfig(fields.config);
+  let regions: string[];
   try {
+    regions = distinctRegions([...(fields.regions ?? []), ...(fields.region ?? [])]);
     regionHints(config, regions);
   } catch (error) {
     if (error instanceof EngineConfigError) throw refuse(error.message);
@@ -100,10 +109,29 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
   return { fields, options };
 }
 
+/**
+ * Region entries (duplicates included) a call may send: checked on the raw body, before any field
+ * is transformed or validated one by one, so a huge list costs the gateway next to nothing.
+ */
+const MAX_REGION_ENTRIES = 8 * MAX_REGIONS;
+
+function refuseLongRegionLists(body: Record<string, unknown> | undefined): void {
+  const entries = ['regions', 'region'].reduce((sum, name) => {
+    const value = body?.[name];
+    return sum + (Array.isArray(value) ? value.length : value === undefined ? 0 : 1);
+  }, 0);
+  if (entries > MAX_REGION_ENTRIES)
+    throw refuse(
+      `regions: at most ${MAX_REGIONS} distinct region codes per call (${entries} were sent)`,
+    );
+}
+
 /** The config field: a JSON string (form, CLI) or an object (JSON body). */
 function engineConfig(raw: unknown) {
   let value = raw;
   if (typeof raw === 'string') {
+    if (jsonTooDeep(raw))
+      throw refuse(`config nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`);
     try {
       value = raw.trim() === '' ? {} : JSON.parse(raw);
     } catch {

@@ -17,7 +17,7 @@ import { AppConfig } from '@platewise/infra';
 import type { Request, Response } from 'express';
 import { SignInDto, SignOutDto, SignUpDto } from './account-web.dto';
 import { LoginThrottle } from './login-throttle';
-import { clearSessionCookie, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, secureCookies, setSessionCookie } from './session-cookie';
 import { CurrentSession, isCrossSite, SessionGuard, type DashboardSession } from './session.guard';
 import { SessionStore } from './session.store';
 
@@ -44,13 +44,10 @@ export class SessionController {
   ) {
     this.refuseForeignForms(req);
     const ip = req.ip ?? 'unknown';
-    await this.throttle.check(body.username, ip);
+    await this.throttle.take(body.username, ip);
     const account = await this.passwords.verify(body.username, body.password);
-    if (!account) {
-      await this.throttle.failed(body.username, ip);
-      throw new UnauthorizedException('Wrong username or password.');
-    }
-    await this.throttle.succeeded(body.username);
+    if (!account) throw new UnauthorizedException('Wrong username or password.');
+    await this.throttle.succeeded(body.username, ip);
     return this.startSession(account.accountId, req, res);
   }
 
@@ -100,12 +97,17 @@ export class SessionController {
   ) {
     if (body.everywhere) await this.sessions.endAll(session.accountId);
     else await this.sessions.end(session.id, session.accountId);
-    clearSessionCookie(req, res);
+    clearSessionCookie(res, secureCookies(req, this.config.PUBLIC_URL));
   }
 
   private async startSession(accountId: string, req: Request, res: Response) {
     const { id, session } = await this.sessions.create(accountId);
-    setSessionCookie(req, res, id, this.config.SESSION_TTL_S);
+    setSessionCookie(
+      res,
+      id,
+      this.config.SESSION_TTL_S,
+      secureCookies(req, this.config.PUBLIC_URL),
+    );
     const account = (await this.passwords.signedIn(accountId))!;
     return this.view(accountId, account.username, account.operator, session.csrf);
   }

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import type { KeyOwner } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentAccount } from '../auth/request.decorators';
+import { DayRangePipe, type DayRange } from './day-range.pipe';
 import { UsageReportsService } from './usage-reports.service';
 
 /** Account owners' view of their contract and usage. Every answer is scoped to the key's account. */
@@ -22,9 +23,9 @@ export class UsageReportsController {
 
   @Get('v2/quota/history')
   @Header('Content-Type', 'application/json; charset=utf-8')
-  history(@CurrentAccount() owner: KeyOwner) {
+  history(@CurrentAccount() owner: KeyOwner, @Query(DayRangePipe) range: DayRange) {
     // Sent as the service serialised it (and keeps it): the same JSON `res.json` would write.
-    return this.reports.historyJson(owner);
+    return this.reports.historyJson(owner, range);
   }
 
   @Get('v1/statistics')

@@ -1,5 +1,6 @@
 import type { EngineResult } from '@platewise/snapshot';
 import type { EngineOptions } from '../engine';
+import type { RedactionResult, RedactRequest } from '../redact/engine-redact';
 import { EngineConfigError, ImageDecodeError, ModelLoadError } from '../errors';
 import type { EnginePhase } from '../phase-timer';
 
@@ -8,12 +9,24 @@ export type ThreadInit = EngineOptions;
 
 /** Main thread → engine thread: one read. */
 export interface ReadRequest {
+  kind: 'read';
   id: number;
   image: Uint8Array;
   regions: string[];
   config: unknown;
   mmc: boolean;
 }
+
+/** Main thread → engine thread: one redaction. */
+export interface RedactThreadRequest {
+  kind: 'redact';
+  id: number;
+  image: Uint8Array;
+  config: unknown;
+  redact: RedactRequest['redact'];
+}
+
+export type EngineRequest = ReadRequest | RedactThreadRequest;
 
 /** An error as it crosses the thread boundary: enough to raise the same typed error again. */
 export interface ThreadError {
@@ -32,9 +45,11 @@ export type ThreadMessage =
       recognizer: string;
       plateReader: string | null;
       regionClassifier: string | null;
+      faceDetector: string | null;
     }
   | { type: 'load-failed'; error: ThreadError }
   | { type: 'result'; id: number; result: EngineResult; phases: [EnginePhase, number][] }
+  | { type: 'redacted'; id: number; result: RedactionResult; phases: [EnginePhase, number][] }
   | { type: 'error'; id: number; error: ThreadError };
 
 export function toThreadError(error: unknown): ThreadError {

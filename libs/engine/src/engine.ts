@@ -235,6 +235,27 @@ class PlateEngine implements Engine {
         const small = await this.findSmallPlates(img, Math.min(config.threshold_d, 0.1));
         return nms([...found, ...small], 0.3).filter((d) => d.score >= config.threshold_d);
       },
+      // The tile the plate reader would see around each area, at native resolution.
+      near: async (img, areas, config) => {
+        const th = Math.min(config.threshold_d, 0.1);
+        let found: PlateDetection[] = [];
+        for (const a of areas) {
+          const w = Math.min(img.width, Math.max(TUNING.smallPlateTile, 2 * (a.xmax - a.xmin)));
+          const h = Math.min(img.height, Math.max(TUNING.smallPlateTile, 2 * (a.ymax - a.ymin)));
+          // Centred on the area, shifted (not cut) at the photo's edges, as the reader's tiles are.
+          const at = (centre: number, size: number, limit: number) =>
+            Math.max(0, Math.min(limit - size, centre - size / 2));
+          const x = at((a.xmin + a.xmax) / 2, w, img.width);
+          const y = at((a.ymin + a.ymax) / 2, h, img.height);
+          const b = clampBox({ xmin: x, ymin: y, xmax: x + w, ymax: y + h }, img.width, img.height);
+          if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
+          const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
+          found = found.concat(
+            await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }),
+          );
+        }
+        return nms(found, 0.3).filter((d) => d.score >= config.threshold_d);
+      },
     });
   }
 

@@ -3,7 +3,7 @@ import { EngineConfig, parseEngineConfig } from '../config';
 import type { PlateDetection } from '../detect/plate';
 import type { VehicleDetection } from '../detect/vehicle';
 import { EngineConfigError } from '../errors';
-import type { Box } from '../geometry/box';
+import { Box, boxArea, intersection } from '../geometry/box';
 import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
 import { EnginePhase, phaseTimer } from '../phase-timer';
 import { round3 } from '../plates/candidates';
@@ -59,7 +59,12 @@ export interface RedactionParts {
     config: EngineConfig,
     tiles: boolean,
   ): Promise<PlateDetection[]>;
+  /** plates in a plate-reader tile around each of `areas` */
+  near(img: RgbImage, areas: Box[], config: EngineConfig): Promise<PlateDetection[]>;
 }
+
+/** Rounds of the look around newly hidden areas (each costs a detector run per new area). */
+const NEAR_ROUNDS = 2;
 
 /**
  * Decode (upright), find plates with the plate reader's redaction passes at a lower bar and faces
@@ -130,7 +135,19 @@ export async function redactImage(
       format === 'jpeg' ? await decodeImage((await encodeRedacted(img, format)).bytes) : img;
     const second = areas(await parts.plates(sent, await parts.vehicles(sent), config, true));
     await hideAreas(img, boxes(second), options.method, options.strength);
-    plates = [...plates, ...second].slice(0, MAX_HIDDEN);
+    plates = [...plates, ...second];
+    // A text line found in pieces (a timestamp overlay, a sign) shows its next piece once one is
+    // hidden: look again around what was just hidden, until nothing new shows up.
+    let fresh = second;
+    for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
+      const hidden = boxes(plates.concat(faces));
+      fresh = areas(await parts.near(img, boxes(fresh), config)).filter(
+        (a) => !mostlyInside(a.box, hidden),
+      );
+      await hideAreas(img, boxes(fresh), options.method, options.strength);
+      plates = plates.concat(fresh);
+    }
+    plates = plates.slice(0, MAX_HIDDEN);
     phase('check');
   }
   const { bytes, contentType } = await encodeRedacted(img, format);
@@ -147,3 +164,7 @@ export async function redactImage(
 }
 
 const boxes = (areas: HiddenArea[]): Box[] => areas.map((a) => a.box);
+
+/** Whether 80 % of `box` is already hidden by one of `areas` (a detection of the blur itself). */
+const mostlyInside = (box: Box, areas: Box[]): boolean =>
+  areas.some((a) => intersection(box, a) >= 0.8 * boxArea(box));

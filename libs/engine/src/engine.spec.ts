@@ -7,7 +7,7 @@
  */
 import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
-import { createEngine, Engine, parseRecognizer } from './engine';
+import { createEngine, Engine, MAX_PLATES, parseRecognizer } from './engine';
 import { EngineConfigError } from './errors';
 import { photo, plates, sharedEngine } from './test-support/dev-photos';
 
@@ -207,6 +207,15 @@ describe('config keys', () => {
       more += redaction - regular;
     }
     expect(more).toBeGreaterThan(0);
+  });
+
+  it('threshold_d 0 lets every anchor through, yet at most MAX_PLATES plates are read', async () => {
+    const r = await engine().read(photo('us/car6.jpg'), {
+      config: { threshold_d: 0, threshold_o: 0 },
+    });
+    expect(r.results.length).toBeGreaterThan(2);
+    expect(r.results.length).toBeLessThanOrEqual(MAX_PLATES);
+    expect(plates(r)).toContain('AKS4329');
   });
 
   it('text_formats guides the reading', async () => {

@@ -285,7 +285,9 @@ class PlateEngine implements Engine {
       if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     }
     const kept = (ds: PlateDetection[]) =>
-      nms(ds, 0.3).filter((d) => d.score >= config.threshold_d);
+      nms(bestOf(ds, MAX_PLATE_DETECTIONS), 0.3)
+        .filter((d) => d.score >= config.threshold_d)
+        .slice(0, MAX_PLATES);
     const plates = kept(found);
     if (plates.length || config.mode !== 'regular') return plates;
     return kept(await this.findSmallPlates(img, th));
@@ -309,6 +311,19 @@ class PlateEngine implements Engine {
     }
     return found;
   }
+}
+
+/**
+ * Plates one photo is read for, best detections first. A caller's `threshold_d` may be 0, which
+ * lets every detector anchor through (2,049 "plates" and 29 s on a dev photo); a busy car park
+ * shows a few dozen.
+ */
+export const MAX_PLATES = 64;
+/** Detections that go into non-maximum suppression (quadratic in their number), best first. */
+const MAX_PLATE_DETECTIONS = 1_000;
+
+function bestOf<T extends { score: number }>(items: T[], n: number): T[] {
+  return items.length <= n ? items : [...items].sort((a, b) => b.score - a.score).slice(0, n);
 }
 
 /** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */

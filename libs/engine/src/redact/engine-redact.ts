@@ -63,6 +63,12 @@ export interface RedactionParts {
   near(img: RgbImage, areas: Box[], config: EngineConfig): Promise<PlateDetection[]>;
 }
 
+/**
+ * The lowest plate bar a redaction takes: below it the detector's anchors on any texture count
+ * as plates (threshold_d 0 lets thousands through), and the whole photo would be hidden.
+ */
+export const MIN_THRESHOLD_D = 0.05;
+
 /** Rounds of the look around newly hidden areas (each costs a detector run per new area). */
 const NEAR_ROUNDS = 2;
 
@@ -87,7 +93,7 @@ export async function redactImage(
   const config: EngineConfig = {
     ...raw,
     mode: 'redaction',
-    threshold_d: Math.min(raw.threshold_d, REDACT_THRESHOLD_D),
+    threshold_d: Math.max(MIN_THRESHOLD_D, Math.min(raw.threshold_d, REDACT_THRESHOLD_D)),
   };
   const format = options.format ?? defaultFormat(image);
   const phase = phaseTimer(req.onPhase);
@@ -133,7 +139,9 @@ export async function redactImage(
     // reader takes on a photo where it finds nothing.
     const sent =
       format === 'jpeg' ? await decodeImage((await encodeRedacted(img, format)).bytes) : img;
-    const second = areas(await parts.plates(sent, await parts.vehicles(sent), config, true));
+    // At most MAX_HIDDEN plate areas in all: every one hidden is listed, and the work is bounded.
+    const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+    const second = room(areas(await parts.plates(sent, await parts.vehicles(sent), config, true)));
     await hideAreas(img, boxes(second), options.method, options.strength);
     plates = [...plates, ...second];
     // A text line found in pieces (a timestamp overlay, a sign) shows its next piece once one is
@@ -141,13 +149,14 @@ export async function redactImage(
     let fresh = second;
     for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
       const hidden = boxes(plates.concat(faces));
-      fresh = areas(await parts.near(img, boxes(fresh), config)).filter(
-        (a) => !mostlyInside(a.box, hidden),
+      fresh = room(
+        areas(await parts.near(img, boxes(fresh), config)).filter(
+          (a) => !mostlyInside(a.box, hidden),
+        ),
       );
       await hideAreas(img, boxes(fresh), options.method, options.strength);
       plates = plates.concat(fresh);
     }
-    plates = plates.slice(0, MAX_HIDDEN);
     phase('check');
   }
   const { bytes, contentType } = await encodeRedacted(img, format);

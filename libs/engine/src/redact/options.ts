@@ -32,7 +32,8 @@ export const DEFAULT_REDACT: Readonly<RedactOptions> = Object.freeze({
 
 /**
  * The plate score a redaction keeps by default, below the plate reader's 0.2: a missed plate is
- * the costly error here, a needlessly blurred patch is cheap. A caller's lower threshold_d wins.
+ * the costly error here, a needlessly blurred patch is cheap. A caller's lower threshold_d wins,
+ * down to 0.05 (MIN_THRESHOLD_D in engine-redact.ts).
  */
 export const REDACT_THRESHOLD_D = 0.1;
 

@@ -71,8 +71,9 @@ async function hidePatch(patch: RgbImage, method: RedactMethod, scale: number): 
   if (method === 'solid') return Buffer.alloc(width * height * 3, 0);
   const raw = { raw: { width, height, channels: 3 as const } };
   if (method === 'blur') {
-    // sharp's sigma range; small areas still get a blur that merges their detail.
-    const sigma = Math.min(1000, Math.max(2, scale));
+    // Small areas still get a blur that merges their detail; on large ones (a close face) the
+    // cost grows with sigma, and 48 px already leaves nothing to recognise.
+    const sigma = Math.min(48, Math.max(2, scale));
     return sharp(patch.data, raw).blur(sigma).raw().toBuffer();
   }
   const cell = Math.max(2, scale);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
+import { pngBomb } from '../fixtures/bombs';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import {
   ADMIN_TOKEN,
@@ -142,6 +143,8 @@ describe('POST /v1/redact/ through the gateway and worker processes', () => {
       expect(res.status).toBe(status);
       expect(JSON.parse(bytes.toString()).detail).toMatch(detail);
     };
+    const counted = async () => (await getJson(key, '/v1/statistics/')).usage.by_type.redact;
+    const before = await counted();
     await bad(upload(photo(BR.path), 'a.jpg', { hide: 'cars' }), 400, /hide must list/);
     await bad(upload(photo(BR.path), 'a.jpg', { strength: '99' }), 400, /strength/);
     await bad({}, 400, /upload is required/);
@@ -149,8 +152,10 @@ describe('POST /v1/redact/ through the gateway and worker processes', () => {
     // SSRF: an address inside is refused, never fetched.
     await bad({ upload_url: 'http://127.0.0.1:6379/' }, 400, /./);
     await bad(upload(Buffer.alloc(4 * 1048576, 1), 'big.jpg'), 413, /too large/);
-    // None of them counted: the two served redactions above are all there is.
-    expect((await getJson(key, '/v1/statistics/')).usage.by_type.redact).toBe(2);
+    // A decompression bomb: a small file declaring 256 MP, refused from its header.
+    await bad(upload(pngBomb(), 'bomb.png'), 413, /too large/);
+    // None of them counted.
+    expect(await counted()).toBe(before);
     const noKey = await fetch(`${base}/v1/redact/`, { method: 'POST' });
     expect(noKey.status).toBe(403); // as the plate reader (Plate Recognizer answers 403)
   });

@@ -40,8 +40,14 @@ const hogs: ChildProcess[] = [];
 let photo: Buffer;
 let big: Buffer;
 
+/** Workers whose engine can be held busy on demand (regions `zz-<seconds>`). */
+const HOLD_HOOK = join(__dirname, '..', 'support', 'engine-hold-hook.js');
 const startWorker = (i: number) =>
-  startApp('worker', { ...env, WORKER_HTTP_PORT: String(workerPorts[i]) }, WORKER_READY);
+  startApp(
+    'worker',
+    { ...env, WORKER_HTTP_PORT: String(workerPorts[i]), NODE_OPTIONS: `--require ${HOLD_HOOK}` },
+    WORKER_READY,
+  );
 
 /** A process that keeps one core busy until killed (or for 3 minutes at most). */
 const hog = () =>
@@ -59,23 +65,7 @@ async function stalledJobs(): Promise<number> {
 }
 
 /** An account on a plan that takes 40-megapixel uploads. */
-async function bigPhotoAccount(): Promise<string> {
-  await api.admin('PUT', '/admin/plans', {
-    name: 'saturation',
-    totalCalls: 1_000_000,
-    indicativeYearlyQuota: 12_000_000,
-    callsPerSecond: 10_000,
-    allowAboveQuota: false,
-    aboveQuotaUnitPrice: 0,
-    mmcIncluded: false,
-    maxUploadBytes: 16 * 1048576,
-  });
-  const created = await api.admin('POST', '/admin/accounts', {
-    username: `big-${Date.now().toString(36)}`,
-    plan: 'saturation',
-  });
-  return created.apiKey;
-}
+const bigPhotoAccount = () => api.loadAccount('big', 16 * 1048576);
 
 /** Calls from `key` one after another until `until` settles; every answer. */
 async function callsWhile(key: string, until: Promise<unknown>): Promise<Answer[]> {
@@ -125,6 +115,32 @@ describe('under CPU contention', () => {
     expect(gateway.output()).not.toMatch(/No recognition worker/i);
     expect(await api.usage(bigKey)).toBe(3);
     expect(await api.usage(other)).toBe(others.length);
+  });
+
+  it('while one job holds its engine for 30 s, other accounts are served 201 by the other worker', async () => {
+    const held = await api.loadAccount('saturation-held');
+    const other = await api.loadAccount('saturation-bystander');
+    const form = new FormData();
+    form.append('upload', new Blob([photo]), 'car.jpg');
+    form.append('regions', 'zz-30');
+    const started = performance.now();
+    const holding = fetch(`${api.base}/v1/plate-reader/`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${held}` },
+      body: form,
+    }).then((res) => res.status);
+    const others = await callsWhile(other, holding);
+    const heldStatus = await holding;
+    console.log(
+      `saturation: a job held 30 s answered ${heldStatus} after ${Math.round(performance.now() - started)} ms; ` +
+        `meanwhile ${others.length} other calls ${JSON.stringify(statuses(others))}, slowest ${Math.round(Math.max(...others.map((a) => a.ms)))} ms`,
+    );
+    expect(heldStatus).toBe(201);
+    expect(statuses(others)).toEqual({ 201: others.length });
+    expect(others.length).toBeGreaterThan(10);
+    expect(await stalledJobs()).toBe(0);
+    expect(gateway.output()).not.toMatch(/No recognition worker/i);
+    expect(await api.usage(held)).toBe(1);
   });
 
   it('a burst of 24 calls from two accounts: every one 201, none stalled', async () => {

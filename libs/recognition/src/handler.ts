@@ -1,4 +1,4 @@
-import { EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
+import { EngineConfig, EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
 import type { RedactOptions } from '@platewise/engine/config';
 import type { EngineResult, SnapshotResponse } from '@platewise/snapshot';
 import type { HandlerOutcome, RecognitionCall, RedactionResponse } from './contract';
@@ -8,7 +8,7 @@ import { snapshotEnvelope } from './envelope';
 export interface RecognitionEngine {
   read(
     image: Buffer,
-    options: { regions: string[]; config: unknown; mmc: boolean },
+    options: { hints: string[]; config: EngineConfig; mmc: boolean },
   ): Promise<EngineResult>;
   /** createEngine's Engine.redact: the same photo with plates and faces hidden (tests may omit it) */
   redact?(
@@ -68,7 +68,7 @@ export class RecognitionHandler {
         ? await this.redact(call, call.redact, image)
         : snapshotEnvelope(
             await this.engine.read(image, {
-              regions: call.regions,
+              hints: call.regions,
               config: call.config,
               mmc: call.mmc,
             }),

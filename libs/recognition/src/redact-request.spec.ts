@@ -31,6 +31,7 @@ describe('parseRedactionRequest', () => {
       camera_id: 'gate',
       timestamp: now.toISOString(),
       image: { bytes: png, filename: 'a.png' },
+      ignoredConfig: [],
       redact: { hide: ['plates', 'faces'], method: 'pixelate', strength: 6, format: null },
     });
   });

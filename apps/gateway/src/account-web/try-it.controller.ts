@@ -25,6 +25,7 @@ export class SessionCallerGuard implements CanActivate {
 @Controller('account')
 export class TryItController extends PlateReaderEndpoint(
   'plate-reader',
+  'session',
   SessionGuard,
   SessionCallerGuard,
 ) {}
@@ -33,6 +34,7 @@ export class TryItController extends PlateReaderEndpoint(
 @Controller('account')
 export class TryItRedactController extends RedactEndpoint(
   'redact',
+  'session',
   SessionGuard,
   SessionCallerGuard,
 ) {}

@@ -82,8 +82,8 @@ class HiddenAreaDoc {
 /** The JSON form of a redaction (`Accept: application/json`, and webhooks' `image.redacted`). */
 export class RedactionResponseDoc {
   @ApiProperty({ description: 'ms spent in the engine' }) processing_time!: number;
-  @ApiProperty({ type: String, nullable: true }) filename!: string | null;
-  @ApiProperty({ type: String, nullable: true }) camera_id!: string | null;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'null' }] }) filename!: string | null;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'null' }] }) camera_id!: string | null;
   @ApiProperty({ format: 'date-time' }) timestamp!: string;
   @ApiProperty({ enum: ['image/jpeg', 'image/png'] }) content_type!: string;
   @ApiProperty({ description: 'same as the upload, EXIF orientation applied' }) width!: number;

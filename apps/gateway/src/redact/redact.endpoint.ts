@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   type CanActivate,
   Header,
@@ -14,19 +15,36 @@ import {
 import {
   ApiBody,
   ApiConsumes,
+  ApiExtension,
   ApiExtraModels,
-  ApiOkResponse,
+  ApiOperation,
   ApiProduces,
+  ApiResponse,
+  ApiSecurity,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { UploadedImage } from '@platewise/recognition';
 import type { Request } from 'express';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
+import {
+  MeteredPlateRecognizerErrors,
+  PlatewiseErrors,
+  RATE_LIMIT_HEADERS,
+} from '../openapi/route-doc';
 import { UploadInterceptor } from '../plate-reader/upload.interceptor';
 import { Metered, ReservesQuotaItself } from '../quota/metered';
 import { REDACTION_EXAMPLE, RedactionResponseDoc, RedactRequestDoc } from './redact.dto';
 import { RedactService } from './redact.service';
+
+const REDACT_DESCRIPTION = [
+  "The plate reader's inputs and rules (`upload` as a file or base64, `upload_url` fetched by the",
+  'server, `regions`, `config`; the plan’s size limit), plus `hide` (plates, faces), `method` (blur,',
+  'pixelate, solid), `strength` (1–10) and `format` (jpeg, png). `config.threshold_d` is the plate',
+  'bar: the lower of it and 0.1 (not below 0.05); `config.mode: fast` takes one look instead of two',
+  '(faster, less thorough). Allowed when the plan includes redaction (403 otherwise); counted as',
+  'request type `redact`; only `200` is counted.',
+].join('\n');
 
 /**
  * The redaction route at `path`, for a controller to extend (the API one and the dashboard's
@@ -34,7 +52,11 @@ import { RedactService } from './redact.service';
  * (UploadInterceptor), then the fields and the plan; only then a quota slot, counted as `redact`.
  * Answers the image itself, or its JSON form when the client accepts JSON and not images.
  */
-export function RedactEndpoint(path: string, ...auth: Type<CanActivate>[]) {
+export function RedactEndpoint(
+  path: string,
+  caller: 'key' | 'session',
+  ...auth: Type<CanActivate>[]
+) {
   @Injectable()
   @ApiExtraModels(RedactionResponseDoc)
   class Endpoint {
@@ -47,10 +69,26 @@ export function RedactEndpoint(path: string, ...auth: Type<CanActivate>[]) {
     @UseInterceptors(UploadInterceptor)
     @Metered('redact', ...auth)
     @ReservesQuotaItself()
+    // Documented here rather than with @RouteDoc: the success has three media types.
+    @ApiOperation({
+      summary:
+        caller === 'key'
+          ? 'The same image back with every plate and face hidden (blur, pixelate or solid)'
+          : '"Try it" → Redact: a redaction from the dashboard, counted like any other',
+      description: REDACT_DESCRIPTION,
+    })
+    @(caller === 'key'
+      ? applyDecorators(ApiSecurity('Token'), ApiSecurity('ApiKeyQuery'))
+      : applyDecorators(ApiSecurity('Session'), ApiExtension('x-internal', true)))
+    @(caller === 'key'
+      ? MeteredPlateRecognizerErrors(400, 403, 408, 413, 415, 429, 503, 504)
+      : PlatewiseErrors(400, 401, 403, 408, 413, 415, 429, 503, 504))
     @ApiConsumes('multipart/form-data', 'application/json', 'application/x-www-form-urlencoded')
     @ApiBody({ type: RedactRequestDoc })
     @ApiProduces('image/jpeg', 'image/png', 'application/json')
-    @ApiOkResponse({
+    @ApiResponse({
+      status: 200,
+      headers: RATE_LIMIT_HEADERS,
       description:
         'The photo, same size and orientation, every plate and face hidden: `image/jpeg`, or `image/png` for a PNG upload. With `Accept: application/json`, its JSON form.',
       content: {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@platewise/infra';
 import {
   loadImage,
@@ -21,6 +21,8 @@ const NO_PLAN = { maxUploadBytes: 3 * 1048576, redactIncluded: false };
  */
 @Injectable()
 export class RedactService {
+  private readonly logger = new Logger('Redact');
+
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
@@ -36,9 +38,13 @@ export class RedactService {
     if (!owner || !reserve) throw new Error('route needs Metered');
     const plan = owner.contract?.plan ?? NO_PLAN;
     // Every refusal that needs no image (the plan first) comes before the quota slot.
-    const { image: source, ...request } = await timing.time('validate', async () =>
-      parseRedactionRequest(body, file, plan),
-    );
+    const {
+      image: source,
+      ignoredConfig,
+      ...request
+    } = await timing.time('validate', async () => parseRedactionRequest(body, file, plan));
+    if (ignoredConfig.length)
+      this.logger.log(`config keys ignored (unknown to this engine): ${ignoredConfig.join(', ')}`);
     await reserve();
     const image = await loadImage(source, {
       maxBytes: plan.maxUploadBytes,

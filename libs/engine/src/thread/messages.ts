@@ -1,4 +1,5 @@
 import type { EngineResult } from '@platewise/snapshot';
+import type { EngineConfig } from '../config';
 import type { EngineOptions } from '../engine';
 import type { RedactionResult, RedactRequest } from '../redact/engine-redact';
 import { EngineConfigError, ImageDecodeError, ModelLoadError } from '../errors';
@@ -13,7 +14,8 @@ export interface ReadRequest {
   id: number;
   image: Uint8Array;
   regions: string[];
-  config: unknown;
+  hints?: string[];
+  config?: Partial<EngineConfig>;
   mmc: boolean;
 }
 

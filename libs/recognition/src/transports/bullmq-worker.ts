@@ -3,7 +3,12 @@ import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import { RECOGNITION_QUEUE, RecognitionJob, RecognitionReply } from '../contract';
+import {
+  RECOGNITION_QUEUE,
+  RecognitionFailure,
+  RecognitionJob,
+  RecognitionReply,
+} from '../contract';
 import type { RecognitionHandler } from '../handler';
 import { WorkerHeartbeat } from './worker-presence';
 
@@ -92,8 +97,9 @@ export class BullMqRecognitionWorker {
       ended('failed');
       const lastAttempt =
         error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt)
-        await this.reply(job, { failed: (error as Error).message }, started).catch(() => undefined);
+      const failure: RecognitionFailure = { failed: (error as Error).message };
+      if (caught instanceof EngineTimeoutError) failure.reason = 'engine_timeout';
+      if (lastAttempt) await this.reply(job, failure, started).catch(() => undefined);
       throw error;
     }
     await this.reply(job, outcome, started);

@@ -65,7 +65,6 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
         calls: 2,
         year: now.getUTCFullYear(),
         resets_on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/),
-        by_type: { plate_reader: 2, redact: 0 },
       },
       total_calls: 2500,
     });

@@ -222,14 +222,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     usage: object({
       month: int(),
       year: int(),
-      calls: int('calls of every request type this period (each takes one of total_calls)'),
+      calls: int(
+        'calls of every request type this period (redactions too: each takes one of total_calls)',
+      ),
       resets_on: { type: 'string', example: '2019-01-14T00:00:00Z' },
-      by_type: {
-        type: 'object',
-        description: 'calls per request type (platewise): plate_reader, redact',
-        additionalProperties: int(),
-        example: { plate_reader: 120, redact: 7 },
-      },
     }),
     total_calls: int("the plan's monthly limit"),
   }),

@@ -195,12 +195,11 @@ export class UsageReportsService {
     return {
       usage: {
         month: period.start.getUTCMonth() + 1,
-        // Plate Recognizer's figure: every call against total_calls, redactions included ...
+        // Plate Recognizer's exact shape: every call against total_calls, redactions included
+        // (the figures per request type are on /v2/quota/*).
         calls: sumCount(tally),
         year: period.start.getUTCFullYear(),
         resets_on: isoSeconds(period.end),
-        // ... and platewise's breakdown by request type.
-        by_type: pick(tally, 'count'),
       },
       total_calls: current?.plan.monthlyCalls ?? 0,
     };

@@ -3,6 +3,7 @@ import { DomainModule } from '@platewise/domain';
 import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PlateReaderModule } from '../plate-reader/plate-reader.module';
+import { RedactModule } from '../redact/redact.module';
 import { UsageReportsModule } from '../usage-reports/usage-reports.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AccountKeysController } from './account-keys.controller';
@@ -14,7 +15,7 @@ import { SessionController } from './session.controller';
 import { OperatorGuard, SessionGuard } from './session.guard';
 import { SessionOwners } from './session-owner';
 import { SessionStore } from './session.store';
-import { SessionCallerGuard, TryItController } from './try-it.controller';
+import { SessionCallerGuard, TryItController, TryItRedactController } from './try-it.controller';
 import { WebhookTestEvent } from './webhook-test-event';
 import { OperatorConsoleController } from '../admin/operator-console.controller';
 import { AccountReadsController } from '../reads/account-reads.controller';
@@ -28,6 +29,7 @@ import { AccountWatchlistsController } from '../watchlists/account-watchlists.co
     DomainModule,
     MetricsModule,
     PlateReaderModule,
+    RedactModule,
     UsageReportsModule,
     WebhooksModule,
   ],
@@ -37,6 +39,7 @@ import { AccountWatchlistsController } from '../watchlists/account-watchlists.co
     AccountKeysController,
     AccountWebhooksController,
     TryItController,
+    TryItRedactController,
     OperatorController,
     // Each dashboard route beside the capability it serves; registered here, where the session
     // guards are.

@@ -1,3 +1,6 @@
-/** Kinds of metered request. Recognition calls are `plate_reader`. */
-export const REQUEST_TYPES = ['plate_reader'] as const;
+/**
+ * Kinds of metered request: recognition calls are `plate_reader`, redactions (POST /v1/redact/)
+ * `redact`. Each is counted on its own; every kind takes a call of the same monthly allowance.
+ */
+export const REQUEST_TYPES = ['plate_reader', 'redact'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];

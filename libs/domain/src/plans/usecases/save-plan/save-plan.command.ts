@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsNumber, Matches, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Min } from 'class-validator';
 import { Command } from '../../../usecases/command';
 
 export class SavePlanCommand extends Command {
@@ -30,6 +30,11 @@ export class SavePlanCommand extends Command {
 
   @IsBoolean()
   mmcIncluded!: boolean;
+
+  /** POST /v1/redact/ allowed; refused with 403 otherwise. Default false. */
+  @IsOptional()
+  @IsBoolean()
+  redactIncluded?: boolean;
 
   @IsInt()
   @Min(1024)

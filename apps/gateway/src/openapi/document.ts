@@ -131,13 +131,15 @@ const uploadBody = {
           regions: {
             type: 'array',
             items: { type: 'string' },
-            description: 'region hints, e.g. us-ca, mx (repeat the field)',
+            description:
+              'region hints, e.g. us-ca, mx (repeat the field): they guide the reading; region.code in the answer is the plate’s own region',
           },
           camera_id: { type: 'string' },
           timestamp: { type: 'string', format: 'date-time' },
           mmc: {
             type: 'boolean',
-            description: 'vehicle make, model, orientation and colour (plan must include it)',
+            description:
+              'vehicle type, orientation and colour from the project’s models, make/model Unknown unless the operator installed one (plan must include it; README "mmc")',
           },
           config: {
             type: 'string',

@@ -7,6 +7,8 @@
 // process of its own: load + one pass over the photos). Uses the built engine (libs/engine/dist).
 //
 //   pnpm bench:speed [--threads 2] [--rounds 1] [--old ensemble] [--new cct]
+//   pnpm bench:speed --thread   the engine in process (old) against the same engine in a worker
+//                               thread of its own (new), as workers run it (createThreadedEngine)
 //
 // Other CPU-heavy processes skew these figures; stop them while measuring.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +18,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-const { createEngine } = require(join(root, 'libs/engine/dist/index.js'));
+const { createEngine, createThreadedEngine } = require(join(root, 'libs/engine/dist/index.js'));
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -47,10 +49,13 @@ if (args.includes('--rss-of')) {
   process.exit(0);
 }
 
+const threaded = args.includes('--thread');
 const t0 = performance.now();
-const engines = { old: await load(oldMode) };
+const engines = { old: await load(threaded ? undefined : oldMode) };
 const loadOld = performance.now() - t0;
-engines.new = await load(newMode);
+engines.new = threaded
+  ? await createThreadedEngine({ threads, readTimeoutMs: 600_000 })
+  : await load(newMode);
 const loadNew = performance.now() - t0 - loadOld;
 
 const q = (sorted, p) =>
@@ -83,6 +88,14 @@ for (const mode of ['regular', 'fast']) {
 await engines.old.close();
 await engines.new.close();
 const ratio = (a, b) => (p50[a] / p50[b]).toFixed(2);
+if (threaded) {
+  console.log(`old: in process; new: in a worker thread (as workers read)`);
+  console.log(
+    `thread regular p50 / in-process regular p50 = ${ratio('new:regular', 'old:regular')}   (target ≤ 1.05)`,
+  );
+  console.log(`thread fast p50 / in-process fast p50       = ${ratio('new:fast', 'old:fast')}`);
+  process.exit(0);
+}
 console.log(
   `new regular p50 / old regular p50 = ${ratio('new:regular', 'old:regular')}   (target ≤ 0.5)`,
 );

@@ -154,6 +154,7 @@ it('Redis stopped and started under load: calls in flight answered within 5 s, t
   const key = await api.loadAccount('redis-restart');
   const before = await api.read(key, photo); // the account's quota counter exists in Redis before it is lost
   expect(before.status).toBe(201);
+  const logBefore = gateway.output().length;
   const { answers, down, recovery } = await throughOutage(key, redis, 3_000);
   const inFlight = answers.filter((a) => a.at < down && a.at + a.ms > down);
   await expectHeldUp('Redis stopped for 3 s', key, [before, ...answers], {
@@ -166,6 +167,15 @@ it('Redis stopped and started under load: calls in flight answered within 5 s, t
   for (const a of answers) expect(a.ms).toBeLessThan(5_000);
   expect(recovery).not.toBeNull();
   expect(recovery!).toBeLessThan(10_000);
+  // The outage is logged as it starts (and, once quiet, with its count), not a stack per 503.
+  const log = gateway.output().slice(logBefore);
+  const unavailable = answers.filter((a) => a.status === 503).length;
+  console.log(
+    `faults: gateway log during the Redis outage: ${log.split('\n').length} lines for ${unavailable} × 503`,
+  );
+  if (/^\s+at /m.test(log)) console.log(`faults: stack in the gateway log:\n${log.slice(0, 6000)}`);
+  expect(log).not.toMatch(/^\s+at /m);
+  expect(log.match(/outage: /g)?.length ?? 0).toBeLessThanOrEqual(2);
 });
 
 it('a worker SIGKILLed under load: every call answered 201 (none waits for a 504), usage exact', async () => {

@@ -5,11 +5,17 @@
  * counted.
  */
 import fc from 'fast-check';
+import { join } from 'node:path';
 import { loadConfig } from '../../libs/infra/src';
 import { ADMIN_TOKEN, Api, smallPhoto } from './load';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { BadRequest, corpus, multipart, neverEnding } from './hostile/corpus';
-import { rawRequest, RawReply, unfinishedHeaders } from './hostile/raw-http';
+import {
+  announcedBodyNeverSent,
+  rawRequest,
+  RawReply,
+  unfinishedHeaders,
+} from './hostile/raw-http';
 import { randomPort } from './services';
 
 jest.setTimeout(120_000);
@@ -28,7 +34,10 @@ const env = {
   // Webhook targets for the cap test: allowed although internal, never reached (no call is made).
   FETCH_ALLOW_HOSTS: '10.99.0.0/16',
   LOG_LEVEL: 'log',
+  // Behind a TLS proxy that is not trusted (no TRUST_PROXY): cookies must still be Secure.
+  PUBLIC_URL: 'https://alpr.example.test',
 };
+const HOLD_HOOK = join(__dirname, '..', 'support', 'engine-hold-hook.js');
 /** Longest any bad request may take to be answered (a bomb or a huge body included). */
 const ANSWER_WITHIN_MS = 5_000;
 
@@ -42,7 +51,12 @@ beforeAll(async () => {
   photo = await smallPhoto();
   const starting = [
     startApp('gateway', env, GATEWAY_READY),
-    startApp('worker', env, WORKER_READY),
+    // Its engine can be held busy on demand (regions `zz-<seconds>`), and gives up after 3 s.
+    startApp(
+      'worker',
+      { ...env, ENGINE_READ_TIMEOUT_MS: '3000', NODE_OPTIONS: `--require ${HOLD_HOOK}` },
+      WORKER_READY,
+    ),
   ] as const;
   void starting[0].then((g) => (gateway = g));
   void starting[1].then((w) => (worker = w));
@@ -279,11 +293,141 @@ describe("the trial plan's one call per second", () => {
   });
 });
 
+describe('work a call makes the service do is bounded', () => {
+  const json = (path: string, body: string, headers: Record<string, string> = {}) =>
+    rawRequest(base, {
+      path,
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+      deadlineMs: ANSWER_WITHIN_MS + 5_000,
+    });
+
+  /** A new account whose dashboard password is 'right-horse-battery-staple'; its username. */
+  const dashboardUser = async (name: string) => {
+    const username = `${name}-${Date.now().toString(36)}`;
+    const created = await api.admin('POST', '/admin/accounts', { username, plan: 'load' });
+    const accountId = (created.account as { id: string }).id;
+    await api.admin('PUT', `/admin/accounts/${accountId}/password`, {
+      password: 'right-horse-battery-staple',
+    });
+    return username;
+  };
+
+  it('380,000 regions: 400 naming the limit in under a second, while another account is served', async () => {
+    const other = await api.loadAccount('hostile-bystander');
+    const regions = Array.from({ length: 380_000 }, (_, i) => `us-${i % 1000}`);
+    const body = JSON.stringify({ upload: photo.toString('base64'), regions });
+    const attack = json('/v1/plate-reader/', body, { Authorization: `Token ${key}` });
+    const bystander = Promise.all([1, 2, 3].map(() => api.read(other, photo)));
+    const refused = await attack;
+    console.log(
+      `hostile: 380,000 regions answered ${refused.status} in ${Math.round(refused.ms)} ms`,
+    );
+    // Under a second on a quiet machine; the bound leaves room for a busy one.
+    expectJsonError('380,000 regions', refused, 400, 2_000, /at most 32 distinct region codes/);
+    expect((await bystander).map((a) => a.status)).toEqual([201, 201, 201]);
+    // Duplicates are one region: 100 copies of two codes are served.
+    const form = await postForm(key, [
+      { name: 'upload', value: photo, filename: 'car.jpg' },
+      { name: 'config', value: '{"mode":"fast"}' },
+      ...Array.from({ length: 40 }, (_, i) => ({ name: 'regions', value: i % 2 ? 'br' : 'us-ca' })),
+    ]);
+    expect(form.status).toBe(201);
+    expect(await api.usage(key)).toBe(1);
+    expect(await api.usage(other)).toBe(3);
+  });
+
+  it.each([
+    ['/account/session', {}],
+    ['/account/signup', {}],
+    ['/v1/webhooks/', { key: true }],
+    ['/v1/plate-reader/', { key: true }],
+  ])('75 KB of nested objects to %s: 400, not 500', async (path, { key: withKey }) => {
+    const depth = 75_000 / 6;
+    const body = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const reply = await json(path, body, withKey ? { Authorization: `Token ${key}` } : {});
+    expectJsonError(`nested JSON to ${path}`, reply, 400, ANSWER_WITHIN_MS, /more than 32 levels/);
+    expect(alive(gateway)).toBe(true);
+  });
+
+  it('a config nested 10,000 deep in a form field: 400', async () => {
+    const config = '{"mode":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    expectJsonError('nested config', await postForm(key, withPhoto(config)), 400);
+  });
+
+  // Before the guesses below, which spend this address's sign-in attempts for the window.
+  it('behind an https PUBLIC_URL the session cookie is Secure without TRUST_PROXY', async () => {
+    const username = await dashboardUser('cookie');
+    const reply = await json(
+      '/account/session',
+      JSON.stringify({ username, password: 'right-horse-battery-staple' }),
+    );
+    expect(reply.status).toBe(201);
+    expect(String(reply.headers['set-cookie'])).toMatch(/platewise_session=.*; Secure/);
+  });
+
+  it('40 concurrent wrong passwords: at most 5 are checked (401), the rest are refused (429)', async () => {
+    const username = await dashboardUser('guessed');
+    const guesses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        json('/account/session', JSON.stringify({ username, password: `wrong-guess-${i}` })),
+      ),
+    );
+    const count = (status: number) => guesses.filter((g) => g.status === status).length;
+    expect(count(401)).toBeLessThanOrEqual(5);
+    expect(count(401) + count(429)).toBe(40);
+    const right = await json(
+      '/account/session',
+      JSON.stringify({ username, password: 'right-horse-battery-staple' }),
+    );
+    expect(right.status).toBe(429);
+  });
+
+  it('a refused call that announced a body it never sends is answered and its connection closed', async () => {
+    const { status, closedAfterMs } = await announcedBodyNeverSent(
+      base,
+      '/v1/plate-reader/',
+      BODY_TIMEOUT_MS + 10_000,
+    );
+    expect(status).toBe(403);
+    expect(closedAfterMs).not.toBeNull();
+    expect(closedAfterMs!).toBeLessThan(4_000);
+  });
+
+  it('an image the engine is stuck on: 503 after ENGINE_READ_TIMEOUT_MS saying so, not counted, and the worker serves the next call', async () => {
+    const before = await api.usage(key);
+    const stuck = await postForm(key, [
+      { name: 'upload', value: photo, filename: 'car.jpg' },
+      { name: 'regions', value: 'zz-999' },
+    ]);
+    expect(stuck.status).toBe(503);
+    expect(JSON.parse(stuck.text).detail).toMatch(
+      /^The engine gave up on this image after 3 s\. The call was not counted\.$/,
+    );
+    expect(stuck.ms).toBeLessThan(8_000);
+    expect(await api.usage(key)).toBe(before);
+    expect((await postForm(key, withPhoto('{"mode":"fast"}'))).status).toBe(201);
+    expect(await api.usage(key)).toBe(before + 1);
+  });
+
+  it.each(['from=yesterday', 'to=2025-02-30', 'from=2025-03-01&to=2025-02-01'])(
+    '/v2/quota/history?%s: 400',
+    async (query) => {
+      const reply = await rawRequest(base, {
+        method: 'GET',
+        path: `/v2/quota/history?${query}`,
+        headers: { Authorization: `Token ${key}` },
+      });
+      expectJsonError(`history ${query}`, reply, 400, ANSWER_WITHIN_MS, /from|to/);
+    },
+  );
+});
+
 describe('after all of it', () => {
   it('both processes are up and nothing was counted; a pathological but valid pattern is served at once', async () => {
     expect(alive(gateway)).toBe(true);
     expect(alive(worker)).toBe(true);
-    expect(await api.usage(key)).toBe(0);
+    expect(await api.usage(key)).toBe(2);
     // `.*` 40 times then X: minutes for a backtracking engine, a few thousand automaton steps here.
     const pattern = JSON.stringify({ mode: 'fast', text_formats: ['.*'.repeat(40) + 'X'] });
     const reply = await postForm(key, withPhoto(pattern));
@@ -292,6 +436,6 @@ describe('after all of it', () => {
     );
     expect(reply.status).toBe(201);
     expect(reply.ms).toBeLessThan(ANSWER_WITHIN_MS);
-    expect(await api.usage(key)).toBe(1);
+    expect(await api.usage(key)).toBe(3);
   });
 });

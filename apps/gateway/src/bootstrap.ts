@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import cors from 'cors';
 import { json, urlencoded, type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, loadConfig } from '@platewise/infra';
+import { AppConfig, loadConfig, refuseDeepJson } from '@platewise/infra';
 import { serveDashboard } from './account-web/dashboard-static';
 import { AppModule } from './app.module';
 import { TimedExpressAdapter } from './http/http-server';
@@ -18,10 +18,13 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.disable('x-powered-by');
   // Small bodies for every route but recognition, whose body is read only after its key is
   // checked, with the plan's limits (UploadInterceptor). Apps are created with bodyParser: false.
-  express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT })));
+  express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT, verify: refuseDeepJson })));
   express.use(exceptRecognition(urlencoded({ limit: OTHER_BODY_LIMIT, extended: true })));
-  // The Snapshot API allows browser calls from every origin on the recognition route.
-  express.use(['/v1/plate-reader', '/v1/plate-reader/'], cors({ origin: '*', maxAge: 86400 }));
+  // The Snapshot API allows browser calls from every origin on the recognition route (and the
+  // on-premise SDK on /info too); the account's exposeKey and domains then decide (api-key.strategy).
+  const openCors = cors({ origin: '*', maxAge: 86400, exposedHeaders: EXPOSED_HEADERS });
+  express.use(['/v1/plate-reader', '/v1/plate-reader/'], openCors);
+  if (config.PLATEWISE_MODE === 'onprem') express.use(['/info', '/info/'], openCors);
   express.use('/v1/plate-reader', onlyPost);
   serveDashboard(app);
   serveApiDocs(app);
@@ -37,6 +40,15 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // SIGTERM drains (HealthModule) and exits 0 once the calls in flight are answered.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 }
+
+/** Answer headers a browser script may read: rate limits, when to retry, ignored config keys. */
+const EXPOSED_HEADERS = [
+  'RateLimit',
+  'RateLimit-Policy',
+  'Retry-After',
+  'Server-Timing',
+  'X-Platewise-Ignored-Config',
+];
 
 /** JSON and form bodies of the account, webhook and admin routes: a few KB at most in practice. */
 const OTHER_BODY_LIMIT = '100kb';

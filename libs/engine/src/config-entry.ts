@@ -2,7 +2,20 @@
  * `@platewise/engine/config`: what a caller needs to validate a recognition request and tell the
  * engine's errors apart without loading the engine (no onnxruntime-node, no sharp, no models).
  */
-export { DEFAULT_CONFIG, parseEngineConfig, regionHints } from './config';
-export type { EngineConfig } from './config';
-export { EngineConfigError, ImageDecodeError } from './errors';
+export {
+  CONFIG_KEYS,
+  DEFAULT_CONFIG,
+  distinctRegions,
+  MAX_REGIONS,
+  parseEngineConfig,
+  readEngineConfig,
+  regionHints,
+} from './config';
+export type { EngineConfig, ReadConfig } from './config';
+export {
+  EngineConfigError,
+  EngineRestartedError,
+  EngineTimeoutError,
+  ImageDecodeError,
+} from './errors';
 export { KNOWN_REGIONS, normaliseRegion } from './plates/formats';

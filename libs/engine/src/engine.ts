@@ -1,7 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
-import { DEFAULT_CONFIG, EngineConfig, parseEngineConfig, regionHints } from './config';
+import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
 import { PlateDetection, detectPlates } from './detect/plate';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { boxArea, clampBox } from './geometry/box';
@@ -53,10 +53,18 @@ export interface EngineOptions {
 }
 
 export interface ReadOptions {
-  /** region hints (`us-ca`, `br`, …): a guide that re-ranks candidates, not a filter */
+  /** region codes (`us-ca`, `br`, …): a guide that re-ranks candidates, not a filter */
   regions?: string[];
-  /** a parsed config (parseEngineConfig) or the raw value, validated here */
-  config?: EngineConfig | unknown;
+  /**
+   * The hints regionHints already made of the caller's regions (a recognition request computes
+   * them once, when it is validated); given, `regions` is not read again.
+   */
+  hints?: string[];
+  /**
+   * The engine configuration: what is not given takes its default. Validated where it came in
+   * (readEngineConfig at the edge: gateway, CLI), so a typo is the caller's 400, not an engine error.
+   */
+  config?: Partial<EngineConfig>;
   /** vehicle colour, orientation and make/model */
   mmc?: boolean;
   /** told how long each phase of this read took (workers export these as metrics) */
@@ -259,9 +267,9 @@ class PlateEngine implements Engine {
 
   async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
     const t0 = performance.now();
-    const config = isParsed(opts.config) ? opts.config : parseEngineConfig(opts.config);
+    const config: EngineConfig = { ...DEFAULT_CONFIG, ...opts.config };
     // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
-    const hints = regionHints(config, opts.regions ?? []);
+    const hints = opts.hints ?? regionHints(config, opts.regions ?? []);
     const phase = phaseTimer(opts.onPhase);
     const img = await decodeImage(image, this.maxPixels);
     phase('decode');
@@ -332,7 +340,9 @@ class PlateEngine implements Engine {
       if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     }
     const kept = (ds: PlateDetection[]) =>
-      nms(ds, 0.3).filter((d) => d.score >= config.threshold_d);
+      nms(bestOf(ds, MAX_PLATE_DETECTIONS), 0.3)
+        .filter((d) => d.score >= config.threshold_d)
+        .slice(0, MAX_PLATES);
     const plates = kept(found);
     if (plates.length || config.mode !== 'regular') return plates;
     return kept(await this.findSmallPlates(img, th));
@@ -358,20 +368,24 @@ class PlateEngine implements Engine {
   }
 }
 
+/**
+ * Plates one photo is read for, best detections first. A caller's `threshold_d` may be 0, which
+ * lets every detector anchor through (2,049 "plates" and 29 s on a dev photo); a busy car park
+ * shows a few dozen.
+ */
+export const MAX_PLATES = 64;
+/** Detections that go into non-maximum suppression (quadratic in their number), best first. */
+const MAX_PLATE_DETECTIONS = 1_000;
+
+function bestOf<T extends { score: number }>(items: T[], n: number): T[] {
+  return items.length <= n ? items : [...items].sort((a, b) => b.score - a.score).slice(0, n);
+}
+
 /** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */
 export function parseRecognizer(value: string | undefined): RecognizerMode | undefined {
   if (value === undefined || value === '') return undefined;
   if ((RECOGNIZER_MODES as readonly string[]).includes(value)) return value as RecognizerMode;
   throw new Error(
     `ENGINE_RECOGNIZER must be one of ${RECOGNIZER_MODES.join(', ')} (got "${value}")`,
-  );
-}
-
-function isParsed(c: unknown): c is EngineConfig {
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    Object.keys(DEFAULT_CONFIG).every((k) => k in (c as object)) &&
-    Object.keys(c as object).length === Object.keys(DEFAULT_CONFIG).length
   );
 }

@@ -39,3 +39,22 @@ export class ModelLoadError extends Error {
     this.name = 'ModelLoadError';
   }
 }
+
+/**
+ * A read ran past the engine's time limit (a pathological image): the read was stopped and its
+ * thread replaced. The caller's job failed on our side.
+ */
+export class EngineTimeoutError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`The engine gave up on this image after ${Math.round(limitMs / 100) / 10} s.`);
+    this.name = 'EngineTimeoutError';
+  }
+}
+
+/** The engine's thread ended (a time-out elsewhere, a crash) while this read was in it. */
+export class EngineRestartedError extends Error {
+  constructor(cause: string) {
+    super(`The engine's thread was restarted during this read (${cause}); it may be retried.`);
+    this.name = 'EngineRestartedError';
+  }
+}

@@ -1,15 +1,13 @@
 import type { SnapshotResponse } from '@platewise/snapshot';
 import type { RecognitionCall } from './contract';
 import {
+  RETRY_SECONDS,
   RecognitionRefusedError,
   RecognitionUnavailableError,
   RefusalReason,
   UnavailableReason,
 } from './errors';
 import type { RecognitionTransport } from './transports/transport';
-
-/** Seconds a caller is told to wait before retrying a call we could not serve. */
-export const RETRY_SECONDS = 5;
 
 /** How one call ended, with where its time went when it was served. */
 export type RecognitionOutcome =
@@ -32,7 +30,10 @@ export class RecognitionClient {
       return { kind: 'unavailable', reason: result.unavailable, detail: result.detail };
     const { outcome, workerMs } = result;
     if ('failed' in outcome) {
-      const detail = `Recognition failed on our side; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
+      const detail =
+        outcome.reason === 'engine_timeout'
+          ? `${outcome.failed} The call was not counted.`
+          : `Recognition failed on our side; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
       return { kind: 'unavailable', reason: 'failed', detail };
     }
     if ('refused' in outcome) return { kind: 'refused', ...outcome.refused };

@@ -1,4 +1,10 @@
-import { EngineConfigError, parseEngineConfig, regionHints } from '@platewise/engine/config';
+import {
+  EngineConfigError,
+  MAX_REGIONS,
+  readEngineConfig,
+  regionHints,
+} from '@platewise/engine/config';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '@platewise/infra';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { RecognitionCall } from './contract';
@@ -27,6 +33,8 @@ export type RecognitionOptions = Omit<RecognitionCall, 'accountId' | 'webhooks' 
 /** A request that passed every check that needs no image bytes. */
 export interface RecognitionRequest extends RecognitionOptions {
   image: ImageSource;
+  /** config keys the engine does not know, ignored (the gateway names them in a header) */
+  ignoredConfig: string[];
 }
 
 const refuse = (message: string) => new RecognitionRefusedError('invalid_request', message);
@@ -50,8 +58,8 @@ export function parseRecognitionRequest(
   plan: PlanLimits,
   now: Date = new Date(),
 ): RecognitionRequest {
-  const { fields, options } = parse(body, plan, now);
-  return { ...options, image: imageSource(fields, file, plan.maxUploadBytes) };
+  const { fields, options, ignoredConfig } = parse(body, plan, now);
+  return { ...options, image: imageSource(fields, file, plan.maxUploadBytes), ignoredConfig };
 }
 
 /** The same rules without an image source (the CLI reads its images itself). */
@@ -72,8 +80,10 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
     throw refuse(
       `${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`,
     );
+  refuseLongRegionLists(body);
   const fields = plainToInstance(RecognitionFields, body ?? {});
-  const errors = validateSync(fields, { whitelist: true });
+  // One message per wrong field, naming it: the first rule it breaks.
+  const errors = validateSync(fields, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0)
     throw refuse(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
   if (fields.mmc && !plan.mmcIncluded) {
@@ -82,40 +92,58 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
       'Vehicle make, model, orientation and color (mmc) are not included in your plan.',
     );
   }
-  const regions = [...(fields.regions ?? []), ...(fields.region ?? [])].map((r) => r.toLowerCase());
-  const config = engineConfig(fields.config);
-  try {
-    regionHints(config, regions);
-  } catch (error) {
-    if (error instanceof EngineConfigError) throw refuse(error.message);
-    throw error;
-  }
+  const regions = [...(fields.regions ?? []), ...(fields.region ?? [])];
+  const { config, ignored } = engineConfig(fields.config);
   const options: RecognitionOptions = {
-    regions,
-    config: { ...config },
+    regions: engineRule(() => regionHints(config, regions)),
+    config,
     mmc: fields.mmc ?? false,
     camera_id: fields.camera_id ?? null,
     timestamp: fields.timestamp ?? now.toISOString(),
   };
-  return { fields, options };
+  return { fields, options, ignoredConfig: ignored };
+}
+
+/** The engine's own rules (config values, strict region), refused as a 400 naming the key. */
+function engineRule<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof EngineConfigError) throw refuse(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Region entries (duplicates included) a call may send: checked on the raw body, before any field
+ * is transformed or validated one by one, so a huge list costs the gateway next to nothing.
+ */
+const MAX_REGION_ENTRIES = 8 * MAX_REGIONS;
+
+function refuseLongRegionLists(body: Record<string, unknown> | undefined): void {
+  const entries = ['regions', 'region'].reduce((sum, name) => {
+    const value = body?.[name];
+    return sum + (Array.isArray(value) ? value.length : value === undefined ? 0 : 1);
+  }, 0);
+  if (entries > MAX_REGION_ENTRIES)
+    throw refuse(
+      `regions: at most ${MAX_REGIONS} distinct region codes per call (${entries} were sent)`,
+    );
 }
 
 /** The config field: a JSON string (form, CLI) or an object (JSON body). */
 function engineConfig(raw: unknown) {
   let value = raw;
   if (typeof raw === 'string') {
+    if (jsonTooDeep(raw))
+      throw refuse(`config nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`);
     try {
       value = raw.trim() === '' ? {} : JSON.parse(raw);
     } catch {
       throw refuse('config must be a JSON object, e.g. {"region":"strict"}');
     }
   }
-  try {
-    return parseEngineConfig(value ?? {});
-  } catch (error) {
-    if (error instanceof EngineConfigError) throw refuse(error.message);
-    throw error;
-  }
+  return engineRule(() => readEngineConfig(value ?? {}));
 }
 
 function imageSource(
@@ -123,10 +151,13 @@ function imageSource(
   file: UploadedImage | undefined,
   maxBytes: number,
 ): ImageSource {
-  const sources = [file, fields.upload, fields.upload_url].filter((s) => s !== undefined).length;
-  if (sources === 0)
+  if (!file && fields.upload === undefined && fields.upload_url === undefined)
     throw refuse('upload is required: send the image bytes, a base64 image, or upload_url');
-  if (sources > 1) throw refuse('send exactly one of upload (file or base64) and upload_url');
+  // Two images: which one would be meant cannot be told.
+  if (file && fields.upload !== undefined)
+    throw refuse('upload was sent both as a file and as base64 text: send it once');
+  // upload and upload_url: upload is the spec's image, which upload_url only stands in for when
+  // it is absent ("optional if upload_url is present"), so upload is read and the URL not fetched.
   if (file) {
     // Its size was capped while the body was read (the gateway's upload parser).
     if (file.buffer.length === 0) throw refuse('upload is an empty file');

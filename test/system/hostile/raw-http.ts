@@ -93,3 +93,37 @@ export function unfinishedHeaders(
     socket.on('error', () => undefined);
   });
 }
+
+/**
+ * Sends a request's headers announcing a body (Content-Length) and never sends the body: the
+ * server may answer at once (a refusal that needs no body) and must then close the connection
+ * rather than wait for bytes that will not come.
+ */
+export function announcedBodyNeverSent(
+  base: string,
+  path: string,
+  deadlineMs: number,
+): Promise<{ status: number; closedAfterMs: number | null; text: string }> {
+  const { hostname, port } = new URL(base);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    const status = () => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+    const timer = setTimeout(
+      () => (socket.destroy(), resolve({ status: status(), closedAfterMs: null, text })),
+      deadlineMs,
+    );
+    socket.on('connect', () =>
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n`,
+      ),
+    );
+    socket.on('data', (d) => (text += d.toString()));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ status: status(), closedAfterMs: performance.now() - started, text });
+    });
+    socket.on('error', () => undefined);
+  });
+}

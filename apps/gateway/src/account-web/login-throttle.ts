@@ -1,34 +1,50 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { RedisService } from '@platewise/infra';
 
-/** Failed sign-ins allowed per window, per username and per client address. */
+/** Sign-in attempts allowed per window, per username and per client address. */
 export const LOGIN_LIMITS = { perUsername: 5, perAddress: 20, windowSeconds: 15 * 60 };
 
-const failuresKey = (kind: 'user' | 'ip', value: string) =>
+const attemptsKey = (kind: 'user' | 'ip', value: string) =>
   `login-failures:${kind}:${value.toLowerCase()}`;
 
+/** Gives back an address's attempt after a success; never below zero, never a new key. */
+const GIVE_BACK = `
+if redis.call('DECR', KEYS[1]) <= 0 then redis.call('DEL', KEYS[1]) end
+return 0`;
+
 /**
- * Slows password guessing: after too many failures for one username (or from one address) sign-in
- * is refused with 429 until the window ends, even with the right password.
+ * Slows password guessing. Each sign-in takes an attempt for its username and its address before
+ * the password is checked, in one atomic step, so concurrent guesses cannot all pass a count read
+ * before any of them was recorded; over the limit, sign-in is refused with 429 until the window
+ * ends, even with the right password. A success gives its attempts back.
  */
 @Injectable()
 export class LoginThrottle {
   constructor(private readonly redis: RedisService) {}
 
-  /** Throws 429 when either counter is spent. */
-  async check(username: string, ip: string): Promise<void> {
-    const [user, address] = await this.redis.mget(
-      failuresKey('user', username),
-      failuresKey('ip', ip),
+  /** Takes one attempt for the username and the address; throws 429 when either is spent. */
+  async take(username: string, ip: string): Promise<void> {
+    const user = attemptsKey('user', username);
+    const address = attemptsKey('ip', ip);
+    // The window starts with the first attempt and is not extended by later ones.
+    const replies = await this.redis
+      .multi()
+      .incr(user)
+      .expire(user, LOGIN_LIMITS.windowSeconds, 'NX')
+      .incr(address)
+      .expire(address, LOGIN_LIMITS.windowSeconds, 'NX')
+      .ttl(user)
+      .ttl(address)
+      .exec();
+    const [userCount, , addressCount, , userTtl, addressTtl] = (replies ?? []).map(
+      ([error, value]) => {
+        if (error) throw error;
+        return Number(value);
+      },
     );
-    if (Number(user) < LOGIN_LIMITS.perUsername && Number(address) < LOGIN_LIMITS.perAddress)
-      return;
-    const ttl = await this.redis.ttl(
-      Number(user) >= LOGIN_LIMITS.perUsername
-        ? failuresKey('user', username)
-        : failuresKey('ip', ip),
-    );
-    const retryAfter = Math.max(1, ttl);
+    const overUser = userCount > LOGIN_LIMITS.perUsername;
+    if (!overUser && addressCount <= LOGIN_LIMITS.perAddress) return;
+    const retryAfter = Math.max(1, overUser ? userTtl : addressTtl);
     throw new HttpException(
       {
         message: `Too many failed sign-ins. Try again in ${Math.ceil(retryAfter / 60)} minutes.`,
@@ -38,17 +54,9 @@ export class LoginThrottle {
     );
   }
 
-  async failed(username: string, ip: string): Promise<void> {
-    const multi = this.redis.multi();
-    for (const key of [failuresKey('user', username), failuresKey('ip', ip)]) {
-      // The window starts with the first failure and is not extended by later ones.
-      multi.incr(key).expire(key, LOGIN_LIMITS.windowSeconds, 'NX');
-    }
-    await multi.exec();
-  }
-
-  /** A successful sign-in forgets the username's failures (the address's stay). */
-  async succeeded(username: string): Promise<void> {
-    await this.redis.del(failuresKey('user', username));
+  /** A successful sign-in forgets the username's attempts and gives the address its one back. */
+  async succeeded(username: string, ip: string): Promise<void> {
+    await this.redis.del(attemptsKey('user', username));
+    await this.redis.eval(GIVE_BACK, 1, attemptsKey('ip', ip));
   }
 }

@@ -17,9 +17,11 @@ import { AppConfig } from '@platewise/infra';
 import type { Request, Response } from 'express';
 import { SignInDto, SignOutDto, SignUpDto } from './account-web.dto';
 import { LoginThrottle } from './login-throttle';
-import { clearSessionCookie, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, secureCookies, setSessionCookie } from './session-cookie';
 import { CurrentSession, isCrossSite, SessionGuard, type DashboardSession } from './session.guard';
 import { SessionStore } from './session.store';
+import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
 
 /**
  * Dashboard sign-in and sign-out. Sign-in takes JSON only and refuses other sites' origins, so no
@@ -35,6 +37,14 @@ export class SessionController {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  @RouteDoc({
+    summary: 'Sign in to the dashboard (sets the session cookie)',
+    auth: 'none',
+    internal: true,
+    request: { username: 'acme', password: 'correct horse battery staple' },
+    ok: { status: 201, schema: 'SessionInfo', example: EXAMPLES.session },
+  })
+  @PlatewiseErrors(400, 401, 403, 415, 429)
   @Post('session')
   @HttpCode(201)
   async signIn(
@@ -44,23 +54,39 @@ export class SessionController {
   ) {
     this.refuseForeignForms(req);
     const ip = req.ip ?? 'unknown';
-    await this.throttle.check(body.username, ip);
+    await this.throttle.take(body.username, ip);
     const account = await this.passwords.verify(body.username, body.password);
-    if (!account) {
-      await this.throttle.failed(body.username, ip);
-      throw new UnauthorizedException('Wrong username or password.');
-    }
-    await this.throttle.succeeded(body.username);
+    if (!account) throw new UnauthorizedException('Wrong username or password.');
+    await this.throttle.succeeded(body.username, ip);
     return this.startSession(account.accountId, req, res);
   }
 
   /** Whether the sign-in page offers sign-up. */
+  @RouteDoc({
+    summary: 'Whether self-service sign-up is open',
+    auth: 'none',
+    internal: true,
+    ok: { status: 200, schema: 'SignupOpen', example: { open: false } },
+  })
   @Get('signup')
   signUpOpen() {
     return { open: this.config.SIGNUP === 'open' };
   }
 
   /** Self-service sign-up on the trial plan, when the operator set SIGNUP=open. */
+  @RouteDoc({
+    summary: 'Sign up on the trial plan (SIGNUP=open) and sign in',
+    auth: 'none',
+    internal: true,
+    request: {
+      username: 'acme',
+      password: 'correct horse battery staple',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+    },
+    ok: { status: 201, schema: 'SessionInfo', example: EXAMPLES.session },
+  })
+  @PlatewiseErrors(400, 403, 409, 415, 429)
   @Post('signup')
   @HttpCode(201)
   async signUp(
@@ -82,6 +108,13 @@ export class SessionController {
   }
 
   /** Who is signed in, and the CSRF token the page sends back on every change. */
+  @RouteDoc({
+    summary: 'The signed-in account and its CSRF token',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'SessionInfo', example: EXAMPLES.session },
+  })
+  @PlatewiseErrors(401)
   @Get('session')
   @UseGuards(SessionGuard)
   current(@CurrentSession() session: DashboardSession) {
@@ -89,6 +122,14 @@ export class SessionController {
   }
 
   /** Ends this session (or, with `everywhere`, all of the account's) in Redis and clears the cookie. */
+  @RouteDoc({
+    summary: 'Sign out (this browser, or everywhere)',
+    auth: 'session',
+    internal: true,
+    request: { everywhere: false },
+    ok: { status: 204 },
+  })
+  @PlatewiseErrors(401, 403)
   @Post('session/end')
   @HttpCode(204)
   @UseGuards(SessionGuard)
@@ -100,12 +141,17 @@ export class SessionController {
   ) {
     if (body.everywhere) await this.sessions.endAll(session.accountId);
     else await this.sessions.end(session.id, session.accountId);
-    clearSessionCookie(req, res);
+    clearSessionCookie(res, secureCookies(req, this.config.PUBLIC_URL));
   }
 
   private async startSession(accountId: string, req: Request, res: Response) {
     const { id, session } = await this.sessions.create(accountId);
-    setSessionCookie(req, res, id, this.config.SESSION_TTL_S);
+    setSessionCookie(
+      res,
+      id,
+      this.config.SESSION_TTL_S,
+      secureCookies(req, this.config.PUBLIC_URL),
+    );
     const account = (await this.passwords.signedIn(accountId))!;
     return this.view(accountId, account.username, account.operator, session.csrf);
   }

@@ -9,6 +9,8 @@ import {
 import type { Request, Response } from 'express';
 import { MappedError, mapLibraryError } from './error-status';
 import { usesPlateRecognizerErrors } from './error-style';
+import { OutageLog } from './outage-log';
+import { dropUnreadBody } from './unread-body';
 
 /**
  * Every error leaves as JSON. Plate Recognizer routes get `{"detail": "..."}` (plus any fields the
@@ -20,19 +22,26 @@ import { usesPlateRecognizerErrors } from './error-style';
 @Catch()
 export class JsonErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+  private readonly outages = new OutageLog(this.logger);
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const { status, message, extra, headers } = describe(exception);
-    if (status >= 500 && !(exception instanceof HttpException) && !mapLibraryError(exception)) {
+    if (isOutage(exception)) this.outages.report(exception as Error);
+    else if (
+      status >= 500 &&
+      !(exception instanceof HttpException) &&
+      !mapLibraryError(exception)
+    ) {
       this.logger.error(`${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
     }
     // Answers that say when to retry (503, 504) say it in the standard header too.
     if (typeof extra.retry_after === 'number' && !res.headersSent)
       res.setHeader('Retry-After', String(extra.retry_after));
     if (headers && !res.headersSent) res.set(headers);
+    dropUnreadBody(req, res);
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
       : { statusCode: status, error: reasonPhrase(status), message, ...withoutKey(extra, 'error') };
@@ -57,6 +66,14 @@ function describe(exception: unknown): MappedError {
       status: HttpStatus.SERVICE_UNAVAILABLE,
       message,
       extra: { retry_after: OUTAGE_RETRY_SECONDS },
+    };
+  }
+  if (exception instanceof RangeError) {
+    // A stack overflow or an impossible length while reading what the caller sent: too complex.
+    return {
+      status: HttpStatus.BAD_REQUEST,
+      message: 'The request is too large or too deeply nested to be read.',
+      extra: {},
     };
   }
   const status = errorStatus(exception);

@@ -6,7 +6,7 @@ import {
   NestInterceptor,
   RequestTimeoutException,
 } from '@nestjs/common';
-import { AppConfig } from '@platewise/infra';
+import { AppConfig, refuseDeepJson } from '@platewise/infra';
 import { tooLarge } from '@platewise/recognition';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
@@ -70,9 +70,13 @@ function parserFor(req: Request, limit: number): RequestHandler {
     }).single('upload');
   }
   if (req.is('application/x-www-form-urlencoded'))
-    return express.urlencoded({ limit: text, extended: true, parameterLimit: 64 });
+    return express.urlencoded({
+      limit: text,
+      extended: true,
+      parameterLimit: 64,
+    });
   // Anything else is read as JSON (as the global parser did for application/json), or not at all.
-  return express.json({ limit: text });
+  return express.json({ limit: text, verify: refuseDeepJson });
 }
 
 function bodyError(error: unknown, limit: number): Error {

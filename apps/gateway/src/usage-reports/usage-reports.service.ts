@@ -10,6 +10,7 @@ import {
   UsageService,
   UsageVersions,
 } from '@platewise/domain';
+import type { DayRange } from './day-range.pipe';
 import { estimateAmount, httpDate, isoSeconds } from './formats';
 
 type PerType<T> = Record<string, T>;
@@ -77,12 +78,17 @@ export class UsageReportsService {
 
   /**
    * The history as JSON text, kept like the answer: a long contract's history is tens of KB, and
-   * serialising it on every call would cost more than everything else the route does.
+   * serialising it on every call would cost more than everything else the route does. With
+   * `from` and/or `to` (days, inclusive), only the days between.
    */
-  historyJson(owner: KeyOwner, now = new Date()): Promise<string> {
-    return this.keep(owner, 'history.json', now, async () =>
-      JSON.stringify(await this.history(owner, now)),
-    );
+  async historyJson(owner: KeyOwner, range: DayRange = {}, now = new Date()): Promise<string> {
+    if (range.from === undefined && range.to === undefined)
+      return this.keep(owner, 'history.json', now, async () =>
+        JSON.stringify(await this.history(owner, now)),
+      );
+    const { from = '0000-01-01', to = '9999-12-31' } = range;
+    const days = await this.history(owner, now);
+    return JSON.stringify(days.filter(({ day }) => day >= from && day <= to));
   }
 
   /** `GET /v1/statistics/`: calls in the current monthly period (it starts on the signature day). */

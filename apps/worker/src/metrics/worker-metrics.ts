@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 /** Job outcomes of a recognition job, as the duration histogram labels them. */
 export type JobOutcome = 'served' | 'refused' | 'failed';
-const FAILURES = ['image_expired', 'engine_error', 'stalled'] as const;
+const FAILURES = ['image_expired', 'engine_error', 'engine_timeout', 'stalled'] as const;
 /** Why a recognition job failed on our side (it is retried once, then the caller gets a 503). */
 export type JobFailure = (typeof FAILURES)[number];
 const DELIVERY_OUTCOMES = ['delivered', 'failed', 'removed', 'hook_gone'] as const;

@@ -4,7 +4,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { createEngine, Engine } from '@platewise/engine';
+import { createThreadedEngine, Engine } from '@platewise/engine';
 import { AppConfig, RedisService } from '@platewise/infra';
 import {
   BullMqRecognitionWorker,
@@ -35,7 +35,11 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
 
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
-    const engine = await createEngine({
+    // The engine reads in a thread of its own: lock renewal and heartbeats on this thread's
+    // event loop keep running however long a read takes, so a slow job is never taken for a
+    // dead worker's.
+    const engine = await createThreadedEngine({
+      readTimeoutMs: this.config.ENGINE_READ_TIMEOUT_MS,
       threads: this.config.ENGINE_THREADS,
       device: this.config.ENGINE_DEVICE,
       modelsDir: this.config.PLATEWISE_MODELS_DIR,

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Max,
   Min,
   MinLength,
@@ -129,6 +130,18 @@ export class AppConfig {
   @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters long' })
   ADMIN_TOKEN?: string;
 
+  /**
+   * The address clients reach the service at, e.g. https://alpr.example.com. When it is https,
+   * dashboard session cookies are marked Secure even if the TLS proxy in front is not trusted
+   * (TRUST_PROXY), so they never travel over plain HTTP.
+   */
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'PUBLIC_URL must be an http or https URL, e.g. https://alpr.example.com' },
+  )
+  PUBLIC_URL?: string;
+
   /** Express "trust proxy" setting: how client addresses are read behind a load balancer. */
   @IsOptional()
   @IsString()
@@ -209,6 +222,14 @@ export class AppConfig {
 
   @IntSetting(1)
   ENGINE_THREADS = 2;
+
+  /**
+   * Longest one read may take in a worker's engine; past it the call fails on our side (503, not
+   * counted) and the engine's thread is replaced. Below RECOGNITION_TIMEOUT_MS, so the caller
+   * hears why rather than a 504.
+   */
+  @IntSetting(100)
+  ENGINE_READ_TIMEOUT_MS = 20_000;
 
   /** Largest image (width × height) a worker decodes; see DEFAULT_MAX_PIXELS in libs/engine for what it costs. */
   @IntSetting(1)

@@ -98,15 +98,41 @@ export type ConnectionOptions = Pick<
   'keyPrefix' | 'maxRetriesPerRequest' | 'lazyConnect' | 'enableOfflineQueue'
 >;
 
-/** A connection to REDIS_URL: a Redis client, or a Cluster client with the same commands. */
+/**
+ * A connection to REDIS_URL: a Redis client, or a Cluster client with the same commands. It says
+ * when it loses Redis and when it has it back, once each: without a listener ioredis prints every
+ * failed reconnection with a stack, several a second for as long as Redis is away.
+ */
 export function connectRedis(url: string, options: ConnectionOptions = {}): Redis | Cluster {
   const target = parseRedisUrl(url);
-  if (target.kind !== 'cluster') return new Redis({ ...target.options, ...options });
+  if (target.kind !== 'cluster') return reportOutages(new Redis({ ...target.options, ...options }));
   const { keyPrefix, lazyConnect, enableOfflineQueue, ...perNode } = options;
-  return new Cluster(target.nodes, {
-    keyPrefix,
-    lazyConnect,
-    enableOfflineQueue,
-    redisOptions: { ...target.options, ...perNode },
+  return reportOutages(
+    new Cluster(target.nodes, {
+      keyPrefix,
+      lazyConnect,
+      enableOfflineQueue,
+      redisOptions: { ...target.options, ...perNode },
+    }),
+  );
+}
+
+function reportOutages<T extends Redis | Cluster>(client: T, log = console): T {
+  let lostAt: number | null = null;
+  let failures = 0;
+  client.on('error', (error: Error) => {
+    failures++;
+    if (lostAt !== null) return;
+    lostAt = Date.now();
+    log.warn(`redis: ${error.message}; reconnecting`);
   });
+  client.on('ready', () => {
+    if (lostAt === null) return;
+    log.warn(
+      `redis: connected again after ${Date.now() - lostAt} ms (${failures} failed attempts)`,
+    );
+    lostAt = null;
+    failures = 0;
+  });
+  return client;
 }

@@ -1,8 +1,14 @@
+import { EngineTimeoutError } from '@platewise/engine/config';
 import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import { RECOGNITION_QUEUE, RecognitionJob, RecognitionReply } from '../contract';
+import {
+  RECOGNITION_QUEUE,
+  RecognitionFailure,
+  RecognitionJob,
+  RecognitionReply,
+} from '../contract';
 import type { RecognitionHandler } from '../handler';
 import { WorkerHeartbeat } from './worker-presence';
 
@@ -15,8 +21,11 @@ type Settings = Pick<
 export interface RecognitionJobObserver {
   /** one attempt ended: answered (served or refused), or failed on our side */
   ended(mode: string, outcome: 'served' | 'refused' | 'failed', seconds: number): void;
-  /** why an attempt failed on our side; `stalled`: a job whose worker died, put back for another */
-  failed(reason: 'image_expired' | 'engine_error' | 'stalled'): void;
+  /**
+   * why an attempt failed on our side; `engine_timeout`: the image ran past the engine's time
+   * limit; `stalled`: a job whose worker died, put back for another
+   */
+  failed(reason: 'image_expired' | 'engine_error' | 'engine_timeout' | 'stalled'): void;
 }
 
 /**
@@ -74,13 +83,23 @@ export class BullMqRecognitionWorker {
       // Gone only when the gateway stopped waiting long ago: nobody needs the answer any more.
       if (!image) throw new UnrecoverableError('the image expired before a worker took the job');
       outcome = await this.handler.handle(job.data, image);
-    } catch (error) {
-      this.observer?.failed(error instanceof UnrecoverableError ? 'image_expired' : 'engine_error');
+    } catch (caught) {
+      // An image that ran past the engine's time limit would do so again on another worker.
+      const error =
+        caught instanceof EngineTimeoutError ? new UnrecoverableError(caught.message) : caught;
+      this.observer?.failed(
+        caught instanceof EngineTimeoutError
+          ? 'engine_timeout'
+          : error instanceof UnrecoverableError
+            ? 'image_expired'
+            : 'engine_error',
+      );
       ended('failed');
       const lastAttempt =
         error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (lastAttempt)
-        await this.reply(job, { failed: (error as Error).message }, started).catch(() => undefined);
+      const failure: RecognitionFailure = { failed: (error as Error).message };
+      if (caught instanceof EngineTimeoutError) failure.reason = 'engine_timeout';
+      if (lastAttempt) await this.reply(job, failure, started).catch(() => undefined);
       throw error;
     }
     await this.reply(job, outcome, started);

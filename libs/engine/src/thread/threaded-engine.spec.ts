@@ -1,0 +1,94 @@
+/**
+ * @jest-environment ./libs/engine/src/test-support/ort-environment.js
+ */
+/**
+ * The engine in its own thread. The first part runs the real engine thread of the built library
+ * (the test command builds before it tests) on dev photos; the second a scripted thread that
+ * hangs or crashes on demand, to show that the caller's event loop stays free and that a read past
+ * its limit is stopped without taking the engine down.
+ */
+import { join } from 'node:path';
+import type { EngineConfig } from '../config';
+import type { Engine } from '../engine';
+import {
+  EngineConfigError,
+  EngineRestartedError,
+  EngineTimeoutError,
+  ImageDecodeError,
+} from '../errors';
+import { photo, plates, sharedEngine } from '../test-support/dev-photos';
+import { createThreadedEngine } from './threaded-engine';
+
+const BUILT_THREAD = join(__dirname, '../../dist/thread/engine-thread.js');
+const SCRIPTED_THREAD = join(__dirname, '../test-support/scripted-engine-thread.js');
+/** What the stand-in thread is told to do, in the config slot it reads it from. */
+const scripted = (script: { script?: string; delayMs?: number }) => ({
+  config: script as Partial<EngineConfig>,
+});
+
+describe('the real engine in a thread', () => {
+  let threaded: Engine;
+  const inProcess = sharedEngine();
+
+  beforeAll(async () => {
+    threaded = await createThreadedEngine({ readTimeoutMs: 60_000, entry: BUILT_THREAD });
+  });
+  afterAll(() => threaded?.close());
+
+  it.each([
+    ['us/car6.jpg', ['us']],
+    ['eu/test_002.jpg', ['sk', 'cz']],
+  ])('reads %s exactly as the engine in this thread does', async (file, regions) => {
+    const phases: string[] = [];
+    const [there, here] = await Promise.all([
+      threaded.read(photo(file), { regions, onPhase: (phase) => phases.push(phase) }),
+      inProcess().read(photo(file), { regions }),
+    ]);
+    expect(plates(there)).toEqual(plates(here));
+    expect({ ...there, processing_time: 0 }).toEqual({ ...here, processing_time: 0 });
+    expect(phases).toEqual(expect.arrayContaining(['decode', 'vehicles', 'plates']));
+    expect(threaded.recognizer).toBe(inProcess().recognizer);
+    expect(threaded.loadTimeMs).toBeGreaterThan(0);
+  });
+
+  it('raises the same typed errors as the engine itself', async () => {
+    await expect(threaded.read(Buffer.from('not an image'))).rejects.toBeInstanceOf(
+      ImageDecodeError,
+    );
+    const badConfig = threaded.read(photo('us/car6.jpg'), { config: { region: 'strict' } });
+    await expect(badConfig).rejects.toBeInstanceOf(EngineConfigError);
+    await expect(badConfig).rejects.toMatchObject({ key: 'region' });
+  });
+});
+
+describe('a read past its limit', () => {
+  let engine: Engine;
+  beforeEach(async () => {
+    engine = await createThreadedEngine({ readTimeoutMs: 500, entry: SCRIPTED_THREAD });
+  });
+  afterEach(() => engine.close());
+
+  it('fails with EngineTimeoutError while the caller keeps running, and the next read works', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    const stuck = engine.read(Buffer.alloc(8), scripted({ script: 'hang' }));
+    const beside = engine.read(Buffer.alloc(8), scripted({ delayMs: 5_000 }));
+    await expect(stuck).rejects.toBeInstanceOf(EngineTimeoutError);
+    await expect(beside).rejects.toBeInstanceOf(EngineRestartedError);
+    clearInterval(ticker);
+    // The timers of this thread ran all along (about 25 in 500 ms; a blocked loop gives 0 or 1).
+    expect(ticks).toBeGreaterThan(5);
+    await expect(engine.read(Buffer.alloc(8))).resolves.toMatchObject({ bytes: 8 });
+  });
+
+  it('survives a thread that dies: its reads fail as retriable, a new thread takes the next', async () => {
+    await expect(
+      engine.read(Buffer.alloc(4), scripted({ script: 'crash' })),
+    ).rejects.toBeInstanceOf(EngineRestartedError);
+    const phases: string[] = [];
+    await expect(
+      engine.read(Buffer.alloc(4), { onPhase: (phase) => phases.push(phase) }),
+    ).resolves.toMatchObject({ bytes: 4 });
+    expect(phases).toEqual(['decode']);
+  });
+});

@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EngineResult } from '@platewise/snapshot';
+import type { Engine, EngineOptions, ReadOptions, RecognizerMode } from '../engine';
+import { EngineRestartedError, EngineTimeoutError } from '../errors';
+import { fromThreadError, ReadRequest, ThreadMessage } from './messages';
+
+export interface ThreadedEngineOptions extends EngineOptions {
+  /** A read that runs longer is stopped (EngineTimeoutError) and the thread replaced. */
+  readTimeoutMs: number;
+  /** The thread's script; default: engine-thread.js beside this file (the built library). */
+  entry?: string;
+}
+
+interface Pending {
+  resolve(result: EngineResult): void;
+  reject(error: Error): void;
+  onPhase?: ReadOptions['onPhase'];
+  timer: NodeJS.Timeout;
+}
+
+type Ready = Extract<ThreadMessage, { type: 'ready' }>;
+
+/**
+ * The engine in a worker thread of its own, so that however long a read takes — a huge photo, a
+ * pathological one, a busy CPU — the caller's event loop stays free: queue locks are renewed,
+ * heartbeats sent, health and metrics answered. Each read has a time limit; past it the read fails
+ * with EngineTimeoutError and the thread is replaced (a synchronous loop can only be stopped so),
+ * failing the other reads it held with EngineRestartedError, which may be retried.
+ */
+export async function createThreadedEngine(options: ThreadedEngineOptions): Promise<Engine> {
+  const engine = new ThreadedEngine(options);
+  await engine.started();
+  return engine;
+}
+
+class ThreadedEngine implements Engine {
+  loadTimeMs = 0;
+  recognizer: RecognizerMode = 'cct';
+  plateReader: string | null = null;
+  regionClassifier: string | null = null;
+
+  private worker!: Worker;
+  private ready!: Promise<Ready>;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closing = false;
+
+  constructor(private readonly options: ThreadedEngineOptions) {
+    this.start();
+  }
+
+  async started(): Promise<void> {
+    const ready = await this.ready;
+    this.loadTimeMs = ready.loadTimeMs;
+    this.recognizer = ready.recognizer as RecognizerMode;
+    this.plateReader = ready.plateReader;
+    this.regionClassifier = ready.regionClassifier;
+  }
+
+  async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
+    // Wait for the thread in place now: one that replaced it meanwhile is waited for too.
+    let ready: Promise<Ready>;
+    do await (ready = this.ready);
+    while (ready !== this.ready);
+    return new Promise<EngineResult>((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(() => this.timedOut(id), this.options.readTimeoutMs);
+      this.pending.set(id, { resolve, reject, onPhase: opts.onPhase, timer });
+      const request: ReadRequest = {
+        id,
+        image: new Uint8Array(image),
+        regions: opts.regions ?? [],
+        hints: opts.hints,
+        config: opts.config,
+        mmc: !!opts.mmc,
+      };
+      // The copy's memory moves to the thread rather than being copied again.
+      this.worker.postMessage(request, [request.image.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.failAll(new EngineRestartedError('the engine was closed'));
+    await this.worker.terminate();
+  }
+
+  private start(): void {
+    const { entry, ...options } = this.options;
+    const engineOptions: EngineOptions = {
+      modelsDir: options.modelsDir,
+      threads: options.threads,
+      device: options.device,
+      recognizer: options.recognizer,
+      maxPixels: options.maxPixels,
+    };
+    const worker = new Worker(entry ?? join(__dirname, 'engine-thread.js'), {
+      workerData: engineOptions,
+    });
+    this.worker = worker;
+    this.ready = new Promise<Ready>((resolve, reject) => {
+      worker.on('message', (message: ThreadMessage) => {
+        if (message.type === 'ready') resolve(message);
+        else if (message.type === 'load-failed') reject(fromThreadError(message.error));
+        else this.settle(message);
+      });
+      worker.on('error', (error) => {
+        reject(error);
+        this.lost(worker, error.message);
+      });
+      worker.on('exit', (code) => {
+        reject(new Error(`the engine thread exited (code ${code}) before its models loaded`));
+        this.lost(worker, `exit code ${code}`);
+      });
+    });
+    // A failed start is reported to whoever awaits `ready`; never as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  private settle(message: Exclude<ThreadMessage, Ready | { type: 'load-failed' }>): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return; // timed out already
+    this.pending.delete(message.id);
+    clearTimeout(pending.timer);
+    if (message.type === 'error') return pending.reject(fromThreadError(message.error));
+    for (const [phase, ms] of message.phases) pending.onPhase?.(phase, ms);
+    pending.resolve(message.result);
+  }
+
+  private timedOut(id: number): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    pending.reject(new EngineTimeoutError(this.options.readTimeoutMs));
+    this.replace('another read ran past the time limit');
+  }
+
+  /** The thread died on its own (a crash in native code, out of memory): start another. */
+  private lost(worker: Worker, why: string): void {
+    if (worker !== this.worker || this.closing) return;
+    this.failAll(new EngineRestartedError(why));
+    this.start();
+  }
+
+  private replace(why: string): void {
+    const old = this.worker;
+    this.failAll(new EngineRestartedError(why));
+    this.start();
+    void old.terminate();
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.pending.clear();
+  }
+}

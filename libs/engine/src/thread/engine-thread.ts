@@ -38,6 +38,9 @@ createEngine(workerData as ThreadInit).then(
       recognizer: engine.recognizer,
       plateReader: engine.plateReader,
       regionClassifier: engine.regionClassifier,
+      vehicleAttributes: engine.vehicleAttributes,
+      plateState: engine.plateState,
+      makeModel: engine.makeModel,
     });
   },
   (error: unknown) => send({ type: 'load-failed', error: toThreadError(error) }),

@@ -34,6 +34,9 @@ export type ThreadMessage =
       recognizer: string;
       plateReader: string | null;
       regionClassifier: string | null;
+      vehicleAttributes: string | null;
+      plateState: string | null;
+      makeModel: string | null;
     }
   | { type: 'load-failed'; error: ThreadError }
   | { type: 'result'; id: number; result: EngineResult; phases: [EnginePhase, number][] }

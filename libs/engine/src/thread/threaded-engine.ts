@@ -39,6 +39,9 @@ class ThreadedEngine implements Engine {
   recognizer: RecognizerMode = 'cct';
   plateReader: string | null = null;
   regionClassifier: string | null = null;
+  vehicleAttributes: string | null = null;
+  plateState: string | null = null;
+  makeModel: string | null = null;
 
   private worker!: Worker;
   private ready!: Promise<Ready>;
@@ -56,6 +59,9 @@ class ThreadedEngine implements Engine {
     this.recognizer = ready.recognizer as RecognizerMode;
     this.plateReader = ready.plateReader;
     this.regionClassifier = ready.regionClassifier;
+    this.vehicleAttributes = ready.vehicleAttributes;
+    this.plateState = ready.plateState;
+    this.makeModel = ready.makeModel;
   }
 
   async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {

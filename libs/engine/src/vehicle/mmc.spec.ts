@@ -29,6 +29,8 @@ describe('mmc rules', () => {
     expect(combineType('car', probs, 0.5)).toEqual({ value: 'SUV', score: 0.6 });
     // not sure enough: the detector class's mapping, with its probability among the allowed
     expect(combineType('car', probs, 0.7)).toEqual({ value: 'Sedan', score: 0.4 });
+    // a COCO truck the classifier is unsure of is most often a car seen close up
+    expect(combineType('truck', probs, 0.9)).toEqual({ value: 'Sedan', score: 0.4 });
     expect(combineType('bus', probs)).toEqual({ value: 'Bus', score: 1 });
     // nothing compatible: the detector's own mapping, score 0
     expect(combineType('motorcycle', probs)).toEqual({ value: 'Motorcycle', score: 0 });

@@ -5,7 +5,6 @@
  * counted.
  */
 import fc from 'fast-check';
-import { join } from 'node:path';
 import { loadConfig } from '../../libs/infra/src';
 import { ADMIN_TOKEN, Api, smallPhoto } from './load';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
@@ -17,6 +16,7 @@ import {
   unfinishedHeaders,
 } from './hostile/raw-http';
 import { randomPort } from './services';
+import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
 
 jest.setTimeout(120_000);
 
@@ -37,7 +37,6 @@ const env = {
   // Behind a TLS proxy that is not trusted (no TRUST_PROXY): cookies must still be Secure.
   PUBLIC_URL: 'https://alpr.example.test',
 };
-const HOLD_HOOK = join(__dirname, '..', 'support', 'engine-hold-hook.js');
 /** Longest any bad request may take to be answered (a bomb or a huge body included). */
 const ANSWER_WITHIN_MS = 5_000;
 
@@ -51,10 +50,10 @@ beforeAll(async () => {
   photo = await smallPhoto();
   const starting = [
     startApp('gateway', env, GATEWAY_READY),
-    // Its engine can be held busy on demand (regions `zz-<seconds>`), and gives up after 3 s.
+    // Its engine can be held busy on demand (holdingImage), and gives up after 3 s.
     startApp(
       'worker',
-      { ...env, ENGINE_READ_TIMEOUT_MS: '3000', NODE_OPTIONS: `--require ${HOLD_HOOK}` },
+      { ...env, ENGINE_READ_TIMEOUT_MS: '3000', NODE_OPTIONS: `--require ${ENGINE_HOLD_HOOK}` },
       WORKER_READY,
     ),
   ] as const;
@@ -397,8 +396,7 @@ describe('work a call makes the service do is bounded', () => {
   it('an image the engine is stuck on: 503 after ENGINE_READ_TIMEOUT_MS saying so, not counted, and the worker serves the next call', async () => {
     const before = await api.usage(key);
     const stuck = await postForm(key, [
-      { name: 'upload', value: photo, filename: 'car.jpg' },
-      { name: 'regions', value: 'zz-999' },
+      { name: 'upload', value: holdingImage(photo, 999), filename: 'car.jpg' },
     ]);
     expect(stuck.status).toBe(503);
     expect(JSON.parse(stuck.text).detail).toMatch(

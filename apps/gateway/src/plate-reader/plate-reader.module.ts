@@ -4,13 +4,14 @@ import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PlateReaderController } from './plate-reader.controller';
 import { PlateReaderService } from './plate-reader.service';
+import { QueuedCalls } from './queued-call.service';
 import { RECOGNITION_CLIENT, recognitionOverBullMq } from './recognition.provider';
 
 @Module({
   imports: [AuthModule, DomainModule, MetricsModule],
   controllers: [PlateReaderController],
-  providers: [PlateReaderService, recognitionOverBullMq],
-  // The recognition client too: the redaction route sends its jobs through it.
-  exports: [PlateReaderService, RECOGNITION_CLIENT],
+  providers: [PlateReaderService, QueuedCalls, recognitionOverBullMq],
+  // The recognition client and the queued-call steps too: the redaction route uses both.
+  exports: [PlateReaderService, QueuedCalls, RECOGNITION_CLIENT],
 })
 export class PlateReaderModule {}

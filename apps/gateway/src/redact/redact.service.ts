@@ -1,15 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '@platewise/infra';
+import { Inject, Injectable } from '@nestjs/common';
 import {
-  loadImage,
   parseRedactionRequest,
   RecognitionClient,
   RedactionResponse,
-  servedOrThrow,
   UploadedImage,
 } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
-import { MetricsService } from '../metrics/metrics.service';
+import { QueuedCalls } from '../plate-reader/queued-call.service';
 import { RECOGNITION_CLIENT } from '../plate-reader/recognition.provider';
 
 /** Limits checked for an account without a contract, whose call the quota step then refuses. */
@@ -21,11 +18,8 @@ const NO_PLAN = { maxUploadBytes: 3 * 1048576, redactIncluded: false };
  */
 @Injectable()
 export class RedactService {
-  private readonly logger = new Logger('Redact');
-
   constructor(
-    private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
+    private readonly calls: QueuedCalls,
     @Inject(RECOGNITION_CLIENT) private readonly recognition: RecognitionClient,
   ) {}
 
@@ -34,8 +28,8 @@ export class RedactService {
     body: Record<string, unknown>,
     file: UploadedImage | undefined,
   ): Promise<RedactionResponse> {
-    const { owner, reserve, timing } = context;
-    if (!owner || !reserve) throw new Error('route needs Metered');
+    const { owner, timing } = context;
+    if (!owner) throw new Error('route needs Metered');
     const plan = owner.contract?.plan ?? NO_PLAN;
     // Every refusal that needs no image (the plan first) comes before the quota slot.
     const {
@@ -43,33 +37,11 @@ export class RedactService {
       ignoredConfig,
       ...request
     } = await timing.time('validate', async () => parseRedactionRequest(body, file, plan));
-    if (ignoredConfig.length)
-      this.logger.log(`config keys ignored (unknown to this engine): ${ignoredConfig.join(', ')}`);
-    await reserve();
-    const image = await loadImage(source, {
-      maxBytes: plan.maxUploadBytes,
-      timeoutMs: this.config.FETCH_TIMEOUT_MS,
-      allowHosts: this.config.FETCH_ALLOW_HOSTS,
-    });
-    const outcome = await this.recognition.redact(image.bytes, {
-      ...request,
-      accountId: owner.accountId,
-      webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
-      filename: image.filename,
-    });
-    this.metrics.recognitions.inc({
-      outcome:
-        outcome.kind !== 'unavailable'
-          ? outcome.kind
-          : outcome.reason === 'timeout'
-            ? 'timeout'
-            : 'failed',
-    });
-    if (outcome.kind === 'served') {
-      timing.add('queue', outcome.timing.queueMs);
-      timing.add('worker', outcome.timing.workerMs);
-      timing.add('engine', outcome.timing.engineMs);
-    }
-    return servedOrThrow(outcome);
+    const { response } = await this.calls.serve(
+      context,
+      { source, ignoredConfig, maxUploadBytes: plan.maxUploadBytes },
+      (bytes, ownership) => this.recognition.redact(bytes, { ...request, ...ownership }),
+    );
+    return response;
   }
 }

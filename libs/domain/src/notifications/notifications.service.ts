@@ -53,12 +53,21 @@ export class NotificationsService implements OnApplicationShutdown {
         return false;
       throw error;
     }
-    if (!this.config.SMTP_URL) return true;
+    await this.email(accountId, notice);
+    return true;
+  }
+
+  /**
+   * Queues the notice's e-mail only, for a caller that stored the notice itself (in the
+   * transaction of the change it tells about). Nothing when SMTP_URL or the address is unset.
+   */
+  async email(accountId: string, notice: Notice): Promise<void> {
+    if (!this.config.SMTP_URL) return;
     const account = await this.prisma.account.findUnique({
       where: { id: accountId },
       select: { email: true },
     });
-    if (!account?.email) return true;
+    if (!account?.email) return;
     await this.emails().add(
       notice.kind,
       { to: account.email, subject: notice.subject, text: notice.message },
@@ -69,7 +78,6 @@ export class NotificationsService implements OnApplicationShutdown {
         removeOnFail: 1000,
       },
     );
-    return true;
   }
 
   /** The same as notify, for callers that must not wait or fail on it (a recognition call). */

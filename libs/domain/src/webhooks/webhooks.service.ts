@@ -137,14 +137,23 @@ export class WebhooksService {
       return true;
     }
     const message = `Webhook ${hook.id} (${hook.target}) was removed after ${failures} failed deliveries in a row; last error: ${lastError}`;
-    const { count } = await this.prisma.webhook.deleteMany({ where: { id: hook.id } });
-    // Deliveries run in parallel: only the one that removed the hook tells the owner.
-    if (count > 0) {
-      await this.notifications.notify(hook.accountId, {
-        kind: 'webhook.removed',
-        subject: `platewise: webhook ${hook.target} removed`,
-        message,
-      });
+    const notice = {
+      kind: 'webhook.removed' as const,
+      subject: `platewise: webhook ${hook.target} removed`,
+      message,
+    };
+    // The hook goes and its notice appears together; deliveries run in parallel, so only the one
+    // that removed the hook tells the owner.
+    const removed = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.webhook.deleteMany({ where: { id: hook.id } });
+      if (count > 0)
+        await tx.notification.create({
+          data: { accountId: hook.accountId, kind: notice.kind, message },
+        });
+      return count > 0;
+    });
+    if (removed) {
+      await this.notifications.email(hook.accountId, notice);
       this.logger.warn(`account ${hook.accountId}: ${message}`);
     }
     return false;

@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Reservation } from '@platewise/domain';
+import { AppConfig } from '@platewise/infra';
+import {
+  CallOutcome,
+  ImageSource,
+  loadImage,
+  RecognitionCall,
+  servedOrThrow,
+} from '@platewise/recognition';
+import type { RequestContext } from '../http/request-context';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** What a queued call carries of its account and image, beside the request's own fields. */
+export type CallOwnership = Pick<RecognitionCall, 'accountId' | 'webhooks' | 'filename'>;
+
+/**
+ * What every route that has a worker process an image does once its request is valid (the plate
+ * reader and redaction): take the quota slot, get the image (SSRF-safe, within the plan's size),
+ * hand it to the queue, count the outcome and time its parts. Throws the refusal or
+ * unavailability; answers the worker's response with the reservation that counted it.
+ */
+@Injectable()
+export class QueuedCalls {
+  private readonly logger = new Logger('QueuedCalls');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async serve<R>(
+    context: RequestContext,
+    request: { source: ImageSource; ignoredConfig: string[]; maxUploadBytes: number },
+    submit: (bytes: Buffer, ownership: CallOwnership) => Promise<CallOutcome<R>>,
+  ): Promise<{ response: R; reservation: Reservation }> {
+    const { owner, reserve, timing } = context;
+    if (!owner || !reserve) throw new Error('route needs Metered');
+    if (request.ignoredConfig.length)
+      // Plate Recognizer adds options over time: a client sending a newer one is served, and the
+      // operator can see which options clients expect.
+      this.logger.log(
+        `config keys ignored (unknown to this engine): ${request.ignoredConfig.join(', ')}`,
+      );
+    const reservation = await reserve();
+    const image = await loadImage(request.source, {
+      maxBytes: request.maxUploadBytes,
+      timeoutMs: this.config.FETCH_TIMEOUT_MS,
+      allowHosts: this.config.FETCH_ALLOW_HOSTS,
+    });
+    const outcome = await submit(image.bytes, {
+      accountId: owner.accountId,
+      webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
+      filename: image.filename,
+    });
+    this.metrics.recognitions.inc({
+      outcome:
+        outcome.kind !== 'unavailable'
+          ? outcome.kind
+          : outcome.reason === 'timeout'
+            ? 'timeout'
+            : 'failed',
+    });
+    if (outcome.kind === 'served') {
+      timing.add('queue', outcome.timing.queueMs);
+      timing.add('worker', outcome.timing.workerMs);
+      timing.add('engine', outcome.timing.engineMs);
+    }
+    return { response: servedOrThrow(outcome), reservation };
+  }
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { cliAsync } from './snapshot-support';
+import { cliAsync, waitFor } from './snapshot-support';
 
 const PHOTO = join(
   __dirname,
@@ -85,7 +85,7 @@ describe('operator console and owner overview in chromium', () => {
     await planForm.getByLabel('Name').fill(plan);
     await planForm.getByLabel('Calls a month').fill('10');
     await planForm.getByLabel('Calls a year (indicative)').fill('12000');
-    await planForm.getByLabel('Calls per second').fill('5');
+    await planForm.getByLabel('Calls per second').fill('20');
     await planForm.getByLabel('Largest upload (MB)').fill('4');
     await planForm.getByLabel('EUR per call above quota').fill('0.004');
     await planForm.getByLabel('Allow calls above the quota').check();
@@ -162,14 +162,21 @@ describe('operator console and owner overview in chromium', () => {
     expect(await text('year-limit')).toBe('12,000');
     expect(await text('year-left')).toBe('11,992');
     expect(await text('month-start')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(await text('calls-per-second')).toBe('5');
+    expect(await text('calls-per-second')).toBe('20');
     expect(await text('max-upload')).toBe('4 MB');
     expect(await text('unit-price')).toBe('0.004 EUR per call');
     expect(await page.getByLabel('E-mail notices to').inputValue()).toBe('owner@example.com');
     await page.getByTestId('notices').getByText('80 %').waitFor();
     await screenshot(page, '21-owner-overview');
 
-    // The account keeps its reads (30 days, set at creation): the Reads page finds them.
+    // The account keeps its reads (30 days, set at creation): the Reads page finds them, once
+    // the worker has written its last batch (every 200 ms, after the answers).
+    await waitFor(async () => {
+      const stored = await fetch(`${base}/v1/reads/?limit=10`, {
+        headers: { Authorization: `Token ${apiKey}` },
+      });
+      return ((await stored.json()) as { results: unknown[] }).results.length === 8;
+    }, 15_000);
     await page.goto(`${base}/app/#/reads`);
     await page.getByLabel('Plate').fill('5EZP6B1'); // B for 3: one character off
     await page.getByLabel('Match').selectOption('lookalike');

@@ -3,10 +3,12 @@ import { Command } from 'commander';
 import { ConfigError } from '@platewise/infra';
 import { defaultMigrationsDir, registerAdminCommands } from './admin/admin.commands';
 import { registerReadCommand } from './read/read.command';
+import { registerStreamCommand } from './read/stream.command';
 
 const program = new Command('platewise').description('platewise operator and recognition CLI');
 registerAdminCommands(program, defaultMigrationsDir);
 registerReadCommand(program);
+registerStreamCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message =

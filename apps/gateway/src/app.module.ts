@@ -6,6 +6,7 @@ import { HealthModule } from './health/health.module';
 import { InfoModule } from './info/info.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlateReaderModule } from './plate-reader/plate-reader.module';
+import { StreamModule } from './stream/stream.module';
 import { UsageReportsModule } from './usage-reports/usage-reports.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -21,6 +22,7 @@ export class AppModule {
         InfoModule,
         UsageReportsModule,
         PlateReaderModule,
+        StreamModule,
         WebhooksModule,
         MetricsModule,
         AccountWebModule,

@@ -36,6 +36,23 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: RECOGNITION_ERRORS,
     upload: true,
   },
+  'POST /v1/stream/events': {
+    summary:
+      'Report one vehicle event from a stream process (apps/stream): counted once as `stream`, sent to the account webhooks',
+    auth: 'key',
+    ok: {
+      status: 201,
+      schema: {
+        type: 'object',
+        properties: {
+          camera_id: { type: 'string' },
+          timestamp: { type: 'string', format: 'date-time' },
+          webhooks: { type: 'integer', description: 'webhook deliveries queued' },
+        },
+      },
+    },
+    errors: [400, 403, 429, 503],
+  },
   'GET /v1/statistics': {
     summary: 'Calls in the current monthly period',
     auth: 'key',

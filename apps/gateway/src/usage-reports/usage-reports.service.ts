@@ -152,14 +152,11 @@ export class UsageReportsService {
       owner.accountId,
       period ? [todayWindow, { from: period.start, to: period.end }] : [todayWindow],
     );
+    // The monthly allowance is shared by every request type: what remains is the same for each.
+    const used = month ? REQUEST_TYPES.reduce((n, t) => n + month[t].count, 0) : 0;
+    const remaining = current && month ? Math.max(0, current.plan.monthlyCalls - used) : 0;
     const quota = Object.fromEntries(
-      REQUEST_TYPES.map((t) => [
-        t,
-        {
-          count: day[t].count,
-          remaining: current && month ? Math.max(0, current.plan.monthlyCalls - month[t].count) : 0,
-        },
-      ]),
+      REQUEST_TYPES.map((t) => [t, { count: day[t].count, remaining }]),
     );
     return { day: today, quota };
   }

@@ -7,7 +7,7 @@ import {
 import { monthlyPeriod } from '../contracts/periods';
 import { QuotaRefusedError } from '../errors';
 import { RedisService } from '@platewise/infra';
-import { RequestType } from '../usage/request-types';
+import { REQUEST_TYPES, RequestType } from '../usage/request-types';
 import { UsageService } from '../usage/usage.service';
 
 /** What the caller may do now; sent back as IETF RateLimit / RateLimit-Policy headers. */
@@ -107,7 +107,8 @@ export class QuotaService {
     if (used === -3) {
       // First call of the period on this Redis: load the period's count from the database.
       const totals = await this.usage.totals(accountId, period.start, null);
-      const initial = totals[requestType].count;
+      // One monthly allowance for every request type (recognitions and stream events alike).
+      const initial = REQUEST_TYPES.reduce((n, t) => n + totals[t].count, 0);
       [used, rate, usedBefore] = (await this.redis.eval(
         RESERVE,
         2,

@@ -1,3 +1,6 @@
-/** Kinds of metered request. Recognition calls are `plate_reader`. */
-export const REQUEST_TYPES = ['plate_reader'] as const;
+/**
+ * Kinds of metered request. Recognition calls are `plate_reader`; vehicle events reported by
+ * stream processes (POST /v1/stream/events) are `stream`.
+ */
+export const REQUEST_TYPES = ['plate_reader', 'stream'] as const;
 export type RequestType = (typeof REQUEST_TYPES)[number];

@@ -3,8 +3,8 @@ export const WEBHOOK_QUEUE = 'webhooks';
 
 export interface WebhookJob {
   webhookId: number;
-  /** `webhook.test`: the sample event an owner sends from the dashboard */
-  event: 'image.done' | 'webhook.test';
+  /** `webhook.test`: the sample event an owner sends from the dashboard; `stream.event`: a vehicle passage */
+  event: 'image.done' | 'webhook.test' | 'stream.event';
   data: Record<string, unknown>;
   /** base64 image, for hooks that include it */
   image?: string;

@@ -57,8 +57,11 @@ export class CameraPipeline {
     return this.tracker.open;
   }
 
-  /** Reads the source until it ends (a file) or `signal` aborts; then ends open tracks as events. */
-  async run(signal?: AbortSignal): Promise<void> {
+  /**
+   * Reads the source until it ends (a file) or `signal` aborts; then ends open tracks as events.
+   * A file's frames are timed from `startedAt` (ms since the epoch; default: now).
+   */
+  async run(signal?: AbortSignal, startedAt?: number): Promise<void> {
     const { camera, deps } = this;
     const m = deps.metrics;
     try {
@@ -69,12 +72,17 @@ export class CameraPipeline {
           maxSide: deps.maxSide,
           rtspTransport: camera.rtspTransport,
           live: camera.live,
+          startedAt,
         },
         {
           onFrame: (frame) => this.onFrame(frame),
           onState: (state, detail) => {
             m?.up.set({ camera: camera.id }, state === 'connected' ? 1 : 0);
-            if (state === 'lost') m?.reconnects.inc({ camera: camera.id });
+            if (state === 'lost') {
+              m?.reconnects.inc({ camera: camera.id });
+              // The passage was cut: what was seen becomes events now, not when frames return.
+              this.emit(this.tracker.flush());
+            }
             deps.log?.(`camera ${camera.id}: ${state}${detail ? ` (${detail})` : ''}`);
           },
         },

@@ -39,9 +39,12 @@ export interface SourceHandlers {
   onState?(state: 'connected' | 'lost', detail?: string): void;
 }
 
-/** Wait before reconnect attempt n (from 0): 0.5 s doubling to at most 4 s. */
+/**
+ * Wait before reconnect attempt n (from 0): 0.5 s doubling to at most 2 s: a camera that comes
+ * back is read again within about 2 s (an ffmpeg attempt against a dead host costs little).
+ */
 export function backoffMs(attempt: number): number {
-  return Math.min(4000, 500 * 2 ** attempt);
+  return Math.min(2000, 500 * 2 ** attempt);
 }
 
 /** Whether a source is a stream (reconnected, clock-timed) rather than a file. */

@@ -22,6 +22,7 @@ interface StreamFlags {
   maxSide: string;
   rtspTransport: 'tcp' | 'udp';
   minReads: string;
+  startTime?: string;
   threads?: string;
   device?: 'cpu' | 'cuda';
 }
@@ -51,6 +52,7 @@ export function registerStreamCommand(program: Command): void {
     .addOption(
       new Option('--rtsp-transport <t>', 'RTSP transport').choices(['tcp', 'udp']).default('tcp'),
     )
+    .option('--start-time <iso>', "a file's frames are timed from this time (default: now)")
     .option(
       '--min-reads <n>',
       'reads a track needs to become an event',
@@ -80,6 +82,10 @@ export function registerStreamCommand(program: Command): void {
         tracking: { min_reads: Number(flags.minReads) },
         port: 0,
       });
+      const startedAt = flags.startTime ? Date.parse(flags.startTime) : undefined;
+      if (startedAt !== undefined && Number.isNaN(startedAt)) {
+        throw new Error(`--start-time must be an ISO 8601 time (got "${flags.startTime}")`);
+      }
       const engine = await createStreamEngine(process.env, {
         threads: flags.threads ? Number(flags.threads) : undefined,
         device: flags.device,
@@ -107,7 +113,7 @@ export function registerStreamCommand(program: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        await pipeline.run(stop.signal);
+        await pipeline.run(stop.signal, startedAt);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -32,6 +32,8 @@ export interface CameraDeps {
   onEvent(event: StreamEvent, bestFrame: Buffer | null): void | Promise<void>;
   metrics?: StreamMetrics;
   log?(line: string): void;
+  /** false reads every sampled frame (bench:stream measures what the gate saves) */
+  motionGate?: boolean;
 }
 
 /**
@@ -111,7 +113,7 @@ export class CameraPipeline {
       m?.dropped.inc(labels);
       return;
     }
-    if (!this.gate.moved(frame.rgb, frame.width, frame.height)) {
+    if (deps.motionGate !== false && !this.gate.moved(frame.rgb, frame.width, frame.height)) {
       m?.still.inc(labels);
       return;
     }

@@ -11,7 +11,7 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString()} 
 /**
  * The stream service: `platewise-stream <config.yaml>` (or STREAM_CONFIG). Every camera of the
  * config is read at once; a camera that fails is reconnected and never stops the others. Health
- * (/health) and Prometheus metrics (/metrics) on the config's port. SIGTERM or SIGINT: the sources
+ * (/health, /health/live, /health/ready) and Prometheus metrics (/metrics) on the config's port. SIGTERM or SIGINT: the sources
  * stop, open tracks end as events, the events are delivered, and the process exits.
  */
 async function main(): Promise<void> {
@@ -49,14 +49,17 @@ async function main(): Promise<void> {
             res.writeHead(200, { 'content-type': metrics.registry.contentType });
             res.end(body);
           });
-        } else if (req.url === '/health') {
-          res.writeHead(stop.signal.aborted ? 503 : 200, { 'content-type': 'application/json' });
+        } else if (req.url === '/health' || req.url === '/health/ready') {
+          // Ready while reading; a stopping process (flushing its tracks) takes no traffic.
+          const stopping = stop.signal.aborted;
+          res.writeHead(stopping ? 503 : 200, { 'content-type': 'application/json' });
           res.end(
-            JSON.stringify({
-              status: stop.signal.aborted ? 'stopping' : 'ok',
-              cameras: pipelines.length,
-            }),
+            JSON.stringify({ status: stopping ? 'stopping' : 'ok', cameras: pipelines.length }),
           );
+        } else if (req.url === '/health/live') {
+          // The event loop answers: decoding and tracking never wait on the engine's thread.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"status":"ok"}');
         } else {
           res.writeHead(404, { 'content-type': 'application/json' });
           res.end('{"detail":"Not found."}');

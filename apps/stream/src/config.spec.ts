@@ -77,7 +77,6 @@ describe('stream config', () => {
       'cameras[1].colour: unknown setting',
       'cameras[2].id: "x" is used twice',
       'gateway.url',
-      'gateway: an API key is required',
       'tracking.gap_seconds',
       'extra: unknown setting',
     ]) {

@@ -30,8 +30,11 @@ export interface StreamConfig {
   out: string | null;
   /** best frames saved as <dir>/<camera>-<time>.jpg */
   framesDir: string | null;
-  /** the gateway events are reported to (counted, sent to the account's webhooks) */
-  gateway: { url: string; apiKey: string } | null;
+  /**
+   * the gateway events are reported to (counted, sent to the account's webhooks); without a key,
+   * an on-premise gateway counts them for its licence
+   */
+  gateway: { url: string; apiKey: string | null } | null;
   /** health and Prometheus metrics on this port (0: none) */
   port: number;
   tracker: TrackerOptions;
@@ -95,10 +98,12 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): StreamCo
   if (raw.gateway !== undefined) {
     const g = isObject(raw.gateway) ? raw.gateway : {};
     const url = typeof g.url === 'string' ? g.url : '';
-    // The key is a secret: from the environment, never required in the file.
-    const apiKey = env.PLATEWISE_API_KEY ?? (typeof g.api_key === 'string' ? g.api_key : '');
+    // The key is a secret: from the environment, never required in the file. None: the gateway
+    // is on-premise (PLATEWISE_MODE=onprem) and counts events for its licence key.
+    const apiKey =
+      env.PLATEWISE_API_KEY || (typeof g.api_key === 'string' ? g.api_key : '') || null;
     if (!/^https?:\/\/[^\s]+$/.test(url)) at('gateway.url', 'an http(s) URL is required');
-    if (!apiKey) at('gateway', 'an API key is required (PLATEWISE_API_KEY or gateway.api_key)');
+    if (g.api_key !== undefined && typeof g.api_key !== 'string') at('gateway.api_key', 'a string');
     gateway = { url: url.replace(/\/+$/, ''), apiKey };
   }
   for (const key of Object.keys(raw)) {

@@ -19,6 +19,9 @@ pnpm -s lint
 log "checking formatting (prettier)"
 pnpm -s format:check
 
+log "checking import cycles (madge)"
+node scripts/check-cycles.mjs
+
 log "running tests"
 report=$(mktemp)
 status=0

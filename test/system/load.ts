@@ -44,21 +44,25 @@ export class Api {
     return text ? JSON.parse(text) : {};
   }
 
-  /** An account on a plan with room for load (no rate limit in the way) and its API key. */
-  async loadAccount(name: string): Promise<string> {
+  /**
+   * An account on a plan with room for load (no rate limit in the way) and its API key; a larger
+   * upload limit puts it on a plan of its own.
+   */
+  async loadAccount(name: string, maxUploadBytes = 3 * 1048576): Promise<string> {
+    const plan = maxUploadBytes === 3 * 1048576 ? 'load' : `load-${maxUploadBytes}`;
     await this.admin('PUT', '/admin/plans', {
-      name: 'load',
+      name: plan,
       totalCalls: 1_000_000,
       indicativeYearlyQuota: 12_000_000,
       callsPerSecond: 10_000,
       allowAboveQuota: false,
       aboveQuotaUnitPrice: 0,
       mmcIncluded: false,
-      maxUploadBytes: 3 * 1048576,
+      maxUploadBytes,
     });
     const created = await this.admin('POST', '/admin/accounts', {
       username: `${name}-${Date.now().toString(36)}`,
-      plan: 'load',
+      plan,
     });
     return created.apiKey;
   }

@@ -79,4 +79,25 @@ describe('on-premise mode', () => {
     ).json();
     expect(daily.quota.stream.count).toBe(1);
   }, 60_000);
+
+  it('ignores Authorization and admits browsers, with or without the trailing slash, as the SDK does', async () => {
+    const token = await fetch(`${local}/v1/plate-reader/`, {
+      method: 'POST',
+      headers: { Authorization: 'Token whatever-node-red-sends' },
+      body: upload(photo(BR.path), 'car.jpg'),
+    });
+    expect(token.status).toBe(201);
+    const browser = await fetch(`${local}/v1/plate-reader`, {
+      method: 'POST',
+      headers: { Origin: 'http://homeassistant.local:8123' },
+      body: upload(photo(BR.path), 'car.jpg'),
+    });
+    expect(browser.status).toBe(201);
+    expect(browser.headers.get('access-control-allow-origin')).toBe('*');
+    const info = await fetch(`${local}/info/`, {
+      headers: { Authorization: 'Token x', Origin: 'http://homeassistant.local:8123' },
+    });
+    expect(info.status).toBe(200);
+    expect(info.headers.get('access-control-allow-origin')).toBe('*');
+  }, 60_000);
 });

@@ -16,6 +16,7 @@ import { loadConfig, queueOptions } from '../../libs/infra/src';
 import { ADMIN_TOKEN, Answer, Api, sleep, smallPhoto, statuses } from './load';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { randomPort } from './services';
+import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
 
 jest.setTimeout(180_000);
 
@@ -40,12 +41,14 @@ const hogs: ChildProcess[] = [];
 let photo: Buffer;
 let big: Buffer;
 
-/** Workers whose engine can be held busy on demand (regions `zz-<seconds>`). */
-const HOLD_HOOK = join(__dirname, '..', 'support', 'engine-hold-hook.js');
 const startWorker = (i: number) =>
   startApp(
     'worker',
-    { ...env, WORKER_HTTP_PORT: String(workerPorts[i]), NODE_OPTIONS: `--require ${HOLD_HOOK}` },
+    {
+      ...env,
+      WORKER_HTTP_PORT: String(workerPorts[i]),
+      NODE_OPTIONS: `--require ${ENGINE_HOLD_HOOK}`,
+    },
     WORKER_READY,
   );
 
@@ -65,23 +68,7 @@ async function stalledJobs(): Promise<number> {
 }
 
 /** An account on a plan that takes 40-megapixel uploads. */
-async function bigPhotoAccount(): Promise<string> {
-  await api.admin('PUT', '/admin/plans', {
-    name: 'saturation',
-    totalCalls: 1_000_000,
-    indicativeYearlyQuota: 12_000_000,
-    callsPerSecond: 10_000,
-    allowAboveQuota: false,
-    aboveQuotaUnitPrice: 0,
-    mmcIncluded: false,
-    maxUploadBytes: 16 * 1048576,
-  });
-  const created = await api.admin('POST', '/admin/accounts', {
-    username: `big-${Date.now().toString(36)}`,
-    plan: 'saturation',
-  });
-  return created.apiKey;
-}
+const bigPhotoAccount = () => api.loadAccount('big', 16 * 1048576);
 
 /** Calls from `key` one after another until `until` settles; every answer. */
 async function callsWhile(key: string, until: Promise<unknown>): Promise<Answer[]> {
@@ -137,8 +124,7 @@ describe('under CPU contention', () => {
     const held = await api.loadAccount('saturation-held');
     const other = await api.loadAccount('saturation-bystander');
     const form = new FormData();
-    form.append('upload', new Blob([photo]), 'car.jpg');
-    form.append('regions', 'zz-30');
+    form.append('upload', new Blob([holdingImage(photo, 30)]), 'car.jpg');
     const started = performance.now();
     const holding = fetch(`${api.base}/v1/plate-reader/`, {
       method: 'POST',

@@ -138,7 +138,7 @@ describe('Snapshot API through the gateway and worker processes', () => {
         timestamp: '2019-08-19T13:11:25',
       }),
     );
-    expect(vehicles.body).toMatchObject({ camera_id: 'gate-1', timestamp: '2019-08-19T13:11:25' });
+    expect(vehicles.body).toMatchObject({ camera_id: 'gate-1', timestamp: '2019-08-19T13:11:25Z' });
     expect(vehicles.body.results[0].plate.props.plate[0].value).toBe(BR.plate);
   }, 60_000);
 

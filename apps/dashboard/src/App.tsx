@@ -89,7 +89,3 @@ export function App() {
     </div>
   );
 }
-
-export interface PageProps {
-  signOutEverywhere: () => Promise<void>;
-}

@@ -20,8 +20,11 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // checked, with the plan's limits (UploadInterceptor). Apps are created with bodyParser: false.
   express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT, verify: refuseDeepJson })));
   express.use(exceptRecognition(urlencoded({ limit: OTHER_BODY_LIMIT, extended: true })));
-  // The Snapshot API allows browser calls from every origin on the recognition route.
-  express.use(['/v1/plate-reader', '/v1/plate-reader/'], cors({ origin: '*', maxAge: 86400 }));
+  // The Snapshot API allows browser calls from every origin on the recognition route (and the
+  // on-premise SDK on /info too); the account's exposeKey and domains then decide (api-key.strategy).
+  const openCors = cors({ origin: '*', maxAge: 86400, exposedHeaders: EXPOSED_HEADERS });
+  express.use(['/v1/plate-reader', '/v1/plate-reader/'], openCors);
+  if (config.PLATEWISE_MODE === 'onprem') express.use(['/info', '/info/'], openCors);
   express.use('/v1/plate-reader', onlyPost);
   serveDashboard(app);
   serveApiDocs(app);
@@ -37,6 +40,15 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // SIGTERM drains (HealthModule) and exits 0 once the calls in flight are answered.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 }
+
+/** Answer headers a browser script may read: rate limits, when to retry, ignored config keys. */
+const EXPOSED_HEADERS = [
+  'RateLimit',
+  'RateLimit-Policy',
+  'Retry-After',
+  'Server-Timing',
+  'X-Platewise-Ignored-Config',
+];
 
 /** JSON and form bodies of the account, webhook and admin routes: a few KB at most in practice. */
 const OTHER_BODY_LIMIT = '100kb';

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Harness, startHarness } from './harness';
 
@@ -50,6 +52,73 @@ describe('OpenAPI document and /docs', () => {
     const result = JSON.parse(run.stdout);
     expect(result.errors).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it('has no error under an independent linter (@redocly/cli lint, recommended rules)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, JSON.stringify(doc));
+      const redocly = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'redocly');
+      const run = spawnSync(redocly, ['lint', file, '--format=json'], {
+        encoding: 'utf8',
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      });
+      const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as {
+        totals: { errors: number };
+        problems: { ruleId: string; severity: string; message: string }[];
+      };
+      expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(report.totals.errors).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says where it is served, which routes are internal, and gives every operation code samples', () => {
+    expect((doc as unknown as { servers: unknown[] }).servers).toEqual([
+      { url: '/', description: 'this server' },
+    ]);
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const op of Object.values(ops)) {
+        expect(op['x-internal'] === true).toBe(path.startsWith('/account/'));
+        const langs = (op['x-codeSamples'] as { label: string }[]).map((s) => s.label);
+        expect(langs).toEqual(['curl', 'Python', 'JavaScript']);
+      }
+  });
+
+  it('documents the plate reader for a client: upload xor upload_url, typed config, examples, rate limits, only the statuses it sends', () => {
+    const read = doc.paths['/v1/plate-reader'].post as {
+      requestBody: { content: Record<string, { schema: Record<string, unknown> }> };
+      responses: Record<
+        string,
+        { headers?: Record<string, unknown>; content?: Record<string, { example?: unknown }> }
+      >;
+    };
+    const form = read.requestBody.content['multipart/form-data'].schema;
+    expect(form.oneOf).toEqual([{ required: ['upload'] }, { required: ['upload_url'] }]);
+    expect(JSON.stringify(form)).toContain('#/components/schemas/EngineConfig');
+    expect(read.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);
+    expect(Object.keys(read.responses).sort()).toEqual(
+      ['201', '400', '403', '408', '413', '415', '429', '503', '504'].sort(),
+    );
+    for (const status of ['201', '403', '429'])
+      expect(Object.keys(read.responses[status].headers ?? {})).toEqual(
+        expect.arrayContaining(['RateLimit', 'RateLimit-Policy']),
+      );
+    expect(Object.keys(read.responses['429'].headers ?? {})).toContain('Retry-After');
+    const example = read.responses['201'].content!['application/json'].example as {
+      results: { plate: string }[];
+    };
+    expect(example.results[0].plate).toBe('ayo9034');
+    // no /v1 route answers 401 (Plate Recognizer answers 403 for a missing or wrong key)
+    for (const [path, ops] of Object.entries(doc.paths))
+      if (path.startsWith('/v1/'))
+        for (const op of Object.values(ops))
+          expect(Object.keys(op.responses as object)).not.toContain('401');
+    expect(doc.components.schemas.EngineConfig).toMatchObject({
+      properties: { threshold_d: { type: 'number', minimum: 0, maximum: 1 } },
+    });
   });
 
   it('documents every route the gateway serves, with auth, a success answer and its errors', () => {

@@ -1,4 +1,4 @@
-import type { QuotaState } from './quota/quota.service';
+import type { QuotaState } from './quota/quota-state';
 
 /**
  * What the domain refuses, with a reason; it knows nothing of HTTP. The gateway's exception

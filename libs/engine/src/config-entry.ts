@@ -3,13 +3,15 @@
  * engine's errors apart without loading the engine (no onnxruntime-node, no sharp, no models).
  */
 export {
+  CONFIG_KEYS,
   DEFAULT_CONFIG,
   distinctRegions,
   MAX_REGIONS,
   parseEngineConfig,
+  readEngineConfig,
   regionHints,
 } from './config';
-export type { EngineConfig } from './config';
+export type { EngineConfig, ReadConfig } from './config';
 export {
   EngineConfigError,
   EngineRestartedError,

@@ -37,13 +37,26 @@ const ENUMS: Record<string, readonly string[]> = {
   detection_mode: ['plate', 'vehicle'],
 };
 
+/** Every key the engine reads; anything else in a caller's config is ignored (readEngineConfig). */
+export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof EngineConfig)[];
+
+/** A caller's config, read: every default filled in, and the keys the engine does not know. */
+export interface ReadConfig {
+  config: EngineConfig;
+  /** keys that were sent but mean nothing to this engine (Plate Recognizer keeps adding options) */
+  ignored: string[];
+}
+
 /**
- * Validate a caller's config: a JSON string, an object, or nothing (defaults). Unknown keys and
- * wrong values raise EngineConfigError naming the key and what is accepted.
+ * Read a caller's config: a JSON string, an object, or nothing (defaults). Lenient where a client
+ * means something clear, as Plate Recognizer's own service is: unknown keys are ignored (and
+ * listed), numbers sent as strings (`"0.2"`) are numbers, enum values ignore case, one
+ * `text_formats` pattern may come as a string. A wrong value raises EngineConfigError naming the
+ * key and what is accepted.
  */
-export function parseEngineConfig(raw: unknown): EngineConfig {
-  if (raw === undefined || raw === null || raw === '')
-    return { ...DEFAULT_CONFIG, text_formats: [] };
+export function readEngineConfig(raw: unknown): ReadConfig {
+  const config: EngineConfig = { ...DEFAULT_CONFIG, text_formats: [] };
+  if (raw === undefined || raw === null || raw === '') return { config, ignored: [] };
   let obj: unknown = raw;
   if (typeof raw === 'string') {
     try {
@@ -55,55 +68,75 @@ export function parseEngineConfig(raw: unknown): EngineConfig {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new EngineConfigError('config must be a JSON object, e.g. {"mode":"fast"}', 'config');
   }
-  const out: EngineConfig = { ...DEFAULT_CONFIG, text_formats: [] };
+  const ignored: string[] = [];
   for (const [key, value] of Object.entries(obj as Record<string, unknown>)) {
     switch (key) {
       case 'threshold_d':
       case 'threshold_o':
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-          throw new EngineConfigError(
-            `config.${key} must be a number between 0 and 1, got ${JSON.stringify(value)}`,
-            key,
-          );
-        }
-        out[key] = value;
+        config[key] = threshold(key, value);
         break;
       case 'mode':
       case 'region':
       case 'detection_rule':
       case 'detection_mode':
-        if (typeof value !== 'string' || !ENUMS[key].includes(value)) {
-          throw new EngineConfigError(
-            `config.${key} must be one of ${ENUMS[key].map((v) => `"${v}"`).join(', ')}, got ${JSON.stringify(value)}`,
-            key,
-          );
-        }
-        (out as unknown as Record<string, unknown>)[key] = value;
+        (config as unknown as Record<string, unknown>)[key] = enumValue(key, value);
         break;
       case 'text_formats':
-        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-          throw new EngineConfigError(
-            'config.text_formats must be a list of regular expression strings',
-            key,
-          );
-        }
-        if (value.length > TEXT_FORMAT_LIMITS.formats) {
-          throw new EngineConfigError(
-            `config.text_formats is limited to ${TEXT_FORMAT_LIMITS.formats} patterns`,
-            key,
-          );
-        }
-        for (const pattern of value as string[]) compileTextPattern(pattern);
-        out.text_formats = [...(value as string[])];
+        config.text_formats = textFormats(typeof value === 'string' ? [value] : value);
         break;
       default:
-        throw new EngineConfigError(
-          `unknown config key "${key}" (known: threshold_d, threshold_o, mode, text_formats, region, detection_rule, detection_mode)`,
-          key,
-        );
+        ignored.push(key);
     }
   }
-  return out;
+  return { config, ignored };
+}
+
+/** readEngineConfig's config alone (the CLI, tests). */
+export function parseEngineConfig(raw: unknown): EngineConfig {
+  return readEngineConfig(raw).config;
+}
+
+/** A number between 0 and 1, or such a number as a string (form-minded clients send "0.2"). */
+function threshold(key: string, value: unknown): number {
+  const n =
+    typeof value === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)
+      ? Number(value)
+      : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new EngineConfigError(
+      `config.${key} must be a number between 0 and 1, got ${JSON.stringify(value)}`,
+      key,
+    );
+  }
+  return n;
+}
+
+function enumValue(key: string, value: unknown): string {
+  const v = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (typeof v !== 'string' || !ENUMS[key].includes(v)) {
+    throw new EngineConfigError(
+      `config.${key} must be one of ${ENUMS[key].map((e) => `"${e}"`).join(', ')}, got ${JSON.stringify(value)}`,
+      key,
+    );
+  }
+  return v;
+}
+
+function textFormats(value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new EngineConfigError(
+      'config.text_formats must be a list of regular expression strings',
+      'text_formats',
+    );
+  }
+  if (value.length > TEXT_FORMAT_LIMITS.formats) {
+    throw new EngineConfigError(
+      `config.text_formats is limited to ${TEXT_FORMAT_LIMITS.formats} patterns`,
+      'text_formats',
+    );
+  }
+  for (const pattern of value as string[]) compileTextPattern(pattern);
+  return [...(value as string[])];
 }
 
 /** text_formats as full-match, case-insensitive matchers of bounded cost (see text-pattern.ts). */

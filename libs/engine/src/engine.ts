@@ -1,6 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
-import { DEFAULT_CONFIG, EngineConfig, parseEngineConfig, regionHints } from './config';
+import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
 import { PlateDetection, detectPlates } from './detect/plate';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { boxArea, clampBox } from './geometry/box';
@@ -44,10 +44,18 @@ export interface EngineOptions {
 }
 
 export interface ReadOptions {
-  /** region hints (`us-ca`, `br`, …): a guide that re-ranks candidates, not a filter */
+  /** region codes (`us-ca`, `br`, …): a guide that re-ranks candidates, not a filter */
   regions?: string[];
-  /** a parsed config (parseEngineConfig) or the raw value, validated here */
-  config?: EngineConfig | unknown;
+  /**
+   * The hints regionHints already made of the caller's regions (a recognition request computes
+   * them once, when it is validated); given, `regions` is not read again.
+   */
+  hints?: string[];
+  /**
+   * The engine configuration: what is not given takes its default. Validated where it came in
+   * (readEngineConfig at the edge: gateway, CLI), so a typo is the caller's 400, not an engine error.
+   */
+  config?: Partial<EngineConfig>;
   /** vehicle colour, orientation and make/model */
   mmc?: boolean;
   /** told how long each phase of this read took (workers export these as metrics) */
@@ -169,9 +177,9 @@ class PlateEngine implements Engine {
 
   async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
     const t0 = performance.now();
-    const config = isParsed(opts.config) ? opts.config : parseEngineConfig(opts.config);
+    const config: EngineConfig = { ...DEFAULT_CONFIG, ...opts.config };
     // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
-    const hints = regionHints(config, opts.regions ?? []);
+    const hints = opts.hints ?? regionHints(config, opts.regions ?? []);
     const phase = phaseTimer(opts.onPhase);
     const img = await decodeImage(image, this.maxPixels);
     phase('decode');
@@ -276,14 +284,5 @@ export function parseRecognizer(value: string | undefined): RecognizerMode | und
   if ((RECOGNIZER_MODES as readonly string[]).includes(value)) return value as RecognizerMode;
   throw new Error(
     `ENGINE_RECOGNIZER must be one of ${RECOGNIZER_MODES.join(', ')} (got "${value}")`,
-  );
-}
-
-function isParsed(c: unknown): c is EngineConfig {
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    Object.keys(DEFAULT_CONFIG).every((k) => k in (c as object)) &&
-    Object.keys(c as object).length === Object.keys(DEFAULT_CONFIG).length
   );
 }

@@ -1,9 +1,15 @@
 export { createEngine, parseRecognizer, RECOGNIZER_MODES, TUNING } from './engine';
 export type { Engine, EngineOptions, ReadOptions, RecognizerMode } from './engine';
 export type { EnginePhase } from './phase-timer';
-export { parseEngineConfig, DEFAULT_CONFIG, regionHints } from './config';
+export {
+  CONFIG_KEYS,
+  parseEngineConfig,
+  readEngineConfig,
+  DEFAULT_CONFIG,
+  regionHints,
+} from './config';
 export { TEXT_FORMAT_LIMITS } from './plates/text-pattern';
-export type { EngineConfig } from './config';
+export type { EngineConfig, ReadConfig } from './config';
 export {
   EngineConfigError,
   EngineRestartedError,
@@ -15,4 +21,4 @@ export { createThreadedEngine } from './thread/threaded-engine';
 export type { ThreadedEngineOptions } from './thread/threaded-engine';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';
 export type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
-export { COMBINE, ENSEMBLE, PRIOR } from './plates/candidates';
+export { COMBINE, ENSEMBLE, PRIOR, REPORTED_CANDIDATES } from './plates/candidates';

@@ -3,7 +3,7 @@ import { PlateDetection, saneCorners } from './detect/plate';
 import { VehicleDetection } from './detect/vehicle';
 import { Box, boxArea, boxOfPoints, clampBox, intersection } from './geometry/box';
 import { RgbImage } from './image/decode';
-import { round3 } from './plates/candidates';
+import { reportedCandidates, round3 } from './plates/candidates';
 import { PlateText } from './reading/read-plate';
 import { vehicleColor } from './vehicle/color';
 import { vehicleType } from './vehicle/types';
@@ -30,7 +30,10 @@ export function plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateRes
         }
       : { type: 'Unknown', score: 0, box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 } },
     score: r.candidates[0].score,
-    candidates: r.candidates.map((c) => ({ plate: c.plate.toLowerCase(), score: c.score })),
+    candidates: reportedCandidates(r.candidates).map((c) => ({
+      plate: c.plate.toLowerCase(),
+      score: c.score,
+    })),
     dscore: round3(r.det.score),
   };
   if (mmc) {
@@ -79,7 +82,10 @@ export function vehicleModeResults(
         score: round3(r.det.score),
         box,
         props: {
-          plate: r.candidates.map((c) => ({ value: c.plate.toLowerCase(), score: c.score })),
+          plate: reportedCandidates(r.candidates).map((c) => ({
+            value: c.plate.toLowerCase(),
+            score: c.score,
+          })),
           region: [{ value: r.region.code, score: r.region.score }],
         },
       },

@@ -1,15 +1,13 @@
 import type { SnapshotResponse } from '@platewise/snapshot';
 import type { RecognitionCall } from './contract';
 import {
+  RETRY_SECONDS,
   RecognitionRefusedError,
   RecognitionUnavailableError,
   RefusalReason,
   UnavailableReason,
 } from './errors';
 import type { RecognitionTransport } from './transports/transport';
-
-/** Seconds a caller is told to wait before retrying a call we could not serve. */
-export const RETRY_SECONDS = 5;
 
 /** How one call ended, with where its time went when it was served. */
 export type RecognitionOutcome =

@@ -1,3 +1,4 @@
+import type { EngineConfig } from '@platewise/engine/config';
 import type { SnapshotResponse } from '@platewise/snapshot';
 import type { RefusalReason } from './errors';
 
@@ -16,8 +17,13 @@ export const recognitionImageKey = (id: string) => `image:${id}`;
 export interface RecognitionCall {
   accountId: string;
   filename: string | null;
+  /**
+   * The caller's region codes the engine has templates for (regionHints), computed once when the
+   * call was validated; the engine uses them as they are.
+   */
   regions: string[];
-  config: Record<string, unknown>;
+  /** the engine configuration, validated and with every default filled in (readEngineConfig) */
+  config: EngineConfig;
   mmc: boolean;
   camera_id: string | null;
   timestamp: string;

@@ -27,6 +27,9 @@ export class RecognitionRefusedError extends Error {
   }
 }
 
+/** Seconds a caller is told to wait before retrying a call we could not serve. */
+export const RETRY_SECONDS = 5;
+
 /** Why a valid call was not answered; nothing is counted, and the caller may retry. */
 export type UnavailableReason =
   /** the queue (Redis) refused the job */

@@ -1,4 +1,4 @@
-import { EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
+import { EngineConfig, EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
 import type { EngineResult, SnapshotResponse } from '@platewise/snapshot';
 import type { HandlerOutcome, RecognitionCall } from './contract';
 import { snapshotEnvelope } from './envelope';
@@ -7,7 +7,7 @@ import { snapshotEnvelope } from './envelope';
 export interface RecognitionEngine {
   read(
     image: Buffer,
-    options: { regions: string[]; config: unknown; mmc: boolean },
+    options: { hints: string[]; config: EngineConfig; mmc: boolean },
   ): Promise<EngineResult>;
 }
 
@@ -46,7 +46,7 @@ export class RecognitionHandler {
     let result;
     try {
       result = await this.engine.read(image, {
-        regions: call.regions,
+        hints: call.regions,
         config: call.config,
         mmc: call.mmc,
       });

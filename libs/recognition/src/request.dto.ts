@@ -1,23 +1,49 @@
 import { Transform } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsArray, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { utcTimestamp } from './timestamp';
 
-const toArray = ({ value }: { value: unknown }) =>
-  value === undefined || Array.isArray(value) ? value : [value];
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
+/**
+ * Region codes however clients send them: the field repeated (a list), one code, codes separated
+ * by commas (`us-ca,mx`), or a JSON list (`["us-ca","mx"]`, what JSON-minded form clients send).
+ */
+export function regionList(value: unknown): unknown {
+  if (value === undefined) return value;
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => {
+    if (typeof item !== 'string') return [item];
+    const text = item.trim();
+    if (text.startsWith('[')) {
+      try {
+        const list: unknown = JSON.parse(text);
+        if (Array.isArray(list)) return list;
+      } catch {
+        // not JSON: refused below as a code that is not a region
+      }
+    }
+    return text.split(',').flatMap((code) => (code.trim() ? [code.trim()] : []));
+  });
+}
+
+/**
+ * Booleans as Django REST Framework reads them, which is what Plate Recognizer's clients were
+ * written against: Python `requests` sends `True`, others `1` or `yes`.
+ */
+const TRUE = new Set(['true', '1', 'yes', 'on', 'y', 't']);
+const FALSE = new Set(['false', '0', 'no', 'off', 'n', 'f', '']);
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1;
+  if (typeof value !== 'string') return value;
+  const word = value.trim().toLowerCase();
+  return TRUE.has(word) ? true : FALSE.has(word) ? false : value;
+};
+/** Any ISO 8601 date-time, moved to UTC (timestamp.ts); left as it was when it is not one. */
+const toUtc = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (utcTimestamp(value) ?? value) : value;
 
 const TIMESTAMP_MESSAGE =
-  'timestamp must be an ISO 8601 date-time in UTC, e.g. 2019-08-19T13:11:25 or 2019-08-19T13:11:25Z';
-/** A date, or a date-time without an offset, with `Z` or with a zero offset: UTC, as documented. */
-const UTC = /^\d{4}-\d{2}-\d{2}(T[\d:.,]+(Z|[+-]00(:?00)?)?)?$/i;
+  'timestamp must be an ISO 8601 date-time, e.g. 2019-08-19T13:11:25Z, 2019-08-19T13:11:25+02:00 or 2019-08-19 13:11:25.123456';
+/** What toUtc writes: anything else was not a date-time. */
+const UTC_WRITTEN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** Fields that take one value: a form repeating one is refused rather than read as a list. */
 export const SINGLE_VALUED = [
@@ -34,11 +60,12 @@ function RegionCodes(): PropertyDecorator {
   // Listed as they would be stacked on the field; applied bottom-up, as stacked decorators are.
   const stacked: PropertyDecorator[] = [
     IsOptional(),
-    Transform(toArray),
+    Transform(({ value }) => regionList(value)),
     IsArray(),
     Matches(/^[a-z]{2}(-[a-z0-9]{1,3})?$/i, {
       each: true,
-      message: 'each region must be a code like "us-ca" or "mx"',
+      message:
+        '$property must be region codes like "us-ca" or "mx" (the field repeated, comma-separated or a JSON list)',
     }),
   ];
   return (target, key) => {
@@ -76,13 +103,13 @@ export class RecognitionFields {
   camera_id?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: TIMESTAMP_MESSAGE })
-  @Matches(UTC, { message: TIMESTAMP_MESSAGE })
+  @Transform(toUtc)
+  @Matches(UTC_WRITTEN, { message: TIMESTAMP_MESSAGE })
   timestamp?: string;
 
   @IsOptional()
   @Transform(toBoolean)
-  @IsBoolean({ message: 'mmc must be true or false' })
+  @IsBoolean({ message: 'mmc must be true or false (also True/False, 1/0, yes/no)' })
   mmc?: boolean;
 
   /** JSON string (form) or object (JSON body); checked key by key by the engine's parser. */

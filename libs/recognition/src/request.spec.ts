@@ -30,7 +30,8 @@ describe('parseRecognitionRequest', () => {
       now,
     );
     expect(request).toMatchObject({
-      regions: ['us-ca', 'mx', 'br'],
+      // hints the engine has templates for (mx has none: a guide, ignored)
+      regions: ['us-ca', 'br'],
       config: { mode: 'fast', threshold_d: 0.2 },
       mmc: false,
       camera_id: 'gate',
@@ -56,7 +57,7 @@ describe('parseRecognitionRequest', () => {
       refusal(() => parseRecognitionRequest({ regions: 'not a region' }, file, plan)),
     ).toMatchObject({
       reason: 'invalid_request',
-      message: expect.stringMatching(/each region must be a code/),
+      message: expect.stringMatching(/^regions must be region codes/),
     });
     expect(refusal(() => parseRecognitionRequest({ mmc: 'true' }, file, plan)).reason).toBe(
       'not_in_plan',
@@ -75,7 +76,7 @@ describe('parseRecognitionRequest', () => {
     );
     expect(
       refusal(() => parseRecognitionRequest({ upload: 'aGVsbG8=' }, file, plan)).message,
-    ).toMatch(/exactly one/);
+    ).toMatch(/both as a file and as base64/);
     expect(
       refusal(() => parseRecognitionRequest({ upload: '!!' }, undefined, plan)).message,
     ).toMatch(/valid base64/);
@@ -83,6 +84,50 @@ describe('parseRecognitionRequest', () => {
     expect(refusal(() => parseRecognitionRequest({ upload: big }, undefined, plan))).toMatchObject({
       reason: 'too_large',
     });
+  });
+
+  it('reads what real clients send: booleans, regions, timestamps, unknown config keys', () => {
+    const mmcPlan = { ...plan, mmcIncluded: true };
+    for (const yes of ['true', 'True', 'TRUE', '1', 'yes', 1, true])
+      expect(parseRecognitionOptions({ mmc: yes } as never, mmcPlan).mmc).toBe(true);
+    for (const no of ['false', 'False', '0', 'no', 0, false])
+      expect(parseRecognitionOptions({ mmc: no } as never, mmcPlan).mmc).toBe(false);
+    for (const regions of [
+      'us-ca,br',
+      ' us-ca , br ',
+      '["us-ca","br"]',
+      ['us-ca', 'br'],
+      ['us-ca,br'],
+    ])
+      expect(parseRecognitionOptions({ regions }, plan).regions).toEqual(['us-ca', 'br']);
+    const at = (timestamp: string) => parseRecognitionOptions({ timestamp }, plan).timestamp;
+    expect(at('2019-08-19T13:11:25')).toBe('2019-08-19T13:11:25Z');
+    expect(at('2019-08-19T13:11:25+02:00')).toBe('2019-08-19T11:11:25Z');
+    expect(at('2019-08-19 13:11:25.123456')).toBe('2019-08-19T13:11:25.123456Z');
+    const request = parseRecognitionRequest(
+      { config: '{"threshold_d":"0.3","future_option":true}' },
+      file,
+      plan,
+    );
+    expect(request.config.threshold_d).toBe(0.3);
+    expect(request.ignoredConfig).toEqual(['future_option']);
+  });
+
+  it('says what is wrong once, naming the field', () => {
+    const message = refusal(() =>
+      parseRecognitionRequest({ timestamp: 'yesterday', mmc: 'maybe' }, file, plan),
+    ).message;
+    expect(message.match(/timestamp must be/g)).toHaveLength(1);
+    expect(message).toMatch(/mmc must be true or false/);
+    expect(
+      refusal(() => parseRecognitionRequest({ config: { threshold_d: 1.5 } }, file, plan)).message,
+    ).toMatch(/config\.threshold_d must be a number between 0 and 1/);
+  });
+
+  it('reads upload when upload_url is sent too (upload_url only stands in for a missing upload)', () => {
+    expect(
+      parseRecognitionRequest({ upload_url: 'https://x.example/a.jpg' }, file, plan).image,
+    ).toEqual({ bytes: file.buffer, filename: 'car.jpg' });
   });
 
   it('serves the CLI the same rules without an image source', () => {

@@ -1,8 +1,7 @@
 import {
-  distinctRegions,
   EngineConfigError,
   MAX_REGIONS,
-  parseEngineConfig,
+  readEngineConfig,
   regionHints,
 } from '@platewise/engine/config';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '@platewise/infra';
@@ -34,6 +33,8 @@ export type RecognitionOptions = Omit<RecognitionCall, 'accountId' | 'webhooks' 
 /** A request that passed every check that needs no image bytes. */
 export interface RecognitionRequest extends RecognitionOptions {
   image: ImageSource;
+  /** config keys the engine does not know, ignored (the gateway names them in a header) */
+  ignoredConfig: string[];
 }
 
 const refuse = (message: string) => new RecognitionRefusedError('invalid_request', message);
@@ -57,8 +58,8 @@ export function parseRecognitionRequest(
   plan: PlanLimits,
   now: Date = new Date(),
 ): RecognitionRequest {
-  const { fields, options } = parse(body, plan, now);
-  return { ...options, image: imageSource(fields, file, plan.maxUploadBytes) };
+  const { fields, options, ignoredConfig } = parse(body, plan, now);
+  return { ...options, image: imageSource(fields, file, plan.maxUploadBytes), ignoredConfig };
 }
 
 /** The same rules without an image source (the CLI reads its images itself). */
@@ -81,7 +82,8 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
     );
   refuseLongRegionLists(body);
   const fields = plainToInstance(RecognitionFields, body ?? {});
-  const errors = validateSync(fields, { whitelist: true });
+  // One message per wrong field, naming it: the first rule it breaks.
+  const errors = validateSync(fields, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0)
     throw refuse(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; '));
   if (fields.mmc && !plan.mmcIncluded) {
@@ -90,23 +92,26 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
       'Vehicle make, model, orientation and color (mmc) are not included in your plan.',
     );
   }
-  const config = engineConfig(fields.config);
-  let regions: string[];
-  try {
-    regions = distinctRegions([...(fields.regions ?? []), ...(fields.region ?? [])]);
-    regionHints(config, regions);
-  } catch (error) {
-    if (error instanceof EngineConfigError) throw refuse(error.message);
-    throw error;
-  }
+  const regions = [...(fields.regions ?? []), ...(fields.region ?? [])];
+  const { config, ignored } = engineConfig(fields.config);
   const options: RecognitionOptions = {
-    regions,
-    config: { ...config },
+    regions: engineRule(() => regionHints(config, regions)),
+    config,
     mmc: fields.mmc ?? false,
     camera_id: fields.camera_id ?? null,
     timestamp: fields.timestamp ?? now.toISOString(),
   };
-  return { fields, options };
+  return { fields, options, ignoredConfig: ignored };
+}
+
+/** The engine's own rules (config values, strict region), refused as a 400 naming the key. */
+function engineRule<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof EngineConfigError) throw refuse(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -138,12 +143,7 @@ function engineConfig(raw: unknown) {
       throw refuse('config must be a JSON object, e.g. {"region":"strict"}');
     }
   }
-  try {
-    return parseEngineConfig(value ?? {});
-  } catch (error) {
-    if (error instanceof EngineConfigError) throw refuse(error.message);
-    throw error;
-  }
+  return engineRule(() => readEngineConfig(value ?? {}));
 }
 
 function imageSource(
@@ -151,10 +151,13 @@ function imageSource(
   file: UploadedImage | undefined,
   maxBytes: number,
 ): ImageSource {
-  const sources = [file, fields.upload, fields.upload_url].filter((s) => s !== undefined).length;
-  if (sources === 0)
+  if (!file && fields.upload === undefined && fields.upload_url === undefined)
     throw refuse('upload is required: send the image bytes, a base64 image, or upload_url');
-  if (sources > 1) throw refuse('send exactly one of upload (file or base64) and upload_url');
+  // Two images: which one would be meant cannot be told.
+  if (file && fields.upload !== undefined)
+    throw refuse('upload was sent both as a file and as base64 text: send it once');
+  // upload and upload_url: upload is the spec's image, which upload_url only stands in for when
+  // it is absent ("optional if upload_url is present"), so upload is read and the URL not fetched.
   if (file) {
     // Its size was capped while the body was read (the gateway's upload parser).
     if (file.buffer.length === 0) throw refuse('upload is an empty file');

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type SecuritySettings } from '../api';
 import { ErrorText } from '../components/ErrorText';
-import type { PageProps } from '../App';
+import type { PageProps } from '../page-props';
 
 const lines = (value: FormDataEntryValue | null) =>
   String(value ?? '')

@@ -13,6 +13,9 @@ import { IssueKeyDto } from '../admin/admin.dto';
 import { KeyLastUsed } from '../auth/key-last-used';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
 import { CurrentSession, SessionGuard, type DashboardSession } from './session.guard';
+import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
+import { arrayOf } from '../openapi/schemas';
 
 const KeyId = () => Param('keyId', new ParseUUIDPipe());
 
@@ -26,6 +29,13 @@ export class AccountKeysController {
     private readonly lastUsed: KeyLastUsed,
   ) {}
 
+  @RouteDoc({
+    summary: 'API keys with when they were last used',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: arrayOf('ApiKey'), example: [EXAMPLES.apiKey] },
+  })
+  @PlatewiseErrors(401)
   @Get()
   async list(@CurrentSession() session: DashboardSession) {
     const keys = await this.keys.list(session.accountId);
@@ -34,17 +44,39 @@ export class AccountKeysController {
   }
 
   /** The new key is in this answer and nowhere else, ever. */
+  @RouteDoc({
+    summary: 'Issue a key (shown once)',
+    auth: 'session',
+    internal: true,
+    request: { label: 'parking-lot' },
+    ok: { status: 201, schema: 'IssuedKey', example: EXAMPLES.issuedKey },
+  })
+  @PlatewiseErrors(400, 401, 403)
   @Post()
   issue(@CurrentSession() session: DashboardSession, @Body() body: IssueKeyDto) {
     return this.keys.issue(session.accountId, body.label);
   }
 
   /** Refused from the next call on (ChangesKeyOwners: this gateway forgets cached owners at once). */
+  @RouteDoc({
+    summary: 'Revoke a key (refused at once)',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'ApiKey', example: EXAMPLES.revokedKey },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Delete(':keyId')
   revoke(@CurrentSession() session: DashboardSession, @KeyId() keyId: string) {
     return this.keys.revoke(session.accountId, keyId);
   }
 
+  @RouteDoc({
+    summary: 'Replace a key',
+    auth: 'session',
+    internal: true,
+    ok: { status: 201, schema: 'IssuedKey', example: EXAMPLES.issuedKey },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Post(':keyId/rotate')
   rotate(@CurrentSession() session: DashboardSession, @KeyId() keyId: string) {
     return this.keys.rotate(session.accountId, keyId);

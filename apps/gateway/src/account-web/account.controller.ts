@@ -16,6 +16,8 @@ import { UsageRangeDto } from './account-web.dto';
 import { CurrentSession, SessionGuard, type DashboardSession } from './session.guard';
 import { SessionOwners } from './session-owner';
 import { fillDays, usageCsv } from './usage-csv';
+import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
 
 /** Longest range the usage chart and CSV cover. */
 const MAX_RANGE_DAYS = 366;
@@ -36,6 +38,13 @@ export class AccountController {
   ) {}
 
   /** The same figures as `/v2/subscription`, `/v1/statistics/` and `/v2/quota/daily`, from the same code. */
+  @RouteDoc({
+    summary: 'Subscription, statistics and today, as on /v2/subscription and /v1/statistics/',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'Overview', example: EXAMPLES.overview },
+  })
+  @PlatewiseErrors(401)
   @Get('overview')
   async overview(@CurrentSession() session: DashboardSession) {
     const owner = await this.owners.ownerOf(session.accountId);
@@ -48,6 +57,13 @@ export class AccountController {
   }
 
   /** Calls per day and request type, `from`–`to` inclusive (the last 30 days by default). */
+  @RouteDoc({
+    summary: 'Calls per day and request type',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'UsageReport', example: EXAMPLES.usageReport },
+  })
+  @PlatewiseErrors(400, 401)
   @Get('usage')
   async usageDays(@CurrentSession() session: DashboardSession, @Query() range: UsageRangeDto) {
     const { from, to } = this.range(range);
@@ -55,6 +71,13 @@ export class AccountController {
     return { from: isoDay(from), to: isoDay(to), days: fillDays(from, to, rows) };
   }
 
+  @RouteDoc({
+    summary: 'The same as CSV',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, type: 'text/csv', example: EXAMPLES.usageCsv },
+  })
+  @PlatewiseErrors(400, 401)
   @Get('usage.csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="platewise-usage.csv"')
@@ -62,11 +85,26 @@ export class AccountController {
     return usageCsv((await this.usageDays(session, range)).days);
   }
 
+  @RouteDoc({
+    summary: 'Security settings',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'SecuritySettings', example: EXAMPLES.security },
+  })
+  @PlatewiseErrors(401)
   @Get('security')
   getSecurity(@CurrentSession() session: DashboardSession) {
     return this.security.get(session.accountId);
   }
 
+  @RouteDoc({
+    summary: 'Change security settings',
+    auth: 'session',
+    internal: true,
+    request: { exposeKey: true, ips: [], domains: ['*.example.com'] },
+    ok: { status: 200, schema: 'SecuritySettings', example: EXAMPLES.security },
+  })
+  @PlatewiseErrors(400, 401, 403)
   @Put('security')
   setSecurity(@CurrentSession() session: DashboardSession, @Body() body: SecurityDto) {
     return this.security.update(session.accountId, body);

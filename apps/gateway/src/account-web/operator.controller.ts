@@ -7,6 +7,9 @@ import {
   WebhooksService,
 } from '@platewise/domain';
 import { OperatorGuard, SessionGuard } from './session.guard';
+import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
+import { arrayOf } from '../openapi/schemas';
 
 /** The operator view: every account with its contract, the plans, and owners' notifications. */
 @Controller('account/operator')
@@ -19,6 +22,13 @@ export class OperatorController {
     private readonly webhooks: WebhooksService,
   ) {}
 
+  @RouteDoc({
+    summary: 'Operator view: every account and its contract',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: arrayOf('Account'), example: [EXAMPLES.account] },
+  })
+  @PlatewiseErrors(401, 403)
   @Get('accounts')
   async listAccounts() {
     const accounts = await this.accounts.list();
@@ -30,11 +40,25 @@ export class OperatorController {
     );
   }
 
+  @RouteDoc({
+    summary: 'Operator view: plans',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: arrayOf('Plan'), example: [EXAMPLES.plan] },
+  })
+  @PlatewiseErrors(401, 403)
   @Get('plans')
   listPlans() {
     return this.plans.list();
   }
 
+  @RouteDoc({
+    summary: 'Operator view: notifications',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: arrayOf('Notification'), example: [EXAMPLES.notification] },
+  })
+  @PlatewiseErrors(401, 403)
   @Get('notifications')
   notifications() {
     return this.webhooks.notifications();

@@ -20,6 +20,8 @@ import { LoginThrottle } from './login-throttle';
 import { clearSessionCookie, secureCookies, setSessionCookie } from './session-cookie';
 import { CurrentSession, isCrossSite, SessionGuard, type DashboardSession } from './session.guard';
 import { SessionStore } from './session.store';
+import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
 
 /**
  * Dashboard sign-in and sign-out. Sign-in takes JSON only and refuses other sites' origins, so no
@@ -35,6 +37,14 @@ export class SessionController {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  @RouteDoc({
+    summary: 'Sign in to the dashboard (sets the session cookie)',
+    auth: 'none',
+    internal: true,
+    request: { username: 'acme', password: 'correct horse battery staple' },
+    ok: { status: 201, schema: 'SessionInfo', example: EXAMPLES.session },
+  })
+  @PlatewiseErrors(400, 401, 403, 415, 429)
   @Post('session')
   @HttpCode(201)
   async signIn(
@@ -52,12 +62,31 @@ export class SessionController {
   }
 
   /** Whether the sign-in page offers sign-up. */
+  @RouteDoc({
+    summary: 'Whether self-service sign-up is open',
+    auth: 'none',
+    internal: true,
+    ok: { status: 200, schema: 'SignupOpen', example: { open: false } },
+  })
   @Get('signup')
   signUpOpen() {
     return { open: this.config.SIGNUP === 'open' };
   }
 
   /** Self-service sign-up on the trial plan, when the operator set SIGNUP=open. */
+  @RouteDoc({
+    summary: 'Sign up on the trial plan (SIGNUP=open) and sign in',
+    auth: 'none',
+    internal: true,
+    request: {
+      username: 'acme',
+      password: 'correct horse battery staple',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+    },
+    ok: { status: 201, schema: 'SessionInfo', example: EXAMPLES.session },
+  })
+  @PlatewiseErrors(400, 403, 409, 415, 429)
   @Post('signup')
   @HttpCode(201)
   async signUp(
@@ -79,6 +108,13 @@ export class SessionController {
   }
 
   /** Who is signed in, and the CSRF token the page sends back on every change. */
+  @RouteDoc({
+    summary: 'The signed-in account and its CSRF token',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'SessionInfo', example: EXAMPLES.session },
+  })
+  @PlatewiseErrors(401)
   @Get('session')
   @UseGuards(SessionGuard)
   current(@CurrentSession() session: DashboardSession) {
@@ -86,6 +122,14 @@ export class SessionController {
   }
 
   /** Ends this session (or, with `everywhere`, all of the account's) in Redis and clears the cookie. */
+  @RouteDoc({
+    summary: 'Sign out (this browser, or everywhere)',
+    auth: 'session',
+    internal: true,
+    request: { everywhere: false },
+    ok: { status: 204 },
+  })
+  @PlatewiseErrors(401, 403)
   @Post('session/end')
   @HttpCode(204)
   @UseGuards(SessionGuard)

@@ -10,17 +10,11 @@ import { PasswordsService } from '@platewise/domain';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { requestContext } from '../http/request-context';
+import type { DashboardSession } from './dashboard-session';
 import { readSessionCookie } from './session-cookie';
-import { SessionStore } from './session.store';
 
-/** The signed-in dashboard user of a request that passed SessionGuard. */
-export interface DashboardSession {
-  id: string;
-  accountId: string;
-  username: string;
-  operator: boolean;
-  csrf: string;
-}
+export type { DashboardSession };
+import { SessionStore } from './session.store';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const digest = (s: string) => createHash('sha256').update(s).digest();

@@ -24,6 +24,7 @@ export class SessionCallerGuard implements CanActivate {
 @Controller('account')
 export class TryItController extends PlateReaderEndpoint(
   'plate-reader',
+  'session',
   SessionGuard,
   SessionCallerGuard,
 ) {}

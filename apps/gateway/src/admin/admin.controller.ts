@@ -39,6 +39,9 @@ import {
   UsageQueryDto,
 } from './admin.dto';
 import { WebhookIdPipe } from '../webhooks/webhook-id.pipe';
+import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
+import { arrayOf } from '../openapi/schemas';
 
 const AccountId = () => Param('accountId', new ParseUUIDPipe());
 
@@ -59,32 +62,71 @@ export class AdminController {
     private readonly webhookTargets: WebhookTargetsService,
   ) {}
 
+  @RouteDoc({
+    summary: 'List plans',
+    auth: 'admin',
+    ok: { status: 200, schema: arrayOf('Plan'), example: [EXAMPLES.plan] },
+  })
+  @PlatewiseErrors(401, 403)
   @Get('plans')
   listPlans() {
     return this.plans.list();
   }
 
+  @RouteDoc({
+    summary: 'Create or update a plan',
+    auth: 'admin',
+    request: EXAMPLES.plan,
+    ok: { status: 200, schema: 'Plan', example: EXAMPLES.plan },
+  })
+  @PlatewiseErrors(400, 401, 403)
   @Put('plans')
   savePlan(@Body() body: PlanDto) {
     return this.plans.upsert(body);
   }
 
+  @RouteDoc({
+    summary: 'Create an account and its first key (shown once)',
+    auth: 'admin',
+    request: { username: 'acme', firstName: 'Ada', lastName: 'Lovelace', plan: 'pro' },
+    ok: { status: 201, schema: 'CreatedAccount', example: EXAMPLES.createdAccount },
+  })
+  @PlatewiseErrors(400, 401, 403, 409)
   @Post('accounts')
   createAccount(@Body() body: CreateAccountDto) {
     return this.accounts.create(body);
   }
 
+  @RouteDoc({
+    summary: 'List accounts',
+    auth: 'admin',
+    ok: { status: 200, schema: arrayOf('Account'), example: [EXAMPLES.account] },
+  })
+  @PlatewiseErrors(401, 403)
   @Get('accounts')
   listAccounts() {
     return this.accounts.list();
   }
 
+  @RouteDoc({
+    summary: 'One account',
+    auth: 'admin',
+    ok: { status: 200, schema: 'Account', example: EXAMPLES.account },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId')
   async getAccount(@AccountId() accountId: string) {
     return toAccountView(await this.accounts.get(accountId));
   }
 
   /** Sets the dashboard password; sessions started before it end. */
+  @RouteDoc({
+    summary: "Set or reset the account's dashboard password (ends its sessions)",
+    auth: 'admin',
+    request: { password: 'correct horse battery staple' },
+    ok: { status: 204 },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Put('accounts/:accountId/password')
   @HttpCode(204)
   async setPassword(@AccountId() accountId: string, @Body() body: PasswordDto) {
@@ -93,6 +135,13 @@ export class AdminController {
     if (body.operator !== undefined) await this.passwords.setOperator(accountId, body.operator);
   }
 
+  @RouteDoc({
+    summary: 'Sign or renew a contract',
+    auth: 'admin',
+    request: { plan: 'pro', date: '2026-12-05T00:00:00.000Z' },
+    ok: { status: 201, schema: 'Contract', example: EXAMPLES.contract },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Post('accounts/:accountId/contract')
   async signContract(@AccountId() accountId: string, @Body() body: SignContractDto) {
     await this.accounts.get(accountId);
@@ -101,58 +150,118 @@ export class AdminController {
     );
   }
 
+  @RouteDoc({
+    summary: 'Suspend or reactivate the contract',
+    auth: 'admin',
+    request: { status: 'suspended' },
+    ok: { status: 200, schema: 'Contract', example: EXAMPLES.contract },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Patch('accounts/:accountId/contract')
   async setContractStatus(@AccountId() accountId: string, @Body() body: ContractStatusDto) {
     return toContractView(await this.contracts.setStatus(accountId, body.status));
   }
 
+  @RouteDoc({
+    summary: 'List keys',
+    auth: 'admin',
+    ok: { status: 200, schema: arrayOf('ApiKey'), example: [EXAMPLES.apiKey] },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId/keys')
   async listKeys(@AccountId() accountId: string) {
     await this.accounts.get(accountId);
     return this.keys.list(accountId);
   }
 
+  @RouteDoc({
+    summary: 'Issue a key (shown once)',
+    auth: 'admin',
+    request: { label: 'parking-lot' },
+    ok: { status: 201, schema: 'IssuedKey', example: EXAMPLES.issuedKey },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Post('accounts/:accountId/keys')
   async issueKey(@AccountId() accountId: string, @Body() body: IssueKeyDto) {
     await this.accounts.get(accountId);
     return this.keys.issue(accountId, body.label);
   }
 
+  @RouteDoc({
+    summary: 'Revoke a key',
+    auth: 'admin',
+    ok: { status: 200, schema: 'ApiKey', example: EXAMPLES.revokedKey },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Delete('accounts/:accountId/keys/:keyId')
   revokeKey(@AccountId() accountId: string, @Param('keyId', new ParseUUIDPipe()) keyId: string) {
     return this.keys.revoke(accountId, keyId);
   }
 
+  @RouteDoc({
+    summary: 'Replace a key',
+    auth: 'admin',
+    ok: { status: 201, schema: 'IssuedKey', example: EXAMPLES.issuedKey },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Post('accounts/:accountId/keys/:keyId/rotate')
   @HttpCode(201)
   rotateKey(@AccountId() accountId: string, @Param('keyId', new ParseUUIDPipe()) keyId: string) {
     return this.keys.rotate(accountId, keyId);
   }
 
+  @RouteDoc({
+    summary: 'Security settings',
+    auth: 'admin',
+    ok: { status: 200, schema: 'SecuritySettings', example: EXAMPLES.security },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId/security')
   async getSecurity(@AccountId() accountId: string) {
     await this.accounts.get(accountId);
     return this.security.get(accountId);
   }
 
+  @RouteDoc({
+    summary: 'Change security settings',
+    auth: 'admin',
+    request: { exposeKey: true, ips: [], domains: ['*.example.com'] },
+    ok: { status: 200, schema: 'SecuritySettings', example: EXAMPLES.security },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Put('accounts/:accountId/security')
   async setSecurity(@AccountId() accountId: string, @Body() body: SecurityDto) {
     await this.accounts.get(accountId);
     return this.security.update(accountId, body);
   }
 
+  @RouteDoc({
+    summary: "An account's webhooks",
+    auth: 'admin',
+    ok: { status: 200, schema: arrayOf('Webhook'), example: [EXAMPLES.webhook] },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId/webhooks')
   async listWebhooks(@AccountId() accountId: string) {
     await this.accounts.get(accountId);
     return this.webhooks.list(accountId);
   }
 
+  @RouteDoc({
+    summary: 'Add a webhook for an account',
+    auth: 'admin',
+    request: { target: 'https://hooks.example.com/plates', include_image: false },
+    ok: { status: 201, schema: 'Webhook', example: EXAMPLES.createdWebhook },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Post('accounts/:accountId/webhooks')
   async addWebhook(@AccountId() accountId: string, @Body() body: CreateWebhookDto) {
     await this.accounts.get(accountId);
     return this.webhookTargets.add(accountId, body.target, body.include_image ?? false);
   }
 
+  @RouteDoc({ summary: 'Remove a webhook', auth: 'admin', ok: { status: 204 } })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Delete('accounts/:accountId/webhooks/:webhookId')
   @HttpCode(204)
   removeWebhook(
@@ -162,6 +271,12 @@ export class AdminController {
     return this.webhooks.remove(accountId, webhookId);
   }
 
+  @RouteDoc({
+    summary: 'Delivery log',
+    auth: 'admin',
+    ok: { status: 200, schema: arrayOf('Delivery'), example: [EXAMPLES.delivery] },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId/webhooks/:webhookId/deliveries')
   deliveries(
     @AccountId() accountId: string,
@@ -171,11 +286,26 @@ export class AdminController {
   }
 
   /** Messages for owners, e.g. webhooks removed after repeated failures. */
+  @RouteDoc({
+    summary: 'Notifications for owners',
+    query: [
+      { name: 'accountId', description: 'only this account (a UUID); all accounts when absent' },
+    ],
+    auth: 'admin',
+    ok: { status: 200, schema: arrayOf('Notification'), example: [EXAMPLES.notification] },
+  })
+  @PlatewiseErrors(401, 403)
   @Get('notifications')
   notifications(@Query('accountId') accountId?: string) {
     return this.webhooks.notifications(accountId);
   }
 
+  @RouteDoc({
+    summary: 'Daily usage and totals',
+    auth: 'admin',
+    ok: { status: 200, schema: 'UsageReport', example: EXAMPLES.usageReport },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId/usage')
   async usageReport(@AccountId() accountId: string, @Query() query: UsageQueryDto) {
     await this.accounts.get(accountId);

@@ -32,6 +32,20 @@ export function extractApiKey(req: Request): string | undefined {
   return typeof query === 'string' && query.length > 0 ? query : undefined;
 }
 
+/**
+ * A browser call from a page this service served (the API docs' try-it, the dashboard): the
+ * browser says so in `Sec-Fetch-Site`, or the `Origin` is the host the call was sent to.
+ */
+export function sameOrigin(req: Request, origin: string | undefined): boolean {
+  if (origin === undefined) return false;
+  if (req.headers['sec-fetch-site'] === 'same-origin') return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   constructor(
@@ -44,21 +58,29 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
   }
 
   async validate(req: Request): Promise<KeyOwner> {
-    const apiKey = extractApiKey(req) ?? this.onPremiseKey(req);
+    const licence = this.onPremiseKey(req);
+    const apiKey = licence ?? extractApiKey(req);
     if (!apiKey) throw new AuthFailure('Authentication credentials were not provided.');
     const owner = await this.owners.owner(apiKey, () => this.keys.authenticate(apiKey));
     if (!owner) throw new AuthFailure('Invalid token.');
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-    const reason = refusalReason(owner.security, { ip: req.ip, origin });
+    // The SDK's routes on premises: the machine is the operator's and CORS is open to every origin.
+    const reason = licence
+      ? null
+      : refusalReason(owner.security, { ip: req.ip, origin, sameOrigin: sameOrigin(req, origin) });
     if (reason) throw new AuthFailure(reason, true);
     requestContext(req).apiKey = apiKey;
     this.lastUsed.touch(owner.keyId);
     return owner;
   }
 
-  /** In on-premise mode, token-less SDK calls act as the licence's account. */
+  /**
+   * In on-premise mode the SDK's routes act as the licence's account, whatever `Authorization`
+   * says: the SDK ignores the token, and clients that always send one (the Node-RED node, Home
+   * Assistant's integration) must work unchanged.
+   */
   private onPremiseKey(req: Request): string | undefined {
-    if (this.config.PLATEWISE_MODE !== 'onprem' || req.headers.authorization) return undefined;
+    if (this.config.PLATEWISE_MODE !== 'onprem') return undefined;
     return ONPREM_OPEN_ROUTES.test(req.path) ? this.config.PLATEWISE_LICENSE_KEY : undefined;
   }
 }

@@ -3,6 +3,8 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DependenciesHealth } from '@platewise/infra';
 import type { Response } from 'express';
 import { DrainService } from './drain.service';
+import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
 
 /**
  * Probes for an orchestrator, open to all (they reveal only up/down). Live: the process answers.
@@ -17,11 +19,22 @@ export class HealthController {
     private readonly drain: DrainService,
   ) {}
 
+  @RouteDoc({
+    summary: 'Liveness probe: the process answers',
+    auth: 'none',
+    ok: { status: 200, schema: 'Health', example: EXAMPLES.health },
+  })
   @Get('live')
   live() {
     return { status: 'ok' };
   }
 
+  @RouteDoc({
+    summary: 'Readiness probe: PostgreSQL and Redis answer and the gateway is not shutting down',
+    auth: 'none',
+    ok: { status: 200, schema: 'Health', example: EXAMPLES.health },
+  })
+  @PlatewiseErrors(503)
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     const serving = () => {

@@ -4,6 +4,8 @@ import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
 import { UsageReportsService } from '../usage-reports/usage-reports.service';
 import { PLATEWISE_VERSION } from '../version';
+import { PlateRecognizerErrors, RouteDoc } from '../openapi/route-doc';
+import { EXAMPLES } from '../openapi/examples';
 
 /** Shows only the first and last characters of a key. */
 export const maskKey = (key: string) =>
@@ -17,6 +19,12 @@ export const maskKey = (key: string) =>
 export class InfoController {
   constructor(private readonly reports: UsageReportsService) {}
 
+  @RouteDoc({
+    summary: 'Version, masked licence key, usage and webhooks (on-premise SDK)',
+    auth: 'key',
+    ok: { status: 200, schema: 'Info', example: EXAMPLES.info },
+  })
+  @PlateRecognizerErrors(403, 503)
   @Get()
   async info(@Context() context: RequestContext) {
     const { owner, apiKey } = context;

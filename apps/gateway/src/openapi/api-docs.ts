@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@platewise/infra';
 import { buildOpenApiDocument } from './document';
 
 /**
@@ -7,7 +8,7 @@ import { buildOpenApiDocument } from './document';
  * swagger-ui-dist package: no CDN). The document is built once, when the app starts.
  */
 export function serveApiDocs(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, app.get(AppConfig).PUBLIC_URL), {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',
     customSiteTitle: 'platewise API',

@@ -1,48 +1,59 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { usesPlateRecognizerErrors } from '../http/error-style';
+import { SESSION_COOKIE } from '../account-web/session-cookie';
 import { PLATEWISE_VERSION } from '../version';
-import { ROUTE_DOCS, type RouteDoc } from './route-docs';
-import { ERROR_MEANINGS, RESPONSE_SCHEMAS } from './schemas';
+import { codeSamples } from './code-samples';
+import { PLATE_READER_REQUEST_BODY, REQUEST_BODY_EXTENSION } from './plate-reader-body';
+import { OPEN_ROUTE_EXTENSION, REQUEST_EXAMPLE_EXTENSION } from './route-doc';
+import { RESPONSE_SCHEMAS } from './schemas';
 
-type Operation = Record<string, unknown> & {
-  parameters?: unknown[];
-  responses?: Record<string, unknown>;
-};
+type Operation = Record<string, unknown> & { security?: Record<string, string[]>[] };
 
-const SECURITY: Record<RouteDoc['auth'], Record<string, string[]>[]> = {
-  key: [{ Token: [] }, { ApiKeyQuery: [] }],
-  admin: [{ AdminToken: [] }],
-  session: [{ Session: [] }],
-  none: [],
-};
-
-const schemaOf = (s: string | Record<string, unknown>) =>
-  typeof s === 'string' ? { $ref: `#/components/schemas/${s}` } : s;
+const REQUEST_BODIES: Record<string, unknown> = { 'plate-reader': PLATE_READER_REQUEST_BODY };
 
 /**
- * The OpenAPI 3.1 document of every route the gateway serves: SwaggerModule reads paths,
- * parameters and body types from the controllers, class-validator rules give the DTO schemas, and
- * ROUTE_DOCS adds what the code does not say (auth, success and error answers).
+ * The OpenAPI 3.1 document of every route the gateway serves. SwaggerModule reads each route's
+ * documentation from its controller (`@RouteDoc`, the error decorators, DTOs: openapi/route-doc.ts);
+ * class-validator rules give the DTO schemas; this adds what is the same for every route: the
+ * auth schemes, the server, the shared schemas and the code samples.
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: INestApplication, publicUrl?: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setOpenAPIVersion('3.1.0')
     .setTitle('platewise')
     .setDescription(
       "Licence-plate recognition: a drop-in replacement for Plate Recognizer's Snapshot API, with Pl@ntNet-style contract tracking. " +
-        'API keys go in `Authorization: Token <key>` or `?api-key=<key>`.',
+        'API keys go in `Authorization: Token <key>` or `?api-key=<key>`. ' +
+        'Routes marked `x-internal` (`/account/*`) serve the dashboard and are not a public API.',
     )
     .setVersion(PLATEWISE_VERSION)
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addServer(publicUrl ?? '/', publicUrl ? 'this deployment' : 'this server')
     .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <api key>`' },
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description: '`Token <api key>` (Plate Recognizer style)',
+      },
       'Token',
     )
-    .addApiKey({ type: 'apiKey', in: 'query', name: 'api-key' }, 'ApiKeyQuery')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'AdminToken')
+    .addApiKey(
+      { type: 'apiKey', in: 'query', name: 'api-key', description: 'the API key (Pl@ntNet style)' },
+      'ApiKeyQuery',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque token',
+        description: "the operator's ADMIN_TOKEN",
+      },
+      'AdminToken',
+    )
     .addCookieAuth(
-      'platewise_session',
+      SESSION_COOKIE,
       {
         type: 'apiKey',
         in: 'cookie',
@@ -64,88 +75,44 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
-      const doc = ROUTE_DOCS[`${method.toUpperCase()} ${path}`];
-      if (doc) describe(operation, doc, path);
+      if (operation[OPEN_ROUTE_EXTENSION]) {
+        operation.security = [];
+        delete operation[OPEN_ROUTE_EXTENSION];
+      }
+      const body = operation[REQUEST_BODY_EXTENSION] as string | undefined;
+      if (body) {
+        operation.requestBody = REQUEST_BODIES[body];
+        delete operation[REQUEST_BODY_EXTENSION];
+      }
+      const example = operation[REQUEST_EXAMPLE_EXTENSION];
+      if (example !== undefined) {
+        const json = (
+          operation.requestBody as { content?: Record<string, Record<string, unknown>> }
+        )?.content?.['application/json'];
+        if (json) json.example = example;
+        delete operation[REQUEST_EXAMPLE_EXTENSION];
+      }
+      operation['x-codeSamples'] = codeSamples(method, path, operation, publicUrl);
     }
   }
+  dropUnused(document);
   return document;
 }
 
-function describe(op: Operation, doc: RouteDoc, path: string): void {
-  op.summary = doc.summary;
-  op.security = SECURITY[doc.auth];
-  const ok: Record<string, unknown> = { description: 'Success' };
-  if (doc.ok.schema || doc.ok.type) {
-    ok.content = {
-      [doc.ok.type ?? 'application/json']: {
-        schema: doc.ok.schema ? schemaOf(doc.ok.schema) : { type: 'string' },
-      },
-    };
+/** DTO schemas no route refers to (query DTOs become parameters, not schemas). */
+function dropUnused(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const text = JSON.stringify({ paths: document.paths, schemas });
+    for (const name of Object.keys(schemas)) {
+      const uses = text.split(`"#/components/schemas/${name}"`).length - 1;
+      const self = JSON.stringify(schemas[name]).split(`"#/components/schemas/${name}"`).length - 1;
+      if (uses - self === 0) {
+        delete schemas[name];
+        changed = true;
+      }
+    }
   }
-  // Plate Recognizer routes answer errors in its own shape (see JsonErrorsFilter).
-  const errorSchema = usesPlateRecognizerErrors(path) ? 'PlateRecognizerError' : 'Error';
-  op.responses = {
-    [doc.ok.status]: ok,
-    ...Object.fromEntries(
-      doc.errors.map((status) => [
-        status,
-        {
-          description: ERROR_MEANINGS[status] ?? 'Error',
-          content: { 'application/json': { schema: schemaOf(errorSchema) } },
-        },
-      ]),
-    ),
-  };
-  for (const q of doc.query ?? []) {
-    op.parameters = [
-      ...(op.parameters ?? []),
-      {
-        name: q.name,
-        in: 'query',
-        required: false,
-        description: q.description,
-        schema: { type: 'string' },
-      },
-    ];
-  }
-  if (doc.upload) op.requestBody = uploadBody;
 }
-
-const uploadBody = {
-  required: true,
-  content: {
-    'multipart/form-data': {
-      schema: {
-        type: 'object',
-        properties: {
-          upload: {
-            type: 'string',
-            format: 'binary',
-            description: 'the image (or a base64 string / data URI)',
-          },
-          upload_url: {
-            type: 'string',
-            format: 'uri',
-            description: 'fetch the image from this URL instead',
-          },
-          regions: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'region hints, e.g. us-ca, mx (repeat the field)',
-          },
-          camera_id: { type: 'string' },
-          timestamp: { type: 'string', format: 'date-time' },
-          mmc: {
-            type: 'boolean',
-            description: 'vehicle make, model, orientation and colour (plan must include it)',
-          },
-          config: {
-            type: 'string',
-            description:
-              'JSON: threshold_d, threshold_o, mode, text_formats, region, detection_rule, detection_mode',
-          },
-        },
-      },
-    },
-  },
-};

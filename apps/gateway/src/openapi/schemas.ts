@@ -39,6 +39,59 @@ const snapshot = Object.fromEntries(
   Object.entries(snapshotResponseSchema).filter(([k]) => k !== '$id'),
 ) as Omit<typeof snapshotResponseSchema, '$id'>;
 
+/** Plate Recognizer's engine `config` (libs/engine config.ts): every key optional, defaults shown. */
+export const ENGINE_CONFIG_SCHEMA: Schema = object(
+  {
+    threshold_d: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.2,
+      description: 'minimum plate detection score (dscore); a number or a numeric string',
+    },
+    threshold_o: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.2,
+      description: 'minimum reading score; a number or a numeric string',
+    },
+    mode: {
+      enum: ['regular', 'fast', 'redaction'],
+      default: 'regular',
+      description: 'fast: one detection step; redaction: more detection candidates',
+    },
+    text_formats: {
+      type: 'array',
+      items: { type: 'string' },
+      maxItems: 10,
+      description: 'regular expressions guiding the text (full match, case-insensitive)',
+      example: ['[0-9]{3}[a-z]{2}'],
+    },
+    region: {
+      enum: ['normal', 'strict'],
+      default: 'normal',
+      description: 'strict: only texts fitting a hinted region (or a text_format); needs regions',
+    },
+    detection_rule: {
+      enum: ['normal', 'strict'],
+      default: 'normal',
+      description: 'strict: plates outside every detected vehicle are dropped',
+    },
+    detection_mode: {
+      enum: ['plate', 'vehicle'],
+      default: 'plate',
+      description: 'vehicle: vehicles without plates too, in the vehicle-mode shape',
+    },
+  },
+  {
+    description:
+      'Engine configuration. Keys this engine does not know are ignored (named in the X-Platewise-Ignored-Config answer header); a known key with a wrong value is a 400 naming it.',
+    additionalProperties: true,
+    example: { mode: 'fast', threshold_d: 0.2, threshold_o: 0.6 },
+  },
+);
+
 /** Response shapes of the recognition, contract-tracking, statistics and error answers (components.schemas). */
 export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   // Both detection modes: plate results, or vehicle-mode results with `detection_mode: vehicle`.
@@ -52,6 +105,65 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     },
   },
   PlateResult: plateResultSchema,
+  EngineConfig: ENGINE_CONFIG_SCHEMA,
+  Info: object({
+    version: str(),
+    license_key: str('masked'),
+    total_calls: int("the plan's monthly limit"),
+    usage: object({ calls: int() }),
+    webhooks: { type: 'array', items: { $ref: '#/components/schemas/Webhook' } },
+  }),
+  Health: object({ status: { enum: ['ok', 'error'] } }, { additionalProperties: true }),
+  Plan: object({
+    name: str(),
+    totalCalls: int('calls per monthly period'),
+    indicativeYearlyQuota: int(),
+    callsPerSecond: int(),
+    allowAboveQuota: { type: 'boolean' },
+    aboveQuotaUnitPrice: { type: 'number', description: 'EUR per call above the quota' },
+    mmcIncluded: { type: 'boolean' },
+    maxUploadBytes: int(),
+  }),
+  Account: object({
+    id: uuid,
+    username: str(),
+    firstName: nullable('string'),
+    lastName: nullable('string'),
+    created: dateTime,
+  }),
+  CreatedAccount: object({
+    account: { $ref: '#/components/schemas/Account' },
+    apiKey: str('shown once'),
+  }),
+  Contract: object({
+    plan: str(),
+    status: { enum: ['active', 'expired', 'suspended'] },
+    firstSignatureDate: dateTime,
+    latestSignatureDate: dateTime,
+    nextSignatureDate: dateTime,
+  }),
+  Notification: object({ accountId: uuid, kind: str(), message: str(), created: dateTime }),
+  UsageReport: object({
+    from: day,
+    to: day,
+    days: { type: 'array', items: object({ day, count: counts, aboveQuota: counts }) },
+    totals: {
+      type: 'object',
+      additionalProperties: object({ count: int(), aboveQuota: int() }),
+    },
+  }),
+  SessionInfo: object({
+    account: object({ id: uuid, username: str(), operator: { type: 'boolean' } }),
+    csrf: str('send it back as X-CSRF-Token on every change'),
+    signup: { type: 'boolean' },
+  }),
+  SignupOpen: object({ open: { type: 'boolean' } }),
+  Accepted: object({ queued: { type: 'boolean' } }),
+  Overview: object({
+    subscription: { $ref: '#/components/schemas/Subscription' },
+    statistics: { $ref: '#/components/schemas/Statistics' },
+    daily: { $ref: '#/components/schemas/QuotaDaily' },
+  }),
   VehicleModeResult: vehicleModeResultSchema,
   Subscription: object(
     {
@@ -167,9 +279,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
 
 /** What each error status means, as documented on every route that can answer it. */
 export const ERROR_MEANINGS: Record<number, string> = {
-  400: 'Bad request: a field, config or image is invalid',
+  400: 'Bad request: a field, config or image is invalid (the message names it)',
   401: 'Missing or unknown credentials',
-  403: 'Refused: wrong key (Plate Recognizer routes), security settings, quota, plan or CSRF',
+  403: 'Refused: missing or wrong key (Plate Recognizer routes), security settings (ips, exposeKey, domains), quota, plan or CSRF',
+  408: 'The request body did not arrive within HTTP_BODY_TIMEOUT_MS; not counted',
   404: 'Not found on this account',
   409: 'Conflict: the username is taken',
   413: "Image over the plan's upload limit",

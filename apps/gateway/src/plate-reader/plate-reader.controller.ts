@@ -6,4 +6,4 @@ import { PlateReaderEndpoint } from './plate-reader.endpoint';
  * (UploadInterceptor), then the fields; only then a quota slot (see Metered).
  */
 @Controller()
-export class PlateReaderController extends PlateReaderEndpoint('v1/plate-reader') {}
+export class PlateReaderController extends PlateReaderEndpoint('v1/plate-reader', 'key') {}

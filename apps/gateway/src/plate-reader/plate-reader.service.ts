@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@platewise/infra';
 import {
   loadImage,
@@ -14,9 +14,17 @@ import { RECOGNITION_CLIENT } from './recognition.provider';
 /** Limits checked for an account without a contract, whose call the quota step then refuses. */
 const NO_PLAN = { maxUploadBytes: 3 * 1048576, mmcIncluded: false };
 
+/** A served call: the Snapshot answer, and the config keys that were ignored (for a header). */
+export interface PlateReaderAnswer {
+  body: Record<string, unknown>;
+  ignoredConfig: string[];
+}
+
 /** Validates a plate-reader call, gets its image, and has the recognition handler read it. */
 @Injectable()
 export class PlateReaderService implements OnApplicationShutdown {
+  private readonly logger = new Logger('PlateReader');
+
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
@@ -27,14 +35,20 @@ export class PlateReaderService implements OnApplicationShutdown {
     context: RequestContext,
     body: Record<string, unknown>,
     file: UploadedImage | undefined,
-  ) {
+  ): Promise<PlateReaderAnswer> {
     const { owner, reserve, timing } = context;
     if (!owner || !reserve) throw new Error('route needs Metered');
     const plan = owner.contract?.plan ?? NO_PLAN;
     // Every refusal that needs no image comes before the quota slot, the image fetch and the queue.
-    const { image: source, ...request } = await timing.time('validate', async () =>
-      parseRecognitionRequest(body, file, plan),
-    );
+    const {
+      image: source,
+      ignoredConfig,
+      ...request
+    } = await timing.time('validate', async () => parseRecognitionRequest(body, file, plan));
+    if (ignoredConfig.length)
+      // Plate Recognizer adds options over time: a client sending a newer one is served, and the
+      // operator can see which options clients expect.
+      this.logger.log(`config keys ignored (unknown to this engine): ${ignoredConfig.join(', ')}`);
     const reservation = await reserve();
     const image = await loadImage(source, {
       maxBytes: plan.maxUploadBytes,
@@ -68,7 +82,7 @@ export class PlateReaderService implements OnApplicationShutdown {
         max_calls: reservation.state.monthlyCalls,
       };
     }
-    return response;
+    return { body: response, ignoredConfig };
   }
 
   /** After the HTTP server stopped, so calls still in flight get their answers. */

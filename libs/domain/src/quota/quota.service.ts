@@ -9,15 +9,9 @@ import { QuotaRefusedError } from '../errors';
 import { RedisService } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from '../usage/request-types';
 import { UsageService } from '../usage/usage.service';
+import type { QuotaState } from './quota-state';
 
-/** What the caller may do now; sent back as IETF RateLimit / RateLimit-Policy headers. */
-export interface QuotaState {
-  callsPerSecond: number;
-  remainingThisSecond: number;
-  monthlyCalls: number;
-  usedThisPeriod: number;
-  periodEnd: Date;
-}
+export type { QuotaState };
 
 /** A slot taken for one call: commit it when the call was served, release it when it failed. */
 export interface Reservation {

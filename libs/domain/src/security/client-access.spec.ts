@@ -7,17 +7,30 @@ describe('refusalReason', () => {
     expect(refusalReason(open, { ip: '203.0.113.7', origin: undefined })).toBeNull();
   });
 
-  it('refuses browser calls when the key is not exposed', () => {
-    expect(refusalReason(open, { ip: '203.0.113.7', origin: 'https://app.example.com' })).toMatch(
-      /exposeKey/,
-    );
+  it('refuses cross-origin browser calls when the key is not exposed, naming the setting and where to change it', () => {
+    const reason = refusalReason(open, { ip: '203.0.113.7', origin: 'https://app.example.com' });
+    expect(reason).toMatch(/exposeKey is false/);
+    expect(reason).toMatch(/Security page/);
+    expect(
+      refusalReason({ ...open, exposeKey: true }, { ip: '1.1.1.1', origin: 'https://a.test' }),
+    ).toBeNull();
   });
 
-  it('admits only listed origins when the key is exposed with domains', () => {
-    const s = { exposeKey: true, ips: [], domains: ['example.com'] };
-    expect(refusalReason(s, { ip: '1.1.1.1', origin: 'https://example.com' })).toBeNull();
-    expect(refusalReason(s, { ip: '1.1.1.1', origin: 'https://evil.test' })).toMatch(/origin/);
-    expect(refusalReason(s, { ip: '1.1.1.1', origin: undefined })).toBeNull();
+  it("admits this service's own pages (same origin) whatever exposeKey says", () => {
+    expect(
+      refusalReason(open, { ip: '1.1.1.1', origin: 'https://api.test', sameOrigin: true }),
+    ).toBeNull();
+  });
+
+  it('admits listed origins, exposed or not, and only those when a list is set', () => {
+    for (const exposeKey of [true, false]) {
+      const s = { exposeKey, ips: [], domains: ['example.com'] };
+      expect(refusalReason(s, { ip: '1.1.1.1', origin: 'https://example.com' })).toBeNull();
+      expect(refusalReason(s, { ip: '1.1.1.1', origin: 'https://evil.test' })).toMatch(
+        /not in the security setting domains/,
+      );
+      expect(refusalReason(s, { ip: '1.1.1.1', origin: undefined })).toBeNull();
+    }
   });
 
   it('admits only listed addresses', () => {

@@ -18,21 +18,34 @@ export interface ClientFacts {
   ip: string | undefined;
   /** The browser's `Origin` header, when present. */
   origin: string | undefined;
+  /**
+   * The browser says the call comes from a page of this service itself (its API docs, the
+   * dashboard): the key is not exposed to another site, so exposeKey does not apply.
+   */
+  sameOrigin?: boolean;
 }
 
-/** Why an account's security settings refuse this client, or null when they admit it. */
+/** Where an account owner changes these settings, for refusals to point at. */
+const WHERE_TO_CHANGE =
+  "in the dashboard's Security page (PUT /account/security) or by the operator (PUT /admin/accounts/{id}/security)";
+
+/**
+ * Why an account's security settings refuse this client, or null when they admit it. Browser
+ * calls from this service's own pages are always admitted; from another site, when the site is
+ * in `domains`, or (with no domains listed) when `exposeKey` is true.
+ */
 export function refusalReason(settings: SecurityView, client: ClientFacts): string | null {
   if (settings.ips.length > 0 && !ipAllowed(settings.ips, client.ip)) {
     return `requests from ${client.ip ?? 'an unknown address'} are not allowed for this API key`;
   }
-  if (client.origin !== undefined) {
-    if (!settings.exposeKey)
-      return 'this API key may not be used from a browser (exposeKey is false)';
-    if (settings.domains.length > 0 && !originAllowed(settings.domains, client.origin)) {
-      return `requests from origin ${client.origin} are not allowed for this API key`;
-    }
+  if (client.origin === undefined || client.sameOrigin) return null;
+  // A cross-origin browser call: a listed site is admitted; with no list, exposeKey decides.
+  if (settings.domains.length > 0) {
+    if (originAllowed(settings.domains, client.origin)) return null;
+    return `requests from origin ${client.origin} are refused for this API key: it is not in the security setting domains; add it ${WHERE_TO_CHANGE}`;
   }
-  return null;
+  if (settings.exposeKey) return null;
+  return `this API key may not be used from a browser on another site (origin ${client.origin}): the security setting exposeKey is false; set exposeKey to true, or list the site in domains, ${WHERE_TO_CHANGE}`;
 }
 
 function parse(ip: string): ipaddr.IPv4 | ipaddr.IPv6 | null {

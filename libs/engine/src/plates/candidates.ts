@@ -232,6 +232,19 @@ function orderRegions(regions: string[], hints: string[]): string[] {
   return [...regions].sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * What callers see of the candidates (`results[].candidates`, vehicle mode's `props.plate`): the
+ * winner first (it is `plate`), then only alternatives a person would consider, those scored at
+ * least `floor` (5 %), at most `max`. The ranking keeps more (limit) for the format priors.
+ */
+export const REPORTED_CANDIDATES = { floor: 0.05, max: 10 };
+
+export function reportedCandidates(ranked: readonly Candidate[]): Candidate[] {
+  return ranked
+    .filter((c, i) => i === 0 || c.score >= REPORTED_CANDIDATES.floor)
+    .slice(0, REPORTED_CANDIDATES.max);
+}
+
 export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 export { matchesTemplate };

@@ -1,5 +1,5 @@
 import { BLANK, FOLDED, PLATE_CHARS } from '../ocr/alphabet';
-import { generateCandidates, formatPrior } from './candidates';
+import { generateCandidates, formatPrior, reportedCandidates } from './candidates';
 import {
   formatProbability,
   matchesTemplate,
@@ -116,5 +116,16 @@ describe('region from the plate', () => {
     expect(inferRegion(['br', 'pl', 'us'], '', ['br'])).toEqual({ code: 'br', score: 0.7 });
     expect(inferRegion(['pl', 'br', 'us'], '', []).code).toBe('us');
     expect(inferRegion(['sk'], '', []).code).toBe('sk');
+  });
+});
+
+describe('reported candidates', () => {
+  const c = (plate: string, score: number) => ({ plate, score, total: 0, regions: [] });
+
+  it('keeps the winner first, drops alternatives under the floor, and keeps at most 10', () => {
+    const ranked = [c('NHK552', 0.04), c('NHK55Z', 0.3), c('YG9X2G1', 0), c('NHK5S2', 0.049)];
+    expect(reportedCandidates(ranked).map((x) => x.plate)).toEqual(['NHK552', 'NHK55Z']);
+    const many = Array.from({ length: 14 }, (_, i) => c(`AB${i}`, 0.5));
+    expect(reportedCandidates(many)).toHaveLength(10);
   });
 });

@@ -22,6 +22,7 @@ createEngine(workerData as ThreadInit).then(
       engine
         .read(image, {
           regions: request.regions,
+          hints: request.hints,
           config: request.config,
           mmc: request.mmc,
           onPhase: (phase, ms) => phases.push([phase, ms]),

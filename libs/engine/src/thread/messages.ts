@@ -1,4 +1,5 @@
 import type { EngineResult } from '@platewise/snapshot';
+import type { EngineConfig } from '../config';
 import type { EngineOptions } from '../engine';
 import { EngineConfigError, ImageDecodeError, ModelLoadError } from '../errors';
 import type { EnginePhase } from '../phase-timer';
@@ -11,7 +12,8 @@ export interface ReadRequest {
   id: number;
   image: Uint8Array;
   regions: string[];
-  config: unknown;
+  hints?: string[];
+  config?: Partial<EngineConfig>;
   mmc: boolean;
 }
 

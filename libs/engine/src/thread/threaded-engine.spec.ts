@@ -8,6 +8,7 @@
  * its limit is stopped without taking the engine down.
  */
 import { join } from 'node:path';
+import type { EngineConfig } from '../config';
 import type { Engine } from '../engine';
 import {
   EngineConfigError,
@@ -20,6 +21,10 @@ import { createThreadedEngine } from './threaded-engine';
 
 const BUILT_THREAD = join(__dirname, '../../dist/thread/engine-thread.js');
 const SCRIPTED_THREAD = join(__dirname, '../test-support/scripted-engine-thread.js');
+/** What the stand-in thread is told to do, in the config slot it reads it from. */
+const scripted = (script: { script?: string; delayMs?: number }) => ({
+  config: script as Partial<EngineConfig>,
+});
 
 describe('the real engine in a thread', () => {
   let threaded: Engine;
@@ -50,9 +55,9 @@ describe('the real engine in a thread', () => {
     await expect(threaded.read(Buffer.from('not an image'))).rejects.toBeInstanceOf(
       ImageDecodeError,
     );
-    const badConfig = threaded.read(photo('us/car6.jpg'), { config: { mode: 'slow' } });
+    const badConfig = threaded.read(photo('us/car6.jpg'), { config: { region: 'strict' } });
     await expect(badConfig).rejects.toBeInstanceOf(EngineConfigError);
-    await expect(badConfig).rejects.toMatchObject({ key: 'mode' });
+    await expect(badConfig).rejects.toMatchObject({ key: 'region' });
   });
 });
 
@@ -66,8 +71,8 @@ describe('a read past its limit', () => {
   it('fails with EngineTimeoutError while the caller keeps running, and the next read works', async () => {
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 20);
-    const stuck = engine.read(Buffer.alloc(8), { config: { script: 'hang' } });
-    const beside = engine.read(Buffer.alloc(8), { config: { delayMs: 5_000 } });
+    const stuck = engine.read(Buffer.alloc(8), scripted({ script: 'hang' }));
+    const beside = engine.read(Buffer.alloc(8), scripted({ delayMs: 5_000 }));
     await expect(stuck).rejects.toBeInstanceOf(EngineTimeoutError);
     await expect(beside).rejects.toBeInstanceOf(EngineRestartedError);
     clearInterval(ticker);
@@ -78,7 +83,7 @@ describe('a read past its limit', () => {
 
   it('survives a thread that dies: its reads fail as retriable, a new thread takes the next', async () => {
     await expect(
-      engine.read(Buffer.alloc(4), { config: { script: 'crash' } }),
+      engine.read(Buffer.alloc(4), scripted({ script: 'crash' })),
     ).rejects.toBeInstanceOf(EngineRestartedError);
     const phases: string[] = [];
     await expect(

@@ -71,6 +71,7 @@ class ThreadedEngine implements Engine {
         id,
         image: new Uint8Array(image),
         regions: opts.regions ?? [],
+        hints: opts.hints,
         config: opts.config,
         mmc: !!opts.mmc,
       };

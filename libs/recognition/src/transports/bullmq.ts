@@ -9,7 +9,7 @@ import {
   RecognitionJob,
   RecognitionReply,
 } from '../contract';
-import { RETRY_SECONDS } from '../client';
+import { RETRY_SECONDS } from '../errors';
 import type { RecognitionTransport, TransportResult } from './transport';
 import { WorkerPresence } from './worker-presence';
 

@@ -13,12 +13,12 @@
 //  3. accuracy over all the dev photos (1280×720): % of photos whose plate is in one event, % with
 //     duplicate events, % of panned photos whose direction is within ±45°, extra events.
 //
-//   pnpm bench:stream [--speed-photos 10] [--photos N] [--skip-accuracy] [--keep DIR]
+//   pnpm bench:stream [--speed-photos 10] [--photos N] [--skip-speed] [--skip-still] [--skip-accuracy] [--keep DIR] [--events FILE]
 //
 // Clips are cached in --keep (default: $TMPDIR/platewise-bench-stream). Other CPU-heavy
 // processes skew these figures; stop them while measuring.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -136,7 +136,7 @@ engine = await stream.createStreamEngine(process.env);
 console.log(`engine loaded in ${(engine.loadTimeMs / 1000).toFixed(1)} s (its own thread)`);
 
 // 1. speed: one 1080p 25 fps camera.
-{
+if (!args.includes('--skip-speed')) {
   const { clip: file } = clip(`speed-1080p-${speedPhotos}`, (dir) =>
     clips.makeClip({
       devDir: dev,
@@ -171,7 +171,7 @@ console.log(`engine loaded in ${(engine.loadTimeMs / 1000).toFixed(1)} s (its ow
 }
 
 // 2. a still scene, with and without the motion gate.
-{
+if (!args.includes('--skip-still')) {
   const dir = join(keep, 'still-1080p');
   const file = join(dir, 'still.mp4');
   if (!existsSync(file)) {
@@ -221,6 +221,8 @@ if (!args.includes('--skip-accuracy')) {
   const startedAt = Date.parse('2026-01-01T00:00:00Z');
   const r = await readFile(file, { id: 'accuracy', startedAt });
   const s = clips.scoreEvents(r.events, manifest, startedAt);
+  const dump = opt('--events');
+  if (dump) writeFileSync(dump, r.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   const sets = {};
   for (const m of manifest) {
     sets[m.set] ??= { n: 0, read: 0 };

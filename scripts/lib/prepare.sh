@@ -85,7 +85,12 @@ ensure_chromium() {
   [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
-# apps/stream decodes video with ffmpeg; its tests serve clips over RTSP with GStreamer's RTSP server.
+# apps/stream decodes video with Debian's ffmpeg.
+ensure_ffmpeg() {
+  command -v ffmpeg >/dev/null || apt_install ffmpeg
+}
+
+# ...and its tests serve clips over RTSP with GStreamer's RTSP server (through python3-gi).
 STREAM_PACKAGES=(ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 

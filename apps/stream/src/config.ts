@@ -91,6 +91,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): StreamCo
       num(t.max_seconds ?? DEFAULT_TRACKER.maxTrackMs / 1000, 'tracking.max_seconds', 1, 3600, at) *
       1000,
     minReads: int(t.min_reads ?? DEFAULT_TRACKER.minReads, 'tracking.min_reads', 1, 100, at),
+    minScore: num(t.min_score ?? DEFAULT_TRACKER.minScore, 'tracking.min_score', 0, 1, at),
   };
   const out = optString(raw.out, 'out', at);
   const framesDir = optString(raw.frames_dir, 'frames_dir', at);

@@ -1,7 +1,7 @@
 import type { PlateResult } from '@platewise/snapshot';
 import { PlateTracker } from './tracker';
 
-const OPTIONS = { gapMs: 1000, idleMs: 5000, maxTrackMs: 30_000, minReads: 2 };
+const OPTIONS = { gapMs: 1000, idleMs: 5000, maxTrackMs: 30_000, minReads: 2, minScore: 0 };
 
 function plate(text: string, x: number, y = 100, score = 0.9): PlateResult {
   return {
@@ -79,6 +79,13 @@ describe('PlateTracker', () => {
       const ended = old.update(t, [plate('XYZ789', 100)]);
       if (t > 1000) expect(ended).toHaveLength(1);
     }
+  });
+
+  it('drops a passage whose voted score is under the floor', () => {
+    const tracker = new PlateTracker({ ...OPTIONS, minScore: 0.2 });
+    tracker.update(0, [plate('JUNK1', 100, 100, 0.15)]);
+    tracker.update(250, [plate('JUNK1', 110, 100, 0.1)]);
+    expect(tracker.flush()).toEqual([]);
   });
 
   it('keeps the best frame of the winning read', () => {

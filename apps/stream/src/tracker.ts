@@ -1,3 +1,4 @@
+import { REPORTED_CANDIDATES } from '@platewise/engine';
 import type { Candidate, PlateResult } from '@platewise/snapshot';
 import { centre, directionDegrees, iou, shift } from './geometry';
 import { editDistance, sameText } from './text';
@@ -11,6 +12,11 @@ export interface TrackerOptions {
   maxTrackMs: number;
   /** reads a track needs to become an event (one stray read is not a vehicle) */
   minReads: number;
+  /**
+   * an event's voted score (the winning text's summed read scores over the track's reads) below
+   * this is dropped: text read rarely, or with little confidence, across the whole passage
+   */
+  minScore: number;
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
@@ -18,6 +24,9 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   idleMs: 10_000,
   maxTrackMs: 60_000,
   minReads: 2,
+  // On the dev-photo clips (bench:stream) every right plate's event scored ≥ 0.26; half of the
+  // events with a wrong or junk text scored < 0.2.
+  minScore: 0.2,
 };
 
 /** One plate read on one analysed frame. */
@@ -44,8 +53,6 @@ export interface TrackEvent {
 
 /** Readings kept per track: at 25 analysed frames/s a minute's passage; later ones still vote. */
 const MAX_READINGS = 1500;
-/** Texts (with their candidates) listed in an event's candidates. */
-const MAX_CANDIDATES = 10;
 
 class Track {
   readonly readings: Reading[] = [];
@@ -176,6 +183,7 @@ export class PlateTracker {
     const ranked = [...track.votes].sort((a, b) => b[1].weight - a[1].weight);
     const plate = ranked[0][0];
     const score = (text: string) => round3((track.votes.get(text)?.weight ?? 0) / track.reads);
+    if (score(plate) < this.options.minScore) return [];
     // The best read of the winning text gives the box, region, vehicle and detection score.
     let best = track.bestReading;
     if (best.result.plate !== plate) {
@@ -183,9 +191,11 @@ export class PlateTracker {
         .filter((r) => r.result.plate === plate)
         .reduce((a, b) => (b.result.score > a.result.score ? b : a));
     }
+    // The engine's rule for what a Snapshot answer lists: the winner, then texts scored ≥ 5 %.
     const candidates: Candidate[] = ranked
-      .slice(0, MAX_CANDIDATES)
-      .map(([text]) => ({ plate: text, score: score(text) }));
+      .map(([text]) => ({ plate: text, score: score(text) }))
+      .filter((c, i) => i === 0 || c.score >= REPORTED_CANDIDATES.floor)
+      .slice(0, REPORTED_CANDIDATES.max);
     const direction = travel(track.readings);
     return [
       {
@@ -208,26 +218,41 @@ function closeText(a: string, b: string): boolean {
 }
 
 /**
- * The plate's travel: the mean centre of its last third of reads minus that of its first third.
- * Under half a plate's width of travel is no direction (a parked car, jitter of the box).
+ * The plate's travel: its centre fitted against time (least squares, each axis), from the first
+ * read to the last. No direction (null) when that travel is under half the plate's height or
+ * under three times the fit's scatter: a standing vehicle, or a box jittering in place.
  */
 function travel(readings: Reading[]): number | null {
-  if (readings.length < 2) return null;
-  const k = Math.max(1, Math.floor(readings.length / 3));
-  const mean = (rs: Reading[]) => {
-    const cs = rs.map((r) => centre(r.result.box));
-    return [
-      cs.reduce((s, c) => s + c[0], 0) / cs.length,
-      cs.reduce((s, c) => s + c[1], 0) / cs.length,
-    ];
+  const n = readings.length;
+  if (n < 2) return null;
+  const t0 = readings[0].t;
+  const ts = readings.map((r) => r.t - t0);
+  const cs = readings.map((r) => centre(r.result.box));
+  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  const mt = mean(ts);
+  const varT = ts.reduce((s, t) => s + (t - mt) ** 2, 0);
+  if (varT === 0) return null;
+  const fit = (axis: 0 | 1) => {
+    const m = mean(cs.map((c) => c[axis]));
+    const slope = ts.reduce((s, t, i) => s + (t - mt) * (cs[i][axis] - m), 0) / varT;
+    return { m, slope };
   };
-  const [x0, y0] = mean(readings.slice(0, k));
-  const [x1, y1] = mean(readings.slice(-k));
-  const widths = readings.map((r) => r.result.box.xmax - r.result.box.xmin);
-  const width = widths.reduce((s, w) => s + w, 0) / widths.length;
-  const dx = x1 - x0;
-  const dy = y1 - y0;
-  if (Math.hypot(dx, dy) < 0.5 * width) return null;
+  const x = fit(0);
+  const y = fit(1);
+  const span = ts[n - 1] - ts[0];
+  const dx = x.slope * span;
+  const dy = y.slope * span;
+  const scatter = Math.sqrt(
+    mean(
+      ts.map(
+        (t, i) =>
+          (cs[i][0] - (x.m + x.slope * (t - mt))) ** 2 +
+          (cs[i][1] - (y.m + y.slope * (t - mt))) ** 2,
+      ),
+    ),
+  );
+  const height = mean(readings.map((r) => r.result.box.ymax - r.result.box.ymin));
+  if (Math.hypot(dx, dy) < Math.max(0.5 * height, 3 * scatter)) return null;
   return directionDegrees(dx, dy);
 }
 

@@ -161,6 +161,7 @@ describe('stream: video into one event per vehicle', () => {
       expect(added.status).toBe(201);
       const rtspPort = 20000 + Math.floor(Math.random() * 2000);
       const metricsPort = 22000 + Math.floor(Math.random() * 2000);
+      const deadPort = 24000 + Math.floor(Math.random() * 2000);
       rtsp = await startRtsp(rtspPort, clip);
       const out = join(dir, 'rtsp.jsonl');
       const config = join(dir, 'stream.yaml');
@@ -171,6 +172,13 @@ describe('stream: video into one event per vehicle', () => {
           `  - id: gate`,
           `    url: rtsp://127.0.0.1:${rtspPort}/cam`,
           '    fps: 4',
+          // The same camera over UDP, and one that never answers: it must not stop the others.
+          `  - id: gate-udp`,
+          `    url: rtsp://127.0.0.1:${rtspPort}/cam`,
+          '    rtsp_transport: udp',
+          '    fps: 2',
+          `  - id: dead`,
+          `    url: rtsp://127.0.0.1:${deadPort}/cam`,
           `out: ${out}`,
           `port: ${metricsPort}`,
           'gateway:',
@@ -183,15 +191,17 @@ describe('stream: video into one event per vehicle', () => {
           .map((r) => JSON.parse(r.body.toString()))
           .filter((b) => b.hook.event === 'stream.event');
       try {
-        await waitFor(() => delivered().length >= 2, 60_000, 200);
-        const first = delivered()[0];
-        expect(first.data.camera_id).toBe('gate');
+        const from = (camera: string) => delivered().filter((b) => b.data.camera_id === camera);
+        await waitFor(() => from('gate').length >= 2 && from('gate-udp').length >= 1, 60_000, 200);
+        const first = from('gate')[0];
         expect(first.data.results[0]).toHaveProperty('direction');
         const health = await fetch(`http://127.0.0.1:${metricsPort}/health`);
         expect(health.status).toBe(200);
         const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
         expect(metrics).toMatch(/platewise_stream_frames_decoded_total\{camera="gate"\} [1-9]/);
         expect(metrics).toMatch(/platewise_stream_events_total\{camera="gate"\} [1-9]/);
+        expect(metrics).toMatch(/platewise_stream_reconnects_total\{camera="dead"\} [1-9]/);
+        expect(metrics).toMatch(/platewise_stream_camera_up\{camera="dead"\} 0/);
 
         // The RTSP server goes away for 3 s and comes back: events resume within 10 s.
         await stop(rtsp);

@@ -1,5 +1,5 @@
 import type { PlateResult } from '@platewise/snapshot';
-import { PlateTracker } from './tracker';
+import { MAX_TRACKS, PlateTracker } from './tracker';
 
 const OPTIONS = { gapMs: 1000, idleMs: 5000, maxTrackMs: 30_000, minReads: 2, minScore: 0 };
 
@@ -86,6 +86,18 @@ describe('PlateTracker', () => {
     tracker.update(0, [plate('JUNK1', 100, 100, 0.15)]);
     tracker.update(250, [plate('JUNK1', 110, 100, 0.1)]);
     expect(tracker.flush()).toEqual([]);
+  });
+
+  it('holds at most MAX_TRACKS open tracks, ending the oldest', () => {
+    const tracker = new PlateTracker({ ...OPTIONS, minReads: 1 });
+    // Three rounds of 64 plates in the same places, each round's texts far from the others'.
+    const round = (r: number) =>
+      Array.from({ length: 64 }, (_, i) =>
+        plate(`${'ABC'[r]}${r}${r}${String(i).padStart(3, '0')}${'XYZ'[r]}${'XYZ'[r]}`, i * 200),
+      );
+    const ended = [0, 1, 2].flatMap((r) => tracker.update(r * 100, round(r)));
+    expect(tracker.open).toBe(MAX_TRACKS);
+    expect(ended).toHaveLength(64);
   });
 
   it('keeps the best frame of the winning read', () => {

@@ -51,6 +51,11 @@ export interface TrackEvent {
   bestFrame: Buffer | null;
 }
 
+/**
+ * Open tracks per camera: each read is matched against all of them, so they are bounded; past
+ * this the oldest ends (as an event) to make room. A busy car park shows a few dozen plates.
+ */
+export const MAX_TRACKS = 128;
 /** Readings kept per track: at 25 analysed frames/s a minute's passage; later ones still vote. */
 const MAX_READINGS = 1500;
 
@@ -148,7 +153,9 @@ export class PlateTracker {
       match.add({ result, t }, frame);
     }
     for (const track of free) track.missedFrames++;
-    return this.expire(t);
+    const evicted =
+      this.tracks.length > MAX_TRACKS ? this.tracks.splice(0, this.tracks.length - MAX_TRACKS) : [];
+    return [...evicted.flatMap((track) => this.event(track)), ...this.expire(t)];
   }
 
   /** Time passes without an analysed frame (a still scene): only the idle and age limits apply. */

@@ -50,6 +50,8 @@ describe('the gateway process', () => {
       'errors.js',
       'plates/formats.js',
       'plates/text-pattern.js',
+      // the redaction options' validation (no sharp, no models)
+      'redact/options.js',
     ]);
   });
 });

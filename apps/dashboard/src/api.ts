@@ -26,7 +26,8 @@ export async function api<T>(
   path: string,
   { method = 'GET', json, form }: Options = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {};
+  // JSON answers: the redaction route answers the image itself unless JSON is asked for.
+  const headers: Record<string, string> = { Accept: 'application/json' };
   if (json !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const res = await fetch(`/account${path}`, {

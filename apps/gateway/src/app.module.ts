@@ -6,6 +6,7 @@ import { HealthModule } from './health/health.module';
 import { InfoModule } from './info/info.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlateReaderModule } from './plate-reader/plate-reader.module';
+import { RedactModule } from './redact/redact.module';
 import { StreamModule } from './stream/stream.module';
 import { UsageReportsModule } from './usage-reports/usage-reports.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -22,6 +23,7 @@ export class AppModule {
         InfoModule,
         UsageReportsModule,
         PlateReaderModule,
+        RedactModule,
         StreamModule,
         WebhooksModule,
         MetricsModule,

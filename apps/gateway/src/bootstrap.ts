@@ -23,9 +23,11 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // The Snapshot API allows browser calls from every origin on the recognition route (and the
   // on-premise SDK on /info too); the account's exposeKey and domains then decide (api-key.strategy).
   const openCors = cors({ origin: '*', maxAge: 86400, exposedHeaders: EXPOSED_HEADERS });
-  express.use(['/v1/plate-reader', '/v1/plate-reader/'], openCors);
+  // Redaction takes the plate reader's inputs from the same clients, browsers included.
+  express.use(['/v1/plate-reader', '/v1/plate-reader/', '/v1/redact', '/v1/redact/'], openCors);
   if (config.PLATEWISE_MODE === 'onprem') express.use(['/info', '/info/'], openCors);
-  express.use('/v1/plate-reader', onlyPost);
+  express.use('/v1/plate-reader', onlyPost('/v1/plate-reader/'));
+  express.use('/v1/redact', onlyPost('/v1/redact/'));
   serveDashboard(app);
   serveApiDocs(app);
   app.useGlobalFilters(new JsonErrorsFilter());
@@ -52,21 +54,23 @@ const EXPOSED_HEADERS = [
 
 /** JSON and form bodies of the account, webhook and admin routes: a few KB at most in practice. */
 const OTHER_BODY_LIMIT = '100kb';
-/** The Snapshot route and the dashboard's "Try it", both read by UploadInterceptor. */
-const RECOGNITION_ROUTE = /^\/(v1|account)\/plate-reader\/?$/;
+/** The Snapshot and redaction routes and the dashboard's "Try it" of each, all read by UploadInterceptor. */
+const RECOGNITION_ROUTE = /^\/(v1|account)\/(plate-reader|redact)\/?$/;
 
 function exceptRecognition(parser: RequestHandler): RequestHandler {
   return (req, res, next) => (RECOGNITION_ROUTE.test(req.path) ? next() : parser(req, res, next));
 }
 
-/** Other methods on the recognition route: 405 with `Allow`, rather than Nest's 404 (CORS preflights are answered above). */
-const onlyPost: RequestHandler = (req, res, next) => {
-  if (req.path !== '/' || req.method === 'POST' || req.method === 'OPTIONS') return next();
-  res
-    .set('Allow', 'POST, OPTIONS')
-    .status(405)
-    .json({ detail: 'Only POST is allowed on /v1/plate-reader/.' });
-};
+/** Other methods on a recognition route: 405 with `Allow`, rather than Nest's 404 (CORS preflights are answered above). */
+const onlyPost =
+  (route: string): RequestHandler =>
+  (req, res, next) => {
+    if (req.path !== '/' || req.method === 'POST' || req.method === 'OPTIONS') return next();
+    res
+      .set('Allow', 'POST, OPTIONS')
+      .status(405)
+      .json({ detail: `Only POST is allowed on ${route}.` });
+  };
 
 /** `true`, a hop count, or a list of trusted proxy addresses, as Express accepts them. */
 function parseTrustProxy(value: string): boolean | number | string {

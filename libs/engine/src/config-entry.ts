@@ -19,3 +19,11 @@ export {
   ImageDecodeError,
 } from './errors';
 export { KNOWN_REGIONS, normaliseRegion } from './plates/formats';
+export {
+  DEFAULT_REDACT,
+  parseRedactOptions,
+  REDACT_FORMATS,
+  REDACT_METHODS,
+  REDACT_TARGETS,
+} from './redact/options';
+export type { RedactFormat, RedactMethod, RedactOptions, RedactTarget } from './redact/options';

@@ -2,6 +2,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
 import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
 import { PlateDetection, detectPlates } from './detect/plate';
+import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
@@ -21,6 +22,7 @@ import {
 } from './reading/read-plate';
 import { TUNING } from './reading/tuning';
 import { PlateRead, plateResult, vehicleModeResults, vehicleOf } from './results';
+import { RedactRequest, RedactionResult, redactImage } from './redact/engine-redact';
 
 export { RECOGNIZER_MODES, TUNING };
 export type { RecognizerMode };
@@ -64,6 +66,8 @@ export interface ReadOptions {
 
 export interface Engine {
   read(image: Buffer, opts?: ReadOptions): Promise<EngineResult>;
+  /** the same photo with its plates and faces hidden (redact/engine-redact.ts) */
+  redact(image: Buffer, opts?: RedactRequest): Promise<RedactionResult>;
   close(): Promise<void>;
   /** milliseconds createEngine spent loading and verifying models */
   readonly loadTimeMs: number;
@@ -73,12 +77,18 @@ export interface Engine {
   readonly plateReader: string | null;
   /** the region classifier's model file when one is loaded, else null */
   readonly regionClassifier: string | null;
+  /** the face detector's model file when one is installed, else null (no face redaction) */
+  readonly faceDetector: string | null;
 }
 
 interface Sessions extends ReaderSessions {
   vehicle: InferenceSession;
   plate: InferenceSession;
   plate640: InferenceSession;
+  /** optional: without it a redaction that asks for faces is refused (EngineConfigError) */
+  face?: InferenceSession;
+  /** optional: the faster, less sharp-eyed face detector of `mode: fast` redactions */
+  face320?: InferenceSession;
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -103,6 +113,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     textRec: ppocr ? readVerified(modelsDir, manifest, 'text-recognizer') : null,
     dict: ppocr ? readVerified(modelsDir, manifest, 'text-dictionary') : null,
     crnn: crnn ? readOptional(modelsDir, manifest, 'plate-recognizer', true) : null,
+    face: readOptional(modelsDir, manifest, 'face-detector', false),
+    face320: readOptional(modelsDir, manifest, 'face-detector-320', false),
   };
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
@@ -117,6 +129,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     textDet: await session(files.textDet, 'text-detector'),
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),
+    face: await session(files.face, 'face-detector'),
+    face320: await session(files.face320, 'face-detector-320'),
   };
   let table: Int32Array | null = null;
   if (files.dict) {
@@ -129,6 +143,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     new PlateTextReader(sessions, table, recognizer),
     cct ? fileName('plate-reader') : null,
     files.region ? fileName('region-classifier') : null,
+    files.face ? fileName('face-detector') : null,
     options.maxPixels ?? DEFAULT_MAX_PIXELS,
   );
   // One throw-away read: ONNX Runtime finishes its graph set-up on the first run of each session,
@@ -147,6 +162,7 @@ class PlateEngine implements Engine {
     private readonly reader: PlateTextReader,
     readonly plateReader: string | null,
     readonly regionClassifier: string | null,
+    readonly faceDetector: string | null,
     private readonly maxPixels: number,
   ) {
     this.recognizer = reader.mode;
@@ -169,6 +185,8 @@ class PlateEngine implements Engine {
       .toBuffer();
     await this.read(png);
     await this.reader.warmUp();
+    if (this.s.face) await detectFaces(this.s.face, await decodeImage(png), 640);
+    if (this.s.face320) await detectFaces(this.s.face320, await decodeImage(png), 320);
   }
 
   async close(): Promise<void> {
@@ -209,6 +227,44 @@ class PlateEngine implements Engine {
         : reads.map((r) => plateResult(img, r, !!opts.mmc));
     phase('read');
     return { processing_time: round3(performance.now() - t0), results };
+  }
+
+  async redact(image: Buffer, opts: RedactRequest = {}): Promise<RedactionResult> {
+    return redactImage(image, opts, {
+      maxPixels: this.maxPixels,
+      face: this.s.face,
+      face320: this.s.face320,
+      vehicles: (img) => detectVehicles(this.s.vehicle, img),
+      // The plate reader's own passes at the redaction's bar; `tiles`: its second look on tiles
+      // too, which it takes on a photo where it finds nothing, i.e. on every redacted photo.
+      plates: async (img, vehicles, config, tiles) => {
+        const found = await this.findPlates(img, vehicles, { ...config, mode: 'regular' });
+        if (!tiles || !found.length) return found; // no plate: the tiles were looked at already
+        const small = await this.findSmallPlates(img, Math.min(config.threshold_d, 0.1));
+        return nms([...found, ...small], 0.3).filter((d) => d.score >= config.threshold_d);
+      },
+      // The tile the plate reader would see around each area, at native resolution.
+      near: async (img, areas, config) => {
+        const th = Math.min(config.threshold_d, 0.1);
+        let found: PlateDetection[] = [];
+        for (const a of areas) {
+          const w = Math.min(img.width, Math.max(TUNING.smallPlateTile, 2 * (a.xmax - a.xmin)));
+          const h = Math.min(img.height, Math.max(TUNING.smallPlateTile, 2 * (a.ymax - a.ymin)));
+          // Centred on the area, shifted (not cut) at the photo's edges, as the reader's tiles are.
+          const at = (centre: number, size: number, limit: number) =>
+            Math.max(0, Math.min(limit - size, centre - size / 2));
+          const x = at((a.xmin + a.xmax) / 2, w, img.width);
+          const y = at((a.ymin + a.ymax) / 2, h, img.height);
+          const b = clampBox({ xmin: x, ymin: y, xmax: x + w, ymax: y + h }, img.width, img.height);
+          if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
+          const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
+          found = found.concat(
+            await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }),
+          );
+        }
+        return nms(found, 0.3).filter((d) => d.score >= config.threshold_d);
+      },
+    });
   }
 
   /** Plate detection: the whole photo, then (unless fast) each large vehicle at higher resolution. */

@@ -22,3 +22,14 @@ export type { ThreadedEngineOptions } from './thread/threaded-engine';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';
 export type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 export { COMBINE, ENSEMBLE, PRIOR, REPORTED_CANDIDATES } from './plates/candidates';
+export { MAX_HIDDEN } from './redact/redact';
+export {
+  DEFAULT_REDACT,
+  parseRedactOptions,
+  REDACT_FORMATS,
+  REDACT_METHODS,
+  REDACT_TARGETS,
+  REDACT_THRESHOLD_D,
+} from './redact/options';
+export type { RedactFormat, RedactMethod, RedactOptions, RedactTarget } from './redact/options';
+export type { HiddenArea, RedactionResult, RedactRequest } from './redact/engine-redact';

@@ -1,5 +1,9 @@
-/** The pipeline's steps, in order: decode, vehicle detection, plate detection, reading the plates. */
-export type EnginePhase = 'decode' | 'vehicles' | 'plates' | 'read';
+/**
+ * The pipeline's steps, in order: decode, vehicle detection, plate detection, reading the plates;
+ * a redaction has faces (face detection), check (the second look at the hidden photo) and hide
+ * (encoding) instead of read.
+ */
+export type EnginePhase = 'decode' | 'vehicles' | 'plates' | 'read' | 'faces' | 'check' | 'hide';
 
 /** Each call tells `onPhase` how long the phase it names took: the time since the previous call. */
 export function phaseTimer(

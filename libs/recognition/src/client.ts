@@ -1,5 +1,5 @@
 import type { SnapshotResponse } from '@platewise/snapshot';
-import type { RecognitionCall } from './contract';
+import { isRedaction, RecognitionCall, RedactionResponse } from './contract';
 import {
   RETRY_SECONDS,
   RecognitionRefusedError,
@@ -10,20 +10,35 @@ import {
 import type { RecognitionTransport } from './transports/transport';
 
 /** How one call ended, with where its time went when it was served. */
-export type RecognitionOutcome =
+export type CallOutcome<R> =
   | {
       kind: 'served';
-      response: SnapshotResponse;
+      response: R;
       timing: { queueMs: number; workerMs: number; engineMs: number };
     }
   | { kind: 'refused'; reason: RefusalReason; detail: string }
   | { kind: 'unavailable'; reason: UnavailableReason; detail: string };
 
+export type RecognitionOutcome = CallOutcome<SnapshotResponse>;
+export type RedactionOutcome = CallOutcome<RedactionResponse>;
+
 /** A synchronous recognition call over a transport: submit, wait, and say how it ended. */
 export class RecognitionClient {
   constructor(private readonly transport: RecognitionTransport) {}
 
-  async recognise(image: Buffer, call: RecognitionCall): Promise<RecognitionOutcome> {
+  recognise(image: Buffer, call: RecognitionCall): Promise<RecognitionOutcome> {
+    return this.call(image, call) as Promise<RecognitionOutcome>;
+  }
+
+  /** A redaction: `call.redact` says what to hide and how. */
+  redact(image: Buffer, call: RecognitionCall & Required<Pick<RecognitionCall, 'redact'>>) {
+    return this.call(image, call) as Promise<RedactionOutcome>;
+  }
+
+  private async call(
+    image: Buffer,
+    call: RecognitionCall,
+  ): Promise<CallOutcome<SnapshotResponse | RedactionResponse>> {
     const started = performance.now();
     const result = await this.transport.submit(call, image);
     if ('unavailable' in result)
@@ -37,6 +52,7 @@ export class RecognitionClient {
       return { kind: 'unavailable', reason: 'failed', detail };
     }
     if ('refused' in outcome) return { kind: 'refused', ...outcome.refused };
+    if (isRedaction(outcome) !== !!call.redact) throw new Error('a reply of the wrong kind');
     const engineMs = outcome.processing_time;
     // queue: hand-over both ways (enqueue, pick-up, reply); worker: its work around the engine.
     const timing = {
@@ -53,7 +69,7 @@ export class RecognitionClient {
 }
 
 /** The response of a served call; throws the refusal or unavailability otherwise. */
-export function servedOrThrow(outcome: RecognitionOutcome): SnapshotResponse {
+export function servedOrThrow<R>(outcome: CallOutcome<R>): R {
   if (outcome.kind === 'served') return outcome.response;
   if (outcome.kind === 'refused') throw new RecognitionRefusedError(outcome.reason, outcome.detail);
   throw new RecognitionUnavailableError(outcome.reason, outcome.detail, RETRY_SECONDS);

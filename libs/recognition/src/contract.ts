@@ -1,4 +1,4 @@
-import type { EngineConfig } from '@platewise/engine/config';
+import type { EngineConfig, RedactOptions } from '@platewise/engine/config';
 import type { SnapshotResponse } from '@platewise/snapshot';
 import type { RefusalReason } from './errors';
 
@@ -29,6 +29,32 @@ export interface RecognitionCall {
   timestamp: string;
   /** the account's webhook targets, read with the API key, so the worker needs no query */
   webhooks: { id: number; includeImage: boolean }[];
+  /** present: a redaction (POST /v1/redact/), answered with a RedactionResponse, not a read */
+  redact?: RedactOptions;
+}
+
+/** One area hidden by a redaction, in pixels of the returned image, with its detector's score. */
+export interface HiddenAreaJson {
+  box: { xmin: number; ymin: number; xmax: number; ymax: number };
+  score: number;
+}
+
+/**
+ * The JSON form of a redaction (POST /v1/redact/ with `Accept: application/json`, webhooks): the
+ * redacted image in base64 and what was hidden. Its size is bounded by the engine's pixel limit.
+ */
+export interface RedactionResponse {
+  processing_time: number;
+  filename: string | null;
+  camera_id: string | null;
+  timestamp: string;
+  content_type: 'image/jpeg' | 'image/png';
+  width: number;
+  height: number;
+  /** the redacted image, base64 */
+  image: string;
+  plates: HiddenAreaJson[];
+  faces: HiddenAreaJson[];
 }
 
 export interface RecognitionJob extends RecognitionCall {
@@ -51,7 +77,9 @@ export interface RecognitionFailure {
 }
 
 /** What the handler ends a call with. */
-export type HandlerOutcome = SnapshotResponse | RecognitionRefusal;
+export type HandlerOutcome = SnapshotResponse | RedactionResponse | RecognitionRefusal;
+
+export const isRedaction = (o: object): o is RedactionResponse => 'image' in o && 'plates' in o;
 
 /**
  * What a worker publishes on `replyTo` once it has the answer, or once the job failed for good.

@@ -59,4 +59,44 @@ describe('RecognitionHandler', () => {
     );
     expect(sent).toEqual([]);
   });
+
+  it('runs a call with `redact` as a redaction: its JSON form, queued as such for webhooks', async () => {
+    sent.length = 0;
+    const area = { box: { xmin: 1, ymin: 2, xmax: 3, ymax: 4 }, score: 0.9 };
+    const engine = {
+      read: async () => Promise.reject(new Error('not a read')),
+      redact: async () => ({
+        processing_time: 30,
+        image: Buffer.from('redacted'),
+        content_type: 'image/jpeg' as const,
+        width: 640,
+        height: 480,
+        plates: [area],
+        faces: [],
+      }),
+    };
+    const redact = {
+      hide: ['plates' as const],
+      method: 'blur' as const,
+      strength: 6,
+      format: null,
+    };
+    const outcome = await new RecognitionHandler(engine, sink).handle(
+      { ...call, redact },
+      Buffer.from('x'),
+    );
+    expect(outcome).toEqual({
+      processing_time: 30,
+      filename: 'car.jpg',
+      camera_id: 'gate',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      content_type: 'image/jpeg',
+      width: 640,
+      height: 480,
+      image: Buffer.from('redacted').toString('base64'),
+      plates: [area],
+      faces: [],
+    });
+    expect(sent).toEqual([outcome]);
+  });
 });

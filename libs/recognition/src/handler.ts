@@ -1,6 +1,7 @@
 import { EngineConfig, EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
+import type { RedactOptions } from '@platewise/engine/config';
 import type { EngineResult, SnapshotResponse } from '@platewise/snapshot';
-import type { HandlerOutcome, RecognitionCall } from './contract';
+import type { HandlerOutcome, RecognitionCall, RedactionResponse } from './contract';
 import { snapshotEnvelope } from './envelope';
 
 /** The part of the engine the handler uses (createEngine's Engine). */
@@ -9,11 +10,28 @@ export interface RecognitionEngine {
     image: Buffer,
     options: { hints: string[]; config: EngineConfig; mmc: boolean },
   ): Promise<EngineResult>;
+  /** createEngine's Engine.redact: the same photo with plates and faces hidden (tests may omit it) */
+  redact?(
+    image: Buffer,
+    options: { config: unknown; redact: RedactOptions },
+  ): Promise<{
+    processing_time: number;
+    image: Buffer;
+    content_type: 'image/jpeg' | 'image/png';
+    width: number;
+    height: number;
+    plates: RedactionResponse['plates'];
+    faces: RedactionResponse['faces'];
+  }>;
 }
 
 /** Where the handler sends one webhook delivery per target (a queue in the worker; none in the CLI). */
 export interface WebhookSink {
-  enqueue(call: RecognitionCall, image: Buffer, response: SnapshotResponse): Promise<void>;
+  enqueue(
+    call: RecognitionCall,
+    image: Buffer,
+    response: SnapshotResponse | RedactionResponse,
+  ): Promise<void>;
 }
 
 const DECODE_REFUSALS = {
@@ -32,7 +50,8 @@ function refusalOf(error: unknown): HandlerOutcome | null {
 }
 
 /**
- * One recognition: image → engine → Snapshot envelope → webhook jobs. The worker (over BullMQ),
+ * One recognition: image → engine → Snapshot envelope → webhook jobs; or, for a call with
+ * `redact`, one redaction: image → engine → the redaction's JSON form → webhook jobs. The worker (over BullMQ),
  * the CLI and the in-process transport all run this. A client error (undecodable image, bad
  * config) is an answer, not a failure: no retry, no webhook. Anything else throws.
  */
@@ -43,21 +62,46 @@ export class RecognitionHandler {
   ) {}
 
   async handle(call: RecognitionCall, image: Buffer): Promise<HandlerOutcome> {
-    let result;
+    let response: SnapshotResponse | RedactionResponse;
     try {
-      result = await this.engine.read(image, {
-        hints: call.regions,
-        config: call.config,
-        mmc: call.mmc,
-      });
+      response = call.redact
+        ? await this.redact(call, call.redact, image)
+        : snapshotEnvelope(
+            await this.engine.read(image, {
+              hints: call.regions,
+              config: call.config,
+              mmc: call.mmc,
+            }),
+            call,
+          );
     } catch (error) {
       const refusal = refusalOf(error);
       if (refusal) return refusal;
       throw error;
     }
-    const response = snapshotEnvelope(result, call);
     if (call.webhooks.length > 0 && this.webhooks)
       await this.webhooks.enqueue(call, image, response);
     return response;
+  }
+
+  private async redact(
+    call: RecognitionCall,
+    redact: RedactOptions,
+    image: Buffer,
+  ): Promise<RedactionResponse> {
+    if (!this.engine.redact) throw new Error('this engine does not redact');
+    const r = await this.engine.redact(image, { config: call.config, redact });
+    return {
+      processing_time: r.processing_time,
+      filename: call.filename,
+      camera_id: call.camera_id,
+      timestamp: call.timestamp,
+      content_type: r.content_type,
+      width: r.width,
+      height: r.height,
+      image: r.image.toString('base64'),
+      plates: r.plates,
+      faces: r.faces,
+    };
   }
 }

@@ -14,3 +14,4 @@ export * from './transports/bullmq-webhooks';
 export * from './transports/bullmq-worker';
 export * from './transports/worker-presence';
 export type { SnapshotResponse } from '@platewise/snapshot';
+export * from './redact-request';

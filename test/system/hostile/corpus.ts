@@ -259,6 +259,12 @@ export function corpus(key: string, photo: Buffer): BadRequest[] {
       request: { method, path: PATH, headers: auth },
       status: 405,
     })),
+    ...['GET', 'DELETE'].map((method) => ({
+      name: `${method} on the redaction route`,
+      request: { method, path: '/v1/redact/', headers: auth },
+      status: 405,
+      says: /^Only POST is allowed on \/v1\/redact\/\.$/,
+    })),
     // Webhook ids beyond a 32-bit integer, or not numbers.
     {
       name: 'DELETE a webhook id above 2^31',

@@ -114,7 +114,7 @@ async function readOne(
 ): Promise<SnapshotResponse> {
   const outcome = await handler.handle(call, image);
   if ('refused' in outcome) throw new Error(outcome.refused.detail);
-  return outcome;
+  return outcome as SnapshotResponse; // a call without `redact` is a read
 }
 
 async function readDirectory(read: ReadOne, dir: string, flags: ReadFlags): Promise<void> {

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import { api } from '../api';
 import { ErrorText } from '../components/ErrorText';
+import { TryRedact } from './TryRedact';
 
 interface Box {
   xmin: number;
@@ -71,7 +72,35 @@ const rect = (b: Box, cls: string, key: string) => (
   />
 );
 
+/** Try it: a plate-reader call, or (second tab) a redaction. */
 export function TryIt() {
+  const [tab, setTab] = useState<'read' | 'redact'>('read');
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label="Try it">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'read'}
+          onClick={() => setTab('read')}
+        >
+          Read plates
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'redact'}
+          onClick={() => setTab('redact')}
+        >
+          Redact
+        </button>
+      </div>
+      {tab === 'read' ? <TryRead /> : <TryRedact />}
+    </>
+  );
+}
+
+function TryRead() {
   const queries = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<{ url: string; w: number; h: number } | null>(null);

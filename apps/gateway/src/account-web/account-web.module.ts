@@ -3,6 +3,7 @@ import { DomainModule } from '@platewise/domain';
 import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PlateReaderModule } from '../plate-reader/plate-reader.module';
+import { RedactModule } from '../redact/redact.module';
 import { UsageReportsModule } from '../usage-reports/usage-reports.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { AccountKeysController } from './account-keys.controller';
@@ -14,7 +15,7 @@ import { SessionController } from './session.controller';
 import { OperatorGuard, SessionGuard } from './session.guard';
 import { SessionOwners } from './session-owner';
 import { SessionStore } from './session.store';
-import { SessionCallerGuard, TryItController } from './try-it.controller';
+import { SessionCallerGuard, TryItController, TryItRedactController } from './try-it.controller';
 import { WebhookTestEvent } from './webhook-test-event';
 
 /** The account dashboard's HTTP side: sign-in sessions and the routes its pages call (`/account/*`). */
@@ -25,6 +26,7 @@ import { WebhookTestEvent } from './webhook-test-event';
     DomainModule,
     MetricsModule,
     PlateReaderModule,
+    RedactModule,
     UsageReportsModule,
     WebhooksModule,
   ],
@@ -34,6 +36,7 @@ import { WebhookTestEvent } from './webhook-test-event';
     AccountKeysController,
     AccountWebhooksController,
     TryItController,
+    TryItRedactController,
     OperatorController,
   ],
   providers: [

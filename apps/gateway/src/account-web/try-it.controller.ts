@@ -1,6 +1,7 @@
 import { CanActivate, Controller, ExecutionContext, Injectable } from '@nestjs/common';
 import { requestContext } from '../http/request-context';
 import { PlateReaderEndpoint } from '../plate-reader/plate-reader.endpoint';
+import { RedactEndpoint } from '../redact/redact.endpoint';
 import { SessionGuard } from './session.guard';
 import { SessionOwners } from './session-owner';
 
@@ -24,6 +25,15 @@ export class SessionCallerGuard implements CanActivate {
 @Controller('account')
 export class TryItController extends PlateReaderEndpoint(
   'plate-reader',
+  'session',
+  SessionGuard,
+  SessionCallerGuard,
+) {}
+
+/** "Try it" → Redact: a redaction from the dashboard, metered and counted (`redact`) like any other. */
+@Controller('account')
+export class TryItRedactController extends RedactEndpoint(
+  'redact',
   'session',
   SessionGuard,
   SessionCallerGuard,

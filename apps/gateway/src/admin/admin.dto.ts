@@ -107,6 +107,11 @@ export class PlanDto {
   @IsBoolean()
   mmcIncluded!: boolean;
 
+  /** POST /v1/redact/ allowed; refused with 403 otherwise. Default false. */
+  @IsOptional()
+  @IsBoolean()
+  redactIncluded?: boolean;
+
   @IsInt()
   @Min(1024)
   maxUploadBytes!: number;

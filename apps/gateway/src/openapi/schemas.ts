@@ -222,7 +222,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     usage: object({
       month: int(),
       year: int(),
-      calls: int(),
+      calls: int(
+        'calls of every request type this period (redactions too: each takes one of total_calls)',
+      ),
       resets_on: { type: 'string', example: '2019-01-14T00:00:00Z' },
     }),
     total_calls: int("the plan's monthly limit"),

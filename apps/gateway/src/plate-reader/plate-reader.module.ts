@@ -4,12 +4,13 @@ import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PlateReaderController } from './plate-reader.controller';
 import { PlateReaderService } from './plate-reader.service';
-import { recognitionOverBullMq } from './recognition.provider';
+import { RECOGNITION_CLIENT, recognitionOverBullMq } from './recognition.provider';
 
 @Module({
   imports: [AuthModule, DomainModule, MetricsModule],
   controllers: [PlateReaderController],
   providers: [PlateReaderService, recognitionOverBullMq],
-  exports: [PlateReaderService],
+  // The recognition client too: the redaction route sends its jobs through it.
+  exports: [PlateReaderService, RECOGNITION_CLIENT],
 })
 export class PlateReaderModule {}

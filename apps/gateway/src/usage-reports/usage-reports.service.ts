@@ -21,6 +21,10 @@ const pick = (tally: TallyByType, field: 'count' | 'aboveQuota'): PerType<number
 const sumAbove = (tally: TallyByType): number =>
   REQUEST_TYPES.reduce((n, t) => n + tally[t].aboveQuota, 0);
 
+/** Calls of every type: each takes one call of the one monthly allowance. */
+const sumCount = (tally: TallyByType): number =>
+  REQUEST_TYPES.reduce((n, t) => n + tally[t].count, 0);
+
 /**
  * Builds the contract-tracking (Pl@ntNet) and statistics (Plate Recognizer) answers for one
  * account. The account, its contract, plan, periods and security settings come with the key's
@@ -152,9 +156,9 @@ export class UsageReportsService {
       owner.accountId,
       period ? [todayWindow, { from: period.start, to: period.end }] : [todayWindow],
     );
-    // The monthly allowance is shared by every request type: what remains is the same for each.
-    const used = month ? REQUEST_TYPES.reduce((n, t) => n + month[t].count, 0) : 0;
-    const remaining = current && month ? Math.max(0, current.plan.monthlyCalls - used) : 0;
+    // One allowance for every type: what is left is the same figure under each.
+    const remaining =
+      current && month ? Math.max(0, current.plan.monthlyCalls - sumCount(month)) : 0;
     const quota = Object.fromEntries(
       REQUEST_TYPES.map((t) => [t, { count: day[t].count, remaining }]),
     );
@@ -191,7 +195,9 @@ export class UsageReportsService {
     return {
       usage: {
         month: period.start.getUTCMonth() + 1,
-        calls: tally.plate_reader.count,
+        // Plate Recognizer's exact shape: every call against total_calls, redactions included
+        // (the figures per request type are on /v2/quota/*).
+        calls: sumCount(tally),
         year: period.start.getUTCFullYear(),
         resets_on: isoSeconds(period.end),
       },

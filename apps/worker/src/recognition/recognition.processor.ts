@@ -51,12 +51,11 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
     this.metrics.modelLoadSeconds.set((Date.now() - started) / 1000);
     this.metrics.modelsLoaded.set(1);
     // The engine as the handler sees it, telling the metrics how long each phase took.
+    const onPhase = (phase: string, ms: number) =>
+      this.metrics.enginePhase.observe({ phase }, ms / 1000);
     const timed: RecognitionEngine = {
-      read: (image, options) =>
-        engine.read(image, {
-          ...options,
-          onPhase: (phase, ms) => this.metrics.enginePhase.observe({ phase }, ms / 1000),
-        }),
+      read: (image, options) => engine.read(image, { ...options, onPhase }),
+      redact: (image, options) => engine.redact(image, { ...options, onPhase }),
     };
     const handler = new RecognitionHandler(timed, this.webhooks);
     this.worker = new BullMqRecognitionWorker(handler, this.config, this.redis, this.metrics);

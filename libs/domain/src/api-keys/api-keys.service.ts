@@ -152,7 +152,7 @@ const OWNER_COLUMNS = `
   c.id AS contract_id, c.plan_id, c.status, c.first_signature_date, c.latest_signature_date,
   c.next_signature_date, c.created_at AS contract_created_at,
   p.name AS plan_name, p.monthly_calls, p.indicative_yearly_quota, p.calls_per_second,
-  p.allow_above_quota, p.above_quota_unit_price, p.mmc_included, p.max_upload_bytes,
+  p.allow_above_quota, p.above_quota_unit_price, p.mmc_included, p.redact_included, p.max_upload_bytes,
   COALESCE((SELECT json_agg(json_build_object('id', w.id, 'includeImage', w.include_image, 'target', w.target,
                                               'created', ${UTC_ISO('w.created_at')}) ORDER BY w.id)
             FROM webhooks w WHERE w.account_id = a.id), '[]') AS webhooks,
@@ -206,6 +206,7 @@ interface OwnerRow {
   allow_above_quota: boolean;
   above_quota_unit_price: string;
   mmc_included: boolean;
+  redact_included: boolean;
   max_upload_bytes: number;
   webhooks: WebhookTarget[];
   period_starts: string[];
@@ -231,6 +232,7 @@ function contractOf(row: OwnerRow): ContractWithPlan {
       allowAboveQuota: row.allow_above_quota,
       aboveQuotaUnitPrice: new Prisma.Decimal(row.above_quota_unit_price),
       mmcIncluded: row.mmc_included,
+      redactIncluded: row.redact_included,
       maxUploadBytes: row.max_upload_bytes,
     },
   };

@@ -10,6 +10,8 @@ export interface PlanView {
   allowAboveQuota: boolean;
   aboveQuotaUnitPrice: number;
   mmcIncluded: boolean;
+  /** POST /v1/redact/ allowed (refused with 403 otherwise) */
+  redactIncluded: boolean;
   maxUploadBytes: number;
 }
 
@@ -22,6 +24,7 @@ export function toPlanView(plan: Plan): PlanView {
     allowAboveQuota: plan.allowAboveQuota,
     aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice.toNumber(),
     mmcIncluded: plan.mmcIncluded,
+    redactIncluded: plan.redactIncluded,
     maxUploadBytes: plan.maxUploadBytes,
   };
 }
@@ -35,8 +38,13 @@ export class PlansService {
     return plans.map(toPlanView);
   }
 
-  /** Creates or updates a plan; contracts on it see the change on their next call. */
-  async upsert(plan: PlanView): Promise<PlanView> {
+  /**
+   * Creates or updates a plan; contracts on it see the change on their next call. Without
+   * `redactIncluded` a new plan has no redaction and an existing one keeps its setting.
+   */
+  async upsert(
+    plan: Omit<PlanView, 'redactIncluded'> & { redactIncluded?: boolean },
+  ): Promise<PlanView> {
     const data = {
       monthlyCalls: plan.totalCalls,
       indicativeYearlyQuota: plan.indicativeYearlyQuota,
@@ -44,6 +52,7 @@ export class PlansService {
       allowAboveQuota: plan.allowAboveQuota,
       aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice,
       mmcIncluded: plan.mmcIncluded,
+      redactIncluded: plan.redactIncluded,
       maxUploadBytes: plan.maxUploadBytes,
     };
     const saved = await this.prisma.plan.upsert({

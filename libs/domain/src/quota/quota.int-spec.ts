@@ -43,6 +43,17 @@ describe('QuotaService.reserve (Lua on the real Redis)', () => {
     expect(later.state.usedThisPeriod).toBe(3);
   });
 
+  it('counts every request type against the one monthly allowance', async () => {
+    const accountId = await signed({ totalCalls: 10 });
+    const usage = ctx.app.get(UsageService);
+    for (let i = 0; i < 3; i++) await usage.record(accountId, 'plate_reader', false, now);
+    for (let i = 0; i < 2; i++) await usage.record(accountId, 'redact', false, now);
+    const r = await quota.reserve(accountId, 'redact', now);
+    expect(r.state.usedThisPeriod).toBe(6);
+    const next = await quota.reserve(accountId, 'plate_reader', now);
+    expect(next.state.usedThisPeriod).toBe(7);
+  });
+
   it('loads the period count from PostgreSQL on first use, then counts in Redis', async () => {
     const accountId = await signed({ totalCalls: 10 });
     const usage = ctx.app.get(UsageService);

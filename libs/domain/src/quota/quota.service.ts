@@ -18,7 +18,7 @@ export interface Reservation {
   aboveQuota: boolean;
   state: QuotaState;
   /** What the account's plan allows for this call. */
-  plan: { maxUploadBytes: number; mmcIncluded: boolean };
+  plan: { maxUploadBytes: number; mmcIncluded: boolean; redactIncluded: boolean };
   commit(): Promise<void>;
   release(): Promise<void>;
 }
@@ -99,9 +99,9 @@ export class QuotaService {
       ttl,
     )) as number[];
     if (used === -3) {
-      // First call of the period on this Redis: load the period's count from the database.
+      // First call of the period on this Redis: load the period's count from the database. The
+      // monthly allowance is one for every request type, so the counter starts at their sum.
       const totals = await this.usage.totals(accountId, period.start, null);
-      // One monthly allowance for every request type (recognitions and stream events alike).
       const initial = REQUEST_TYPES.reduce((n, t) => n + totals[t].count, 0);
       [used, rate, usedBefore] = (await this.redis.eval(
         RESERVE,
@@ -142,7 +142,11 @@ export class QuotaService {
     return {
       aboveQuota,
       state,
-      plan: { maxUploadBytes: plan.maxUploadBytes, mmcIncluded: plan.mmcIncluded },
+      plan: {
+        maxUploadBytes: plan.maxUploadBytes,
+        mmcIncluded: plan.mmcIncluded,
+        redactIncluded: plan.redactIncluded,
+      },
       commit: async () => {
         if (settled) return;
         await this.usage.record(accountId, requestType, aboveQuota, now);

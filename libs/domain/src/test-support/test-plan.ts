@@ -9,6 +9,7 @@ export function testPlan(plan: Partial<PlanView> & { name: string }): PlanView {
     allowAboveQuota: false,
     aboveQuotaUnitPrice: 0,
     mmcIncluded: false,
+    redactIncluded: false,
     maxUploadBytes: 3145728,
     ...plan,
   };

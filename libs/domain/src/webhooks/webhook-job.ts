@@ -3,8 +3,12 @@ export const WEBHOOK_QUEUE = 'webhooks';
 
 export interface WebhookJob {
   webhookId: number;
-  /** `webhook.test`: the sample event an owner sends from the dashboard; `stream.event`: a vehicle passage */
-  event: 'image.done' | 'webhook.test' | 'stream.event';
+  /**
+   * `image.done`: a plate-reader result; `image.redacted`: a redaction's JSON form (the redacted
+   * image inside, never the original); `stream.event`: a vehicle passage from a stream process;
+   * `webhook.test`: the sample event an owner sends from the dashboard
+   */
+  event: 'image.done' | 'image.redacted' | 'stream.event' | 'webhook.test';
   data: Record<string, unknown>;
   /** base64 image, for hooks that include it */
   image?: string;

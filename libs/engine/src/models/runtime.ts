@@ -20,6 +20,9 @@ export async function createSession(
       intraOpNumThreads: opts.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // Errors only: the face detector's export lists its weights as graph inputs, which ONNX
+      // Runtime warns about once per weight (hundreds of lines) at every start.
+      logSeverityLevel: 3,
       // Idle pool threads would otherwise spin after every run, taking the CPU from the rest of
       // the process (and from a gateway on the same machine) between inferences.
       extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },

@@ -5,32 +5,38 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine } from '../engine';
 import type { EnginePhase } from '../phase-timer';
-import { ReadRequest, ThreadInit, ThreadMessage, toThreadError } from './messages';
+import { EngineRequest, ThreadInit, ThreadMessage, toThreadError } from './messages';
 
 const port = parentPort!;
 const send = (message: ThreadMessage) => port.postMessage(message);
 
 createEngine(workerData as ThreadInit).then(
   (engine) => {
-    port.on('message', (request: ReadRequest) => {
+    port.on('message', (request: EngineRequest) => {
       const phases: [EnginePhase, number][] = [];
+      const onPhase = (phase: EnginePhase, ms: number) => phases.push([phase, ms]);
       const image = Buffer.from(
         request.image.buffer,
         request.image.byteOffset,
         request.image.byteLength,
       );
+      const failed = (error: unknown) =>
+        send({ type: 'error', id: request.id, error: toThreadError(error) });
+      if (request.kind === 'redact') {
+        engine
+          .redact(image, { config: request.config, redact: request.redact, onPhase })
+          .then((result) => send({ type: 'redacted', id: request.id, result, phases }), failed);
+        return;
+      }
       engine
         .read(image, {
           regions: request.regions,
           hints: request.hints,
           config: request.config,
           mmc: request.mmc,
-          onPhase: (phase, ms) => phases.push([phase, ms]),
+          onPhase,
         })
-        .then(
-          (result) => send({ type: 'result', id: request.id, result, phases }),
-          (error: unknown) => send({ type: 'error', id: request.id, error: toThreadError(error) }),
-        );
+        .then((result) => send({ type: 'result', id: request.id, result, phases }), failed);
     });
     send({
       type: 'ready',
@@ -38,6 +44,7 @@ createEngine(workerData as ThreadInit).then(
       recognizer: engine.recognizer,
       plateReader: engine.plateReader,
       regionClassifier: engine.regionClassifier,
+      faceDetector: engine.faceDetector,
     });
   },
   (error: unknown) => send({ type: 'load-failed', error: toThreadError(error) }),

@@ -1,6 +1,7 @@
 import type { EngineResult } from '@platewise/snapshot';
 import type { EngineConfig } from '../config';
 import type { EngineOptions } from '../engine';
+import type { RedactionResult, RedactRequest } from '../redact/engine-redact';
 import { EngineConfigError, ImageDecodeError, ModelLoadError } from '../errors';
 import type { EnginePhase } from '../phase-timer';
 
@@ -9,6 +10,7 @@ export type ThreadInit = EngineOptions;
 
 /** Main thread → engine thread: one read. */
 export interface ReadRequest {
+  kind: 'read';
   id: number;
   image: Uint8Array;
   regions: string[];
@@ -16,6 +18,17 @@ export interface ReadRequest {
   config?: Partial<EngineConfig>;
   mmc: boolean;
 }
+
+/** Main thread → engine thread: one redaction. */
+export interface RedactThreadRequest {
+  kind: 'redact';
+  id: number;
+  image: Uint8Array;
+  config: unknown;
+  redact: RedactRequest['redact'];
+}
+
+export type EngineRequest = ReadRequest | RedactThreadRequest;
 
 /** An error as it crosses the thread boundary: enough to raise the same typed error again. */
 export interface ThreadError {
@@ -34,9 +47,11 @@ export type ThreadMessage =
       recognizer: string;
       plateReader: string | null;
       regionClassifier: string | null;
+      faceDetector: string | null;
     }
   | { type: 'load-failed'; error: ThreadError }
   | { type: 'result'; id: number; result: EngineResult; phases: [EnginePhase, number][] }
+  | { type: 'redacted'; id: number; result: RedactionResult; phases: [EnginePhase, number][] }
   | { type: 'error'; id: number; error: ThreadError };
 
 export function toThreadError(error: unknown): ThreadError {

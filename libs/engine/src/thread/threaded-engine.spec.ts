@@ -59,6 +59,21 @@ describe('the real engine in a thread', () => {
     await expect(badConfig).rejects.toBeInstanceOf(EngineConfigError);
     await expect(badConfig).rejects.toMatchObject({ key: 'region' });
   });
+
+  it('redacts as the engine in this thread does, the image back as a Buffer', async () => {
+    const options = { redact: { format: 'png' } };
+    const [there, here] = await Promise.all([
+      threaded.redact(photo('br/AYO9034.jpg'), options),
+      inProcess().redact(photo('br/AYO9034.jpg'), options),
+    ]);
+    expect(Buffer.isBuffer(there.image)).toBe(true);
+    expect(there.image.equals(here.image)).toBe(true);
+    expect({ ...there, processing_time: 0 }).toEqual({ ...here, processing_time: 0 });
+    expect(threaded.faceDetector).toBe(inProcess().faceDetector);
+    await expect(
+      threaded.redact(photo('br/AYO9034.jpg'), { redact: { hide: 'cars' } }),
+    ).rejects.toMatchObject({ key: 'hide' });
+  });
 });
 
 describe('a read past its limit', () => {

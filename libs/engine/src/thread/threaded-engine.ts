@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import type { EngineResult } from '@platewise/snapshot';
 import type { Engine, EngineOptions, ReadOptions, RecognizerMode } from '../engine';
 import { EngineRestartedError, EngineTimeoutError } from '../errors';
-import { fromThreadError, ReadRequest, ThreadMessage } from './messages';
+import type { RedactionResult, RedactRequest } from '../redact/engine-redact';
+import { EngineRequest, fromThreadError, ThreadMessage } from './messages';
 
 export interface ThreadedEngineOptions extends EngineOptions {
   /** A read that runs longer is stopped (EngineTimeoutError) and the thread replaced. */
@@ -13,7 +14,7 @@ export interface ThreadedEngineOptions extends EngineOptions {
 }
 
 interface Pending {
-  resolve(result: EngineResult): void;
+  resolve(result: EngineResult | RedactionResult): void;
   reject(error: Error): void;
   onPhase?: ReadOptions['onPhase'];
   timer: NodeJS.Timeout;
@@ -39,6 +40,7 @@ class ThreadedEngine implements Engine {
   recognizer: RecognizerMode = 'cct';
   plateReader: string | null = null;
   regionClassifier: string | null = null;
+  faceDetector: string | null = null;
 
   private worker!: Worker;
   private ready!: Promise<Ready>;
@@ -56,27 +58,56 @@ class ThreadedEngine implements Engine {
     this.recognizer = ready.recognizer as RecognizerMode;
     this.plateReader = ready.plateReader;
     this.regionClassifier = ready.regionClassifier;
+    this.faceDetector = ready.faceDetector;
   }
 
-  async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
-    // Wait for the thread in place now: one that replaced it meanwhile is waited for too.
-    let ready: Promise<Ready>;
-    do await (ready = this.ready);
-    while (ready !== this.ready);
-    return new Promise<EngineResult>((resolve, reject) => {
-      const id = this.nextId++;
-      const timer = setTimeout(() => this.timedOut(id), this.options.readTimeoutMs);
-      this.pending.set(id, { resolve, reject, onPhase: opts.onPhase, timer });
-      const request: ReadRequest = {
+  read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
+    return this.send(
+      (id) => ({
+        kind: 'read',
         id,
         image: new Uint8Array(image),
         regions: opts.regions ?? [],
         hints: opts.hints,
         config: opts.config,
         mmc: !!opts.mmc,
-      };
+      }),
+      opts.onPhase,
+    ) as Promise<EngineResult>;
+  }
+
+  /** A redaction, under the same time limit as a read. */
+  async redact(image: Buffer, opts: RedactRequest = {}): Promise<RedactionResult> {
+    const result = (await this.send(
+      (id) => ({
+        kind: 'redact',
+        id,
+        image: new Uint8Array(image),
+        config: opts.config,
+        redact: opts.redact,
+      }),
+      opts.onPhase,
+    )) as RedactionResult;
+    // The image crossed the thread boundary as a plain Uint8Array.
+    const bytes = result.image as Uint8Array;
+    return { ...result, image: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+  }
+
+  private async send(
+    request: (id: number) => EngineRequest,
+    onPhase: ReadOptions['onPhase'],
+  ): Promise<EngineResult | RedactionResult> {
+    // Wait for the thread in place now: one that replaced it meanwhile is waited for too.
+    let ready: Promise<Ready>;
+    do await (ready = this.ready);
+    while (ready !== this.ready);
+    return new Promise<EngineResult | RedactionResult>((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(() => this.timedOut(id), this.options.readTimeoutMs);
+      this.pending.set(id, { resolve, reject, onPhase, timer });
+      const message = request(id);
       // The copy's memory moves to the thread rather than being copied again.
-      this.worker.postMessage(request, [request.image.buffer as ArrayBuffer]);
+      this.worker.postMessage(message, [message.image.buffer as ArrayBuffer]);
     });
   }
 

@@ -2,7 +2,7 @@ import { WEBHOOK_QUEUE, WebhookJob } from '@platewise/domain';
 import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import type { SnapshotResponse } from '@platewise/snapshot';
 import { Queue } from 'bullmq';
-import type { RecognitionCall } from '../contract';
+import { isRedaction, RecognitionCall, RedactionResponse } from '../contract';
 import type { WebhookSink } from '../handler';
 
 type Settings = Pick<
@@ -18,16 +18,22 @@ export class BullMqWebhookSink implements WebhookSink {
     this.queue = new Queue(WEBHOOK_QUEUE, queueOptions(config as AppConfig));
   }
 
-  async enqueue(call: RecognitionCall, image: Buffer, response: SnapshotResponse): Promise<void> {
+  async enqueue(
+    call: RecognitionCall,
+    image: Buffer,
+    response: SnapshotResponse | RedactionResponse,
+  ): Promise<void> {
+    // A redaction's hooks get its JSON form, the redacted image inside; never the original.
+    const event = isRedaction(response) ? ('image.redacted' as const) : ('image.done' as const);
     await this.queue.addBulk(
       call.webhooks.map((hook) => ({
-        name: 'image.done',
+        name: event,
         data: {
           webhookId: hook.id,
-          event: 'image.done' as const,
+          event,
           data: response as unknown as Record<string, unknown>,
           // Deliveries outlive the call (retries with backoff), so they carry their own copy.
-          ...(hook.includeImage
+          ...(hook.includeImage && event === 'image.done'
             ? { image: image.toString('base64'), filename: call.filename }
             : {}),
         },

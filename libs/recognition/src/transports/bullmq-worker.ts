@@ -73,7 +73,7 @@ export class BullMqRecognitionWorker {
     const started = performance.now();
     const ended = (outcome: 'served' | 'refused' | 'failed') =>
       this.observer?.ended(
-        String(job.data.config.mode ?? 'regular'),
+        job.data.redact ? 'redact' : String(job.data.config.mode ?? 'regular'),
         outcome,
         (performance.now() - started) / 1000,
       );

@@ -1,0 +1,81 @@
+import * as ort from 'onnxruntime-node';
+import type { Box } from '../geometry/box';
+import { nms } from '../geometry/nms';
+import { RgbImage, resizeRgb } from '../image/decode';
+
+export interface FaceDetection {
+  /** the detector's (tight) face box in source pixels */
+  box: Box;
+  score: number;
+}
+
+/** UltraFace input sizes: the 320 model takes 320×240, the 640 model 640×480 (width × height). */
+export const FACE_INPUT = { 320: [320, 240], 640: [640, 480] } as const;
+export type FaceModelSize = keyof typeof FACE_INPUT;
+
+/** The detector's own operating point (its README and upstream demo): face score > 0.7, NMS 0.3. */
+export const FACE_THRESHOLD = 0.7;
+const FACE_NMS = 0.3;
+
+/** UltraFace input: RGB, (x − 127) / 128, CHW, the whole photo stretched to the input (no letterbox). */
+export async function faceInput(img: RgbImage, size: FaceModelSize): Promise<Float32Array> {
+  const [w, h] = FACE_INPUT[size];
+  const small = await resizeRgb(img, w, h);
+  const plane = w * h;
+  const tensor = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    tensor[i] = (small.data[3 * i] - 127) / 128;
+    tensor[plane + i] = (small.data[3 * i + 1] - 127) / 128;
+    tensor[2 * plane + i] = (small.data[3 * i + 2] - 127) / 128;
+  }
+  return tensor;
+}
+
+/**
+ * Rows of `scores` `[N,2]` (background, face; softmaxed) and `boxes` `[N,4]` (x1,y1,x2,y2 relative
+ * 0–1, already decoded) → faces in source pixels, best first.
+ */
+export function decodeFaces(
+  scores: Float32Array,
+  boxes: Float32Array,
+  width: number,
+  height: number,
+  threshold = FACE_THRESHOLD,
+): FaceDetection[] {
+  const found: FaceDetection[] = [];
+  const rows = scores.length / 2;
+  for (let r = 0; r < rows; r++) {
+    const score = scores[2 * r + 1];
+    if (score <= threshold) continue;
+    const o = 4 * r;
+    found.push({
+      box: {
+        xmin: Math.max(0, boxes[o] * width),
+        ymin: Math.max(0, boxes[o + 1] * height),
+        xmax: Math.min(width, boxes[o + 2] * width),
+        ymax: Math.min(height, boxes[o + 3] * height),
+      },
+      score,
+    });
+  }
+  return nms(found, FACE_NMS);
+}
+
+/** Faces in `img` with the UltraFace model of input `size`. */
+export async function detectFaces(
+  session: ort.InferenceSession,
+  img: RgbImage,
+  size: FaceModelSize,
+  threshold = FACE_THRESHOLD,
+): Promise<FaceDetection[]> {
+  const [w, h] = FACE_INPUT[size];
+  const input = new ort.Tensor('float32', await faceInput(img, size), [1, 3, h, w]);
+  const out = await session.run({ [session.inputNames[0]]: input });
+  return decodeFaces(
+    out.scores.data as Float32Array,
+    out.boxes.data as Float32Array,
+    img.width,
+    img.height,
+    threshold,
+  );
+}

@@ -1,0 +1,242 @@
+/**
+ * @jest-environment ./libs/engine/src/test-support/ort-environment.js
+ */
+/**
+ * Redaction on real photos (../shared/alpr-dev, read at run time) and on photos the tests make
+ * with faces at known places (a public-domain portrait, test-support/README.md). The whole dev
+ * set is checked by `pnpm bench:redact`; these are a few photos of each kind.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { Box, iou } from '../geometry/box';
+import { photo, sharedEngine } from '../test-support/dev-photos';
+import { EngineConfigError } from '../errors';
+import { parseRedactOptions } from './options';
+import { plateArea } from './redact';
+
+const engine = sharedEngine();
+
+const rgb = async (bytes: Buffer) =>
+  sharp(bytes).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({
+    resolveWithObject: true,
+  });
+const inside = (x: number, y: number, boxes: Box[]) =>
+  boxes.some((b) => x >= b.xmin && x < b.xmax && y >= b.ymin && y < b.ymax);
+
+/** Pixels outside `boxes` that differ between two same-size RGB images. */
+function changedOutside(a: Buffer, b: Buffer, width: number, height: number, boxes: Box[]) {
+  let n = 0;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      if ((a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) && !inside(x, y, boxes))
+        n++;
+    }
+  return n;
+}
+
+describe('parseRedactOptions', () => {
+  it('fills the defaults: plates and faces, blur, strength 6, the upload format', () => {
+    expect(parseRedactOptions({})).toEqual({
+      hide: ['plates', 'faces'],
+      method: 'blur',
+      strength: 6,
+      format: null,
+    });
+  });
+
+  it('reads form strings and lists', () => {
+    expect(
+      parseRedactOptions({
+        hide: 'Plates, plates',
+        method: 'pixelate',
+        strength: '9',
+        format: 'png',
+      }),
+    ).toEqual({ hide: ['plates'], method: 'pixelate', strength: 9, format: 'png' });
+    expect(parseRedactOptions({ hide: ['faces'] }).hide).toEqual(['faces']);
+  });
+
+  it('reads its own output again (the worker gets parsed options): null is the default', () => {
+    const parsed = parseRedactOptions({ method: 'solid' });
+    expect(parseRedactOptions(parsed)).toEqual(parsed);
+  });
+
+  it.each([
+    [{ hide: 'cars' }, 'hide'],
+    [{ hide: [] }, 'hide'],
+    [{ hide: 7 }, 'hide'],
+    [{ method: 'swirl' }, 'method'],
+    [{ strength: 0 }, 'strength'],
+    [{ strength: '11' }, 'strength'],
+    [{ strength: 2.5 }, 'strength'],
+    [{ format: 'gif' }, 'format'],
+  ])('refuses %j naming %s', (raw, key) => {
+    expect(() => parseRedactOptions(raw)).toThrow(EngineConfigError);
+    try {
+      parseRedactOptions(raw);
+    } catch (error) {
+      expect((error as EngineConfigError).key).toBe(key);
+    }
+  });
+});
+
+describe('plateArea', () => {
+  it('grows a strong detection a little sideways and two thirds of its height up and down', () => {
+    const box = { xmin: 100, ymin: 100, xmax: 200, ymax: 130 };
+    const corners = [
+      { x: 100, y: 100 },
+      { x: 200, y: 100 },
+      { x: 200, y: 130 },
+      { x: 100, y: 130 },
+    ];
+    expect(plateArea({ box, corners, score: 0.9, rows: 1 })).toEqual({
+      xmin: 70,
+      ymin: 80,
+      xmax: 230,
+      ymax: 150,
+    });
+    // A weak one may be a piece of a longer text line: its whole width each side.
+    expect(plateArea({ box, corners, score: 0.3, rows: 1 }).xmin).toBe(0);
+  });
+});
+
+describe('redacting dev photos', () => {
+  const files = ['br/AYO9034.jpg', 'eu/test_002.jpg', 'us/car6.jpg', 'us/wts-lg-000020.jpg'];
+
+  it.each(files)(
+    '%s: the plate reader reads nothing afterwards, and no pixel outside the hidden areas changed',
+    async (file) => {
+      const upload = photo(file);
+      expect((await engine().read(upload)).results.length).toBeGreaterThan(0);
+      const r = await engine().redact(upload, { redact: { format: 'png' } });
+      expect(r.content_type).toBe('image/png');
+      expect(r.plates.length).toBeGreaterThan(0);
+      expect((await engine().read(r.image)).results).toEqual([]);
+      const before = await rgb(upload);
+      const after = await rgb(r.image);
+      expect([after.info.width, after.info.height]).toEqual([
+        before.info.width,
+        before.info.height,
+      ]);
+      const hidden = [...r.plates, ...r.faces].map((a) => a.box);
+      expect(changedOutside(before.data, after.data, r.width, r.height, hidden)).toBe(0);
+      // ... and the hidden areas did change.
+      expect(changedOutside(before.data, after.data, r.width, r.height, [])).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(['pixelate', 'solid'])('%s hides the plate too', async (method) => {
+    const r = await engine().redact(photo('br/AYO9034.jpg'), { redact: { method } });
+    expect(r.content_type).toBe('image/jpeg');
+    expect((await engine().read(r.image)).results).toEqual([]);
+  });
+
+  it('answers a JPEG upload with JPEG, a PNG upload with PNG, the orientation applied', async () => {
+    const jpeg = photo('us/car6.jpg');
+    const { width, height } = await sharp(jpeg).metadata();
+    // The same photo stored sideways with EXIF orientation 6 (display rotated 90° clockwise).
+    const sideways = await sharp(jpeg)
+      .rotate(-90)
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    const r = await engine().redact(sideways, { redact: { hide: ['plates'] } });
+    expect(r.content_type).toBe('image/jpeg');
+    expect([r.width, r.height]).toEqual([width, height]);
+    const meta = await sharp(r.image).metadata();
+    expect([meta.format, meta.width, meta.height, meta.orientation]).toEqual([
+      'jpeg',
+      width,
+      height,
+      undefined,
+    ]);
+    const png = await sharp(jpeg).png().toBuffer();
+    const p = await engine().redact(png, { redact: { hide: ['plates'] } });
+    expect((await sharp(p.image).metadata()).format).toBe('png');
+  });
+
+  it('stays bounded at threshold_d 0: the bar stops at 0.05, at most 64 areas', async () => {
+    const r = await engine().redact(photo('us/car6.jpg'), { config: { threshold_d: 0 } });
+    expect(r.plates.length).toBeGreaterThan(0);
+    expect(r.plates.length).toBeLessThanOrEqual(64);
+    expect(r.plates.every((p) => p.score >= 0.05)).toBe(true);
+  });
+
+  it('hides nothing it was not asked to: faces only leaves the plate readable', async () => {
+    const r = await engine().redact(photo('br/AYO9034.jpg'), { redact: { hide: ['faces'] } });
+    expect(r.plates).toEqual([]);
+    expect((await engine().read(r.image, { regions: ['br'] })).results.length).toBeGreaterThan(0);
+  });
+});
+
+describe('redacting faces at known places', () => {
+  // A public-domain portrait (test-support/README.md); its face box, found by hand and checked
+  // against the detector: x 29–120, y 33–155 of the 150×190 crop.
+  const face = readFileSync(join(__dirname, 'test-support', 'face-eileen-collins.jpg'));
+  const FACE = { xmin: 29, ymin: 33, xmax: 120, ymax: 155 };
+
+  /** A dev photo with the portrait pasted at `places` (top-left, scale), and the face boxes. */
+  async function scene(places: { x: number; y: number; scale: number }[]) {
+    const layers = await Promise.all(
+      places.map(async ({ x, y, scale }) => ({
+        input: await sharp(face)
+          .resize(Math.round(150 * scale), Math.round(190 * scale))
+          .toBuffer(),
+        left: x,
+        top: y,
+      })),
+    );
+    const bytes = await sharp(photo('us/car6.jpg')).composite(layers).png().toBuffer();
+    const faces = places.map(({ x, y, scale }) => ({
+      xmin: x + FACE.xmin * scale,
+      ymin: y + FACE.ymin * scale,
+      xmax: x + FACE.xmax * scale,
+      ymax: y + FACE.ymax * scale,
+    }));
+    return { bytes, faces };
+  }
+
+  it('finds faces from 40 px wide up and hides each one, and only there', async () => {
+    const { bytes, faces } = await scene([
+      { x: 20, y: 20, scale: 1.2 }, // face ≈ 110 px
+      { x: 300, y: 30, scale: 0.7 }, // ≈ 64 px
+      { x: 500, y: 40, scale: 0.45 }, // ≈ 41 px
+    ]);
+    const r = await engine().redact(bytes, { redact: { hide: ['faces'] } });
+    for (const f of faces) {
+      const hit = r.faces.find((a) => iou(a.box, f) > 0.3);
+      expect(hit).toBeDefined();
+      // The hidden area covers the whole face.
+      expect(hit!.box.xmin <= f.xmin + 2 && hit!.box.xmax >= f.xmax - 2).toBe(true);
+      expect(hit!.box.ymin <= f.ymin + 2 && hit!.box.ymax >= f.ymax - 2).toBe(true);
+    }
+    // Every face the detector found is hidden: its area is no longer the pasted pixels.
+    const before = await rgb(bytes);
+    const after = await rgb(r.image);
+    for (const a of r.faces) {
+      const b = a.box;
+      const w = b.xmax - b.xmin;
+      const h = b.ymax - b.ymin;
+      const crop = (img: typeof before) =>
+        sharp(img.data, { raw: { width: img.info.width, height: img.info.height, channels: 3 } })
+          .extract({ left: b.xmin, top: b.ymin, width: w, height: h })
+          .raw()
+          .toBuffer();
+      const [x, y] = await Promise.all([crop(before), crop(after)]);
+      let diff = 0;
+      for (let i = 0; i < x.length; i++) diff += Math.abs(x[i] - y[i]);
+      expect(diff / x.length).toBeGreaterThan(5);
+    }
+    expect(
+      changedOutside(
+        before.data,
+        after.data,
+        r.width,
+        r.height,
+        r.faces.map((a) => a.box),
+      ),
+    ).toBe(0);
+  });
+});

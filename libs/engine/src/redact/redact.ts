@@ -1,0 +1,116 @@
+import sharp from 'sharp';
+import { Box, boxOfPoints, clampBox } from '../geometry/box';
+import { cropRgb, RgbImage } from '../image/decode';
+import type { PlateDetection } from '../detect/plate';
+import type { FaceDetection } from './faces';
+import type { RedactFormat, RedactMethod } from './options';
+
+/** At most this many areas of each kind are hidden: the hiding loop is bounded whatever the photo. */
+export const MAX_HIDDEN = 64;
+
+/**
+ * The area hidden for a plate: the detector's box hugs the main text line and its corners follow a
+ * tilt, so take both, then grow it — sideways (see below), two thirds of its height above and
+ * below — for tilted plates, a second text row, frames and dealer stickers that carry
+ * the number too.
+ */
+export function plateArea(d: PlateDetection): Box {
+  const b = boxOfPoints([
+    ...d.corners,
+    { x: d.box.xmin, y: d.box.ymin },
+    { x: d.box.xmax, y: d.box.ymax },
+  ]);
+  const w = b.xmax - b.xmin;
+  const h = b.ymax - b.ymin;
+  // At least the plate's own height each side; a weak detection (score < 0.5) is often one piece
+  // of a longer text line (a timestamp overlay, a sign), whose neighbours read as plates once it
+  // is hidden: its whole width each side.
+  const side = d.score < 0.5 ? Math.max(w, h) : Math.max(0.25 * w, h);
+  return grow(b, side, side, (2 / 3) * h, (2 / 3) * h);
+}
+
+/** The area hidden for a face: the detector's tight box, grown for hair, ears and chin. */
+export function faceArea(d: FaceDetection): Box {
+  const w = d.box.xmax - d.box.xmin;
+  const h = d.box.ymax - d.box.ymin;
+  return grow(d.box, 0.15 * w, 0.15 * w, 0.25 * h, 0.1 * h);
+}
+
+const grow = (b: Box, left: number, right: number, top: number, bottom: number): Box => ({
+  xmin: b.xmin - left,
+  ymin: b.ymin - top,
+  xmax: b.xmax + right,
+  ymax: b.ymax + bottom,
+});
+
+/**
+ * Hides each area of `img` in place (areas already clamped to the image). Each area is cut out,
+ * made unreadable on its own and written back: pixels outside every area are never touched.
+ */
+export async function hideAreas(
+  img: RgbImage,
+  areas: Box[],
+  method: RedactMethod,
+  strength: number,
+): Promise<void> {
+  for (const area of areas) {
+    const w = area.xmax - area.xmin;
+    const h = area.ymax - area.ymin;
+    if (w <= 0 || h <= 0) continue;
+    const patch = cropRgb(img, area.xmin, area.ymin, w, h);
+    const hidden = await hidePatch(patch, method, (Math.min(w, h) * strength) / 20);
+    for (let r = 0; r < h; r++) {
+      const dst = ((area.ymin + r) * img.width + area.xmin) * 3;
+      hidden.copy(img.data, dst, r * w * 3, (r + 1) * w * 3);
+    }
+  }
+}
+
+async function hidePatch(patch: RgbImage, method: RedactMethod, scale: number): Promise<Buffer> {
+  const { width, height } = patch;
+  if (method === 'solid') return Buffer.alloc(width * height * 3, 0);
+  const raw = { raw: { width, height, channels: 3 as const } };
+  if (method === 'blur') {
+    // Small areas still get a blur that merges their detail; on large ones (a close face) the
+    // cost grows with sigma, and 48 px already leaves nothing to recognise.
+    const sigma = Math.min(48, Math.max(2, scale));
+    return sharp(patch.data, raw).blur(sigma).raw().toBuffer();
+  }
+  const cell = Math.max(2, scale);
+  const small = await sharp(patch.data, raw)
+    .resize(Math.max(1, Math.round(width / cell)), Math.max(1, Math.round(height / cell)), {
+      fit: 'fill',
+    })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return sharp(small.data, {
+    raw: { width: small.info.width, height: small.info.height, channels: 3 },
+  })
+    .resize(width, height, { fit: 'fill', kernel: 'nearest' })
+    .raw()
+    .toBuffer();
+}
+
+/** Areas to hide, clamped to the image in whole pixels, empty ones dropped, at most MAX_HIDDEN. */
+export function clampAreas<T extends { box: Box }>(areas: T[], width: number, height: number): T[] {
+  return areas
+    .map((a) => ({ ...a, box: clampBox(a.box, width, height) }))
+    .filter(({ box }) => box.xmax > box.xmin && box.ymax > box.ymin)
+    .slice(0, MAX_HIDDEN);
+}
+
+/** PNG in, PNG out; anything else comes back as JPEG. Metadata (EXIF, GPS) is not copied. */
+export async function encodeRedacted(
+  img: RgbImage,
+  format: RedactFormat,
+): Promise<{ bytes: Buffer; contentType: string }> {
+  const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
+  if (format === 'png')
+    return { bytes: await s.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' };
+  return { bytes: await s.jpeg({ quality: 90 }).toBuffer(), contentType: 'image/jpeg' };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The default output format for an upload: its own when PNG, else JPEG. */
+export const defaultFormat = (upload: Buffer): RedactFormat =>
+  upload.subarray(0, 8).equals(PNG_SIGNATURE) ? 'png' : 'jpeg';

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Redaction benchmark and check over the dev photos, in ONE run so machine drift hits both alike:
+//  - time: a redaction (plates + faces, the route's defaults; and with config mode fast) beside a
+//    plate-reader read (the route's defaults) of the same photo, taking turns photo by photo;
+//    p50/p90 of each and the ratios (target ≤ 1.5×);
+//  - safety: the plate reader run on every redacted output must read no plate (target 0 of 148),
+//    and every pixel outside the hidden areas must be the decoded upload's own (PNG output, so no
+//    JPEG noise hides a change).
+// Uses the built engine (libs/engine/dist).
+//
+//   pnpm bench:redact [--threads 2] [--method blur|pixelate|solid] [--limit N]
+//
+// Other CPU-heavy processes skew the times; stop them while measuring.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const { createEngine } = require(join(root, 'libs/engine/dist/index.js'));
+const sharp = require(join(root, 'libs/engine/node_modules/sharp'));
+const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const threads = Number(opt('--threads', '2'));
+const method = opt('--method', 'blur');
+const limit = Number(opt('--limit', '0'));
+
+let rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+if (limit > 0) rows = rows.slice(0, limit);
+
+const engine = await createEngine({ threads });
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const inside = (x, y, boxes) =>
+  boxes.some((b) => x >= b.xmin && x < b.xmax && y >= b.ymin && y < b.ymax);
+
+const readMs = [];
+const redactMs = [];
+const fastMs = [];
+const leaks = [];
+const fastLeaks = [];
+const changed = [];
+let hiddenPlates = 0;
+let hiddenFaces = 0;
+for (const row of rows) {
+  const buf = readFileSync(join(dev, row.image));
+  let t = performance.now();
+  await engine.read(buf);
+  readMs.push(performance.now() - t);
+  t = performance.now();
+  const r = await engine.redact(buf, { redact: { method } });
+  redactMs.push(performance.now() - t);
+  hiddenPlates += r.plates.length;
+  hiddenFaces += r.faces.length;
+  t = performance.now();
+  const fast = await engine.redact(buf, { redact: { method }, config: { mode: 'fast' } });
+  fastMs.push(performance.now() - t);
+  // The plate reader, at its defaults, on the redacted photo: it must find nothing to read.
+  for (const [out, list] of [
+    [r, leaks],
+    [fast, fastLeaks],
+  ]) {
+    const again = await engine.read(out.image);
+    if (again.results.length > 0)
+      list.push(`${row.image}: ${again.results.map((p) => p.plate).join(', ')}`);
+  }
+  // Pixels outside every hidden area: unchanged (compared on PNG output, bit for bit).
+  const png = await engine.redact(buf, { redact: { method, format: 'png' } });
+  const before = await sharp(buf).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer();
+  const after = await sharp(png.image).raw().toBuffer();
+  const boxes = [...png.plates, ...png.faces].map((a) => a.box);
+  let diff = 0;
+  for (let y = 0; y < png.height; y++)
+    for (let x = 0; x < png.width; x++) {
+      const i = (y * png.width + x) * 3;
+      if (
+        (before[i] !== after[i] ||
+          before[i + 1] !== after[i + 1] ||
+          before[i + 2] !== after[i + 2]) &&
+        !inside(x, y, boxes)
+      )
+        diff++;
+    }
+  if (diff > 0) changed.push(`${row.image}: ${diff} pixels`);
+}
+await engine.close();
+
+const f = (x) => x.toFixed(1).padStart(7);
+console.log(`photos: ${rows.length}  threads: ${threads}  method: ${method}`);
+console.log(`hidden: ${hiddenPlates} plate areas, ${hiddenFaces} face areas`);
+console.log(`                      p50      p90  (ms)`);
+console.log(`plate reader     ${f(pct(readMs, 50))}  ${f(pct(readMs, 90))}`);
+console.log(`redaction        ${f(pct(redactMs, 50))}  ${f(pct(redactMs, 90))}`);
+console.log(
+  `  ratio          ${f(pct(redactMs, 50) / pct(readMs, 50))}× ${f(pct(redactMs, 90) / pct(readMs, 90))}×   (target ≤ 1.5×)`,
+);
+console.log(`redaction, fast  ${f(pct(fastMs, 50))}  ${f(pct(fastMs, 90))}`);
+console.log(
+  `  ratio          ${f(pct(fastMs, 50) / pct(readMs, 50))}× ${f(pct(fastMs, 90) / pct(readMs, 90))}×   (target ≤ 1.5×)`,
+);
+console.log(`plates read in redacted photos: ${leaks.length} of ${rows.length} (target 0)`);
+for (const l of leaks) console.log(`  ${l}`);
+console.log(`  with mode fast: ${fastLeaks.length} of ${rows.length}`);
+for (const l of fastLeaks) console.log(`  ${l}`);
+console.log(`photos with a pixel changed outside the hidden areas: ${changed.length} (target 0)`);
+for (const c of changed) console.log(`  ${c}`);
+process.exitCode = leaks.length || changed.length ? 1 : 0;

@@ -71,6 +71,36 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     await Promise.all(jobs.map((j) => j.remove()));
   });
 
+  it('takes a retried event (same Idempotency-Key) once: counted and sent once', async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('stream-retry'), 'pro');
+    const hook = await h.app
+      .get(WebhooksService)
+      .create(account.id, 'http://hooks.example/retry', false);
+    const post = (key: string) =>
+      h
+        .http()
+        .post('/v1/stream/events')
+        .set('Authorization', `Token ${apiKey}`)
+        .set('Idempotency-Key', key)
+        .send(EVENT);
+    expect((await post('k-0123456789').expect(201)).body.duplicate).toBeUndefined();
+    const again = await post('k-0123456789').expect(201);
+    expect(again.body).toEqual({
+      camera_id: 'gate-1',
+      timestamp: EVENT.timestamp,
+      webhooks: 1,
+      duplicate: true,
+    });
+    await post('k-another-one').expect(201);
+    await post('bad key!').expect(400);
+    expect((await daily(apiKey)).stream.count).toBe(2);
+    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
+      (j) => j.data.webhookId === hook.id,
+    );
+    expect(jobs).toHaveLength(2);
+    await Promise.all(jobs.map((j) => j.remove()));
+  });
+
   it('refuses malformed events with 400 and counts none; no key is 403', async () => {
     const { apiKey } = await h.admin.createAccount(uniqueName('stream-bad'), 'pro');
     const post = (body: unknown) =>

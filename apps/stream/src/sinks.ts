@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StreamEvent } from './camera';
@@ -30,13 +31,17 @@ const ATTEMPTS = 6;
 /**
  * Reports each event to the gateway (POST /v1/stream/events with the account's API key), which
  * counts it once for the account and sends it to the account's webhooks. A failure on the way
- * (network, 5xx, 429) is retried; a refusal (4xx) is not, and is reported.
+ * (network, 5xx, 429) is retried with the same Idempotency-Key, so an event whose answer was lost
+ * is not counted twice; a refusal (4xx) is not retried, and is reported.
  */
 export function gatewayReporter(
   gateway: { url: string; apiKey: string | null },
   fetchImpl: typeof fetch = fetch,
 ): EventSink {
   return async (event) => {
+    const body = JSON.stringify(event);
+    // The same key on every attempt: a retry after a lost answer is not counted twice.
+    const key = createHash('sha256').update(body).digest('base64url');
     let why = '';
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt) await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
@@ -45,10 +50,11 @@ export function gatewayReporter(
           method: 'POST',
           headers: {
             'content-type': 'application/json',
+            'idempotency-key': key,
             // None beside an on-premise gateway: it counts the event for its licence key.
             ...(gateway.apiKey ? { authorization: `Token ${gateway.apiKey}` } : {}),
           },
-          body: JSON.stringify(event),
+          body,
           signal: AbortSignal.timeout(10_000),
         });
         if (res.ok) return;

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
@@ -37,7 +37,8 @@ export class StreamEventsController {
     description:
       'Counted once as request type `stream` and sent to each of the account webhooks as `stream.event`. ' +
       'The body is the event apps/stream writes: camera_id, timestamp, first_seen, last_seen, frames, ' +
-      'direction (degrees, 0 right, 90 up; null when the plate hardly moved) and results (Snapshot plate results, each with its direction).',
+      'direction (degrees, 0 right, 90 up; null when the plate hardly moved) and results (Snapshot plate results, each with its direction). ' +
+      'With an Idempotency-Key header, a retry of an event already taken is answered with duplicate: true, not counted or sent again.',
     auth: 'key',
     metered: true,
     ok: {
@@ -60,7 +61,11 @@ export class StreamEventsController {
   @HttpCode(201)
   @Metered('stream')
   @ReservesQuotaItself()
-  report(@Context() context: RequestContext, @Body() body: unknown) {
-    return this.events.report(context, body);
+  report(
+    @Context() context: RequestContext,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.events.report(context, body, idempotencyKey);
   }
 }

@@ -68,10 +68,13 @@ async function obtain(model) {
     const p = join(fromDir, model.file);
     if (existsSync(p)) return { buf: readFileSync(p), from: p };
     tried.push(p);
-    try {
-      return { buf: await fetchUpstream(model.upstream), from: model.upstream };
-    } catch (err) {
-      tried.push(`${model.upstream} (${err.message})`);
+    // entries an operator fills (make-model) have no upstream address
+    if (model.upstream) {
+      try {
+        return { buf: await fetchUpstream(model.upstream), from: model.upstream };
+      } catch (err) {
+        tried.push(`${model.upstream} (${err.message})`);
+      }
     }
   }
   throw new Error(

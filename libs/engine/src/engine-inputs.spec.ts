@@ -116,6 +116,23 @@ describe('model files', () => {
     }
   }, 60_000);
 
+  it('without the image backbone mmc falls back (pixel colour, orientation Unknown, detector type) and region stays at country level; an altered head patch is refused', async () => {
+    const e = await createEngine({ modelsDir: without('mobilenetv2-12-int8.onnx'), threads: 1 });
+    try {
+      expect(e.vehicleAttributes).toBeNull();
+      expect(e.plateState).toBeNull();
+      const p = (await e.read(photo('br/AYO9034.jpg'), { mmc: true })).results[0] as PlateResult;
+      expect(p.orientation).toEqual([{ orientation: 'Unknown', score: 0 }]);
+      expect(p.color?.[0].score).toBeGreaterThan(0);
+      expect(p.region.code).toBe('br');
+    } finally {
+      await e.close();
+    }
+    await expect(
+      createEngine({ modelsDir: without('platewise-vehicle-v1.onnxpatch', 'not a patch') }),
+    ).rejects.toThrow(/platewise-vehicle-v1\.onnxpatch is corrupt/);
+  }, 60_000);
+
   it('a missing or altered CCT reader stops the default path, naming the file', async () => {
     await expect(createEngine({ modelsDir: without('cct_xs_v1_global.onnx') })).rejects.toThrow(
       /cct_xs_v1_global\.onnx is missing .*pnpm models:install/,

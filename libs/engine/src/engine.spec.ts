@@ -44,7 +44,8 @@ describe('reading dev photos', () => {
     for (const alt of top.candidates.slice(1))
       expect(alt.score).toBeGreaterThanOrEqual(REPORTED_CANDIDATES.floor);
     expect(top.dscore).toBeGreaterThan(0.2);
-    // a state name read on a US plate refines the `us` hint (us-ny …)
+    // the plate's own region: with a single hint the head and the text agree with it here
+    // (a state may follow: us-ny …)
     if (regions.length === 1) expect(top.region.code.split('-')[0]).toBe(regions[0]);
   });
 
@@ -313,17 +314,26 @@ describe('config keys', () => {
 });
 
 describe('mmc', () => {
-  it('adds colour from the vehicle pixels and the spec’s unknown values for orientation and make/model', async () => {
+  it('adds orientation, colour and type from the vehicle heads (top 3, probabilities) and the unknown make/model', async () => {
+    expect(engine().vehicleAttributes).toBe('platewise-vehicle-v1.onnxpatch');
     const img = photo('br/AYO9034.jpg');
     const plain = (await engine().read(img, { regions: ['br'] })).results as PlateResult[];
     expect(plain[0].color).toBeUndefined();
+    expect(plain[0].orientation).toBeUndefined();
     const r = await engine().read(img, { regions: ['br'], mmc: true });
     expect(checkEngineResult(r).valid).toBe(true);
     const p = (r.results as PlateResult[])[0];
-    expect(p.color?.length).toBeGreaterThan(0);
+    expect(p.color).toHaveLength(3);
     expect(p.color?.[0].color).not.toBe('unknown');
-    expect(p.color?.[0].score).toBeGreaterThan(0);
-    expect(p.orientation).toEqual([{ orientation: 'Unknown', score: 0 }]);
+    expect(p.orientation).toHaveLength(3);
+    // a front view (../shared/vehicle-attrs dev labels it Front, SUV, silver)
+    expect(p.orientation?.[0].orientation).toBe('Front');
+    expect(p.vehicle.type).not.toBe('Unknown');
+    for (const list of [p.color ?? [], p.orientation ?? []]) {
+      const scores = list.map((x) => x.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      expect(scores.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1.001);
+    }
     expect(p.model_make).toEqual([{ make: 'Unknown', model: 'Unknown', score: 0 }]);
     const v = (
       await engine().read(img, {
@@ -333,7 +343,31 @@ describe('mmc', () => {
       })
     ).results as VehicleModeResult[];
     const withVehicle = v.find((x) => x.vehicle?.props) as VehicleModeResult;
-    expect(withVehicle.vehicle?.props?.orientation).toEqual([{ value: 'Unknown', score: 0 }]);
+    expect(withVehicle.vehicle?.props?.orientation[0].value).toBe('Front');
     expect(withVehicle.vehicle?.props?.color[0].value).toBe(p.color?.[0].color);
+  });
+});
+
+describe('region.code is the plate’s region, never an echo of a hint', () => {
+  it('a Brazilian plate sent with regions=us-ca answers br; the hint still guides the reading', async () => {
+    const r = (await engine().read(photo('br/AYO9034.jpg'), { regions: ['us-ca'] }))
+      .results as PlateResult[];
+    expect(r[0].region.code).toBe('br');
+    expect(r[0].region.score).toBeGreaterThan(0.5);
+  });
+
+  it('a Slovak plate sent with regions=us answers sk', async () => {
+    const r = (await engine().read(photo('eu/test_002.jpg'), { regions: ['us'] }))
+      .results as PlateResult[];
+    expect(r.find((x) => x.plate.toUpperCase() === 'RK755AJ')?.region.code).toBe('sk');
+  });
+
+  it('a Californian plate answers its state from the state head, with or without a hint', async () => {
+    expect(engine().plateState).toBe('platewise-state-v1.onnxpatch');
+    for (const regions of [[], ['us'], ['br']]) {
+      const r = (await engine().read(photo('us/wts-lg-000128.jpg'), { regions }))
+        .results as PlateResult[];
+      expect(r[0].region.code).toBe('us-ca');
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
 import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
 import { PlateDetection, detectPlates } from './detect/plate';
@@ -21,7 +22,15 @@ import {
   usesPpocr,
 } from './reading/read-plate';
 import { TUNING } from './reading/tuning';
-import { PlateRead, plateResult, vehicleModeResults, vehicleOf } from './results';
+import { PlateRead, plateBox, plateResult, vehicleModeResults, vehicleOf } from './results';
+import { ATTRIBUTE_INPUT } from './vehicle/attributes';
+import {
+  MakeModelClassifier,
+  VehicleAttributes,
+  VehicleDescriber,
+  parseMakeModelLabels,
+} from './vehicle/mmc';
+import { ModelLoadError } from './errors';
 import { RedactRequest, RedactionResult, redactImage } from './redact/engine-redact';
 
 export { RECOGNIZER_MODES, TUNING };
@@ -79,6 +88,12 @@ export interface Engine {
   readonly regionClassifier: string | null;
   /** the face detector's model file when one is installed, else null (no face redaction) */
   readonly faceDetector: string | null;
+  /** the vehicle attribute heads (mmc orientation, colour, type) when loaded, else null */
+  readonly vehicleAttributes: string | null;
+  /** the US-state head (region.code `us-xx`) when loaded, else null */
+  readonly plateState: string | null;
+  /** the operator's make/model classifier when installed, else null */
+  readonly makeModel: string | null;
 }
 
 interface Sessions extends ReaderSessions {
@@ -89,6 +104,8 @@ interface Sessions extends ReaderSessions {
   face?: InferenceSession;
   /** optional: the faster, less sharp-eyed face detector of `mode: fast` redactions */
   face320?: InferenceSession;
+  attributes?: InferenceSession;
+  makeModel?: InferenceSession;
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
@@ -115,7 +132,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     crnn: crnn ? readOptional(modelsDir, manifest, 'plate-recognizer', true) : null,
     face: readOptional(modelsDir, manifest, 'face-detector', false),
     face320: readOptional(modelsDir, manifest, 'face-detector-320', false),
+    // optional: MobileNetV2 and the project's heads on it (graph patches appended to the
+    // backbone's bytes, models/training/vehicle_graph.py); without them mmc answers colour from
+    // pixels, orientation Unknown, the detector's type, and region.code stays at country level
+    backbone: readOptional(modelsDir, manifest, 'image-backbone', false),
+    attributes: readOptional(modelsDir, manifest, 'vehicle-attributes', false),
+    state: cct ? readOptional(modelsDir, manifest, 'plate-state', false) : null,
+    // optional, the operator's own licensed model (README "mmc"): both files or neither
+    makeModel: readOptional(modelsDir, manifest, 'make-model', false),
+    makeModelLabels: readOptional(modelsDir, manifest, 'make-model-labels', false),
   };
+  const patched = (patch: Buffer | null) =>
+    files.backbone && patch ? Buffer.concat([files.backbone, patch]) : null;
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
   const session = async (bytes: Buffer | null, name: string) =>
@@ -131,7 +159,21 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     crnn: await session(files.crnn, 'plate-recognizer'),
     face: await session(files.face, 'face-detector'),
     face320: await session(files.face320, 'face-detector-320'),
+    state: await session(patched(files.state), 'plate-state'),
+    attributes: await session(patched(files.attributes), 'vehicle-attributes'),
+    makeModel:
+      files.makeModel && files.makeModelLabels
+        ? await session(files.makeModel, 'make-model')
+        : undefined,
   };
+  let makeModel: MakeModelClassifier | null = null;
+  if (sessions.makeModel && files.makeModelLabels) {
+    makeModel = {
+      session: sessions.makeModel,
+      labels: parseMakeModelLabels(files.makeModelLabels.toString('utf8')),
+    };
+    await checkMakeModel(makeModel, fileName('make-model'));
+  }
   let table: Int32Array | null = null;
   if (files.dict) {
     const dictionary = files.dict.toString('utf8').split(/\r?\n/);
@@ -145,6 +187,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     files.region ? fileName('region-classifier') : null,
     files.face ? fileName('face-detector') : null,
     options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    new VehicleDescriber(sessions.attributes ?? null, makeModel),
+    {
+      vehicleAttributes: sessions.attributes ? fileName('vehicle-attributes') : null,
+      plateState: sessions.state ? fileName('plate-state') : null,
+      makeModel: makeModel ? fileName('make-model') : null,
+    },
   );
   // One throw-away read: ONNX Runtime finishes its graph set-up on the first run of each session,
   // which would otherwise land on the first caller.
@@ -153,9 +201,36 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   return engine;
 }
 
+/** The operator's make/model model must answer one probability per line of its labels file. */
+async function checkMakeModel(m: MakeModelClassifier, file: string): Promise<void> {
+  const s = ATTRIBUTE_INPUT;
+  let k: number;
+  try {
+    const out = await m.session.run({
+      [m.session.inputNames[0]]: new Tensor('float32', new Float32Array(3 * s * s), [1, 3, s, s]),
+    });
+    const dims = out[m.session.outputNames[0]].dims;
+    k = dims.length === 2 && dims[0] === 1 ? Number(dims[1]) : NaN;
+  } catch (err) {
+    throw new ModelLoadError(
+      `make/model model ${file} does not take the documented input (float32 [N,3,224,224]): ${(err as Error).message}`,
+      file,
+    );
+  }
+  if (k !== m.labels.length) {
+    throw new ModelLoadError(
+      `make/model model ${file} must answer [N,K] probabilities with K = ${m.labels.length} (lines of its labels file); it answered ${Number.isNaN(k) ? 'another shape' : `K = ${k}`}`,
+      file,
+    );
+  }
+}
+
 class PlateEngine implements Engine {
   loadTimeMs = 0;
   readonly recognizer: RecognizerMode;
+  readonly vehicleAttributes: string | null;
+  readonly plateState: string | null;
+  readonly makeModel: string | null;
 
   constructor(
     private readonly s: Sessions,
@@ -164,8 +239,17 @@ class PlateEngine implements Engine {
     readonly regionClassifier: string | null,
     readonly faceDetector: string | null,
     private readonly maxPixels: number,
+    private readonly describer: VehicleDescriber,
+    names: {
+      vehicleAttributes: string | null;
+      plateState: string | null;
+      makeModel: string | null;
+    },
   ) {
     this.recognizer = reader.mode;
+    this.vehicleAttributes = names.vehicleAttributes;
+    this.plateState = names.plateState;
+    this.makeModel = names.makeModel;
   }
 
   async warmUp(): Promise<void> {
@@ -183,7 +267,13 @@ class PlateEngine implements Engine {
       ])
       .png()
       .toBuffer();
-    await this.read(png);
+    await this.read(png, { mmc: true });
+    // the grey photo holds no vehicle: the attribute heads get their first run here
+    await this.describer.describe(
+      { data: Buffer.alloc(64 * 64 * 3, 128), width: 64, height: 64 },
+      [{ box: { xmin: 0, ymin: 0, xmax: 64, ymax: 64 }, score: 1, cls: 'car' }],
+      () => [],
+    );
     await this.reader.warmUp();
     if (this.s.face) await detectFaces(this.s.face, await decodeImage(png), 640);
     if (this.s.face320) await detectFaces(this.s.face320, await decodeImage(png), 320);
@@ -221,10 +311,23 @@ class PlateEngine implements Engine {
       if (config.detection_rule === 'strict' && !vehicle) continue;
       reads.push({ ...text, det, vehicle });
     }
+    let described: Map<VehicleDetection, VehicleAttributes> | null = null;
+    if (opts.mmc) {
+      // The vehicles the answer shows: those holding a read plate, and in vehicle mode the others too.
+      const shown =
+        config.detection_mode === 'vehicle'
+          ? vehicles.filter((v) => v.score >= 0.3 || reads.some((r) => r.vehicle === v))
+          : reads.flatMap((r) => (r.vehicle ? [r.vehicle] : []));
+      described = await this.describer.describe(img, shown, (v) =>
+        reads
+          .filter((r) => r.vehicle === v)
+          .map((r) => clampBox(plateBox(r.det), img.width, img.height)),
+      );
+    }
     const results =
       config.detection_mode === 'vehicle'
-        ? vehicleModeResults(img, reads, vehicles, !!opts.mmc)
-        : reads.map((r) => plateResult(img, r, !!opts.mmc));
+        ? vehicleModeResults(img, reads, vehicles, described)
+        : reads.map((r) => plateResult(img, r, described));
     phase('read');
     return { processing_time: round3(performance.now() - t0), results };
   }

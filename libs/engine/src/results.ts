@@ -5,7 +5,7 @@ import { Box, boxArea, boxOfPoints, clampBox, intersection } from './geometry/bo
 import { RgbImage } from './image/decode';
 import { reportedCandidates, round3 } from './plates/candidates';
 import { PlateText } from './reading/read-plate';
-import { vehicleColor } from './vehicle/color';
+import { UNKNOWN_MAKE_MODEL, VehicleAttributes } from './vehicle/mmc';
 import { vehicleType } from './vehicle/types';
 
 /** Snapshot response shapes for what the engine found (plate mode and vehicle mode). */
@@ -16,15 +16,19 @@ export interface PlateRead extends PlateText {
   vehicle: VehicleDetection | null;
 }
 
-export function plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateResult {
+/** What mmc found per vehicle (vehicle/mmc.ts); null when the request did not ask for mmc. */
+export type Described = Map<VehicleDetection, VehicleAttributes> | null;
+
+export function plateResult(img: RgbImage, r: PlateRead, described: Described): PlateResult {
   const box = clampBox(plateBox(r.det), img.width, img.height);
+  const attrs = r.vehicle ? described?.get(r.vehicle) : undefined;
   const out: PlateResult = {
     box,
     plate: r.candidates[0].plate.toLowerCase(),
     region: r.region,
     vehicle: r.vehicle
       ? {
-          type: vehicleType(r.vehicle.cls),
+          type: attrs ? attrs.type.value : vehicleType(r.vehicle.cls),
           score: round3(r.vehicle.score),
           box: clampBox(r.vehicle.box, img.width, img.height),
         }
@@ -36,8 +40,8 @@ export function plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateRes
     })),
     dscore: round3(r.det.score),
   };
-  if (mmc) {
-    const m = mmcProps(img, r.vehicle, [box]);
+  if (described) {
+    const m = mmcProps(attrs);
     out.model_make = m.make_model;
     out.color = m.color.map((c) => ({ color: c.value, score: c.score }));
     out.orientation = m.orientation.map((o) => ({ orientation: o.value, score: o.score }));
@@ -46,17 +50,14 @@ export function plateResult(img: RgbImage, r: PlateRead, mmc: boolean): PlateRes
 }
 
 /**
- * mmc fields. color: from the vehicle's pixels (vehicle/color.ts). orientation and make/model:
- * the engine has no model for them, so it answers the spec's unknown values with score 0.
+ * mmc fields of one vehicle (vehicle/mmc.ts): colour, orientation and make/model, top 3 each;
+ * a plate without a vehicle (or a vehicle beyond MMC.maxVehicles) answers the spec's unknown values.
  */
-export function mmcProps(img: RgbImage, vehicle: VehicleDetection | null, exclude: Box[]) {
-  const color = vehicle
-    ? vehicleColor(img, vehicle.box, exclude)
-    : [{ color: 'unknown' as const, score: 0 }];
+export function mmcProps(attrs: VehicleAttributes | undefined) {
   return {
-    make_model: [{ make: 'Unknown', model: 'Unknown', score: 0 }],
-    color: color.map((c) => ({ value: c.color, score: c.score })),
-    orientation: [{ value: 'Unknown' as const, score: 0 }],
+    make_model: attrs?.makeModel ?? UNKNOWN_MAKE_MODEL,
+    color: attrs?.color ?? [{ value: 'unknown' as const, score: 0 }],
+    orientation: attrs?.orientation ?? [{ value: 'Unknown' as const, score: 0 }],
   };
 }
 
@@ -64,15 +65,15 @@ export function vehicleModeResults(
   img: RgbImage,
   reads: PlateRead[],
   vehicles: VehicleDetection[],
-  mmc: boolean,
+  described: Described,
 ): VehicleModeResult[] {
   const out: VehicleModeResult[] = [];
   const used = new Set<VehicleDetection>();
-  const vehicleOut = (v: VehicleDetection, plates: Box[]): VehicleModeResult['vehicle'] => ({
-    type: vehicleType(v.cls),
+  const vehicleOut = (v: VehicleDetection): VehicleModeResult['vehicle'] => ({
+    type: described?.get(v)?.type.value ?? vehicleType(v.cls),
     score: round3(v.score),
     box: clampBox(v.box, img.width, img.height),
-    ...(mmc ? { props: mmcProps(img, v, plates) } : {}),
+    ...(described ? { props: mmcProps(described.get(v)) } : {}),
   });
   for (const r of reads) {
     const box = clampBox(plateBox(r.det), img.width, img.height);
@@ -92,12 +93,12 @@ export function vehicleModeResults(
     };
     if (r.vehicle && !used.has(r.vehicle)) {
       used.add(r.vehicle);
-      item.vehicle = vehicleOut(r.vehicle, [box]);
+      item.vehicle = vehicleOut(r.vehicle);
     }
     out.push(item);
   }
   for (const v of vehicles)
-    if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v, []) });
+    if (!used.has(v) && v.score >= 0.3) out.push({ vehicle: vehicleOut(v) });
   return out;
 }
 

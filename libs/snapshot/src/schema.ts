@@ -37,6 +37,8 @@ export const plateResultSchema = {
     plate: { type: 'string' },
     region: {
       type: 'object',
+      description:
+        'where the plate is from, never an echo of the regions hint: ISO 3166 country in lower case, with the US state after a dash (us-ca) when the state head is sure; score is a probability',
       required: ['code', 'score'],
       additionalProperties: false,
       properties: { code: { type: 'string' }, score },
@@ -58,9 +60,15 @@ export const plateResultSchema = {
       },
     },
     dscore: score,
-    model_make: { type: 'array', items: modelMake },
+    model_make: {
+      type: 'array',
+      description:
+        "mmc: Unknown / Unknown with score 0 (no make/model model ships); an operator's own model answers its top 3",
+      items: modelMake,
+    },
     color: {
       type: 'array',
+      description: 'mmc: top 3 body colours, score = share of body-band pixels of that colour',
       items: {
         type: 'object',
         required: ['color', 'score'],
@@ -70,6 +78,8 @@ export const plateResultSchema = {
     },
     orientation: {
       type: 'array',
+      description:
+        'mmc: top 3 of Front/Rear/Unknown, calibrated probabilities (platewise-vehicle-v1)',
       items: {
         type: 'object',
         required: ['orientation', 'score'],

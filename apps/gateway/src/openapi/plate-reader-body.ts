@@ -18,7 +18,7 @@ const COMMON: Record<string, Schema> = {
     items: { type: 'string', pattern: '^[a-zA-Z]{2}(-[a-zA-Z0-9]{1,3})?$' },
     maxItems: 32,
     description:
-      'region hints (a guide, not a filter), e.g. `us-ca`, `mx`: the field repeated, comma-separated (`us-ca,mx`) or a JSON list; `region` is accepted too',
+      'region hints (a guide, not a filter), e.g. `us-ca`, `mx`: the field repeated, comma-separated (`us-ca,mx`) or a JSON list; `region` is accepted too. They guide the reading; `region.code` in the answer is the plate’s own region, never the hint itself',
     example: ['br'],
   },
   camera_id: {
@@ -38,7 +38,7 @@ const COMMON: Record<string, Schema> = {
     default: false,
     example: false,
     description:
-      'vehicle make, model, orientation and colour (the plan must include mmc); true/false, True/False, 1/0, yes/no',
+      'vehicle type, orientation and colour from the project’s models, make/model `Unknown` unless the operator installed one (README "mmc"; the plan must include mmc); true/false, True/False, 1/0, yes/no',
   },
 };
 

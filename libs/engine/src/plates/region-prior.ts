@@ -10,6 +10,10 @@ import { EUROPE, FLEET, formatProbability } from './formats';
 export const REGION_PRIOR = {
   /** share of the head in the no-hint format prior; the rest is fleet sizes (FLEET) */
   head: 0.9,
+  /** weight of a head group none of whose countries' formats the text fits (region.code) */
+  offFormat: 0.05,
+  /** weight of a head group holding a hinted country (region.code) */
+  hintedGroup: 4,
 };
 
 export const HEAD_COUNTRIES: Record<HeadRegion, string[]> = {
@@ -57,21 +61,52 @@ export function prefixLikelihood(text: string, c: string): number {
   return 1;
 }
 
-/** The plate's country from the head and the text, or null when the head has nothing to say. */
+/**
+ * How much more a hinted country weighs among the countries of the head's group: enough that a
+ * hinted country whose format the text fits wins there (Slovak `BA738DE` is Italian by fleet size).
+ */
+export const HINT_WEIGHT = 50;
+
+/**
+ * The plate's country from the head and the text, or null when the head has nothing to say.
+ * Hints weigh the head's groups (REGION_PRIOR.hintedGroup) and, inside the chosen group, its
+ * countries (HINT_WEIGHT): a guide where the look or the format is unsure, never the answer by
+ * itself, so a Brazilian plate sent with `us-ca` stays `br`.
+ */
 export function regionFromHead(
   text: string,
   head: Record<HeadRegion, number>,
+  hints: string[] = [],
 ): { code: string; score: number } | null {
-  const group = HEAD_REGIONS.reduce((a, b) => (head[b] > head[a] ? b : a));
-  const members = HEAD_COUNTRIES[group];
-  if (members.length === 1) return { code: members[0], score: round2(head[group]) };
-  const evidence = members.map(
-    (c) => (FLEET[c] ?? 0) * formatProbability(text, c) * prefixLikelihood(text, c),
-  );
-  const total = evidence.reduce((s, x) => s + x, 0);
+  // The group: the head's probability times whether the text fits a format of the group's
+  // countries (REGION_PRIOR.offFormat when not: vanity plates and misreads exist). The look alone
+  // confuses plates of similar colours (a white US plate read as Brazilian); `6MMD595` cannot be
+  // Brazilian, `ABC1234` can.
+  const fit = (g: HeadRegion) =>
+    HEAD_COUNTRIES[g].some((c) => formatProbability(text, c) > 0) ? 1 : REGION_PRIOR.offFormat;
+  const hinted = (c: string) => hints.some((h) => h === c || h.startsWith(`${c}-`));
+  // A hinted group weighs REGION_PRIOR.hintedGroup times more: a guide when the look is unsure,
+  // never the answer by itself (a Brazilian plate the head is sure of stays `br` under `us-ca`).
+  const guide = (g: HeadRegion) => (HEAD_COUNTRIES[g].some(hinted) ? REGION_PRIOR.hintedGroup : 1);
+  const weight = HEAD_REGIONS.map((g) => head[g] * fit(g) * guide(g));
+  const total = weight.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return null;
+  const gi = weight.indexOf(Math.max(...weight));
+  const group = HEAD_REGIONS[gi];
+  const pGroup = weight[gi] / total;
+  const members = HEAD_COUNTRIES[group];
+  if (members.length === 1) return { code: members[0], score: round2(pGroup) };
+  const evidence = members.map(
+    (c) =>
+      (FLEET[c] ?? 0) *
+      formatProbability(text, c) *
+      prefixLikelihood(text, c) *
+      (hinted(c) ? HINT_WEIGHT : 1),
+  );
+  const sum = evidence.reduce((s, x) => s + x, 0);
+  if (!(sum > 0)) return null;
   const i = evidence.indexOf(Math.max(...evidence));
-  return { code: members[i], score: round2(head[group] * (evidence[i] / total)) };
+  return { code: members[i], score: round2(pGroup * (evidence[i] / sum)) };
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -128,19 +128,18 @@ export function inferRegion(
   const state = stateFromText(otherText);
   const usAllowed = !hints.length || hints.some((h) => h === 'us' || h.startsWith('us-'));
   if (state && usAllowed) return { code: state.code, score: round2(0.6 + 0.35 * state.score) };
+  // A hint picks among the regions whose formats the text fits; it is never the answer by itself
+  // (a text that fits no hinted region answers its own country). A hinted country with states
+  // (`us`) stays at country level: a hinted state is not evidence of the plate's state.
   const hinted = plateRegions.find((r) => hints.some((h) => r === h || r.startsWith(`${h}-`)));
-  if (hinted) {
-    // A hinted country with states (`us`) stays at country level unless a state was hinted.
-    const code = hints.includes(hinted) ? hinted : hinted.split('-')[0];
-    return { code, score: 0.7 };
-  }
-  if (hints.length === 1) return { code: hints[0], score: 0.3 };
+  if (hinted) return { code: hinted.split('-')[0], score: 0.7 };
   const countries = [...new Set(plateRegions.map((r) => r.split('-')[0]))].filter((c) =>
     KNOWN_REGIONS.has(c),
   );
   countries.sort((a, b) => rank(a) - rank(b));
   if (countries.length) return { code: countries[0], score: round2(0.5 / countries.length + 0.1) };
-  return { code: hints[0] ?? 'us', score: 0.1 };
+  // no format fits: the largest fleet, with a score that says it is a guess
+  return { code: 'us', score: 0.1 };
 }
 
 const rank = (c: string): number => {

@@ -114,11 +114,24 @@ describe('region prior (region head + text)', () => {
   });
 
   it('names the country: the head for one-country groups, the format and prefix inside Europe', () => {
-    expect(regionFromHead('ABC1234', head('br'))).toEqual({ code: 'br', score: 0.96 });
+    // ABC1234 fits Brazil and the US only: the head's probability renormalised over those
+    expect(regionFromHead('ABC1234', head('br'))).toEqual({ code: 'br', score: 0.98 });
     expect(regionFromHead('4B40262', head('eu'))?.code).toBe('cz');
     expect(regionFromHead('RK755AJ', head('eu'))?.code).toBe('sk'); // R: past the Italian/French series
     expect(regionFromHead('OY09FEU', head('eu'))?.code).toBe('gb');
     expect(regionFromHead('HELLO', head('eu'))).toBeNull();
     expect(prefixLikelihood('QQ123AB', 'sk')).toBe(0);
+  });
+
+  it('weighs the head by the text: a group whose formats the text cannot fit loses', () => {
+    const mixed = { us: 0.35, br: 0.6, ar: 0.02, eu: 0.02, ro: 0.01 };
+    expect(regionFromHead('6MMD595', mixed)?.code).toBe('us'); // Californian: never Brazilian
+    expect(regionFromHead('AYO9034', mixed)?.code).toBe('br'); // fits both: the look decides
+  });
+
+  it('hints weigh only among the head group’s countries, never across groups', () => {
+    expect(regionFromHead('AYO9034', head('br'), ['us-ca'])?.code).toBe('br');
+    expect(regionFromHead('BA738DE', head('eu'))?.code).toBe('it');
+    expect(regionFromHead('BA738DE', head('eu'), ['sk'])?.code).toBe('sk');
   });
 });

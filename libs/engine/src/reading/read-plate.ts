@@ -17,6 +17,7 @@ import {
 } from '../plates/candidates';
 import { inferRegion, stateFromText } from '../plates/region';
 import { countryWeights, regionFromHead } from '../plates/region-prior';
+import { readState, stateCrop, stateFromLook } from '../plates/plate-state';
 import { slotView } from '../plates/text-views';
 import { TUNING } from './tuning';
 
@@ -45,6 +46,8 @@ export interface ReaderSessions {
   cct?: InferenceSession;
   /** the region classifier (optional): where the plate is from, for the no-hint prior and region.code */
   region?: InferenceSession;
+  /** the US-state head (optional, platewise-state-v1 on the image backbone): `us-xx` from the plate's look */
+  state?: InferenceSession;
 }
 
 /** What was read from one plate: ranked candidates and where the plate is from. */
@@ -74,6 +77,7 @@ export class PlateTextReader {
     if (this.s.crnn) await recognizePlates(this.s.crnn, [dummy]);
     if (this.s.cct) await readSlots(this.s.cct, [dummy]);
     if (this.s.region) await readRegion(this.s.region, [dummy]);
+    if (this.s.state) await readState(this.s.state, dummy);
   }
 
   async read(
@@ -110,16 +114,12 @@ export class PlateTextReader {
     if (!this.s.cct) throw new Error('the CCT plate reader is not loaded');
     const crop = cctCrop(img, q);
     const [frames] = await readSlots(this.s.cct, [crop]);
-    // Where the plate is from only matters without hints (the format prior and region.code then
-    // come from it); with hints the classifier's run (as long as the reader's) is skipped.
-    const head = ctx.hints.length
-      ? null
-      : this.s.region
-        ? (await readRegion(this.s.region, [crop]))[0]
-        : frames.region;
+    // Where the plate is from: the classifier's run (as long as the reader's) feeds region.code
+    // always, and the format prior only without hints (with hints, the hints guide the reading).
+    const head = this.s.region ? (await readRegion(this.s.region, [crop]))[0] : frames.region;
     const cctCtx = {
       ...ctx,
-      countryWeights: head ? countryWeights(head) : null,
+      countryWeights: head && !ctx.hints.length ? countryWeights(head) : null,
     };
     const groups: RecognizerFrames[] = [
       { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 },
@@ -141,8 +141,26 @@ export class PlateTextReader {
     }
     if (!candidates.length) return null;
     const fromHead =
-      head && !stateFromText(extra) ? regionFromHead(candidates[0].plate, head) : null;
-    return { candidates, region: fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints) };
+      head && !stateFromText(extra) ? regionFromHead(candidates[0].plate, head, ctx.hints) : null;
+    const region = fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints);
+    return { candidates, region: await this.refineState(img, q, region, candidates[0].plate) };
+  }
+
+  /**
+   * A plate placed in the US (country level) gets its state from the state head when one is
+   * loaded and sure enough (plates/plate-state.ts); a state read in print is kept as it is.
+   */
+  private async refineState(
+    img: RgbImage,
+    q: Quad,
+    region: { code: string; score: number },
+    text: string,
+  ): Promise<{ code: string; score: number }> {
+    if (region.code !== 'us' || !this.s.state) return region;
+    const probs = await readState(this.s.state, stateCrop(img, q.corners, q.qw, q.qh));
+    const state = stateFromLook(probs, text);
+    if (!state) return region;
+    return { code: state.code, score: Math.round(region.score * state.score * 100) / 100 };
   }
 
   /** Issue 5's paths: PP-OCRv4 on two views of the main line, platewise-rec-v1 on the padded quad. */

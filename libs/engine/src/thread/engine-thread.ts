@@ -45,6 +45,9 @@ createEngine(workerData as ThreadInit).then(
       plateReader: engine.plateReader,
       regionClassifier: engine.regionClassifier,
       faceDetector: engine.faceDetector,
+      vehicleAttributes: engine.vehicleAttributes,
+      plateState: engine.plateState,
+      makeModel: engine.makeModel,
     });
   },
   (error: unknown) => send({ type: 'load-failed', error: toThreadError(error) }),

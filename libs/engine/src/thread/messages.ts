@@ -48,6 +48,9 @@ export type ThreadMessage =
       plateReader: string | null;
       regionClassifier: string | null;
       faceDetector: string | null;
+      vehicleAttributes: string | null;
+      plateState: string | null;
+      makeModel: string | null;
     }
   | { type: 'load-failed'; error: ThreadError }
   | { type: 'result'; id: number; result: EngineResult; phases: [EnginePhase, number][] }

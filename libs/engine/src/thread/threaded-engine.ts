@@ -41,6 +41,9 @@ class ThreadedEngine implements Engine {
   plateReader: string | null = null;
   regionClassifier: string | null = null;
   faceDetector: string | null = null;
+  vehicleAttributes: string | null = null;
+  plateState: string | null = null;
+  makeModel: string | null = null;
 
   private worker!: Worker;
   private ready!: Promise<Ready>;
@@ -59,6 +62,9 @@ class ThreadedEngine implements Engine {
     this.plateReader = ready.plateReader;
     this.regionClassifier = ready.regionClassifier;
     this.faceDetector = ready.faceDetector;
+    this.vehicleAttributes = ready.vehicleAttributes;
+    this.plateState = ready.plateState;
+    this.makeModel = ready.makeModel;
   }
 
   read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {

@@ -1,0 +1,176 @@
+import type { InferenceSession } from 'onnxruntime-node';
+import * as ort from 'onnxruntime-node';
+import type { Orientation, VehicleColor, VehicleType } from '@platewise/snapshot';
+import { VEHICLE_COLORS } from '@platewise/snapshot';
+import { VehicleDetection } from '../detect/vehicle';
+import { Box, boxArea } from '../geometry/box';
+import { RgbImage } from '../image/decode';
+import {
+  ATTRIBUTE_INPUT,
+  attributeCrop,
+  attributeTensor,
+  classifyVehicles,
+  topK,
+} from './attributes';
+import { vehicleColor } from './color';
+import { vehicleType } from './types';
+
+/** What `mmc` answers for one vehicle (top 3 of each, scores are probabilities). */
+export interface VehicleAttributes {
+  type: { value: VehicleType; score: number };
+  orientation: { value: Orientation; score: number }[];
+  color: { value: VehicleColor; score: number }[];
+  makeModel: { make: string; model: string; score: number }[];
+}
+
+/** An operator's make/model classifier (manifest entries `make-model` and `make-model-labels`). */
+export interface MakeModelClassifier {
+  session: InferenceSession;
+  /** class i's make and model, from line i of the labels file (`make<TAB>model`) */
+  labels: { make: string; model: string }[];
+}
+
+export const MMC = {
+  /** vehicles described per photo at most (largest first); the rest answer the unknown values */
+  maxVehicles: 8,
+  /**
+   * Colour = colourMix × the learned head + (1 − colourMix) × the pixel rules' shares
+   * (vehicle/color.ts); chosen on the dev split by `pnpm bench:attributes`.
+   */
+  colourMix: 0,
+  /**
+   * The classifier's type is answered when its probability (within the detector class) reaches
+   * this; below, Sedan for a COCO car or truck (UNSURE). Chosen on the dev split by
+   * `pnpm bench:attributes` (the heads learned from dash-cam and Jakarta CCTV crops call many
+   * parked sedans vans).
+   */
+  typeMinScore: 0.9,
+};
+
+/** The spec's unknown values (no model, or a vehicle beyond MMC.maxVehicles). */
+export const UNKNOWN_MAKE_MODEL = [{ make: 'Unknown', model: 'Unknown', score: 0 }];
+
+/**
+ * The type: the classifier's probabilities restricted to what the detector's COCO class can be
+ * (a COCO `car` is never a Bus or a Motorcycle), renormalised.
+ */
+const COMPATIBLE: Record<VehicleDetection['cls'], VehicleType[]> = {
+  car: ['Sedan', 'SUV', 'Van', 'Pickup Truck'],
+  truck: ['Pickup Truck', 'Big Truck', 'Van', 'SUV', 'Sedan'],
+  bus: ['Bus', 'Big Truck', 'Van'],
+  motorcycle: ['Motorcycle'],
+};
+
+/**
+ * The type when the classifier is not sure enough. A COCO `truck` is mostly an ordinary car seen
+ * close up (the detector called 8 of 25 cars trucks on front/rear views, models/README.md), so it
+ * falls back to Sedan like a COCO `car`.
+ */
+const UNSURE: Record<VehicleDetection['cls'], VehicleType> = {
+  car: 'Sedan',
+  truck: 'Sedan',
+  bus: 'Bus',
+  motorcycle: 'Motorcycle',
+};
+
+export function combineType(
+  cls: VehicleDetection['cls'],
+  probs: { value: VehicleType; score: number }[],
+  minScore = MMC.typeMinScore,
+): { value: VehicleType; score: number } {
+  const allowed = probs.filter((p) => COMPATIBLE[cls].includes(p.value));
+  const total = allowed.reduce((s, p) => s + p.score, 0);
+  if (!allowed.length || !(total > 0)) return { value: vehicleType(cls), score: 0 };
+  const p = (t: VehicleType) => (allowed.find((a) => a.value === t)?.score ?? 0) / total;
+  const best = allowed.reduce((a, b) => (b.score > a.score ? b : a));
+  const value = p(best.value) >= minScore ? best.value : UNSURE[cls];
+  return { value, score: Math.round(p(value) * 1000) / 1000 };
+}
+
+/** The learned colour head mixed with the pixel rules' shares, top 3. */
+export function mixColour(
+  head: { value: VehicleColor; score: number }[] | null,
+  pixel: { color: VehicleColor; score: number }[],
+  mix = MMC.colourMix,
+): { value: VehicleColor; score: number }[] {
+  const p = new Float64Array(VEHICLE_COLORS.length);
+  const idx = (c: VehicleColor) => VEHICLE_COLORS.indexOf(c);
+  const w = head ? mix : 0;
+  for (const c of pixel) p[idx(c.color)] += (1 - w) * c.score;
+  if (head) for (const c of head) p[idx(c.value)] += w * c.score;
+  return topK(p, VEHICLE_COLORS, 3);
+}
+
+export class VehicleDescriber {
+  constructor(
+    private readonly attributes: InferenceSession | null,
+    private readonly makeModel: MakeModelClassifier | null,
+  ) {}
+
+  /** Describe the given vehicles (bounded by MMC.maxVehicles, largest first) in one batch. */
+  async describe(
+    img: RgbImage,
+    vehicles: VehicleDetection[],
+    platesOf: (v: VehicleDetection) => Box[],
+  ): Promise<Map<VehicleDetection, VehicleAttributes>> {
+    const chosen = [...new Set(vehicles)]
+      .sort((a, b) => boxArea(b.box) - boxArea(a.box))
+      .slice(0, MMC.maxVehicles);
+    const out = new Map<VehicleDetection, VehicleAttributes>();
+    if (!chosen.length) return out;
+    const crops = chosen.map((v) => attributeCrop(img, v.box));
+    const learned = this.attributes ? await classifyVehicles(this.attributes, crops) : null;
+    const makes = this.makeModel ? await classifyMakeModel(this.makeModel, crops) : null;
+    chosen.forEach((v, i) => {
+      const pixel = vehicleColor(img, v.box, platesOf(v));
+      out.set(v, {
+        type: learned
+          ? combineType(v.cls, learned[i].type)
+          : { value: vehicleType(v.cls), score: 0 },
+        orientation: learned ? learned[i].orientation : [{ value: 'Unknown', score: 0 }],
+        color: mixColour(learned ? learned[i].color : null, pixel),
+        makeModel: makes ? makes[i] : UNKNOWN_MAKE_MODEL,
+      });
+    });
+    return out;
+  }
+}
+
+/**
+ * The operator's make/model model: input float32 [N,3,224,224] prepared like the attribute
+ * heads' (attributeTensor: the vehicle box + 5 %, stretched to 224², RGB, ImageNet mean/std),
+ * first output [N,K] probabilities over the K lines of the labels file; top 3 answered.
+ */
+export async function classifyMakeModel(
+  m: MakeModelClassifier,
+  crops: RgbImage[],
+): Promise<{ make: string; model: string; score: number }[][]> {
+  const s = ATTRIBUTE_INPUT;
+  const size = 3 * s * s;
+  const data = new Float32Array(crops.length * size);
+  for (let i = 0; i < crops.length; i++) await attributeTensor(crops[i], data, i * size);
+  const out = await m.session.run({
+    [m.session.inputNames[0]]: new ort.Tensor('float32', data, [crops.length, 3, s, s]),
+  });
+  const t = out[m.session.outputNames[0]];
+  const k = t.dims[1] as number;
+  const probs = t.data as Float32Array;
+  return crops.map((_, i) =>
+    topK(probs.subarray(i * k, (i + 1) * k), m.labels, 3).map((p) => ({
+      make: p.value.make,
+      model: p.value.model,
+      score: p.score,
+    })),
+  );
+}
+
+/** Parse a labels file: one `make<TAB>model` per line, as many lines as the model has classes. */
+export function parseMakeModelLabels(text: string): { make: string; model: string }[] {
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [make, model] = l.split('\t');
+      return { make: make.trim(), model: (model ?? 'Unknown').trim() || 'Unknown' };
+    });
+}

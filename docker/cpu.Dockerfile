@@ -30,6 +30,10 @@ FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
 ENV NODE_ENV=production PLATEWISE_MODELS_DIR=/app/models/weights
 RUN groupadd --system --gid 10001 platewise && useradd --system --uid 10001 --gid platewise --no-create-home platewise
+# The stream role (apps/stream) decodes camera streams and video files with Debian's ffmpeg.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=build --chown=root:root /app /app
 # Read-only for the app user: it writes nothing but /tmp.
 USER 10001:10001

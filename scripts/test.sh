@@ -10,6 +10,7 @@ ensure_postgres
 ensure_redis
 ensure_training_deps
 ensure_chromium
+ensure_stream_deps
 install_and_build
 
 log "linting"

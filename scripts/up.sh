@@ -8,6 +8,7 @@ source scripts/lib/prepare.sh
 
 ensure_postgres
 ensure_redis
+ensure_ffmpeg
 install_and_build
 
 log "applying database migrations"

@@ -84,3 +84,20 @@ ensure_training_deps() {
 ensure_chromium() {
   [ -x /usr/bin/chromium ] || apt_install chromium
 }
+
+# apps/stream decodes video with Debian's ffmpeg.
+ensure_ffmpeg() {
+  command -v ffmpeg >/dev/null || apt_install ffmpeg
+}
+
+# ...and its tests serve clips over RTSP with GStreamer's RTSP server (through python3-gi).
+STREAM_PACKAGES=(ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
+  gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
+
+ensure_stream_deps() {
+  local missing=()
+  for pkg in "${STREAM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}

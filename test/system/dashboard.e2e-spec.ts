@@ -147,7 +147,7 @@ describe('account dashboard in chromium', () => {
     const csv = await page.evaluate(async () =>
       (await fetch(document.querySelector<HTMLAnchorElement>('a[download]')!.href)).text(),
     );
-    expect(csv.trim().split('\n')).toHaveLength(1 + 7 * 2); // a line per day and request type
+    expect(csv.trim().split('\n')).toHaveLength(1 + 7 * 3); // a line per day and request type
     await screenshot(page, '03-usage');
   });
 

@@ -10,9 +10,10 @@ describe('on-premise mode', () => {
   let worker: Running;
   const onpremPort = 18000 + Math.floor(Math.random() * 2000);
   const local = `http://127.0.0.1:${onpremPort}`;
+  let licence: string;
 
   beforeAll(async () => {
-    const licence = cli('account', 'create', `onprem-${Date.now()}`, '--plan', 'business').apiKey;
+    licence = cli('account', 'create', `onprem-${Date.now()}`, '--plan', 'business').apiKey;
     const onprem = {
       LOG_LEVEL: 'log',
       ADMIN_TOKEN,
@@ -57,6 +58,26 @@ describe('on-premise mode', () => {
     expect(info.license_key).toMatch(/^\w{4}\*+\w{4}$/);
     // other routes still need a key
     expect((await fetch(`${local}/v1/statistics/`)).status).toBe(403);
+    // A stream process beside the on-premise gateway reports events without a key.
+    const event = {
+      camera_id: 'gate',
+      timestamp: '2026-12-05T19:00:01.000Z',
+      first_seen: '2026-12-05T19:00:00.000Z',
+      last_seen: '2026-12-05T19:00:02.000Z',
+      frames: 6,
+      direction: null,
+      results: [{ ...body.results[0], direction: null }],
+    };
+    const reported = await fetch(`${local}/v1/stream/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(event),
+    });
+    expect(reported.status).toBe(201);
+    const daily = await (
+      await fetch(`${local}/v2/quota/daily`, { headers: { Authorization: `Token ${licence}` } })
+    ).json();
+    expect(daily.quota.stream.count).toBe(1);
   }, 60_000);
 
   it('ignores Authorization and admits browsers, with or without the trailing slash, as the SDK does', async () => {

@@ -145,7 +145,7 @@ describe("the seeds' curl examples, verbatim", () => {
       } else {
         expect(body[0]).toEqual({
           day: new Date().toISOString().slice(0, 10),
-          quota: { plate_reader: { count: 0 }, redact: { count: 0 } },
+          quota: { plate_reader: { count: 0 }, redact: { count: 0 }, stream: { count: 0 } },
         });
       }
     }

@@ -7,6 +7,7 @@ import { InfoModule } from './info/info.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PlateReaderModule } from './plate-reader/plate-reader.module';
 import { RedactModule } from './redact/redact.module';
+import { StreamModule } from './stream/stream.module';
 import { UsageReportsModule } from './usage-reports/usage-reports.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ReadsModule } from './reads/reads.module';
@@ -25,6 +26,7 @@ export class AppModule {
         UsageReportsModule,
         PlateReaderModule,
         RedactModule,
+        StreamModule,
         WebhooksModule,
         ReadsModule,
         WatchlistsModule,

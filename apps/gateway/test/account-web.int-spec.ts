@@ -243,8 +243,8 @@ describe('dashboard account routes (real PostgreSQL and Redis)', () => {
     expect(usage.days[0].day).toBe(from);
     expect(usage.days.at(-1)).toEqual({
       day: today,
-      count: { plate_reader: 1, redact: 0 },
-      aboveQuota: { plate_reader: 0, redact: 0 },
+      count: { plate_reader: 1, redact: 0, stream: 0 },
+      aboveQuota: { plate_reader: 0, redact: 0, stream: 0 },
     });
     const csv = await get(`/account/usage.csv?from=${from}&to=${today}`)
       .expect(200)
@@ -252,8 +252,12 @@ describe('dashboard account routes (real PostgreSQL and Redis)', () => {
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe('day,request_type,count,above_quota');
     // one line per day and request type
-    expect(lines).toHaveLength(21);
-    expect(lines.slice(-2)).toEqual([`${today},plate_reader,1,0`, `${today},redact,0,0`]);
+    expect(lines).toHaveLength(31);
+    expect(lines.slice(-3)).toEqual([
+      `${today},plate_reader,1,0`,
+      `${today},redact,0,0`,
+      `${today},stream,0,0`,
+    ]);
     await get(`/account/usage?from=${today}&to=${from}`).expect(400);
     await get('/account/usage?from=2020-01-01&to=2026-01-01').expect(400);
     await get('/account/usage?from=yesterday').expect(400);

@@ -34,8 +34,8 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
           period: String(new Date().getUTCFullYear()),
           startDate: expect.stringMatching(HTTP_DATE),
           endDate: null,
-          count: { plate_reader: 0, redact: 0 },
-          aboveQuota: { plate_reader: 0, redact: 0 },
+          count: { plate_reader: 0, redact: 0, stream: 0 },
+          aboveQuota: { plate_reader: 0, redact: 0, stream: 0 },
         },
       ],
       billing: { nextDueDate: res.body.contract.nextSignatureDate, estimatedAmount: 0 },
@@ -95,16 +95,22 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
     const res = await h.http().get(`/v2/quota/history?api-key=${apiKey}`).expect(200);
     const iso = (d: Date) => d.toISOString().slice(0, 10);
     expect(res.body).toEqual([
-      { day: iso(today), quota: { plate_reader: { count: 2 }, redact: { count: 0 } } },
+      {
+        day: iso(today),
+        quota: { plate_reader: { count: 2 }, redact: { count: 0 }, stream: { count: 0 } },
+      },
       {
         day: iso(new Date(today.getTime() - 86_400_000)),
-        quota: { plate_reader: { count: 1 }, redact: { count: 0 } },
+        quota: { plate_reader: { count: 1 }, redact: { count: 0 }, stream: { count: 0 } },
       },
       {
         day: iso(new Date(today.getTime() - 2 * 86_400_000)),
-        quota: { plate_reader: { count: 0 }, redact: { count: 0 } },
+        quota: { plate_reader: { count: 0 }, redact: { count: 0 }, stream: { count: 0 } },
       },
-      { day: iso(start), quota: { plate_reader: { count: 0 }, redact: { count: 0 } } },
+      {
+        day: iso(start),
+        quota: { plate_reader: { count: 0 }, redact: { count: 0 }, stream: { count: 0 } },
+      },
     ]);
 
     const daily = await h.http().get(`/v2/quota/daily?api-key=${apiKey}`).expect(200);
@@ -114,8 +120,8 @@ describe('contract tracking and statistics routes (real PostgreSQL and Redis)', 
 
     // pro: 0.004 EUR per above-quota call; 2 such calls → 0.008 → 0.01
     const sub = await h.http().get(`/v2/subscription?api-key=${apiKey}`).expect(200);
-    expect(sub.body.history[0].count).toEqual({ plate_reader: 3, redact: 0 });
-    expect(sub.body.history[0].aboveQuota).toEqual({ plate_reader: 2, redact: 0 });
+    expect(sub.body.history[0].count).toEqual({ plate_reader: 3, redact: 0, stream: 0 });
+    expect(sub.body.history[0].aboveQuota).toEqual({ plate_reader: 2, redact: 0, stream: 0 });
     expect(sub.body.billing.estimatedAmount).toBe(0.01);
 
     // a renewal opens a new period: the old one gets an end date, the new one starts empty

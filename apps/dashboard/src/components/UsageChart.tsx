@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { UsageDay } from '../api';
 
-const COLORS: Record<string, string> = { plate_reader: '#2563eb' };
+const COLORS: Record<string, string> = { plate_reader: '#2563eb', stream: '#16a34a' };
 const DAY = 86_400;
 const dayOf = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
 

@@ -7,7 +7,7 @@ import { UsageChart } from '../components/UsageChart';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => isoDay(new Date(Date.now() - n * 86_400_000));
-const TYPES = ['plate_reader', 'redact'];
+const TYPES = ['plate_reader', 'redact', 'stream'];
 
 interface DateFieldProps {
   label: string;

@@ -33,8 +33,8 @@ const subscription = {
       period: '2026',
       startDate: 'Sat, 05 Dec 2026 00:00:00 GMT',
       endDate: null,
-      count: { plate_reader: 1 },
-      aboveQuota: { plate_reader: 0 },
+      count: { plate_reader: 1, redact: 0, stream: 1 },
+      aboveQuota: { plate_reader: 0, redact: 0, stream: 0 },
     },
   ],
   billing: { nextDueDate: 'Sun, 05 Dec 2027 00:00:00 GMT', estimatedAmount: 0 },
@@ -44,7 +44,14 @@ const statistics = {
   usage: { month: 12, calls: 1, year: 2026, resets_on: '2027-01-05T00:00:00Z' },
   total_calls: 50000,
 };
-const quotaDaily = { day: '2026-12-05', quota: { plate_reader: { count: 1, remaining: 49999 } } };
+const quotaDaily = {
+  day: '2026-12-05',
+  quota: {
+    plate_reader: { count: 1, remaining: 49998 },
+    redact: { count: 0, remaining: 49998 },
+    stream: { count: 1, remaining: 49998 },
+  },
+};
 const webhook = {
   id: 1,
   target: 'https://hooks.example.com/plates',
@@ -79,8 +86,14 @@ export const EXAMPLES = {
   subscription,
   quotaDaily,
   quotaHistory: [
-    { day: '2026-12-05', quota: { plate_reader: { count: 1 } } },
-    { day: '2026-12-04', quota: { plate_reader: { count: 0 } } },
+    {
+      day: '2026-12-05',
+      quota: { plate_reader: { count: 1 }, redact: { count: 0 }, stream: { count: 1 } },
+    },
+    {
+      day: '2026-12-04',
+      quota: { plate_reader: { count: 0 }, redact: { count: 0 }, stream: { count: 0 } },
+    },
   ],
   info: {
     version: '0.1.0',
@@ -172,12 +185,25 @@ export const EXAMPLES = {
     from: '2026-12-04',
     to: '2026-12-05',
     days: [
-      { day: '2026-12-04', count: { plate_reader: 0 }, aboveQuota: { plate_reader: 0 } },
-      { day: '2026-12-05', count: { plate_reader: 1 }, aboveQuota: { plate_reader: 0 } },
+      {
+        day: '2026-12-04',
+        count: { plate_reader: 0, redact: 0, stream: 0 },
+        aboveQuota: { plate_reader: 0, redact: 0, stream: 0 },
+      },
+      {
+        day: '2026-12-05',
+        count: { plate_reader: 1, redact: 0, stream: 1 },
+        aboveQuota: { plate_reader: 0, redact: 0, stream: 0 },
+      },
     ],
-    totals: { plate_reader: { count: 1, aboveQuota: 0 } },
+    totals: {
+      plate_reader: { count: 1, aboveQuota: 0 },
+      redact: { count: 0, aboveQuota: 0 },
+      stream: { count: 1, aboveQuota: 0 },
+    },
   },
-  usageCsv: 'day,request_type,count,above_quota\n2026-12-05,plate_reader,1,0\n',
+  usageCsv:
+    'day,request_type,count,above_quota\n2026-12-05,plate_reader,1,0\n2026-12-05,redact,0,0\n2026-12-05,stream,1,0\n',
   session: {
     account: { id: ACCOUNT_ID, username: 'acme', operator: false },
     csrf: 'zmgZNNP5wDnIjBiJ3Br8RXa-65Xtpt7aI5xmJcEI8Qk',

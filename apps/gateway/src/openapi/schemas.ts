@@ -31,7 +31,7 @@ const httpDate = nullable('string', { example: 'Fri, 03 Jun 2022 00:00:00 GMT' }
 const counts: Schema = {
   type: 'object',
   additionalProperties: int(),
-  example: { plate_reader: 12 },
+  example: { plate_reader: 12, stream: 3 },
 };
 
 // The document holds the schema itself, so its standalone `$id` is left out.

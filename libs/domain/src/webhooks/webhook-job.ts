@@ -5,10 +5,11 @@ export interface WebhookJob {
   webhookId: number;
   /**
    * `image.done`: a plate-reader result; `image.redacted`: a redaction's JSON form (the redacted
-   * image inside, never the original); `webhook.test`: the sample event an owner sends from the
-   * dashboard; `watchlist.match`: a read of a watched plate (data: the entry and the read)
+   * image inside, never the original); `stream.event`: a vehicle passage from a stream process;
+   * `webhook.test`: the sample event an owner sends from the dashboard; `watchlist.match`: a read
+   * of a watched plate (data: the entry and the read)
    */
-  event: 'image.done' | 'image.redacted' | 'webhook.test' | 'watchlist.match';
+  event: 'image.done' | 'image.redacted' | 'stream.event' | 'webhook.test' | 'watchlist.match';
   data: Record<string, unknown>;
   /** base64 image, for hooks that include it */
   image?: string;

@@ -67,6 +67,18 @@ export class BullMqWebhookSink implements WebhookSink {
     );
   }
 
+  /** A stream process's vehicle event (Snapshot-shaped, with camera_id and direction) to each hook. */
+  async enqueueStreamEvent(webhookIds: number[], data: Record<string, unknown>): Promise<void> {
+    if (!webhookIds.length) return;
+    await this.queue.addBulk(
+      webhookIds.map((webhookId) => ({
+        name: 'stream.event',
+        data: { webhookId, event: 'stream.event' as const, data },
+        opts: this.jobOptions(),
+      })),
+    );
+  }
+
   private jobOptions() {
     return {
       attempts: this.config.WEBHOOK_ATTEMPTS,

@@ -1,0 +1,71 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
+import { Context } from '../auth/request.decorators';
+import type { RequestContext } from '../http/request-context';
+import { MeteredPlateRecognizerErrors, RouteDoc } from '../openapi/route-doc';
+import { Metered, ReservesQuotaItself } from '../quota/metered';
+import { StreamEventsService } from './stream-events.service';
+
+const EXAMPLE_EVENT = {
+  camera_id: 'gate-1',
+  timestamp: '2026-12-05T19:36:25.874Z',
+  first_seen: '2026-12-05T19:36:25.124Z',
+  last_seen: '2026-12-05T19:36:26.874Z',
+  frames: 8,
+  direction: 180,
+  results: [
+    {
+      box: { xmin: 483, ymin: 405, xmax: 621, ymax: 452 },
+      plate: 'ayo9034',
+      region: { code: 'br', score: 0.9 },
+      vehicle: { type: 'Sedan', score: 0.8, box: { xmin: 300, ymin: 200, xmax: 800, ymax: 600 } },
+      score: 0.992,
+      candidates: [{ plate: 'ayo9034', score: 0.992 }],
+      dscore: 0.87,
+      direction: 180,
+    },
+  ],
+};
+
+/** `POST /v1/stream/events`: one vehicle event from a stream process, counted as `stream`. */
+@Controller()
+export class StreamEventsController {
+  constructor(private readonly events: StreamEventsService) {}
+
+  @RouteDoc({
+    summary: 'Report one vehicle event from a stream process (apps/stream)',
+    description:
+      'Counted once as request type `stream` and sent to each of the account webhooks as `stream.event`. ' +
+      'The body is the event apps/stream writes: camera_id, timestamp, first_seen, last_seen, frames, ' +
+      'direction (degrees, 0 right, 90 up; null when the plate hardly moved) and results (Snapshot plate results, each with its direction). ' +
+      'With an Idempotency-Key header, a retry of an event already taken is answered with duplicate: true, not counted or sent again.',
+    auth: 'key',
+    metered: true,
+    ok: {
+      status: 201,
+      schema: {
+        type: 'object',
+        properties: {
+          camera_id: { type: 'string' },
+          timestamp: { type: 'string', format: 'date-time' },
+          webhooks: { type: 'integer', description: 'webhook deliveries queued' },
+        },
+      },
+      example: { camera_id: 'gate-1', timestamp: '2026-12-05T19:36:25.874Z', webhooks: 1 },
+    },
+    request: EXAMPLE_EVENT,
+  })
+  @ApiBody({ schema: { type: 'object' } })
+  @MeteredPlateRecognizerErrors(400, 403, 429, 503)
+  @Post('v1/stream/events')
+  @HttpCode(201)
+  @Metered('stream')
+  @ReservesQuotaItself()
+  report(
+    @Context() context: RequestContext,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.events.report(context, body, idempotencyKey);
+  }
+}

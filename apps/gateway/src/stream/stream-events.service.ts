@@ -1,0 +1,66 @@
+import { BadRequestException, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, RedisService } from '@platewise/infra';
+import { BullMqWebhookSink } from '@platewise/recognition';
+import type { RequestContext } from '../http/request-context';
+import { parseStreamEvent, StreamEventError } from './stream-event';
+
+/** How long an Idempotency-Key is remembered: a reporter's retries end within a minute. */
+const REMEMBER_SECONDS = 86_400;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
+
+/**
+ * Vehicle events reported by stream processes (apps/stream) with the account's API key: each is
+ * checked, counted once as a `stream` request, and sent to the account's webhooks (`stream.event`,
+ * through the same queue, signature and retries as recognitions). A retry of an event whose first
+ * answer was lost (same Idempotency-Key) is answered again and neither counted nor sent twice.
+ */
+@Injectable()
+export class StreamEventsService implements OnApplicationShutdown {
+  private readonly sink: BullMqWebhookSink;
+
+  constructor(
+    config: AppConfig,
+    private readonly redis: RedisService,
+  ) {
+    this.sink = new BullMqWebhookSink(config);
+  }
+
+  async report(context: RequestContext, body: unknown, idempotencyKey?: string) {
+    const { owner, reserve } = context;
+    if (!owner || !reserve) throw new Error('route needs Metered');
+    let event;
+    try {
+      event = parseStreamEvent(body);
+    } catch (err) {
+      if (err instanceof StreamEventError) throw new BadRequestException(err.message);
+      throw err;
+    }
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new BadRequestException('Idempotency-Key: 8 to 128 letters, digits, - or _.');
+    }
+    const hooks = owner.webhooks.map((w) => w.id);
+    const answer = {
+      camera_id: event.camera_id,
+      timestamp: event.timestamp,
+      webhooks: hooks.length,
+    };
+    const seen = idempotencyKey ? `stream-event:${owner.accountId}:${idempotencyKey}` : null;
+    if (seen && (await this.redis.set(seen, '1', 'EX', REMEMBER_SECONDS, 'NX')) === null) {
+      return { ...answer, duplicate: true };
+    }
+    try {
+      // A malformed event spent nothing; a valid one takes its quota slot, then is delivered.
+      await reserve();
+      await this.sink.enqueueStreamEvent(hooks, event as unknown as Record<string, unknown>);
+    } catch (err) {
+      // Not taken: a retry must be able to deliver it.
+      if (seen) await this.redis.del(seen).catch(() => undefined);
+      throw err;
+    }
+    return answer;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sink.close();
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DomainModule } from '@platewise/domain';
+import { AuthModule } from '../auth/auth.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { StreamEventsController } from './stream-events.controller';
+import { StreamEventsService } from './stream-events.service';
+
+@Module({
+  imports: [AuthModule, DomainModule, MetricsModule],
+  controllers: [StreamEventsController],
+  providers: [StreamEventsService],
+})
+export class StreamModule {}

@@ -1,0 +1,124 @@
+/**
+ * POST /v1/stream/events: a stream process reports a vehicle event with the account's API key;
+ * it is checked, counted once as `stream` (in /v2/quota/daily beside plate_reader, from the one
+ * monthly allowance) and queued for each of the account's webhooks. A malformed event spends
+ * nothing.
+ */
+import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
+import { AppConfig, queueOptions } from '@platewise/infra';
+import { Queue } from 'bullmq';
+import { Harness, startHarness, uniqueName } from './harness';
+
+const EVENT = {
+  camera_id: 'gate-1',
+  timestamp: '2026-12-05T19:36:25.874Z',
+  first_seen: '2026-12-05T19:36:25.124Z',
+  last_seen: '2026-12-05T19:36:26.874Z',
+  frames: 8,
+  direction: 180,
+  results: [
+    {
+      box: { xmin: 483, ymin: 405, xmax: 621, ymax: 452 },
+      plate: 'ayo9034',
+      region: { code: 'br', score: 0.9 },
+      vehicle: { type: 'Sedan', score: 0.8, box: { xmin: 300, ymin: 200, xmax: 800, ymax: 600 } },
+      score: 0.992,
+      candidates: [{ plate: 'ayo9034', score: 0.992 }],
+      dscore: 0.87,
+      direction: 180,
+    },
+  ],
+};
+
+describe('stream events (real PostgreSQL and Redis)', () => {
+  let h: Harness;
+  let queue: Queue<WebhookJob>;
+  beforeAll(async () => {
+    h = await startHarness();
+    queue = new Queue(WEBHOOK_QUEUE, queueOptions(h.app.get(AppConfig)));
+  });
+  afterAll(async () => {
+    await queue.close();
+    await h.close();
+  });
+
+  const daily = async (apiKey: string) =>
+    (await h.http().get('/v2/quota/daily').set('Authorization', `Token ${apiKey}`).expect(200)).body
+      .quota;
+
+  it('counts each event once as stream and queues it for every webhook', async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('stream'), 'pro');
+    const hook = await h.app
+      .get(WebhooksService)
+      .create(account.id, 'http://hooks.example/stream', false);
+    const post = (body: unknown) =>
+      h.http().post('/v1/stream/events').set('Authorization', `Token ${apiKey}`).send(body);
+    const res = await post(EVENT).expect(201);
+    expect(res.body).toEqual({ camera_id: 'gate-1', timestamp: EVENT.timestamp, webhooks: 1 });
+    await post({ ...EVENT, camera_id: 'gate-2' }).expect(201);
+    const quota = await daily(apiKey);
+    expect(quota.stream.count).toBe(2);
+    expect(quota.plate_reader.count).toBe(0);
+    // One allowance for all request types.
+    expect(quota.stream.remaining).toBe(quota.plate_reader.remaining);
+    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
+      (j) => j.data.webhookId === hook.id,
+    );
+    expect(jobs).toHaveLength(2);
+    expect(jobs[0].data.event).toBe('stream.event');
+    expect(jobs.map((j) => j.data.data.camera_id).sort()).toEqual(['gate-1', 'gate-2']);
+    expect((jobs[0].data.data.results as { direction: number }[])[0].direction).toBe(180);
+    await Promise.all(jobs.map((j) => j.remove()));
+  });
+
+  it('takes a retried event (same Idempotency-Key) once: counted and sent once', async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('stream-retry'), 'pro');
+    const hook = await h.app
+      .get(WebhooksService)
+      .create(account.id, 'http://hooks.example/retry', false);
+    const post = (key: string) =>
+      h
+        .http()
+        .post('/v1/stream/events')
+        .set('Authorization', `Token ${apiKey}`)
+        .set('Idempotency-Key', key)
+        .send(EVENT);
+    expect((await post('k-0123456789').expect(201)).body.duplicate).toBeUndefined();
+    const again = await post('k-0123456789').expect(201);
+    expect(again.body).toEqual({
+      camera_id: 'gate-1',
+      timestamp: EVENT.timestamp,
+      webhooks: 1,
+      duplicate: true,
+    });
+    await post('k-another-one').expect(201);
+    await post('bad key!').expect(400);
+    expect((await daily(apiKey)).stream.count).toBe(2);
+    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
+      (j) => j.data.webhookId === hook.id,
+    );
+    expect(jobs).toHaveLength(2);
+    await Promise.all(jobs.map((j) => j.remove()));
+  });
+
+  it('refuses malformed events with 400 and counts none; no key is 403', async () => {
+    const { apiKey } = await h.admin.createAccount(uniqueName('stream-bad'), 'pro');
+    const post = (body: unknown) =>
+      h.http().post('/v1/stream/events').set('Authorization', `Token ${apiKey}`).send(body);
+    for (const bad of [
+      { ...EVENT, camera_id: 'a b' },
+      { ...EVENT, timestamp: 'yesterday' },
+      { ...EVENT, direction: 400 },
+      { ...EVENT, frames: 0 },
+      { ...EVENT, results: [] },
+      { ...EVENT, results: [{ ...EVENT.results[0], plate: 42 }] },
+      { ...EVENT, extra: 1 },
+    ]) {
+      const res = await post(bad).expect(400);
+      expect(res.body.detail).toMatch(/^Invalid stream event: /);
+    }
+    await post([EVENT]).expect(400);
+    await h.http().post('/v1/stream/events').send(EVENT).expect(403);
+    expect((await daily(apiKey)).stream.count).toBe(0);
+  });
+});

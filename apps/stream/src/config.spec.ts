@@ -1,0 +1,150 @@
+import { parseConfig, StreamConfigError } from './config';
+import { angleBetween, directionDegrees, inPolygon } from './geometry';
+import { backoffMs, ffmpegArgs, isLiveUrl, outputSize } from './source';
+import { editDistance, sameText } from './text';
+
+describe('stream config', () => {
+  it('fills defaults and tells live sources from files', () => {
+    const c = parseConfig({
+      cameras: [
+        { id: 'gate-1', url: 'rtsp://10.0.0.5/stream', regions: ['US-CA'] },
+        {
+          id: 'file',
+          url: '/videos/a.mp4',
+          fps: 2,
+          zones: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+            ],
+          ],
+          min_plate_width: 40,
+        },
+      ],
+    });
+    expect(c.cameras[0]).toMatchObject({
+      fps: 4,
+      regions: ['us-ca'],
+      live: true,
+      rtspTransport: 'tcp',
+    });
+    expect(c.cameras[1]).toMatchObject({ fps: 2, live: false, minPlateWidth: 40 });
+    expect(c.maxSide).toBe(1280);
+    expect(c.tracker.minReads).toBe(2);
+    expect(c.gateway).toBeNull();
+  });
+
+  it('lists every problem in one error', () => {
+    const bad = () =>
+      parseConfig({
+        cameras: [
+          { id: 'a b', url: '' },
+          {
+            id: 'x',
+            url: 'rtsp://h/s',
+            fps: 0,
+            zones: [
+              [
+                [0, 0],
+                [2, 0],
+              ],
+            ],
+            rtsp_transport: 'quic',
+            colour: 1,
+          },
+          { id: 'x', url: 'rtsp://h/t' },
+        ],
+        gateway: { url: 'ftp://x' },
+        tracking: { gap_seconds: -1 },
+        extra: true,
+      });
+    expect(bad).toThrow(StreamConfigError);
+    const message = (() => {
+      try {
+        bad();
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    for (const part of [
+      'cameras[0].id',
+      'cameras[0].url',
+      'cameras[1].fps',
+      'cameras[1].zones[0]',
+      'cameras[1].rtsp_transport',
+      'cameras[1].colour: unknown setting',
+      'cameras[2].id: "x" is used twice',
+      'gateway.url',
+      'tracking.gap_seconds',
+      'extra: unknown setting',
+    ]) {
+      expect(message).toContain(part);
+    }
+    expect(() => parseConfig({ cameras: [] })).toThrow('a non-empty list');
+    expect(() => parseConfig('cameras')).toThrow(StreamConfigError);
+  });
+
+  it('takes the API key from the environment', () => {
+    const c = parseConfig(
+      { cameras: [{ id: 'a', url: 'x.mp4' }], gateway: { url: 'http://gw:3000/' } },
+      { PLATEWISE_API_KEY: 'k' },
+    );
+    expect(c.gateway).toEqual({ url: 'http://gw:3000', apiKey: 'k' });
+  });
+});
+
+describe('stream helpers', () => {
+  it('directions: 0 right, 90 up, 180 left, 270 down', () => {
+    expect(directionDegrees(10, 0)).toBe(0);
+    expect(directionDegrees(0, -10)).toBe(90);
+    expect(directionDegrees(-10, 0)).toBe(180);
+    expect(directionDegrees(0, 10)).toBe(270);
+    expect(angleBetween(350, 10)).toBe(20);
+  });
+
+  it('zones', () => {
+    const square: [number, number][] = [
+      [0.2, 0.2],
+      [0.8, 0.2],
+      [0.8, 0.8],
+      [0.2, 0.8],
+    ];
+    expect(inPolygon([0.5, 0.5], square)).toBe(true);
+    expect(inPolygon([0.9, 0.5], square)).toBe(false);
+  });
+
+  it('plate texts agree within a quarter of their characters', () => {
+    expect(editDistance('ABC1234', 'AB01234')).toBe(1);
+    expect(sameText('ABC1234', 'AB01234')).toBe(true);
+    expect(sameText('ABC1234', 'XYZ9876')).toBe(false);
+  });
+
+  it('ffmpeg is asked for raw RGB at the fps, scaled down only, RTSP over the chosen transport', () => {
+    const args = ffmpegArgs({
+      url: 'rtsp://cam/s',
+      fps: 4,
+      maxSide: 1280,
+      live: true,
+      rtspTransport: 'udp',
+    });
+    expect(args.join(' ')).toContain('-rtsp_transport udp');
+    expect(args.join(' ')).toContain("fps=4,scale=w='min(1280,iw)'");
+    expect(args.slice(-5)).toEqual(['-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
+    expect(ffmpegArgs({ url: 'a.mp4', fps: 4, maxSide: 1280, live: false })).not.toContain(
+      '-rtsp_transport',
+    );
+  });
+
+  it('reads the output size from the log, and backs off to 2 s', () => {
+    const log =
+      "Input #0, mov,mp4 from 'a.mp4':\n  Stream #0:0(und): Video: h264, yuv420p, 1920x1080\n" +
+      "Output #0, rawvideo, to 'pipe:1':\n  Stream #0:0(und): Video: rawvideo (RGB[24] / 0x18424752), rgb24(pc, gbr/unknown/unknown, progressive), 1280x720 [SAR 1:1 DAR 16:9], q=2-31, 88473 kb/s, 4 fps";
+    expect(outputSize(log)).toEqual({ width: 1280, height: 720 });
+    expect(outputSize(log.split('Output')[0])).toBeNull();
+    expect([0, 1, 2, 3, 10].map(backoffMs)).toEqual([500, 1000, 2000, 2000, 2000]);
+    expect(isLiveUrl('rtsp://x/y')).toBe(true);
+    expect(isLiveUrl('/data/a.mp4')).toBe(false);
+  });
+});

@@ -1,0 +1,11 @@
+export { CameraPipeline } from './camera';
+export type { StreamEvent, CameraDeps } from './camera';
+export { loadConfig, parseConfig, StreamConfigError } from './config';
+export type { CameraConfig, StreamConfig } from './config';
+export { createStreamEngine } from './engine';
+export { StreamMetrics } from './metrics';
+export { allOf, bestFrames, gatewayReporter, jsonLines } from './sinks';
+export type { EventSink } from './sinks';
+export { isLiveUrl } from './source';
+export { DEFAULT_TRACKER } from './tracker';
+export type { TrackerOptions } from './tracker';

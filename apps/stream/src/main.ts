@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+import { createServer } from 'node:http';
+import { CameraPipeline } from './camera';
+import { loadConfig, StreamConfigError } from './config';
+import { createStreamEngine } from './engine';
+import { StreamMetrics } from './metrics';
+import { allOf, bestFrames, EventSink, gatewayReporter, jsonLines } from './sinks';
+
+const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+/**
+ * The stream service: `platewise-stream <config.yaml>` (or STREAM_CONFIG). Every camera of the
+ * config is read at once; a camera that fails is reconnected and never stops the others. Health
+ * (/health, /health/live, /health/ready) and Prometheus metrics (/metrics) on the config's port. SIGTERM or SIGINT: the sources
+ * stop, open tracks end as events, the events are delivered, and the process exits.
+ */
+async function main(): Promise<void> {
+  const path = process.argv[2] ?? process.env.STREAM_CONFIG;
+  if (!path)
+    throw new StreamConfigError('usage: platewise-stream <config.yaml> (or STREAM_CONFIG)');
+  const config = loadConfig(path);
+  const engine = await createStreamEngine();
+  const metrics = new StreamMetrics();
+  metrics.start();
+  const sinks: EventSink[] = [];
+  if (config.framesDir) sinks.push(bestFrames(config.framesDir));
+  if (config.out) sinks.push(jsonLines(config.out));
+  if (config.gateway) sinks.push(gatewayReporter(config.gateway));
+  if (!config.out && !config.gateway)
+    sinks.push(async (e) => void process.stdout.write(`${JSON.stringify(e)}\n`));
+  const sink = allOf(sinks);
+  const stop = new AbortController();
+  const pipelines = config.cameras.map(
+    (camera) =>
+      new CameraPipeline(camera, {
+        engine,
+        maxSide: config.maxSide,
+        tracker: config.tracker,
+        keepFrames: !!config.framesDir,
+        onEvent: sink,
+        metrics,
+        log,
+      }),
+  );
+  const server = config.port
+    ? createServer((req, res) => {
+        if (req.url === '/metrics') {
+          void metrics.registry.metrics().then((body) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(body);
+          });
+        } else if (req.url === '/health' || req.url === '/health/ready') {
+          // Ready while reading; a stopping process (flushing its tracks) takes no traffic.
+          const stopping = stop.signal.aborted;
+          res.writeHead(stopping ? 503 : 200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({ status: stopping ? 'stopping' : 'ok', cameras: pipelines.length }),
+          );
+        } else if (req.url === '/health/live') {
+          // The event loop answers: decoding and tracking never wait on the engine's thread.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"status":"ok"}');
+        } else {
+          res.writeHead(404, { 'content-type': 'application/json' });
+          res.end('{"detail":"Not found."}');
+        }
+      }).listen(config.port)
+    : null;
+  const shutdown = (signal: string) => {
+    if (stop.signal.aborted) return;
+    log(`${signal}: ending open tracks and stopping`);
+    stop.abort();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  log(
+    `reading ${pipelines.length} camera(s); engine loaded in ${Math.round(engine.loadTimeMs)} ms`,
+  );
+  // One camera's failure (a bad file, an error in its loop) is logged; the others go on.
+  await Promise.all(
+    pipelines.map((p) =>
+      p
+        .run(stop.signal)
+        .catch((err: Error) => log(`camera ${p.camera.id} stopped: ${err.message}`)),
+    ),
+  );
+  metrics.stop();
+  server?.close();
+  await engine.close();
+  log('stopped');
+}
+
+main().catch((err: unknown) => {
+  log(`platewise-stream: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

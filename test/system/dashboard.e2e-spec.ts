@@ -10,19 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { launchChromium, requestsElsewhere, screenshot } from './browser';
 // The operator CLI, on the same database as the apps.
-import { cliAsync } from './snapshot-support';
+import { cliAsync, DEV } from './snapshot-support';
 
-const PHOTO = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'alpr-dev',
-  'images',
-  'us',
-  'wts-lg-000078.jpg',
-);
+const PHOTO = join(DEV, 'images', 'us', 'wts-lg-000078.jpg');
 const PLATE = '5EZP631';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const PASSWORD = 'dashboard password 1';

@@ -8,18 +8,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, requestsElsewhere, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { DEV } from './snapshot-support';
 
-const PHOTO = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'alpr-dev',
-  'images',
-  'br',
-  'AYO9034.jpg',
-);
+const PHOTO = join(DEV, 'images', 'br', 'AYO9034.jpg');
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const PASSWORD = 'dashboard password 1';
 const port = 22000 + Math.floor(Math.random() * 2000);

@@ -15,6 +15,7 @@ import { RECOGNITION_QUEUE } from '../../libs/recognition/src/contract';
 import { loadConfig, queueOptions } from '../../libs/infra/src';
 import { ADMIN_TOKEN, Answer, Api, sleep, smallPhoto, statuses } from './load';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { DEV } from './snapshot-support';
 import { randomPort } from './services';
 import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
 
@@ -81,9 +82,7 @@ async function callsWhile(key: string, until: Promise<unknown>): Promise<Answer[
 
 beforeAll(async () => {
   photo = await smallPhoto();
-  const original = readFileSync(
-    join(__dirname, '..', '..', '..', 'shared', 'alpr-dev', 'images', 'br', 'AYO9034.jpg'),
-  );
+  const original = readFileSync(join(DEV, 'images', 'br', 'AYO9034.jpg'));
   big = await sharp(original).resize(8000, 5000, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer();
   const starting = [startApp('gateway', env, GATEWAY_READY), startWorker(0), startWorker(1)];
   void starting[0].then((g) => (gateway = g));

@@ -7,6 +7,7 @@
  * suite alone and prints them as a table (scripts/conformance.mjs).
  */
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { randomPort } from './services';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -19,7 +20,7 @@ import {
 } from './snapshot-support';
 import { CLIENTS, ClientAnswer, ClientCall, FieldValue } from './conformance/clients';
 
-const cloudPort = 24000 + Math.floor(Math.random() * 2000);
+const cloudPort = randomPort(24000);
 const onpremPort = cloudPort + 2000;
 const cloud = `http://127.0.0.1:${cloudPort}`;
 const onprem = `http://127.0.0.1:${onpremPort}`;

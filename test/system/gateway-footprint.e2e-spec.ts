@@ -7,12 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GATEWAY_READY, Running, startApp } from './processes';
+import { randomPort } from './services';
 
 const ENGINE_NATIVE = /onnxruntime|sharp|libvips/i;
 
 describe('the gateway process', () => {
   let gateway: Running;
-  const port = 22000 + Math.floor(Math.random() * 2000);
+  const port = randomPort(22000);
 
   beforeAll(async () => {
     // Prints the loaded module paths on SIGUSR2, so the test can read the running process's graph.

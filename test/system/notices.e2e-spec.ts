@@ -8,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { testPlan } from '../../libs/domain/src/test-support/test-plan';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { randomPort } from './services';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -54,7 +55,7 @@ async function smtpServer() {
   };
 }
 
-const port = 20000 + Math.floor(Math.random() * 2000);
+const port = randomPort(20000);
 const base = `http://127.0.0.1:${port}`;
 
 describe('read history, watchlists and e-mail notices through the gateway and worker', () => {

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { randomPort } from './services';
 import { cliAsync, DEV, waitFor } from './snapshot-support';
 
 const PHOTO = join(DEV, 'images', 'us', 'wts-lg-000078.jpg');
-const port = 22000 + Math.floor(Math.random() * 2000);
+const port = randomPort(22000);
 const base = `http://127.0.0.1:${port}`;
 const env = { PORT: String(port), RECOGNITION_TIMEOUT_MS: '40000' };
 const PAGES = [

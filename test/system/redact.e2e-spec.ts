@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { pngBomb } from '../fixtures/bombs';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { randomPort } from './services';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -23,7 +24,7 @@ import {
   waitFor,
 } from './snapshot-support';
 
-const port = 18000 + Math.floor(Math.random() * 2000);
+const port = randomPort(18000);
 const base = `http://127.0.0.1:${port}`;
 const env = {
   PORT: String(port),

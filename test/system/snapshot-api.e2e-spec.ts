@@ -7,6 +7,7 @@ import { queueOptions, loadConfig } from '../../libs/infra/src';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { Queue } from 'bullmq';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { randomPort } from './services';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -19,7 +20,7 @@ import {
   waitFor,
 } from './snapshot-support';
 
-const port = 18000 + Math.floor(Math.random() * 2000);
+const port = randomPort(18000);
 const base = `http://127.0.0.1:${port}`;
 const env = {
   PORT: String(port),

@@ -124,14 +124,8 @@ class ThreadedEngine implements Engine {
   }
 
   private start(): void {
-    const { entry, ...options } = this.options;
-    const engineOptions: EngineOptions = {
-      modelsDir: options.modelsDir,
-      threads: options.threads,
-      device: options.device,
-      recognizer: options.recognizer,
-      maxPixels: options.maxPixels,
-    };
+    const { entry, modelsDir, threads, device, recognizer, maxPixels } = this.options;
+    const engineOptions: EngineOptions = { modelsDir, threads, device, recognizer, maxPixels };
     const worker = new Worker(entry ?? join(__dirname, 'engine-thread.js'), {
       workerData: engineOptions,
     });

@@ -4,7 +4,6 @@ import type { PlateDetection } from '../detect/plate';
 import type { VehicleDetection } from '../detect/vehicle';
 import { EngineConfigError } from '../errors';
 import { Box, boxArea, intersection } from '../geometry/box';
-import { nms } from '../geometry/nms';
 import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
 import { EnginePhase, phaseTimer } from '../phase-timer';
 import { round3 } from '../plates/candidates';
@@ -85,8 +84,8 @@ const NEAR_ROUNDS = 2;
 /**
  * Decode (upright); find faces with the face detector and, at the same time, plates with the
  * plate reader's passes and its small-plate tiles at a lower bar; grow their boxes, hide them,
- * look again around what was hidden on the photo as it will be sent; encode. Pixels outside the
- * hidden areas are the decoded upload's own.
+ * encode; look again, on the photo as it will be sent, where hiding what only the tiles found
+ * changed it. Pixels outside the hidden areas are the decoded upload's own.
  */
 export async function redactImage(
   image: Buffer,
@@ -124,46 +123,47 @@ export async function redactImage(
       img.width,
       img.height,
     );
+  const plateAreas = (found: PlateDetection[]) => areas(found, plateArea);
+  const hide = (on: RgbImage, hidden: HiddenArea[]) =>
+    hideAreas(on, boxes(hidden), options.method, options.strength);
   // Faces and plates are looked for at the same time: the detectors' runs and the JavaScript
   // between them (crops, tensors, decoding) overlap instead of following each other.
-  const [foundFaces, foundPlates] = await Promise.all([
+  const [foundFaces, found] = await Promise.all([
     options.hide.includes('faces')
       ? timed('faces', () => findFaces(img, fast, parts))
       : Promise.resolve([]),
     options.hide.includes('plates')
-      ? findPlates(img, config, fast, parts, timed)
-      : Promise.resolve([]),
+      ? findPlates(img, config, fast, parts, timed, plateAreas, hide)
+      : Promise.resolve({ plates: [], swept: [] }),
   ]);
   const faces = areas(foundFaces, faceArea);
-  let plates = areas(foundPlates, plateArea);
+  let plates = [...found.plates, ...found.swept];
   const phase = phaseTimer(req.onPhase);
-  await hideAreas(img, boxes([...plates, ...faces]), options.method, options.strength);
+  await hide(img, [...plates, ...faces]);
   let encoded = await encodeRedacted(img, format);
   phase('hide');
-  // `mode: fast` stops here. Otherwise: hiding changes the photo, so a plate next to a hidden one,
-  // or a text line found in pieces (a timestamp overlay, a sign), shows its next piece once one is
-  // hidden: look again where the plate reader would — its whole-photo pass and its tiles that
-  // overlap the areas just hidden — on the photo as it will be sent (JPEG noise moves detection
-  // scores), until nothing new shows up. Elsewhere the photo is the one already swept. At most
-  // MAX_HIDDEN plate areas in all: every one hidden is listed, and the work is bounded.
-  if (options.hide.includes('plates') && !fast) {
-    const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
-    let fresh = plates;
-    for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
-      const sent = format === 'jpeg' ? await decodeImage(encoded.bytes) : img;
-      const hidden = boxes(plates.concat(faces));
-      fresh = room(
-        areas(await parts.near(sent, boxes(fresh), SWEEP_THRESHOLD), plateArea).filter(
-          (a) => !mostlyInside(a.box, hidden),
-        ),
-      );
-      if (fresh.length === 0) break;
-      await hideAreas(img, boxes(fresh), options.method, options.strength);
-      plates = plates.concat(fresh);
-      encoded = await encodeRedacted(img, format);
-    }
-    phase('check');
+  // Hiding what the tiles found changes the photo again, so a plate next to it, or a text line
+  // found in pieces (a timestamp overlay, a sign), shows its next piece once one is hidden: look
+  // again where the plate reader would — its whole-photo pass and its tiles that overlap the
+  // areas just hidden — on the photo as it will be sent (JPEG noise moves detection scores),
+  // until nothing new shows up. Elsewhere the photo is the one already swept. At most MAX_HIDDEN
+  // plate areas in all: every one hidden is listed, and the work is bounded.
+  const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+  let fresh = found.swept;
+  for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
+    const sent = format === 'jpeg' ? await decodeImage(encoded.bytes) : img;
+    const hidden = boxes(plates.concat(faces));
+    fresh = room(
+      plateAreas(await parts.near(sent, boxes(fresh), SWEEP_THRESHOLD)).filter(
+        (a) => !mostlyInside(a.box, hidden),
+      ),
+    );
+    if (fresh.length === 0) break;
+    await hide(img, fresh);
+    plates = plates.concat(fresh);
+    encoded = await encodeRedacted(img, format);
   }
+  if (found.swept.length > 0) phase('check');
   return {
     processing_time: round3(performance.now() - t0),
     image: encoded.bytes,
@@ -190,7 +190,10 @@ function findFaces(img: RgbImage, fast: boolean, parts: RedactionParts) {
  * The plate reader's passes at the redaction's bar and, unless `mode: fast`, its small-plate
  * tiles over the whole photo: the reader takes them on a photo where it finds no plate, i.e. on
  * every redacted photo, and at close to native resolution they find small plates and text the
- * whole-photo passes do not (a distant car, a timestamp overlay).
+ * whole-photo passes do not (a distant car, a timestamp overlay). The tiles look at a copy with
+ * the passes' plates already hidden, as the reader will see it: what hiding them uncovers (a
+ * plate next to one, the next piece of a text line) is found in the same sweep. `swept`: the
+ * areas only the tiles found.
  */
 async function findPlates(
   img: RgbImage,
@@ -198,12 +201,20 @@ async function findPlates(
   fast: boolean,
   parts: RedactionParts,
   timed: <T>(phase: EnginePhase, work: () => Promise<T>) => Promise<T>,
-): Promise<PlateDetection[]> {
+  plateAreas: (found: PlateDetection[]) => HiddenArea[],
+  hide: (on: RgbImage, hidden: HiddenArea[]) => Promise<void>,
+): Promise<{ plates: HiddenArea[]; swept: HiddenArea[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
   return timed('plates', async () => {
-    const found = await parts.plates(img, vehicles, config);
-    if (fast) return found;
-    return nms([...found, ...(await parts.sweep(img, SWEEP_THRESHOLD))], 0.3);
+    const plates = plateAreas(await parts.plates(img, vehicles, config));
+    if (fast) return { plates, swept: [] };
+    const seen: RgbImage = { ...img, data: Buffer.from(img.data) };
+    await hide(seen, plates);
+    const hidden = boxes(plates);
+    const swept = plateAreas(await parts.sweep(seen, SWEEP_THRESHOLD))
+      .filter((a) => !mostlyInside(a.box, hidden))
+      .slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+    return { plates, swept };
   });
 }
 

@@ -12,7 +12,7 @@ import {
   classifyVehicles,
   topK,
 } from './attributes';
-import { vehicleColor } from './color';
+import { vehicleColor, whitePatchGains } from './color';
 import { vehicleType } from './types';
 
 /** What `mmc` answers for one vehicle (top 3 of each, scores are probabilities). */
@@ -136,8 +136,9 @@ export class VehicleDescriber {
     const crops = chosen.map((v) => attributeCrop(img, v.box));
     const learned = this.attributes ? await classifyVehicles(this.attributes, crops) : null;
     const makes = this.makeModel ? await classifyMakeModel(this.makeModel, crops) : null;
+    const gains = whitePatchGains(img);
     chosen.forEach((v, i) => {
-      const pixel = vehicleColor(img, v.box, platesOf(v));
+      const pixel = vehicleColor(img, v.box, platesOf(v), gains);
       out.set(v, {
         type: learned
           ? combineType(v.cls, learned[i].type)

@@ -213,7 +213,10 @@ for (const p of photos) {
   // measure, without the noise of two whole reads on a shared machine
   if (session) {
     const img = await decodeImage(bytes);
-    const [x0, y0, x1, y1] = row.source.match(/box=(\d+),(\d+),(\d+),(\d+)/).slice(1).map(Number);
+    const [x0, y0, x1, y1] = row.source
+      .match(/box=(\d+),(\d+),(\d+),(\d+)/)
+      .slice(1)
+      .map(Number);
     const vehicle = { box: { xmin: x0, ymin: y0, xmax: x1, ymax: y1 }, score: 1, cls: 'car' };
     const t2 = performance.now();
     await engine['describer'].describe(img, [vehicle], () => [p.box]);

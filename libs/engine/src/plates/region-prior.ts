@@ -152,7 +152,8 @@ export function regionFromHead(
   // look between the US and Brazil leans to the US's larger fleet (issue 23: 8 US `ABC1234`-like
   // plates of the dev photos were called Brazilian, most on a look of 55–90 %).
   const weight = HEAD_REGIONS.map(
-    (g) => head[g] * Math.pow(fleetOf(HEAD_COUNTRIES[g]), REGION_PRIOR.groupFleet) * fit(g) * guide(g),
+    (g) =>
+      head[g] * Math.pow(fleetOf(HEAD_COUNTRIES[g]), REGION_PRIOR.groupFleet) * fit(g) * guide(g),
   );
   const total = weight.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return null;

@@ -63,8 +63,8 @@ export const STATE_RULE = {
   headPower: 0.25,
   /**
    * exponent of the state's fleet (STATE_FLEET) in its weight. 0, 0.5 and 1 were compared on the
-   * dev photos (`pnpm bench:attributes`, with the answer always the best state): 66.1 %, 71.4 %,
-   * 78.6 % of the labelled US photos placed in the US before — chosen on dev.
+   * dev photos (the engine's head outputs replayed, the best state always answered): 66.1 %,
+   * 71.4 %, 78.6 % of the labelled US photos right — chosen on dev.
    */
   fleet: 1,
 };

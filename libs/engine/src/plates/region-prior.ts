@@ -18,7 +18,8 @@ export const REGION_PRIOR = {
   /**
    * exponent of a group's fleet (FLEET, summed over its countries) in its weight (region.code):
    * 1 is Bayes' rule for a head trained on evenly sized groups. 0, 0.5 and 1 were compared on the
-   * dev photos (`pnpm bench:attributes`): 85.8 %, 86.5 %, 88.5 % country right — chosen on dev.
+   * dev photos (the engine's head outputs replayed): 85.1 %, 86.5 %, 88.5 % country right, before
+   * the other changes of issue 23's second pass — chosen on dev.
    */
   groupFleet: 1,
 };
@@ -149,8 +150,8 @@ export function regionFromHead(
   const guide = (g: HeadRegion) => (HEAD_COUNTRIES[g].some(hinted) ? REGION_PRIOR.hintedGroup : 1);
   // The head learned from a training set whose groups are far more even than the roads are; its
   // probabilities are weighed by each group's fleet (FLEET) before the text decides, so an unsure
-  // look between the US and Brazil leans to the US's larger fleet (issue 23: 8 US `ABC1234`-like
-  // plates of the dev photos were called Brazilian, most on a look of 55–90 %).
+  // look between the US and Brazil leans to the US's larger fleet (issue 23: 8 US plates of the
+  // dev photos were called Brazilian, on a look of 30–96 %).
   const weight = HEAD_REGIONS.map(
     (g) =>
       head[g] * Math.pow(fleetOf(HEAD_COUNTRIES[g]), REGION_PRIOR.groupFleet) * fit(g) * guide(g),

@@ -11,12 +11,17 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { randomPort } from './services';
-import { cliAsync, DEV, waitFor } from './snapshot-support';
+import { ADMIN_TOKEN, ALLOWED_HOST, cliAsync, DEV, waitFor } from './snapshot-support';
 
 const PHOTO = join(DEV, 'images', 'us', 'wts-lg-000078.jpg');
 const port = randomPort(22000);
 const base = `http://127.0.0.1:${port}`;
-const env = { PORT: String(port), RECOGNITION_TIMEOUT_MS: '40000' };
+const env = {
+  PORT: String(port),
+  ADMIN_TOKEN,
+  FETCH_ALLOW_HOSTS: ALLOWED_HOST,
+  RECOGNITION_TIMEOUT_MS: '40000',
+};
 const PAGES = [
   'overview',
   'usage',
@@ -35,6 +40,14 @@ async function signIn(page: Page, username: string, password: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('username').waitFor();
+}
+
+async function admin<T>(path: string): Promise<T> {
+  const res = await fetch(`${base}/admin${path}`, {
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!res.ok) throw new Error(`GET /admin${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 const sideways = (page: Page) =>
@@ -190,6 +203,95 @@ describe('operator console and owner overview in chromium', () => {
       await fetch(`${base}/v1/watchlists/`, { headers: { Authorization: `Token ${apiKey}` } })
     ).json();
     expect(watched).toMatchObject([{ plate: 'abc123', label: 'stolen van', match: 'exact' }]);
+    await page.close();
+  });
+
+  it("shows an operator one account's usage, keys and webhooks as the admin API does; an owner gets 403", async () => {
+    // A second key and a webhook, so each list has more than one thing to compare.
+    const headers = { Authorization: `Token ${apiKey}`, 'Content-Type': 'application/json' };
+    const hook = await fetch(`${base}/v1/webhooks/`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ target: `http://${ALLOWED_HOST}:9/plates`, include_image: true }),
+    });
+    expect(hook.status).toBe(201);
+    const accounts = await admin<{ id: string; username: string }[]>('/accounts');
+    const id = accounts.find((a) => a.username === owner)!.id;
+    await cliAsync('key', 'issue', owner, '--label', 'second gate');
+
+    await op.goto(`${base}/app/#/operator`);
+    await op
+      .getByTestId(`account-${owner}`)
+      .getByRole('button', { name: 'Usage, keys, webhooks' })
+      .click();
+    const view = op.getByTestId('inspection');
+    await view.getByTestId('inspection-webhook').first().waitFor();
+
+    type Usage = { days: unknown[]; totals: Record<string, { count: number; aboveQuota: number }> };
+    type Key = {
+      id: string;
+      prefix: string;
+      label: string;
+      created: string;
+      revoked: string | null;
+    };
+    type Hook = { id: number; target: string; include_image: boolean; created: string };
+    const [usage, keys, hooks] = await Promise.all([
+      admin<Usage>(`/accounts/${id}/usage`),
+      admin<Key[]>(`/accounts/${id}/keys`),
+      admin<Hook[]>(`/accounts/${id}/webhooks`),
+    ]);
+    expect(usage.totals.plate_reader.count).toBe(8);
+    for (const type of ['plate_reader', 'redact', 'stream']) {
+      const row = view.getByTestId(`inspection-usage-${type}`);
+      expect(await row.getByTestId('count').innerText()).toBe(String(usage.totals[type].count));
+      expect(await row.getByTestId('above-quota').innerText()).toBe(
+        String(usage.totals[type].aboveQuota),
+      );
+    }
+    expect(await view.getByTestId('usage-chart').getAttribute('data-days')).toBe(
+      String(usage.days.length),
+    );
+    const rows = (testId: string, idAttr: string) =>
+      view.getByTestId(testId).evaluateAll(
+        (els, attr) =>
+          els.map((e) => ({
+            id: e.getAttribute(attr),
+            text: e.textContent,
+            times: [...e.querySelectorAll('time')].map((t) => t.getAttribute('datetime')),
+          })),
+        idAttr,
+      );
+    const keyRows = await rows('inspection-key', 'data-key-id');
+    expect(keys).toHaveLength(2);
+    expect(keyRows.map((r) => r.id)).toEqual(keys.map((k) => k.id));
+    keys.forEach((k, i) => {
+      expect(keyRows[i].text).toContain(`${k.prefix}…`);
+      expect(keyRows[i].text).toContain(k.label);
+      expect(keyRows[i].times).toEqual([k.created, ...(k.revoked ? [k.revoked] : [])]);
+    });
+    const hookRows = await rows('inspection-webhook', 'data-webhook-id');
+    expect(hooks).toHaveLength(1);
+    expect(hookRows).toEqual(
+      hooks.map((h) => ({
+        id: String(h.id),
+        text: expect.stringContaining(h.target),
+        times: [h.created],
+      })),
+    );
+    expect(hookRows[0].text).toContain('with image');
+    // The notices the owner was sent (80 % of the month, from the calls above) are there too.
+    await view.getByTestId('inspection-notices').getByText('80 %').waitFor();
+    await op.getByTestId('audit').getByText(`${operator} account.inspect ${owner}`).waitFor();
+    await screenshot(op, '24-operator-inspection');
+
+    // The same route for an owner's session: refused, with nothing of the account in the answer.
+    const page = await browser.newPage();
+    await signIn(page, owner, ownerPassword);
+    const refused = await page.request.get(`${base}/account/operator/accounts/${id}/inspection`);
+    expect(refused.status()).toBe(403);
+    expect(await refused.text()).not.toContain(keys[0].prefix);
+    expect(await page.getByRole('link', { name: 'Operator' }).count()).toBe(0);
     await page.close();
   });
 

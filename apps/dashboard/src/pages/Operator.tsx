@@ -4,6 +4,7 @@ import { api } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { ShownOnce } from '../components/ShownOnce';
 import { bytes, count } from '../format';
+import { OperatorAccount } from './OperatorAccount';
 
 interface AccountRow {
   id: string;
@@ -36,7 +37,14 @@ const formOf = (e: React.FormEvent<HTMLFormElement>) => {
 };
 
 /** One account as a card: its contract, e-mail, and the operator's actions on it. */
-function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: () => void }) {
+interface CardProps {
+  a: AccountRow;
+  plans: Plan[];
+  done: () => void;
+  inspect: () => void;
+}
+
+function AccountCard({ a, plans, done, inspect }: CardProps) {
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState('');
   const run = (what: string, call: () => Promise<unknown>) =>
@@ -56,6 +64,9 @@ function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: (
         </span>
       </span>
       <span className="hint">reads kept {a.readRetentionDays} days</span>
+      <button type="button" onClick={inspect}>
+        Usage, keys, webhooks
+      </button>
       {status === 'active' && (
         <button
           type="button"
@@ -139,9 +150,13 @@ function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: (
   );
 }
 
-/** The operator console: plans, accounts (create, password, contract, suspend), notices, audit. */
+/**
+ * The operator console: plans, accounts (create, password, contract, suspend, and one account's
+ * usage, keys and webhooks), notices, audit.
+ */
 export function Operator() {
   const queries = useQueryClient();
+  const [inspected, setInspected] = useState<string | null>(null);
   const accounts = useQuery({
     queryKey: ['op-accounts'],
     queryFn: () => api<AccountRow[]>('/operator/accounts'),
@@ -219,9 +234,16 @@ export function Operator() {
       <h2>Accounts</h2>
       <ul className="cells accounts">
         {accounts.data?.map((a) => (
-          <AccountCard key={a.id} a={a} plans={plans.data ?? []} done={refresh} />
+          <AccountCard
+            key={a.id}
+            a={a}
+            plans={plans.data ?? []}
+            done={refresh}
+            inspect={() => setInspected(a.id)}
+          />
         ))}
       </ul>
+      {inspected && <OperatorAccount accountId={inspected} close={() => setInspected(null)} />}
       <h2>Plans</h2>
       <ul className="cells">
         {plans.data?.map((p) => (

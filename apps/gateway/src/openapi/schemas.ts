@@ -154,6 +154,13 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       additionalProperties: object({ count: int(), aboveQuota: int() }),
     },
   }),
+  AccountInspection: object({
+    account: { $ref: '#/components/schemas/Account' },
+    usage: { $ref: '#/components/schemas/UsageReport' },
+    keys: arrayOf('ApiKey'),
+    webhooks: arrayOf('Webhook'),
+    notifications: arrayOf('Notification'),
+  }),
   SessionInfo: object({
     account: object({ id: uuid, username: str(), operator: { type: 'boolean' } }),
     csrf: str('send it back as X-CSRF-Token on every change'),

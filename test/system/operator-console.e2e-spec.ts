@@ -58,6 +58,8 @@ describe('operator console and owner overview in chromium', () => {
   let worker: Running;
   let browser: Browser;
   let op: Page;
+  /** The owner's session for Try it and the overview's chart. */
+  let ownerPage: Page;
   const run = Date.now().toString(36);
   const operator = `op-${run}`;
   const owner = `owner-${run}`;
@@ -292,6 +294,105 @@ describe('operator console and owner overview in chromium', () => {
     expect(refused.status()).toBe(403);
     expect(await refused.text()).not.toContain(keys[0].prefix);
     expect(await page.getByRole('link', { name: 'Operator' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('Try it: the plate text on each box, the raw answer in a JSON tab, and an mmc switch the plan refuses', async () => {
+    const stats = async () =>
+      (
+        (await (
+          await fetch(`${base}/v1/statistics/`, { headers: { Authorization: `Token ${apiKey}` } })
+        ).json()) as { usage: { calls: number } }
+      ).usage.calls;
+    const before = await stats();
+    ownerPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(ownerPage, owner, ownerPassword);
+    const page = ownerPage;
+    await page.goto(`${base}/app/#/try`);
+    await page
+      .getByLabel('Photo (choose or drop a file)')
+      .setInputFiles({ name: 'car.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTO) });
+    await page.getByRole('button', { name: 'Read plates' }).click();
+    await page.getByTestId('plate-text').first().waitFor({ timeout: 45_000 });
+    const listed = await page.getByTestId('plate-text').allInnerTexts();
+    expect(listed).toContain('5EZP631');
+    // One label per plate box, each on its box, with the same text as the list.
+    expect(await page.getByTestId('box-plate').allTextContents()).toEqual(listed);
+    expect(await page.locator('svg rect.plate-box').count()).toBe(listed.length);
+    const [label, box] = await Promise.all([
+      page.getByTestId('box-plate').first().boundingBox(),
+      page.locator('svg rect.plate-box').first().boundingBox(),
+    ]);
+    expect(Math.abs(label!.x - box!.x)).toBeLessThan(2);
+    expect(label!.y + label!.height).toBeLessThanOrEqual(box!.y + 1); // just above its box
+
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const raw = JSON.parse(await page.getByTestId('raw-json').innerText());
+    expect(raw).toMatchObject({ processing_time: expect.any(Number), results: expect.any(Array) });
+    expect(raw.results.map((r: { plate: string }) => r.plate.toUpperCase())).toEqual(listed);
+    expect(await stats()).toBe(before + 1);
+
+    // The plan has no mmc: the switch sends mmc=true, the 403's message is on the page, and
+    // nothing is counted.
+    await page.getByRole('switch', { name: 'Make, model, colour (mmc)' }).check();
+    expect(await page.getByTestId('curl').innerText()).toContain('-F mmc=true');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/account/plate-reader'));
+    await page.getByRole('button', { name: 'Read plates' }).click();
+    const refused = await answer;
+    expect(refused.status()).toBe(403);
+    expect(refused.request().postData()).toMatch(/name="mmc"\r\n\r\ntrue\r\n/);
+    await page
+      .getByRole('alert')
+      .getByText(/\(mmc\) are not included in your plan/)
+      .waitFor();
+    expect(await stats()).toBe(before + 1);
+    await screenshot(page, '25-try-it-mmc-refused');
+  });
+
+  it("draws the month's allowance on the owner's chart and marks the calls above it", async () => {
+    // 9 calls so far on a 10-call month: two more, the second above the quota.
+    for (let i = 0; i < 2; i++) {
+      const form = new FormData();
+      form.append('upload', new Blob([readFileSync(PHOTO)]), 'car.jpg');
+      const res = await fetch(`${base}/v1/plate-reader/`, {
+        method: 'POST',
+        headers: { Authorization: `Token ${apiKey}` },
+        body: form,
+      });
+      expect(res.status).toBe(201);
+    }
+    const page = ownerPage;
+    await page.goto(`${base}/app/#/overview`);
+    await page.reload();
+    const chart = page.getByTestId('month-chart');
+    await chart.locator('canvas').waitFor();
+    expect(await page.getByTestId('month-above').innerText()).toBe('1');
+    expect(await chart.getAttribute('data-allowance')).toBe('10');
+    expect(await chart.getAttribute('data-above-quota')).toBe('1');
+    await waitFor(async () => (await chart.getAttribute('data-allowance-y')) !== null, 5_000);
+    // Read the canvas itself: the allowance's violet along its row, and red above-quota bars.
+    const drawn = await chart.evaluate((el) => {
+      const canvas = el.querySelector('canvas')!;
+      const ctx = canvas.getContext('2d')!;
+      const y = Number(el.dataset.allowanceY);
+      const { data, width } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const at = (x: number, row: number) =>
+        data.slice((row * width + x) * 4, (row * width + x) * 4 + 4);
+      const violet = ([r, g, b, a]: Uint8ClampedArray) =>
+        a > 100 && Math.abs(r - 124) < 40 && Math.abs(g - 58) < 40 && Math.abs(b - 237) < 40;
+      const red = ([r, g, b, a]: Uint8ClampedArray) => a > 100 && r > 180 && g < 90 && b < 90;
+      let onLine = 0;
+      let redPixels = 0;
+      for (let x = 0; x < width; x++) {
+        if ([-1, 0, 1].some((d) => violet(at(x, y + d)))) onLine++;
+        for (let row = 0; row < canvas.height; row++) if (red(at(x, row))) redPixels++;
+      }
+      return { onLine, width, redPixels };
+    });
+    // A dashed line (8 on, 4 off) across the plot: well over half of the row is violet.
+    expect(drawn.onLine).toBeGreaterThan(drawn.width * 0.4);
+    expect(drawn.redPixels).toBeGreaterThan(20);
+    await screenshot(page, '26-owner-month-chart');
     await page.close();
   });
 

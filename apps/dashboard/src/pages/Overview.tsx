@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api';
+import { api, type UsageDay } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
+import { UsageChart } from '../components/UsageChart';
 import { bytes, count, day, level } from '../format';
 
 interface OverviewData {
@@ -33,7 +34,12 @@ interface OverviewData {
     allowAboveQuota: boolean;
     aboveQuotaUnitPrice: number;
   } | null;
-  month: { start: string; end: string } | null;
+  month: Period | null;
+}
+
+interface Period {
+  start: string;
+  end: string;
 }
 
 interface Notice {
@@ -74,6 +80,38 @@ function Allowance(props: { id: string; label: string; used: number; limit: numb
         )}
       </p>
     </>
+  );
+}
+
+const TYPES = ['plate_reader', 'redact', 'stream'];
+
+/** This month day by day: the calls, those above quota in red, the running total and the allowance. */
+function MonthChart({ month, allowance }: { month: Period; allowance: number }) {
+  const range = new URLSearchParams({ from: day(month.start), to: day(new Date().toISOString()) });
+  // The period's end is the next one's first day.
+  const lastDay = day(new Date(Date.parse(month.end) - 86_400_000).toISOString());
+  const { data, error } = useQuery({
+    queryKey: ['usage', 'month', range.toString()],
+    queryFn: () => api<{ days: UsageDay[] }>(`/usage?${range}`),
+  });
+  return (
+    <section aria-labelledby="month-chart-h">
+      <h2 id="month-chart-h">This month, day by day</h2>
+      <ErrorText error={error} />
+      {data && (
+        <UsageChart
+          days={data.days}
+          types={TYPES}
+          allowance={allowance}
+          lastDay={lastDay}
+          testId="month-chart"
+        />
+      )}
+      <p className="hint">
+        Bars: calls per day, in red those above the quota. Line: calls so far this month; dashed:
+        the month&apos;s allowance.
+      </p>
+    </section>
   );
 }
 
@@ -166,6 +204,7 @@ export function Overview() {
           )}
         </section>
       </div>
+      {month && <MonthChart month={month} allowance={stats.total_calls} />}
       <h2>Notices</h2>
       <ErrorText error={notices.error ?? settings.error ?? saveEmail.error} />
       <form

@@ -34,7 +34,7 @@ import {
   OperatorGuard,
   SessionGuard,
   type DashboardSession,
-} from '../account-web/session.guard';
+} from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { ACCOUNT_INSPECTION, EXAMPLES } from '../openapi/examples';
 import {

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { SESSION_COOKIE } from '../account-web/session-cookie';
+import { SESSION_COOKIE } from '../auth/session/session-cookie';
 import { PLATEWISE_VERSION } from '../version';
 import { codeSamples } from './code-samples';
 import { PLATE_READER_REQUEST_BODY, REQUEST_BODY_EXTENSION } from './plate-reader-body';

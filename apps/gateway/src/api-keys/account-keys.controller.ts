@@ -18,7 +18,7 @@ import {
 import { IssueKeyDto } from '../admin/admin.dto';
 import { KeyLastUsed } from '../auth/key-last-used';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
-import { CurrentSession, SessionGuard, type DashboardSession } from './session.guard';
+import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
 import { arrayOf } from '../openapi/schemas';

@@ -340,7 +340,7 @@ describe('operator console and owner overview in chromium', () => {
     await page.getByRole('button', { name: 'Read plates' }).click();
     const refused = await answer;
     expect(refused.status()).toBe(403);
-    expect(refused.request().postData()).toMatch(/name="mmc"\r\n\r\ntrue\r\n/);
+    expect(refused.request().postDataBuffer()?.toString('latin1')).toMatch(/name="mmc"\r\n\r\ntrue\r\n/);
     await page
       .getByRole('alert')
       .getByText(/\(mmc\) are not included in your plan/)

@@ -1,25 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import type { ApiKeyView, WebhookView } from '@platewise/domain';
-import { api, type UsageDay } from '../api';
+import { api } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
 import { count } from '../format';
 
 const TYPES = ['plate_reader', 'redact', 'stream'];
-
-interface Inspection {
-  account: { id: string; username: string; email: string | null };
-  usage: {
-    from: string;
-    to: string;
-    days: UsageDay[];
-    totals: Record<string, { count: number; aboveQuota: number }>;
-  };
-  keys: ApiKeyView[];
-  webhooks: WebhookView[];
-  notifications: { kind: string; message: string; created: string }[];
-}
 
 /** A time as the reader's locale shows it, with the exact instant the API gave kept beside it. */
 const When = ({ iso }: { iso: string | null }): ReactNode =>
@@ -35,7 +21,9 @@ export function OperatorAccount({ accountId, close }: { accountId: string; close
   const { data, error } = useQuery({
     queryKey: ['op-inspection', accountId],
     queryFn: async () => {
-      const seen = await api<Inspection>(`/operator/accounts/${accountId}/inspection`);
+      const seen = await api('/account/operator/accounts/{accountId}/inspection', {
+        params: { accountId },
+      });
       // The look is on the trail now: show it there.
       await queries.invalidateQueries({ queryKey: ['op-audit'] });
       return seen;

@@ -1,52 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type UsageDay } from '../api';
+import { api, type Answer } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
 import { bytes, count, day, level } from '../format';
 
-interface OverviewData {
-  subscription: {
-    contract: {
-      plan: string;
-      status: string;
-      firstSignatureDate: string;
-      latestSignatureDate: string;
-      nextSignatureDate: string;
-      indicativeYearlyQuota: number;
-    } | null;
-    history: {
-      period: string;
-      count: Record<string, number>;
-      aboveQuota: Record<string, number>;
-    }[];
-    billing: { nextDueDate: string | null; estimatedAmount: number };
-  };
-  statistics: {
-    usage: { calls: number; month: number; year: number; resets_on: string };
-    total_calls: number;
-  };
-  daily: { day: string; quota: Record<string, { count: number; remaining: number }> };
-  plan: {
-    name: string;
-    callsPerSecond: number;
-    maxUploadBytes: number;
-    mmcIncluded: boolean;
-    allowAboveQuota: boolean;
-    aboveQuotaUnitPrice: number;
-  } | null;
-  month: Period | null;
-}
-
-interface Period {
-  start: string;
-  end: string;
-}
-
-interface Notice {
-  kind: string;
-  message: string;
-  created: string;
-}
+type Period = NonNullable<Answer<'/account/overview'>['month']>;
 
 /** A used / allowed meter that turns amber from 80 % and red from 95 %. */
 function Allowance(props: { id: string; label: string; used: number; limit: number }) {
@@ -92,7 +50,7 @@ function MonthChart({ month, allowance }: { month: Period; allowance: number }) 
   const lastDay = day(new Date(Date.parse(month.end) - 86_400_000).toISOString());
   const { data, error } = useQuery({
     queryKey: ['usage', 'month', range.toString()],
-    queryFn: () => api<{ days: UsageDay[] }>(`/usage?${range}`),
+    queryFn: () => api('/account/usage', { query: range.toString() }),
   });
   return (
     <section aria-labelledby="month-chart-h">
@@ -120,18 +78,19 @@ export function Overview() {
   const queries = useQueryClient();
   const { data, error } = useQuery({
     queryKey: ['overview'],
-    queryFn: () => api<OverviewData>('/overview'),
+    queryFn: () => api('/account/overview'),
   });
   const notices = useQuery({
     queryKey: ['notices'],
-    queryFn: () => api<Notice[]>('/notifications'),
+    queryFn: () => api('/account/notifications'),
   });
   const settings = useQuery({
     queryKey: ['settings'],
-    queryFn: () => api<{ email: string | null }>('/settings'),
+    queryFn: () => api('/account/settings'),
   });
   const saveEmail = useMutation({
-    mutationFn: (email: string | null) => api('/settings', { method: 'PATCH', json: { email } }),
+    mutationFn: (email: string | null) =>
+      api('/account/settings', { method: 'patch', json: { email } }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['settings'] }),
   });
   if (error) return <ErrorText error={error} />;

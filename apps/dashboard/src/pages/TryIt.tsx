@@ -1,49 +1,21 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
-import { api } from '../api';
+import { api, type Answer } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { TryRedact } from './TryRedact';
 
-interface Box {
-  xmin: number;
-  ymin: number;
-  xmax: number;
-  ymax: number;
-}
-
-interface PlateResult {
-  box: Box;
-  plate: string;
-  score: number;
-  dscore: number;
-  region: { code: string; score: number };
-  candidates: { plate: string; score: number }[];
-  vehicle: { type: string; score: number; box: Box };
-  /** with mmc only */
-  color?: { color: string; score: number }[];
-  orientation?: { orientation: string; score: number }[];
-}
-
-interface VehicleModeResult {
-  plate: {
-    box: Box;
-    score: number;
-    props: {
-      plate: { value: string; score: number }[];
-      region: { value: string; score: number }[];
-    };
-  } | null;
-  vehicle: { type: string; score: number; box: Box } | null;
-}
-
-interface Snapshot {
-  processing_time: number;
-  results: (PlateResult | VehicleModeResult)[];
-}
+/** The plate reader's answer, as the gateway documents it (either detection mode). */
+type Snapshot = Answer<'/account/plate-reader', 'post'>;
+type Box = Snapshot['results'][number] extends infer R
+  ? R extends { box: infer B }
+    ? B
+    : never
+  : never;
 
 /** Both detection modes as one list of plates: text, scores, candidates, region, vehicle. */
 function readings(response: Snapshot) {
-  return response.results.map((r) =>
+  const results: Snapshot['results'][number][] = response.results;
+  return results.map((r) =>
     'candidates' in r
       ? {
           text: r.plate,
@@ -62,7 +34,7 @@ function readings(response: Snapshot) {
           box: r.plate?.box,
           region: r.plate?.props.region[0]?.value ?? '',
           candidates: r.plate?.props.plate.map((p) => ({ plate: p.value, score: p.score })) ?? [],
-          vehicle: r.vehicle,
+          vehicle: r.vehicle ?? null,
           looks: null,
         },
   );
@@ -141,7 +113,7 @@ function TryRead() {
   });
   const [view, setView] = useState<'plates' | 'json'>('plates');
   const read = useMutation({
-    mutationFn: (form: FormData) => api<Snapshot>('/plate-reader', { method: 'POST', form }),
+    mutationFn: (form: FormData) => api('/account/plate-reader', { method: 'post', form }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['overview'] }),
   });
 

@@ -37,6 +37,7 @@ import {
 } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { ACCOUNT_INSPECTION, EXAMPLES } from '../openapi/examples';
+import { arrayOf } from '../openapi/schemas';
 import {
   AccountSettingsDto,
   ContractStatusDto,
@@ -211,7 +212,7 @@ export class OperatorConsoleController {
     internal: true,
     ok: {
       status: 200,
-      schema: { type: 'array', items: { type: 'object' } },
+      schema: arrayOf('AuditEvent'),
       example: [
         {
           actor: 'ops',

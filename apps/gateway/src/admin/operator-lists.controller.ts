@@ -26,7 +26,11 @@ export class OperatorListsController {
     summary: 'Operator view: every account and its contract',
     auth: 'session',
     internal: true,
-    ok: { status: 200, schema: arrayOf('Account'), example: [EXAMPLES.account] },
+    ok: {
+      status: 200,
+      schema: arrayOf('AccountWithContract'),
+      example: [{ ...EXAMPLES.account, contract: EXAMPLES.contract }],
+    },
   })
   @PlatewiseErrors(401, 403)
   @Get('accounts')

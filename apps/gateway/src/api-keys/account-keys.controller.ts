@@ -41,7 +41,11 @@ export class AccountKeysController {
     summary: 'API keys with when they were last used',
     auth: 'session',
     internal: true,
-    ok: { status: 200, schema: arrayOf('ApiKey'), example: [EXAMPLES.apiKey] },
+    ok: {
+      status: 200,
+      schema: arrayOf('KeyInUse'),
+      example: [{ ...EXAMPLES.apiKey, lastUsed: '2026-12-05T19:41:07.000Z' }],
+    },
   })
   @PlatewiseErrors(401)
   @Get()

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, setCsrfToken, type Session } from './api';
+import { api, setCsrfToken } from './api';
 import { Keys } from './pages/Keys';
 import { Operator } from './pages/Operator';
 import { Overview } from './pages/Overview';

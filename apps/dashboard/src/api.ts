@@ -84,7 +84,5 @@ export async function api<R extends Route, V extends VerbOf<R> = 'get' & VerbOf<
 
 export type Session = Schemas['SessionInfo'];
 export type Webhook = Schemas['Webhook'];
-export type ApiKey = Schemas['KeyInUse'];
 export type UsageDay = Schemas['UsageReport']['days'][number];
-export type Delivery = Schemas['Delivery'];
 export type SecuritySettings = Schemas['SecuritySettings'];

@@ -1,7 +1,7 @@
 import { TableHead } from '../components/TableHead';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Delivery, type Webhook } from '../api';
+import { api, type Webhook } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { ShownOnce } from '../components/ShownOnce';
 

@@ -206,7 +206,7 @@ describe('operator console and owner overview in chromium', () => {
     ).json();
     expect(watched).toMatchObject([{ plate: 'abc123', label: 'stolen van', match: 'exact' }]);
     await page.close();
-  });
+  }, 120_000); // eight recognition calls, on a machine that may be busy
 
   it("shows an operator one account's usage, keys and webhooks as the admin API does; an owner gets 403", async () => {
     // A second key and a webhook, so each list has more than one thing to compare.

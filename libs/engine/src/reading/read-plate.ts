@@ -19,6 +19,7 @@ import { inferRegion, stateFromText } from '../plates/region';
 import { countryWeights, regionFromHead } from '../plates/region-prior';
 import { readState, stateCrop, stateFromLook } from '../plates/plate-state';
 import { slotView } from '../plates/text-views';
+import { sureClasses } from '../plates/format-guard';
 import { TUNING } from './tuning';
 
 /**
@@ -120,6 +121,7 @@ export class PlateTextReader {
     const cctCtx = {
       ...ctx,
       countryWeights: head && !ctx.hints.length ? countryWeights(head) : null,
+      sure: sureClasses(frames),
     };
     const groups: RecognizerFrames[] = [
       { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 },

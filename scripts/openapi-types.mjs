@@ -8,7 +8,7 @@
 //   node scripts/openapi-types.mjs --check --from <file.json>   the same against a saved document
 //
 // Needs the gateway built (`pnpm --filter @platewise/gateway build`) and, like the gateway, its
-// configuration (PostgreSQL and Redis are not called: the app is created, never started).
+// configuration (PostgreSQL and Redis are not called: no provider is created).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -27,15 +27,24 @@ const HEADER = `/**
  */
 `;
 
-/** The served document, built by the gateway's code without listening or touching its services. */
+/**
+ * The served document, built by the gateway's own code from its modules in Nest's preview mode:
+ * the routes and their metadata without creating a provider, so nothing connects to PostgreSQL
+ * or Redis while the dashboard builds.
+ */
 async function servedDocument() {
   const gateway = createRequire(join(ROOT, 'apps', 'gateway', 'package.json'));
   const dist = join(ROOT, 'apps', 'gateway', 'dist');
   const { loadConfig } = gateway('@platewise/infra');
-  const { createGateway } = gateway(join(dist, 'bootstrap.js'));
+  const { NestFactory } = gateway('@nestjs/core');
+  const { AppModule } = gateway(join(dist, 'app.module.js'));
   const { buildOpenApiDocument } = gateway(join(dist, 'openapi', 'document.js'));
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
-  const app = await createGateway(config);
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    preview: true,
+    logger: false,
+    bodyParser: false,
+  });
   try {
     return buildOpenApiDocument(app, config.PUBLIC_URL);
   } finally {

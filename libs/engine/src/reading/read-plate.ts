@@ -16,7 +16,7 @@ import {
   generateCandidates,
 } from '../plates/candidates';
 import { inferRegion, stateFromText } from '../plates/region';
-import { countryWeights, regionFromHead } from '../plates/region-prior';
+import { countryWeights, plateLook, regionFromHead } from '../plates/region-prior';
 import { readState, stateCrop, stateFromLook } from '../plates/plate-state';
 import { slotView } from '../plates/text-views';
 import { sureClasses } from '../plates/format-guard';
@@ -143,7 +143,9 @@ export class PlateTextReader {
     }
     if (!candidates.length) return null;
     const fromHead =
-      head && !stateFromText(extra) ? regionFromHead(candidates[0].plate, head, ctx.hints) : null;
+      head && !stateFromText(extra)
+        ? regionFromHead(candidates[0].plate, head, ctx.hints, plateLook(crop))
+        : null;
     const region = fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints);
     return { candidates, region: await this.refineState(img, q, region, candidates[0].plate) };
   }

@@ -32,7 +32,7 @@ export interface CameraDeps {
   onEvent(event: StreamEvent, bestFrame: Buffer | null): void | Promise<void>;
   metrics?: StreamMetrics;
   log?(line: string): void;
-  /** false reads every sampled frame (bench:stream measures what the gate saves) */
+  /** false reads every sampled frame, unchanged ones too (bench:stream measures what the gate saves) */
   motionGate?: boolean;
 }
 
@@ -80,6 +80,7 @@ export class CameraPipeline {
           rtspTransport: camera.rtspTransport,
           live: camera.live,
           decodeThreads: camera.decodeThreads,
+          keepStill: deps.motionGate === false,
           startedAt,
         },
         {

@@ -37,6 +37,8 @@ export interface SourceOptions {
   ffmpeg?: string;
   /** decoding threads of ffmpeg (default 1) */
   decodeThreads?: number;
+  /** deliver every sampled frame, unchanged ones too (bench:stream measures what leaving them out saves) */
+  keepStill?: boolean;
 }
 
 export interface SourceHandlers {
@@ -91,7 +93,7 @@ export function ffmpegArgs(options: SourceOptions): string[] {
   const filters = [`fps=${options.fps}`];
   // At most this many sampled frames in a row are left out (0: below 1 frame/s every one is kept).
   const maxLeftOut = Math.floor((KEEPALIVE_MS / 1000) * options.fps) - 1;
-  if (maxLeftOut > 0) filters.push(`mpdecimate=max=${maxLeftOut}`);
+  if (maxLeftOut > 0 && !options.keepStill) filters.push(`mpdecimate=max=${maxLeftOut}`);
   filters.push(
     // Every frame that goes on gets a key for `print` to write its pts (in 1/fps units) with.
     'metadata=add:key=platewise:value=1',

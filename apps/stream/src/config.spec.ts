@@ -176,7 +176,7 @@ describe('stream helpers', () => {
       "Output #0, rawvideo, to 'pipe:1':\n  Stream #0:0(und): Video: rawvideo (RGB[24] / 0x18424752), rgb24(pc, gbr/unknown/unknown, progressive), 1280x720 [SAR 1:1 DAR 16:9], q=2-31, 88473 kb/s, 4 fps";
     expect(outputSize(log)).toEqual({ width: 1280, height: 720 });
     expect(outputSize(log.split('Output')[0])).toBeNull();
-    expect([0, 1, 2, 3, 10].map(backoffMs)).toEqual([500, 1000, 2000, 2000, 2000]);
+    expect([0, 1, 2, 3, 10].map(backoffMs)).toEqual([500, 1000, 1000, 1000, 1000]);
     expect(isLiveUrl('rtsp://x/y')).toBe(true);
     expect(isLiveUrl('/data/a.mp4')).toBe(false);
   });

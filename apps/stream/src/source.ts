@@ -49,11 +49,12 @@ export interface SourceHandlers {
 }
 
 /**
- * Wait before reconnect attempt n (from 0): 0.5 s doubling to at most 2 s: a camera that comes
- * back is read again within about 2 s (an ffmpeg attempt against a dead host costs little).
+ * Wait before reconnect attempt n (from 0): 0.5 s, then 1 s between attempts: a camera that comes
+ * back is read again within about a second, which matters more than the little an ffmpeg attempt
+ * against a dead host costs (one short-lived process per second).
  */
 export function backoffMs(attempt: number): number {
-  return Math.min(2000, 500 * 2 ** attempt);
+  return Math.min(1000, 500 * 2 ** attempt);
 }
 
 /** Whether a source is a stream (reconnected, clock-timed) rather than a file. */

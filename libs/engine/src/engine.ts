@@ -392,7 +392,7 @@ class PlateEngine implements Engine {
       if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     }
     const kept = (ds: PlateDetection[]) =>
-      nms(bestOf(ds, MAX_PLATE_DETECTIONS), 0.3)
+      nms(ds, 0.3)
         .filter((d) => d.score >= config.threshold_d)
         .slice(0, MAX_PLATES);
     const plates = kept(found);
@@ -430,17 +430,11 @@ class PlateEngine implements Engine {
  * shows a few dozen.
  */
 export const MAX_PLATES = 64;
-/** Detections that go into non-maximum suppression (quadratic in their number), best first. */
-const MAX_PLATE_DETECTIONS = 1_000;
 /**
  * Tile side (source pixels) of a redaction's small-plate sweep, each tile read at the detector's
  * 320 px: see libs/engine/README.md "Redaction" for the measurement behind it.
  */
 const REDACT_TILE = 320;
-
-function bestOf<T extends { score: number }>(items: T[], n: number): T[] {
-  return items.length <= n ? items : [...items].sort((a, b) => b.score - a.score).slice(0, n);
-}
 
 /** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */
 export function parseRecognizer(value: string | undefined): RecognizerMode | undefined {

@@ -1,0 +1,52 @@
+import { Box, boxArea, intersection } from '../geometry/box';
+import { PlateDetection } from './plate';
+import { VEHICLE_INPUT } from './vehicle';
+
+/**
+ * How much detection a photo is worth, by its size (issue 27: a 476-px photo cost as much as a
+ * 1080p one). The constants were chosen on the dev photos (../shared/alpr-dev) with bench:speed
+ * and bench:accuracy side by side; libs/engine/README.md "Speed" has the figures.
+ */
+export const DETECTION_PLAN = {
+  /** a photo of fewer pixels than this is small (a web photo, a cropped still) */
+  smallPhoto: 500_000,
+  /**
+   * The vehicle detector's input long side on a small photo. Its vehicles fill much of the frame,
+   * and YOLOX finds them as well at 320 as at its published 416 for half the work.
+   */
+  smallVehicleInput: 320,
+  /**
+   * The second plate-detector pass on the largest vehicle runs when it sees that vehicle at least
+   * this many times larger than the whole-photo pass did, or when the whole-photo pass found no
+   * plate on it it is sure of (`sureScore`). Below it the pass sees about the same pixels again
+   * (a car filling the frame); a plate found unsure gets the second look anyway, for its corners.
+   */
+  minCropGain: 1.5,
+  sureScore: 0.8,
+};
+
+/** The vehicle detector's input long side for a photo of this size (detect/vehicle.ts). */
+export function vehicleInputLong(width: number, height: number): number {
+  return width * height < DETECTION_PLAN.smallPhoto
+    ? DETECTION_PLAN.smallVehicleInput
+    : VEHICLE_INPUT;
+}
+
+/**
+ * Whether the plate detector should look again at a vehicle's crop `box` (clamped to the photo),
+ * given what the whole-photo pass `found`: the crop is read at the detector's input size like the
+ * photo, so its gain is the ratio of their long sides.
+ */
+export function cropPassWorthIt(
+  photo: { width: number; height: number },
+  box: Box,
+  found: PlateDetection[],
+): boolean {
+  const gain =
+    Math.max(photo.width, photo.height) / Math.max(box.xmax - box.xmin, box.ymax - box.ymin);
+  if (gain >= DETECTION_PLAN.minCropGain) return true;
+  // a plate the whole-photo pass found, sure, on this vehicle (mostly inside its box)
+  return !found.some(
+    (d) => d.score >= DETECTION_PLAN.sureScore && intersection(d.box, box) >= 0.6 * boxArea(d.box),
+  );
+}

@@ -12,6 +12,8 @@
 //   pnpm bench:speed [--rounds 2] [--threads 2] [--old-commit REV]
 //   pnpm bench:speed --thread   this checkout's engine in process (old) against the same engine
 //                               in a worker thread of its own (new), as workers run it
+//   pnpm bench:speed --old-recognizer ensemble   old: this checkout's engine reading with another
+//                               recognizer (issue 10's comparison: ensemble against cct)
 //
 // --old-commit: default TODAY below, main when issue 27 ("Reading v3") was taken up; the pinned
 // build needs this checkout's git history and its installed weights (the pinned manifest's files).
@@ -48,12 +50,17 @@ else await parent();
 async function child() {
   const entry = opt('--child');
   const modelsDir = opt('--models');
+  const recognizer = opt('--recognizer');
   const { createEngine, createThreadedEngine } = createRequire(import.meta.url)(entry);
   const images = rows.map((r) => readFileSync(join(dev, r.image)));
   const t0 = performance.now();
   const engine = args.includes('--threaded')
     ? await createThreadedEngine({ threads, readTimeoutMs: 600_000 })
-    : await createEngine({ threads, ...(modelsDir ? { modelsDir } : {}) });
+    : await createEngine({
+        threads,
+        ...(modelsDir ? { modelsDir } : {}),
+        ...(recognizer ? { recognizer } : {}),
+      });
   process.send({ ready: true, loadMs: performance.now() - t0, recognizer: engine.recognizer });
   process.on('message', async (m) => {
     if (m.end) {
@@ -77,7 +84,11 @@ async function parent() {
   const here = join(root, 'libs/engine/dist/index.js');
   let oldArgs = ['--child', here];
   let oldName = 'this checkout, in process';
-  if (!threaded) {
+  const oldRecognizer = opt('--old-recognizer');
+  if (oldRecognizer) {
+    oldArgs = ['--child', here, '--recognizer', oldRecognizer];
+    oldName = 'this checkout';
+  } else if (!threaded) {
     const pin = pinnedEngine(root, opt('--old-commit', TODAY));
     oldArgs = ['--child', pin.entry, '--models', pin.modelsDir];
     oldName = `today's engine (${pin.commit.slice(0, 10)}, pinned build)`;
@@ -159,16 +170,21 @@ async function parent() {
       );
     }
   }
-  const rss = { old: await engines.old.ask({ end: true }), new: await engines.new.ask({ end: true }) };
+  const rss = {
+    old: await engines.old.ask({ end: true }),
+    new: await engines.new.ask({ end: true }),
+  };
   console.log(
     `peak RSS (own process: load + every read): old ${rss.old.maxRssMb.toFixed(0)} MB, ` +
       `new ${rss.new.maxRssMb.toFixed(0)} MB (new/old ${(rss.new.maxRssMb / rss.old.maxRssMb).toFixed(2)})`,
   );
-  const verdict = (x, max) => `${x.toFixed(2)} (target ≤ ${max}: ${x <= max ? 'held' : 'NOT held'})`;
+  const verdict = (x, max) =>
+    `${x.toFixed(2)} (target ≤ ${max}: ${x <= max ? 'held' : 'NOT held'})`;
   if (threaded) {
     console.log(`thread / in-process regular p50 = ${verdict(ratios['regular all'], 1.05)}`);
     return;
   }
+  if (oldRecognizer) return;
   console.log(`new/old regular p50, every photo   = ${verdict(ratios['regular all'], 0.8)}`);
   console.log(`new/old regular p50, under 0.5 MP  = ${verdict(ratios['regular < 0.5 MP'], 0.6)}`);
   console.log(`new/old fast p50, every photo      = ${verdict(ratios['fast all'], 1)}`);

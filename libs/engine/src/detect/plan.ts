@@ -21,7 +21,7 @@ export const DETECTION_PLAN = {
    * plate on it it is sure of (`sureScore`). Below it the pass sees about the same pixels again
    * (a car filling the frame); a plate found unsure gets the second look anyway, for its corners.
    */
-  minCropGain: 1.5,
+  minCropGain: 2,
   sureScore: 0.8,
 };
 

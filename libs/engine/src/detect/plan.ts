@@ -4,22 +4,27 @@ import { VEHICLE_INPUT } from './vehicle';
 
 /**
  * How much detection a photo is worth, by its size (issue 27: a 476-px photo cost as much as a
- * 1080p one). The constants were chosen on the dev photos (../shared/alpr-dev) with bench:speed
- * and bench:accuracy side by side; libs/engine/README.md "Speed" has the figures.
+ * 1080p one). Every constant here was chosen on the dev photos (../shared/alpr-dev) with the
+ * speed and the accuracy benchmarks side by side; libs/engine/README.md "Speed by photo size"
+ * has the figures.
  */
 export const DETECTION_PLAN = {
   /** a photo of fewer pixels than this is small (a web photo, a cropped still) */
   smallPhoto: 500_000,
   /**
-   * The vehicle detector's input long side on a small photo. Its vehicles fill much of the frame,
-   * and YOLOX finds them as well at 320 as at its published 416 for half the work.
+   * The vehicle detector's input long side on a small photo (half the work of its published 416):
+   * its vehicles fill much of the frame. On the 39 small dev photos it found the same plate-holding
+   * vehicle (boxes within IoU 0.8) and the same plates were read; the COCO car/truck/bus call,
+   * unreliable on close views at any size (models/README.md), changed on 9 of them.
    */
   smallVehicleInput: 320,
   /**
    * The second plate-detector pass on the largest vehicle runs when it sees that vehicle at least
    * this many times larger than the whole-photo pass did, or when the whole-photo pass found no
    * plate on it it is sure of (`sureScore`). Below it the pass sees about the same pixels again
-   * (a car filling the frame); a plate found unsure gets the second look anyway, for its corners.
+   * (a car filling the frame); a plate found unsure gets the second look anyway, for its corners
+   * (at 0.62 on a 1280×720 dev photo the whole-photo box missed the labelled one, the crop's did
+   * not). Gains 1.5 and 2 read the same dev photos with and without hints; 2 skips more passes.
    */
   minCropGain: 2,
   sureScore: 0.8,

@@ -120,7 +120,7 @@ async function measure(target, photo, i, r) {
     const timing = Object.fromEntries(
       res.headers['server-timing']
         .split(',')
-        .map((p) => /^\s*(\w+);dur=([\d.]+)/.exec(p).slice(1))
+        .map((p) => /^\s*(\w+);dur=(-?[\d.]+)/.exec(p).slice(1))
         .map(([k, v]) => [k, Number(v)]),
     );
     r.serverSide.push(timing.app - answer.processing_time);

@@ -94,4 +94,6 @@ export interface RecognitionReply {
   outcome: HandlerOutcome | RecognitionFailure;
   /** ms the worker spent on the job, from taking it to publishing this reply */
   workerMs: number;
+  /** of which reading the job's image from Redis */
+  imageMs?: number;
 }

@@ -87,11 +87,13 @@ describe('UsageJournal (real PostgreSQL and Redis)', () => {
     const fresh = call(accountId);
     await redis.hset(`usage-journal:${accountId}`, fresh.callId, JSON.stringify(fresh));
 
-    await journal.sweep();
+    // Another process (this one's own sweep runs on its timer) finds them.
+    const other = new UsageJournal(ctx.app.get(SqlPool), redis, ctx.app.get(UsageVersions));
+    await other.sweep();
     expect(await count(accountId)).toBe(3);
     expect(await redis.hkeys(`usage-journal:${accountId}`)).toEqual([fresh.callId]);
-    // Swept again (another process): nothing counted twice.
-    await journal.sweep();
+    // Swept again (and by this process): nothing counted twice; the fresh one once it is old.
+    await other.sweep();
     await journal.sweep(now.getTime() + 60_000);
     expect(await count(accountId)).toBe(4);
     expect(await entries(accountId)).toBe(0);
@@ -116,27 +118,29 @@ describe('UsageJournal (real PostgreSQL and Redis)', () => {
     }
   });
 
-  it('keeps calls while PostgreSQL refuses them and counts them once it takes them', async () => {
+  it('keeps calls while PostgreSQL refuses them and counts them, once, as soon as it takes them', async () => {
     const { accountId } = await ctx.account();
     const sql = ctx.app.get(SqlPool);
-    let refuse = 2;
-    // The real pool, made to fail its next two statements as a restarting server would.
+    let down = true;
+    // The real pool, made to fail its statements while `down`, as a restarting server would.
     const flaky = new Proxy(sql, {
       get: (target, prop) =>
         prop === 'query'
           ? (...args: Parameters<SqlPool['query']>) =>
-              refuse-- > 0
+              down
                 ? Promise.reject(new Error('the database system is starting up'))
                 : (target.query as (...a: unknown[]) => unknown).apply(target, args)
           : Reflect.get(target, prop),
     }) as SqlPool;
     const restarting = new UsageJournal(flaky, redis, ctx.app.get(UsageVersions));
     restarting.record(call(accountId));
-    // While refused, settled() does not hang a read.
+    // While refused, settled() tries once more and does not hang a read.
     await restarting.settled(accountId);
     expect(await count(accountId)).toBe(0);
-    // Retried after 100 then 250 ms.
-    await new Promise((r) => setTimeout(r, 600));
+    // The database is back: the read's settled() makes the retry now rather than after its wait.
+    down = false;
+    await restarting.settled(accountId);
+    expect(await count(accountId)).toBe(1);
     await restarting.settled(accountId);
     expect(await count(accountId)).toBe(1);
   });

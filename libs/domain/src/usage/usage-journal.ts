@@ -115,8 +115,9 @@ export class UsageJournal implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * Resolves once the calls this process served (for `accountId`, or all) are counted, or at
-   * once while PostgreSQL refuses them (reads then fail or come without them).
+   * Resolves once the calls this process served (for `accountId`, or all) are counted, or once an
+   * attempt to count them failed (PostgreSQL away: the read that waits fails or comes without
+   * them). A retry that is due later is made now: a read right after an outage sees every call.
    */
   async settled(accountId?: string): Promise<void> {
     // A few rounds: calls served while one batch was being counted go in the next.
@@ -124,7 +125,12 @@ export class UsageJournal implements OnApplicationBootstrap, BeforeApplicationSh
       const waiting = [...this.pending.values()].some(
         (c) => accountId === undefined || c.accountId === accountId,
       );
-      if (!waiting || this.retry) return;
+      if (!waiting) return;
+      if (this.retry) {
+        if (round > 0) return;
+        clearTimeout(this.retry);
+        this.retry = undefined;
+      }
       this.kick();
       await this.applying;
     }

@@ -101,7 +101,8 @@ async function call(target, apiKey, { image, body, contentType }) {
   const t0 = performance.now();
   const res = await post(`${target.base}/v1/plate-reader/`, headers, body);
   const wall = performance.now() - t0;
-  if (res.status !== 201) throw new Error(`${target.name} ${image}: HTTP ${res.status} ${res.body}`);
+  if (res.status !== 201)
+    throw new Error(`${target.name} ${image}: HTTP ${res.status} ${res.body}`);
   return { res, answer: JSON.parse(res.body), wall };
 }
 
@@ -187,7 +188,12 @@ try {
   for (const [i, photo] of photos.entries()) {
     // Every target gets the photo in turn, the first one changing with each photo.
     for (let t = 0; t < targets.length; t++)
-      await measure(targets[(i + t) % targets.length], photo, i, targets[(i + t) % targets.length].r);
+      await measure(
+        targets[(i + t) % targets.length],
+        photo,
+        i,
+        targets[(i + t) % targets.length].r,
+      );
     if (process.stderr.isTTY) process.stderr.write(`\r${i + 1}/${photos.length}`);
   }
   if (process.stderr.isTTY) process.stderr.write('\n');

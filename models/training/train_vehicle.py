@@ -224,6 +224,7 @@ def main():
     ids = np.array([m["id"] for m in meta])
     tr = split == "train"
     dev = split == "dev"
+    dev_views = views[dev]
     folds = np.full(len(meta), -1)
     folds[tr] = folds_of(np.array([group_of(i) for i in ids[tr]]))
     plain = tr & (views == "plain")
@@ -231,12 +232,16 @@ def main():
     usable = {h: tr & ~np.isin(views, list(SKIP_VIEWS[h])) for h in VOCAB}
     fitted = fit_heads(feats, early, labels, tr, plain, usable, folds, VOCAB, args.forms.split(","), dev,
                        log=lambda m: print(m, flush=True))
-    report = {"train_rows": int(tr.sum()), "train_crops": int(plain.sum()), "dev_crops": int(dev.sum()), "heads": {}}
+    report = {"train_rows": int(tr.sum()), "train_crops": int(plain.sum()), "dev_crops": int((dev_views == "plain").sum()), "heads": {}}
     heads = {}
     for head, vocab in VOCAB.items():
-        layers, inputs, rep, p = fitted[head]
+        layers, inputs, rep, p_all = fitted[head]
         heads[head] = {"inputs": inputs, "layers": layers}
-        yd = labels[head][dev]
+        # dev rows are the plain crop and, where vehicle_features.mjs made one, its mirror image
+        # (consecutive rows): scored alone and averaged with the mirror (test-time flip)
+        p = p_all[dev_views == "plain"]
+        p_flip = p_all[dev_views == "flip"] if (dev_views == "flip").any() else None
+        yd = labels[head][dev][dev_views == "plain"]
         known = yd != len(vocab) - 1
         pred = p.argmax(1)
         counts_train = np.bincount(labels[head][plain], minlength=len(vocab))
@@ -247,6 +252,9 @@ def main():
             "dev_majority_known": round(float((yd[known] == majority).mean()), 4),
             "majority_class": vocab[majority],
             "dev_n_known": int(known.sum()),
+            "dev_acc_known_flip_avg": (
+                round(float(((p + p_flip).argmax(1)[known] == yd[known]).mean()), 4)
+                if p_flip is not None else None),
             "dev_confusion": confusion(yd, pred, len(vocab)).tolist(),
             "train_counts": {vocab[c]: int(counts_train[c]) for c in range(len(vocab))},
         })

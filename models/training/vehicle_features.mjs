@@ -171,6 +171,9 @@ for (const row of rows) {
     orientation: row.orientation,
   };
   const views = [['plain', img]];
+  // dev: the mirrored crop too, to measure averaging a crop with its mirror image (dev is only
+  // ever scored, never trained on)
+  if (row.split === 'dev') views.push(['flip', flip(img)]);
   if (row.split === 'train') {
     views.push(['flip', flip(img)], ['crop', subCrop(img)], ['crop', flip(subCrop(img))]);
     views.push(['jitter', jitter(subCrop(img))], ['jitter', flip(jitter(img))]);

@@ -28,6 +28,7 @@ import {
   MakeModelClassifier,
   VehicleAttributes,
   VehicleDescriber,
+  closeUpVehicle,
   parseMakeModelLabels,
 } from './vehicle/mmc';
 import { ModelLoadError } from './errors';
@@ -313,6 +314,9 @@ class PlateEngine implements Engine {
     }
     let described: Map<VehicleDetection, VehicleAttributes> | null = null;
     if (opts.mmc) {
+      // a close-up plate with no vehicle detected around it is on the car that fills the photo
+      if (config.detection_mode === 'plate')
+        for (const r of reads) if (!r.vehicle) r.vehicle = closeUpVehicle(plateBox(r.det), img);
       // The vehicles the answer shows: those holding a read plate, and in vehicle mode the others too.
       const shown =
         config.detection_mode === 'vehicle'

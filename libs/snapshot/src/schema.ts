@@ -38,13 +38,15 @@ export const plateResultSchema = {
     region: {
       type: 'object',
       description:
-        'where the plate is from, never an echo of the regions hint: ISO 3166 country in lower case, with the US state after a dash (us-ca) when the state head is sure; score is a probability',
+        'where the plate is from, never an echo of the regions hint: ISO 3166 country in lower case, with the US state after a dash (us-ca) for a plate placed in the US (the likeliest state; a low score says it is unsure); score is a probability',
       required: ['code', 'score'],
       additionalProperties: false,
       properties: { code: { type: 'string' }, score },
     },
     vehicle: {
       type: 'object',
+      description:
+        "the vehicle holding the plate, score the detector's. With mmc its type is Sedan for a detected car or truck, Bus, Motorcycle (the project's type classifier did not beat always-Sedan on real photos), and a close-up plate with no vehicle detected around it is on a vehicle filling the photo (whole-photo box, score 0); no vehicle: Unknown, score 0, zero box",
       required: ['type', 'score', 'box'],
       additionalProperties: false,
       properties: { type: vehicleType, score, box },
@@ -68,7 +70,8 @@ export const plateResultSchema = {
     },
     color: {
       type: 'array',
-      description: 'mmc: top 3 body colours, score = share of body-band pixels of that colour',
+      description:
+        'mmc: top 3 body colours, score = share of body-band pixels of that colour (photo white-patch balanced first)',
       items: {
         type: 'object',
         required: ['color', 'score'],

@@ -9,6 +9,7 @@ import {
   regionsMatching,
   templatesFor,
 } from './formats';
+import { SlotClass, overrules } from './format-guard';
 import { TextView, ctcView } from './text-views';
 import type { TextMatcher } from './text-pattern';
 
@@ -44,6 +45,11 @@ export interface CandidateContext {
    * from, e.g. from the reader's region head; region-prior.ts). Default: fleet sizes (FLEET).
    */
   countryWeights?: Record<string, number> | null;
+  /**
+   * The slot reader's sure classes (format-guard.ts sureClasses): a text contradicting one gets no
+   * support from the region formats. Absent (CTC readers): no guard.
+   */
+  sure?: SlotClass[] | null;
 }
 
 /** Log-probability bonuses; measured on the dev photos (see README "tuning"). */
@@ -179,8 +185,10 @@ export function generateCandidates(
     if (ctx.strictRegion && !(fitsHint || fitsFormat)) continue;
     // Format prior: how likely a plate of the hinted regions (else of any country) has this
     // letter/digit pattern; texts fitting none (vanity plates, foreign cars) get a floor.
-    let pf = formatPrior(text, ctx.hints, ctx.countryWeights);
-    if (ctx.printed) pf = 0.5 * pf + 0.5 * formatProbability(text, ctx.printed);
+    // A text that contradicts what the slot reader is sure of gets none (format-guard.ts).
+    const guarded = !!ctx.sure && overrules(text, ctx.sure);
+    let pf = guarded ? 0 : formatPrior(text, ctx.hints, ctx.countryWeights);
+    if (ctx.printed && !guarded) pf = 0.5 * pf + 0.5 * formatProbability(text, ctx.printed);
     // The caller's text_formats weigh as much as all region evidence together.
     if (ctx.textFormats.length) pf = 0.5 * pf + 0.5 * (fitsFormat ? 1 : 0);
     const total = logp + PRIOR.format * Math.log(Math.max(pf, PRIOR.floor));

@@ -1,4 +1,5 @@
-import { STATE_RULE, US_STATES, stateFromLook } from './plate-state';
+import { STATE_FLEET, US_STATES, stateFromLook } from './plate-state';
+import { formatProbability } from './formats';
 
 const probs = (p: Record<string, number>) => {
   const rest = (1 - Object.values(p).reduce((a, b) => a + b, 0)) / US_STATES.length;
@@ -10,15 +11,18 @@ describe('US state from the state head and the text', () => {
     expect(stateFromLook(probs({ nv: 0.6, mo: 0.01 }), 'DG3C8P')?.code).toBe('us-mo');
   });
 
-  it('among the states whose formats fit, the head decides', () => {
-    // 6MMD595 fits California, Idaho and Nebraska
-    expect(stateFromLook(probs({ ca: 0.5, nv: 0.3 }), '6MMD595')?.code).toBe('us-ca');
-    expect(stateFromLook(probs({ id: 0.7 }), '6MMD595')?.code).toBe('us-id');
+  it('among the states whose formats fit, a sure head decides', () => {
+    expect(stateFromLook(probs({ ny: 0.9 }), 'ABC1234')?.code).toBe('us-ny');
   });
 
-  it('stays at country level when no state is likely enough', () => {
-    // ABC1234 fits a dozen states; a flat head names none of them
-    expect(stateFromLook(probs({}), 'ABC1234')).toBeNull();
-    expect(STATE_RULE.minScore).toBeGreaterThan(0);
+  it('an unsure head leaves it to the fleets: the largest state whose formats fit, unsure', () => {
+    // 6MMD595 fits California, Idaho and Nebraska
+    expect(stateFromLook(probs({}), '6MMD595')?.code).toBe('us-ca');
+    const fitting = US_STATES.filter((s) => formatProbability('ABC1234', `us-${s}`) > 0);
+    expect(fitting.length).toBeGreaterThan(3);
+    const largest = fitting.reduce((a, b) => (STATE_FLEET[b] > STATE_FLEET[a] ? b : a));
+    const flat = stateFromLook(probs({}), 'ABC1234');
+    expect(flat?.code).toBe(`us-${largest}`);
+    expect(flat!.score).toBeLessThan(0.5);
   });
 });

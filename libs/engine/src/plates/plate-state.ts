@@ -36,6 +36,20 @@ export async function readState(session: InferenceSession, crop: RgbImage): Prom
   return out.state.data as Float32Array;
 }
 
+/**
+ * Registered motor vehicles per state, millions (FHWA Highway Statistics, table MV-1, about 2020;
+ * rounded): the prior of Bayes' rule for the state, so a California `1ABC234` that also fits
+ * Idaho's and Nebraska's formats is Californian unless the look says otherwise.
+ */
+export const STATE_FLEET: Record<(typeof US_STATES)[number], number> = {
+  ak: 0.8, al: 5.3, ar: 2.9, az: 5.9, ca: 31.0, co: 5.4, ct: 2.9, dc: 0.3, de: 1.0, fl: 17.5,
+  ga: 8.6, hi: 1.2, ia: 3.7, id: 1.9, il: 10.4, in: 6.1, ks: 2.6, ky: 4.4, la: 3.9, ma: 5.0,
+  md: 4.1, me: 1.1, mi: 8.4, mn: 5.5, mo: 5.6, ms: 2.0, mt: 1.8, nc: 8.8, nd: 0.8, ne: 1.9,
+  nh: 1.3, nj: 6.0, nm: 1.8, nv: 2.5, ny: 11.0, oh: 10.6, ok: 3.6, or: 3.9, pa: 10.4, ri: 0.9,
+  sc: 4.5, sd: 1.2, tn: 5.9, tx: 22.5, ut: 2.4, va: 7.6, vt: 0.6, wa: 7.3, wi: 5.5, wv: 1.6,
+  wy: 0.8,
+}; // prettier-ignore
+
 export const STATE_RULE = {
   /**
    * weight of a state none of whose plate formats the text fits (vanity plates and old series
@@ -47,14 +61,19 @@ export const STATE_RULE = {
    * sharp crops of 745 plates, the head is over-sure on the small, blurred plates of real photos
    */
   headPower: 0.25,
-  /** below this probability the answer stays at country level (`us`) */
-  minScore: 0.35,
+  /**
+   * exponent of the state's fleet (STATE_FLEET) in its weight. 0, 0.5 and 1 were compared on the
+   * dev photos (the engine's head outputs replayed, the best state always answered): 66.1 %,
+   * 71.4 %, 78.6 % of the labelled US photos right — chosen on dev.
+   */
+  fleet: 1,
 };
 
 /**
- * The state: the head's (flattened) probabilities times whether the read text fits the state's
- * formats (`us-xx` entries of plates/formats.ts), renormalised. Null when the best state is not
- * likely enough: the caller then answers the country.
+ * The state: the head's (flattened) probabilities times the state's fleet times whether the read
+ * text fits the state's formats (`us-xx` entries of plates/formats.ts), renormalised: the best
+ * state with its probability, however low (as Plate Recognizer answers a state for a US plate;
+ * the score says how sure). Null only when nothing weighs anything.
  */
 export function stateFromLook(
   probs: ArrayLike<number>,
@@ -63,12 +82,11 @@ export function stateFromLook(
   const weighted = US_STATES.map(
     (s, i) =>
       Math.pow(Math.max(0, probs[i]), STATE_RULE.headPower) *
+      Math.pow(STATE_FLEET[s], STATE_RULE.fleet) *
       (formatProbability(text, `us-${s}`) > 0 ? 1 : STATE_RULE.offFormat),
   );
   const total = weighted.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return null;
   const i = weighted.indexOf(Math.max(...weighted));
-  const score = weighted[i] / total;
-  if (score < STATE_RULE.minScore) return null;
-  return { code: `us-${US_STATES[i]}`, score: Math.round(score * 100) / 100 };
+  return { code: `us-${US_STATES[i]}`, score: Math.round((weighted[i] / total) * 100) / 100 };
 }

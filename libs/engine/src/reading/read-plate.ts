@@ -16,9 +16,10 @@ import {
   generateCandidates,
 } from '../plates/candidates';
 import { inferRegion, stateFromText } from '../plates/region';
-import { countryWeights, regionFromHead } from '../plates/region-prior';
+import { countryWeights, plateLook, regionFromHead } from '../plates/region-prior';
 import { readState, stateCrop, stateFromLook } from '../plates/plate-state';
 import { slotView } from '../plates/text-views';
+import { sureClasses } from '../plates/format-guard';
 import { TUNING } from './tuning';
 
 /**
@@ -120,6 +121,7 @@ export class PlateTextReader {
     const cctCtx = {
       ...ctx,
       countryWeights: head && !ctx.hints.length ? countryWeights(head) : null,
+      sure: sureClasses(frames),
     };
     const groups: RecognizerFrames[] = [
       { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 },
@@ -141,7 +143,9 @@ export class PlateTextReader {
     }
     if (!candidates.length) return null;
     const fromHead =
-      head && !stateFromText(extra) ? regionFromHead(candidates[0].plate, head, ctx.hints) : null;
+      head && !stateFromText(extra)
+        ? regionFromHead(candidates[0].plate, head, ctx.hints, plateLook(crop))
+        : null;
     const region = fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints);
     return { candidates, region: await this.refineState(img, q, region, candidates[0].plate) };
   }

@@ -1,5 +1,5 @@
 import { RgbImage } from '../image/decode';
-import { pixelColor, vehicleColor } from './color';
+import { pixelColor, vehicleColor, whitePatchGains } from './color';
 
 describe('vehicle colour', () => {
   it.each([
@@ -31,5 +31,19 @@ describe('vehicle colour', () => {
     const withPlate = vehicleColor(img, { xmin: 0, ymin: 0, xmax: 100, ymax: 100 });
     expect(withPlate[0].color).toBe('blue');
     expect(withPlate[1].color).toBe('white');
+  });
+
+  it('white-patch balance: a white car in a dim, warm photo reads white again', () => {
+    const w = 100;
+    const h = 100;
+    const data = Buffer.alloc(w * h * 3);
+    // the whole photo a dim, warm white (a white car at dusk): silver before balancing
+    for (let i = 0; i < w * h; i++) data.set([180, 170, 150], i * 3);
+    const img: RgbImage = { data, width: w, height: h };
+    const box = { xmin: 0, ymin: 0, xmax: 100, ymax: 100 };
+    expect(vehicleColor(img, box)[0].color).toBe('silver');
+    const gains = whitePatchGains(img);
+    expect(gains[2]).toBeCloseTo(255 / 150);
+    expect(vehicleColor(img, box, [], gains)[0].color).toBe('white');
   });
 });

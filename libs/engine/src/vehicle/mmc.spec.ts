@@ -17,7 +17,7 @@ import { createEngine } from '../engine';
 import { resolveModelsDir } from '../models/manifest';
 import { photo } from '../test-support/dev-photos';
 import { tinyMakeModelOnnx } from '../test-support/tiny-onnx';
-import { combineType, mixColour, parseMakeModelLabels } from './mmc';
+import { closeUpVehicle, combineType, mixColour, parseMakeModelLabels } from './mmc';
 
 describe('mmc rules', () => {
   it('type: the classifier within what the detector class can be', () => {
@@ -53,6 +53,36 @@ describe('mmc rules', () => {
     // no head loaded: the pixel rules alone, whatever the mix
     expect(mixColour(null, pixel, 0.5)[0]).toEqual({ value: 'silver', score: 0.7 });
   });
+
+  it('a close-up plate without a detected vehicle is on the car that fills the photo', () => {
+    const photoSize = { width: 1000, height: 700 };
+    const wide = { xmin: 400, ymin: 500, xmax: 560, ymax: 540 };
+    expect(closeUpVehicle(wide, photoSize)).toEqual({
+      box: { xmin: 0, ymin: 0, xmax: 1000, ymax: 700 },
+      score: 0,
+      cls: 'car',
+    });
+    // a small plate far away: no vehicle is assumed
+    expect(closeUpVehicle({ ...wide, xmax: 460 }, photoSize)).toBeNull();
+  });
+
+  it('the engine describes the close-up vehicle the detector missed', async () => {
+    const engine = await createEngine({ threads: 1 });
+    try {
+      // a Brazilian close-up where the detector finds no vehicle around the plate
+      const r = await engine.read(photo('br/OKL1235.jpg'), { mmc: true });
+      const p = r.results[0] as PlateResult;
+      expect(p.vehicle.score).toBe(0);
+      expect(p.vehicle.box.xmin).toBe(0);
+      expect(p.vehicle.type).toBe('Sedan');
+      expect(p.orientation?.[0].orientation).not.toBe('Unknown');
+      // without mmc the plate reports the spec's unknown vehicle, as before
+      const plain = (await engine.read(photo('br/OKL1235.jpg'))).results[0] as PlateResult;
+      expect(plain.vehicle.type).toBe('Unknown');
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
 
   it('make/model labels: one make<TAB>model per line', () => {
     expect(parseMakeModelLabels('Ford\tFocus\r\nKia\t\n\nVW\tGolf\n')).toEqual([

@@ -1,0 +1,58 @@
+import { RgbImage } from '../image/decode';
+import { plateLook, regionFromHead } from './region-prior';
+
+const head = (p: Partial<Record<'us' | 'br' | 'ar' | 'eu' | 'ro', number>>) => ({
+  us: 0,
+  br: 0,
+  ar: 0,
+  eu: 0,
+  ro: 0,
+  ...p,
+});
+
+/** A 100×30 plate crop: white, with the given colour in the left and right 10 % of columns. */
+function plate(left: number[], right: number[]): RgbImage {
+  const w = 100;
+  const h = 30;
+  const data = Buffer.alloc(w * h * 3, 235);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const c = x < 10 ? left : x >= 90 ? right : null;
+      if (c) data.set(c, (y * w + x) * 3);
+    }
+  return { data, width: w, height: h };
+}
+const BLUE = [20, 50, 160];
+const WHITE = [235, 235, 235];
+
+describe('the plate look', () => {
+  it('measures blue at the right end, and nothing on a colourless crop', () => {
+    expect(plateLook(plate(BLUE, BLUE)).rightBlue).toBeGreaterThan(0.3);
+    expect(plateLook(plate(BLUE, WHITE)).rightBlue).toBe(0);
+    expect(plateLook(plate([90, 90, 90], WHITE)).rightBlue).toBeNull();
+  });
+});
+
+describe('the plate country from the region head, the text and the look', () => {
+  it('an LLNNNLL plate without a right-hand blue band is Slovak, with one Italian', () => {
+    const eu = head({ eu: 0.97, us: 0.03 });
+    expect(regionFromHead('BA738DE', eu, [], plateLook(plate(BLUE, WHITE)))?.code).toBe('sk');
+    expect(regionFromHead('BA738DE', eu, [], plateLook(plate(BLUE, BLUE)))?.code).toBe('it');
+    // a colourless crop says nothing: the fleets decide
+    expect(regionFromHead('BA738DE', eu, [], { rightBlue: null })?.code).toBe('it');
+  });
+
+  it('an unsure look between the US and Brazil leans to the larger fleet', () => {
+    expect(regionFromHead('ABC1234', head({ us: 0.4, br: 0.6 }))?.code).toBe('us');
+    // a sure look still decides
+    expect(regionFromHead('ABC1234', head({ us: 0.1, br: 0.9 }))?.code).toBe('br');
+  });
+
+  it('a European look whose text fits no European format answers the group, not the US', () => {
+    expect(regionFromHead('M5XSX', head({ eu: 0.98, us: 0.02 }))?.code).toBe('de');
+  });
+
+  it('a hint guides but never answers by itself', () => {
+    expect(regionFromHead('ABC1D23', head({ br: 0.95, us: 0.05 }), ['us-ca'])?.code).toBe('br');
+  });
+});

@@ -111,7 +111,8 @@ export class UsageJournal implements OnApplicationBootstrap, BeforeApplicationSh
       // Without Redis the call is still counted from memory; only a crash meanwhile loses it.
       .catch(() => undefined);
     this.pending.set(call.callId, call);
-    this.kick();
+    // After the answer is written (it is, within this turn of the event loop), not before it.
+    setImmediate(() => this.kick());
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { ensureDatabase, applyMigrations } from '../../libs/infra/src/database/migrator';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import {
   Answer,
   ADMIN_TOKEN,
@@ -223,4 +224,49 @@ it('a worker SIGKILLed under load: every call answered 201 (none waits for a 504
   workers = [await startWorker()];
   expect((await api.read(key, photo)).status).toBe(201);
   expect(await api.usage(key)).toBe(41);
+});
+
+it('a gateway SIGKILLed after answering, before counting: its calls are counted once, by the sweep of another process', async () => {
+  const key = await api.loadAccount('gateway-kill');
+  // Holding this lock blocks every count (the journal's INSERT into usage_calls_applied) but no
+  // call: the answers go out and the counts wait, as in the instant after a busy gateway answers.
+  const db = new Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  let killed = false;
+  try {
+    await db.query('BEGIN');
+    await db.query('LOCK TABLE usage_calls_applied IN SHARE ROW EXCLUSIVE MODE');
+    const answers: Answer[] = [];
+    for (let i = 0; i < 5; i++) answers.push(await api.read(key, photo));
+    expect(statuses(answers)).toEqual({ 201: 5 });
+    await gateway.stop('SIGKILL');
+    killed = true;
+    // Its statement waiting for the lock would still run once the lock goes: ended here, so the
+    // calls can only be counted from the journal entries it left in Redis.
+    const { rowCount } = await db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE pid <> pg_backend_pid() AND query LIKE '%usage_calls_applied%' AND wait_event_type = 'Lock'`,
+    );
+    expect(rowCount).toBeGreaterThan(0);
+  } finally {
+    await db.query('ROLLBACK').catch(() => undefined);
+    await db.end();
+  }
+  expect(killed).toBe(true);
+  // A new gateway (as an orchestrator would start); its usage read waits for nothing of its own:
+  // the dead gateway's journal entries are counted by a sweep (entries older than 10 s, every 5 s).
+  gateway = await startApp('gateway', env, GATEWAY_READY);
+  const started = Date.now();
+  let usage = await api.usage(key);
+  while (usage < 5 && Date.now() - started < 40_000) {
+    await sleep(500);
+    usage = await api.usage(key);
+  }
+  console.log(
+    `faults: a gateway killed before counting 5 answered calls: counted ${usage} after ${Date.now() - started} ms`,
+  );
+  expect(usage).toBe(5);
+  // Swept again by every process: still once.
+  await sleep(6_000);
+  expect(await api.usage(key)).toBe(5);
 });

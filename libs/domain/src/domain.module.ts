@@ -8,6 +8,7 @@ import { PlansService } from './plans/plans.service';
 import { QuotaService } from './quota/quota.service';
 import { SecurityService } from './security/security.service';
 import { UsageService } from './usage/usage.service';
+import { UsageJournal } from './usage/usage-journal';
 import { UsageVersions } from './usage/usage-versions';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { NotificationsService } from './notifications/notifications.service';
@@ -46,6 +47,7 @@ const services = [
   QuotaService,
   SecurityService,
   UsageService,
+  UsageJournal,
   UsageVersions,
   WebhooksService,
   NotificationsService,

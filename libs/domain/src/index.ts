@@ -12,6 +12,7 @@ export * from './security/client-access';
 export * from './security/security.service';
 export * from './usage/request-types';
 export * from './usage/usage.service';
+export * from './usage/usage-journal';
 export * from './usage/usage-versions';
 export * from './webhooks/webhook-job';
 export * from './webhooks/webhooks.service';

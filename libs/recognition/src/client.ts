@@ -9,12 +9,25 @@ import {
 } from './errors';
 import type { RecognitionTransport } from './transports/transport';
 
+/**
+ * Where a served call's time went, in ms. queue: the hand-over both ways (enqueue, pick-up,
+ * reply), of which enqueueMs until the job was in Redis; worker: the worker's own work around the
+ * engine, of which imageMs reading the image from Redis; engine: processing_time.
+ */
+export interface CallTiming {
+  queueMs: number;
+  enqueueMs?: number;
+  workerMs: number;
+  imageMs?: number;
+  engineMs: number;
+}
+
 /** How one call ended, with where its time went when it was served. */
 export type CallOutcome<R> =
   | {
       kind: 'served';
       response: R;
-      timing: { queueMs: number; workerMs: number; engineMs: number };
+      timing: CallTiming;
     }
   | { kind: 'refused'; reason: RefusalReason; detail: string }
   | { kind: 'unavailable'; reason: UnavailableReason; detail: string };
@@ -43,7 +56,7 @@ export class RecognitionClient {
     const result = await this.transport.submit(call, image);
     if ('unavailable' in result)
       return { kind: 'unavailable', reason: result.unavailable, detail: result.detail };
-    const { outcome, workerMs } = result;
+    const { outcome, workerMs, imageMs, enqueueMs } = result;
     if ('failed' in outcome) {
       const detail =
         outcome.reason === 'engine_timeout'
@@ -54,10 +67,11 @@ export class RecognitionClient {
     if ('refused' in outcome) return { kind: 'refused', ...outcome.refused };
     if (isRedaction(outcome) !== !!call.redact) throw new Error('a reply of the wrong kind');
     const engineMs = outcome.processing_time;
-    // queue: hand-over both ways (enqueue, pick-up, reply); worker: its work around the engine.
-    const timing = {
+    const timing: CallTiming = {
       queueMs: performance.now() - started - workerMs,
+      enqueueMs,
       workerMs: workerMs - engineMs,
+      imageMs,
       engineMs,
     };
     return { kind: 'served', response: outcome, timing };

@@ -104,6 +104,8 @@ export interface RecognitionReply {
   outcome: HandlerOutcome | RecognitionFailure;
   /** ms the worker spent on the job, from taking it to publishing this reply */
   workerMs: number;
+  /** of which reading the job's image from Redis */
+  imageMs?: number;
   /**
    * A redaction's reply: the key (redactedImageKey) its image's bytes are in; the outcome's
    * `image` is empty until the gateway puts them back.

@@ -62,9 +62,13 @@ export class QueuedCalls {
             : 'failed',
     });
     if (outcome.kind === 'served') {
-      timing.add('queue', outcome.timing.queueMs);
-      timing.add('worker', outcome.timing.workerMs);
-      timing.add('engine', outcome.timing.engineMs);
+      // enqueue: until the job is in Redis; handover: its pick-up and the reply's way back.
+      const { queueMs, enqueueMs = 0, workerMs, imageMs = 0, engineMs } = outcome.timing;
+      timing.add('enqueue', enqueueMs);
+      timing.add('handover', queueMs - enqueueMs);
+      timing.add('image', imageMs);
+      timing.add('worker', workerMs - imageMs);
+      timing.add('engine', engineMs);
     }
     return { response: servedOrThrow(outcome), reservation };
   }

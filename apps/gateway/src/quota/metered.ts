@@ -77,8 +77,8 @@ export class UsageInterceptor implements NestInterceptor {
     const handled = reservesItself
       ? next.handle()
       : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
-    // The count is written before the answer leaves, so a client that reads its usage right
-    // after a call always sees that call.
+    // The call is journaled before the answer leaves and counted right after it (UsageJournal):
+    // reads of the usage wait for it, so a client that reads its usage after a call sees it.
     return handled.pipe(
       concatMap(async (value) => {
         const reservation = ctx.reservation;

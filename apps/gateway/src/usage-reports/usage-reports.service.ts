@@ -52,6 +52,8 @@ export class UsageReportsService {
     now: Date,
     build: () => Promise<T>,
   ): Promise<T> {
+    // This gateway's calls counted first, so a client reading its usage right after a call sees it.
+    await this.usage.settled(owner.accountId);
     // Read before building: a change heard while it builds makes the next call build again.
     const version = this.versions.version(owner.accountId);
     if (version === undefined) return build();

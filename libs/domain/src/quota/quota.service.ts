@@ -1,19 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import {
   ContractsService,
   ContractWithPlan,
   effectiveStatus,
 } from '../contracts/contracts.service';
-import { monthlyPeriod } from '../contracts/periods';
+import { isoDay, monthlyPeriod } from '../contracts/periods';
 import { QuotaRefusedError } from '../errors';
 import { RedisService } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from '../usage/request-types';
+import { UsageJournal } from '../usage/usage-journal';
 import { UsageService } from '../usage/usage.service';
 import type { QuotaState } from './quota-state';
 
 export type { QuotaState };
 
-/** A slot taken for one call: commit it when the call was served, release it when it failed. */
+/**
+ * A slot taken for one call: commit it when the call was served (it is journaled at once and
+ * counted right after; see UsageJournal), release it when it failed.
+ */
 export interface Reservation {
   aboveQuota: boolean;
   state: QuotaState;
@@ -55,6 +60,7 @@ export class QuotaService {
     private readonly redis: RedisService,
     private readonly contracts: ContractsService,
     private readonly usage: UsageService,
+    private readonly journal: UsageJournal,
   ) {}
 
   /**
@@ -150,8 +156,16 @@ export class QuotaService {
       },
       commit: async () => {
         if (settled) return;
-        await this.usage.record(accountId, requestType, aboveQuota, now);
         settled = true;
+        // Journaled, then counted after the answer (see UsageJournal), on the day it was reserved.
+        this.journal.record({
+          callId: randomUUID(),
+          accountId,
+          requestType,
+          aboveQuota,
+          day: isoDay(now),
+          at: Date.now(),
+        });
       },
       release: async () => {
         if (settled) return;

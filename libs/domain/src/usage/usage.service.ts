@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DAY_MS, isoDay, startOfUtcDay } from '../contracts/periods';
 import { SqlPool } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from './request-types';
-import { UsageVersions } from './usage-versions';
+import { UsageJournal } from './usage-journal';
 
 export interface Tally {
   count: number;
@@ -29,31 +30,34 @@ export function emptyTally(): TallyByType {
 export class UsageService {
   constructor(
     private readonly sql: SqlPool,
-    private readonly versions: UsageVersions,
+    private readonly journal: UsageJournal,
   ) {}
 
-  /** Counts one served call. A single upsert, so concurrent calls never lose an increment. */
+  /** Counts one served call now, under a new call id (see UsageJournal.apply). */
   async record(
     accountId: string,
     requestType: RequestType,
     aboveQuota: boolean,
     at: Date = new Date(),
   ): Promise<void> {
-    // On every served call's path, so through the plain pool (see SqlPool), as a named statement.
-    await this.sql.query({
-      name: 'record-usage',
-      text: `INSERT INTO daily_usage (account_id, day, request_type, count, above_quota)
-             VALUES ($1::uuid, $2::date, $3, 1, $4)
-             ON CONFLICT (account_id, day, request_type)
-             DO UPDATE SET count = daily_usage.count + 1, above_quota = daily_usage.above_quota + $4`,
-      values: [accountId, isoDay(at), requestType, aboveQuota ? 1 : 0],
-    });
-    // The database notifies every gateway; this one knows at once, so its very next answer counts it.
-    this.versions.changed(accountId);
+    const day = isoDay(at);
+    await this.journal.apply([
+      { callId: randomUUID(), accountId, requestType, aboveQuota, day, at: at.getTime() },
+    ]);
+  }
+
+  /**
+   * Once the calls this process served for the account are counted (see UsageJournal.settled):
+   * every read of the counters waits for it, so a client that reads its usage right after a
+   * call sees that call.
+   */
+  settled(accountId: string): Promise<void> {
+    return this.journal.settled(accountId);
   }
 
   /** Counter rows with `from <= day < to`, newest first. */
   async daily(accountId: string, from: Date, to: Date): Promise<DailyRow[]> {
+    await this.settled(accountId);
     const { rows } = await this.sql.query<DailyRow>({
       name: 'usage-daily',
       text: `SELECT day::text AS day, request_type AS "requestType", count, above_quota AS "aboveQuota"
@@ -91,6 +95,7 @@ export class UsageService {
     accountId: string,
     windows: { from: Date; to: Date | null }[],
   ): Promise<TallyByType[]> {
+    await this.settled(accountId);
     const { rows } = await this.sql.query<{
       i: string;
       request_type: RequestType;

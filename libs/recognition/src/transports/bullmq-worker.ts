@@ -81,8 +81,10 @@ export class BullMqRecognitionWorker {
         (performance.now() - started) / 1000,
       );
     let outcome: RecognitionReply['outcome'];
+    let imageMs: number | undefined;
     try {
       const image = await this.redis.getBuffer(job.data.imageKey);
+      imageMs = performance.now() - started;
       // Gone only when the gateway stopped waiting long ago: nobody needs the answer any more.
       if (!image) throw new UnrecoverableError('the image expired before a worker took the job');
       outcome = await this.handler.handle(job.data, image);
@@ -105,7 +107,7 @@ export class BullMqRecognitionWorker {
       if (lastAttempt) await this.reply(job, failure, started).catch(() => undefined);
       throw error;
     }
-    await this.reply(job, outcome, started);
+    await this.reply(job, outcome, started, imageMs);
     ended('refused' in outcome ? 'refused' : 'served');
     // Nothing is returned: the answer went out above, and a return value would be copied into
     // the job and the queue's event stream only to be deleted.
@@ -119,12 +121,14 @@ export class BullMqRecognitionWorker {
     job: Job<RecognitionJob>,
     outcome: RecognitionReply['outcome'],
     started: number,
+    imageMs?: number,
   ): Promise<void> {
     const write = this.redis.multi();
     const reply: RecognitionReply = {
       jobId: job.id!,
       outcome,
       workerMs: performance.now() - started,
+      imageMs,
     };
     if (isRedaction(outcome)) {
       reply.imageKey = redactedImageKey(job.id!);

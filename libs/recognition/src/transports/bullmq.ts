@@ -169,6 +169,7 @@ export class BullMqTransport implements RecognitionTransport {
   }
 
   private async run(data: RecognitionJob, stored: Promise<unknown>): Promise<TransportResult> {
+    const started = performance.now();
     const jobId = randomUUID();
     // Listen before the job exists: a fast worker may answer before add() returns.
     const answer = this.wait(jobId);
@@ -183,6 +184,7 @@ export class BullMqTransport implements RecognitionTransport {
       attempts: 2,
     });
     const [image, enqueued] = await Promise.allSettled([stored, added]);
+    const enqueueMs = performance.now() - started;
     const failure = [image, enqueued].find(
       (r): r is PromiseRejectedResult => r.status === 'rejected',
     );
@@ -197,8 +199,8 @@ export class BullMqTransport implements RecognitionTransport {
     }
     const job = (enqueued as PromiseFulfilledResult<Job<RecognitionJob>>).value;
     try {
-      const { outcome, workerMs } = await answer;
-      return { outcome, workerMs };
+      const { outcome, workerMs, imageMs } = await answer;
+      return { outcome, workerMs, imageMs, enqueueMs };
     } catch (error) {
       if (!(error instanceof TimedOut) && !(error instanceof Abandoned)) throw error;
       // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.

@@ -3,7 +3,10 @@ import type { UnavailableReason } from '../errors';
 
 /** What came back for one call: the handler's reply, or why there was none. */
 export type TransportResult =
-  | Omit<RecognitionReply, 'jobId'>
+  | (Omit<RecognitionReply, 'jobId'> & {
+      /** ms from submit until the job and its image were in Redis (over a queue) */
+      enqueueMs?: number;
+    })
   | { unavailable: Exclude<UnavailableReason, 'failed'>; detail: string };
 
 /**

@@ -11,12 +11,17 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { randomPort } from './services';
-import { cliAsync, DEV, waitFor } from './snapshot-support';
+import { ADMIN_TOKEN, ALLOWED_HOST, cliAsync, DEV, waitFor } from './snapshot-support';
 
 const PHOTO = join(DEV, 'images', 'us', 'wts-lg-000078.jpg');
 const port = randomPort(22000);
 const base = `http://127.0.0.1:${port}`;
-const env = { PORT: String(port), RECOGNITION_TIMEOUT_MS: '40000' };
+const env = {
+  PORT: String(port),
+  ADMIN_TOKEN,
+  FETCH_ALLOW_HOSTS: ALLOWED_HOST,
+  RECOGNITION_TIMEOUT_MS: '40000',
+};
 const PAGES = [
   'overview',
   'usage',
@@ -37,6 +42,14 @@ async function signIn(page: Page, username: string, password: string) {
   await page.getByTestId('username').waitFor();
 }
 
+async function admin<T>(path: string): Promise<T> {
+  const res = await fetch(`${base}/admin${path}`, {
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!res.ok) throw new Error(`GET /admin${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
 const sideways = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
@@ -45,6 +58,8 @@ describe('operator console and owner overview in chromium', () => {
   let worker: Running;
   let browser: Browser;
   let op: Page;
+  /** The owner's session for Try it and the overview's chart. */
+  let ownerPage: Page;
   const run = Date.now().toString(36);
   const operator = `op-${run}`;
   const owner = `owner-${run}`;
@@ -190,6 +205,195 @@ describe('operator console and owner overview in chromium', () => {
       await fetch(`${base}/v1/watchlists/`, { headers: { Authorization: `Token ${apiKey}` } })
     ).json();
     expect(watched).toMatchObject([{ plate: 'abc123', label: 'stolen van', match: 'exact' }]);
+    await page.close();
+  }, 120_000); // eight recognition calls, on a machine that may be busy
+
+  it("shows an operator one account's usage, keys and webhooks as the admin API does; an owner gets 403", async () => {
+    // A second key and a webhook, so each list has more than one thing to compare.
+    const headers = { Authorization: `Token ${apiKey}`, 'Content-Type': 'application/json' };
+    const hook = await fetch(`${base}/v1/webhooks/`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ target: `http://${ALLOWED_HOST}:9/plates`, include_image: true }),
+    });
+    expect(hook.status).toBe(201);
+    const accounts = await admin<{ id: string; username: string }[]>('/accounts');
+    const id = accounts.find((a) => a.username === owner)!.id;
+    await cliAsync('key', 'issue', owner, '--label', 'second gate');
+
+    await op.goto(`${base}/app/#/operator`);
+    await op
+      .getByTestId(`account-${owner}`)
+      .getByRole('button', { name: 'Usage, keys, webhooks' })
+      .click();
+    const view = op.getByTestId('inspection');
+    await view.getByTestId('inspection-webhook').first().waitFor();
+
+    type Usage = { days: unknown[]; totals: Record<string, { count: number; aboveQuota: number }> };
+    type Key = {
+      id: string;
+      prefix: string;
+      label: string;
+      created: string;
+      revoked: string | null;
+    };
+    type Hook = { id: number; target: string; include_image: boolean; created: string };
+    const [usage, keys, hooks] = await Promise.all([
+      admin<Usage>(`/accounts/${id}/usage`),
+      admin<Key[]>(`/accounts/${id}/keys`),
+      admin<Hook[]>(`/accounts/${id}/webhooks`),
+    ]);
+    expect(usage.totals.plate_reader.count).toBe(8);
+    for (const type of ['plate_reader', 'redact', 'stream']) {
+      const row = view.getByTestId(`inspection-usage-${type}`);
+      expect(await row.getByTestId('count').innerText()).toBe(String(usage.totals[type].count));
+      expect(await row.getByTestId('above-quota').innerText()).toBe(
+        String(usage.totals[type].aboveQuota),
+      );
+    }
+    expect(await view.getByTestId('usage-chart').getAttribute('data-days')).toBe(
+      String(usage.days.length),
+    );
+    const rows = (testId: string, idAttr: string) =>
+      view.getByTestId(testId).evaluateAll(
+        (els, attr) =>
+          els.map((e) => ({
+            id: e.getAttribute(attr),
+            text: e.textContent,
+            times: [...e.querySelectorAll('time')].map((t) => t.getAttribute('datetime')),
+          })),
+        idAttr,
+      );
+    const keyRows = await rows('inspection-key', 'data-key-id');
+    expect(keys).toHaveLength(2);
+    expect(keyRows.map((r) => r.id)).toEqual(keys.map((k) => k.id));
+    keys.forEach((k, i) => {
+      expect(keyRows[i].text).toContain(`${k.prefix}…`);
+      expect(keyRows[i].text).toContain(k.label);
+      expect(keyRows[i].times).toEqual([k.created, ...(k.revoked ? [k.revoked] : [])]);
+    });
+    const hookRows = await rows('inspection-webhook', 'data-webhook-id');
+    expect(hooks).toHaveLength(1);
+    expect(hookRows).toEqual(
+      hooks.map((h) => ({
+        id: String(h.id),
+        text: expect.stringContaining(h.target),
+        times: [h.created],
+      })),
+    );
+    expect(hookRows[0].text).toContain('with image');
+    // The notices the owner was sent (80 % of the month, from the calls above) are there too.
+    await view.getByTestId('inspection-notices').getByText('80 %').waitFor();
+    await op.getByTestId('audit').getByText(`${operator} account.inspect ${owner}`).waitFor();
+    await screenshot(op, '24-operator-inspection');
+
+    // The same route for an owner's session: refused, with nothing of the account in the answer.
+    const page = await browser.newPage();
+    await signIn(page, owner, ownerPassword);
+    const refused = await page.request.get(`${base}/account/operator/accounts/${id}/inspection`);
+    expect(refused.status()).toBe(403);
+    expect(await refused.text()).not.toContain(keys[0].prefix);
+    expect(await page.getByRole('link', { name: 'Operator' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('Try it: the plate text on each box, the raw answer in a JSON tab, and an mmc switch the plan refuses', async () => {
+    const stats = async () =>
+      (
+        (await (
+          await fetch(`${base}/v1/statistics/`, { headers: { Authorization: `Token ${apiKey}` } })
+        ).json()) as { usage: { calls: number } }
+      ).usage.calls;
+    const before = await stats();
+    ownerPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(ownerPage, owner, ownerPassword);
+    const page = ownerPage;
+    await page.goto(`${base}/app/#/try`);
+    await page
+      .getByLabel('Photo (choose or drop a file)')
+      .setInputFiles({ name: 'car.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTO) });
+    await page.getByRole('button', { name: 'Read plates' }).click();
+    await page.getByTestId('plate-text').first().waitFor({ timeout: 45_000 });
+    const listed = await page.getByTestId('plate-text').allInnerTexts();
+    expect(listed).toContain('5EZP631');
+    // One label per plate box, each on its box, with the same text as the list.
+    expect(await page.getByTestId('box-plate').allTextContents()).toEqual(listed);
+    expect(await page.locator('svg rect.plate-box').count()).toBe(listed.length);
+    const [label, box] = await Promise.all([
+      page.getByTestId('box-plate').first().boundingBox(),
+      page.locator('svg rect.plate-box').first().boundingBox(),
+    ]);
+    expect(Math.abs(label!.x - box!.x)).toBeLessThan(2);
+    expect(label!.y + label!.height).toBeLessThanOrEqual(box!.y + 1); // just above its box
+
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const raw = JSON.parse(await page.getByTestId('raw-json').innerText());
+    expect(raw).toMatchObject({ processing_time: expect.any(Number), results: expect.any(Array) });
+    expect(raw.results.map((r: { plate: string }) => r.plate.toUpperCase())).toEqual(listed);
+    expect(await stats()).toBe(before + 1);
+
+    // The plan has no mmc: the switch sends mmc=true, the 403's message is on the page, and
+    // nothing is counted.
+    await page.getByRole('switch', { name: 'Make, model, colour (mmc)' }).check();
+    expect(await page.getByTestId('curl').innerText()).toContain('-F mmc=true');
+    const answer = page.waitForResponse((r) => r.url().endsWith('/account/plate-reader'));
+    await page.getByRole('button', { name: 'Read plates' }).click();
+    const refused = await answer;
+    expect(refused.status()).toBe(403);
+    // The same photo and settings answered 201 above: the 403 is the mmc field's doing.
+    expect(await refused.text()).toMatch(/\(mmc\) are not included in your plan/);
+    await page
+      .getByRole('alert')
+      .getByText(/\(mmc\) are not included in your plan/)
+      .waitFor();
+    expect(await stats()).toBe(before + 1);
+    await screenshot(page, '25-try-it-mmc-refused');
+  });
+
+  it("draws the month's allowance on the owner's chart and marks the calls above it", async () => {
+    // 9 calls so far on a 10-call month: two more, the second above the quota.
+    for (let i = 0; i < 2; i++) {
+      const form = new FormData();
+      form.append('upload', new Blob([readFileSync(PHOTO)]), 'car.jpg');
+      const res = await fetch(`${base}/v1/plate-reader/`, {
+        method: 'POST',
+        headers: { Authorization: `Token ${apiKey}` },
+        body: form,
+      });
+      expect(res.status).toBe(201);
+    }
+    const page = ownerPage;
+    await page.goto(`${base}/app/#/overview`);
+    await page.reload();
+    const chart = page.getByTestId('month-chart');
+    await chart.locator('canvas').waitFor();
+    expect(await page.getByTestId('month-above').innerText()).toBe('1');
+    expect(await chart.getAttribute('data-allowance')).toBe('10');
+    expect(await chart.getAttribute('data-above-quota')).toBe('1');
+    await waitFor(async () => (await chart.getAttribute('data-allowance-y')) !== null, 5_000);
+    // Read the canvas itself: the allowance's violet along its row, and red above-quota bars.
+    const drawn = await chart.evaluate((el) => {
+      const canvas = el.querySelector('canvas')!;
+      const ctx = canvas.getContext('2d')!;
+      const y = Number(el.dataset.allowanceY);
+      const { data, width } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const at = (x: number, row: number) =>
+        data.slice((row * width + x) * 4, (row * width + x) * 4 + 4);
+      const violet = ([r, g, b, a]: Uint8ClampedArray) =>
+        a > 100 && Math.abs(r - 124) < 40 && Math.abs(g - 58) < 40 && Math.abs(b - 237) < 40;
+      const red = ([r, g, b, a]: Uint8ClampedArray) => a > 100 && r > 180 && g < 90 && b < 90;
+      let onLine = 0;
+      let redPixels = 0;
+      for (let x = 0; x < width; x++) {
+        if ([-1, 0, 1].some((d) => violet(at(x, y + d)))) onLine++;
+        for (let row = 0; row < canvas.height; row++) if (red(at(x, row))) redPixels++;
+      }
+      return { onLine, width, redPixels };
+    });
+    // A dashed line (8 on, 4 off) across the plot: well over half of the row is violet.
+    expect(drawn.onLine).toBeGreaterThan(drawn.width * 0.4);
+    expect(drawn.redPixels).toBeGreaterThan(20);
+    await screenshot(page, '26-owner-month-chart');
     await page.close();
   });
 

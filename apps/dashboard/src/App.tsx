@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, setCsrfToken, type Session } from './api';
+import { api, setCsrfToken } from './api';
 import { Keys } from './pages/Keys';
 import { Operator } from './pages/Operator';
 import { Overview } from './pages/Overview';
@@ -39,7 +39,7 @@ function useHashPage(): PageName {
 
 export function App() {
   const queries = useQueryClient();
-  const session = useQuery({ queryKey: ['session'], queryFn: () => api<Session>('/session') });
+  const session = useQuery({ queryKey: ['session'], queryFn: () => api('/account/session') });
   const page = useHashPage();
   if (session.isPending) return <p className="loading">Loading…</p>;
   if (session.isError) return <SignIn onSignedIn={(s) => queries.setQueryData(['session'], s)} />;
@@ -51,7 +51,7 @@ export function App() {
   const Page = PAGES[page].page;
 
   const signOut = async (everywhere: boolean) => {
-    await api('/session/end', { method: 'POST', json: { everywhere } });
+    await api('/account/session/end', { method: 'post', json: { everywhere } });
     queries.clear();
     location.hash = '';
     queries.setQueryData(['session'], undefined);

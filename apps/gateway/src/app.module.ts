@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@platewise/infra';
-import { AccountWebModule } from './account-web/account-web.module';
+import { AccountSettingsModule } from './account-settings/account-settings.module';
 import { AdminModule } from './admin/admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { SessionsModule } from './auth/session/sessions.module';
 import { HealthModule } from './health/health.module';
 import { InfoModule } from './info/info.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -12,6 +14,7 @@ import { UsageReportsModule } from './usage-reports/usage-reports.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ReadsModule } from './reads/reads.module';
 import { WatchlistsModule } from './watchlists/watchlists.module';
+import { TryItModule } from './try-it/try-it.module';
 
 @Module({})
 export class AppModule {
@@ -31,7 +34,10 @@ export class AppModule {
         ReadsModule,
         WatchlistsModule,
         MetricsModule,
-        AccountWebModule,
+        SessionsModule,
+        AccountSettingsModule,
+        ApiKeysModule,
+        TryItModule,
       ],
     };
   }

@@ -5,7 +5,7 @@ import cors from 'cors';
 import { json, urlencoded, type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, loadConfig, refuseDeepJson } from '@platewise/infra';
-import { serveDashboard } from './account-web/dashboard-static';
+import { serveDashboard } from './http/dashboard-static';
 import { AppModule } from './app.module';
 import { TimedExpressAdapter } from './http/http-server';
 import { JsonErrorsFilter } from './http/json-errors.filter';

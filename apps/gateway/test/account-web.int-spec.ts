@@ -1,6 +1,6 @@
 import { PasswordsService, UsageService } from '@platewise/domain';
 import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
-import { LOGIN_LIMITS } from '../src/account-web/login-throttle';
+import { LOGIN_LIMITS } from '../src/auth/session/login-throttle';
 
 const PASSWORD = 'correct horse battery';
 

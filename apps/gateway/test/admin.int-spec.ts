@@ -111,6 +111,50 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     await h.http().delete(`/v1/webhooks/${created.body.id}`).set(asA).expect(204);
   });
 
+  it("shows one account's usage, keys, webhooks and notices: the admin API and the CLI alike", async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('look'));
+    await h.http().post('/v1/webhooks/').set('Authorization', `Token ${apiKey}`).send({
+      target: 'https://hooks.example.com/plates',
+    });
+    const range = 'from=2026-01-01&to=2026-01-03';
+    const res = await h
+      .http()
+      .get(`/admin/accounts/${account.id}/inspection?${range}`)
+      .set(auth)
+      .expect(200);
+    const keys = await h.http().get(`/admin/accounts/${account.id}/keys`).set(auth).expect(200);
+    const hooks = await h.http().get(`/admin/accounts/${account.id}/webhooks`).set(auth);
+    const usage = await h.http().get(`/admin/accounts/${account.id}/usage?${range}`).set(auth);
+    expect(res.body).toEqual({
+      account: expect.objectContaining({ id: account.id, username: account.username }),
+      usage: usage.body,
+      keys: keys.body,
+      webhooks: hooks.body,
+      notifications: [],
+    });
+    expect(res.body.usage).toMatchObject({ from: '2026-01-01', to: '2026-01-03' });
+    expect(res.body.keys).toHaveLength(1);
+    expect(JSON.stringify(res.body)).not.toContain(apiKey);
+    const printed = await cli(
+      'account',
+      'inspect',
+      account.username,
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-01-03',
+    );
+    expect(printed.ok).toBe(true);
+    expect(JSON.parse(printed.out)).toEqual(res.body);
+
+    await h.http().get(`/admin/accounts/${account.id}/inspection?from=soon`).set(auth).expect(400);
+    await h
+      .http()
+      .get('/admin/accounts/00000000-0000-4000-8000-000000000000/inspection')
+      .set(auth)
+      .expect(404);
+  });
+
   it('validates input with clear 400s and 404s', async () => {
     const bad = await h
       .http()

@@ -22,6 +22,7 @@ import { SignContract } from './contracts/usecases/sign-contract/sign-contract.u
 import { SetContractStatus } from './contracts/usecases/set-contract-status/set-contract-status.usecase';
 import { IssueKey } from './api-keys/usecases/issue-key/issue-key.usecase';
 import { RevokeKey } from './api-keys/usecases/revoke-key/revoke-key.usecase';
+import { InspectAccount } from './accounts/usecases/inspect-account/inspect-account.usecase';
 
 /** One per operator operation, shared by the admin HTTP API, the CLI and the dashboard's console. */
 const usecases = [
@@ -33,6 +34,7 @@ const usecases = [
   SetContractStatus,
   IssueKey,
   RevokeKey,
+  InspectAccount,
 ];
 
 const services = [

@@ -39,4 +39,6 @@ export * from './api-keys/usecases/issue-key/issue-key.command';
 export * from './api-keys/usecases/issue-key/issue-key.usecase';
 export * from './api-keys/usecases/revoke-key/revoke-key.command';
 export * from './api-keys/usecases/revoke-key/revoke-key.usecase';
+export * from './accounts/usecases/inspect-account/inspect-account.command';
+export * from './accounts/usecases/inspect-account/inspect-account.usecase';
 export * from './audit/audit.service';

@@ -5,6 +5,8 @@ import {
   CONTRACT_STATUSES,
   CreateAccount,
   CreateAccountCommand,
+  InspectAccount,
+  InspectAccountCommand,
   IssueKey,
   IssueKeyCommand,
   PlansService,
@@ -107,6 +109,21 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
               readRetentionDays: o.retentionDays,
             }),
           ),
+        );
+      }),
+    );
+  account
+    .command('inspect <account>')
+    .description('the account with its usage, keys, webhooks and notices (as the console shows it)')
+    .option('--from <day>', 'first day of the usage, YYYY-MM-DD')
+    .option('--to <day>', 'last day of the usage, YYYY-MM-DD')
+    .action((ref: string, o: { from?: string; to?: string }) =>
+      withDomain(async (ctx) => {
+        const { id } = await ctx.get(AccountsService).resolve(ref);
+        print(
+          await ctx
+            .get(InspectAccount)
+            .execute(InspectAccountCommand.create({ accountId: id, from: o.from, to: o.to })),
         );
       }),
     );

@@ -1,25 +1,26 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type ApiKey } from '../api';
+import { api } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { ShownOnce } from '../components/ShownOnce';
 
 export function Keys() {
   const queries = useQueryClient();
-  const keys = useQuery({ queryKey: ['keys'], queryFn: () => api<ApiKey[]>('/keys') });
+  const keys = useQuery({ queryKey: ['keys'], queryFn: () => api('/account/keys') });
   const [issued, setIssued] = useState<string | null>(null);
   const refresh = () => queries.invalidateQueries({ queryKey: ['keys'] });
   const issue = useMutation({
-    mutationFn: (label: string) =>
-      api<{ apiKey: string }>('/keys', { method: 'POST', json: { label } }),
+    mutationFn: (label: string) => api('/account/keys', { method: 'post', json: { label } }),
     onSuccess: (r) => (setIssued(r.apiKey), refresh()),
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => api(`/keys/${id}`, { method: 'DELETE' }),
+    mutationFn: (id: string) =>
+      api('/account/keys/{keyId}', { method: 'delete', params: { keyId: id } }),
     onSuccess: refresh,
   });
   const rotate = useMutation({
-    mutationFn: (id: string) => api<{ apiKey: string }>(`/keys/${id}/rotate`, { method: 'POST' }),
+    mutationFn: (id: string) =>
+      api('/account/keys/{keyId}/rotate', { method: 'post', params: { keyId: id } }),
     onSuccess: (r) => (setIssued(r.apiKey), refresh()),
   });
   return (

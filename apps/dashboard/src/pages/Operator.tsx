@@ -1,29 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api';
+import { api, type Body, type Schemas } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { ShownOnce } from '../components/ShownOnce';
 import { bytes, count } from '../format';
+import { OperatorAccount } from './OperatorAccount';
 
-interface AccountRow {
-  id: string;
-  username: string;
-  email: string | null;
-  readRetentionDays: number;
-  created: string;
-  contract: { plan: string; status: string; nextSignatureDate?: string } | null;
-}
-
-interface Plan {
-  name: string;
-  totalCalls: number;
-  indicativeYearlyQuota: number;
-  callsPerSecond: number;
-  allowAboveQuota: boolean;
-  aboveQuotaUnitPrice: number;
-  mmcIncluded: boolean;
-  maxUploadBytes: number;
-}
+type AccountRow = Schemas['AccountWithContract'];
+type Plan = Schemas['Plan'];
 
 const formOf = (e: React.FormEvent<HTMLFormElement>) => {
   e.preventDefault();
@@ -36,7 +20,14 @@ const formOf = (e: React.FormEvent<HTMLFormElement>) => {
 };
 
 /** One account as a card: its contract, e-mail, and the operator's actions on it. */
-function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: () => void }) {
+interface CardProps {
+  a: AccountRow;
+  plans: Plan[];
+  done: () => void;
+  inspect: () => void;
+}
+
+function AccountCard({ a, plans, done, inspect }: CardProps) {
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState('');
   const run = (what: string, call: () => Promise<unknown>) =>
@@ -56,14 +47,18 @@ function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: (
         </span>
       </span>
       <span className="hint">reads kept {a.readRetentionDays} days</span>
+      <button type="button" onClick={inspect}>
+        Usage, keys, webhooks
+      </button>
       {status === 'active' && (
         <button
           type="button"
           className="danger"
           onClick={() =>
             run('suspended', () =>
-              api(`/operator/accounts/${a.id}/contract`, {
-                method: 'PATCH',
+              api('/account/operator/accounts/{accountId}/contract', {
+                method: 'patch',
+                params: { accountId: a.id },
                 json: { status: 'suspended' },
               }),
             )
@@ -77,8 +72,9 @@ function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: (
           type="button"
           onClick={() =>
             run('reactivated', () =>
-              api(`/operator/accounts/${a.id}/contract`, {
-                method: 'PATCH',
+              api('/account/operator/accounts/{accountId}/contract', {
+                method: 'patch',
+                params: { accountId: a.id },
                 json: { status: 'active' },
               }),
             )
@@ -93,7 +89,11 @@ function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: (
           const f = formOf(e);
           const password = f.text('password');
           run('password set', () =>
-            api(`/operator/accounts/${a.id}/password`, { method: 'PUT', json: { password } }),
+            api('/account/operator/accounts/{accountId}/password', {
+              method: 'put',
+              params: { accountId: a.id },
+              json: { password },
+            }),
           );
         }}
       >
@@ -108,8 +108,9 @@ function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: (
         onSubmit={(e) => {
           const f = formOf(e);
           run('contract signed', () =>
-            api(`/operator/accounts/${a.id}/contract`, {
-              method: 'POST',
+            api('/account/operator/accounts/{accountId}/contract', {
+              method: 'post',
+              params: { accountId: a.id },
               json: { plan: f.text('plan'), ...(f.text('date') ? { date: f.text('date') } : {}) },
             }),
           );
@@ -139,25 +140,25 @@ function AccountCard({ a, plans, done }: { a: AccountRow; plans: Plan[]; done: (
   );
 }
 
-/** The operator console: plans, accounts (create, password, contract, suspend), notices, audit. */
+/**
+ * The operator console: plans, accounts (create, password, contract, suspend, and one account's
+ * usage, keys and webhooks), notices, audit.
+ */
 export function Operator() {
   const queries = useQueryClient();
+  const [inspected, setInspected] = useState<string | null>(null);
   const accounts = useQuery({
     queryKey: ['op-accounts'],
-    queryFn: () => api<AccountRow[]>('/operator/accounts'),
+    queryFn: () => api('/account/operator/accounts'),
   });
-  const plans = useQuery({ queryKey: ['op-plans'], queryFn: () => api<Plan[]>('/operator/plans') });
+  const plans = useQuery({ queryKey: ['op-plans'], queryFn: () => api('/account/operator/plans') });
   const notes = useQuery({
     queryKey: ['op-notes'],
-    queryFn: () =>
-      api<{ accountId: string; message: string; created: string }[]>('/operator/notifications'),
+    queryFn: () => api('/account/operator/notifications'),
   });
   const audit = useQuery({
     queryKey: ['op-audit'],
-    queryFn: () =>
-      api<{ actor: string; action: string; target: string | null; created: string }[]>(
-        '/operator/audit',
-      ),
+    queryFn: () => api('/account/operator/audit'),
   });
   const refresh = () =>
     Promise.all(
@@ -166,12 +167,12 @@ export function Operator() {
       ),
     );
   const savePlan = useMutation({
-    mutationFn: (plan: Plan) => api<Plan>('/operator/plans', { method: 'PUT', json: plan }),
+    mutationFn: (plan: Plan) => api('/account/operator/plans', { method: 'put', json: plan }),
     onSuccess: refresh,
   });
   const create = useMutation({
-    mutationFn: (body: Record<string, unknown>) =>
-      api<{ apiKey: string }>('/operator/accounts', { method: 'POST', json: body }),
+    mutationFn: (body: Body<'/account/operator/accounts', 'post'>) =>
+      api('/account/operator/accounts', { method: 'post', json: body }),
     onSuccess: refresh,
   });
   return (
@@ -219,9 +220,16 @@ export function Operator() {
       <h2>Accounts</h2>
       <ul className="cells accounts">
         {accounts.data?.map((a) => (
-          <AccountCard key={a.id} a={a} plans={plans.data ?? []} done={refresh} />
+          <AccountCard
+            key={a.id}
+            a={a}
+            plans={plans.data ?? []}
+            done={refresh}
+            inspect={() => setInspected(a.id)}
+          />
         ))}
       </ul>
+      {inspected && <OperatorAccount accountId={inspected} close={() => setInspected(null)} />}
       <h2>Plans</h2>
       <ul className="cells">
         {plans.data?.map((p) => (

@@ -1,46 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api';
+import { api, type Answer } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
+import { UsageChart } from '../components/UsageChart';
 import { bytes, count, day, level } from '../format';
 
-interface OverviewData {
-  subscription: {
-    contract: {
-      plan: string;
-      status: string;
-      firstSignatureDate: string;
-      latestSignatureDate: string;
-      nextSignatureDate: string;
-      indicativeYearlyQuota: number;
-    } | null;
-    history: {
-      period: string;
-      count: Record<string, number>;
-      aboveQuota: Record<string, number>;
-    }[];
-    billing: { nextDueDate: string | null; estimatedAmount: number };
-  };
-  statistics: {
-    usage: { calls: number; month: number; year: number; resets_on: string };
-    total_calls: number;
-  };
-  daily: { day: string; quota: Record<string, { count: number; remaining: number }> };
-  plan: {
-    name: string;
-    callsPerSecond: number;
-    maxUploadBytes: number;
-    mmcIncluded: boolean;
-    allowAboveQuota: boolean;
-    aboveQuotaUnitPrice: number;
-  } | null;
-  month: { start: string; end: string } | null;
-}
-
-interface Notice {
-  kind: string;
-  message: string;
-  created: string;
-}
+type Period = NonNullable<Answer<'/account/overview'>['month']>;
 
 /** A used / allowed meter that turns amber from 80 % and red from 95 %. */
 function Allowance(props: { id: string; label: string; used: number; limit: number }) {
@@ -77,23 +41,56 @@ function Allowance(props: { id: string; label: string; used: number; limit: numb
   );
 }
 
+const TYPES = ['plate_reader', 'redact', 'stream'];
+
+/** This month day by day: the calls, those above quota in red, the running total and the allowance. */
+function MonthChart({ month, allowance }: { month: Period; allowance: number }) {
+  const range = new URLSearchParams({ from: day(month.start), to: day(new Date().toISOString()) });
+  // The period's end is the next one's first day.
+  const lastDay = day(new Date(Date.parse(month.end) - 86_400_000).toISOString());
+  const { data, error } = useQuery({
+    queryKey: ['usage', 'month', range.toString()],
+    queryFn: () => api('/account/usage', { query: range.toString() }),
+  });
+  return (
+    <section aria-labelledby="month-chart-h">
+      <h2 id="month-chart-h">This month, day by day</h2>
+      <ErrorText error={error} />
+      {data && (
+        <UsageChart
+          days={data.days}
+          types={TYPES}
+          allowance={allowance}
+          lastDay={lastDay}
+          testId="month-chart"
+        />
+      )}
+      <p className="hint">
+        Bars: calls per day, in red those above the quota. Line: calls so far this month; dashed:
+        the month&apos;s allowance.
+      </p>
+    </section>
+  );
+}
+
 /** How much is left this month and this contract year, the plan's limits, and the owner's notices. */
 export function Overview() {
   const queries = useQueryClient();
   const { data, error } = useQuery({
     queryKey: ['overview'],
-    queryFn: () => api<OverviewData>('/overview'),
+    queryFn: () => api('/account/overview'),
   });
   const notices = useQuery({
     queryKey: ['notices'],
-    queryFn: () => api<Notice[]>('/notifications'),
+    queryFn: () => api('/account/notifications'),
   });
   const settings = useQuery({
     queryKey: ['settings'],
-    queryFn: () => api<{ email: string | null }>('/settings'),
+    queryFn: () => api('/account/settings'),
   });
   const saveEmail = useMutation({
-    mutationFn: (email: string | null) => api('/settings', { method: 'PATCH', json: { email } }),
+    mutationFn: (email: string | null) =>
+      api('/account/settings', { method: 'patch', json: { email } }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['settings'] }),
   });
   if (error) return <ErrorText error={error} />;
@@ -166,6 +163,7 @@ export function Overview() {
           )}
         </section>
       </div>
+      {month && <MonthChart month={month} allowance={stats.total_calls} />}
       <h2>Notices</h2>
       <ErrorText error={notices.error ?? settings.error ?? saveEmail.error} />
       <form

@@ -3,16 +3,6 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 
-interface Read {
-  id: string;
-  read_at: string;
-  plate: string;
-  score: number;
-  region: string | null;
-  vehicle: { type: string } | null;
-  camera_id: string | null;
-}
-
 interface Search {
   plate: string;
   match: string;
@@ -41,8 +31,7 @@ export function Reads() {
   const cursor = cursors[cursors.length - 1];
   const page = useQuery({
     queryKey: ['reads', search, cursor],
-    queryFn: () =>
-      api<{ results: Read[]; next: string | null }>(`/reads?${params(search, cursor)}`),
+    queryFn: () => api('/account/reads', { query: params(search, cursor) }),
   });
   return (
     <>

@@ -13,11 +13,10 @@ export function Security({ signOutEverywhere }: PageProps) {
   const queries = useQueryClient();
   const settings = useQuery({
     queryKey: ['security'],
-    queryFn: () => api<SecuritySettings>('/security'),
+    queryFn: () => api('/account/security'),
   });
   const save = useMutation({
-    mutationFn: (body: SecuritySettings) =>
-      api<SecuritySettings>('/security', { method: 'PUT', json: body }),
+    mutationFn: (body: SecuritySettings) => api('/account/security', { method: 'put', json: body }),
     onSuccess: (s) => queries.setQueryData(['security'], s),
   });
   if (!settings.data) return <ErrorText error={settings.error} />;

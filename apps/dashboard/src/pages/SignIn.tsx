@@ -7,14 +7,18 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
   const [mode, setMode] = useState<'signin' | 'signup'>('signin');
   const signup = useQuery({
     queryKey: ['signup'],
-    queryFn: () => api<{ open: boolean }>('/signup'),
+    queryFn: () => api('/account/signup'),
   });
   const submit = useMutation({
-    mutationFn: (form: FormData) =>
-      api<Session>(mode === 'signin' ? '/session' : '/signup', {
-        method: 'POST',
-        json: { username: form.get('username'), password: form.get('password') },
-      }),
+    mutationFn: (form: FormData) => {
+      const json = {
+        username: String(form.get('username')),
+        password: String(form.get('password')),
+      };
+      return mode === 'signin'
+        ? api('/account/session', { method: 'post', json })
+        : api('/account/signup', { method: 'post', json });
+    },
     onSuccess: onSignedIn,
   });
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {

@@ -1,46 +1,21 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
-import { api } from '../api';
+import { api, type Answer } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { TryRedact } from './TryRedact';
 
-interface Box {
-  xmin: number;
-  ymin: number;
-  xmax: number;
-  ymax: number;
-}
-
-interface PlateResult {
-  box: Box;
-  plate: string;
-  score: number;
-  dscore: number;
-  region: { code: string; score: number };
-  candidates: { plate: string; score: number }[];
-  vehicle: { type: string; score: number; box: Box };
-}
-
-interface VehicleModeResult {
-  plate: {
-    box: Box;
-    score: number;
-    props: {
-      plate: { value: string; score: number }[];
-      region: { value: string; score: number }[];
-    };
-  } | null;
-  vehicle: { type: string; score: number; box: Box } | null;
-}
-
-interface Snapshot {
-  processing_time: number;
-  results: (PlateResult | VehicleModeResult)[];
-}
+/** The plate reader's answer, as the gateway documents it (either detection mode). */
+type Snapshot = Answer<'/account/plate-reader', 'post'>;
+type Box = Snapshot['results'][number] extends infer R
+  ? R extends { box: infer B }
+    ? B
+    : never
+  : never;
 
 /** Both detection modes as one list of plates: text, scores, candidates, region, vehicle. */
 function readings(response: Snapshot) {
-  return response.results.map((r) =>
+  const results: Snapshot['results'][number][] = response.results;
+  return results.map((r) =>
     'candidates' in r
       ? {
           text: r.plate,
@@ -49,6 +24,9 @@ function readings(response: Snapshot) {
           region: r.region.code,
           candidates: r.candidates,
           vehicle: r.vehicle,
+          looks: r.color
+            ? `${r.color[0]?.color ?? 'unknown'}, ${r.orientation?.[0]?.orientation ?? 'Unknown'}`
+            : null,
         }
       : {
           text: r.plate?.props.plate[0]?.value ?? '',
@@ -56,7 +34,8 @@ function readings(response: Snapshot) {
           box: r.plate?.box,
           region: r.plate?.props.region[0]?.value ?? '',
           candidates: r.plate?.props.plate.map((p) => ({ plate: p.value, score: p.score })) ?? [],
-          vehicle: r.vehicle,
+          vehicle: r.vehicle ?? null,
+          looks: null,
         },
   );
 }
@@ -71,6 +50,28 @@ const rect = (b: Box, cls: string, key: string) => (
     height={b.ymax - b.ymin}
   />
 );
+
+/**
+ * The plate's text on its box: just above it, or just below it when the photo has no room above;
+ * sized to the photo so it reads the same at any zoom.
+ */
+const label = (b: Box, text: string, photoHeight: number, key: string) => {
+  const size = Math.max(12, Math.round(photoHeight / 28));
+  // The baseline far enough above the box that descenders stay clear of it.
+  const above = b.ymin - size * 0.45;
+  return (
+    <text
+      key={key}
+      className="plate-label"
+      data-testid="box-plate"
+      x={b.xmin}
+      y={above - size > 0 ? above : b.ymax + size}
+      fontSize={size}
+    >
+      {text.toUpperCase()}
+    </text>
+  );
+};
 
 /** Try it: a plate-reader call, or (second tab) a redaction. */
 export function TryIt() {
@@ -108,9 +109,11 @@ function TryRead() {
     regions: '',
     mode: 'regular',
     detection_mode: 'plate',
+    mmc: false,
   });
+  const [view, setView] = useState<'plates' | 'json'>('plates');
   const read = useMutation({
-    mutationFn: (form: FormData) => api<Snapshot>('/plate-reader', { method: 'POST', form }),
+    mutationFn: (form: FormData) => api('/account/plate-reader', { method: 'post', form }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['overview'] }),
   });
 
@@ -131,6 +134,7 @@ function TryRead() {
   const curl = [
     `curl -F "upload=@${file?.name ?? 'car.jpg'}"`,
     ...regions.map((r) => `-F regions=${r}`),
+    ...(settings.mmc ? ['-F mmc=true'] : []),
     `-F config='${config}'`,
     `-H "Authorization: Token $API_KEY"`,
     `${location.origin}/v1/plate-reader/`,
@@ -142,6 +146,7 @@ function TryRead() {
     const form = new FormData();
     form.append('upload', file);
     regions.forEach((r) => form.append('regions', r));
+    if (settings.mmc) form.append('mmc', 'true');
     form.append('config', config);
     read.mutate(form);
   };
@@ -191,6 +196,15 @@ function TryRead() {
             <option value="vehicle">vehicles</option>
           </select>
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            role="switch"
+            checked={settings.mmc}
+            onChange={(e) => setSettings({ ...settings, mmc: e.target.checked })}
+          />{' '}
+          Make, model, colour (mmc)
+        </label>
         <button type="submit" disabled={!file || read.isPending}>
           {read.isPending ? 'Reading…' : 'Read plates'}
         </button>
@@ -211,6 +225,7 @@ function TryRead() {
                   ? rect(r.vehicle.box, 'vehicle-box', `v${i}`)
                   : null,
                 r.box ? rect(r.box, 'plate-box', `p${i}`) : null,
+                r.box && r.text ? label(r.box, r.text, preview.h, `t${i}`) : null,
               ])}
             </svg>
           </figure>
@@ -221,22 +236,52 @@ function TryRead() {
               {found.length} plate{found.length === 1 ? '' : 's'} in{' '}
               {Math.round(read.data.processing_time)} ms
             </h2>
-            {found.map((r, i) => (
-              <dl key={i} className="reading">
-                <dt>Plate</dt>
-                <dd className="plate" data-testid="plate-text">
-                  {r.text.toUpperCase()}
-                </dd>
-                <dt>Score</dt>
-                <dd>{r.score.toFixed(3)}</dd>
-                <dt>Region</dt>
-                <dd>{r.region || '—'}</dd>
-                <dt>Vehicle</dt>
-                <dd>{r.vehicle ? `${r.vehicle.type} (${r.vehicle.score.toFixed(2)})` : '—'}</dd>
-                <dt>Candidates</dt>
-                <dd>{r.candidates.map((c) => `${c.plate} ${c.score.toFixed(2)}`).join(', ')}</dd>
-              </dl>
-            ))}
+            <div className="tabs" role="tablist" aria-label="Answer">
+              <button
+                type="button"
+                role="tab"
+                aria-selected={view === 'plates'}
+                onClick={() => setView('plates')}
+              >
+                Plates
+              </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={view === 'json'}
+                onClick={() => setView('json')}
+              >
+                JSON
+              </button>
+            </div>
+            {view === 'json' && (
+              <pre className="json" data-testid="raw-json">
+                {JSON.stringify(read.data, null, 2)}
+              </pre>
+            )}
+            {view === 'plates' &&
+              found.map((r, i) => (
+                <dl key={i} className="reading">
+                  <dt>Plate</dt>
+                  <dd className="plate" data-testid="plate-text">
+                    {r.text.toUpperCase()}
+                  </dd>
+                  <dt>Score</dt>
+                  <dd>{r.score.toFixed(3)}</dd>
+                  <dt>Region</dt>
+                  <dd>{r.region || '—'}</dd>
+                  <dt>Vehicle</dt>
+                  <dd>{r.vehicle ? `${r.vehicle.type} (${r.vehicle.score.toFixed(2)})` : '—'}</dd>
+                  {r.looks && (
+                    <>
+                      <dt>Colour, orientation</dt>
+                      <dd data-testid="looks">{r.looks}</dd>
+                    </>
+                  )}
+                  <dt>Candidates</dt>
+                  <dd>{r.candidates.map((c) => `${c.plate} ${c.score.toFixed(2)}`).join(', ')}</dd>
+                </dl>
+              ))}
           </section>
         )}
         <h2>The same call with curl</h2>

@@ -3,22 +3,6 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { ErrorText } from '../components/ErrorText';
 
-interface HiddenArea {
-  box: { xmin: number; ymin: number; xmax: number; ymax: number };
-  score: number;
-}
-
-/** POST /v1/redact/'s JSON form. */
-interface Redaction {
-  processing_time: number;
-  content_type: string;
-  width: number;
-  height: number;
-  image: string;
-  plates: HiddenArea[];
-  faces: HiddenArea[];
-}
-
 /** Try it → Redact: the photo back with its plates and faces hidden, counted as a redaction. */
 export function TryRedact() {
   const queries = useQueryClient();
@@ -27,7 +11,7 @@ export function TryRedact() {
   const [method, setMethod] = useState('blur');
   const [strength, setStrength] = useState(6);
   const redact = useMutation({
-    mutationFn: (form: FormData) => api<Redaction>('/redact', { method: 'POST', form }),
+    mutationFn: (form: FormData) => api('/account/redact', { method: 'post', form }),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['overview'] }),
   });
   const targets = (['plates', 'faces'] as const).filter((t) => hide[t]);

@@ -1,7 +1,7 @@
 import { TableHead } from '../components/TableHead';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type UsageDay } from '../api';
+import { api } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
 
@@ -38,7 +38,7 @@ export function Usage() {
   const query = new URLSearchParams(range).toString();
   const { data, error } = useQuery({
     queryKey: ['usage', range],
-    queryFn: () => api<{ from: string; to: string; days: UsageDay[] }>(`/usage?${query}`),
+    queryFn: () => api('/account/usage', { query }),
   });
   const preset = (days: number) => setRange({ from: daysAgo(days - 1), to: daysAgo(0) });
   const total = data?.days.reduce((n, d) => n + (d.count.plate_reader ?? 0), 0) ?? 0;

@@ -1,27 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api';
+import { api, type Body } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
-
-interface Entry {
-  id: number;
-  plate: string;
-  label: string;
-  match: 'exact' | 'lookalike';
-  created: string;
-}
 
 /** Plates to be told about: a read that matches is e-mailed and sent to the webhooks. */
 export function Watchlists() {
   const queries = useQueryClient();
-  const list = useQuery({ queryKey: ['watchlists'], queryFn: () => api<Entry[]>('/watchlists') });
+  const list = useQuery({ queryKey: ['watchlists'], queryFn: () => api('/account/watchlists') });
   const refresh = () => queries.invalidateQueries({ queryKey: ['watchlists'] });
   const add = useMutation({
-    mutationFn: (body: { plate: string; label: string; match: string }) =>
-      api<Entry>('/watchlists', { method: 'POST', json: body }),
+    mutationFn: (body: Body<'/account/watchlists', 'post'>) =>
+      api('/account/watchlists', { method: 'post', json: body }),
     onSuccess: refresh,
   });
   const remove = useMutation({
-    mutationFn: (id: number) => api(`/watchlists/${id}`, { method: 'DELETE' }),
+    mutationFn: (id: number) =>
+      api('/account/watchlists/{watchlistId}', { method: 'delete', params: { watchlistId: id } }),
     onSuccess: refresh,
   });
   return (
@@ -34,7 +27,7 @@ export function Watchlists() {
           add.mutate({
             plate: String(f.get('plate')),
             label: String(f.get('label') ?? ''),
-            match: String(f.get('match')),
+            match: f.get('match') === 'lookalike' ? 'lookalike' : 'exact',
           });
           e.currentTarget.reset();
         }}

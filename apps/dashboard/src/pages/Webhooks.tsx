@@ -1,14 +1,15 @@
 import { TableHead } from '../components/TableHead';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Delivery, type Webhook } from '../api';
+import { api, type Webhook } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { ShownOnce } from '../components/ShownOnce';
 
 function Deliveries({ hook }: { hook: Webhook }) {
   const log = useQuery({
     queryKey: ['deliveries', hook.id],
-    queryFn: () => api<Delivery[]>(`/webhooks/${hook.id}/deliveries`),
+    queryFn: () =>
+      api('/account/webhooks/{webhookId}/deliveries', { params: { webhookId: hook.id } }),
     refetchInterval: 2000,
   });
   if (log.error) return <ErrorText error={log.error} />;
@@ -36,21 +37,23 @@ function Deliveries({ hook }: { hook: Webhook }) {
 
 export function Webhooks() {
   const queries = useQueryClient();
-  const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => api<Webhook[]>('/webhooks') });
+  const hooks = useQuery({ queryKey: ['webhooks'], queryFn: () => api('/account/webhooks') });
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<number | null>(null);
   const refresh = () => queries.invalidateQueries({ queryKey: ['webhooks'] });
   const add = useMutation({
     mutationFn: (body: { target: string; include_image: boolean }) =>
-      api<Webhook>('/webhooks', { method: 'POST', json: body }),
+      api('/account/webhooks', { method: 'post', json: body }),
     onSuccess: (w) => (setSecret(w.secret ?? null), refresh()),
   });
   const remove = useMutation({
-    mutationFn: (id: number) => api(`/webhooks/${id}`, { method: 'DELETE' }),
+    mutationFn: (id: number) =>
+      api('/account/webhooks/{webhookId}', { method: 'delete', params: { webhookId: id } }),
     onSuccess: refresh,
   });
   const test = useMutation({
-    mutationFn: (id: number) => api(`/webhooks/${id}/test`, { method: 'POST' }),
+    mutationFn: (id: number) =>
+      api('/account/webhooks/{webhookId}/test', { method: 'post', params: { webhookId: id } }),
     onSuccess: (_r, id) => (
       setOpen(id),
       queries.invalidateQueries({ queryKey: ['deliveries', id] })

@@ -15,6 +15,8 @@ import {
 import {
   CreateAccount,
   CreateAccountCommand,
+  InspectAccount,
+  InspectAccountCommand,
   IssueKey,
   IssueKeyCommand,
   RevokeKey,
@@ -57,7 +59,7 @@ import {
 } from './admin.dto';
 import { WebhookIdPipe } from '../webhooks/webhook-id.pipe';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
-import { EXAMPLES } from '../openapi/examples';
+import { ACCOUNT_INSPECTION, EXAMPLES } from '../openapi/examples';
 import { arrayOf } from '../openapi/schemas';
 
 const AccountId = () => Param('accountId', new ParseUUIDPipe());
@@ -86,6 +88,7 @@ export class AdminController {
     private readonly setStatusCase: SetContractStatus,
     private readonly issueKeyCase: IssueKey,
     private readonly revokeKeyCase: RevokeKey,
+    private readonly inspectCase: InspectAccount,
   ) {}
 
   @RouteDoc({
@@ -143,6 +146,18 @@ export class AdminController {
   @Get('accounts/:accountId')
   async getAccount(@AccountId() accountId: string) {
     return toAccountView(await this.accounts.get(accountId));
+  }
+
+  @RouteDoc({
+    summary:
+      'One account with its usage, keys, webhooks and notifications (as the console shows it)',
+    auth: 'admin',
+    ok: { status: 200, schema: 'AccountInspection', example: ACCOUNT_INSPECTION },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
+  @Get('accounts/:accountId/inspection')
+  inspect(@AccountId() accountId: string, @Query() query: UsageQueryDto) {
+    return this.inspectCase.execute(InspectAccountCommand.create({ ...query, accountId }));
   }
 
   @RouteDoc({

@@ -8,12 +8,15 @@ import {
   Patch,
   Post,
   Put,
+  Query,
   UseGuards,
 } from '@nestjs/common';
 import {
   AuditService,
   CreateAccount,
   CreateAccountCommand,
+  InspectAccount,
+  InspectAccountCommand,
   SavePlan,
   SavePlanCommand,
   SetContractStatus,
@@ -31,9 +34,10 @@ import {
   OperatorGuard,
   SessionGuard,
   type DashboardSession,
-} from '../account-web/session.guard';
+} from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
-import { EXAMPLES } from '../openapi/examples';
+import { ACCOUNT_INSPECTION, EXAMPLES } from '../openapi/examples';
+import { arrayOf } from '../openapi/schemas';
 import {
   AccountSettingsDto,
   ContractStatusDto,
@@ -41,13 +45,15 @@ import {
   PasswordDto,
   PlanDto,
   SignContractDto,
+  UsageQueryDto,
 } from './admin.dto';
 
 const AccountId = () => Param('accountId', new ParseUUIDPipe());
 
 /**
  * The operator console of the dashboard: the admin API's operations (the same use cases) for a
- * signed-in operator, behind the session's CSRF token, each one written to the audit trail.
+ * signed-in operator, behind the session's CSRF token, each one written to the audit trail (and
+ * so is looking at one account's keys and webhooks).
  */
 @Controller('account/operator')
 @UseGuards(SessionGuard, OperatorGuard)
@@ -61,6 +67,7 @@ export class OperatorConsoleController {
     private readonly savePlan: SavePlan,
     private readonly signContract: SignContract,
     private readonly setStatus: SetContractStatus,
+    private readonly inspectAccount: InspectAccount,
   ) {}
 
   @RouteDoc({
@@ -178,12 +185,34 @@ export class OperatorConsoleController {
   }
 
   @RouteDoc({
+    summary: 'Console: one account with its usage, keys, webhooks and notifications',
+    auth: 'session',
+    internal: true,
+    ok: { status: 200, schema: 'AccountInspection', example: ACCOUNT_INSPECTION },
+  })
+  @PlatewiseErrors(400, 401, 403, 404)
+  @Get('accounts/:accountId/inspection')
+  async inspect(
+    @CurrentSession() who: DashboardSession,
+    @AccountId() accountId: string,
+    @Query() query: UsageQueryDto,
+  ) {
+    const inspection = await this.inspectAccount.execute(
+      InspectAccountCommand.create({ ...query, accountId }),
+    );
+    // Another tenant's keys and webhooks seen: on the trail like a change, so owners can be told
+    // who looked.
+    await this.audit.record(who, 'account.inspect', inspection.account.username, { ...query });
+    return inspection;
+  }
+
+  @RouteDoc({
     summary: "Console: the operators' audit trail, newest first",
     auth: 'session',
     internal: true,
     ok: {
       status: 200,
-      schema: { type: 'array', items: { type: 'object' } },
+      schema: arrayOf('AuditEvent'),
       example: [
         {
           actor: 'ops',

@@ -1,5 +1,5 @@
 import type { KeyOwner, Reservation } from '@platewise/domain';
-import type { DashboardSession } from '../account-web/dashboard-session';
+import type { DashboardSession } from '../auth/session/dashboard-session';
 import type { Request } from 'express';
 import { ServerTiming } from './server-timing';
 

@@ -1,7 +1,16 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { SESSION_COOKIE } from '../account-web/session-cookie';
+import {
+  targetConstructorToSchema,
+  validationMetadatasToSchemas,
+} from 'class-validator-jsonschema';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
+import { SESSION_COOKIE } from '../auth/session/session-cookie';
 import { PLATEWISE_VERSION } from '../version';
 import { codeSamples } from './code-samples';
 import { PLATE_READER_REQUEST_BODY, REQUEST_BODY_EXTENSION } from './plate-reader-body';
@@ -66,9 +75,18 @@ export function buildOpenApiDocument(app: INestApplication, publicUrl?: string):
   // class-validator knows every validated class; the request bodies are the DTOs (not AppConfig).
   const dtoSchemas = Object.fromEntries(
     Object.entries(
-      validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/' }),
+      validationMetadatasToSchemas({ refPointerPrefix: REF_PREFIX, additionalConverters }),
     ).filter(([name]) => name.endsWith('Dto')),
   );
+  // A DTO that only extends a use case's fields (admin/admin.dto.ts) has no rules of its own, so
+  // the pass above does not list it: its schema is its parent's rules.
+  for (const dto of bodyClasses(app)) {
+    if (!dtoSchemas[dto.name])
+      dtoSchemas[dto.name] = targetConstructorToSchema(dto, {
+        refPointerPrefix: REF_PREFIX,
+        additionalConverters,
+      });
+  }
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...dtoSchemas, ...RESPONSE_SCHEMAS } as never,
@@ -97,6 +115,52 @@ export function buildOpenApiDocument(app: INestApplication, publicUrl?: string):
   }
   dropUnused(document);
   return document;
+}
+
+const REF_PREFIX = '#/components/schemas/';
+
+const STRING_RULES = new Set(['isString', 'isEmail', 'isUrl', 'maxLength', 'minLength', 'matches']);
+
+/**
+ * `@ValidateIf((_o, value) => value !== null)` on a text field: null is a value the route takes
+ * (`"email": null` removes the address), so the schema says so.
+ */
+const additionalConverters: ISchemaConverters = {
+  [ValidationTypes.CONDITIONAL_VALIDATION]: (meta: ValidationMetadata) => {
+    const condition = meta.constraints?.[0] as ((o: object, v: unknown) => boolean) | undefined;
+    if (meta.name === 'isOptional' || typeof condition !== 'function') return {};
+    let skipsNull = false;
+    try {
+      skipsNull = condition({}, null) === false;
+    } catch {
+      return {}; // a rule about other fields: nothing to say of this one
+    }
+    const text = getMetadataStorage()
+      .getTargetValidationMetadatas(meta.target as Type, '', true, false)
+      .some((m) => m.propertyName === meta.propertyName && STRING_RULES.has(m.name ?? ''));
+    return skipsNull && text ? { type: ['string', 'null' as 'string'] } : {};
+  },
+};
+
+/** The classes of every route's `@Body()` that end in `Dto`. */
+function bodyClasses(app: INestApplication): Type[] {
+  const found = new Set<Type>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (!metatype) continue;
+      const proto = (metatype as Type).prototype;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {};
+        const types: Type[] = Reflect.getMetadata('design:paramtypes', proto, name) ?? [];
+        for (const [key, arg] of Object.entries(args as Record<string, { index: number }>)) {
+          const type = types[arg.index];
+          if (key.startsWith(`${RouteParamtypes.BODY}:`) && type?.name?.endsWith('Dto'))
+            found.add(type);
+        }
+      }
+    }
+  }
+  return [...found];
 }
 
 /** DTO schemas no route refers to (query DTOs become parameters, not schemas). */

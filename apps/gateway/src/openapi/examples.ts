@@ -226,3 +226,12 @@ export const EXAMPLES = {
     month: { start: '2026-12-05T00:00:00.000Z', end: '2027-01-05T00:00:00.000Z' },
   },
 };
+
+/** One account as an operator looks at it (admin API and console): the examples above together. */
+export const ACCOUNT_INSPECTION = {
+  account: EXAMPLES.account,
+  usage: EXAMPLES.usageReport,
+  keys: [apiKey],
+  webhooks: [webhook],
+  notifications: [EXAMPLES.notification],
+};

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import { ReadsService, type ReadQuery, type ReadView } from '@platewise/domain';
-import { CurrentSession, SessionGuard, type DashboardSession } from '../account-web/session.guard';
+import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
 import { ReadsQueryDto } from './reads.dto';

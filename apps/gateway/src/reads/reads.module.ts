@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DomainModule } from '@platewise/domain';
 import { AuthModule } from '../auth/auth.module';
+import { SessionsModule } from '../auth/session/sessions.module';
+import { AccountReadsController } from './account-reads.controller';
 import { ReadsController } from './reads.controller';
 
 @Module({
-  imports: [AuthModule, DomainModule],
-  controllers: [ReadsController],
+  imports: [AuthModule, DomainModule, SessionsModule],
+  // The API's search and the dashboard's Reads page (and its CSV).
+  controllers: [ReadsController, AccountReadsController],
 })
 export class ReadsModule {}

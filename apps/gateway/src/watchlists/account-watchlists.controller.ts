@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { WatchlistsService } from '@platewise/domain';
-import { CurrentSession, SessionGuard, type DashboardSession } from '../account-web/session.guard';
+import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
 import { arrayOf } from '../openapi/schemas';

@@ -1,99 +1,35 @@
+import { BadRequestException, Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  Header,
-  Patch,
-  Put,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import {
-  AccountsService,
   DAY_MS,
   isoDay,
   monthlyPeriod,
-  NotificationsService,
-  toPlanView,
-  SecurityService,
   startOfUtcDay,
-  toAccountView,
-  UpdateAccountSettings,
-  UpdateAccountSettingsCommand,
+  toPlanView,
   UsageService,
 } from '@platewise/domain';
-import { OwnerSettingsDto } from './account-web.dto';
-import { SecurityDto } from '../admin/admin.dto';
-import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
-import { UsageReportsService } from '../usage-reports/usage-reports.service';
-import { UsageRangeDto } from './account-web.dto';
-import { CurrentSession, SessionGuard, type DashboardSession } from './session.guard';
-import { SessionOwners } from './session-owner';
-import { fillDays, usageCsv } from './usage-csv';
+import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
+import { SessionOwners } from '../auth/session/session-owner';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
-import { arrayOf } from '../openapi/schemas';
+import { fillDays, usageCsv } from './usage-csv';
+import { UsageRangeDto } from './usage-range.dto';
+import { UsageReportsService } from './usage-reports.service';
 
 /** Longest range the usage chart and CSV cover. */
 const MAX_RANGE_DAYS = 366;
 
 /**
- * The signed-in owner's own account: always the session's account, never one named in the
- * request, so a session cannot reach another tenant's data.
+ * The dashboard's overview and usage pages: the signed-in owner's own figures, always the
+ * session's account, from the same code as the API-key routes beside this file.
  */
 @Controller('account')
 @UseGuards(SessionGuard)
-@ChangesKeyOwners()
-export class AccountController {
+export class AccountUsageController {
   constructor(
     private readonly reports: UsageReportsService,
     private readonly usage: UsageService,
-    private readonly security: SecurityService,
     private readonly owners: SessionOwners,
-    private readonly accounts: AccountsService,
-    private readonly notifications: NotificationsService,
-    private readonly updateSettings: UpdateAccountSettings,
   ) {}
-
-  @RouteDoc({
-    summary: "The owner's notices (quota, webhooks, watchlists), newest first",
-    auth: 'session',
-    internal: true,
-    ok: { status: 200, schema: arrayOf('Notification'), example: [EXAMPLES.notification] },
-  })
-  @PlatewiseErrors(401)
-  @Get('notifications')
-  notices(@CurrentSession() session: DashboardSession) {
-    return this.notifications.list(session.accountId);
-  }
-
-  @RouteDoc({
-    summary: "The account's settings: e-mail address for notices, read retention",
-    auth: 'session',
-    internal: true,
-    ok: { status: 200, schema: 'Account', example: EXAMPLES.account },
-  })
-  @PlatewiseErrors(401)
-  @Get('settings')
-  async settings(@CurrentSession() session: DashboardSession) {
-    return toAccountView(await this.accounts.get(session.accountId));
-  }
-
-  /** The owner sets where notices go; the retention is the operator's (it is their storage). */
-  @RouteDoc({
-    summary: 'Change the e-mail address notices go to',
-    auth: 'session',
-    internal: true,
-    ok: { status: 200, schema: 'Account', example: EXAMPLES.account },
-  })
-  @PlatewiseErrors(400, 401, 403)
-  @Patch('settings')
-  changeSettings(@CurrentSession() session: DashboardSession, @Body() body: OwnerSettingsDto) {
-    return this.updateSettings.execute(
-      UpdateAccountSettingsCommand.create({ accountId: session.accountId, email: body.email }),
-    );
-  }
 
   /** The same figures as `/v2/subscription`, `/v1/statistics/` and `/v2/quota/daily`, from the same code. */
   @RouteDoc({
@@ -151,31 +87,6 @@ export class AccountController {
   @Header('Content-Disposition', 'attachment; filename="platewise-usage.csv"')
   async usageCsv(@CurrentSession() session: DashboardSession, @Query() range: UsageRangeDto) {
     return usageCsv((await this.usageDays(session, range)).days);
-  }
-
-  @RouteDoc({
-    summary: 'Security settings',
-    auth: 'session',
-    internal: true,
-    ok: { status: 200, schema: 'SecuritySettings', example: EXAMPLES.security },
-  })
-  @PlatewiseErrors(401)
-  @Get('security')
-  getSecurity(@CurrentSession() session: DashboardSession) {
-    return this.security.get(session.accountId);
-  }
-
-  @RouteDoc({
-    summary: 'Change security settings',
-    auth: 'session',
-    internal: true,
-    request: { exposeKey: true, ips: [], domains: ['*.example.com'] },
-    ok: { status: 200, schema: 'SecuritySettings', example: EXAMPLES.security },
-  })
-  @PlatewiseErrors(400, 401, 403)
-  @Put('security')
-  setSecurity(@CurrentSession() session: DashboardSession, @Body() body: SecurityDto) {
-    return this.security.update(session.accountId, body);
   }
 
   private range(range: UsageRangeDto): { from: Date; to: Date } {

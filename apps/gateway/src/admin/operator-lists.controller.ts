@@ -6,7 +6,7 @@ import {
   toContractView,
   NotificationsService,
 } from '@platewise/domain';
-import { OperatorGuard, SessionGuard } from './session.guard';
+import { OperatorGuard, SessionGuard } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
 import { arrayOf } from '../openapi/schemas';
@@ -14,7 +14,7 @@ import { arrayOf } from '../openapi/schemas';
 /** The operator view: every account with its contract, the plans, and owners' notifications. */
 @Controller('account/operator')
 @UseGuards(SessionGuard, OperatorGuard)
-export class OperatorController {
+export class OperatorListsController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly contracts: ContractsService,
@@ -26,7 +26,11 @@ export class OperatorController {
     summary: 'Operator view: every account and its contract',
     auth: 'session',
     internal: true,
-    ok: { status: 200, schema: arrayOf('Account'), example: [EXAMPLES.account] },
+    ok: {
+      status: 200,
+      schema: arrayOf('AccountWithContract'),
+      example: [{ ...EXAMPLES.account, contract: EXAMPLES.contract }],
+    },
   })
   @PlatewiseErrors(401, 403)
   @Get('accounts')

@@ -18,7 +18,7 @@ import {
 import { IssueKeyDto } from '../admin/admin.dto';
 import { KeyLastUsed } from '../auth/key-last-used';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
-import { CurrentSession, SessionGuard, type DashboardSession } from './session.guard';
+import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
 import { arrayOf } from '../openapi/schemas';
@@ -41,7 +41,11 @@ export class AccountKeysController {
     summary: 'API keys with when they were last used',
     auth: 'session',
     internal: true,
-    ok: { status: 200, schema: arrayOf('ApiKey'), example: [EXAMPLES.apiKey] },
+    ok: {
+      status: 200,
+      schema: arrayOf('KeyInUse'),
+      example: [{ ...EXAMPLES.apiKey, lastUsed: '2026-12-05T19:41:07.000Z' }],
+    },
   })
   @PlatewiseErrors(401)
   @Get()

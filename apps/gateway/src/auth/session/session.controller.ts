@@ -15,13 +15,13 @@ import {
 import { AccountsService, PasswordsService, passwordProblem } from '@platewise/domain';
 import { AppConfig } from '@platewise/infra';
 import type { Request, Response } from 'express';
-import { SignInDto, SignOutDto, SignUpDto } from './account-web.dto';
+import { SignInDto, SignOutDto, SignUpDto } from './session.dto';
 import { LoginThrottle } from './login-throttle';
 import { clearSessionCookie, secureCookies, setSessionCookie } from './session-cookie';
 import { CurrentSession, isCrossSite, SessionGuard, type DashboardSession } from './session.guard';
 import { SessionStore } from './session.store';
-import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
-import { EXAMPLES } from '../openapi/examples';
+import { PlatewiseErrors, RouteDoc } from '../../openapi/route-doc';
+import { EXAMPLES } from '../../openapi/examples';
 
 /**
  * Dashboard sign-in and sign-out. Sign-in takes JSON only and refuses other sites' origins, so no

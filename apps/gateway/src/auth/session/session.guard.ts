@@ -9,7 +9,7 @@ import {
 import { PasswordsService } from '@platewise/domain';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { requestContext } from '../http/request-context';
+import { requestContext } from '../../http/request-context';
 import type { DashboardSession } from './dashboard-session';
 import { readSessionCookie } from './session-cookie';
 

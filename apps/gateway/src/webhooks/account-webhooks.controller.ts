@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { WebhooksService } from '@platewise/domain';
-import { CreateWebhookDto } from '../webhooks/webhook.dto';
-import { WebhookTargetsService } from '../webhooks/webhook-targets.service';
-import { WebhookIdPipe } from '../webhooks/webhook-id.pipe';
+import { CreateWebhookDto } from './webhook.dto';
+import { WebhookTargetsService } from './webhook-targets.service';
+import { WebhookIdPipe } from './webhook-id.pipe';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
-import { CurrentSession, SessionGuard, type DashboardSession } from './session.guard';
+import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
 import { WebhookTestEvent } from './webhook-test-event';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';

@@ -1,0 +1,21 @@
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { WithPersonName } from '../../http/person-name.dto';
+
+export class SignInDto {
+  @IsString()
+  @MaxLength(64)
+  username!: string;
+
+  @IsString()
+  @MaxLength(200)
+  password!: string;
+}
+
+export class SignUpDto extends WithPersonName(SignInDto) {}
+
+export class SignOutDto {
+  /** End every session of the account (all browsers), not only this one. */
+  @IsOptional()
+  @IsBoolean()
+  everywhere?: boolean;
+}

@@ -81,6 +81,22 @@ describe('on-premise mode', () => {
     expect(daily.quota.stream.count).toBe(1);
   }, 60_000);
 
+  it('redacts without a token too, counted as redact for the licence', async () => {
+    const redacted = await fetch(`${local}/v1/redact/`, {
+      method: 'POST',
+      headers: { Authorization: 'Token whatever-node-red-sends', Accept: 'application/json' },
+      body: upload(photo(BR.path), 'car.jpg', { hide: 'plates' }),
+    });
+    expect(redacted.status).toBe(200);
+    const body = await redacted.json();
+    expect(body.content_type).toBe('image/jpeg');
+    expect(body.plates.length).toBeGreaterThan(0);
+    const daily = await (
+      await fetch(`${local}/v2/quota/daily`, { headers: { Authorization: `Token ${licence}` } })
+    ).json();
+    expect(daily.quota.redact.count).toBe(1);
+  }, 60_000);
+
   it('ignores Authorization and admits browsers, with or without the trailing slash, as the SDK does', async () => {
     const token = await fetch(`${local}/v1/plate-reader/`, {
       method: 'POST',

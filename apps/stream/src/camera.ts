@@ -32,7 +32,7 @@ export interface CameraDeps {
   onEvent(event: StreamEvent, bestFrame: Buffer | null): void | Promise<void>;
   metrics?: StreamMetrics;
   log?(line: string): void;
-  /** false reads every sampled frame (bench:stream measures what the gate saves) */
+  /** false reads every sampled frame, unchanged ones too (bench:stream measures what the gate saves) */
   motionGate?: boolean;
 }
 
@@ -66,6 +66,11 @@ export class CameraPipeline {
   async run(signal?: AbortSignal, startedAt?: number): Promise<void> {
     const { camera, deps } = this;
     const m = deps.metrics;
+    // A still live scene delivers a frame only every couple of seconds: the tracker's idle and
+    // age limits are applied on the clock as well.
+    const clock = camera.live
+      ? setInterval(() => this.emit(this.tracker.tick(Date.now())), 1000)
+      : null;
     try {
       await readSource(
         {
@@ -74,6 +79,8 @@ export class CameraPipeline {
           maxSide: deps.maxSide,
           rtspTransport: camera.rtspTransport,
           live: camera.live,
+          decodeThreads: camera.decodeThreads,
+          keepStill: deps.motionGate === false,
           startedAt,
         },
         {
@@ -91,6 +98,7 @@ export class CameraPipeline {
         signal,
       );
     } finally {
+      if (clock) clearInterval(clock);
       await this.flush();
     }
   }
@@ -107,7 +115,8 @@ export class CameraPipeline {
     const { camera, deps } = this;
     const m = deps.metrics;
     const labels = { camera: camera.id };
-    m?.decoded.inc(labels);
+    m?.decoded.inc(labels, frame.skipped + 1);
+    if (frame.skipped) m?.still.inc(labels, frame.skipped);
     this.emit(this.tracker.tick(frame.t));
     if (this.reading) {
       m?.dropped.inc(labels);

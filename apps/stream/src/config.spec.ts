@@ -1,6 +1,6 @@
 import { parseConfig, StreamConfigError } from './config';
 import { angleBetween, directionDegrees, inPolygon } from './geometry';
-import { backoffMs, ffmpegArgs, isLiveUrl, outputSize } from './source';
+import { backoffMs, ffmpegArgs, framePts, isLiveUrl, outputSize } from './source';
 import { editDistance, sameText } from './text';
 
 describe('stream config', () => {
@@ -29,7 +29,12 @@ describe('stream config', () => {
       live: true,
       rtspTransport: 'tcp',
     });
-    expect(c.cameras[1]).toMatchObject({ fps: 2, live: false, minPlateWidth: 40 });
+    expect(c.cameras[1]).toMatchObject({
+      fps: 2,
+      live: false,
+      minPlateWidth: 40,
+      decodeThreads: 1,
+    });
     expect(c.maxSide).toBe(1280);
     expect(c.tracker.minReads).toBe(2);
     expect(c.gateway).toBeNull();
@@ -51,6 +56,7 @@ describe('stream config', () => {
               ],
             ],
             rtsp_transport: 'quic',
+            decode_threads: 0,
             colour: 1,
           },
           { id: 'x', url: 'rtsp://h/t' },
@@ -74,6 +80,7 @@ describe('stream config', () => {
       'cameras[1].fps',
       'cameras[1].zones[0]',
       'cameras[1].rtsp_transport',
+      'cameras[1].decode_threads',
       'cameras[1].colour: unknown setting',
       'cameras[2].id: "x" is used twice',
       'gateway.url',
@@ -121,7 +128,7 @@ describe('stream helpers', () => {
     expect(sameText('ABC1234', 'XYZ9876')).toBe(false);
   });
 
-  it('ffmpeg is asked for raw RGB at the fps, scaled down only, RTSP over the chosen transport', () => {
+  it('ffmpeg is asked for raw RGB at the fps, unchanged frames left out, RTSP over the chosen transport', () => {
     const args = ffmpegArgs({
       url: 'rtsp://cam/s',
       fps: 4,
@@ -129,12 +136,38 @@ describe('stream helpers', () => {
       live: true,
       rtspTransport: 'udp',
     });
-    expect(args.join(' ')).toContain('-rtsp_transport udp');
-    expect(args.join(' ')).toContain("fps=4,scale=w='min(1280,iw)'");
-    expect(args.slice(-5)).toEqual(['-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
-    expect(ffmpegArgs({ url: 'a.mp4', fps: 4, maxSide: 1280, live: false })).not.toContain(
-      '-rtsp_transport',
+    const line = args.join(' ');
+    expect(line).toContain('-rtsp_transport udp');
+    expect(line).toContain('-threads 1 -skip_frame noref -i rtsp://cam/s');
+    // at 4 frames/s a still scene delivers one frame in 8: every 2 s
+    expect(line).toMatch(
+      /fps=4,mpdecimate=max=7,metadata=add:.*,metadata=print:.*,scale=w='min\(1280,iw\)'/,
     );
+    expect(args.slice(-7)).toEqual([
+      '-fps_mode',
+      'passthrough',
+      '-pix_fmt',
+      'rgb24',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ]);
+    const file = ffmpegArgs({
+      url: 'a.mp4',
+      fps: 0.5,
+      maxSide: 1280,
+      live: false,
+      decodeThreads: 4,
+    });
+    expect(file).not.toContain('-rtsp_transport');
+    expect(file.join(' ')).toContain('-threads 4');
+    // one frame every 2 s: each is delivered
+    expect(file.join(' ')).not.toContain('mpdecimate');
+    expect(
+      framePts(
+        'frame:0    pts:0       pts_time:0\nplatewise=1\nframe:1    pts:8       pts_time:2\nplatewise=1\n',
+      ),
+    ).toEqual([0, 8]);
   });
 
   it('reads the output size from the log, and backs off to 2 s', () => {
@@ -143,7 +176,7 @@ describe('stream helpers', () => {
       "Output #0, rawvideo, to 'pipe:1':\n  Stream #0:0(und): Video: rawvideo (RGB[24] / 0x18424752), rgb24(pc, gbr/unknown/unknown, progressive), 1280x720 [SAR 1:1 DAR 16:9], q=2-31, 88473 kb/s, 4 fps";
     expect(outputSize(log)).toEqual({ width: 1280, height: 720 });
     expect(outputSize(log.split('Output')[0])).toBeNull();
-    expect([0, 1, 2, 3, 10].map(backoffMs)).toEqual([500, 1000, 2000, 2000, 2000]);
+    expect([0, 1, 2, 3, 10].map(backoffMs)).toEqual([500, 1000, 1000, 1000, 1000]);
     expect(isLiveUrl('rtsp://x/y')).toBe(true);
     expect(isLiveUrl('/data/a.mp4')).toBe(false);
   });

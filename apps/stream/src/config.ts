@@ -20,6 +20,8 @@ export interface CameraConfig {
   rtspTransport: 'tcp' | 'udp';
   /** whether the source is a stream (reconnected, clock-timed); default: from the URL */
   live: boolean;
+  /** ffmpeg's decoding threads (default 1; more for a 4K HEVC camera one core cannot keep up with) */
+  decodeThreads: number;
 }
 
 export interface StreamConfig {
@@ -131,6 +133,7 @@ const CAMERA_KEYS = [
   'min_plate_width',
   'rtsp_transport',
   'live',
+  'decode_threads',
 ];
 
 function parseCamera(c: unknown, where: string, at: At): CameraConfig | null {
@@ -159,6 +162,7 @@ function parseCamera(c: unknown, where: string, at: At): CameraConfig | null {
     if (!CAMERA_KEYS.includes(key)) at(`${where}.${key}`, 'unknown setting');
   const fps = num(c.fps ?? 4, `${where}.fps`, 0.1, 30, at);
   const minPlateWidth = int(c.min_plate_width ?? 0, `${where}.min_plate_width`, 0, 4096, at);
+  const decodeThreads = int(c.decode_threads ?? 1, `${where}.decode_threads`, 1, 16, at);
   if (!id || !url) return null;
   return {
     id,
@@ -170,6 +174,7 @@ function parseCamera(c: unknown, where: string, at: At): CameraConfig | null {
     minPlateWidth,
     rtspTransport: transport === 'udp' ? 'udp' : 'tcp',
     live: typeof c.live === 'boolean' ? c.live : /^[a-z][a-z0-9+.-]*:\/\//i.test(url),
+    decodeThreads,
   };
 }
 

@@ -10,12 +10,12 @@ export class StreamMetrics {
 
   readonly decoded = this.c(
     'platewise_stream_frames_decoded_total',
-    'Frames decoded (after fps sampling)',
+    "Frames sampled at the camera's fps from the decoded video",
   );
   readonly analysed = this.c('platewise_stream_frames_analysed_total', 'Frames read by the engine');
   readonly still = this.c(
     'platewise_stream_frames_still_total',
-    'Frames skipped by the motion gate',
+    'Sampled frames not read because nothing moved (left out by ffmpeg or the motion gate)',
   );
   readonly dropped = this.c(
     'platewise_stream_frames_dropped_total',

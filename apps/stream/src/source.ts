@@ -7,8 +7,13 @@ export interface Frame {
   height: number;
   /** when it was seen (ms since the epoch): the wall clock for a live source, start + media time for a file */
   t: number;
-  /** frames delivered by this source so far, from 0 */
+  /** the frame's place among the frames sampled from this source (at `fps`), from 0 */
   index: number;
+  /**
+   * sampled frames just before this one that ffmpeg found unchanged and did not deliver (a still
+   * scene): counted as sampled and still by the caller
+   */
+  skipped: number;
 }
 
 export interface SourceOptions {
@@ -30,6 +35,10 @@ export interface SourceOptions {
   stallMs?: number;
   /** the ffmpeg binary (default `ffmpeg` on PATH) */
   ffmpeg?: string;
+  /** decoding threads of ffmpeg (default 1) */
+  decodeThreads?: number;
+  /** deliver every sampled frame, unchanged ones too (bench:stream measures what leaving them out saves) */
+  keepStill?: boolean;
 }
 
 export interface SourceHandlers {
@@ -40,11 +49,12 @@ export interface SourceHandlers {
 }
 
 /**
- * Wait before reconnect attempt n (from 0): 0.5 s doubling to at most 2 s: a camera that comes
- * back is read again within about 2 s (an ffmpeg attempt against a dead host costs little).
+ * Wait before reconnect attempt n (from 0): 0.5 s, then 1 s between attempts: a camera that comes
+ * back is read again within about a second, which matters more than the little an ffmpeg attempt
+ * against a dead host costs (one short-lived process per second).
  */
 export function backoffMs(attempt: number): number {
-  return Math.min(2000, 500 * 2 ** attempt);
+  return Math.min(1000, 500 * 2 ** attempt);
 }
 
 /** Whether a source is a stream (reconnected, clock-timed) rather than a file. */
@@ -52,18 +62,54 @@ export function isLiveUrl(url: string): boolean {
   return /^(rtsps?|rtmps?|https?|udp|tcp|srt):\/\//i.test(url);
 }
 
-/** ffmpeg's arguments: any input it reads → raw RGB at `fps`, longest side ≤ maxSide, on stdout. */
+/**
+ * A still scene still delivers a frame this often (ms): it keeps the stall watchdog and the
+ * tracker's clock going, and the motion gate's reference recent.
+ */
+export const KEEPALIVE_MS = 2000;
+
+/** The descriptor ffmpeg writes each delivered frame's timestamp to (`metadata` filter). */
+const TIMES_FD = 3;
+
+/**
+ * ffmpeg's arguments: any input it reads → raw RGB at `fps`, longest side ≤ maxSide, on stdout,
+ * and each delivered frame's timestamp on descriptor 3.
+ *
+ * What a still scene costs is decided here: of the sampled frames, `mpdecimate` passes only
+ * those that differ from the last one passed (any 8×8 block changed by more than 12 grey
+ * levels on average, or a third of them by 5: more sensitive than the motion gate that follows
+ * in Node) and one every KEEPALIVE_MS, so unchanged frames are neither scaled, converted to RGB
+ * nor piped to Node. The decoder runs on one thread by default (frame threads cost ~10 % more
+ * CPU in synchronisation, and one core decodes 1080p H.264 several times faster than real time)
+ * and skips non-reference frames (B-frames no later frame is predicted from): at a few frames/s
+ * sampled from 25 they are rarely the one sampled, and the frames that are decoded are exact.
+ */
 export function ffmpegArgs(options: SourceOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'info'];
   if (/^rtsps?:/i.test(options.url)) args.push('-rtsp_transport', options.rtspTransport ?? 'tcp');
   if (options.live) args.push('-fflags', 'nobuffer');
-  const side = Math.floor(options.maxSide);
-  const scale =
-    `scale=w='min(${side},iw)':h='min(${side},ih)'` +
-    ':force_original_aspect_ratio=decrease:force_divisible_by=2';
+  args.push('-threads', String(options.decodeThreads ?? 1), '-skip_frame', 'noref');
   args.push('-i', options.url, '-an', '-sn', '-dn');
-  args.push('-vf', `fps=${options.fps},${scale}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
+  const side = Math.floor(options.maxSide);
+  const filters = [`fps=${options.fps}`];
+  // At most this many sampled frames in a row are left out (0: below 1 frame/s every one is kept).
+  const maxLeftOut = Math.floor((KEEPALIVE_MS / 1000) * options.fps) - 1;
+  if (maxLeftOut > 0 && !options.keepStill) filters.push(`mpdecimate=max=${maxLeftOut}`);
+  filters.push(
+    // Every frame that goes on gets a key for `print` to write its pts (in 1/fps units) with.
+    'metadata=add:key=platewise:value=1',
+    `metadata=print:key=platewise:file=pipe\\\\:${TIMES_FD}:direct=1`,
+    `scale=w='min(${side},iw)':h='min(${side},ih)'` +
+      ':force_original_aspect_ratio=decrease:force_divisible_by=2',
+  );
+  args.push('-vf', filters.join(','), '-fps_mode', 'passthrough');
+  args.push('-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
   return args;
+}
+
+/** The pts of each frame in `metadata` filter output ("frame:0    pts:8       pts_time:2"). */
+export function framePts(text: string): number[] {
+  return [...text.matchAll(/^frame:\d+\s+pts:(-?\d+)\s/gm)].map((m) => Number(m[1]));
 }
 
 /** The output frame size from ffmpeg's log ("Stream #0:0: Video: rawvideo (RGB[24] …), rgb24, 1280x720"). */
@@ -87,8 +133,14 @@ export async function readSource(
   let index = 0;
   const startedAt = options.startedAt ?? Date.now();
   for (let attempt = 0; !signal?.aborted; attempt++) {
-    const { framesRead, error } = await runOnce(options, handlers, signal, startedAt, index);
-    index += framesRead;
+    const { framesRead, sampled, error } = await runOnce(
+      options,
+      handlers,
+      signal,
+      startedAt,
+      index,
+    );
+    index += sampled;
     if (!options.live) {
       if (error && framesRead === 0) throw new Error(error);
       return;
@@ -100,7 +152,10 @@ export async function readSource(
 }
 
 interface RunResult {
+  /** frames delivered */
   framesRead: number;
+  /** frames sampled up to the last one delivered */
+  sampled: number;
   error: string | null;
 }
 
@@ -113,16 +168,25 @@ function runOnce(
 ): Promise<RunResult> {
   return new Promise((resolve) => {
     const child: ChildProcess = spawn(options.ffmpeg ?? 'ffmpeg', ffmpegArgs(options), {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     let log = '';
     let size: { width: number; height: number } | null = null;
-    let pending: Buffer[] = [];
+    const pending: Buffer[] = [];
     let pendingBytes = 0;
+    // The pts (1/fps units) of the frames whose pixels have not all come yet, in order.
+    const pts: number[] = [];
+    let firstPts: number | null = null;
+    let sampled = 0;
     let framesRead = 0;
     let lastFrameAt = Date.now();
     let killedWhy: string | null = null;
-    const stallMs = options.stallMs ?? 10_000;
+    // A still scene delivers a frame every KEEPALIVE_MS, a slow sampling rate every 1/fps.
+    const stallMs = Math.max(
+      options.stallMs ?? 10_000,
+      Math.round(2500 / options.fps),
+      2 * KEEPALIVE_MS,
+    );
     const kill = (why: string) => {
       killedWhy ??= why;
       child.kill('SIGKILL');
@@ -142,22 +206,50 @@ function runOnce(
       if (!size) size = outputSize(log);
       if (size && pendingBytes) drain();
     });
+    let times = '';
+    const timesPipe = child.stdio[TIMES_FD] as NodeJS.ReadableStream;
+    timesPipe.setEncoding('utf8');
+    timesPipe.on('data', (text: string) => {
+      const lines = (times + text).split('\n');
+      times = lines.pop() ?? '';
+      pts.push(...framePts(lines.join('\n')));
+      if (pendingBytes) drain();
+    });
+
+    /** The next `n` bytes of what ffmpeg wrote, in one buffer of their own (one copy). */
+    const take = (n: number): Buffer => {
+      const out = Buffer.allocUnsafeSlow(n);
+      for (let at = 0; at < n;) {
+        const head = pending[0];
+        const used = head.copy(out, at, 0, Math.min(head.length, n - at));
+        at += used;
+        if (used === head.length) pending.shift();
+        else pending[0] = head.subarray(used);
+      }
+      pendingBytes -= n;
+      return out;
+    };
 
     let busy = false;
     const drain = () => {
       if (!size || busy) return;
       const frameBytes = size.width * size.height * 3;
-      while (pendingBytes >= frameBytes) {
-        const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-        const rgb = Buffer.from(all.subarray(0, frameBytes));
-        const rest = all.subarray(frameBytes);
-        pending = rest.length ? [rest] : [];
-        pendingBytes = rest.length;
+      // ffmpeg writes a frame's timestamp before its pixels; the pipes may still come apart.
+      while (pendingBytes >= frameBytes && pts.length) {
+        const rgb = take(frameBytes);
+        const p = pts.shift()!;
+        // The first frame is always delivered (mpdecimate keeps it): the others count from it.
+        firstPts ??= p;
+        const at = p - firstPts;
+        const skipped = Math.max(0, at - sampled);
+        sampled = Math.max(sampled, at + 1);
         if (framesRead === 0) handlers.onState?.('connected');
+        framesRead++;
         lastFrameAt = Date.now();
-        const index = firstIndex + framesRead++;
+        const index = firstIndex + at;
         const t = options.live ? Date.now() : startedAt + Math.round((index * 1000) / options.fps);
-        const done = handlers.onFrame({ rgb, width: size.width, height: size.height, t, index });
+        const frame = { rgb, width: size.width, height: size.height, t, index, skipped };
+        const done = handlers.onFrame(frame);
         if (!options.live && done) {
           // A file waits for its reader: ffmpeg is paused by the pipe filling up.
           busy = true;
@@ -183,7 +275,7 @@ function runOnce(
       settled = true;
       if (watchdog) clearInterval(watchdog);
       signal?.removeEventListener('abort', onAbort);
-      resolve({ framesRead, error });
+      resolve({ framesRead, sampled, error });
     };
     child.on('error', (err) => finish(`cannot start ffmpeg: ${err.message}`));
     child.on('close', (code) => {

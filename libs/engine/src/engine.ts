@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
 import { PlateDetection, detectPlates } from './detect/plate';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { boxArea, clampBox } from './geometry/box';
+import { boxArea, clampBox, intersection } from './geometry/box';
 import { nms } from './geometry/nms';
 import { coveringTiles } from './geometry/tiles';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
@@ -342,34 +342,24 @@ class PlateEngine implements Engine {
       face: this.s.face,
       face320: this.s.face320,
       vehicles: (img) => detectVehicles(this.s.vehicle, img),
-      // The plate reader's own passes at the redaction's bar; `tiles`: its second look on tiles
-      // too, which it takes on a photo where it finds nothing, i.e. on every redacted photo.
-      plates: async (img, vehicles, config, tiles) => {
-        const found = await this.findPlates(img, vehicles, { ...config, mode: 'regular' });
-        if (!tiles || !found.length) return found; // no plate: the tiles were looked at already
-        const small = await this.findSmallPlates(img, Math.min(config.threshold_d, 0.1));
-        return nms([...found, ...small], 0.3).filter((d) => d.score >= config.threshold_d);
-      },
-      // The tile the plate reader would see around each area, at native resolution.
-      near: async (img, areas, config) => {
-        const th = Math.min(config.threshold_d, 0.1);
-        let found: PlateDetection[] = [];
-        for (const a of areas) {
-          const w = Math.min(img.width, Math.max(TUNING.smallPlateTile, 2 * (a.xmax - a.xmin)));
-          const h = Math.min(img.height, Math.max(TUNING.smallPlateTile, 2 * (a.ymax - a.ymin)));
-          // Centred on the area, shifted (not cut) at the photo's edges, as the reader's tiles are.
-          const at = (centre: number, size: number, limit: number) =>
-            Math.max(0, Math.min(limit - size, centre - size / 2));
-          const x = at((a.xmin + a.xmax) / 2, w, img.width);
-          const y = at((a.ymin + a.ymax) / 2, h, img.height);
-          const b = clampBox({ xmin: x, ymin: y, xmax: x + w, ymax: y + h }, img.width, img.height);
-          if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
-          const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
+      // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
+      plates: (img, vehicles, config) =>
+        this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false),
+      sweep: async (img, th) =>
+        (await this.findSmallPlates(img, th, REDACT_TILE)).filter((d) => d.score >= th),
+      // What the plate reader looks at where the photo changed: its whole-photo pass and the
+      // tiles of its small-plate pass (same grid) that overlap the areas.
+      near: async (img, areas, th) => {
+        let found = await detectPlates(this.s.plate, img, 320, th);
+        if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return found;
+        for (const t of coveringTiles(img.width, img.height, TUNING.smallPlateTile, 6)) {
+          if (!areas.some((a) => intersection(a, t) > 0)) continue;
+          const tile = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
           found = found.concat(
-            await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }),
+            await detectPlates(this.s.plate, tile, 320, th, { x: t.xmin, y: t.ymin }),
           );
         }
-        return nms(found, 0.3).filter((d) => d.score >= config.threshold_d);
+        return nms(found, 0.3).filter((d) => d.score >= th);
       },
     });
   }
@@ -379,6 +369,8 @@ class PlateEngine implements Engine {
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
+    /** false: no small-plate tiles when nothing was found (a redaction takes them apart) */
+    tiles = true,
   ): Promise<PlateDetection[]> {
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
@@ -400,11 +392,11 @@ class PlateEngine implements Engine {
       if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     }
     const kept = (ds: PlateDetection[]) =>
-      nms(bestOf(ds, MAX_PLATE_DETECTIONS), 0.3)
+      nms(ds, 0.3)
         .filter((d) => d.score >= config.threshold_d)
         .slice(0, MAX_PLATES);
     const plates = kept(found);
-    if (plates.length || config.mode !== 'regular') return plates;
+    if (plates.length || config.mode !== 'regular' || !tiles) return plates;
     return kept(await this.findSmallPlates(img, th));
   }
 
@@ -415,10 +407,14 @@ class PlateEngine implements Engine {
    * with no plate pay for the extra runs (15 on a 1280×720 photo, at most 36). A photo up to twice
    * the tile size was already seen at half scale or more by the whole-photo pass.
    */
-  private async findSmallPlates(img: RgbImage, th: number): Promise<PlateDetection[]> {
+  private async findSmallPlates(
+    img: RgbImage,
+    th: number,
+    tile = TUNING.smallPlateTile,
+  ): Promise<PlateDetection[]> {
     if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return [];
     let found: PlateDetection[] = [];
-    for (const t of coveringTiles(img.width, img.height, TUNING.smallPlateTile, 6)) {
+    for (const t of coveringTiles(img.width, img.height, tile, 6)) {
       const tile = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
       found = found.concat(
         await detectPlates(this.s.plate, tile, 320, th, { x: t.xmin, y: t.ymin }),
@@ -434,12 +430,11 @@ class PlateEngine implements Engine {
  * shows a few dozen.
  */
 export const MAX_PLATES = 64;
-/** Detections that go into non-maximum suppression (quadratic in their number), best first. */
-const MAX_PLATE_DETECTIONS = 1_000;
-
-function bestOf<T extends { score: number }>(items: T[], n: number): T[] {
-  return items.length <= n ? items : [...items].sort((a, b) => b.score - a.score).slice(0, n);
-}
+/**
+ * Tile side (source pixels) of a redaction's small-plate sweep, each tile read at the detector's
+ * 320 px: see libs/engine/README.md "Redaction" for the measurement behind it.
+ */
+const REDACT_TILE = 320;
 
 /** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */
 export function parseRecognizer(value: string | undefined): RecognizerMode | undefined {

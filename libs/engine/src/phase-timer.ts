@@ -1,7 +1,7 @@
 /**
  * The pipeline's steps, in order: decode, vehicle detection, plate detection, reading the plates;
- * a redaction has faces (face detection), check (the second look at the hidden photo) and hide
- * (encoding) instead of read.
+ * a redaction has faces (face detection, at the same time as vehicles and plates), hide (hiding
+ * and encoding) and check (the look again where hiding changed the photo) instead of read.
  */
 export type EnginePhase = 'decode' | 'vehicles' | 'plates' | 'read' | 'faces' | 'check' | 'hide';
 

@@ -13,6 +13,16 @@ export const RECOGNITION_QUEUE = 'recognition';
  */
 export const recognitionImageKey = (id: string) => `image:${id}`;
 
+/**
+ * Redis key (under REDIS_PREFIX) of a redaction's image on its way back. The worker writes the
+ * bytes there, binary, and its reply names the key: a pub/sub message is held whole in the
+ * subscriber's output buffer, which Redis cuts off past 32 MB by default, and a 40 MP photo's
+ * redaction in base64 comes close to that. The gateway takes the key (GETDEL) as the reply
+ * arrives; REDACTED_IMAGE_TTL_MS removes it when no gateway is left to take it.
+ */
+export const redactedImageKey = (jobId: string) => `redacted:${jobId}`;
+export const REDACTED_IMAGE_TTL_MS = 60_000;
+
 /** One validated call, as the handler needs it (the image travels on its own). */
 export interface RecognitionCall {
   accountId: string;
@@ -94,4 +104,9 @@ export interface RecognitionReply {
   outcome: HandlerOutcome | RecognitionFailure;
   /** ms the worker spent on the job, from taking it to publishing this reply */
   workerMs: number;
+  /**
+   * A redaction's reply: the key (redactedImageKey) its image's bytes are in; the outcome's
+   * `image` is empty until the gateway puts them back.
+   */
+  imageKey?: string;
 }

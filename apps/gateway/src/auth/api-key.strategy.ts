@@ -18,8 +18,11 @@ export class AuthFailure extends Error {
   }
 }
 
-/** Routes the on-premise SDK serves without a token (and stream events from apps/stream beside it). */
-const ONPREM_OPEN_ROUTES = /^\/(v1\/plate-reader|v1\/stream\/events|info)(\/|$)/;
+/**
+ * Routes the on-premise SDK serves without a token (and stream events from apps/stream beside it);
+ * redaction too, since it takes the plate reader's inputs from the same local clients.
+ */
+export const ONPREM_OPEN_ROUTES = /^\/(v1\/plate-reader|v1\/redact|v1\/stream\/events|info)(\/|$)/;
 
 /** `Authorization: Token <key>` (Plate Recognizer) or `?api-key=<key>` (Pl@ntNet). */
 export function extractApiKey(req: Request): string | undefined {

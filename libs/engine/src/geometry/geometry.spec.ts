@@ -1,6 +1,6 @@
 import { iou } from './box';
 import { letterbox, unletterbox } from './letterbox';
-import { nms } from './nms';
+import { MAX_NMS_INPUTS, nms } from './nms';
 import { coveringTiles } from './tiles';
 import { applyHomography, expandQuad, homography, shiftQuad } from './warp';
 
@@ -47,6 +47,15 @@ describe('nms', () => {
     expect(iou(b(0, 1).box, b(5, 1).box)).toBeCloseTo(1 / 3, 10);
     expect(nms([b(0, 0.9), b(5, 0.8)], 1 / 3)).toHaveLength(2);
     expect(nms([b(0, 0.9), b(5, 0.8)], 0.3)).toHaveLength(1);
+  });
+
+  it('considers only the best MAX_NMS_INPUTS boxes, so its quadratic cost is bounded', () => {
+    // Separate boxes: each would be kept; only the best MAX_NMS_INPUTS are.
+    const many = Array.from({ length: MAX_NMS_INPUTS + 500 }, (_, i) => b(i * 20, i / 10_000));
+    const kept = nms(many, 0.5);
+    expect(kept).toHaveLength(MAX_NMS_INPUTS);
+    expect(kept[0].score).toBe(many[many.length - 1].score);
+    expect(Math.min(...kept.map((k) => k.score))).toBe(500 / 10_000);
   });
 });
 

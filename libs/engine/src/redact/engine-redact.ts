@@ -53,14 +53,16 @@ export interface RedactionParts {
   face?: InferenceSession;
   face320?: InferenceSession;
   vehicles(img: RgbImage): Promise<VehicleDetection[]>;
+  /** the plate reader's own passes (the whole photo, the largest vehicles), no tiles */
   plates(
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
-    tiles: boolean,
   ): Promise<PlateDetection[]>;
-  /** plates in a plate-reader tile around each of `areas` */
-  near(img: RgbImage, areas: Box[], config: EngineConfig): Promise<PlateDetection[]>;
+  /** the plate reader's small-plate tiles over the whole photo, at `threshold` */
+  sweep(img: RgbImage, threshold: number): Promise<PlateDetection[]>;
+  /** plates where the plate reader would look again once `areas` changed, at `threshold` */
+  near(img: RgbImage, areas: Box[], threshold: number): Promise<PlateDetection[]>;
 }
 
 /**
@@ -69,13 +71,21 @@ export interface RedactionParts {
  */
 export const MIN_THRESHOLD_D = 0.05;
 
+/**
+ * The bar of the small-plate tiles and of the look around hidden areas: the plate reader looks
+ * at the sent photo's tiles at 0.2, and JPEG noise moves a detection's score by up to about 0.15;
+ * the lowest bar leaves that margin.
+ */
+const SWEEP_THRESHOLD = MIN_THRESHOLD_D;
+
 /** Rounds of the look around newly hidden areas (each costs a detector run per new area). */
 const NEAR_ROUNDS = 2;
 
 /**
- * Decode (upright), find plates with the plate reader's redaction passes at a lower bar and faces
- * with the face detector, grow their boxes, hide them, encode. Pixels outside the hidden areas
- * are the decoded upload's own.
+ * Decode (upright); find faces with the face detector and, at the same time, plates with the
+ * plate reader's passes and its small-plate tiles at a lower bar; grow their boxes, hide them,
+ * encode; look again, on the photo as it will be sent, where hiding what only the tiles found
+ * changed it. Pixels outside the hidden areas are the decoded upload's own.
  */
 export async function redactImage(
   image: Buffer,
@@ -95,81 +105,117 @@ export async function redactImage(
     mode: 'redaction',
     threshold_d: Math.max(MIN_THRESHOLD_D, Math.min(raw.threshold_d, REDACT_THRESHOLD_D)),
   };
+  const fast = raw.mode === 'fast';
   const format = options.format ?? defaultFormat(image);
-  const phase = phaseTimer(req.onPhase);
+  const decoded = phaseTimer(req.onPhase);
   const img = await decodeImage(image, parts.maxPixels ?? DEFAULT_MAX_PIXELS);
-  phase('decode');
-  let plates: HiddenArea[] = [];
-  let faces: HiddenArea[] = [];
-  if (options.hide.includes('faces')) {
-    // Chosen by measurement (scripts/measure-faces.mjs, libs/engine/README.md "Redaction"): the
-    // 640 model finds every 48-px face in a 1280-px photo and most 32-px ones, the 320 one half
-    // the 48-px ones, at a quarter of the time: the default takes recall, `mode: fast` speed.
-    const [session, size]: [InferenceSession, FaceModelSize] =
-      raw.mode === 'fast' && parts.face320 ? [parts.face320, 320] : [parts.face!, 640];
-    const found = await detectFaces(session, img, size);
-    faces = clampAreas(
-      found.map((d) => ({ box: faceArea(d), score: round3(d.score) })),
-      img.width,
-      img.height,
-    );
-    phase('faces');
-  }
-  const areas = (found: PlateDetection[]) =>
+  decoded('decode');
+  // Phases that run side by side report their own durations.
+  const timed = async <T>(phase: EnginePhase, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await work();
+    req.onPhase?.(phase, performance.now() - started);
+    return result;
+  };
+  const areas = <T extends { score: number }>(found: T[], grow: (d: T) => Box) =>
     clampAreas(
-      found.map((d) => ({ box: plateArea(d), score: round3(d.score) })),
+      found.map((d) => ({ box: grow(d), score: round3(d.score) })),
       img.width,
       img.height,
     );
-  if (options.hide.includes('plates')) {
-    const vehicles = await parts.vehicles(img);
-    phase('vehicles');
-    plates = areas(await parts.plates(img, vehicles, config, false));
-    await hideAreas(img, boxes([...plates, ...faces]), options.method, options.strength);
-    phase('plates');
-  } else {
-    await hideAreas(img, boxes(faces), options.method, options.strength);
-  }
-  // `mode: fast` stops here: one look, about twice a plate read's time, but the plate reader may
-  // still read a piece of text next to a hidden one (see libs/engine/README.md "Redaction").
-  if (options.hide.includes('plates') && raw.mode !== 'fast') {
-    // Hiding changes the photo: a plate next to a hidden one, or one the passes find only once
-    // nothing else is there, shows up now. One more look at the photo as it will be sent (JPEG
-    // noise moves detection scores), with the vehicles found on it and the tiles the plate
-    // reader takes on a photo where it finds nothing.
-    const sent =
-      format === 'jpeg' ? await decodeImage((await encodeRedacted(img, format)).bytes) : img;
-    // At most MAX_HIDDEN plate areas in all: every one hidden is listed, and the work is bounded.
-    const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
-    const second = room(areas(await parts.plates(sent, await parts.vehicles(sent), config, true)));
-    await hideAreas(img, boxes(second), options.method, options.strength);
-    plates = [...plates, ...second];
-    // A text line found in pieces (a timestamp overlay, a sign) shows its next piece once one is
-    // hidden: look again around what was just hidden, until nothing new shows up.
-    let fresh = second;
-    for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
-      const hidden = boxes(plates.concat(faces));
-      fresh = room(
-        areas(await parts.near(img, boxes(fresh), config)).filter(
-          (a) => !mostlyInside(a.box, hidden),
-        ),
-      );
-      await hideAreas(img, boxes(fresh), options.method, options.strength);
-      plates = plates.concat(fresh);
-    }
-    phase('check');
-  }
-  const { bytes, contentType } = await encodeRedacted(img, format);
+  const plateAreas = (found: PlateDetection[]) => areas(found, plateArea);
+  const hide = (on: RgbImage, hidden: HiddenArea[]) =>
+    hideAreas(on, boxes(hidden), options.method, options.strength);
+  // Faces and plates are looked for at the same time: the detectors' runs and the JavaScript
+  // between them (crops, tensors, decoding) overlap instead of following each other.
+  const [foundFaces, found] = await Promise.all([
+    options.hide.includes('faces')
+      ? timed('faces', () => findFaces(img, fast, parts))
+      : Promise.resolve([]),
+    options.hide.includes('plates')
+      ? findPlates(img, config, fast, parts, timed, plateAreas, hide)
+      : Promise.resolve({ plates: [], swept: [] }),
+  ]);
+  const faces = areas(foundFaces, faceArea);
+  let plates = [...found.plates, ...found.swept];
+  const phase = phaseTimer(req.onPhase);
+  await hide(img, [...plates, ...faces]);
+  let encoded = await encodeRedacted(img, format);
   phase('hide');
+  // Hiding what the tiles found changes the photo again, so a plate next to it, or a text line
+  // found in pieces (a timestamp overlay, a sign), shows its next piece once one is hidden: look
+  // again where the plate reader would — its whole-photo pass and its tiles that overlap the
+  // areas just hidden — on the photo as it will be sent (JPEG noise moves detection scores),
+  // until nothing new shows up. Elsewhere the photo is the one already swept. At most MAX_HIDDEN
+  // plate areas in all: every one hidden is listed, and the work is bounded.
+  const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+  let fresh = found.swept;
+  for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
+    const sent = format === 'jpeg' ? await decodeImage(encoded.bytes) : img;
+    const hidden = boxes(plates.concat(faces));
+    fresh = room(
+      plateAreas(await parts.near(sent, boxes(fresh), SWEEP_THRESHOLD)).filter(
+        (a) => !mostlyInside(a.box, hidden),
+      ),
+    );
+    if (fresh.length === 0) break;
+    await hide(img, fresh);
+    plates = plates.concat(fresh);
+    encoded = await encodeRedacted(img, format);
+  }
+  if (found.swept.length > 0) phase('check');
   return {
     processing_time: round3(performance.now() - t0),
-    image: bytes,
-    content_type: contentType as RedactionResult['content_type'],
+    image: encoded.bytes,
+    content_type: encoded.contentType as RedactionResult['content_type'],
     width: img.width,
     height: img.height,
     plates,
     faces,
   };
+}
+
+/**
+ * Chosen by measurement (scripts/measure-faces.mjs, libs/engine/README.md "Redaction"): the 640
+ * model finds every 48-px face in a 1280-px photo and most 32-px ones, the 320 one half the 48-px
+ * ones, at a quarter of the time: the default takes recall, `mode: fast` speed.
+ */
+function findFaces(img: RgbImage, fast: boolean, parts: RedactionParts) {
+  const [session, size]: [InferenceSession, FaceModelSize] =
+    fast && parts.face320 ? [parts.face320, 320] : [parts.face!, 640];
+  return detectFaces(session, img, size);
+}
+
+/**
+ * The plate reader's passes at the redaction's bar and, unless `mode: fast`, its small-plate
+ * tiles over the whole photo: the reader takes them on a photo where it finds no plate, i.e. on
+ * every redacted photo, and at close to native resolution they find small plates and text the
+ * whole-photo passes do not (a distant car, a timestamp overlay). The tiles look at a copy with
+ * the passes' plates already hidden, as the reader will see it: what hiding them uncovers (a
+ * plate next to one, the next piece of a text line) is found in the same sweep. `swept`: the
+ * areas only the tiles found.
+ */
+async function findPlates(
+  img: RgbImage,
+  config: EngineConfig,
+  fast: boolean,
+  parts: RedactionParts,
+  timed: <T>(phase: EnginePhase, work: () => Promise<T>) => Promise<T>,
+  plateAreas: (found: PlateDetection[]) => HiddenArea[],
+  hide: (on: RgbImage, hidden: HiddenArea[]) => Promise<void>,
+): Promise<{ plates: HiddenArea[]; swept: HiddenArea[] }> {
+  const vehicles = await timed('vehicles', () => parts.vehicles(img));
+  return timed('plates', async () => {
+    const plates = plateAreas(await parts.plates(img, vehicles, config));
+    if (fast) return { plates, swept: [] };
+    const seen: RgbImage = { ...img, data: Buffer.from(img.data) };
+    await hide(seen, plates);
+    const hidden = boxes(plates);
+    const swept = plateAreas(await parts.sweep(seen, SWEEP_THRESHOLD))
+      .filter((a) => !mostlyInside(a.box, hidden))
+      .slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+    return { plates, swept };
+  });
 }
 
 const boxes = (areas: HiddenArea[]): Box[] => areas.map((a) => a.box);

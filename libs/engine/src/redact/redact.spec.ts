@@ -103,7 +103,15 @@ describe('plateArea', () => {
 });
 
 describe('redacting dev photos', () => {
-  const files = ['br/AYO9034.jpg', 'eu/test_002.jpg', 'us/car6.jpg', 'us/wts-lg-000020.jpg'];
+  // 4be2025c: a plate-like patch at the top edge that the plate reader's tiles found next to a
+  // hidden area once it was hidden (read as `ib572li` before the look again took the reader's tiles)
+  const files = [
+    'br/AYO9034.jpg',
+    'eu/test_002.jpg',
+    'us/car6.jpg',
+    'us/wts-lg-000020.jpg',
+    'us/4be2025c-09f7-4bb0-b1bd-8e8633e6dec1.jpg',
+  ];
 
   it.each(files)(
     '%s: the plate reader reads nothing afterwards, and no pixel outside the hidden areas changed',

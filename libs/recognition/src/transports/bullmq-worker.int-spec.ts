@@ -16,7 +16,19 @@ describe('BullMqRecognitionWorker replies', () => {
   const redis = RedisService.connect(config);
   const listener = redis.duplicate();
   let read: () => Promise<unknown>;
-  const engine = { read: () => read() as never };
+  const redacted = Buffer.from('redacted jpeg bytes');
+  const engine = {
+    read: () => read() as never,
+    redact: async () => ({
+      processing_time: 30,
+      image: redacted,
+      content_type: 'image/jpeg' as const,
+      width: 2,
+      height: 1,
+      plates: [{ box: { xmin: 0, ymin: 0, xmax: 1, ymax: 1 }, score: 0.9 }],
+      faces: [],
+    }),
+  };
   const observed: string[] = [];
   const observer: RecognitionJobObserver = {
     ended: (mode, outcome) => observed.push(`${mode} ${outcome}`),
@@ -43,7 +55,11 @@ describe('BullMqRecognitionWorker replies', () => {
     await Promise.all([listener.quit(), redis.quit()]);
   });
 
-  async function job(id: string, attemptsMade: number): Promise<Job<RecognitionJob>> {
+  async function job(
+    id: string,
+    attemptsMade: number,
+    extra: Partial<RecognitionJob> = {},
+  ): Promise<Job<RecognitionJob>> {
     await redis.set(`image:${id}`, Buffer.from('image bytes'));
     const data: RecognitionJob = {
       accountId: '00000000-0000-0000-0000-000000000000',
@@ -56,6 +72,7 @@ describe('BullMqRecognitionWorker replies', () => {
       timestamp: '2026-01-01T00:00:00.000Z',
       webhooks: [],
       replyTo: channel,
+      ...extra,
     };
     return { id, attemptsMade, opts: { attempts: 2 }, data } as unknown as Job<RecognitionJob>;
   }
@@ -82,6 +99,25 @@ describe('BullMqRecognitionWorker replies', () => {
     expect(await redis.exists('image:served')).toBe(0);
   });
 
+  it('puts a redacted image in its own key and publishes only the key, not the bytes', async () => {
+    const redact = {
+      hide: ['plates' as const],
+      method: 'blur' as const,
+      strength: 6,
+      format: null,
+    };
+    await processor.process(await job('redaction', 0, { redact }));
+    const reply = await replyTo('redaction');
+    expect(reply?.imageKey).toBe('redacted:redaction');
+    expect(reply?.outcome).toMatchObject({ image: '', width: 2, plates: [{ score: 0.9 }] });
+    expect(await redis.getBuffer('redacted:redaction')).toEqual(redacted);
+    const ttl = await redis.pttl('redacted:redaction');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect(await redis.exists('image:redaction')).toBe(0);
+    await redis.del('redacted:redaction');
+  });
+
   it('stays silent and keeps the image when a failed attempt will be retried', async () => {
     read = async () => {
       throw new Error('engine crashed');
@@ -103,6 +139,7 @@ describe('BullMqRecognitionWorker replies', () => {
   it('tells its observer how each attempt ended and why one failed', () => {
     expect(observed).toEqual([
       'regular served',
+      'redact served',
       'engine_error',
       'regular failed',
       'engine_error',

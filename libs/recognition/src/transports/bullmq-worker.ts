@@ -4,10 +4,13 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import {
+  isRedaction,
   RECOGNITION_QUEUE,
   RecognitionFailure,
   RecognitionJob,
   RecognitionReply,
+  REDACTED_IMAGE_TTL_MS,
+  redactedImageKey,
 } from '../contract';
 import type { RecognitionHandler } from '../handler';
 import { WorkerHeartbeat } from './worker-presence';
@@ -108,21 +111,26 @@ export class BullMqRecognitionWorker {
     // the job and the queue's event stream only to be deleted.
   }
 
-  /** The answer and the image's deletion in one write: nothing needs the image after this. */
+  /**
+   * The answer and the image's deletion in one write: nothing needs the image after this. A
+   * redacted image goes into its own key in the same write, before the message that names it.
+   */
   private async reply(
     job: Job<RecognitionJob>,
     outcome: RecognitionReply['outcome'],
     started: number,
   ): Promise<void> {
+    const write = this.redis.multi();
     const reply: RecognitionReply = {
       jobId: job.id!,
       outcome,
       workerMs: performance.now() - started,
     };
-    await this.redis
-      .multi()
-      .publish(job.data.replyTo, JSON.stringify(reply))
-      .del(job.data.imageKey)
-      .exec();
+    if (isRedaction(outcome)) {
+      reply.imageKey = redactedImageKey(job.id!);
+      reply.outcome = { ...outcome, image: '' };
+      write.set(reply.imageKey, Buffer.from(outcome.image, 'base64'), 'PX', REDACTED_IMAGE_TTL_MS);
+    }
+    await write.publish(job.data.replyTo, JSON.stringify(reply)).del(job.data.imageKey).exec();
   }
 }

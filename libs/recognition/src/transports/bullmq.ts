@@ -3,6 +3,7 @@ import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import {
+  isRedaction,
   RECOGNITION_QUEUE,
   RecognitionCall,
   recognitionImageKey,
@@ -85,7 +86,8 @@ export class BullMqTransport implements RecognitionTransport {
   async start(): Promise<void> {
     this.replies.on('message', (_channel: string, message: string) => {
       const reply = JSON.parse(message) as RecognitionReply;
-      this.waiting.get(reply.jobId)?.resolve(reply);
+      if (reply.imageKey) void this.withImage(reply, reply.imageKey);
+      else this.waiting.get(reply.jobId)?.resolve(reply);
     });
     // ioredis reconnects and subscribes again by itself; what was published meanwhile is lost.
     this.replies.on('close', () => this.abandonAll('reply_lost'));
@@ -122,6 +124,27 @@ export class BullMqTransport implements RecognitionTransport {
       ttl,
     );
     return this.run({ ...call, imageKey, replyTo: this.replyTo }, stored);
+  }
+
+  /**
+   * A redaction's reply: its image is taken from the key the worker wrote (and deleted, whether or
+   * not the call still waits); a key gone or unreadable ends the call as a failure, uncounted.
+   */
+  private async withImage(reply: RecognitionReply, imageKey: string): Promise<void> {
+    const waiter = this.waiting.get(reply.jobId);
+    let bytes: Buffer | null = null;
+    try {
+      bytes = await this.redis.getdelBuffer(imageKey);
+    } catch {
+      // answered below as a failure
+    }
+    if (bytes && isRedaction(reply.outcome))
+      waiter?.resolve({ ...reply, outcome: { ...reply.outcome, image: bytes.toString('base64') } });
+    else
+      waiter?.resolve({
+        ...reply,
+        outcome: { failed: 'the redacted image could not be read back from the queue' },
+      });
   }
 
   /** When no worker answered: a worker that answers deletes the image itself, with its answer. */

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Frame, readSource } from './source';
+
+/** Mean and spread of a frame's grey levels (a flat grey frame has almost no spread). */
+function spread(f: Frame): number {
+  let sum = 0;
+  let sq = 0;
+  const n = f.width * f.height;
+  for (let i = 0; i < f.rgb.length; i += 3) {
+    sum += f.rgb[i + 1];
+    sq += f.rgb[i + 1] ** 2;
+  }
+  return Math.sqrt(sq / n - (sum / n) ** 2);
+}
+
+describe('readSource (real ffmpeg)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'platewise-source-'));
+  const clip = join(dir, 'still-then-moving.mp4');
+
+  beforeAll(() => {
+    // 4 s of a still grey scene with sensor noise, then 2 s of a moving test pattern, 25 frames/s.
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=gray:s=640x360:r=25:d=4,noise=alls=4:allf=t',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=640x360:r=25:d=2',
+      '-filter_complex',
+      '[0:v][1:v]concat=n=2:v=1,format=yuv420p[v]',
+      '-map',
+      '[v]',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      clip,
+    ]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves unchanged frames out in ffmpeg (one every 2 s kept), counts them, and times each frame by its place', async () => {
+    const frames: Array<Omit<Frame, 'rgb'> & { spread: number }> = [];
+    await readSource(
+      { url: clip, fps: 4, maxSide: 320, live: false, startedAt: 1_000_000 },
+      {
+        onFrame: (f) => void frames.push({ ...f, rgb: undefined, spread: spread(f) } as never),
+      },
+    );
+    const still = frames.filter((f) => f.index < 16);
+    const moving = frames.filter((f) => f.index >= 16);
+    // The still 4 s (16 sampled frames): the first, and one 2 s later.
+    expect(still.map((f) => [f.index, f.skipped])).toEqual([
+      [0, 0],
+      [8, 7],
+    ]);
+    expect(still.every((f) => f.spread < 10)).toBe(true);
+    // The moving 2 s: every sampled frame, the pattern's own (not a stale grey one).
+    expect(moving.map((f) => f.index)).toEqual([16, 17, 18, 19, 20, 21, 22, 23]);
+    expect(moving[0].skipped).toBe(7);
+    expect(moving.every((f) => f.spread > 30)).toBe(true);
+    for (const f of frames) {
+      expect(f.t).toBe(1_000_000 + f.index * 250);
+      expect([f.width, f.height]).toEqual([320, 180]);
+    }
+  });
+});

@@ -34,6 +34,13 @@ SIZE = (cct.IN_W, cct.IN_H)  # PIL order: W, H
 WEIGHT = {"real": 1.0, "agreed": 0.9, "pseudo": 0.5, "synthetic": 0.6}
 # synthetic region -> region class; every EU render counts as "eu" (its country is not returned)
 SYNTH_REGION = {"us": "us", "eu": "eu", "br_old": "br", "br_mercosur": "br"}
+# Glyphs a US reader confuses with one another (7/T, F/P/E, 0/O/D/Q, 8/B, 5/S, 1/L/I, 4/A, U/0,
+# Y/V): the misreads left after platewise-rec-v2 (L781601 -> LTB1601, CK0A1F -> CK0A1P) are of this
+# kind. --lookalike-repeats oversamples the US crops rich in them; --lookalike-synth renders US
+# serials drawn mostly from them. 0, 1 and A are left out of the count: most US plates hold them.
+LOOKALIKE = "7TFPEODQ8B5SLI4UYV"
+LOOKALIKE_LETTERS = "TFPEDB SLAUYV".replace(" ", "")  # US serial letters (no I, O, Q)
+LOOKALIKE_DIGITS = "70851 4".replace(" ", "")
 
 
 def add_data_args(ap):
@@ -45,6 +52,12 @@ def add_data_args(ap):
                     help="copies of each US crop (0: as --repeats-real); US plates are the weak set")
     ap.add_argument("--synth", type=int, default=8000)
     ap.add_argument("--two-row", type=float, default=0.15)
+    ap.add_argument("--lookalike-repeats", type=int, default=0,
+                    help="extra copies of a US crop per look-alike glyph in its text (at most 4 glyphs counted)")
+    ap.add_argument("--lookalike-synth", type=float, default=0.0,
+                    help="share of US renders whose serial is drawn mostly from look-alike glyphs")
+    ap.add_argument("--engine-pad", type=float, default=0.0,
+                    help="share of real copies padded as the engine crops (detector quad + 15 %% per side)")
     ap.add_argument("--limit-items", type=int, default=0, help="use only the first N crops (tests)")
     ap.add_argument("--procs", type=int, default=2)
 
@@ -56,7 +69,12 @@ def training_set(a, log=print):
         items = items[: a.limit_items]
     train_items, val_items = split_items(items)
     return build(train_items, a.seed, a.repeats_real, a.repeats_pseudo, a.synth, a.two_row,
-                 procs=a.procs, cache_dir=a.work, log=log, repeats_us=a.repeats_us), val_items
+                 procs=a.procs, cache_dir=a.work, log=log, repeats_us=a.repeats_us,
+                 lookalike=(a.lookalike_repeats, a.lookalike_synth, a.engine_pad)), val_items
+
+
+def lookalike_count(text: str, cap: int = 4) -> int:
+    return min(cap, sum(c in LOOKALIKE for c in text))
 
 
 def load_items(us_dir: str = US_DIR, intl_dir: str = INTL_DIR):
@@ -94,7 +112,10 @@ def plain_crop(path: str) -> np.ndarray:
     return np.asarray(Image.open(path).convert("RGB").resize(SIZE, Image.BILINEAR), np.uint8)
 
 
-def _aug_real(rng, im, padded):
+def _aug_real(rng, im, padded, engine_pad=0.0):
+    if engine_pad and not padded and rng.random() < engine_pad:  # the engine's crop: quad + 15 % per side
+        return render.augment_scene(rng, im, pad=rng.uniform(0.12, 0.18), strength=rng.uniform(0.3, 0.8),
+                                    out_size=SIZE)
     if rng.random() < 0.15:  # a few nearly clean copies: the detector's crop of a sharp photo
         return im.resize(SIZE, Image.BILINEAR)
     pad = rng.uniform(-0.06, 0.06) if padded else rng.uniform(-0.02, 0.24)
@@ -102,7 +123,7 @@ def _aug_real(rng, im, padded):
 
 
 def _real_chunk(args):
-    seed, chunk = args
+    seed, chunk, engine_pad = args
     rng = random.Random(seed)
     xs = np.zeros((len(chunk), SIZE[1], SIZE[0], 3), np.uint8)
     cache = {}
@@ -110,18 +131,22 @@ def _real_chunk(args):
         im = cache.get(path)
         if im is None:
             im = cache[path] = Image.open(path).convert("RGB")
-        xs[i] = np.asarray(_aug_real(rng, im, padded).convert("RGB"), np.uint8)
+        xs[i] = np.asarray(_aug_real(rng, im, padded, engine_pad).convert("RGB"), np.uint8)
     return xs
 
 
 def _synth_chunk(args):
-    seed, n, two_row_frac = args
+    seed, n, two_row_frac, lookalike_share = args
     rng = random.Random(seed)
     xs = np.zeros((n, SIZE[1], SIZE[0], 3), np.uint8)
     texts, regions = [], []
     for i in range(n):
         kind = render._weighted(rng, render.DEFAULT_MIX)
-        plate, text = render.RENDERERS[kind](rng, two_row=rng.random() < two_row_frac)
+        if kind == "us" and lookalike_share and rng.random() < lookalike_share:
+            plate, text = render.render_us(rng, two_row=rng.random() < two_row_frac,
+                                           glyphs=(LOOKALIKE_LETTERS, LOOKALIKE_DIGITS))
+        else:
+            plate, text = render.RENDERERS[kind](rng, two_row=rng.random() < two_row_frac)
         pad = rng.uniform(0.0, 0.22)
         xs[i] = np.asarray(render.augment_scene(rng, plate, pad=pad, out_size=SIZE).convert("RGB"), np.uint8)
         texts.append(text[: cct.SLOTS])
@@ -137,25 +162,35 @@ def _pool_map(fn, jobs, procs):
 
 
 def build(items, seed: int, repeats_real: int, repeats_pseudo: int, n_synth: int, two_row_frac: float,
-          procs: int = 2, cache_dir: str | None = None, log=print, repeats_us: int = 0):
-    """Augmented training arrays: x [N,64,128,3] uint8, y [N,9] int64, region [N], weight [N]."""
+          procs: int = 2, cache_dir: str | None = None, log=print, repeats_us: int = 0, lookalike=(0, 0.0, 0.0)):
+    """Augmented training arrays: x [N,64,128,3] uint8, y [N,9] int64, region [N], weight [N].
+    lookalike = (extra US copies per look-alike glyph, share of look-alike US renders, share of
+    engine-padded real copies); all zero reproduces the shipped recipe's data exactly."""
     repeats_us = repeats_us or repeats_real
-    key = "cct_v%d_s%d_r%d_p%d_u%d_n%d_t%g_i%d.npz" % (DATA_VERSION, seed, repeats_real, repeats_pseudo,
-                                                      repeats_us, n_synth, two_row_frac, len(items))
+    la_repeats, la_synth, engine_pad = lookalike
+    key = "cct_v%d_s%d_r%d_p%d_u%d_n%d_t%g_i%d" % (DATA_VERSION, seed, repeats_real, repeats_pseudo,
+                                                  repeats_us, n_synth, two_row_frac, len(items))
+    if any(lookalike):
+        key += "_la%d_%g_e%g" % lookalike
+    key += ".npz"
     path = os.path.join(cache_dir, key) if cache_dir else None
     if path and os.path.exists(path):
         log("dataset: loaded cache %s" % path)
         z = np.load(path)
         return {k: z[k] for k in z.files}
     def copies(it):
-        return repeats_pseudo if it[3] == "pseudo" else repeats_us if it[2] == "us" else repeats_real
+        if it[3] == "pseudo":
+            return repeats_pseudo
+        if it[2] == "us":
+            return repeats_us + la_repeats * lookalike_count(it[1])
+        return repeats_real
     rows = [it for it in items for _ in range(copies(it))]
     random.Random(seed).shuffle(rows)
     rows.sort(key=lambda it: it[0])  # each worker decodes a file once per chunk
     chunk = 400
     chunks = [rows[i:i + chunk] for i in range(0, len(rows), chunk)]
-    xr = _pool_map(_real_chunk, [(seed * 7919 + i, c) for i, c in enumerate(chunks)], procs)
-    sj = [(seed * 1000003 + i, min(chunk, n_synth - i * chunk), two_row_frac)
+    xr = _pool_map(_real_chunk, [(seed * 7919 + i, c, engine_pad) for i, c in enumerate(chunks)], procs)
+    sj = [(seed * 1000003 + i, min(chunk, n_synth - i * chunk), two_row_frac, la_synth)
           for i in range((n_synth + chunk - 1) // chunk)]
     sr = _pool_map(_synth_chunk, sj, procs)
     texts = [r[1] for r in rows] + [t for s in sr for t in s[1]]

@@ -111,13 +111,62 @@ def load_partner(path: str) -> cct.CCT:
     return load_weights(path)
 
 
+def _export_graph(wrapped: torch.nn.Module, out: str):
+    torch.onnx.export(wrapped, torch.zeros(1, cct.IN_H, cct.IN_W, 3, dtype=torch.uint8), out, opset_version=13,
+                      input_names=["input"], output_names=["slots", "region"], do_constant_folding=True,
+                      dynamic_axes={"input": {0: "batch"}, "slots": {0: "batch"}, "region": {0: "batch"}})
+
+
+def recover_pair(onnx_path: str):
+    """(general, us_expert) CCT modules rebuilt from a gated file written by export(--us-expert).
+    The initialisers of a linear layer are stored transposed under generated names
+    (`onnx::MatMul_N`), so the name of each parameter is found by exporting the same graph with
+    distinct random weights and matching values; the expert's frozen convolutions equal the general
+    model's (stored once), and its region head is not in the file (the gate uses the general's)."""
+    import tempfile
+
+    import onnx
+    from onnx import numpy_helper
+
+    gen = torch.Generator().manual_seed(0)
+    probe = [cct.CCT(), cct.CCT()]
+    with torch.no_grad():
+        for m in probe:
+            for q in m.parameters():
+                q.copy_(torch.randn(q.shape, generator=gen))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "probe.onnx")
+        _export_graph(Exported(probe[0].eval(), [], probe[1].eval()), path)
+        probe_init = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    shipped = {i.name: numpy_helper.to_array(i) for i in onnx.load(onnx_path).graph.initializer}
+    out = [cct.CCT(), cct.CCT()]
+    states = [m.state_dict() for m in out]
+    for k, m in enumerate(probe):
+        for n, q in m.named_parameters():
+            v = q.detach().numpy()
+            hit = [(name, False) for name, a in probe_init.items() if a.shape == v.shape and np.array_equal(a, v)]
+            if v.ndim == 2:
+                hit += [(name, True) for name, a in probe_init.items() if a.shape == v.T.shape and np.array_equal(a, v.T)]
+            if len(hit) != 1 or hit[0][0] not in shipped:
+                if k == 1 and (n.startswith("region.") or n.startswith("convs.")):
+                    continue  # not in the file: filled in below
+                raise RuntimeError("cannot place %s of model %d (%d matches)" % (n, k, len(hit)))
+            a = shipped[hit[0][0]]
+            states[k][n] = torch.from_numpy((a.T if hit[0][1] else a).copy())
+    for n in states[1]:
+        if n.startswith("convs.") and not any(n in x and x.startswith("us_expert.") for x in shipped):
+            states[1][n] = states[0][n].clone()
+        if n.startswith("region."):
+            states[1][n] = states[0][n].clone()
+    for m, st in zip(out, states):
+        m.load_state_dict(st)
+    return out[0].eval(), out[1].eval()
+
+
 def export(model: cct.CCT, out: str, fixture: str | None = None, partners=(), us_expert: cct.CCT | None = None):
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     wrapped = Exported(model.eval(), [p.eval() for p in partners], us_expert.eval() if us_expert else None)
-    dummy = torch.zeros(1, cct.IN_H, cct.IN_W, 3, dtype=torch.uint8)
-    torch.onnx.export(wrapped, dummy, out, opset_version=13, input_names=["input"],
-                      output_names=["slots", "region"], do_constant_folding=True,
-                      dynamic_axes={"input": {0: "batch"}, "slots": {0: "batch"}, "region": {0: "batch"}})
+    _export_graph(wrapped, out)
     import onnx
     m = onnx.load(out)
     onnx.checker.check_model(m)
@@ -155,7 +204,24 @@ def main(argv=None):
                     help="average the slots with this model's, a .pt or a published .onnx (repeatable; an ensemble in one file)")
     ap.add_argument("--us-expert", help="a .pt fine-tuned for US plates: its slots where the region head says US")
     ap.add_argument("--region-only", action="store_true", help="export the region classifier alone")
+    ap.add_argument("--recover", action="store_true",
+                    help="the inverse: read the gated ONNX file --out, write its two readers as --weights "
+                         "(general) and --us-expert (.pt), and check them against --fixture")
     a = ap.parse_args(argv)
+    if a.recover:
+        general, expert = recover_pair(a.out)
+        torch.save({"ema": general.state_dict()}, a.weights)
+        torch.save({"ema": expert.state_dict()}, a.us_expert)
+        if a.fixture:
+            with open(a.fixture) as f:
+                want = np.array(json.load(f)["slots"], np.float32)
+            with torch.no_grad():
+                got = Exported(general, [], expert)(torch.from_numpy(fixture_inputs()))[0].numpy().reshape(-1)
+            diff = float(np.abs(got - want).max())
+            print("recovered; max |slots - fixture| = %.2e" % diff)
+            if diff > 1e-4:
+                raise SystemExit("recovered weights do not reproduce the fixture")
+        return
     if a.region_only:
         out, wrapped = export_region(load_weights(a.weights), a.out)
         if a.fixture:

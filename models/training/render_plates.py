@@ -48,13 +48,13 @@ BR_CITIES = ["SP-SAO PAULO", "BA-SALVADOR", "BA-CAMACARI", "BA-LAURO DE FREITAS"
 US_SERIAL_LETTERS = "".join(c for c in LETTERS if c not in "IOQ")
 
 
-def _pat(rng: random.Random, pattern: str, letters: str = LETTERS) -> str:
+def _pat(rng: random.Random, pattern: str, letters: str = LETTERS, digits: str = DIGITS) -> str:
     out = []
     for c in pattern:
         if c == "L":
             out.append(rng.choice(letters))
         elif c == "9":
-            out.append(rng.choice(DIGITS))
+            out.append(rng.choice(digits))
         elif c == "X":
             out.append(rng.choice(ALPHABET))
         else:
@@ -91,10 +91,12 @@ EU_COUNTRIES = {
 
 # ---------------------------------------------------------------------------------------------
 # plate types
-def render_us(rng: random.Random, two_row: bool = False) -> Tuple[Image.Image, str]:
+def render_us(rng: random.Random, two_row: bool = False,
+              glyphs: Optional[Tuple[str, str]] = None) -> Tuple[Image.Image, str]:
+    """glyphs = (letters, digits) draws the serial from those (a look-alike-rich plate, cct_data)."""
     W, H = 400, 200
     fmt = _weighted(rng, US_FORMATS)
-    text = _pat(rng, fmt, US_SERIAL_LETTERS)
+    text = _pat(rng, fmt, *glyphs) if glyphs else _pat(rng, fmt, US_SERIAL_LETTERS)
     if rng.random() < 0.3:  # separator variants
         text = text.replace(" ", rng.choice(["-", "", " "]))
     dark = rng.random() < 0.12

@@ -116,7 +116,9 @@ def lr_at(step, steps, lr, warmup):
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/platewise-cct")
-    ap.add_argument("--init", default=PUBLISHED, help="published ONNX whose weights start the fine-tune")
+    ap.add_argument("--init", default=PUBLISHED,
+                    help="published ONNX whose weights start the fine-tune, or a .pt of this script (a warm start, "
+                         "e.g. a reader recovered from a shipped file by export_cct.py --recover)")
     cct_data.add_data_args(ap)
     ap.add_argument("--steps", type=int, default=700)
     ap.add_argument("--batch", type=int, default=48)
@@ -161,10 +163,15 @@ def main(argv=None):
         % (len(real_idx), len(synth_idx), len(yv), time.time() - t0))
 
     torch.manual_seed(a.seed)
-    model = cct.load_onnx_weights(cct.CCT(), a.init) if a.init else cct.CCT()
+    model = cct.CCT()
+    if a.init.endswith(".pt"):
+        st = torch.load(a.init)
+        model.load_state_dict(st["ema"] if "ema" in st else st)
+    elif a.init:
+        cct.load_onnx_weights(model, a.init)
     model.freeze_convs(a.freeze_convs)
     ema = copy.deepcopy(model)
-    teacher = cct.load_published_reader(a.init) if a.distill and a.init else None
+    teacher = cct.load_published_reader(a.init if a.init.endswith(".onnx") else PUBLISHED) if a.distill and a.init else None
     head = [q for n, q in model.named_parameters() if n.startswith("region.")]
     body = [q for n, q in model.named_parameters() if q.requires_grad and not n.startswith("region.")]
     # the region head starts from scratch: it learns at head_lr_mult x the fine-tune's rate

@@ -59,6 +59,37 @@ class PublishedParityTest(unittest.TestCase):
 
 
 class DataTest(unittest.TestCase):
+    def test_lookalike_count_caps_and_ignores_common_glyphs(self):
+        self.assertEqual(cct_data.lookalike_count("A1B2C3"), 1)  # B only: 0, 1 and A are left out
+        self.assertEqual(cct_data.lookalike_count("L781601"), 3)  # L, 7, 8
+        self.assertEqual(cct_data.lookalike_count("7TFPE8B"), 4)
+
+    def test_lookalike_us_renders_draw_their_serials_from_the_lookalike_glyphs(self):
+        import random
+        import render
+        rng = random.Random(1)
+        glyphs = (cct_data.LOOKALIKE_LETTERS, cct_data.LOOKALIKE_DIGITS)
+        texts = [render.render_us(rng, glyphs=glyphs)[1] for _ in range(12)]
+        share = np.mean([c in cct_data.LOOKALIKE_LETTERS + cct_data.LOOKALIKE_DIGITS for t in texts for c in t])
+        self.assertGreater(share, 0.8)  # the rest: vanity formats drawn from the whole alphabet
+
+    def test_lookalike_options_off_keep_the_shipped_recipes_data_and_cache_name(self):
+        items = [it for it in cct_data.load_items() if it[2] == "us"][:6]
+        if not items:
+            self.skipTest("needs ../shared/alpr-crops-us")
+        with tempfile.TemporaryDirectory() as td:
+            base = cct_data.build(items, 3, 1, 0, 2, 0.0, procs=1, cache_dir=td, log=lambda *_: None)
+            off = cct_data.build(items, 3, 1, 0, 2, 0.0, procs=1, cache_dir=None, log=lambda *_: None,
+                                 lookalike=(0, 0.0, 0.0))
+            on = cct_data.build(items, 3, 1, 0, 2, 0.0, procs=1, cache_dir=td, log=lambda *_: None,
+                                lookalike=(1, 1.0, 1.0))
+            names = sorted(os.listdir(td))
+        self.assertTrue(np.array_equal(base["x"], off["x"]))
+        self.assertEqual(names[0], "cct_v2_s3_r1_p0_u1_n2_t0_i6.npz")
+        self.assertTrue(names[1].endswith("_la1_1_e1.npz"))
+        extra = sum(cct_data.lookalike_count(it[1]) for it in items)
+        self.assertEqual(len(on["y"]), len(base["y"]) + extra)
+
     def test_encode_pads_to_nine_slots(self):
         self.assertEqual(cct_data.encode("AB1"), [10, 11, 1] + [cct.PAD] * 6)
 
@@ -176,6 +207,30 @@ class FineTuneSmokeTest(unittest.TestCase):
                 slots, probs = onnxruntime(out, x)
                 self.assertLess(float(np.abs(slots - want).max()), 1e-4)
                 self.assertTrue((probs.argmax(-1) == region).all())
+
+    def test_recover_pair_rebuilds_both_readers_of_a_gated_file(self):
+        import torch
+        torch.manual_seed(9)
+        general = cct.load_onnx_weights(cct.CCT(), PUBLISHED)
+        expert = cct.load_onnx_weights(cct.CCT(), PUBLISHED)
+        with torch.no_grad():  # trained past the 4 frozen convolutions, differently for each reader
+            for m in (general, expert):
+                for n, p in m.named_parameters():
+                    if not any(n.startswith("convs.%d." % i) for i in range(4)):
+                        p.add_(torch.randn_like(p) * 0.02)
+        with tempfile.TemporaryDirectory() as td:
+            out = export_cct.export(general, os.path.join(td, "moe.onnx"), us_expert=expert)
+            g, e = export_cct.recover_pair(out)
+        for want, got in ((general, g), (expert, e)):
+            for n, p in want.state_dict().items():
+                if want is expert and n.startswith("region."):
+                    continue  # not in the file: the gate is the general model's head
+                self.assertTrue(torch.equal(p, got.state_dict()[n]), n)
+        x = torch.from_numpy(export_cct.fixture_inputs())
+        with torch.no_grad():
+            a = export_cct.Exported(general.eval(), [], expert.eval())(x)[0]
+            b = export_cct.Exported(g, [], e)(x)[0]
+        self.assertTrue(torch.equal(a, b))
 
     def test_region_head_alone_keeps_the_published_text_weights(self):
         import torch

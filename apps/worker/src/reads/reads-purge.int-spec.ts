@@ -11,7 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { READS_PURGE_QUEUE, ReadsPurge } from './reads-purge';
 
 const DAY_MS = 86_400_000;
-const config = loadConfig(process.env);
+// Its own key prefix: workers that other suites of the same run start (same REDIS_PREFIX) run the
+// purge scheduler too, and one created before this suite would leave its first run an hour away.
+const config = loadConfig({
+  ...process.env,
+  REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'platewise-test:'}purge-${randomUUID().slice(0, 8)}:`,
+});
 
 @Module({ imports: [ConfigModule.forRoot(config), DomainModule], providers: [ReadsPurge] })
 class PurgeWorker {}

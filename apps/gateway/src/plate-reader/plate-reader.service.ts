@@ -2,11 +2,9 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@platewise/infra';
 import { parseRecognitionRequest, RecognitionClient, UploadedImage } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
+import { NO_PLAN } from './no-plan';
 import { QueuedCalls } from './queued-call.service';
 import { RECOGNITION_CLIENT } from './recognition.provider';
-
-/** Limits checked for an account without a contract, whose call the quota step then refuses. */
-const NO_PLAN = { maxUploadBytes: 3 * 1048576, mmcIncluded: false };
 
 /** A served call: the Snapshot answer, and the config keys that were ignored (for a header). */
 export interface PlateReaderAnswer {

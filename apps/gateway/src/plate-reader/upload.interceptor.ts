@@ -12,9 +12,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import multer from 'multer';
 import { from, Observable, switchMap } from 'rxjs';
 import { requestContext } from '../http/request-context';
-
-/** Upload limit of an account without a contract (its call is refused by the quota step anyway). */
-const DEFAULT_LIMIT = 3 * 1048576;
+import { NO_PLAN } from './no-plan';
 
 /**
  * Reads the body of a recognition call, which no global parser touches (bootstrap.ts): only once
@@ -33,7 +31,7 @@ export class UploadInterceptor implements NestInterceptor {
     const res = http.getResponse<Response>();
     const ctx = requestContext(req);
     if (!ctx.owner) throw new Error('UploadInterceptor needs a guard that sets the owner');
-    const limit = ctx.owner.contract?.plan.maxUploadBytes ?? DEFAULT_LIMIT;
+    const limit = ctx.owner.contract?.plan.maxUploadBytes ?? NO_PLAN.maxUploadBytes;
     const parsed = ctx.timing.time('upload', () =>
       this.parse(parserFor(req, limit), req, res, limit),
     );

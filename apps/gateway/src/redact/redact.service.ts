@@ -6,11 +6,9 @@ import {
   UploadedImage,
 } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
+import { NO_PLAN } from '../plate-reader/no-plan';
 import { QueuedCalls } from '../plate-reader/queued-call.service';
 import { RECOGNITION_CLIENT } from '../plate-reader/recognition.provider';
-
-/** Limits checked for an account without a contract, whose call the quota step then refuses. */
-const NO_PLAN = { maxUploadBytes: 3 * 1048576, redactIncluded: false };
 
 /**
  * Validates a redaction call, gets its image, and has a worker hide its plates and faces: the

@@ -17,7 +17,7 @@ const IN_FLIGHT = Number(process.env.SOAK_IN_FLIGHT ?? 64);
 
 const postgres = new PrivatePostgres();
 const redis = new PrivateRedis();
-const port = randomPort(32000);
+const port = randomPort(16000);
 const api = new Api(`http://127.0.0.1:${port}`);
 const env = {
   PORT: String(port),

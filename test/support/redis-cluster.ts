@@ -45,7 +45,7 @@ const stopAll = (children: ChildProcess[], dir: string) => async () => {
 
 const base = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
 /** A free-looking port block (cluster bus ports are port + 10000, so stay below 55535). */
-const randomPort = () => 30000 + Math.floor(Math.random() * 2000) * 4;
+const randomPort = () => 30000 + Math.floor(Math.random() * 600) * 4; // below 32768: see services.ts
 
 /** Tries a few port blocks: the machine is shared, and a random block may be partly taken. */
 async function onFreePorts<T>(start: () => Promise<T>): Promise<T> {

@@ -21,7 +21,7 @@ import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
 
 jest.setTimeout(180_000);
 
-const port = randomPort(32000);
+const port = randomPort(10000);
 const api = new Api(`http://127.0.0.1:${port}`);
 const prefix = `${loadConfig().REDIS_PREFIX}saturation:`;
 const env = {
@@ -35,7 +35,7 @@ const env = {
   ENGINE_READ_TIMEOUT_MS: '60000',
   LOG_LEVEL: 'log',
 };
-const workerPorts = [randomPort(34000), randomPort(36000)];
+const workerPorts = [randomPort(12000), randomPort(14000)];
 let gateway: Running;
 const workers: Running[] = [];
 const hogs: ChildProcess[] = [];

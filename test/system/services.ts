@@ -12,7 +12,11 @@ import { Client } from 'pg';
 
 const run = promisify(execFile);
 
-/** A free-ish port in a range nobody else on the machine uses by default. */
+/**
+ * A free-ish port in a range nobody else on the machine uses by default. Keep `from + 2000` at or
+ * below 32768: Linux hands out ports from 32768 up to outgoing connections (ip_local_port_range),
+ * and a server started on one a client socket holds fails with EADDRINUSE.
+ */
 export const randomPort = (from: number) => from + Math.floor(Math.random() * 2000);
 
 export class PrivateRedis {

@@ -25,10 +25,20 @@ export function benchEnv(name) {
   return { run, env, cli };
 }
 
+/**
+ * Node flags for this checkout's gateway and worker only (not a baseline's), from
+ * BENCH_NODE_FLAGS: to measure a V8 setting (e.g. `--heap-growing-percent=100`) against the
+ * baseline in the same run.
+ */
+export const extraNodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 /** Starts `<checkout>/apps/<app>/dist/main.js` and resolves once its log matches `ready`. */
 export function start(app, env, ready, checkout = root) {
   // Workers run as the README says to run them (see "How a call flows").
-  const flags = app === 'worker' ? ['--single-threaded-gc'] : [];
+  const flags = [
+    ...(app === 'worker' ? ['--single-threaded-gc'] : []),
+    ...(checkout === root ? extraNodeFlags : []),
+  ];
   const child = spawn(process.execPath, [...flags, join(checkout, 'apps', app, 'dist/main.js')], {
     env: { ...env, LOG_LEVEL: 'log' },
   });

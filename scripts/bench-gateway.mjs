@@ -12,6 +12,7 @@
 // so the two are measured on the same machine at the same time; the ratio of their p50 and p90 is
 // printed.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import Redis from 'ioredis';
 import pg from 'pg';
@@ -104,6 +105,8 @@ async function stack(name, checkout, port, prefix) {
       gateway: gcTotals(await fetch(`${base}/metrics`, { headers: admin }).then((r) => r.text())),
       worker: gcTotals(await fetch(`http://127.0.0.1:${workerPort}/metrics`).then((r) => r.text())),
     }),
+    /** Peak resident memory (MB) of the gateway and the worker so far (Linux). */
+    peakMb: () => processes.map((p) => peakResidentMb(p.pid)),
   };
 }
 
@@ -122,6 +125,15 @@ function gcTotals(metrics) {
     else totals[kind].ms = Number(value) * 1000;
   }
   return totals;
+}
+
+function peakResidentMb(pid) {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 /** GC between two gcTotals snapshots, per 100 calls: `major 3.0 (41 ms), minor 20.0 (35 ms)`. */
@@ -285,8 +297,9 @@ try {
     // Each photo went through each target twice (plain and storing account).
     const calls = target.r.overhead.length * 2;
     const [b, a] = [gcBefore[t], gcAfter[t]];
+    const peak = target.peakMb();
     console.log(
-      `    GC pauses per 100 calls (main threads): gateway ${gcPer100(b.gateway, a.gateway, calls)}; worker ${gcPer100(b.worker, a.worker, calls)}`,
+      `    GC pauses per 100 calls (main threads): gateway ${gcPer100(b.gateway, a.gateway, calls)}; worker ${gcPer100(b.worker, a.worker, calls)}; peak resident memory: gateway ${peak[0].toFixed(0)} MB, worker ${peak[1].toFixed(0)} MB`,
     );
   }
   if (targets.length > 1) {

@@ -12,7 +12,7 @@
 // so the two are measured on the same machine at the same time; the ratio of their p50 and p90 is
 // printed.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import Redis from 'ioredis';
 import pg from 'pg';
@@ -105,8 +105,10 @@ async function stack(name, checkout, port, prefix) {
       gateway: gcTotals(await fetch(`${base}/metrics`, { headers: admin }).then((r) => r.text())),
       worker: gcTotals(await fetch(`http://127.0.0.1:${workerPort}/metrics`).then((r) => r.text())),
     }),
-    /** Peak resident memory (MB) of the gateway and the worker so far (Linux). */
+    /** Peak resident memory (MB) of the gateway and the worker since resetPeak (Linux). */
     peakMb: () => processes.map((p) => peakResidentMb(p.pid)),
+    /** Forgets the peaks so far (start-up's), where Linux allows it. */
+    resetPeak: () => processes.forEach((p) => resetPeakResident(p.pid)),
   };
 }
 
@@ -125,6 +127,14 @@ function gcTotals(metrics) {
     else totals[kind].ms = Number(value) * 1000;
   }
   return totals;
+}
+
+function resetPeakResident(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not Linux, or not allowed: the peak then includes start-up
+  }
 }
 
 function peakResidentMb(pid) {
@@ -276,6 +286,7 @@ try {
     if (i === 0) {
       // After the warm-up, like every figure.
       gcBefore = await Promise.all(targets.map((t) => t.gc()));
+      for (const target of targets) target.resetPeak();
       continue;
     }
     // The same photo with no gateway, after the idle the calls above spent in the engine.

@@ -3,6 +3,7 @@ import { Tensor } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
 import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
 import { PlateDetection, detectPlates } from './detect/plate';
+import { cropPassWorthIt, vehicleInputLong } from './detect/plan';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { boxArea, clampBox, intersection } from './geometry/box';
@@ -10,6 +11,7 @@ import { nms } from './geometry/nms';
 import { coveringTiles } from './geometry/tiles';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
+import { freeDims } from './models/free-dims';
 import { Device, createSession } from './models/runtime';
 import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
@@ -147,14 +149,21 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     files.backbone && patch ? Buffer.concat([files.backbone, patch]) : null;
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
-  const session = async (bytes: Buffer | null, name: string) =>
-    bytes ? await createSession(bytes, fileName(name), rt) : undefined;
+  const session = async (bytes: Buffer | null, name: string, own = rt) =>
+    bytes ? await createSession(bytes, fileName(name), own) : undefined;
+  // The plate reader and the region classifier run a 128×64 crop: waking a second thread costs
+  // more than it saves (CPU per run 3.1 ms on one thread, 3.4–3.9 on two; issue 27).
+  const tiny = { threads: 1, device };
   const sessions: Sessions = {
-    vehicle: (await session(files.vehicle, 'vehicle-detector')) as InferenceSession,
+    // free height and width: each photo is read at its own aspect ratio (detect/vehicle.ts)
+    vehicle: (await session(
+      freeDims(files.vehicle, { images: [1, 3, 'height', 'width'] }),
+      'vehicle-detector',
+    )) as InferenceSession,
     plate: (await session(files.plate, 'plate-detector')) as InferenceSession,
     plate640: (await session(files.plate640, 'plate-detector-640')) as InferenceSession,
-    cct: await session(files.cct, 'plate-reader'),
-    region: await session(files.region, 'region-classifier'),
+    cct: await session(files.cct, 'plate-reader', tiny),
+    region: await session(files.region, 'region-classifier', tiny),
     textDet: await session(files.textDet, 'text-detector'),
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),
@@ -300,7 +309,14 @@ class PlateEngine implements Engine {
       config.detection_rule === 'strict' ||
       config.detection_mode === 'vehicle' ||
       !!opts.mmc;
-    const vehicles = needVehicles ? await detectVehicles(this.s.vehicle, img) : [];
+    const vehicles = needVehicles
+      ? await detectVehicles(
+          this.s.vehicle,
+          img,
+          undefined,
+          vehicleInputLong(img.width, img.height),
+        )
+      : [];
     phase('vehicles');
     const plates = await this.findPlates(img, vehicles, config);
     phase('plates');
@@ -384,6 +400,8 @@ class PlateEngine implements Engine {
       for (const v of big) {
         const b = clampBox(v.box, img.width, img.height);
         if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
+        // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
+        if (!redaction && !cropPassWorthIt(img, b, found)) continue;
         const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
         found = found.concat(
           await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }),

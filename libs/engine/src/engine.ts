@@ -2,7 +2,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
 import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
-import { PlateDetection, detectPlates } from './detect/plate';
+import { PlateDetection, PlateInput, detectPlates, detectPlatesIn, plateInput } from './detect/plate';
 import { cropPassWorthIt, vehicleInputLong } from './detect/plan';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
@@ -309,6 +309,10 @@ class PlateEngine implements Engine {
       config.detection_rule === 'strict' ||
       config.detection_mode === 'vehicle' ||
       !!opts.mmc;
+    // The whole-photo plate input is resized (sharp, off the main thread) while the vehicle
+    // detector runs, which holds the main thread: the plate pass then starts without a wait.
+    const wholePlateInput = plateInput(img, 320);
+    wholePlateInput.catch(() => undefined); // awaited below; not unhandled if vehicles throw first
     const vehicles = needVehicles
       ? await detectVehicles(
           this.s.vehicle,
@@ -318,7 +322,7 @@ class PlateEngine implements Engine {
         )
       : [];
     phase('vehicles');
-    const plates = await this.findPlates(img, vehicles, config);
+    const plates = await this.findPlates(img, vehicles, config, true, wholePlateInput);
     phase('plates');
     const reads: PlateRead[] = [];
     for (const det of plates) {
@@ -387,11 +391,13 @@ class PlateEngine implements Engine {
     config: EngineConfig,
     /** false: no small-plate tiles when nothing was found (a redaction takes them apart) */
     tiles = true,
+    /** the whole photo's plateInput at 320, when the caller started it already */
+    whole: Promise<PlateInput> = plateInput(img, 320),
   ): Promise<PlateDetection[]> {
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
     const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
-    let found = await detectPlates(this.s.plate, img, 320, th);
+    let found = await detectPlatesIn(this.s.plate, await whole, th);
     if (config.mode !== 'fast') {
       const big = [...vehicles]
         .sort((a, b) => boxArea(b.box) - boxArea(a.box))

@@ -131,4 +131,14 @@ describe('the vehicle-crop plate pass', () => {
     const elsewhere = { ...plate(0.9), box: { xmin: 10, ymin: 10, xmax: 90, ymax: 40 } };
     expect(cropPassWorthIt(photoSize, wholeCar, [elsewhere])).toBe(true);
   });
+
+  it('on a photo under 0.5 MP, needs a 2× gain (smallMinCropGain)', () => {
+    const small = { width: 640, height: 480 };
+    const car = { xmin: 100, ymin: 100, xmax: 500, ymax: 400 }; // seen 1.6× larger
+    const found = [{ ...plate(0.9), box: { xmin: 250, ymin: 300, xmax: 330, ymax: 320 } }];
+    expect(cropPassWorthIt(small, car, found)).toBe(false);
+    // the same 1.6× on a larger photo: the pass runs
+    expect(cropPassWorthIt(photoSize, { xmin: 0, ymin: 0, xmax: 800, ymax: 600 }, found)).toBe(true);
+    expect(cropPassWorthIt(small, { xmin: 100, ymin: 100, xmax: 400, ymax: 300 }, found)).toBe(true);
+  });
 });

@@ -15,11 +15,14 @@ export interface PlateDetection {
   rows: 1 | 2;
 }
 
+export interface PlateInput {
+  tensor: Float32Array;
+  lb: Letterbox;
+  size: number;
+}
+
 /** y5fu input: RGB scaled to 0–1, letterboxed and centred, padded with 0. */
-export async function plateInput(
-  img: RgbImage,
-  size: number,
-): Promise<{ tensor: Float32Array; lb: Letterbox }> {
+export async function plateInput(img: RgbImage, size: number): Promise<PlateInput> {
   const lb = letterbox(img.width, img.height, size, size, 'center');
   const small = await resizeRgb(img, lb.width, lb.height);
   const plane = size * size;
@@ -33,7 +36,7 @@ export async function plateInput(
       tensor[2 * plane + d] = small.data[s + 2] / 255;
     }
   }
-  return { tensor, lb };
+  return { tensor, lb, size };
 }
 
 /** Rows: `[cx, cy, w, h, obj, x1,y1 … x4,y4, single, double]` in input pixels. */
@@ -77,7 +80,17 @@ export async function detectPlates(
   threshold: number,
   offset: Point = { x: 0, y: 0 },
 ): Promise<PlateDetection[]> {
-  const { tensor, lb } = await plateInput(img, size);
+  return detectPlatesIn(session, await plateInput(img, size), threshold, offset);
+}
+
+/** The plate detector on an input plateInput made (the engine makes the whole photo's early). */
+export async function detectPlatesIn(
+  session: InferenceSession,
+  input: PlateInput,
+  threshold: number,
+  offset: Point = { x: 0, y: 0 },
+): Promise<PlateDetection[]> {
+  const { tensor, lb, size } = input;
   const out = await run1(session, tensor, [1, 3, size, size]);
   return decodePlates(out.data, out.dims[1], lb, threshold).map((d) => {
     const shift = (p: Point): Point => ({ x: p.x + offset.x, y: p.y + offset.y });

@@ -2,7 +2,13 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
 import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
-import { PlateDetection, PlateInput, detectPlates, detectPlatesIn, plateInput } from './detect/plate';
+import {
+  PlateDetection,
+  PlateInput,
+  detectPlates,
+  detectPlatesIn,
+  plateInput,
+} from './detect/plate';
 import { cropPassWorthIt, vehicleInputLong } from './detect/plan';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
@@ -15,6 +21,7 @@ import { freeDims } from './models/free-dims';
 import { Device, createSession } from './models/runtime';
 import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
+import { slotReaderSessions } from './ocr/slot-reader';
 import { round3 } from './plates/candidates';
 import {
   PlateTextReader,
@@ -162,8 +169,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     )) as InferenceSession,
     plate: (await session(files.plate, 'plate-detector')) as InferenceSession,
     plate640: (await session(files.plate640, 'plate-detector-640')) as InferenceSession,
-    cct: await session(files.cct, 'plate-reader', tiny),
-    region: await session(files.region, 'region-classifier', tiny),
+    ...(files.cct
+      ? await slotReaderSessions(files.cct, files.region, (bytes, name) =>
+          createSession(bytes, fileName(name), tiny),
+        )
+      : {}),
     textDet: await session(files.textDet, 'text-detector'),
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),

@@ -13,71 +13,7 @@
  * Tensor.elem_type (1), shape (2) → TensorShapeProto.dim (1) → Dimension.dim_value (1) /
  * dim_param (2).
  */
-
-interface Field {
-  field: number;
-  wire: number;
-  /** the whole field, tag included */
-  start: number;
-  end: number;
-  /** payload of a length-delimited field (wire type 2) */
-  body: Buffer | null;
-  /** value of a varint field (wire type 0) */
-  value: number;
-}
-
-function readVarint(buf: Buffer, at: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  for (let i = at; i < buf.length; i++) {
-    const b = buf[i];
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) return [value, i + 1];
-    scale *= 128;
-  }
-  throw new Error('truncated varint');
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
-
-function parse(buf: Buffer): Field[] {
-  const fields: Field[] = [];
-  let at = 0;
-  while (at < buf.length) {
-    const start = at;
-    const [tag, next] = readVarint(buf, at);
-    at = next;
-    const field = Math.floor(tag / 8);
-    const wire = tag % 8;
-    let body: Buffer | null = null;
-    let value = 0;
-    if (wire === 0) [value, at] = readVarint(buf, at);
-    else if (wire === 1) at += 8;
-    else if (wire === 5) at += 4;
-    else if (wire === 2) {
-      const [len, from] = readVarint(buf, at);
-      body = buf.subarray(from, from + len);
-      at = from + len;
-    } else throw new Error(`unsupported protobuf wire type ${wire}`);
-    if (at > buf.length) throw new Error('truncated protobuf field');
-    fields.push({ field, wire, start, end: at, body, value });
-  }
-  return fields;
-}
-
-const bytesField = (field: number, body: Buffer): Buffer =>
-  Buffer.concat([varint(field * 8 + 2), varint(body.length), body]);
-const varintField = (field: number, n: number): Buffer =>
-  Buffer.concat([varint(field * 8), varint(n)]);
+import { bytesField, parse, varintField } from './onnx-proto';
 
 /** A ValueInfoProto's name and element type; null when it is not a tensor. */
 function tensorInfo(info: Buffer): { name: string; elemType: number; rank: number } | null {

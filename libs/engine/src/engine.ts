@@ -9,10 +9,10 @@ import {
   detectPlatesIn,
   plateInput,
 } from './detect/plate';
-import { cropPassWorthIt, vehicleInputLong } from './detect/plan';
+import { cropPassCertain, cropPassWorthIt, vehicleInputLong } from './detect/plan';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { boxArea, clampBox, intersection } from './geometry/box';
+import { Box, boxArea, clampBox, intersection } from './geometry/box';
 import { nms } from './geometry/nms';
 import { coveringTiles } from './geometry/tiles';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
@@ -407,24 +407,33 @@ class PlateEngine implements Engine {
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
     const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
+    const crops =
+      config.mode === 'fast'
+        ? []
+        : [...vehicles]
+            .sort((a, b) => boxArea(b.box) - boxArea(a.box))
+            .slice(0, redaction ? 8 : TUNING.vehicleCrops)
+            .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height)
+            .map((v) => clampBox(v.box, img.width, img.height))
+            .filter((b) => b.xmax - b.xmin >= 32 && b.ymax - b.ymin >= 32);
+    const cropInput = (b: Box) =>
+      plateInput(cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin), 320);
+    // A crop the second pass reads whatever the whole photo shows is resized (sharp, off the main
+    // thread) while the whole-photo pass runs; the others wait for what it finds (detect/plan.ts).
+    const early = crops.map((b) => {
+      if (!redaction && !cropPassCertain(img, b)) return null;
+      const input = cropInput(b);
+      input.catch(() => undefined); // awaited below; not unhandled if the whole pass throws
+      return input;
+    });
     let found = await detectPlatesIn(this.s.plate, await whole, th);
-    if (config.mode !== 'fast') {
-      const big = [...vehicles]
-        .sort((a, b) => boxArea(b.box) - boxArea(a.box))
-        .slice(0, redaction ? 8 : TUNING.vehicleCrops)
-        .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height);
-      for (const v of big) {
-        const b = clampBox(v.box, img.width, img.height);
-        if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
-        // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
-        if (!redaction && !cropPassWorthIt(img, b, found)) continue;
-        const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
-        found = found.concat(
-          await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }),
-        );
-      }
-      if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
+    for (const [i, b] of crops.entries()) {
+      // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
+      if (!early[i] && !cropPassWorthIt(img, b, found)) continue;
+      const input = await (early[i] ?? cropInput(b));
+      found = found.concat(await detectPlatesIn(this.s.plate, input, th, { x: b.xmin, y: b.ymin }));
     }
+    if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     const kept = (ds: PlateDetection[]) =>
       nms(ds, 0.3)
         .filter((d) => d.score >= config.threshold_d)

@@ -46,19 +46,31 @@ export function vehicleInputLong(width: number, height: number): number {
 }
 
 /**
+ * How many times larger the plate detector sees a vehicle's crop `box` (clamped to the photo) than
+ * in the whole-photo pass: both are read at the detector's input size, so the ratio of long sides.
+ */
+export function cropGain(photo: { width: number; height: number }, box: Box): number {
+  return Math.max(photo.width, photo.height) / Math.max(box.xmax - box.xmin, box.ymax - box.ymin);
+}
+
+/** Whether the crop pass runs on `box` whatever the whole-photo pass finds: its gain is enough. */
+export function cropPassCertain(photo: { width: number; height: number }, box: Box): boolean {
+  const small = photo.width * photo.height < DETECTION_PLAN.smallPhoto;
+  return (
+    cropGain(photo, box) >= (small ? DETECTION_PLAN.smallMinCropGain : DETECTION_PLAN.minCropGain)
+  );
+}
+
+/**
  * Whether the plate detector should look again at a vehicle's crop `box` (clamped to the photo),
- * given what the whole-photo pass `found`: the crop is read at the detector's input size like the
- * photo, so its gain is the ratio of their long sides.
+ * given what the whole-photo pass `found`.
  */
 export function cropPassWorthIt(
   photo: { width: number; height: number },
   box: Box,
   found: PlateDetection[],
 ): boolean {
-  const gain =
-    Math.max(photo.width, photo.height) / Math.max(box.xmax - box.xmin, box.ymax - box.ymin);
-  const small = photo.width * photo.height < DETECTION_PLAN.smallPhoto;
-  if (gain >= (small ? DETECTION_PLAN.smallMinCropGain : DETECTION_PLAN.minCropGain)) return true;
+  if (cropPassCertain(photo, box)) return true;
   // a plate the whole-photo pass found, sure, on this vehicle (mostly inside its box)
   return !found.some(
     (d) => d.score >= DETECTION_PLAN.sureScore && intersection(d.box, box) >= 0.6 * boxArea(d.box),

@@ -17,7 +17,8 @@ import {
 } from '../plates/candidates';
 import { inferRegion, stateFromText } from '../plates/region';
 import { countryWeights, plateLook, regionFromHead } from '../plates/region-prior';
-import { readState, stateCrop, stateFromLook } from '../plates/plate-state';
+import { readState, stateFromLook, stateInput } from '../plates/plate-state';
+import { attributeTensor } from '../vehicle/attributes';
 import { slotView } from '../plates/text-views';
 import { sureClasses } from '../plates/format-guard';
 import { TUNING } from './tuning';
@@ -78,7 +79,7 @@ export class PlateTextReader {
     if (this.s.crnn) await recognizePlates(this.s.crnn, [dummy]);
     if (this.s.cct) await readSlots(this.s.cct, [dummy]);
     if (this.s.region) await readRegion(this.s.region, [dummy]);
-    if (this.s.state) await readState(this.s.state, dummy);
+    if (this.s.state) await readState(this.s.state, await attributeTensor(dummy));
   }
 
   async read(
@@ -114,6 +115,14 @@ export class PlateTextReader {
   ): Promise<PlateText | null> {
     if (!this.s.cct) throw new Error('the CCT plate reader is not loaded');
     const crop = cctCrop(img, q);
+    // A plate that may well be American: the state head's input is resized (sharp, off the main
+    // thread) while the reader runs; any other gets it only once it is placed in the US.
+    const usHinted = ctx.hints.some((h) => h === 'us' || h.startsWith('us-'));
+    const early =
+      this.s.state && (usHinted || !ctx.hints.length)
+        ? stateInput(img, q.corners, q.qw, q.qh)
+        : null;
+    early?.catch(() => undefined); // awaited in refineState; not unhandled if the reader throws
     const [frames] = await readSlots(this.s.cct, [crop]);
     // Where the plate is from: the classifier's run (as long as the reader's) feeds region.code
     // always, and the format prior only without hints (with hints, the hints guide the reading).
@@ -147,7 +156,10 @@ export class PlateTextReader {
         ? regionFromHead(candidates[0].plate, head, ctx.hints, plateLook(crop))
         : null;
     const region = fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints);
-    return { candidates, region: await this.refineState(img, q, region, candidates[0].plate) };
+    return {
+      candidates,
+      region: await this.refineState(img, q, region, candidates[0].plate, early),
+    };
   }
 
   /**
@@ -159,9 +171,14 @@ export class PlateTextReader {
     q: Quad,
     region: { code: string; score: number },
     text: string,
+    /** its input, when readCct made it already */
+    input: Promise<Float32Array> | null,
   ): Promise<{ code: string; score: number }> {
     if (region.code !== 'us' || !this.s.state) return region;
-    const probs = await readState(this.s.state, stateCrop(img, q.corners, q.qw, q.qh));
+    const probs = await readState(
+      this.s.state,
+      await (input ?? stateInput(img, q.corners, q.qw, q.qh)),
+    );
     const state = stateFromLook(probs, text);
     if (!state) return region;
     return { code: state.code, score: Math.round(region.score * state.score * 100) / 100 };

@@ -4,6 +4,7 @@ import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
 import { RgbImage, resizeRgb } from '../image/decode';
 import { run1 } from '../models/runtime';
+import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 export interface PlateDetection {
   /** detector box (hugs the main text line) in source pixels */
@@ -26,7 +27,7 @@ export async function plateInput(img: RgbImage, size: number): Promise<PlateInpu
   const lb = letterbox(img.width, img.height, size, size, 'center');
   const small = await resizeRgb(img, lb.width, lb.height);
   const plane = size * size;
-  const tensor = new Float32Array(3 * plane);
+  const tensor = DETECTOR_INPUTS.take(3 * plane).fill(0);
   for (let y = 0; y < lb.height; y++) {
     for (let x = 0; x < lb.width; x++) {
       const s = (y * lb.width + x) * 3;
@@ -92,6 +93,7 @@ export async function detectPlatesIn(
 ): Promise<PlateDetection[]> {
   const { tensor, lb, size } = input;
   const out = await run1(session, tensor, [1, 3, size, size]);
+  DETECTOR_INPUTS.give(tensor);
   return decodePlates(out.data, out.dims[1], lb, threshold).map((d) => {
     const shift = (p: Point): Point => ({ x: p.x + offset.x, y: p.y + offset.y });
     const corners = d.corners.map(shift);

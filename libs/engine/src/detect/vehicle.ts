@@ -4,6 +4,7 @@ import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
 import { RgbImage, resizeRgb } from '../image/decode';
 import { run1 } from '../models/runtime';
+import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 /** COCO classes the vehicle detector reports (0-based ids of YOLOX's 80 classes). */
 export const VEHICLE_CLASSES: Record<number, 'car' | 'motorcycle' | 'bus' | 'truck'> = {
@@ -50,7 +51,7 @@ export async function vehicleInput(img: RgbImage, long = VEHICLE_INPUT): Promise
   const lb = letterbox(img.width, img.height, long, long, 'top-left');
   const small = await resizeRgb(img, lb.width, lb.height);
   const plane = width * height;
-  const tensor = new Float32Array(3 * plane).fill(114);
+  const tensor = DETECTOR_INPUTS.take(3 * plane).fill(114);
   for (let y = 0; y < lb.height; y++) {
     for (let x = 0; x < lb.width; x++) {
       const s = (y * lb.width + x) * 3;
@@ -116,6 +117,7 @@ export async function detectVehicles(
 ): Promise<VehicleDetection[]> {
   const input = await vehicleInput(img, long);
   const out = await run1(session, input.tensor, [1, 3, input.height, input.width]);
+  DETECTOR_INPUTS.give(input.tensor);
   return decodeYolox(out.data, input.lb, threshold, input).map((d) => ({
     ...d,
     box: {

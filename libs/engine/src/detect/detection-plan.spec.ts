@@ -15,7 +15,7 @@ import { freeDims } from '../models/free-dims';
 import { resolveModelsDir } from '../models/manifest';
 import { createSession } from '../models/runtime';
 import { photo } from '../test-support/dev-photos';
-import { DETECTION_PLAN, cropPassWorthIt, vehicleInputLong } from './plan';
+import { DETECTION_PLAN, cropPassCertain, cropPassWorthIt, vehicleInputLong } from './plan';
 import { PlateDetection } from './plate';
 import {
   VEHICLE_INPUT,
@@ -135,10 +135,13 @@ describe('the vehicle-crop plate pass', () => {
   it('on a photo under 0.5 MP, needs a 2× gain (smallMinCropGain)', () => {
     const small = { width: 640, height: 480 };
     const car = { xmin: 100, ymin: 100, xmax: 500, ymax: 400 }; // seen 1.6× larger
-    const found = [{ ...plate(0.9), box: { xmin: 250, ymin: 300, xmax: 330, ymax: 320 } }];
-    expect(cropPassWorthIt(small, car, found)).toBe(false);
-    // the same 1.6× on a larger photo: the pass runs
-    expect(cropPassWorthIt(photoSize, { xmin: 0, ymin: 0, xmax: 800, ymax: 600 }, found)).toBe(true);
-    expect(cropPassWorthIt(small, { xmin: 100, ymin: 100, xmax: 400, ymax: 300 }, found)).toBe(true);
+    const closer = { xmin: 100, ymin: 100, xmax: 400, ymax: 300 }; // seen 2.1× larger
+    const onCar = [{ ...plate(0.9), box: { xmin: 250, ymin: 300, xmax: 330, ymax: 320 } }];
+    expect(cropPassWorthIt(small, car, onCar)).toBe(false);
+    expect(cropPassCertain(small, closer)).toBe(true);
+    // the same 1.6× on a larger photo: the pass runs whatever the whole photo found
+    const larger = { xmin: 0, ymin: 0, xmax: 800, ymax: 600 };
+    expect(cropPassCertain(photoSize, larger)).toBe(true);
+    expect(cropPassWorthIt(photoSize, larger, onCar)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { Box, Point, boxOfPoints } from '../geometry/box';
 import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
-import { RgbImage, resizeRgb } from '../image/decode';
+import { RgbImage, resizeShared } from '../image/decode';
 import { run1 } from '../models/runtime';
 import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
@@ -25,7 +25,7 @@ export interface PlateInput {
 /** y5fu input: RGB scaled to 0–1, letterboxed and centred, padded with 0. */
 export async function plateInput(img: RgbImage, size: number): Promise<PlateInput> {
   const lb = letterbox(img.width, img.height, size, size, 'center');
-  const small = await resizeRgb(img, lb.width, lb.height);
+  const small = await resizeShared(img, lb.width, lb.height);
   const plane = size * size;
   const tensor = DETECTOR_INPUTS.take(3 * plane).fill(0);
   for (let y = 0; y < lb.height; y++) {

@@ -2,7 +2,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { Box } from '../geometry/box';
 import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
-import { RgbImage, resizeRgb } from '../image/decode';
+import { RgbImage, resizeShared } from '../image/decode';
 import { run1 } from '../models/runtime';
 import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
@@ -49,7 +49,7 @@ export interface VehicleInput {
 export async function vehicleInput(img: RgbImage, long = VEHICLE_INPUT): Promise<VehicleInput> {
   const { width, height } = vehicleInputSize(img.width, img.height, long);
   const lb = letterbox(img.width, img.height, long, long, 'top-left');
-  const small = await resizeRgb(img, lb.width, lb.height);
+  const small = await resizeShared(img, lb.width, lb.height);
   const plane = width * height;
   const tensor = DETECTOR_INPUTS.take(3 * plane).fill(114);
   for (let y = 0; y < lb.height; y++) {

@@ -115,6 +115,24 @@ export async function resizeRgb(img: RgbImage, width: number, height: number): P
   return { data, width, height };
 }
 
+/**
+ * resizeRgb for the detectors' inputs, which only read the result: the inputs of one photo share a
+ * resize where they ask for the same size (a photo under 0.5 MP is read by YOLOX and by the plate
+ * detector both at long side 320, e.g. 320×240 of a 4:3 photo). Kept as long as the photo is.
+ */
+export function resizeShared(img: RgbImage, width: number, height: number): Promise<RgbImage> {
+  const sizes = shared.get(img) ?? new Map<string, Promise<RgbImage>>();
+  shared.set(img, sizes);
+  const key = `${width}x${height}`;
+  const hit = sizes.get(key);
+  if (hit) return hit;
+  const made = resizeRgb(img, width, height);
+  sizes.set(key, made);
+  return made;
+}
+
+const shared = new WeakMap<RgbImage, Map<string, Promise<RgbImage>>>();
+
 /** Copy a rectangle out of an image (clamped to its bounds). */
 export function cropRgb(
   img: RgbImage,

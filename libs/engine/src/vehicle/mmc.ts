@@ -13,6 +13,7 @@ import {
   topK,
 } from './attributes';
 import { vehicleColor, whitePatchGains } from './color';
+import { lampLikelihood, lampRed, withLamps } from './lamps';
 import { vehicleType } from './types';
 
 /** What `mmc` answers for one vehicle (top 3 of each, scores are probabilities). */
@@ -143,7 +144,9 @@ export class VehicleDescriber {
         type: learned
           ? combineType(v.cls, learned[i].type)
           : { value: vehicleType(v.cls), score: 0 },
-        orientation: learned ? learned[i].orientation : [{ value: 'Unknown', score: 0 }],
+        orientation: learned
+          ? withLamps(learned[i].orientation, lampLikelihood(lampRed(img, v.box)))
+          : [{ value: 'Unknown', score: 0 }],
         color: mixColour(learned ? learned[i].color : null, pixel),
         makeModel: makes ? makes[i] : UNKNOWN_MAKE_MODEL,
       });

@@ -3,6 +3,9 @@ import { Box } from '../geometry/box';
 import { RgbImage } from '../image/decode';
 
 /**
+ * Evidence for `mmc` orientation beside the orientation head: two cues the head, trained on few
+ * front views, does not use reliably — the tail lamps' red and the plate's place on the vehicle.
+ *
  * Tail lamps are red by law everywhere; headlamps are white or amber. The share of lamp-red
  * pixels in the outer quarters of the vehicle box (20–75 % of its height, where the lamps sit) is
  * evidence of a rear view that the orientation head, trained on few front views, lacks: on the
@@ -52,7 +55,7 @@ export function lampRed(img: RgbImage, box: Box): LampRed {
 /**
  * How much likelier each band of LampRed.side is on a rear view than on a front view: counted
  * on the `train` crops of ../shared/vehicle-attrs with Front or Rear labels and a middle share
- * under LAMP_RULE.redBody (add-one smoothing; `node models/training/tail_lamps.mjs`, never the dev
+ * under LAMP_RULE.redBody (add-one smoothing; `node models/training/orientation_cues.mjs`, never the dev
  * crops). Band edges set beforehand: no red (< 0.5 %), a trace, a lamp (2–6 %), large lamps.
  */
 export const LAMP_BANDS: readonly { upTo: number; rearOverFront: number }[] = [
@@ -74,10 +77,42 @@ export function lampLikelihood(l: LampRed): number {
 }
 
 /**
- * The head's orientation probabilities with the lamp evidence (Bayes: Rear's probability times
- * the likelihood ratio, renormalised), top first.
+ * Where the plate sits on the vehicle: its centre's height in the vehicle box (0 top, 1 bottom).
+ * A front plate sits in the bumper, low; a rear plate on the boot lid or between the lamps, higher.
+ * Mean and standard deviation per view, from the engine's plate detector on the `train` crops of
+ * ../shared/vehicle-attrs (`node models/training/orientation_cues.mjs`; a plate was found on 24
+ * Front and 529 Rear crops), never the dev crops.
  */
-export function withLamps(
+export const PLATE_PLACE = {
+  Front: { mean: 0.72, sd: 0.182 },
+  Rear: { mean: 0.604, sd: 0.134 },
+  /** beyond this many standard deviations the place says no more (set beforehand, not tuned) */
+  span: 3,
+};
+
+/** The plate centre's height in the vehicle box (0 top, 1 bottom), of the widest plate; null without one. */
+export function platePlace(vehicle: Box, plates: Box[]): number | null {
+  const h = vehicle.ymax - vehicle.ymin;
+  if (!plates.length || !(h > 0)) return null;
+  const p = plates.reduce((a, b) => (b.xmax - b.xmin > a.xmax - a.xmin ? b : a));
+  return ((p.ymin + p.ymax) / 2 - vehicle.ymin) / h;
+}
+
+/** The rear-over-front likelihood ratio of a plate's place (1 without a plate). */
+export function placeLikelihood(y: number | null): number {
+  if (y === null) return 1;
+  const density = (v: { mean: number; sd: number }) => {
+    const z = Math.min(PLATE_PLACE.span, Math.abs(y - v.mean) / v.sd);
+    return Math.exp(-(z * z) / 2) / v.sd;
+  };
+  return density(PLATE_PLACE.Rear) / density(PLATE_PLACE.Front);
+}
+
+/**
+ * The head's orientation probabilities with the cues' evidence (Bayes: Rear's probability times
+ * the cues' likelihood ratio, renormalised; the cues are taken as independent), top first.
+ */
+export function withCues(
   head: { value: Orientation; score: number }[],
   ratio: number,
 ): { value: Orientation; score: number }[] {

@@ -1,5 +1,13 @@
 import { RgbImage } from '../image/decode';
-import { LAMP_BANDS, isLampRed, lampLikelihood, lampRed, withLamps } from './lamps';
+import {
+  LAMP_BANDS,
+  isLampRed,
+  lampLikelihood,
+  lampRed,
+  placeLikelihood,
+  platePlace,
+  withCues,
+} from './orientation-cues';
 
 /** A 200×100 car: `body` everywhere, `lamp` in two 20×15 patches at the outer edges, 40 % down. */
 function car(body: number[], lamp: number[] | null): RgbImage {
@@ -36,12 +44,23 @@ describe('tail lamps', () => {
       { value: 'Rear' as const, score: 0.25 },
       { value: 'Unknown' as const, score: 0.05 },
     ];
-    const out = withLamps(head, lampLikelihood(rear));
+    const out = withCues(head, lampLikelihood(rear));
     expect(out[0].value).toBe('Rear');
     expect(out.reduce((s, o) => s + o.score, 0)).toBeCloseTo(1, 2);
   });
 
   it('a red body says nothing about lamps', () => {
     expect(lampLikelihood(lampRed(car(RED, RED), box))).toBe(1);
+  });
+});
+
+describe("the plate's place on the vehicle", () => {
+  it('a plate low in the box leans to Front, one higher up to Rear; none says nothing', () => {
+    const vehicle = { xmin: 0, ymin: 100, xmax: 400, ymax: 300 };
+    const plate = (cy: number) => ({ xmin: 150, xmax: 250, ymin: cy - 10, ymax: cy + 10 });
+    expect(platePlace(vehicle, [plate(260)])).toBeCloseTo(0.8);
+    expect(placeLikelihood(platePlace(vehicle, [plate(260)]))).toBeLessThan(1);
+    expect(placeLikelihood(platePlace(vehicle, [plate(200)]))).toBeGreaterThan(1);
+    expect(placeLikelihood(platePlace(vehicle, []))).toBe(1);
   });
 });

@@ -62,6 +62,8 @@ describe('the plate country from the region head, the text and the look', () => 
     const br = head({ us: 0.35, br: 0.65 });
     expect(regionFromHead('ABC1234', br, [], { ...nothing, aspect: 3.0 })?.code).toBe('br');
     expect(regionFromHead('ABC1234', br, [], { ...nothing, aspect: 2.4 })?.code).toBe('us');
+    // a hint keeps the weight it had: the shape only speaks when there is none
+    expect(regionFromHead('ANW2529', torn, ['us'], { ...nothing, aspect: 4.2 })?.code).toBe('us');
   });
 
   it('the shape has a floor and says nothing when unknown', () => {

@@ -156,13 +156,16 @@ export function regionFromHead(
   // The head learned from a training set whose groups are far more even than the roads are; its
   // probabilities are weighed by each group's fleet (FLEET) before the text decides, so an unsure
   // look between the US and Brazil leans to the US's larger fleet (issue 23: 8 US plates of the
-  // dev photos were called Brazilian, on a look of 30–96 %). The plate's shape (aspectLikelihood)
-  // weighs in beside the look: a 2:1 US plate is not a 4.7:1 European one, whatever its colours.
+  // dev photos were called Brazilian, on a look of 30–96 %). Without hints the plate's shape
+  // (aspectLikelihood) weighs in beside the look: a 2:1 US plate is not a 4.7:1 European one,
+  // whatever its colours. With hints it does not: the caller's guide keeps the weight it had, and
+  // a quad that hugs only the characters (a New York `EAZ6913` measures 3.7) cannot overrule it.
+  const shape = (g: HeadRegion) => (hints.length ? 1 : aspectLikelihood(look.aspect, g));
   const weight = HEAD_REGIONS.map(
     (g) =>
       head[g] *
       Math.pow(fleetOf(HEAD_COUNTRIES[g]), REGION_PRIOR.groupFleet) *
-      aspectLikelihood(look.aspect, g) *
+      shape(g) *
       fit(g) *
       guide(g),
   );

@@ -2,7 +2,7 @@
 // Vehicle attributes and plate region benchmark (issue 23). Prints figures; never a test.
 //  1. the dev split of ../shared/vehicle-attrs (the plate-carrying vehicle of each alpr-dev photo,
 //     cut at the detector's box): orientation, colour and type accuracy of the installed heads
-//     (platewise-vehicle-v1) beside the majority-class baseline (the commonest class of train),
+//     (platewise-vehicle-v2) beside the majority-class baseline (the commonest class of train),
 //     and colour from the pixel rules, the head and mixes of the two;
 //  2. through the engine on the 148 dev photos, no region hints, mmc on: the same attributes of
 //     the vehicle holding the labelled plate; region country (scripts/lib/dev-crops.mjs) and US

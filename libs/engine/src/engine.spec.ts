@@ -319,7 +319,7 @@ describe('config keys', () => {
 
 describe('mmc', () => {
   it('adds orientation, colour and type from the vehicle heads (top 3, probabilities) and the unknown make/model', async () => {
-    expect(engine().vehicleAttributes).toBe('platewise-vehicle-v1.onnxpatch');
+    expect(engine().vehicleAttributes).toBe('platewise-vehicle-v2.onnxpatch');
     const img = photo('br/AYO9034.jpg');
     const plain = (await engine().read(img, { regions: ['br'] })).results as PlateResult[];
     expect(plain[0].color).toBeUndefined();

@@ -62,6 +62,8 @@ interface Quad {
   corners: Point[];
   qw: number;
   qh: number;
+  /** the detector's call: one text row or two */
+  rows: number;
 }
 
 export class PlateTextReader {
@@ -92,7 +94,7 @@ export class PlateTextReader {
     const qw = (dist(corners[0], corners[1]) + dist(corners[3], corners[2])) / 2;
     const qh = (dist(corners[0], corners[3]) + dist(corners[1], corners[2])) / 2;
     if (qw < 4 || qh < 2) return null;
-    const quad = { corners, qw, qh };
+    const quad = { corners, qw, qh, rows: det.rows };
     const ctx: CandidateContext = {
       hints,
       textFormats: compileTextFormats(config.text_formats),
@@ -153,7 +155,12 @@ export class PlateTextReader {
     if (!candidates.length) return null;
     const fromHead =
       head && !stateFromText(extra)
-        ? regionFromHead(candidates[0].plate, head, ctx.hints, plateLook(crop))
+        ? regionFromHead(candidates[0].plate, head, ctx.hints, {
+            ...plateLook(crop),
+            // the head sees the crop stretched to a fixed size: the plate's shape is new evidence,
+            // measured for single-row plates (PLATE_ASPECT)
+            aspect: q.rows === 1 ? q.qw / q.qh : undefined,
+          })
         : null;
     const region = fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints);
     return {

@@ -44,8 +44,10 @@ const stopAll = (children: ChildProcess[], dir: string) => async () => {
 };
 
 const base = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
-/** A free-looking port block (cluster bus ports are port + 10000, so stay below 55535). */
-const randomPort = () => 30000 + Math.floor(Math.random() * 600) * 4; // below 32768: see services.ts
+/** A free-looking port block below Linux's range for outgoing connections (32768+, see services.ts). */
+const randomPort = () => 30000 + Math.floor(Math.random() * 600) * 4;
+/** Cluster bus ports default to port + 10000, inside that range; put them 10000 below instead. */
+const busPort = (port: number) => port - 10000;
 
 /** Tries a few port blocks: the machine is shared, and a random block may be partly taken. */
 async function onFreePorts<T>(start: () => Promise<T>): Promise<T> {
@@ -82,6 +84,8 @@ async function startCluster(): Promise<LocalRedis> {
         'yes',
         '--cluster-config-file',
         `nodes-${port}.conf`,
+        '--cluster-port',
+        String(busPort(port)),
       ];
       children.push(await startServer(args, /Ready to accept connections/));
     }

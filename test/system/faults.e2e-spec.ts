@@ -19,7 +19,7 @@ import {
   smallPhoto,
   statuses,
 } from './load';
-import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { GATEWAY_READY, Running, startApp, startTogether, WORKER_READY } from './processes';
 import { PrivatePostgres, PrivateRedis, randomPort } from './services';
 
 jest.setTimeout(180_000);
@@ -49,11 +49,11 @@ beforeAll(async () => {
   await Promise.all([postgres.create(), redis.start()]);
   await ensureDatabase(env.DATABASE_URL);
   await applyMigrations(env.DATABASE_URL, join(__dirname, '..', '..', 'prisma', 'migrations'));
-  const starting = [startApp('gateway', env, GATEWAY_READY), startWorker(), startWorker()];
-  // Kept even when one fails to start, so afterAll stops the others.
-  void starting[0].then((g) => (gateway = g));
-  for (const w of starting.slice(1)) void w.then((x) => workers.push(x));
-  await Promise.all(starting);
+  [gateway, ...workers] = await startTogether([
+    startApp('gateway', env, GATEWAY_READY),
+    startWorker(),
+    startWorker(),
+  ]);
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { loadConfig } from '../../libs/infra/src';
 import { ADMIN_TOKEN, Api, smallPhoto } from './load';
-import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { GATEWAY_READY, Running, startApp, startTogether, WORKER_READY } from './processes';
 import { BadRequest, corpus, multipart, neverEnding } from './hostile/corpus';
 import {
   announcedBodyNeverSent,
@@ -56,10 +56,8 @@ beforeAll(async () => {
       { ...env, ENGINE_READ_TIMEOUT_MS: '3000', NODE_OPTIONS: `--require ${ENGINE_HOLD_HOOK}` },
       WORKER_READY,
     ),
-  ] as const;
-  void starting[0].then((g) => (gateway = g));
-  void starting[1].then((w) => (worker = w));
-  await Promise.all(starting);
+  ];
+  [gateway, worker] = await startTogether(starting);
   key = await api.loadAccount('hostile');
 });
 

@@ -34,7 +34,10 @@ export function startApp(
       }),
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${log}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start:\n${log}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       if (ready.test(log)) {
@@ -49,6 +52,19 @@ export function startApp(
       reject(new Error(`${name} exited with ${code}:\n${log}`));
     });
   });
+}
+
+/**
+ * Starts apps side by side. When one fails to start, the others are stopped and the failure is
+ * thrown: a test suite's beforeAll fails instead of a dangling rejection ending the jest process.
+ */
+export async function startTogether(starts: Promise<Running>[]): Promise<Running[]> {
+  const settled = await Promise.allSettled(starts);
+  const started = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) return started;
+  await Promise.all(started.map((app) => app.stop('SIGKILL')));
+  throw failed.reason;
 }
 
 export const GATEWAY_READY = /gateway listening/;

@@ -14,7 +14,7 @@ import { Queue } from 'bullmq';
 import { RECOGNITION_QUEUE } from '../../libs/recognition/src/contract';
 import { loadConfig, queueOptions } from '../../libs/infra/src';
 import { ADMIN_TOKEN, Answer, Api, sleep, smallPhoto, statuses } from './load';
-import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { GATEWAY_READY, Running, startApp, startTogether, WORKER_READY } from './processes';
 import { DEV } from './snapshot-support';
 import { randomPort } from './services';
 import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
@@ -37,7 +37,7 @@ const env = {
 };
 const workerPorts = [randomPort(12000), randomPort(14000)];
 let gateway: Running;
-const workers: Running[] = [];
+let workers: Running[] = [];
 const hogs: ChildProcess[] = [];
 let photo: Buffer;
 let big: Buffer;
@@ -84,10 +84,11 @@ beforeAll(async () => {
   photo = await smallPhoto();
   const original = readFileSync(join(DEV, 'images', 'br', 'AYO9034.jpg'));
   big = await sharp(original).resize(8000, 5000, { fit: 'fill' }).jpeg({ quality: 70 }).toBuffer();
-  const starting = [startApp('gateway', env, GATEWAY_READY), startWorker(0), startWorker(1)];
-  void starting[0].then((g) => (gateway = g));
-  for (const w of starting.slice(1)) void w.then((x) => workers.push(x));
-  await Promise.all(starting);
+  [gateway, ...workers] = await startTogether([
+    startApp('gateway', env, GATEWAY_READY),
+    startWorker(0),
+    startWorker(1),
+  ]);
   for (let i = 0; i < cpus().length * 2; i++) hogs.push(hog());
 });
 

@@ -68,14 +68,31 @@ export async function detectFaces(
   size: FaceModelSize,
   threshold = FACE_THRESHOLD,
 ): Promise<FaceDetection[]> {
+  return (await faceSearch(session, img, size, threshold))();
+}
+
+/**
+ * The face search in two steps: the input is taken from `img` now (the returned promise settles
+ * once it is), the detector runs when the returned function is called — so the caller may change
+ * `img` in between (the redaction hides plates in place while faces are looked for).
+ */
+export async function faceSearch(
+  session: ort.InferenceSession,
+  img: RgbImage,
+  size: FaceModelSize,
+  threshold = FACE_THRESHOLD,
+): Promise<() => Promise<FaceDetection[]>> {
   const [w, h] = FACE_INPUT[size];
   const input = new ort.Tensor('float32', await faceInput(img, size), [1, 3, h, w]);
-  const out = await session.run({ [session.inputNames[0]]: input });
-  return decodeFaces(
-    out.scores.data as Float32Array,
-    out.boxes.data as Float32Array,
-    img.width,
-    img.height,
-    threshold,
-  );
+  const { width, height } = img;
+  return async () => {
+    const out = await session.run({ [session.inputNames[0]]: input });
+    return decodeFaces(
+      out.scores.data as Float32Array,
+      out.boxes.data as Float32Array,
+      width,
+      height,
+      threshold,
+    );
+  };
 }

@@ -104,8 +104,11 @@ describe('plateArea', () => {
 
 describe('redacting dev photos', () => {
   // 4be2025c: a plate-like patch at the top edge that the plate reader's tiles found next to a
-  // hidden area once it was hidden (read as `ib572li` before the look again took the reader's tiles)
+  // hidden area once it was hidden (read as `ib572li` before the look again took the reader's tiles);
+  // test_089: a text line above the plate that the reader finds in its crop of the vehicle (read
+  // as `wlnault` when the redaction left the vehicle pass out)
   const files = [
+    'eu/test_089.jpg',
     'br/AYO9034.jpg',
     'eu/test_002.jpg',
     'us/car6.jpg',

@@ -9,6 +9,12 @@ import type { RedactFormat, RedactMethod } from './options';
 export const MAX_HIDDEN = 64;
 
 /**
+ * Below this detector score a plate detection is "weak": on the dev photos mostly a piece of a
+ * longer text line (timestamp overlays, signs, stickers) rather than a whole plate.
+ */
+export const WEAK_PLATE = 0.5;
+
+/**
  * The area hidden for a plate: the detector's box hugs the main text line and its corners follow a
  * tilt, so take both, then grow it — sideways (see below), two thirds of its height above and
  * below — for tilted plates, a second text row, frames and dealer stickers that carry
@@ -22,10 +28,10 @@ export function plateArea(d: PlateDetection): Box {
   ]);
   const w = b.xmax - b.xmin;
   const h = b.ymax - b.ymin;
-  // At least the plate's own height each side; a weak detection (score < 0.5) is often one piece
-  // of a longer text line (a timestamp overlay, a sign), whose neighbours read as plates once it
-  // is hidden: its whole width each side.
-  const side = d.score < 0.5 ? Math.max(w, h) : Math.max(0.25 * w, h);
+  // At least the plate's own height each side; a weak detection is often one piece of a longer
+  // text line (a timestamp overlay, a sign), whose neighbours read as plates once it is hidden:
+  // its whole width each side.
+  const side = d.score < WEAK_PLATE ? Math.max(w, h) : Math.max(0.25 * w, h);
   return grow(b, side, side, (2 / 3) * h, (2 / 3) * h);
 }
 

@@ -2,16 +2,21 @@
 // Vehicle attributes and plate region benchmark (issue 23). Prints figures; never a test.
 //  1. the dev split of ../shared/vehicle-attrs (the plate-carrying vehicle of each alpr-dev photo,
 //     cut at the detector's box): orientation, colour and type accuracy of the installed heads
-//     (platewise-vehicle-v1) beside the majority-class baseline (the commonest class of train),
+//     (platewise-vehicle-v2) beside the majority-class baseline (the commonest class of train),
 //     and colour from the pixel rules, the head and mixes of the two;
 //  2. through the engine on the 148 dev photos, no region hints, mmc on: the same attributes of
 //     the vehicle holding the labelled plate; region country (scripts/lib/dev-crops.mjs) and US
 //     state (scripts/lib/dev-us-states.csv, labelled by eye);
 //  3. the time mmc adds per call: each photo read with and without mmc (which goes first
 //     alternates), p50/p90; and the describer's own work on the photo's vehicle, timed alone.
+//     Beside wall time, the process's CPU time (user + system, all threads): on a machine shared
+//     with other jobs it is far steadier than wall time, and on an idle one a call's wall time is
+//     at most about its CPU time (ONNX Runtime's threads spin while they wait, so CPU time
+//     over-counts a little).
 //
 //   pnpm bench:attributes [--threads 2] [--repeats 1]
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { truthRegion } from './lib/dev-crops.mjs';
@@ -167,7 +172,13 @@ const wrongRegion = [];
 const regionPairs = [];
 const wrongState = [];
 const added = [];
+const addedCpu = [];
 const describeMs = [];
+const describeCpu = [];
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 let found = 0;
 for (const p of photos) {
   const bytes = readFileSync(join(dev, p.image));
@@ -177,13 +188,15 @@ for (const p of photos) {
     const mmcFirst = (photos.indexOf(p) + k) % 2 === 1;
     const timed = async (mmc) => {
       const t = performance.now();
+      const c = cpuMs();
       const r = await engine.read(bytes, mmc ? { mmc: true } : {});
-      return [r, performance.now() - t];
+      return [r, performance.now() - t, cpuMs() - c];
     };
-    const [a, ta] = await timed(mmcFirst);
-    const [b, tb] = await timed(!mmcFirst);
+    const [a, ta, ca] = await timed(mmcFirst);
+    const [b, tb, cb] = await timed(!mmcFirst);
     withMmc = mmcFirst ? a : b;
     added.push(mmcFirst ? ta - tb : tb - ta);
+    addedCpu.push(mmcFirst ? ca - cb : cb - ca);
   }
   // the labelled plate's result (best overlap), else the top plate
   const results = withMmc.results;
@@ -219,8 +232,10 @@ for (const p of photos) {
       .map(Number);
     const vehicle = { box: { xmin: x0, ymin: y0, xmax: x1, ymax: y1 }, score: 1, cls: 'car' };
     const t2 = performance.now();
+    const c2 = cpuMs();
     await engine['describer'].describe(img, [vehicle], () => [p.box]);
     describeMs.push(performance.now() - t2);
+    describeCpu.push(cpuMs() - c2);
   }
   if (best && best.vehicle?.type) found++;
   got.orientation.push([row, best?.orientation?.[0]?.orientation ?? 'Unknown']);
@@ -277,5 +292,14 @@ console.log(
 console.log(
   `mmc work alone (describer on the photo's vehicle, ${describeMs.length} photos): ` +
     `p50 ${quantile(describeMs, 0.5).toFixed(1)} ms   p90 ${quantile(describeMs, 0.9).toFixed(1)} ms`,
+);
+console.log(
+  `CPU time (user + system): mmc read − plain read p50 ${quantile(addedCpu, 0.5).toFixed(1)} ms; ` +
+    `describer alone p50 ${quantile(describeCpu, 0.5).toFixed(1)} ms   p90 ${quantile(describeCpu, 0.9).toFixed(1)} ms`,
+);
+console.log(
+  `load average at the end: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
 );
 await engine.close();

@@ -1,4 +1,5 @@
-"""Heads for vehicle orientation, colour and type on frozen MobileNetV2 features (platewise-vehicle-v1).
+"""Heads for vehicle orientation, colour and type on frozen MobileNetV2 features (platewise-vehicle-v2;
+v1 was the same with --source-balance 0).
 
 Reads the features cached by vehicle_features.mjs (train crops with augmented views, dev crops
 plain), trains one small head per attribute with class-weighted cross-entropy, picks the head's
@@ -8,7 +9,7 @@ predictions, retrains on all of train, scores the dev split (measurement only), 
 graph patch (vehicle_graph.py) and a metrics JSON.
 
     /usr/bin/python3 models/training/train_vehicle.py --work /tmp/platewise-vehicle \
-        --out models/vehicle-attributes/platewise-vehicle-v1.onnxpatch
+        --out models/vehicle-attributes/platewise-vehicle-v2.onnxpatch
 """
 import argparse
 import json
@@ -75,11 +76,29 @@ class Projection:
         return ((x - self.mean) @ self.basis).astype(np.float32)
 
 
-def train_head(z, y, n_cls, wd, cw_power=0.5, steps=200, seed=0):
-    """Linear softmax head on projected features, class-weighted cross-entropy, full batch."""
+def source_of(crop_id: str) -> str:
+    """The camera a crop comes from: RobertLucian's dash-cam (rl), the Jakarta CCTV (oz), the US
+    street camera (ozv)."""
+    return crop_id.split("_")[0]
+
+
+def source_weights(sources, y, power):
+    """Per-row weights ∝ n(source, class)^-power, mean 1: each camera's classes count more
+    evenly, so a head cannot learn the camera for the class (train's fronts are mostly Jakarta
+    CCTV, its rears mostly dash-cam: a clean daylight look then reads as Front)."""
+    keys = np.array([f"{s}|{c}" for s, c in zip(sources, y)])
+    uniq, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    w = counts[inv].astype(np.float64) ** -power
+    return (w / w.mean()).astype(np.float32)
+
+
+def train_head(z, y, n_cls, wd, cw_power=0.5, steps=200, seed=0, row_weights=None):
+    """Linear softmax head on projected features, class-weighted cross-entropy (times optional
+    per-row weights), full batch."""
     torch.manual_seed(seed)
     z = torch.tensor(z)
     y = torch.tensor(y)
+    rw = torch.tensor(row_weights) if row_weights is not None else None
     counts = np.bincount(y.numpy(), minlength=n_cls).astype(np.float64)
     # class weights ∝ count^-cw_power (0.5: rare classes count more without swamping the common ones)
     cw = np.where(counts > 0, np.maximum(counts, 1) ** -cw_power, 0.0)
@@ -87,9 +106,12 @@ def train_head(z, y, n_cls, wd, cw_power=0.5, steps=200, seed=0):
     net = torch.nn.Linear(z.shape[1], n_cls)
     opt = torch.optim.AdamW(net.parameters(), lr=2e-2, weight_decay=wd)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=steps)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(cw, dtype=torch.float32))
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(cw, dtype=torch.float32), reduction="none")
+    cw_t = torch.tensor(cw, dtype=torch.float32)[y]
     for _ in range(steps):
-        loss = loss_fn(net(z), y)
+        per_row = loss_fn(net(z), y)
+        # the mean CrossEntropyLoss takes with class weights, with the row weights folded in
+        loss = (per_row * rw).sum() / (cw_t * rw).sum() if rw is not None else per_row.sum() / cw_t.sum()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -152,7 +174,8 @@ def confusion(y, p, n):
     return c
 
 
-def fit_heads(feats, early, labels, train, plain, usable, folds, vocabs, forms, score_rows, unknown_last=True, log=print):
+def fit_heads(feats, early, labels, train, plain, usable, folds, vocabs, forms, score_rows, unknown_last=True, log=print,
+              row_weights=None):
     """For each head: CV over forms (pca_dim:weight_decay:class_weight_power[:early]), the best by
     balanced + plain accuracy on held-out plain rows, temperature from the out-of-fold logits,
     then a fit on every usable train row. Returns {head: (layers, inputs spec, report, probs on
@@ -173,7 +196,8 @@ def fit_heads(feats, early, labels, train, plain, usable, folds, vocabs, forms, 
             oof = np.zeros((len(feats), len(vocab)), np.float32)
             for f in range(int(folds.max()) + 1):
                 fit = usable[head] & (folds != f)
-                net = train_head(z[fit], y_all[fit], len(vocab), wd, cwp, seed=f)
+                rw = row_weights[head][fit] if row_weights and head in row_weights else None
+                net = train_head(z[fit], y_all[fit], len(vocab), wd, cwp, seed=f, row_weights=rw)
                 held = plain & (folds == f)
                 oof[held] = logits_of(net, z[held])
             known = plain & (y_all != len(vocab) - 1) if unknown_last else plain
@@ -186,7 +210,9 @@ def fit_heads(feats, early, labels, train, plain, usable, folds, vocabs, forms, 
         best = max(cv, key=lambda k: cv[k]["acc_known"])
         parts = best.split(":")
         temperature = float(fit_temperature(cv[best]["oof"][plain], y_all[plain]))
-        net = train_head(cv[best]["z"][usable[head]], y_all[usable[head]], len(vocab), float(parts[1]), float(parts[2]), seed=42)
+        rw = row_weights[head][usable[head]] if row_weights and head in row_weights else None
+        net = train_head(cv[best]["z"][usable[head]], y_all[usable[head]], len(vocab), float(parts[1]), float(parts[2]), seed=42,
+                         row_weights=rw)
         inputs = cv[best]["inputs"]
         layers = export_layers(net, inputs, temperature)
         # rows scored through the exported weights (what the graph computes)
@@ -207,12 +233,18 @@ def fit_heads(feats, early, labels, train, plain, usable, folds, vocabs, forms, 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="/tmp/platewise-vehicle")
-    ap.add_argument("--out", default="models/vehicle-attributes/platewise-vehicle-v1.onnxpatch")
-    ap.add_argument("--metrics", default="models/vehicle-attributes/metrics-v1.json")
+    ap.add_argument("--out", default="models/vehicle-attributes/platewise-vehicle-v2.onnxpatch")
+    ap.add_argument("--metrics", default="models/vehicle-attributes/metrics-v2.json")
     ap.add_argument(
         "--forms",
         default="64:1e-2:0,64:1e-2:0.5:early",
         help="pca_dim:weight_decay:class_weight_power[:early] forms tried by CV",
+    )
+    ap.add_argument(
+        "--source-balance",
+        type=float,
+        default=0.5,
+        help="orientation head: row weights ∝ n(camera, class)^-P (0: none, platewise-vehicle-v1; 0.5: v2)",
     )
     args = ap.parse_args()
     t0 = time.time()
@@ -230,8 +262,13 @@ def main():
     plain = tr & (views == "plain")
     labels = {h: np.array([v.index(m[h]) for m in meta]) for h, v in VOCAB.items()}
     usable = {h: tr & ~np.isin(views, list(SKIP_VIEWS[h])) for h in VOCAB}
+    row_weights = None
+    if args.source_balance:
+        w = np.ones(len(meta), np.float32)
+        w[tr] = source_weights([source_of(i) for i in ids[tr]], labels["orientation"][tr], args.source_balance)
+        row_weights = {"orientation": w}
     fitted = fit_heads(feats, early, labels, tr, plain, usable, folds, VOCAB, args.forms.split(","), dev,
-                       log=lambda m: print(m, flush=True))
+                       log=lambda m: print(m, flush=True), row_weights=row_weights)
     report = {"train_rows": int(tr.sum()), "train_crops": int(plain.sum()), "dev_crops": int((dev_views == "plain").sum()), "heads": {}}
     heads = {}
     for head, vocab in VOCAB.items():

@@ -129,8 +129,8 @@ describe('model files', () => {
       await e.close();
     }
     await expect(
-      createEngine({ modelsDir: without('platewise-vehicle-v1.onnxpatch', 'not a patch') }),
-    ).rejects.toThrow(/platewise-vehicle-v1\.onnxpatch is corrupt/);
+      createEngine({ modelsDir: without('platewise-vehicle-v2.onnxpatch', 'not a patch') }),
+    ).rejects.toThrow(/platewise-vehicle-v2\.onnxpatch is corrupt/);
   }, 60_000);
 
   it('a missing or altered CCT reader stops the default path, naming the file', async () => {

@@ -2,17 +2,26 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { Tensor } from 'onnxruntime-node';
 import type { EngineResult } from '@platewise/snapshot';
 import { DEFAULT_CONFIG, EngineConfig, regionHints } from './config';
-import { PlateDetection, detectPlates } from './detect/plate';
+import {
+  PlateDetection,
+  PlateInput,
+  detectPlates,
+  detectPlatesIn,
+  plateInput,
+} from './detect/plate';
+import { cropPassCertain, cropPassWorthIt, vehicleInputLong } from './detect/plan';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { boxArea, clampBox, intersection } from './geometry/box';
+import { Box, boxArea, clampBox, intersection } from './geometry/box';
 import { nms } from './geometry/nms';
 import { coveringTiles } from './geometry/tiles';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
+import { freeDims } from './models/free-dims';
 import { Device, createSession } from './models/runtime';
 import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
+import { slotReaderSessions } from './ocr/slot-reader';
 import { round3 } from './plates/candidates';
 import {
   PlateTextReader,
@@ -147,14 +156,24 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     files.backbone && patch ? Buffer.concat([files.backbone, patch]) : null;
   const fileName = (name: string): string => manifest.find((m) => m.name === name)?.file ?? name;
   const rt = { threads, device };
-  const session = async (bytes: Buffer | null, name: string) =>
-    bytes ? await createSession(bytes, fileName(name), rt) : undefined;
+  const session = async (bytes: Buffer | null, name: string, own = rt) =>
+    bytes ? await createSession(bytes, fileName(name), own) : undefined;
+  // The plate reader and the region classifier run a 128×64 crop: waking a second thread costs
+  // more than it saves (CPU per run 3.1 ms on one thread, 3.4–3.9 on two; issue 27).
+  const tiny = { threads: 1, device };
   const sessions: Sessions = {
-    vehicle: (await session(files.vehicle, 'vehicle-detector')) as InferenceSession,
+    // free height and width: each photo is read at its own aspect ratio (detect/vehicle.ts)
+    vehicle: (await session(
+      freeDims(files.vehicle, { images: [1, 3, 'height', 'width'] }),
+      'vehicle-detector',
+    )) as InferenceSession,
     plate: (await session(files.plate, 'plate-detector')) as InferenceSession,
     plate640: (await session(files.plate640, 'plate-detector-640')) as InferenceSession,
-    cct: await session(files.cct, 'plate-reader'),
-    region: await session(files.region, 'region-classifier'),
+    ...(files.cct
+      ? await slotReaderSessions(files.cct, files.region, (bytes, name) =>
+          createSession(bytes, fileName(name), tiny),
+        )
+      : {}),
     textDet: await session(files.textDet, 'text-detector'),
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),
@@ -300,9 +319,20 @@ class PlateEngine implements Engine {
       config.detection_rule === 'strict' ||
       config.detection_mode === 'vehicle' ||
       !!opts.mmc;
-    const vehicles = needVehicles ? await detectVehicles(this.s.vehicle, img) : [];
+    // The whole-photo plate input is resized (sharp, off the main thread) while the vehicle
+    // detector runs, which holds the main thread: the plate pass then starts without a wait.
+    const wholePlateInput = plateInput(img, 320);
+    wholePlateInput.catch(() => undefined); // awaited below; not unhandled if vehicles throw first
+    const vehicles = needVehicles
+      ? await detectVehicles(
+          this.s.vehicle,
+          img,
+          undefined,
+          vehicleInputLong(img.width, img.height),
+        )
+      : [];
     phase('vehicles');
-    const plates = await this.findPlates(img, vehicles, config);
+    const plates = await this.findPlates(img, vehicles, config, true, wholePlateInput);
     phase('plates');
     const reads: PlateRead[] = [];
     for (const det of plates) {
@@ -371,26 +401,39 @@ class PlateEngine implements Engine {
     config: EngineConfig,
     /** false: no small-plate tiles when nothing was found (a redaction takes them apart) */
     tiles = true,
+    /** the whole photo's plateInput at 320, when the caller started it already */
+    whole: Promise<PlateInput> = plateInput(img, 320),
   ): Promise<PlateDetection[]> {
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
     const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
-    let found = await detectPlates(this.s.plate, img, 320, th);
-    if (config.mode !== 'fast') {
-      const big = [...vehicles]
-        .sort((a, b) => boxArea(b.box) - boxArea(a.box))
-        .slice(0, redaction ? 8 : TUNING.vehicleCrops)
-        .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height);
-      for (const v of big) {
-        const b = clampBox(v.box, img.width, img.height);
-        if (b.xmax - b.xmin < 32 || b.ymax - b.ymin < 32) continue;
-        const crop = cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin);
-        found = found.concat(
-          await detectPlates(this.s.plate, crop, 320, th, { x: b.xmin, y: b.ymin }),
-        );
-      }
-      if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
+    const crops =
+      config.mode === 'fast'
+        ? []
+        : [...vehicles]
+            .sort((a, b) => boxArea(b.box) - boxArea(a.box))
+            .slice(0, redaction ? 8 : TUNING.vehicleCrops)
+            .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height)
+            .map((v) => clampBox(v.box, img.width, img.height))
+            .filter((b) => b.xmax - b.xmin >= 32 && b.ymax - b.ymin >= 32);
+    const cropInput = (b: Box) =>
+      plateInput(cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin), 320);
+    // A crop the second pass reads whatever the whole photo shows is resized (sharp, off the main
+    // thread) while the whole-photo pass runs; the others wait for what it finds (detect/plan.ts).
+    const early = crops.map((b) => {
+      if (!redaction && !cropPassCertain(img, b)) return null;
+      const input = cropInput(b);
+      input.catch(() => undefined); // awaited below; not unhandled if the whole pass throws
+      return input;
+    });
+    let found = await detectPlatesIn(this.s.plate, await whole, th);
+    for (const [i, b] of crops.entries()) {
+      // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
+      if (!early[i] && !cropPassWorthIt(img, b, found)) continue;
+      const input = await (early[i] ?? cropInput(b));
+      found = found.concat(await detectPlatesIn(this.s.plate, input, th, { x: b.xmin, y: b.ymin }));
     }
+    if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));
     const kept = (ds: PlateDetection[]) =>
       nms(ds, 0.3)
         .filter((d) => d.score >= config.threshold_d)

@@ -82,7 +82,7 @@ export const plateResultSchema = {
     orientation: {
       type: 'array',
       description:
-        'mmc: top 3 of Front/Rear/Unknown, calibrated probabilities (platewise-vehicle-v1)',
+        'mmc: top 3 of Front/Rear/Unknown with probabilities: the orientation head (platewise-vehicle-v2) weighed by tail-lamp red and the plate’s height on the vehicle',
       items: {
         type: 'object',
         required: ['orientation', 'score'],

@@ -1,4 +1,4 @@
-"""Vehicle attribute and state heads (platewise-vehicle-v1, platewise-state-v1): the graph patch
+"""Vehicle attribute and state heads (platewise-vehicle-v2, platewise-state-v1): the graph patch
 merges into the backbone, the validation folds keep a video's time blocks together, a head fitted
 on separable features exports weights that reproduce its answers on the raw 1280 features.
 Run with:  /usr/bin/python3 -m unittest discover -s models/training/tests -v
@@ -30,6 +30,17 @@ class VehicleHeadsTest(unittest.TestCase):
         folds = train_vehicle.folds_of(groups, k=3)
         for name in set(groups):
             self.assertEqual(len(set(folds[groups == name])), 1)
+
+    def test_source_weights_even_out_each_cameras_classes(self):
+        sources = ["rl"] * 9 + ["rl"] + ["oz"] * 2 + ["oz"] * 2
+        y = [1] * 9 + [0] + [0] * 2 + [1] * 2
+        w = train_vehicle.source_weights(sources, np.array(y), 1.0)
+        self.assertAlmostEqual(float(w.mean()), 1.0, places=5)
+        # with power 1 every (camera, class) cell weighs the same in all
+        cell = lambda s, c: sum(wi for wi, si, ci in zip(w, sources, y) if si == s and ci == c)
+        self.assertAlmostEqual(cell("rl", 1), cell("rl", 0), places=4)
+        self.assertAlmostEqual(cell("rl", 1), cell("oz", 0), places=4)
+        self.assertTrue(np.allclose(train_vehicle.source_weights(sources, np.array(y), 0.0), 1.0))
 
     def test_export_reproduces_the_head(self):
         rng = np.random.default_rng(0)

@@ -2,8 +2,9 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { Box, Point, boxOfPoints } from '../geometry/box';
 import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
-import { RgbImage, resizeRgb } from '../image/decode';
+import { RgbImage, resizeShared } from '../image/decode';
 import { run1 } from '../models/runtime';
+import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 export interface PlateDetection {
   /** detector box (hugs the main text line) in source pixels */
@@ -15,15 +16,18 @@ export interface PlateDetection {
   rows: 1 | 2;
 }
 
+export interface PlateInput {
+  tensor: Float32Array;
+  lb: Letterbox;
+  size: number;
+}
+
 /** y5fu input: RGB scaled to 0–1, letterboxed and centred, padded with 0. */
-export async function plateInput(
-  img: RgbImage,
-  size: number,
-): Promise<{ tensor: Float32Array; lb: Letterbox }> {
+export async function plateInput(img: RgbImage, size: number): Promise<PlateInput> {
   const lb = letterbox(img.width, img.height, size, size, 'center');
-  const small = await resizeRgb(img, lb.width, lb.height);
+  const small = await resizeShared(img, lb.width, lb.height);
   const plane = size * size;
-  const tensor = new Float32Array(3 * plane);
+  const tensor = DETECTOR_INPUTS.take(3 * plane).fill(0);
   for (let y = 0; y < lb.height; y++) {
     for (let x = 0; x < lb.width; x++) {
       const s = (y * lb.width + x) * 3;
@@ -33,7 +37,7 @@ export async function plateInput(
       tensor[2 * plane + d] = small.data[s + 2] / 255;
     }
   }
-  return { tensor, lb };
+  return { tensor, lb, size };
 }
 
 /** Rows: `[cx, cy, w, h, obj, x1,y1 … x4,y4, single, double]` in input pixels. */
@@ -77,8 +81,19 @@ export async function detectPlates(
   threshold: number,
   offset: Point = { x: 0, y: 0 },
 ): Promise<PlateDetection[]> {
-  const { tensor, lb } = await plateInput(img, size);
+  return detectPlatesIn(session, await plateInput(img, size), threshold, offset);
+}
+
+/** The plate detector on an input plateInput made (the engine makes the whole photo's early). */
+export async function detectPlatesIn(
+  session: InferenceSession,
+  input: PlateInput,
+  threshold: number,
+  offset: Point = { x: 0, y: 0 },
+): Promise<PlateDetection[]> {
+  const { tensor, lb, size } = input;
   const out = await run1(session, tensor, [1, 3, size, size]);
+  DETECTOR_INPUTS.give(tensor);
   return decodePlates(out.data, out.dims[1], lb, threshold).map((d) => {
     const shift = (p: Point): Point => ({ x: p.x + offset.x, y: p.y + offset.y });
     const corners = d.corners.map(shift);

@@ -27,6 +27,49 @@ export async function decodeImage(
   maxPixels = DEFAULT_MAX_PIXELS,
 ): Promise<RgbImage> {
   if (!input || input.length === 0) throw new ImageDecodeError('empty upload', 'corrupt');
+  // The common formats, told by their first bytes, decode while the header is checked (one wait
+  // for sharp's threads instead of two); the pixel limit holds in the decoder too. Anything else
+  // is decoded only once the header says it is a format the engine reads.
+  const early = commonFormat(input) ? decodePixels(input, maxPixels) : null;
+  early?.catch(() => undefined); // awaited below; not unhandled where the header check throws
+  const format = await checkHeader(input, maxPixels);
+  try {
+    const { data, info } = await (early ?? decodePixels(input, maxPixels));
+    if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw new ImageDecodeError(
+      `cannot decode ${format} image: ${(err as Error).message}`,
+      'corrupt',
+      format,
+    );
+  }
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** JPEG, PNG or WebP by their signatures (a wrong guess only means a decode that fails). */
+function commonFormat(b: Buffer): boolean {
+  return (
+    (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) ||
+    b.subarray(0, 8).equals(PNG_SIGNATURE) ||
+    (b.length > 12 &&
+      b.toString('latin1', 0, 4) === 'RIFF' &&
+      b.toString('latin1', 8, 12) === 'WEBP')
+  );
+}
+
+function decodePixels(input: Buffer, maxPixels: number) {
+  return sharp(input, { failOn: 'error', pages: 1, limitInputPixels: maxPixels })
+    .rotate()
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+}
+
+/** The format from the header, refused when the engine does not read it or the image is too large. */
+async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
   let format: string | undefined;
   try {
     const meta = await sharp(input, { failOn: 'none' }).metadata();
@@ -59,26 +102,7 @@ export async function decodeImage(
       format,
     );
   }
-  try {
-    const { data, info } = await sharp(input, {
-      failOn: 'error',
-      pages: 1,
-      limitInputPixels: maxPixels,
-    })
-      .rotate()
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
-    return { data, width: info.width, height: info.height };
-  } catch (err) {
-    throw new ImageDecodeError(
-      `cannot decode ${format} image: ${(err as Error).message}`,
-      'corrupt',
-      format,
-    );
-  }
+  return format;
 }
 
 /** Resize RGB pixels to exactly width×height (bilinear-like, libvips). */
@@ -90,6 +114,24 @@ export async function resizeRgb(img: RgbImage, width: number, height: number): P
     .toBuffer();
   return { data, width, height };
 }
+
+/**
+ * resizeRgb for the detectors' inputs, which only read the result: the inputs of one photo share a
+ * resize where they ask for the same size (a photo under 0.5 MP is read by YOLOX and by the plate
+ * detector both at long side 320, e.g. 320×240 of a 4:3 photo). Kept as long as the photo is.
+ */
+export function resizeShared(img: RgbImage, width: number, height: number): Promise<RgbImage> {
+  const sizes = shared.get(img) ?? new Map<string, Promise<RgbImage>>();
+  shared.set(img, sizes);
+  const key = `${width}x${height}`;
+  const hit = sizes.get(key);
+  if (hit) return hit;
+  const made = resizeRgb(img, width, height);
+  sizes.set(key, made);
+  return made;
+}
+
+const shared = new WeakMap<RgbImage, Map<string, Promise<RgbImage>>>();
 
 /** Copy a rectangle out of an image (clamped to its bounds). */
 export function cropRgb(

@@ -1,6 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { RgbImage } from '../image/decode';
 import { resizeLikePillow } from '../image/pillow-resize';
+import { graftRegionHead } from '../models/region-graft';
 import { runU8 } from '../models/runtime';
 import { PLATE_CHARS } from './alphabet';
 
@@ -97,4 +98,37 @@ export function greedySlots(f: SlotFrames): string {
     if (best !== PAD) text += PLATE_CHARS[best];
   }
   return text;
+}
+
+/**
+ * The reader and the region classifier as sessions: one model, the classifier's head grafted onto
+ * the reader (models/region-graft.ts: one encoder run per plate instead of two), where on a test
+ * crop it answers exactly — bit for bit — the slots the reader and the regions the classifier
+ * answer apart; else the two models, as before.
+ */
+export async function slotReaderSessions(
+  reader: Buffer,
+  classifier: Buffer | null,
+  load: (bytes: Buffer, model: 'plate-reader' | 'region-classifier') => Promise<InferenceSession>,
+): Promise<{ cct: InferenceSession; region?: InferenceSession }> {
+  const cct = await load(reader, 'plate-reader');
+  if (!classifier) return { cct };
+  const region = await load(classifier, 'region-classifier');
+  const grafted = graftRegionHead(reader, classifier);
+  if (!grafted) return { cct, region };
+  const both = await load(grafted, 'plate-reader');
+  // a crop with texture in every channel (a flat grey one would hide a swapped channel)
+  const crop = { data: Buffer.alloc(SLOT_H * SLOT_W * 3), width: SLOT_W, height: SLOT_H };
+  for (let i = 0; i < crop.data.length; i++)
+    crop.data[i] = (((i / 3) | 0) * 7 + (i % 3) * 40 + (((i / 3 / SLOT_W) | 0) % 13) * 11) % 256;
+  const [apart] = await readSlots(cct, [crop]);
+  const [heads] = await readRegion(region, [crop]);
+  const [one] = await readSlots(both, [crop]);
+  const same =
+    one.region !== null &&
+    one.p.length === apart.p.length &&
+    one.p.every((x, i) => x === apart.p[i]) &&
+    HEAD_REGIONS.every((k) => one.region?.[k] === heads[k]);
+  await Promise.all(same ? [cct.release(), region.release()] : [both.release()]);
+  return same ? { cct: both } : { cct, region };
 }

@@ -26,9 +26,21 @@ export function stateCrop(img: RgbImage, corners: Point[], qw: number, qh: numbe
   return warpQuad(img, expandQuad(corners, 0.05, 0.15), w, h);
 }
 
-export async function readState(session: InferenceSession, crop: RgbImage): Promise<Float32Array> {
+/** The state head's input for a plate: its stateCrop, as the attribute backbone takes it. */
+export function stateInput(
+  img: RgbImage,
+  corners: Point[],
+  qw: number,
+  qh: number,
+): Promise<Float32Array> {
+  return attributeTensor(stateCrop(img, corners, qw, qh));
+}
+
+export async function readState(
+  session: InferenceSession,
+  input: Float32Array,
+): Promise<Float32Array> {
   const s = ATTRIBUTE_INPUT;
-  const input = await attributeTensor(crop);
   const out = await session.run(
     { [session.inputNames[0]]: new ort.Tensor('float32', input, [1, 3, s, s]) },
     ['state'],

@@ -1,5 +1,5 @@
 import { RgbImage } from '../image/decode';
-import { plateLook, regionFromHead } from './region-prior';
+import { PLATE_ASPECT, aspectLikelihood, plateLook, regionFromHead } from './region-prior';
 
 const head = (p: Partial<Record<'us' | 'br' | 'ar' | 'eu' | 'ro', number>>) => ({
   us: 0,
@@ -50,6 +50,30 @@ describe('the plate country from the region head, the text and the look', () => 
 
   it('a European look whose text fits no European format answers the group, not the US', () => {
     expect(regionFromHead('M5XSX', head({ eu: 0.98, us: 0.02 }))?.code).toBe('de');
+  });
+
+  it("the plate's shape weighs in: a 2:1 plate is not European, a 4.7:1 one not American", () => {
+    // `ANW2529` fits US and German formats; the look is torn between them
+    const torn = head({ us: 0.3, eu: 0.4, br: 0.3 });
+    const nothing = { rightBlue: null };
+    expect(regionFromHead('ANW2529', torn, [], { ...nothing, aspect: 2.4 })?.code).toBe('us');
+    expect(regionFromHead('ANW2529', torn, [], { ...nothing, aspect: 4.2 })?.code).toBe('de');
+    // a Brazilian-looking `ABC1234` stays Brazilian on a 3:1 plate, and is American on a 2.4:1 one
+    const br = head({ us: 0.35, br: 0.65 });
+    expect(regionFromHead('ABC1234', br, [], { ...nothing, aspect: 3.0 })?.code).toBe('br');
+    expect(regionFromHead('ABC1234', br, [], { ...nothing, aspect: 2.4 })?.code).toBe('us');
+    // a hint keeps the weight it had: the shape only speaks when there is none
+    expect(regionFromHead('ANW2529', torn, ['us'], { ...nothing, aspect: 4.2 })?.code).toBe('us');
+  });
+
+  it('the shape has a floor and says nothing when unknown', () => {
+    const far = aspectLikelihood(20, 'us');
+    expect(far).toBeGreaterThan(0);
+    expect(aspectLikelihood(40, 'us')).toBe(far);
+    expect(aspectLikelihood(undefined, 'eu')).toBe(1);
+    expect(aspectLikelihood(Math.exp(PLATE_ASPECT.us.mean), 'us')).toBeCloseTo(
+      1 / PLATE_ASPECT.us.sd,
+    );
   });
 
   it('a hint guides but never answers by itself', () => {

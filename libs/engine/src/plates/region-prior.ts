@@ -69,6 +69,11 @@ const SK_DISTRICTS = new Set(
  */
 export interface PlateLook {
   rightBlue: number | null;
+  /**
+   * the detector quad's width over its height (read-plate.ts's qw / qh); absent: the shape says
+   * nothing (see aspectLikelihood)
+   */
+  aspect?: number;
 }
 
 /** Blue: hue 190–260°, saturation ≥ 0.35, not dark (an EU band's blue). */
@@ -151,10 +156,18 @@ export function regionFromHead(
   // The head learned from a training set whose groups are far more even than the roads are; its
   // probabilities are weighed by each group's fleet (FLEET) before the text decides, so an unsure
   // look between the US and Brazil leans to the US's larger fleet (issue 23: 8 US plates of the
-  // dev photos were called Brazilian, on a look of 30–96 %).
+  // dev photos were called Brazilian, on a look of 30–96 %). Without hints the plate's shape
+  // (aspectLikelihood) weighs in beside the look: a 2:1 US plate is not a 4.7:1 European one,
+  // whatever its colours. With hints it does not: the caller's guide keeps the weight it had, and
+  // a quad that hugs only the characters (a New York `EAZ6913` measures 3.7) cannot overrule it.
+  const shape = (g: HeadRegion) => (hints.length ? 1 : aspectLikelihood(look.aspect, g));
   const weight = HEAD_REGIONS.map(
     (g) =>
-      head[g] * Math.pow(fleetOf(HEAD_COUNTRIES[g]), REGION_PRIOR.groupFleet) * fit(g) * guide(g),
+      head[g] *
+      Math.pow(fleetOf(HEAD_COUNTRIES[g]), REGION_PRIOR.groupFleet) *
+      shape(g) *
+      fit(g) *
+      guide(g),
   );
   const total = weight.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return null;
@@ -183,6 +196,38 @@ export function regionFromHead(
 function bandLikelihood(look: PlateLook, c: string): number {
   if (look.rightBlue === null || (c !== 'it' && c !== 'fr')) return 1;
   return look.rightBlue >= RIGHT_BAND_MIN ? 1 : NO_RIGHT_BAND;
+}
+
+/**
+ * The plate's shape as the plate detector's quad shows it, per head group, for the plates the
+ * detector calls single-row: mean and standard deviation of log(qw / qh), measured on the
+ * training plate crops (alpr-crops-us, alpr-crops-intl; `node models/training/plate_aspect.mjs`,
+ * never the dev photos). A US plate is 12×6 in, a Brazilian or Mercosur one 400×130 mm, a
+ * European one 520×110 mm; the quad hugs the characters, so its medians are 2.45 (us), 2.95 (br),
+ * 3.18 (ar), 3.85 (eu), 3.87 (ro), from 163, 270, 74, 111 and 96 single-row detections. Two-row
+ * plates are left out: too few in the training crops outside the US to fit.
+ */
+export const PLATE_ASPECT: Record<HeadRegion, { mean: number; sd: number }> = {
+  us: { mean: 0.897, sd: 0.103 },
+  br: { mean: 1.082, sd: 0.118 },
+  ar: { mean: 1.157, sd: 0.117 },
+  eu: { mean: 1.347, sd: 0.236 },
+  ro: { mean: 1.353, sd: 0.057 },
+};
+
+/**
+ * Beyond this many standard deviations the shape says no more (a tilted, cut-off or two-row
+ * plate): a fixed floor under the Gaussian, so the shape alone can tip a group by at most
+ * e^(ASPECT_SPAN²/2) ≈ 90× (set from the Gaussian, not tuned).
+ */
+export const ASPECT_SPAN = 3;
+
+/** How likely the quad's aspect is for head group `g` (a Gaussian in log aspect with a floor). */
+export function aspectLikelihood(aspect: number | undefined, g: HeadRegion): number {
+  if (!aspect || !(aspect > 0)) return 1;
+  const { mean, sd } = PLATE_ASPECT[g];
+  const z = Math.min(ASPECT_SPAN, Math.abs(Math.log(aspect) - mean) / sd);
+  return Math.exp(-(z * z) / 2) / sd;
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

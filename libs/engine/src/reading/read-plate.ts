@@ -17,7 +17,8 @@ import {
 } from '../plates/candidates';
 import { inferRegion, stateFromText } from '../plates/region';
 import { countryWeights, plateLook, regionFromHead } from '../plates/region-prior';
-import { readState, stateCrop, stateFromLook } from '../plates/plate-state';
+import { readState, stateFromLook, stateInput } from '../plates/plate-state';
+import { attributeTensor } from '../vehicle/attributes';
 import { slotView } from '../plates/text-views';
 import { sureClasses } from '../plates/format-guard';
 import { TUNING } from './tuning';
@@ -61,6 +62,8 @@ interface Quad {
   corners: Point[];
   qw: number;
   qh: number;
+  /** the detector's call: one text row or two */
+  rows: number;
 }
 
 export class PlateTextReader {
@@ -78,7 +81,7 @@ export class PlateTextReader {
     if (this.s.crnn) await recognizePlates(this.s.crnn, [dummy]);
     if (this.s.cct) await readSlots(this.s.cct, [dummy]);
     if (this.s.region) await readRegion(this.s.region, [dummy]);
-    if (this.s.state) await readState(this.s.state, dummy);
+    if (this.s.state) await readState(this.s.state, await attributeTensor(dummy));
   }
 
   async read(
@@ -91,7 +94,7 @@ export class PlateTextReader {
     const qw = (dist(corners[0], corners[1]) + dist(corners[3], corners[2])) / 2;
     const qh = (dist(corners[0], corners[3]) + dist(corners[1], corners[2])) / 2;
     if (qw < 4 || qh < 2) return null;
-    const quad = { corners, qw, qh };
+    const quad = { corners, qw, qh, rows: det.rows };
     const ctx: CandidateContext = {
       hints,
       textFormats: compileTextFormats(config.text_formats),
@@ -114,6 +117,14 @@ export class PlateTextReader {
   ): Promise<PlateText | null> {
     if (!this.s.cct) throw new Error('the CCT plate reader is not loaded');
     const crop = cctCrop(img, q);
+    // A plate that may well be American: the state head's input is resized (sharp, off the main
+    // thread) while the reader runs; any other gets it only once it is placed in the US.
+    const usHinted = ctx.hints.some((h) => h === 'us' || h.startsWith('us-'));
+    const early =
+      this.s.state && (usHinted || !ctx.hints.length)
+        ? stateInput(img, q.corners, q.qw, q.qh)
+        : null;
+    early?.catch(() => undefined); // awaited in refineState; not unhandled if the reader throws
     const [frames] = await readSlots(this.s.cct, [crop]);
     // Where the plate is from: the classifier's run (as long as the reader's) feeds region.code
     // always, and the format prior only without hints (with hints, the hints guide the reading).
@@ -144,10 +155,18 @@ export class PlateTextReader {
     if (!candidates.length) return null;
     const fromHead =
       head && !stateFromText(extra)
-        ? regionFromHead(candidates[0].plate, head, ctx.hints, plateLook(crop))
+        ? regionFromHead(candidates[0].plate, head, ctx.hints, {
+            ...plateLook(crop),
+            // the head sees the crop stretched to a fixed size: the plate's shape is new evidence,
+            // measured for single-row plates (PLATE_ASPECT)
+            aspect: q.rows === 1 ? q.qw / q.qh : undefined,
+          })
         : null;
     const region = fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints);
-    return { candidates, region: await this.refineState(img, q, region, candidates[0].plate) };
+    return {
+      candidates,
+      region: await this.refineState(img, q, region, candidates[0].plate, early),
+    };
   }
 
   /**
@@ -159,9 +178,14 @@ export class PlateTextReader {
     q: Quad,
     region: { code: string; score: number },
     text: string,
+    /** its input, when readCct made it already */
+    input: Promise<Float32Array> | null,
   ): Promise<{ code: string; score: number }> {
     if (region.code !== 'us' || !this.s.state) return region;
-    const probs = await readState(this.s.state, stateCrop(img, q.corners, q.qw, q.qh));
+    const probs = await readState(
+      this.s.state,
+      await (input ?? stateInput(img, q.corners, q.qw, q.qh)),
+    );
     const state = stateFromLook(probs, text);
     if (!state) return region;
     return { code: state.code, score: Math.round(region.score * state.score * 100) / 100 };

@@ -6,7 +6,7 @@ import { Box, clampBox } from '../geometry/box';
 import { RgbImage, cropRgb, resizeRgb } from '../image/decode';
 
 /**
- * Vehicle orientation, colour and type from platewise-vehicle-v1: ImageNet MobileNetV2 (int8,
+ * Vehicle orientation, colour and type from platewise-vehicle-v2: ImageNet MobileNetV2 (int8,
  * frozen) → its pooled 1280 features → three small heads trained by the project
  * (models/training/train_vehicle.py, card models/vehicle-attributes/MODEL_CARD.md). The heads ship
  * as a graph patch appended to the backbone's bytes (models/training/vehicle_graph.py): one

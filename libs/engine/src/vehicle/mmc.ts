@@ -13,6 +13,7 @@ import {
   topK,
 } from './attributes';
 import { vehicleColor, whitePatchGains } from './color';
+import { lampLikelihood, lampRed, placeLikelihood, platePlace, withCues } from './orientation-cues';
 import { vehicleType } from './types';
 
 /** What `mmc` answers for one vehicle (top 3 of each, scores are probabilities). */
@@ -138,12 +139,16 @@ export class VehicleDescriber {
     const makes = this.makeModel ? await classifyMakeModel(this.makeModel, crops) : null;
     const gains = whitePatchGains(img);
     chosen.forEach((v, i) => {
-      const pixel = vehicleColor(img, v.box, platesOf(v), gains);
+      const plates = platesOf(v);
+      const pixel = vehicleColor(img, v.box, plates, gains);
+      const cues = lampLikelihood(lampRed(img, v.box)) * placeLikelihood(platePlace(v.box, plates));
       out.set(v, {
         type: learned
           ? combineType(v.cls, learned[i].type)
           : { value: vehicleType(v.cls), score: 0 },
-        orientation: learned ? learned[i].orientation : [{ value: 'Unknown', score: 0 }],
+        orientation: learned
+          ? withCues(learned[i].orientation, cues)
+          : [{ value: 'Unknown', score: 0 }],
         color: mixColour(learned ? learned[i].color : null, pixel),
         makeModel: makes ? makes[i] : UNKNOWN_MAKE_MODEL,
       });

@@ -1,0 +1,147 @@
+/**
+ * @jest-environment ./libs/engine/src/test-support/ort-environment.js
+ */
+/**
+ * The detection plan of issue 27 (detect/plan.ts) and what it stands on: the vehicle detector
+ * with free input dimensions (models/free-dims.ts) reads a photo at its own aspect ratio and finds
+ * the same vehicles as the published square input. Loads the installed yolox_nano.onnx and reads
+ * ../shared/alpr-dev at run time.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { decodeImage } from '../image/decode';
+import { freeDims } from '../models/free-dims';
+import { resolveModelsDir } from '../models/manifest';
+import { createSession } from '../models/runtime';
+import { photo } from '../test-support/dev-photos';
+import { DETECTION_PLAN, cropPassCertain, cropPassWorthIt, vehicleInputLong } from './plan';
+import { PlateDetection } from './plate';
+import {
+  VEHICLE_INPUT,
+  decodeYolox,
+  detectVehicles,
+  vehicleInput,
+  vehicleInputSize,
+} from './vehicle';
+
+describe('vehicle detector input', () => {
+  it('keeps the photo’s aspect ratio, each side a multiple of the coarsest stride', () => {
+    expect(vehicleInputSize(1280, 720)).toEqual({ width: 416, height: 256 });
+    expect(vehicleInputSize(720, 1280)).toEqual({ width: 256, height: 416 });
+    expect(vehicleInputSize(1280, 1280)).toEqual({ width: 416, height: 416 });
+    expect(vehicleInputSize(476, 357, 320)).toEqual({ width: 320, height: 256 });
+    expect(vehicleInputSize(4000, 10)).toEqual({ width: 416, height: 32 });
+  });
+
+  it('reads photos under 0.5 MP at the small input, the rest at the published one', () => {
+    expect(vehicleInputLong(476, 357)).toBe(DETECTION_PLAN.smallVehicleInput);
+    expect(vehicleInputLong(1280, 720)).toBe(VEHICLE_INPUT);
+    expect(vehicleInputLong(800, 625)).toBe(VEHICLE_INPUT); // exactly 0.5 MP is not small
+  });
+});
+
+describe('YOLOX with free input dimensions', () => {
+  const bytes = readFileSync(join(resolveModelsDir(), 'yolox_nano.onnx'));
+  const rt = { threads: 1, device: 'cpu' as const };
+  let fixed: ort.InferenceSession;
+  let free: ort.InferenceSession;
+  beforeAll(async () => {
+    fixed = await createSession(bytes, 'yolox_nano.onnx', rt);
+    free = await createSession(
+      freeDims(bytes, { images: [1, 3, 'height', 'width'] }),
+      'yolox_nano.onnx',
+      rt,
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await fixed?.release();
+    await free?.release();
+  });
+
+  it('declares the input free and leaves the published file refusing other sizes', async () => {
+    expect(free.inputMetadata[0]).toMatchObject({ shape: [1, 3, 'height', 'width'] });
+    const t = new ort.Tensor('float32', new Float32Array(3 * 256 * 416), [1, 3, 256, 416]);
+    await expect(fixed.run({ images: t })).rejects.toThrow(/dimension/i);
+    const out = await free.run({ images: t });
+    // one row per cell of the three stride grids (8, 16, 32) of a 416×256 input
+    expect(out.output.dims).toEqual([1, 52 * 32 + 26 * 16 + 13 * 8, 85]);
+  });
+
+  it('finds the same vehicles at the photo’s aspect ratio as in the padded square', async () => {
+    for (const file of ['br/AYO9034.jpg', 'us/car6.jpg', 'eu/test_002.jpg']) {
+      const img = await decodeImage(photo(file));
+      const square = await vehicleInput(img);
+      const sq = await fixed.run({
+        images: new ort.Tensor('float32', squareOf(square.tensor, square), [1, 3, 416, 416]),
+      });
+      const before = decodeYolox(sq.output.data as Float32Array, square.lb, 0.25);
+      const after = await detectVehicles(free, img);
+      expect(after.length).toBe(before.length);
+      after.forEach((v, i) => {
+        expect(v.cls).toBe(before[i].cls);
+        expect(v.score).toBeCloseTo(before[i].score, 1);
+        expect(Math.abs(v.box.xmin - Math.max(0, before[i].box.xmin))).toBeLessThan(4);
+        expect(Math.abs(v.box.ymax - Math.min(img.height, before[i].box.ymax))).toBeLessThan(4);
+      });
+    }
+  }, 60_000);
+
+  it('refuses to rewrite an input the model does not have', () => {
+    expect(() => freeDims(bytes, { pixels: [1, 3, 'h', 'w'] })).toThrow(/no input named pixels/);
+    expect(() => freeDims(Buffer.from('not a model'), { images: [1] })).toThrow();
+  });
+});
+
+/** The aspect-ratio input padded (114) to YOLOX's published 416×416 square. */
+function squareOf(t: Float32Array, size: { width: number; height: number }): Float32Array {
+  const s = VEHICLE_INPUT;
+  const out = new Float32Array(3 * s * s).fill(114);
+  for (let c = 0; c < 3; c++)
+    for (let y = 0; y < size.height; y++)
+      out.set(
+        t.subarray((c * size.height + y) * size.width, (c * size.height + y + 1) * size.width),
+        (c * s + y) * s,
+      );
+  return out;
+}
+
+describe('the vehicle-crop plate pass', () => {
+  const photoSize = { width: 1280, height: 720 };
+  const plate = (score: number): PlateDetection => ({
+    box: { xmin: 500, ymin: 500, xmax: 600, ymax: 530 },
+    corners: [],
+    score,
+    rows: 1,
+  });
+  const wholeCar = { xmin: 100, ymin: 80, xmax: 1180, ymax: 710 }; // seen 1.19× larger
+  const smallCar = { xmin: 400, ymin: 400, xmax: 800, ymax: 700 }; // seen 3.2× larger
+
+  it('runs where it sees the vehicle much larger than the whole-photo pass did', () => {
+    expect(cropPassWorthIt(photoSize, smallCar, [plate(0.9)])).toBe(true);
+  });
+
+  it('is skipped on a vehicle filling the frame whose plate was found sure', () => {
+    expect(cropPassWorthIt(photoSize, wholeCar, [plate(0.9)])).toBe(false);
+  });
+
+  it('runs anyway where that plate was unsure, or none was found on the vehicle', () => {
+    expect(cropPassWorthIt(photoSize, wholeCar, [plate(0.6)])).toBe(true);
+    expect(cropPassWorthIt(photoSize, wholeCar, [])).toBe(true);
+    const elsewhere = { ...plate(0.9), box: { xmin: 10, ymin: 10, xmax: 90, ymax: 40 } };
+    expect(cropPassWorthIt(photoSize, wholeCar, [elsewhere])).toBe(true);
+  });
+
+  it('on a photo under 0.5 MP, needs a 2× gain (smallMinCropGain)', () => {
+    const small = { width: 640, height: 480 };
+    const car = { xmin: 100, ymin: 100, xmax: 500, ymax: 400 }; // seen 1.6× larger
+    const closer = { xmin: 100, ymin: 100, xmax: 400, ymax: 300 }; // seen 2.1× larger
+    const onCar = [{ ...plate(0.9), box: { xmin: 250, ymin: 300, xmax: 330, ymax: 320 } }];
+    expect(cropPassWorthIt(small, car, onCar)).toBe(false);
+    expect(cropPassCertain(small, closer)).toBe(true);
+    // the same 1.6× on a larger photo: the pass runs whatever the whole photo found
+    const larger = { xmin: 0, ymin: 0, xmax: 800, ymax: 600 };
+    expect(cropPassCertain(photoSize, larger)).toBe(true);
+    expect(cropPassWorthIt(photoSize, larger, onCar)).toBe(true);
+  });
+});

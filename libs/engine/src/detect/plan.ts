@@ -1,0 +1,78 @@
+import { Box, boxArea, intersection } from '../geometry/box';
+import { PlateDetection } from './plate';
+import { VEHICLE_INPUT } from './vehicle';
+
+/**
+ * How much detection a photo is worth, by its size (issue 27: a 476-px photo cost as much as a
+ * 1080p one). Every constant here was chosen on the dev photos (../shared/alpr-dev) with the
+ * speed and the accuracy benchmarks side by side; libs/engine/README.md "Speed by photo size"
+ * has the figures.
+ */
+export const DETECTION_PLAN = {
+  /** a photo of fewer pixels than this is small (a web photo, a cropped still) */
+  smallPhoto: 500_000,
+  /**
+   * The vehicle detector's input long side on a small photo (half the work of its published 416):
+   * its vehicles fill much of the frame. On the 39 small dev photos it found the same plate-holding
+   * vehicle (boxes within IoU 0.8) and the same plates were read; the COCO car/truck/bus call,
+   * unreliable on close views at any size (models/README.md), changed on 9 of them.
+   */
+  smallVehicleInput: 320,
+  /**
+   * The second plate-detector pass on the largest vehicle is skipped only where it would see that
+   * vehicle less than this many times larger than the whole-photo pass did (a car filling the
+   * frame: about the same pixels again) and the whole-photo pass found a plate on it it is sure of
+   * (`sureScore`). The pass also finds other plates inside the vehicle's box: at gain 1.4 it found
+   * a parked car's plate behind a dev photo's car (br/PJI5921, score 0.49) that the whole photo
+   * did not, and at gain 1.26 it gave an unsure plate (0.62) the box the whole photo missed; 2 and
+   * 1.5 lost the first, so the skip is kept to crops seen at nearly the same scale.
+   */
+  minCropGain: 1.25,
+  /**
+   * The same on a small photo, where the whole-photo pass already sees the vehicle at more than
+   * half its native size: below a 2× gain the crop pass changed no text on the 39 small dev
+   * photos, only moved 6 boxes by 1–5 px (scores within 0.005), for one detector run (~7 ms CPU)
+   * on most of them.
+   */
+  smallMinCropGain: 2,
+  sureScore: 0.8,
+};
+
+/** The vehicle detector's input long side for a photo of this size (detect/vehicle.ts). */
+export function vehicleInputLong(width: number, height: number): number {
+  return width * height < DETECTION_PLAN.smallPhoto
+    ? DETECTION_PLAN.smallVehicleInput
+    : VEHICLE_INPUT;
+}
+
+/**
+ * How many times larger the plate detector sees a vehicle's crop `box` (clamped to the photo) than
+ * in the whole-photo pass: both are read at the detector's input size, so the ratio of long sides.
+ */
+export function cropGain(photo: { width: number; height: number }, box: Box): number {
+  return Math.max(photo.width, photo.height) / Math.max(box.xmax - box.xmin, box.ymax - box.ymin);
+}
+
+/** Whether the crop pass runs on `box` whatever the whole-photo pass finds: its gain is enough. */
+export function cropPassCertain(photo: { width: number; height: number }, box: Box): boolean {
+  const small = photo.width * photo.height < DETECTION_PLAN.smallPhoto;
+  return (
+    cropGain(photo, box) >= (small ? DETECTION_PLAN.smallMinCropGain : DETECTION_PLAN.minCropGain)
+  );
+}
+
+/**
+ * Whether the plate detector should look again at a vehicle's crop `box` (clamped to the photo),
+ * given what the whole-photo pass `found`.
+ */
+export function cropPassWorthIt(
+  photo: { width: number; height: number },
+  box: Box,
+  found: PlateDetection[],
+): boolean {
+  if (cropPassCertain(photo, box)) return true;
+  // a plate the whole-photo pass found, sure, on this vehicle (mostly inside its box)
+  return !found.some(
+    (d) => d.score >= DETECTION_PLAN.sureScore && intersection(d.box, box) >= 0.6 * boxArea(d.box),
+  );
+}

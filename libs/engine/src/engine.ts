@@ -371,7 +371,10 @@ class PlateEngine implements Engine {
       maxPixels: this.maxPixels,
       face: this.s.face,
       face320: this.s.face320,
-      vehicles: (img) => detectVehicles(this.s.vehicle, img),
+      // The plate reader's own vehicle pass (same input size), so its vehicle crops are the ones
+      // the reader will look at in the redacted photo.
+      vehicles: (img) =>
+        detectVehicles(this.s.vehicle, img, undefined, vehicleInputLong(img.width, img.height)),
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
       plates: (img, vehicles, config) =>
         this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false),

@@ -323,14 +323,7 @@ class PlateEngine implements Engine {
     // detector runs, which holds the main thread: the plate pass then starts without a wait.
     const wholePlateInput = plateInput(img, 320);
     wholePlateInput.catch(() => undefined); // awaited below; not unhandled if vehicles throw first
-    const vehicles = needVehicles
-      ? await detectVehicles(
-          this.s.vehicle,
-          img,
-          undefined,
-          vehicleInputLong(img.width, img.height),
-        )
-      : [];
+    const vehicles = needVehicles ? await this.findVehicles(img) : [];
     phase('vehicles');
     const plates = await this.findPlates(img, vehicles, config, true, wholePlateInput);
     phase('plates');
@@ -371,10 +364,9 @@ class PlateEngine implements Engine {
       maxPixels: this.maxPixels,
       face: this.s.face,
       face320: this.s.face320,
-      // The plate reader's own vehicle pass (same input size), so its vehicle crops are the ones
-      // the reader will look at in the redacted photo.
-      vehicles: (img) =>
-        detectVehicles(this.s.vehicle, img, undefined, vehicleInputLong(img.width, img.height)),
+      // The plate reader's own vehicle pass, so its vehicle crops are the ones the reader will
+      // look at in the redacted photo.
+      vehicles: (img) => this.findVehicles(img),
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
       plates: (img, vehicles, config) =>
         this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false),
@@ -395,6 +387,11 @@ class PlateEngine implements Engine {
         return nms(found, 0.3).filter((d) => d.score >= th);
       },
     });
+  }
+
+  /** Vehicle detection at the input size the photo's size calls for (detect/plan.ts). */
+  private findVehicles(img: RgbImage): Promise<VehicleDetection[]> {
+    return detectVehicles(this.s.vehicle, img, undefined, vehicleInputLong(img.width, img.height));
   }
 
   /** Plate detection: the whole photo, then (unless fast) each large vehicle at higher resolution. */

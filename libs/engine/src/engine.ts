@@ -375,15 +375,12 @@ class PlateEngine implements Engine {
       // What the plate reader looks at where the photo changed: its whole-photo pass and the
       // tiles of its small-plate pass (same grid) that overlap the areas.
       near: async (img, areas, th) => {
-        let found = await detectPlates(this.s.plate, img, 320, th);
-        if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return found;
-        for (const t of coveringTiles(img.width, img.height, TUNING.smallPlateTile, 6)) {
-          if (!areas.some((a) => intersection(a, t) > 0)) continue;
-          const tile = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
-          found = found.concat(
-            await detectPlates(this.s.plate, tile, 320, th, { x: t.xmin, y: t.ymin }),
-          );
-        }
+        const found = [
+          ...(await detectPlates(this.s.plate, img, 320, th)),
+          ...(await this.findSmallPlates(img, th, TUNING.smallPlateTile, (t) =>
+            areas.some((a) => intersection(a, t) > 0),
+          )),
+        ];
         return nms(found, 0.3).filter((d) => d.score >= th);
       },
     });
@@ -454,10 +451,13 @@ class PlateEngine implements Engine {
     img: RgbImage,
     th: number,
     tile = TUNING.smallPlateTile,
+    /** only the tiles it keeps (a redaction's look around the areas it just hid) */
+    keep: (tile: Box) => boolean = () => true,
   ): Promise<PlateDetection[]> {
     if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return [];
     let found: PlateDetection[] = [];
     for (const t of coveringTiles(img.width, img.height, tile, 6)) {
+      if (!keep(t)) continue;
       const tile = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
       found = found.concat(
         await detectPlates(this.s.plate, tile, 320, th, { x: t.xmin, y: t.ymin }),

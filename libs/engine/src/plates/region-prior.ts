@@ -162,8 +162,7 @@ export function regionFromHead(
   // (aspectLikelihood) weighs in beside the look: a 2:1 US plate is not a 4.7:1 European one,
   // whatever its colours. With hints it does not: the caller's guide keeps the weight it had, and
   // a quad that hugs only the characters (a New York `EAZ6913` measures 3.7) cannot overrule it.
-  const shape = (g: HeadRegion) =>
-    hints.length ? 1 : aspectLikelihood(look.aspect, g, look.rows);
+  const shape = (g: HeadRegion) => (hints.length ? 1 : aspectLikelihood(look.aspect, g, look.rows));
   const weight = HEAD_REGIONS.map(
     (g) =>
       head[g] *

@@ -180,7 +180,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     face: await session(files.face, 'face-detector'),
     face320: await session(files.face320, 'face-detector-320'),
     state: await session(patched(files.state), 'plate-state'),
-    attributes: await session(patched(files.attributes), 'vehicle-attributes'),
+    // MobileNetV2 at 224² on one vehicle: a second thread saves no time and costs CPU (one run:
+    // 4.7 / 6.3 ms on one thread, 5.0 / 6.8 ms on two, CPU 5.0 against 6.5 ms; issue 23)
+    attributes: await session(patched(files.attributes), 'vehicle-attributes', tiny),
     makeModel:
       files.makeModel && files.makeModelLabels
         ? await session(files.makeModel, 'make-model')
@@ -327,6 +329,14 @@ class PlateEngine implements Engine {
     phase('vehicles');
     const plates = await this.findPlates(img, vehicles, config, true, wholePlateInput);
     phase('plates');
+    // mmc's inputs of the vehicles holding a plate are resized (sharp, off the main thread) while
+    // the plates are read, not after
+    const prepared = opts.mmc
+      ? this.describer.prepare(
+          img,
+          plates.flatMap((d) => vehicleOf(d.box, vehicles) ?? []),
+        )
+      : undefined;
     const reads: PlateRead[] = [];
     for (const det of plates) {
       const text = await this.reader.read(img, det, hints, config);
@@ -345,10 +355,14 @@ class PlateEngine implements Engine {
         config.detection_mode === 'vehicle'
           ? vehicles.filter((v) => v.score >= 0.3 || reads.some((r) => r.vehicle === v))
           : reads.flatMap((r) => (r.vehicle ? [r.vehicle] : []));
-      described = await this.describer.describe(img, shown, (v) =>
-        reads
-          .filter((r) => r.vehicle === v)
-          .map((r) => clampBox(plateBox(r.det), img.width, img.height)),
+      described = await this.describer.describe(
+        img,
+        shown,
+        (v) =>
+          reads
+            .filter((r) => r.vehicle === v)
+            .map((r) => clampBox(plateBox(r.det), img.width, img.height)),
+        prepared,
       );
     }
     const results =

@@ -9,12 +9,11 @@ import {
   detectPlatesIn,
   plateInput,
 } from './detect/plate';
-import { cropPassCertain, cropPassWorthIt, vehicleInputLong } from './detect/plan';
+import { cropPassCertain, cropPassWorthIt, secondLookTiles, vehicleInputLong } from './detect/plan';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { Box, boxArea, clampBox, intersection } from './geometry/box';
+import { Box, boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
-import { coveringTiles } from './geometry/tiles';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { freeDims } from './models/free-dims';
@@ -384,19 +383,11 @@ class PlateEngine implements Engine {
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
       plates: (img, vehicles, config) =>
         this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false),
-      sweep: async (img, th) =>
-        (await this.findSmallPlates(img, th, REDACT_TILE)).filter((d) => d.score >= th),
-      // What the plate reader looks at where the photo changed: its whole-photo pass and the
-      // tiles of its small-plate pass (same grid) that overlap the areas.
-      near: async (img, areas, th) => {
-        const found = [
-          ...(await detectPlates(this.s.plate, img, 320, th)),
-          ...(await this.findSmallPlates(img, th, TUNING.smallPlateTile, (t) =>
-            areas.some((a) => intersection(a, t) > 0),
-          )),
-        ];
-        return nms(found, 0.3).filter((d) => d.score >= th);
-      },
+      secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles),
+      sweep: async (img, tiles, th) =>
+        (await this.detectOnTiles(img, tiles, th)).filter((d) => d.score >= th),
+      whole: async (img, th) =>
+        (await detectPlates(this.s.plate, img, 320, th)).filter((d) => d.score >= th),
     });
   }
 
@@ -451,30 +442,27 @@ class PlateEngine implements Engine {
         .slice(0, MAX_PLATES);
     const plates = kept(found);
     if (plates.length || config.mode !== 'regular' || !tiles) return plates;
-    return kept(await this.findSmallPlates(img, th));
+    return kept(await this.detectOnTiles(img, this.secondLookTiles(img, vehicles), th));
   }
 
   /**
-   * A second look at a photo where no plate was found: the detector on overlapping tiles at close
-   * to native resolution. The 320-px detector misses plates that shrink to ~15 px at its input
-   * (a 60-px plate in a 1280-px photo scores 0) yet finds them on a tile (0.4–0.5); only photos
-   * with no plate pay for the extra runs (15 on a 1280×720 photo, at most 36). A photo up to twice
-   * the tile size was already seen at half scale or more by the whole-photo pass.
+   * Where a second look at a photo with no plate found goes: native-resolution tiles over its
+   * smaller vehicles (detect/plan.ts `secondLookTiles`). The 320-px detector misses plates that
+   * shrink to ~15 px at its input (a 60-px plate in a 1280-px photo scores 0) yet finds them on a
+   * tile (0.4–0.9).
    */
-  private async findSmallPlates(
-    img: RgbImage,
-    th: number,
-    tile = TUNING.smallPlateTile,
-    /** only the tiles it keeps (a redaction's look around the areas it just hid) */
-    keep: (tile: Box) => boolean = () => true,
-  ): Promise<PlateDetection[]> {
-    if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return [];
+  private secondLookTiles(img: RgbImage, vehicles: VehicleDetection[]): Box[] {
+    const boxes = vehicles.map((v) => clampBox(v.box, img.width, img.height));
+    return secondLookTiles(img, boxes, TUNING.smallPlateTile);
+  }
+
+  /** The plate detector on each tile of `img`, read at the detector's 320 px. */
+  private async detectOnTiles(img: RgbImage, tiles: Box[], th: number): Promise<PlateDetection[]> {
     let found: PlateDetection[] = [];
-    for (const t of coveringTiles(img.width, img.height, tile, 6)) {
-      if (!keep(t)) continue;
-      const tile = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
+    for (const t of tiles) {
+      const crop = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
       found = found.concat(
-        await detectPlates(this.s.plate, tile, 320, th, { x: t.xmin, y: t.ymin }),
+        await detectPlates(this.s.plate, crop, 320, th, { x: t.xmin, y: t.ymin }),
       );
     }
     return found;
@@ -487,12 +475,6 @@ class PlateEngine implements Engine {
  * shows a few dozen.
  */
 export const MAX_PLATES = 64;
-/**
- * Tile side (source pixels) of a redaction's small-plate sweep, each tile read at the detector's
- * 320 px: see libs/engine/README.md "Redaction" for the measurement behind it.
- */
-const REDACT_TILE = 320;
-
 /** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */
 export function parseRecognizer(value: string | undefined): RecognizerMode | undefined {
   if (value === undefined || value === '') return undefined;

@@ -401,7 +401,7 @@ class PlateEngine implements Engine {
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
-    /** false: no small-plate tiles when nothing was found (a redaction takes them apart) */
+    /** false: no second look when nothing was found (a redaction takes them apart) */
     tiles = true,
     /** the whole photo's plateInput at 320, when the caller started it already */
     whole: Promise<PlateInput> = plateInput(img, 320),

@@ -14,7 +14,8 @@
 //     at most about its CPU time (ONNX Runtime's threads spin while they wait, so CPU time
 //     over-counts a little).
 //
-//   pnpm bench:attributes [--threads 2] [--repeats 1]
+//   pnpm bench:attributes [--threads 2] [--repeats 1]   (--repeats 3: three pairs per photo, a
+//   narrower interval for the median difference)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
@@ -286,8 +287,19 @@ const quantile = (xs, f) => {
 console.log(
   `\n=== 3. time mmc adds per call (${added.length} paired reads, same photo, ${threads} threads) ===`,
 );
+// A 95 % interval for the median of the paired differences, from the order statistics (the
+// count of pairs below the true median is binomial(n, ½)): how far this run's p50 can be trusted
+// on a shared machine, where one run's figure can land several ms either side.
+const medianInterval = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const half = 1.96 * Math.sqrt(sorted.length) * 0.5;
+  const at = (i) => sorted[Math.max(0, Math.min(sorted.length - 1, Math.round(i)))];
+  return [at(sorted.length / 2 - half - 1), at(sorted.length / 2 + half)];
+};
+const [lo, hi] = medianInterval(added);
 console.log(
-  `read with mmc − read without: p50 ${quantile(added, 0.5).toFixed(1)} ms   p90 ${quantile(added, 0.9).toFixed(1)} ms`,
+  `read with mmc − read without: p50 ${quantile(added, 0.5).toFixed(1)} ms ` +
+    `(95 % interval ${lo.toFixed(1)}–${hi.toFixed(1)})   p90 ${quantile(added, 0.9).toFixed(1)} ms`,
 );
 console.log(
   `mmc work alone (describer on the photo's vehicle, ${describeMs.length} photos): ` +

@@ -8,12 +8,17 @@
 //    JPEG noise hides a change).
 // Uses the built engine (libs/engine/dist).
 //
-//   pnpm bench:redact [--threads 2] [--method blur|pixelate|solid] [--limit N]
+//   pnpm bench:redact [--threads 2] [--method blur|pixelate|solid] [--limit N] [--old-commit REV]
+//
+// --old-commit REV: also times the redaction of the engine as it was at REV (a pinned build beside
+// this checkout, scripts/lib/pinned-engine.mjs), in the same process and taking turns photo by
+// photo, and prints new/old ratios.
 //
 // Other CPU-heavy processes skew the times; stop them while measuring.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { pinnedEngine } from './lib/pinned-engine.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -36,6 +41,12 @@ let rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
 if (limit > 0) rows = rows.slice(0, limit);
 
 const engine = await createEngine({ threads });
+const oldCommit = opt('--old-commit');
+const pin = oldCommit ? pinnedEngine(root, oldCommit) : null;
+const oldEngine = pin
+  ? await require(pin.entry).createEngine({ threads, modelsDir: pin.modelsDir })
+  : null;
+const oldMs = [];
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -65,6 +76,11 @@ for (const row of rows) {
   redactMs.push(performance.now() - t);
   hiddenPlates += r.plates.length;
   hiddenFaces += r.faces.length;
+  if (oldEngine) {
+    t = performance.now();
+    await oldEngine.redact(buf, { redact: { method } });
+    oldMs.push(performance.now() - t);
+  }
   t = performance.now();
   const fast = await engine.redact(buf, { redact: { method }, config: { mode: 'fast' } });
   fastMs.push(performance.now() - t);
@@ -97,6 +113,7 @@ for (const row of rows) {
   if (diff > 0) changed.push(`${row.image}: ${diff} pixels`);
 }
 await engine.close();
+await oldEngine?.close();
 
 const f = (x) => x.toFixed(1).padStart(7);
 console.log(`photos: ${rows.length}  threads: ${threads}  method: ${method}`);
@@ -107,6 +124,12 @@ console.log(`redaction        ${f(pct(redactMs, 50))}  ${f(pct(redactMs, 90))}`)
 console.log(
   `  ratio          ${f(pct(redactMs, 50) / pct(readMs, 50))}× ${f(pct(redactMs, 90) / pct(readMs, 90))}×   (target ≤ 1.5×)`,
 );
+if (pin) {
+  console.log(`redaction at ${pin.commit.slice(0, 10)} ${f(pct(oldMs, 50))}  ${f(pct(oldMs, 90))}`);
+  console.log(
+    `  new/old        ${f(pct(redactMs, 50) / pct(oldMs, 50))}× ${f(pct(redactMs, 90) / pct(oldMs, 90))}×`,
+  );
+}
 for (const [kind, byPhase] of Object.entries(phases))
   console.log(
     `  ${kind} phases, p50 ms: ${Object.entries(byPhase)

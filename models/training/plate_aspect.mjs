@@ -4,9 +4,11 @@
 // Mercosur plate 400×130 mm (3.1:1), a European one 520×110 mm (4.7:1), and the detector's quad
 // keeps much of that difference. Each crop is pasted, shrunk to a random width of 60–200 px (the
 // plate widths of client photos), into a 640×480 grey canvas; the detector runs as in the engine
-// (320 input, threshold_d 0.2) and the best detection's quad aspect, when the detector calls it single-row, (the mean of its top
-// and bottom edges over the mean of its sides, read-plate.ts) is kept. Writes the mean and
-// standard deviation of log(aspect) per group: plates/region-prior.ts's PLATE_ASPECT.
+// (320 input, threshold_d 0.2) and the best detection's quad aspect (the mean of its top and
+// bottom edges over the mean of its sides, read-plate.ts) is kept, apart for the detections the
+// detector calls single-row and two-row. Writes the mean and standard deviation of log(aspect)
+// per group and row count, and over all two-row detections pooled: plates/region-prior.ts's
+// PLATE_ASPECT and PLATE_ASPECT_TWO_ROW.
 //
 //   node models/training/plate_aspect.mjs [--per-set 400] [--out /tmp/platewise-aspect.json]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -82,29 +84,36 @@ async function aspectOf(file) {
   return qh > 0 ? { aspect: qw / qh, rows: d.rows } : null;
 }
 
-const result = {};
+/** mean and standard deviation of log aspects, with the count and the 10 / 50 / 90 % aspects */
+function fit(logs) {
+  const n = logs.length;
+  const mean = logs.reduce((s, x) => s + x, 0) / n;
+  const sd = Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, n - 1));
+  const q = (p) => Math.exp([...logs].sort((a, b) => a - b)[Math.floor(p * (n - 1))]);
+  return { n, mean: +mean.toFixed(3), sd: +sd.toFixed(3), q10: q(0.1), q50: q(0.5), q90: q(0.9) };
+}
+const show = (f) =>
+  `${f.n} detections, aspect median ${f.q50.toFixed(2)} (10 % ${f.q10.toFixed(2)}, 90 % ${f.q90.toFixed(2)}), ` +
+  `log mean ${f.mean.toFixed(3)} sd ${f.sd.toFixed(3)}`;
+
+const result = { singleRow: {}, twoRow: {} };
+const allTwo = [];
 for (const [group, files] of Object.entries(sets)) {
-  const logs = [];
-  let two = 0;
+  const one = [];
+  const two = [];
   for (const f of files) {
     const a = await aspectOf(f);
-    if (!a) continue;
-    if (a.rows === 2) two++;
-    else logs.push(Math.log(a.aspect));
+    if (a) (a.rows === 2 ? two : one).push(Math.log(a.aspect));
   }
-  const mean = logs.reduce((s, x) => s + x, 0) / logs.length;
-  const sd = Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (logs.length - 1));
-  const q = (p) => Math.exp([...logs].sort((a, b) => a - b)[Math.floor(p * (logs.length - 1))]);
-  result[group] = {
-    crops: files.length,
-    detected: logs.length,
-    twoRow: two,
-    mean: +mean.toFixed(3),
-    sd: +sd.toFixed(3),
-  };
-  console.log(
-    `${group}: ${logs.length}/${files.length} detected as single-row (${two} more as two-row, left out), aspect median ${Math.exp(mean).toFixed(2)} ` +
-      `(10 % ${q(0.1).toFixed(2)}, 90 % ${q(0.9).toFixed(2)}), log mean ${mean.toFixed(3)} sd ${sd.toFixed(3)}`,
-  );
+  allTwo.push(...two);
+  result.singleRow[group] = fit(one);
+  console.log(`${group} (${files.length} crops) single-row: ${show(result.singleRow[group])}`);
+  if (two.length) {
+    result.twoRow[group] = fit(two);
+    console.log(`${group} two-row: ${show(result.twoRow[group])}`);
+  } else console.log(`${group} two-row: none`);
 }
+// the pooled two-row shape: what a group with too few two-row detections of its own is given
+result.twoRowPooled = fit(allTwo);
+console.log(`all groups two-row (pooled): ${show(result.twoRowPooled)}`);
 writeFileSync(out, JSON.stringify(result, null, 2));

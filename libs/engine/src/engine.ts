@@ -9,12 +9,11 @@ import {
   detectPlatesIn,
   plateInput,
 } from './detect/plate';
-import { cropPassCertain, cropPassWorthIt, vehicleInputLong } from './detect/plan';
+import { cropPassCertain, cropPassWorthIt, secondLookTiles, vehicleInputLong } from './detect/plan';
 import { detectFaces } from './redact/faces';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { Box, boxArea, clampBox, intersection } from './geometry/box';
+import { Box, boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
-import { coveringTiles } from './geometry/tiles';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { freeDims } from './models/free-dims';
@@ -180,7 +179,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     face: await session(files.face, 'face-detector'),
     face320: await session(files.face320, 'face-detector-320'),
     state: await session(patched(files.state), 'plate-state'),
-    attributes: await session(patched(files.attributes), 'vehicle-attributes'),
+    // MobileNetV2 at 224² on one vehicle: a second thread saves no time and costs CPU (one run:
+    // 4.7 / 6.3 ms on one thread, 5.0 / 6.8 ms on two, CPU 5.0 against 6.5 ms; issue 23)
+    attributes: await session(patched(files.attributes), 'vehicle-attributes', tiny),
     makeModel:
       files.makeModel && files.makeModelLabels
         ? await session(files.makeModel, 'make-model')
@@ -327,6 +328,14 @@ class PlateEngine implements Engine {
     phase('vehicles');
     const plates = await this.findPlates(img, vehicles, config, true, wholePlateInput);
     phase('plates');
+    // mmc's inputs of the vehicles holding a plate are resized (sharp, off the main thread) while
+    // the plates are read, not after
+    const prepared = opts.mmc
+      ? this.describer.prepare(
+          img,
+          plates.flatMap((d) => vehicleOf(d.box, vehicles) ?? []),
+        )
+      : undefined;
     const reads: PlateRead[] = [];
     for (const det of plates) {
       const text = await this.reader.read(img, det, hints, config);
@@ -345,10 +354,14 @@ class PlateEngine implements Engine {
         config.detection_mode === 'vehicle'
           ? vehicles.filter((v) => v.score >= 0.3 || reads.some((r) => r.vehicle === v))
           : reads.flatMap((r) => (r.vehicle ? [r.vehicle] : []));
-      described = await this.describer.describe(img, shown, (v) =>
-        reads
-          .filter((r) => r.vehicle === v)
-          .map((r) => clampBox(plateBox(r.det), img.width, img.height)),
+      described = await this.describer.describe(
+        img,
+        shown,
+        (v) =>
+          reads
+            .filter((r) => r.vehicle === v)
+            .map((r) => clampBox(plateBox(r.det), img.width, img.height)),
+        prepared,
       );
     }
     const results =
@@ -370,19 +383,11 @@ class PlateEngine implements Engine {
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
       plates: (img, vehicles, config) =>
         this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false),
-      sweep: async (img, th) =>
-        (await this.findSmallPlates(img, th, REDACT_TILE)).filter((d) => d.score >= th),
-      // What the plate reader looks at where the photo changed: its whole-photo pass and the
-      // tiles of its small-plate pass (same grid) that overlap the areas.
-      near: async (img, areas, th) => {
-        const found = [
-          ...(await detectPlates(this.s.plate, img, 320, th)),
-          ...(await this.findSmallPlates(img, th, TUNING.smallPlateTile, (t) =>
-            areas.some((a) => intersection(a, t) > 0),
-          )),
-        ];
-        return nms(found, 0.3).filter((d) => d.score >= th);
-      },
+      secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles),
+      sweep: async (img, tiles, th) =>
+        (await this.detectOnTiles(img, tiles, th)).filter((d) => d.score >= th),
+      whole: async (img, th) =>
+        (await detectPlates(this.s.plate, img, 320, th)).filter((d) => d.score >= th),
     });
   }
 
@@ -396,7 +401,7 @@ class PlateEngine implements Engine {
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
-    /** false: no small-plate tiles when nothing was found (a redaction takes them apart) */
+    /** false: no second look when nothing was found (a redaction takes them apart) */
     tiles = true,
     /** the whole photo's plateInput at 320, when the caller started it already */
     whole: Promise<PlateInput> = plateInput(img, 320),
@@ -437,30 +442,27 @@ class PlateEngine implements Engine {
         .slice(0, MAX_PLATES);
     const plates = kept(found);
     if (plates.length || config.mode !== 'regular' || !tiles) return plates;
-    return kept(await this.findSmallPlates(img, th));
+    return kept(await this.detectOnTiles(img, this.secondLookTiles(img, vehicles), th));
   }
 
   /**
-   * A second look at a photo where no plate was found: the detector on overlapping tiles at close
-   * to native resolution. The 320-px detector misses plates that shrink to ~15 px at its input
-   * (a 60-px plate in a 1280-px photo scores 0) yet finds them on a tile (0.4–0.5); only photos
-   * with no plate pay for the extra runs (15 on a 1280×720 photo, at most 36). A photo up to twice
-   * the tile size was already seen at half scale or more by the whole-photo pass.
+   * Where a second look at a photo with no plate found goes: native-resolution tiles over its
+   * smaller vehicles (detect/plan.ts `secondLookTiles`). The 320-px detector misses plates that
+   * shrink to ~15 px at its input (a 60-px plate in a 1280-px photo scores 0) yet finds them on a
+   * tile (0.4–0.9).
    */
-  private async findSmallPlates(
-    img: RgbImage,
-    th: number,
-    tile = TUNING.smallPlateTile,
-    /** only the tiles it keeps (a redaction's look around the areas it just hid) */
-    keep: (tile: Box) => boolean = () => true,
-  ): Promise<PlateDetection[]> {
-    if (Math.max(img.width, img.height) <= 2 * TUNING.smallPlateTile) return [];
+  private secondLookTiles(img: RgbImage, vehicles: VehicleDetection[]): Box[] {
+    const boxes = vehicles.map((v) => clampBox(v.box, img.width, img.height));
+    return secondLookTiles(img, boxes, TUNING.smallPlateTile);
+  }
+
+  /** The plate detector on each tile of `img`, read at the detector's 320 px. */
+  private async detectOnTiles(img: RgbImage, tiles: Box[], th: number): Promise<PlateDetection[]> {
     let found: PlateDetection[] = [];
-    for (const t of coveringTiles(img.width, img.height, tile, 6)) {
-      if (!keep(t)) continue;
-      const tile = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
+    for (const t of tiles) {
+      const crop = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
       found = found.concat(
-        await detectPlates(this.s.plate, tile, 320, th, { x: t.xmin, y: t.ymin }),
+        await detectPlates(this.s.plate, crop, 320, th, { x: t.xmin, y: t.ymin }),
       );
     }
     return found;
@@ -473,12 +475,6 @@ class PlateEngine implements Engine {
  * shows a few dozen.
  */
 export const MAX_PLATES = 64;
-/**
- * Tile side (source pixels) of a redaction's small-plate sweep, each tile read at the detector's
- * 320 px: see libs/engine/README.md "Redaction" for the measurement behind it.
- */
-const REDACT_TILE = 320;
-
 /** ENGINE_RECOGNIZER: unset or empty → undefined (the default rule); a wrong value is refused. */
 export function parseRecognizer(value: string | undefined): RecognizerMode | undefined {
   if (value === undefined || value === '') return undefined;

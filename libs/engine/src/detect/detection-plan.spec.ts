@@ -15,7 +15,15 @@ import { freeDims } from '../models/free-dims';
 import { resolveModelsDir } from '../models/manifest';
 import { createSession } from '../models/runtime';
 import { photo } from '../test-support/dev-photos';
-import { DETECTION_PLAN, cropPassCertain, cropPassWorthIt, vehicleInputLong } from './plan';
+import { intersection } from '../geometry/box';
+import { coveringTiles } from '../geometry/tiles';
+import {
+  DETECTION_PLAN,
+  cropPassCertain,
+  cropPassWorthIt,
+  secondLookTiles,
+  vehicleInputLong,
+} from './plan';
 import { PlateDetection } from './plate';
 import {
   VEHICLE_INPUT,
@@ -143,5 +151,46 @@ describe('the vehicle-crop plate pass', () => {
     const larger = { xmin: 0, ymin: 0, xmax: 800, ymax: 600 };
     expect(cropPassCertain(photoSize, larger)).toBe(true);
     expect(cropPassWorthIt(photoSize, larger, onCar)).toBe(true);
+  });
+});
+
+describe('the second look of a photo with no plate found', () => {
+  const photo1280 = { width: 1280, height: 720 };
+  const grid = coveringTiles(1280, 720, 320, 6);
+
+  it('takes the tiles of the photo’s grid that overlap a small vehicle', () => {
+    const far = { xmin: 900, ymin: 60, xmax: 1100, ymax: 200 };
+    const tiles = secondLookTiles(photo1280, [far], 320);
+    expect(tiles.length).toBeGreaterThan(0);
+    expect(tiles.length).toBeLessThan(grid.length);
+    // each is a tile of the grid the whole photo is cut into, and touches the vehicle
+    for (const t of tiles) {
+      expect(grid).toContainEqual(t);
+      expect(intersection(t, far)).toBeGreaterThan(0);
+    }
+  });
+
+  it('takes none on a photo without vehicles, or with only a vehicle too large for it', () => {
+    expect(secondLookTiles(photo1280, [], 320)).toEqual([]);
+    const close = {
+      xmin: 100,
+      ymin: 50,
+      xmax: 100 + DETECTION_PLAN.smallVehicleSide + 1,
+      ymax: 700,
+    };
+    expect(secondLookTiles(photo1280, [close], 320)).toEqual([]);
+  });
+
+  it('looks at the largest vehicles only (secondLookVehicles), so a busy photo stays bounded', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      xmin: (i % 10) * 128,
+      ymin: Math.floor(i / 10) * 180,
+      xmax: (i % 10) * 128 + 20 + i,
+      ymax: Math.floor(i / 10) * 180 + 20 + i,
+    }));
+    const largest = many.slice(-DETECTION_PLAN.secondLookVehicles);
+    expect(secondLookTiles(photo1280, many, 320)).toEqual(
+      grid.filter((t) => largest.some((v) => intersection(t, v) > 0)),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Box, boxArea, intersection } from '../geometry/box';
 import { PlateDetection } from './plate';
 import { VEHICLE_INPUT } from './vehicle';
+import { coveringTiles } from '../geometry/tiles';
 
 /**
  * How much detection a photo is worth, by its size (issue 27: a 476-px photo cost as much as a
@@ -36,6 +37,14 @@ export const DETECTION_PLAN = {
    */
   smallMinCropGain: 2,
   sureScore: 0.8,
+  /**
+   * The second look of a photo where no plate was found goes to its vehicles: a vehicle up to this
+   * long side (twice the plate detector's input) is read at native resolution on tiles of the
+   * detector's input size; a larger one had its plate seen at half scale or more by a crop pass.
+   */
+  smallVehicleSide: 640,
+  /** at most this many vehicles, the largest first, get the second look (busy car parks) */
+  secondLookVehicles: 8,
 };
 
 /** The vehicle detector's input long side for a photo of this size (detect/vehicle.ts). */
@@ -74,5 +83,28 @@ export function cropPassWorthIt(
   // a plate the whole-photo pass found, sure, on this vehicle (mostly inside its box)
   return !found.some(
     (d) => d.score >= DETECTION_PLAN.sureScore && intersection(d.box, box) >= 0.6 * boxArea(d.box),
+  );
+}
+
+/**
+ * Where the second look of a photo with no plate found goes: those of the photo's overlapping
+ * tiles of `tile` px (read at native resolution) that overlap one of its vehicles up to
+ * `smallVehicleSide` long, the largest `secondLookVehicles` vehicles. Plates on larger vehicles
+ * were seen at half scale or more by the crop pass, plates away from any vehicle by the
+ * whole-photo pass; text there (timestamp overlays, shop signs) is not worth a closer look.
+ */
+export function secondLookTiles(
+  photo: { width: number; height: number },
+  vehicles: Box[],
+  tile: number,
+): Box[] {
+  // a photo up to twice the tile was already seen at half scale or more by the whole-photo pass
+  if (Math.max(photo.width, photo.height) <= 2 * tile) return [];
+  const small = [...vehicles]
+    .sort((a, b) => boxArea(b) - boxArea(a))
+    .slice(0, DETECTION_PLAN.secondLookVehicles)
+    .filter((v) => Math.max(v.xmax - v.xmin, v.ymax - v.ymin) <= DETECTION_PLAN.smallVehicleSide);
+  return coveringTiles(photo.width, photo.height, tile, 6).filter((t) =>
+    small.some((v) => intersection(t, v) > 0),
   );
 }

@@ -133,6 +133,21 @@ export function resizeShared(img: RgbImage, width: number, height: number): Prom
 
 const shared = new WeakMap<RgbImage, Map<string, Promise<RgbImage>>>();
 
+/** The whole-pixel rectangle cropRgb copies for x, y, width, height (clamped to the image). */
+export function cropRect(
+  img: { width: number; height: number },
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+) {
+  const x0 = Math.max(0, Math.min(img.width - 1, Math.floor(x)));
+  const y0 = Math.max(0, Math.min(img.height - 1, Math.floor(y)));
+  const w = Math.max(1, Math.min(img.width - x0, Math.round(width)));
+  const h = Math.max(1, Math.min(img.height - y0, Math.round(height)));
+  return { left: x0, top: y0, width: w, height: h };
+}
+
 /** Copy a rectangle out of an image (clamped to its bounds). */
 export function cropRgb(
   img: RgbImage,
@@ -141,14 +156,34 @@ export function cropRgb(
   width: number,
   height: number,
 ): RgbImage {
-  const x0 = Math.max(0, Math.min(img.width - 1, Math.floor(x)));
-  const y0 = Math.max(0, Math.min(img.height - 1, Math.floor(y)));
-  const w = Math.max(1, Math.min(img.width - x0, Math.round(width)));
-  const h = Math.max(1, Math.min(img.height - y0, Math.round(height)));
+  const { left: x0, top: y0, width: w, height: h } = cropRect(img, x, y, width, height);
   const out = Buffer.allocUnsafe(w * h * 3);
   for (let r = 0; r < h; r++) {
     const src = ((y0 + r) * img.width + x0) * 3;
     img.data.copy(out, r * w * 3, src, src + w * 3);
   }
   return { data: out, width: w, height: h };
+}
+
+/**
+ * resizeRgb of cropRgb(img, x, y, width, height), the same pixels, with the crop taken in sharp's
+ * threads (no copy on the main thread).
+ */
+export async function cropResizeRgb(
+  img: RgbImage,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  toWidth: number,
+  toHeight: number,
+): Promise<RgbImage> {
+  const rect = cropRect(img, x, y, width, height);
+  if (rect.width === toWidth && rect.height === toHeight) return cropRgb(img, x, y, width, height);
+  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .extract(rect)
+    .resize(toWidth, toHeight, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer();
+  return { data, width: toWidth, height: toHeight };
 }

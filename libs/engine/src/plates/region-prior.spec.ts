@@ -66,6 +66,20 @@ describe('the plate country from the region head, the text and the look', () => 
     expect(regionFromHead('ANW2529', torn, ['us'], { ...nothing, aspect: 4.2 })?.code).toBe('us');
   });
 
+  it('a two-row quad is weighed by the two-row shapes: a 2:1 Texan header plate is not Brazilian', () => {
+    // a Texas plate whose state name the detector takes as a second row, read CWW2245, with a
+    // look that leans Brazilian (a grey plate)
+    const look = { rightBlue: null, aspect: 2.06, rows: 2 };
+    const leansBr = head({ us: 0.25, br: 0.74 });
+    expect(regionFromHead('CWW2245', leansBr, [], look)?.code).toBe('us');
+    // without the quad's shape the look decides (two-row quads had none before)
+    expect(regionFromHead('CWW2245', leansBr, [], { rightBlue: null })?.code).toBe('br');
+    // a wide two-row quad (Brazil's city strip above the characters) stays Brazilian
+    expect(regionFromHead('CWW2245', leansBr, [], { ...look, aspect: 2.5 })?.code).toBe('br');
+    // a group with too few two-row detections to fit gets the pooled shape
+    expect(aspectLikelihood(2.1, 'ar', 2)).toBe(aspectLikelihood(2.1, 'ro', 2));
+  });
+
   it('the shape has a floor and says nothing when unknown', () => {
     const far = aspectLikelihood(20, 'us');
     expect(far).toBeGreaterThan(0);

@@ -74,6 +74,8 @@ export interface PlateLook {
    * nothing (see aspectLikelihood)
    */
   aspect?: number;
+  /** the detector's call for the quad: one text row or two (default one) */
+  rows?: number;
 }
 
 /** Blue: hue 190–260°, saturation ≥ 0.35, not dark (an EU band's blue). */
@@ -160,7 +162,7 @@ export function regionFromHead(
   // (aspectLikelihood) weighs in beside the look: a 2:1 US plate is not a 4.7:1 European one,
   // whatever its colours. With hints it does not: the caller's guide keeps the weight it had, and
   // a quad that hugs only the characters (a New York `EAZ6913` measures 3.7) cannot overrule it.
-  const shape = (g: HeadRegion) => (hints.length ? 1 : aspectLikelihood(look.aspect, g));
+  const shape = (g: HeadRegion) => (hints.length ? 1 : aspectLikelihood(look.aspect, g, look.rows));
   const weight = HEAD_REGIONS.map(
     (g) =>
       head[g] *
@@ -204,8 +206,7 @@ function bandLikelihood(look: PlateLook, c: string): number {
  * training plate crops (alpr-crops-us, alpr-crops-intl; `node models/training/plate_aspect.mjs`,
  * never the dev photos). A US plate is 12×6 in, a Brazilian or Mercosur one 400×130 mm, a
  * European one 520×110 mm; the quad hugs the characters, so its medians are 2.45 (us), 2.95 (br),
- * 3.18 (ar), 3.85 (eu), 3.87 (ro), from 163, 270, 74, 111 and 96 single-row detections. Two-row
- * plates are left out: too few in the training crops outside the US to fit.
+ * 3.18 (ar), 3.85 (eu), 3.87 (ro), from 163, 270, 74, 111 and 96 single-row detections.
  */
 export const PLATE_ASPECT: Record<HeadRegion, { mean: number; sd: number }> = {
   us: { mean: 0.897, sd: 0.103 },
@@ -216,16 +217,39 @@ export const PLATE_ASPECT: Record<HeadRegion, { mean: number; sd: number }> = {
 };
 
 /**
+ * The same for the plates the detector calls two-row (same script, same crops). A US plate whose
+ * state name the quad takes in as a second row keeps its 2:1 shape (median 2.16 from 79
+ * detections); Brazil's two-row detections (old plates with the city strip above) are wider
+ * (2.41, 16), European two-row plates squarer (1.73, 23). A group with fewer than
+ * TWO_ROW_MIN_FIT two-row detections of its own (ar: 2, ro: none) is given the pooled shape of
+ * all 120 two-row detections (median 2.15): its own shape is unknown, so the quad neither favours
+ * nor rules it out beyond what any two-row plate's shape would.
+ */
+export const PLATE_ASPECT_TWO_ROW: Record<HeadRegion, { mean: number; sd: number }> = {
+  us: { mean: 0.771, sd: 0.061 },
+  br: { mean: 0.88, sd: 0.066 },
+  ar: { mean: 0.747, sd: 0.123 },
+  eu: { mean: 0.584, sd: 0.142 },
+  ro: { mean: 0.747, sd: 0.123 },
+};
+
+/** Two-row detections a group needs for a shape of its own (set beforehand, not tuned). */
+export const TWO_ROW_MIN_FIT = 10;
+
+/**
  * Beyond this many standard deviations the shape says no more (a tilted, cut-off or two-row
  * plate): a fixed floor under the Gaussian, so the shape alone can tip a group by at most
  * e^(ASPECT_SPAN²/2) ≈ 90× (set from the Gaussian, not tuned).
  */
 export const ASPECT_SPAN = 3;
 
-/** How likely the quad's aspect is for head group `g` (a Gaussian in log aspect with a floor). */
-export function aspectLikelihood(aspect: number | undefined, g: HeadRegion): number {
+/**
+ * How likely the quad's aspect is for head group `g` (a Gaussian in log aspect with a floor), by
+ * the detector's row count.
+ */
+export function aspectLikelihood(aspect: number | undefined, g: HeadRegion, rows = 1): number {
   if (!aspect || !(aspect > 0)) return 1;
-  const { mean, sd } = PLATE_ASPECT[g];
+  const { mean, sd } = (rows === 2 ? PLATE_ASPECT_TWO_ROW : PLATE_ASPECT)[g];
   const z = Math.min(ASPECT_SPAN, Math.abs(Math.log(aspect) - mean) / sd);
   return Math.exp(-(z * z) / 2) / sd;
 }

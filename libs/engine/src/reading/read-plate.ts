@@ -158,8 +158,9 @@ export class PlateTextReader {
         ? regionFromHead(candidates[0].plate, head, ctx.hints, {
             ...plateLook(crop),
             // the head sees the crop stretched to a fixed size: the plate's shape is new evidence,
-            // measured for single-row plates (PLATE_ASPECT)
-            aspect: q.rows === 1 ? q.qw / q.qh : undefined,
+            // measured for single-row and two-row plates (PLATE_ASPECT, PLATE_ASPECT_TWO_ROW)
+            aspect: q.qw / q.qh,
+            rows: q.rows,
           })
         : null;
     const region = fromHead ?? inferRegion(candidates[0].regions, extra, ctx.hints);

@@ -37,8 +37,9 @@ export const TUNING = {
   /** how many vehicles get a second plate-detection pass at higher resolution */
   vehicleCrops: 1,
   /**
-   * Tile side (source pixels) of the small-plate pass, run in regular mode only when no plate was
-   * found: the plate detector's input size, so tiles are read at native resolution.
+   * Tile side (source pixels) of the second look (tiles over the smaller vehicles), run in
+   * regular mode only when no plate was found: the plate detector's input size, so tiles are
+   * read at native resolution.
    */
   smallPlateTile: 320,
   useTextDet: true,

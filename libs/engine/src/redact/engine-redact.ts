@@ -4,6 +4,7 @@ import type { PlateDetection } from '../detect/plate';
 import type { VehicleDetection } from '../detect/vehicle';
 import { EngineConfigError } from '../errors';
 import { Box, boxArea, intersection } from '../geometry/box';
+import { nms } from '../geometry/nms';
 import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
 import { EnginePhase, phaseTimer } from '../phase-timer';
 import { round3 } from '../plates/candidates';
@@ -60,10 +61,12 @@ export interface RedactionParts {
     vehicles: VehicleDetection[],
     config: EngineConfig,
   ): Promise<PlateDetection[]>;
-  /** the plate reader's small-plate tiles over the whole photo, at `threshold` */
-  sweep(img: RgbImage, threshold: number): Promise<PlateDetection[]>;
-  /** plates where the plate reader would look again once `areas` changed, at `threshold` */
-  near(img: RgbImage, areas: Box[], threshold: number): Promise<PlateDetection[]>;
+  /** the tiles of the plate reader's second look at `img`, whose vehicles are `vehicles` */
+  secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
+  /** the plate detector on `tiles` of `img` at native resolution, at `threshold` */
+  sweep(img: RgbImage, tiles: Box[], threshold: number): Promise<PlateDetection[]>;
+  /** the plate reader's whole-photo pass, at `threshold` */
+  whole(img: RgbImage, threshold: number): Promise<PlateDetection[]>;
 }
 
 /**
@@ -73,7 +76,7 @@ export interface RedactionParts {
 export const MIN_THRESHOLD_D = 0.05;
 
 /**
- * The bar of the small-plate tiles and of the look around hidden areas: the plate reader looks
+ * The bar of the second look's tiles and of the look around hidden areas: the plate reader looks
  * at the sent photo's tiles at 0.2, and JPEG noise moves a detection's score by up to about 0.15;
  * the lowest bar leaves that margin.
  */
@@ -84,7 +87,7 @@ const NEAR_ROUNDS = 2;
 
 /**
  * Decode (upright); find faces with the face detector and, at the same time, plates with the
- * plate reader's whole-photo pass and its small-plate tiles at a lower bar, hiding each plate in
+ * plate reader's whole-photo pass and its second look's tiles at a lower bar, hiding each plate in
  * place as it is found; hide the faces, encode; look again, on the photo as it will be sent,
  * around the weak plates only the tiles found. Pixels outside the hidden areas are the decoded
  * upload's own.
@@ -142,7 +145,7 @@ export async function redactImage(
       : Promise.resolve([]),
     options.hide.includes('plates')
       ? findPlates(img, config, fast, parts, timed, plateAreas, hide)
-      : Promise.resolve({ plates: [], swept: [] }),
+      : Promise.resolve({ plates: [], swept: [], tiles: [] }),
   ]);
   const faces = areas(foundFaces, faceArea);
   let plates = [...found.plates, ...found.swept];
@@ -150,14 +153,6 @@ export async function redactImage(
   await hide(faces);
   let encoded = await encodeRedacted(img, format);
   phase('hide');
-  // Hiding what the tiles found changes the photo again: a weak find is often one piece of a
-  // text line (a timestamp overlay, a sign) whose next piece shows once it is hidden. Look again
-  // where the plate reader would — its whole-photo pass and its tiles that overlap the areas
-  // just hidden — on the photo as it will be sent (JPEG noise moves detection scores), until
-  // nothing new shows up. A strong find is a whole plate, hidden with at least its own height
-  // around it: looking again around those found nothing on the dev photos (libs/engine/README.md
-  // "Redaction"). Elsewhere the photo is the one already swept. At most MAX_HIDDEN plate areas
-  // in all: every one hidden is listed, and the work is bounded.
   const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
   const sent = async () => (format === 'jpeg' ? decodeImage(encoded.bytes) : img);
   const unseen = (found: HiddenArea[]) => {
@@ -169,19 +164,42 @@ export async function redactImage(
     plates = plates.concat(more);
     encoded = await encodeRedacted(img, format);
   };
-  // The plate reader's own passes once more (its vehicles, then its plate passes), on the photo
-  // as it will be sent: blurring a plate changes what the detectors see around it, and on a photo
-  // too small for tiles nothing else looks again (eu/test_020: a 10-px timestamp beside the plate
+  // The plate reader's own passes once more (its vehicles, then its plate passes and the tiles
+  // of its second look that those vehicles add), on the photo as it will be sent: hiding changes
+  // what the detectors see beside a hidden area. On br/OZU5764 the vehicle detector finds a
+  // vehicle on the sent photo that it did not find before, and a tile over it holds a sign read
+  // as a plate; on eu/test_020, a photo too small for tiles, a 10-px timestamp beside the plate
   // scored under the redaction's bar before the plate was hidden, 0.21 after, over the reader's
-  // 0.2). Not in `mode: fast`, which takes speed over looking again.
-  const asSent = !fast && found.plates.length > 0 ? await sent() : null;
-  const again = asSent
-    ? unseen(plateAreas(await parts.plates(asSent, await parts.vehicles(asSent), config)))
-    : [];
-  if (again.length > 0) await add(again);
+  // 0.2. Not in `mode: fast`, which takes speed over looking again.
+  let tiles = found.tiles;
+  let again: HiddenArea[] = [];
+  if (!fast && plates.length + faces.length > 0) {
+    const asSent = await sent();
+    const vehicles = await parts.vehicles(asSent);
+    const passes = await parts.plates(asSent, vehicles, config);
+    const more = parts.secondLook(asSent, vehicles).filter((t) => !tiles.some((s) => same(s, t)));
+    tiles = tiles.concat(more);
+    again = unseen(plateAreas([...passes, ...(await parts.sweep(asSent, more, SWEEP_THRESHOLD))]));
+    if (again.length > 0) await add(again);
+  }
+  // Hiding what the tiles found changes the photo again: a weak find is often one piece of a
+  // text line (a timestamp overlay, a sign) whose next piece shows once it is hidden. Look again
+  // where the plate reader would — its whole-photo pass and its second look's tiles that overlap
+  // the areas just hidden — on the photo as it will be sent (JPEG noise moves detection scores),
+  // until nothing new shows up. A strong find is a whole plate, hidden with at least its own
+  // height around it: looking again around those found nothing on the dev photos
+  // (libs/engine/README.md "Redaction"). At most MAX_HIDDEN plate areas in all: every one hidden
+  // is listed, and the work is bounded.
   let fresh = [...found.swept.filter((a) => a.score < WEAK_PLATE), ...again];
   for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
-    fresh = unseen(plateAreas(await parts.near(await sent(), boxes(fresh), SWEEP_THRESHOLD)));
+    const asSent = await sent();
+    const changed = boxes(fresh);
+    const near = tiles.filter((t) => changed.some((a) => intersection(a, t) > 0));
+    const found = [
+      ...(await parts.whole(asSent, SWEEP_THRESHOLD)),
+      ...(await parts.sweep(asSent, near, SWEEP_THRESHOLD)),
+    ];
+    fresh = unseen(plateAreas(nms(found, 0.3)));
     if (fresh.length > 0) await add(fresh);
   }
   phase('check');
@@ -209,15 +227,16 @@ function faceSearchFor(img: RgbImage, fast: boolean, parts: RedactionParts) {
 
 /**
  * Plates, each hidden in `img` as soon as it is found: the plate reader's passes (the whole
- * photo, the largest vehicle) at the redaction's bar and, unless `mode: fast`, its small-plate
- * tiles over the whole photo at a lower bar: the reader takes them on a photo where it finds no
- * plate, i.e. on every redacted photo, and at close to native resolution they find small plates
- * and text the passes do not (a distant car, a timestamp overlay). The tiles look at the photo
- * with the passes' plates already hidden, as the reader will see it: what hiding them uncovers
- * (a plate next to one, the next piece of a text line) is found in the same sweep. The vehicle
- * pass stays although the tiles see every vehicle too: the reader looks at its crop of the
- * largest vehicle first, and text there (a dealer line above a plate) can score higher in that
- * crop than in any tile (`eu/test_089`, read as `wlnault` once the vehicle pass was left out).
+ * photo, the largest vehicle) at the redaction's bar and, unless `mode: fast`, its second look
+ * (native-resolution tiles over the smaller vehicles, detect/plan.ts `secondLookTiles`) at a
+ * lower bar: the reader takes it on a photo where it finds no plate, i.e. on every redacted
+ * photo, and at close to native resolution it finds small plates and text the passes do not (a
+ * distant car, a dealer sticker). The tiles look at the photo with the passes' plates already
+ * hidden, as the reader will see it: what hiding them uncovers (a plate next to one, the next
+ * piece of a text line) is found in the same sweep. The vehicle pass stays although the tiles
+ * see the smaller vehicles too: the reader looks at its crop of the largest vehicle first, and
+ * text there (a dealer line above a plate) can score higher in that crop than in any tile
+ * (`eu/test_089`, read as `wlnault` once the vehicle pass was left out).
  * `swept`: the areas only the tiles found.
  */
 async function findPlates(
@@ -228,22 +247,26 @@ async function findPlates(
   timed: <T>(phase: EnginePhase, work: () => Promise<T>) => Promise<T>,
   plateAreas: (found: PlateDetection[]) => HiddenArea[],
   hide: (hidden: HiddenArea[]) => Promise<void>,
-): Promise<{ plates: HiddenArea[]; swept: HiddenArea[] }> {
+): Promise<{ plates: HiddenArea[]; swept: HiddenArea[]; tiles: Box[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
   return timed('plates', async () => {
     const plates = plateAreas(await parts.plates(img, vehicles, config));
     await hide(plates);
-    if (fast) return { plates, swept: [] };
+    if (fast) return { plates, swept: [], tiles: [] };
     const hidden = boxes(plates);
-    const swept = plateAreas(await parts.sweep(img, SWEEP_THRESHOLD))
+    const tiles = parts.secondLook(img, vehicles);
+    const swept = plateAreas(await parts.sweep(img, tiles, SWEEP_THRESHOLD))
       .filter((a) => !mostlyInside(a.box, hidden))
       .slice(0, Math.max(0, MAX_HIDDEN - plates.length));
     await hide(swept);
-    return { plates, swept };
+    return { plates, swept, tiles };
   });
 }
 
 const boxes = (areas: HiddenArea[]): Box[] => areas.map((a) => a.box);
+
+const same = (a: Box, b: Box): boolean =>
+  a.xmin === b.xmin && a.ymin === b.ymin && a.xmax === b.xmax && a.ymax === b.ymax;
 
 /** Whether 80 % of `box` is already hidden by one of `areas` (a detection of the blur itself). */
 const mostlyInside = (box: Box, areas: Box[]): boolean =>

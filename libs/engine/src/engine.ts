@@ -48,7 +48,11 @@ export type { RecognizerMode };
 export interface EngineOptions {
   /** folder with the installed weights (default: <repo>/models/weights) */
   modelsDir?: string;
-  /** ONNX Runtime intra-op threads (default 2) */
+  /**
+   * ONNX Runtime intra-op threads (default 2) of the larger, rarer runs: face detectors, the 640
+   * plate detector, PP-OCR, make/model. The detectors of every read, the state head and the
+   * plate reader run on one (createEngine says why).
+   */
   threads?: number;
   /** default: cpu */
   device?: Device;
@@ -157,16 +161,20 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const rt = { threads, device };
   const session = async (bytes: Buffer | null, name: string, own = rt) =>
     bytes ? await createSession(bytes, fileName(name), own) : undefined;
-  // The plate reader and the region classifier run a 128×64 crop: waking a second thread costs
-  // more than it saves (CPU per run 3.1 ms on one thread, 3.4–3.9 on two; issue 27).
+  // One thread for the runs of every read: ONNX Runtime's threads do not spin (runtime.ts), so a
+  // second one is woken at every operator, and on these inputs that costs more than its half of
+  // the work saves — the plate reader's 128×64 crop 3.1 ms CPU on one thread, 3.4–3.9 on two;
+  // YOLOX at 416×256 6.7 ms on one against 10.9 on two, the plate detector 5.5 against 8.9
+  // (issue 27; libs/engine/README.md "Speed by photo size": faster idle and busy alike).
   const tiny = { threads: 1, device };
   const sessions: Sessions = {
     // free height and width: each photo is read at its own aspect ratio (detect/vehicle.ts)
     vehicle: (await session(
       freeDims(files.vehicle, { images: [1, 3, 'height', 'width'] }),
       'vehicle-detector',
+      tiny,
     )) as InferenceSession,
-    plate: (await session(files.plate, 'plate-detector')) as InferenceSession,
+    plate: (await session(files.plate, 'plate-detector', tiny)) as InferenceSession,
     plate640: (await session(files.plate640, 'plate-detector-640')) as InferenceSession,
     ...(files.cct
       ? await slotReaderSessions(files.cct, files.region, (bytes, name) =>
@@ -178,7 +186,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     crnn: await session(files.crnn, 'plate-recognizer'),
     face: await session(files.face, 'face-detector'),
     face320: await session(files.face320, 'face-detector-320'),
-    state: await session(patched(files.state), 'plate-state'),
+    state: await session(patched(files.state), 'plate-state', tiny),
     // MobileNetV2 at 224² on one vehicle: a second thread saves no time and costs CPU (one run:
     // 4.7 / 6.3 ms on one thread, 5.0 / 6.8 ms on two, CPU 5.0 against 6.5 ms; issue 23)
     attributes: await session(patched(files.attributes), 'vehicle-attributes', tiny),

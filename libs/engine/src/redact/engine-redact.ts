@@ -195,11 +195,11 @@ export async function redactImage(
     const asSent = await sent();
     const changed = boxes(fresh);
     const near = tiles.filter((t) => changed.some((a) => intersection(a, t) > 0));
-    const found = [
+    const seen = [
       ...(await parts.whole(asSent, SWEEP_THRESHOLD)),
       ...(await parts.sweep(asSent, near, SWEEP_THRESHOLD)),
     ];
-    fresh = unseen(plateAreas(nms(found, 0.3)));
+    fresh = unseen(plateAreas(nms(seen, 0.3)));
     if (fresh.length > 0) await add(fresh);
   }
   phase('check');

@@ -154,7 +154,15 @@ export async function redactImage(
   let encoded = await encodeRedacted(img, format);
   phase('hide');
   const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
-  const sent = async () => (format === 'jpeg' ? decodeImage(encoded.bytes) : img);
+  // The photo as it will be sent, decoded once per encoding: the look on it and the first look
+  // again share one decode when nothing was added in between.
+  let decodedSent: { bytes: Buffer; img: Promise<RgbImage> } | null = null;
+  const sent = (): Promise<RgbImage> => {
+    if (format !== 'jpeg') return Promise.resolve(img);
+    if (decodedSent?.bytes !== encoded.bytes)
+      decodedSent = { bytes: encoded.bytes, img: decodeImage(encoded.bytes) };
+    return decodedSent.img;
+  };
   const unseen = (found: HiddenArea[]) => {
     const hidden = boxes(plates.concat(faces));
     return room(found.filter((a) => !mostlyInside(a.box, hidden)));

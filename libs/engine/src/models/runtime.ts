@@ -15,23 +15,28 @@ export async function createSession(
   opts: RuntimeOptions,
 ): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, {
-      executionProviders: opts.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
-      intraOpNumThreads: opts.threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      // Errors only: the face detector's export lists its weights as graph inputs, which ONNX
-      // Runtime warns about once per weight (hundreds of lines) at every start.
-      logSeverityLevel: 3,
-      // Idle pool threads would otherwise spin after every run, taking the CPU from the rest of
-      // the process (and from a gateway on the same machine) between inferences.
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    });
+    return await ort.InferenceSession.create(bytes, sessionOptions(opts));
   } catch (err) {
     const hint =
       opts.device === 'cuda' ? ' (CUDA requested: is the CUDA execution provider installed?)' : '';
     throw new ModelLoadError(`cannot load model ${file}: ${(err as Error).message}${hint}`, file);
   }
+}
+
+/** The options every session of the engine is made with (also those made in other threads). */
+export function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: opts.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    intraOpNumThreads: opts.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    // Errors only: the face detector's export lists its weights as graph inputs, which ONNX
+    // Runtime warns about once per weight (hundreds of lines) at every start.
+    logSeverityLevel: 3,
+    // Idle pool threads would otherwise spin after every run, taking the CPU from the rest of
+    // the process (and from a gateway on the same machine) between inferences.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  };
 }
 
 export async function run1(

@@ -1,4 +1,3 @@
-import type { InferenceSession } from 'onnxruntime-node';
 import { EngineConfig, parseEngineConfig } from '../config';
 import type { PlateDetection } from '../detect/plate';
 import type { VehicleDetection } from '../detect/vehicle';
@@ -8,7 +7,7 @@ import { nms } from '../geometry/nms';
 import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
 import { EnginePhase, phaseTimer } from '../phase-timer';
 import { round3 } from '../plates/candidates';
-import { faceSearch, FaceModelSize } from './faces';
+import { faceSearch, FaceModelSize, FaceRunner } from './faces';
 import {
   clampAreas,
   defaultFormat,
@@ -52,8 +51,8 @@ export interface RedactionResult {
 export interface RedactionParts {
   maxPixels?: number;
   /** UltraFace 640 (the default) and 320 (`mode: fast`, when installed) */
-  face?: InferenceSession;
-  face320?: InferenceSession;
+  face?: FaceRunner;
+  face320?: FaceRunner;
   vehicles(img: RgbImage): Promise<VehicleDetection[]>;
   /** the plate reader's own passes (the whole photo, the largest vehicles), no tiles */
   plates(
@@ -228,9 +227,9 @@ export async function redactImage(
  * ones, at a quarter of the time: the default takes recall, `mode: fast` speed.
  */
 function faceSearchFor(img: RgbImage, fast: boolean, parts: RedactionParts) {
-  const [session, size]: [InferenceSession, FaceModelSize] =
+  const [run, size]: [FaceRunner, FaceModelSize] =
     fast && parts.face320 ? [parts.face320, 320] : [parts.face!, 640];
-  return faceSearch(session, img, size);
+  return faceSearch(run, img, size);
 }
 
 /**

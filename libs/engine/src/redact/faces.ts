@@ -61,6 +61,25 @@ export function decodeFaces(
   return nms(found, FACE_NMS);
 }
 
+/** The detector's two outputs: `scores` `[N,2]`, `boxes` `[N,4]` (decodeFaces). */
+export interface FaceOutput {
+  scores: Float32Array;
+  boxes: Float32Array;
+}
+
+/** Runs a face detector on an input tensor of `dims` (a session here, or a FaceThread). */
+export type FaceRunner = (input: Float32Array, dims: readonly number[]) => Promise<FaceOutput>;
+
+/** A FaceRunner on a session of the calling thread. */
+export const sessionRunner =
+  (session: ort.InferenceSession): FaceRunner =>
+  async (input, dims) => {
+    const out = await session.run({
+      [session.inputNames[0]]: new ort.Tensor('float32', input, dims),
+    });
+    return { scores: out.scores.data as Float32Array, boxes: out.boxes.data as Float32Array };
+  };
+
 /** Faces in `img` with the UltraFace model of input `size`. */
 export async function detectFaces(
   session: ort.InferenceSession,
@@ -68,7 +87,7 @@ export async function detectFaces(
   size: FaceModelSize,
   threshold = FACE_THRESHOLD,
 ): Promise<FaceDetection[]> {
-  return (await faceSearch(session, img, size, threshold))();
+  return (await faceSearch(sessionRunner(session), img, size, threshold))();
 }
 
 /**
@@ -77,22 +96,16 @@ export async function detectFaces(
  * `img` in between (the redaction hides plates in place while faces are looked for).
  */
 export async function faceSearch(
-  session: ort.InferenceSession,
+  run: FaceRunner,
   img: RgbImage,
   size: FaceModelSize,
   threshold = FACE_THRESHOLD,
 ): Promise<() => Promise<FaceDetection[]>> {
   const [w, h] = FACE_INPUT[size];
-  const input = new ort.Tensor('float32', await faceInput(img, size), [1, 3, h, w]);
+  const input = await faceInput(img, size);
   const { width, height } = img;
   return async () => {
-    const out = await session.run({ [session.inputNames[0]]: input });
-    return decodeFaces(
-      out.scores.data as Float32Array,
-      out.boxes.data as Float32Array,
-      width,
-      height,
-      threshold,
-    );
+    const out = await run(input, [1, 3, h, w]);
+    return decodeFaces(out.scores, out.boxes, width, height, threshold);
   };
 }

@@ -157,7 +157,9 @@ export async function redactImage(
   // again share one decode when nothing was added in between.
   let decodedSent: { bytes: Buffer; img: Promise<RgbImage> } | null = null;
   const sent = (): Promise<RgbImage> => {
-    if (format !== 'jpeg') return Promise.resolve(img);
+    // a PNG is sent as it is: a new view of it, as the detectors' resizes are kept per view
+    // (image/decode.ts resizeShared) and those of `img` were made before anything was hidden
+    if (format !== 'jpeg') return Promise.resolve({ ...img });
     if (decodedSent?.bytes !== encoded.bytes)
       decodedSent = { bytes: encoded.bytes, img: decodeImage(encoded.bytes) };
     return decodedSent.img;

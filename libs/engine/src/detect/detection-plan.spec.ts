@@ -15,8 +15,7 @@ import { freeDims } from '../models/free-dims';
 import { resolveModelsDir } from '../models/manifest';
 import { createSession } from '../models/runtime';
 import { photo } from '../test-support/dev-photos';
-import { intersection } from '../geometry/box';
-import { coveringTiles } from '../geometry/tiles';
+import { Box, boxArea, intersection } from '../geometry/box';
 import {
   DETECTION_PLAN,
   cropPassCertain,
@@ -156,18 +155,38 @@ describe('the vehicle-crop plate pass', () => {
 
 describe('the second look of a photo with no plate found', () => {
   const photo1280 = { width: 1280, height: 720 };
-  const grid = coveringTiles(1280, 720, 320, 6);
+  const inside = (v: Box, t: Box) => intersection(t, v) === boxArea(v);
+  const native = (t: Box) => expect([t.xmax - t.xmin, t.ymax - t.ymin]).toEqual([320, 320]);
 
-  it('takes the tiles of the photo’s grid that overlap a small vehicle', () => {
+  it('takes one window of the tile size around a vehicle up to a tile long, on a 16-px grid', () => {
     const far = { xmin: 900, ymin: 60, xmax: 1100, ymax: 200 };
     const tiles = secondLookTiles(photo1280, [far], 320);
-    expect(tiles.length).toBeGreaterThan(0);
-    expect(tiles.length).toBeLessThan(grid.length);
-    // each is a tile of the grid the whole photo is cut into, and touches the vehicle
-    for (const t of tiles) {
-      expect(grid).toContainEqual(t);
-      expect(intersection(t, far)).toBeGreaterThan(0);
-    }
+    expect(tiles).toHaveLength(1);
+    native(tiles[0]);
+    expect(inside(far, tiles[0])).toBe(true);
+    expect([tiles[0].xmin % 16, tiles[0].ymin % 16]).toEqual([0, 0]);
+    // the same vehicle a pixel away (the photo once JPEG-encoded) keeps its window
+    const moved = { xmin: 901, ymin: 59, xmax: 1101, ymax: 199 };
+    expect(secondLookTiles(photo1280, [moved], 320)).toEqual(tiles);
+  });
+
+  it('covers a longer vehicle with windows overlapping by a quarter tile or more', () => {
+    const long = { xmin: 101, ymin: 300, xmax: 701, ymax: 500 };
+    const tiles = secondLookTiles(photo1280, [long], 320);
+    expect(tiles).toHaveLength(3);
+    tiles.forEach(native);
+    const xs = tiles.map((t) => t.xmin).sort((a, b) => a - b);
+    expect(xs[0]).toBeLessThanOrEqual(long.xmin);
+    expect(xs[2] + 320).toBeGreaterThanOrEqual(long.xmax);
+    for (let i = 1; i < 3; i++) expect(xs[i] - xs[i - 1]).toBeLessThanOrEqual(240);
+  });
+
+  it('keeps its windows inside the photo, and gives a vehicle inside one taken none of its own', () => {
+    const corner = { xmin: 1200, ymin: 680, xmax: 1270, ymax: 715 };
+    const [t] = secondLookTiles(photo1280, [corner], 320);
+    expect(t).toEqual({ xmin: 960, ymin: 400, xmax: 1280, ymax: 720 });
+    const beside = { xmin: 1150, ymin: 600, xmax: 1190, ymax: 640 };
+    expect(secondLookTiles(photo1280, [corner, beside], 320)).toEqual([t]);
   });
 
   it('takes none on a photo without vehicles, or with only a vehicle too large for it', () => {
@@ -189,8 +208,9 @@ describe('the second look of a photo with no plate found', () => {
       ymax: Math.floor(i / 10) * 180 + 20 + i,
     }));
     const largest = many.slice(-DETECTION_PLAN.secondLookVehicles);
-    expect(secondLookTiles(photo1280, many, 320)).toEqual(
-      grid.filter((t) => largest.some((v) => intersection(t, v) > 0)),
-    );
+    const tiles = secondLookTiles(photo1280, many, 320);
+    expect(tiles.length).toBeLessThanOrEqual(DETECTION_PLAN.secondLookVehicles);
+    for (const v of largest) expect(tiles.some((t) => inside(v, t))).toBe(true);
+    for (const t of tiles) expect(largest.some((v) => inside(v, t))).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
 import { Box, boxArea, intersection } from '../geometry/box';
 import { PlateDetection } from './plate';
 import { VEHICLE_INPUT } from './vehicle';
-import { coveringTiles } from '../geometry/tiles';
 
 /**
  * How much detection a photo is worth, by its size (issue 27: a 476-px photo cost as much as a
@@ -87,11 +86,13 @@ export function cropPassWorthIt(
 }
 
 /**
- * Where the second look of a photo with no plate found goes: those of the photo's overlapping
- * tiles of `tile` px (read at native resolution) that overlap one of its vehicles up to
- * `smallVehicleSide` long, the largest `secondLookVehicles` vehicles. Plates on larger vehicles
- * were seen at half scale or more by the crop pass, plates away from any vehicle by the
- * whole-photo pass; text there (timestamp overlays, shop signs) is not worth a closer look.
+ * Where the second look of a photo with no plate found goes: windows of `tile` px (read at native
+ * resolution) over each of its vehicles up to `smallVehicleSide` long, the largest
+ * `secondLookVehicles` vehicles — one centred on a vehicle up to a tile long, on a longer one as
+ * many as cover it overlapping by at least a quarter of a tile (a plate up to that long lies whole
+ * in one). Plates on larger vehicles were seen at half scale or more by the crop pass, plates away
+ * from any vehicle by the whole-photo pass; text there (timestamp overlays, shop signs) is not
+ * worth a closer look. A vehicle inside a window already taken gets none of its own.
  */
 export function secondLookTiles(
   photo: { width: number; height: number },
@@ -104,7 +105,40 @@ export function secondLookTiles(
     .sort((a, b) => boxArea(b) - boxArea(a))
     .slice(0, DETECTION_PLAN.secondLookVehicles)
     .filter((v) => Math.max(v.xmax - v.xmin, v.ymax - v.ymin) <= DETECTION_PLAN.smallVehicleSide);
-  return coveringTiles(photo.width, photo.height, tile, 6).filter((t) =>
-    small.some((v) => intersection(t, v) > 0),
-  );
+  const windows: Box[] = [];
+  for (const v of small) {
+    if (windows.some((w) => intersection(w, v) >= boxArea(v))) continue;
+    for (const y of windowStarts(v.ymin, v.ymax, photo.height, tile))
+      for (const x of windowStarts(v.xmin, v.xmax, photo.width, tile)) {
+        const w = {
+          xmin: x,
+          ymin: y,
+          xmax: Math.min(photo.width, x + tile),
+          ymax: Math.min(photo.height, y + tile),
+        };
+        if (!windows.some((o) => o.xmin === w.xmin && o.ymin === w.ymin)) windows.push(w);
+      }
+  }
+  return windows;
 }
+
+/**
+ * Where the windows over `lo`–`hi` of a photo side `len` long start: on a grid of `WINDOW_STEP`
+ * px, so that a vehicle box moved by a pixel or two (the same photo once JPEG-encoded) keeps its
+ * windows, and inside the photo.
+ */
+function windowStarts(lo: number, hi: number, len: number, tile: number): number[] {
+  const fit = (x: number) => Math.max(0, Math.min(len - tile, x));
+  const span = hi - lo;
+  if (span <= tile) return [fit(Math.round((lo + hi - tile) / 2 / WINDOW_STEP) * WINDOW_STEP)];
+  const n = Math.ceil((span - tile) / (0.75 * tile)) + 1;
+  const step = (span - tile) / (n - 1);
+  return Array.from({ length: n }, (_, i) => {
+    const x = (lo + i * step) / WINDOW_STEP;
+    // the first window down and the last up to the grid, so the two cover the vehicle's ends
+    const snapped = i === 0 ? Math.floor(x) : i === n - 1 ? Math.ceil(x) : Math.round(x);
+    return fit(snapped * WINDOW_STEP);
+  });
+}
+
+const WINDOW_STEP = 16;

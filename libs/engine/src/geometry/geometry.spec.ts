@@ -1,7 +1,6 @@
 import { iou } from './box';
 import { letterbox, unletterbox } from './letterbox';
 import { MAX_NMS_INPUTS, nms } from './nms';
-import { coveringTiles } from './tiles';
 import { applyHomography, expandQuad, homography, shiftQuad } from './warp';
 
 describe('letterbox', () => {
@@ -114,38 +113,5 @@ describe('perspective warp', () => {
       [-10, 10],
     ]);
     expect(shiftQuad(q, 0, 0)).toBe(q);
-  });
-});
-
-describe('coveringTiles', () => {
-  const covers = (tiles: ReturnType<typeof coveringTiles>, w: number, h: number, obj: number) => {
-    // every obj×obj square of the photo lies whole inside some tile
-    for (let y = 0; y + obj <= h; y += 7)
-      for (let x = 0; x + obj <= w; x += 7)
-        if (
-          !tiles.some((t) => t.xmin <= x && t.ymin <= y && t.xmax >= x + obj && t.ymax >= y + obj)
-        )
-          return false;
-    return true;
-  };
-
-  it('tiles a 1280×720 photo at the detector size with a quarter overlap', () => {
-    const tiles = coveringTiles(1280, 720, 320, 6);
-    expect(tiles).toHaveLength(15);
-    expect(tiles.every((t) => t.xmax - t.xmin === 320 && t.ymax - t.ymin === 320)).toBe(true);
-    expect(tiles[tiles.length - 1]).toEqual({ xmin: 960, ymin: 400, xmax: 1280, ymax: 720 });
-    expect(covers(tiles, 1280, 720, 80)).toBe(true);
-  });
-
-  it('grows the tiles on a huge photo so their count stays bounded', () => {
-    const tiles = coveringTiles(6000, 4000, 320, 6);
-    expect(tiles.length).toBeLessThanOrEqual(36);
-    expect(tiles[0].xmax).toBeGreaterThan(320);
-    expect(covers(tiles, 6000, 4000, 300)).toBe(true);
-  });
-
-  it('gives one tile the length of a side shorter than a tile', () => {
-    expect(coveringTiles(300, 200, 320, 6)).toEqual([{ xmin: 0, ymin: 0, xmax: 300, ymax: 200 }]);
-    expect(coveringTiles(700, 200, 320, 6).map((t) => t.ymax)).toEqual([200, 200, 200]);
   });
 });

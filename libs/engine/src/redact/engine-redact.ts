@@ -131,8 +131,8 @@ export async function redactImage(
   const hide = (hidden: HiddenArea[]) =>
     hideAreas(img, boxes(hidden), options.method, options.strength);
   // The face detector's input is taken before any plate is hidden in place; then faces and
-  // plates are looked for at the same time: the detectors' runs and the JavaScript between them
-  // (crops, tensors, decoding) overlap instead of following each other.
+  // plates are looked for at the same time: the face detector runs in its own thread
+  // (redact/face-thread.ts) while the plate work runs on this one.
   const started = performance.now();
   const faceRun = options.hide.includes('faces') ? await faceSearchFor(img, fast, parts) : null;
   const [foundFaces, found] = await Promise.all([

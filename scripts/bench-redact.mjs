@@ -66,7 +66,10 @@ const leaks = [];
 const fastLeaks = [];
 const changed = [];
 // The machine's load beside the times (a shared machine: only same-run figures compare).
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const loadBefore = load();
 let hiddenPlates = 0;
 let hiddenFaces = 0;

@@ -175,11 +175,12 @@ export async function redactImage(
   };
   // The plate reader's own passes once more (its vehicles, then its plate passes and the tiles
   // of its second look that those vehicles add), on the photo as it will be sent: hiding changes
-  // what the detectors see beside a hidden area. On br/OZU5764 the vehicle detector finds a
-  // vehicle on the sent photo that it did not find before, and a tile over it holds a sign read
-  // as a plate; on eu/test_020, a photo too small for tiles, a 10-px timestamp beside the plate
-  // scored under the redaction's bar before the plate was hidden, 0.21 after, over the reader's
-  // 0.2. Not in `mode: fast`, which takes speed over looking again.
+  // what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
+  // vehicle shorter on the sent photo, short enough for second-look windows, and one holds a
+  // detection (0.08) the first look never saw; on eu/test_020, a photo too small for windows, a
+  // 10-px timestamp beside the plate scored under the redaction's bar before the plate was
+  // hidden, 0.21 after, over the reader's 0.2. Not in `mode: fast`, which takes speed over
+  // looking again.
   let tiles = found.tiles;
   let again: HiddenArea[] = [];
   if (!fast && plates.length + faces.length > 0) {

@@ -32,7 +32,13 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readDevCrops, truthRegion } from './lib/dev-crops.mjs';
+import { cropFigures, readDevCrops, truthRegion } from './lib/dev-crops.mjs';
+import {
+  applicableCorrections,
+  correctedRows,
+  readDevRows,
+  writeDataset,
+} from './lib/dev-labels.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
@@ -85,23 +91,46 @@ const HINTS = {
   eu: args.includes('--eu-all') ? EUROPE : ['sk', 'cz', 'pl', 'gb', 'de'],
 };
 
+// The labels as ../shared has them, and with the project's corrections of labels the photos
+// contradict (scripts/lib/dev-label-corrections.csv): every figure is printed for both.
+const rows = readDevRows(dev);
+const corrections = applicableCorrections(rows);
+const labelSets = [['as labelled in ' + dev, rows]];
+if (corrections.length) {
+  labelSets.push([
+    `with the project's ${corrections.length} label corrections (${corrections
+      .map((c) => `${c.image} ${c.labelled}→${c.shows}`)
+      .join(', ')})`,
+    correctedRows(rows, corrections),
+  ]);
+}
+
 if (!args.includes('--no-crops')) {
   // every plate reader of the manifest (plate-reader, plate-reader-v2, …) that is installed
   const files = manifest.models
     .filter((m) => m.name.startsWith('plate-reader'))
     .map((m) => join(weights, m.file));
-  const res = await readDevCrops(dev, files);
-  console.log('=== plate readers alone: labelled box + 15 % per side, 128×64 (exact match %) ===');
-  console.log('model                       all     us     eu     br   ms/crop');
-  for (const [file, r] of Object.entries(res)) {
-    const name = file.split('/').pop().padEnd(24);
-    const head = r.head === null ? '' : `; region head picks the set: ${r.head} %`;
+  const res = await readDevCrops(dev, rows, files);
+  for (const [labels, labelRows] of labelSets) {
     console.log(
-      `${name} ${[r.all, r.us, r.eu, r.br].map((x) => x.toFixed(1).padStart(6)).join(' ')}   ${r.msPerCrop.toFixed(2)}  (${r.n[0]}/${r.n[1]}${head})`,
+      `=== plate readers alone: labelled box + 15 % per side, 128×64 (exact match %), ${labels} ===`,
     );
+    console.log('model                       all     us     eu     br   ms/crop');
+    const figures = Object.entries(res).map(([file, r]) => [
+      file,
+      r,
+      cropFigures(labelRows, r.texts),
+    ]);
+    for (const [file, r, f] of figures) {
+      const name = file.split('/').pop().padEnd(24);
+      const head = r.head === null ? '' : `; region head picks the set: ${r.head} %`;
+      console.log(
+        `${name} ${[f.all, f.us, f.eu, f.br].map((x) => x.toFixed(1).padStart(6)).join(' ')}   ${r.msPerCrop.toFixed(2)}  (${f.n[0]}/${f.n[1]}${head})`,
+      );
+    }
+    for (const [file, , f] of figures)
+      console.log(`misread by ${file.split('/').pop()}: ${f.errors.join('; ')}`);
   }
-  for (const [file, r] of Object.entries(res))
-    console.log(`misread by ${file.split('/').pop()}: ${r.errors.join('; ')}`);
   if (args.includes('--crops-only')) process.exit(0);
 }
 
@@ -135,16 +164,20 @@ function rekey(file, prefix) {
 }
 
 function score(results, label) {
-  const res = spawnSync(
-    process.execPath,
-    [join(dev, 'score.js'), join(dev, 'dataset.jsonl'), results, '--errors', '0'],
-    {
-      encoding: 'utf8',
-    },
-  );
-  console.log(`\n=== ${label} ===`);
-  console.log(res.stdout.trim());
-  if (res.status !== 0) console.error(res.stderr);
+  for (const [i, [labels, labelRows]] of labelSets.entries()) {
+    const dataset =
+      i === 0
+        ? join(dev, 'dataset.jsonl')
+        : writeDataset(labelRows, join(work, 'dataset-corrected.jsonl'));
+    const res = spawnSync(
+      process.execPath,
+      [join(dev, 'score.js'), dataset, results, '--errors', '0'],
+      { encoding: 'utf8' },
+    );
+    console.log(`\n=== ${label}, ${labels} ===`);
+    console.log(res.stdout.trim());
+    if (res.status !== 0) console.error(res.stderr);
+  }
 }
 
 const hinted = [];
@@ -172,10 +205,6 @@ regionAccuracy(plainFile);
 
 /** Region code of each photo's top plate (no hints) against the country the photo shows. */
 function regionAccuracy(results) {
-  const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
   const got = new Map(
     readFileSync(results, 'utf8')
       .trim()

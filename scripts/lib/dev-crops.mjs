@@ -9,21 +9,17 @@ const require = createRequire(import.meta.url);
 const dist = join(root, 'libs/engine/dist');
 
 /**
- * Exact-match % per set of each CCT reader on the labelled box of every dev photo padded by 15 %
- * per side (the crop the published 91.2 % was measured on), resized to 128×64 as the engine does
- * (Pillow-exact bilinear); for a reader with a region head also the % of crops whose head picks
- * the photo's set (us / eu / br). Returns { [file]: { us, eu, br, all, n, msPerCrop, errors, head } }.
+ * Each CCT reader's text for the labelled box of every dev row, padded by 15 % per side (the crop
+ * the published 91.2 % was measured on) and resized to 128×64 as the engine does (Pillow-exact
+ * bilinear); for a reader with a region head also the % of crops whose head picks the photo's set
+ * (us / eu / br). Returns { [file]: { texts, msPerCrop, head } }, `texts` in the order of `rows`.
  */
-export async function readDevCrops(dev, files) {
+export async function readDevCrops(dev, rows, files) {
   const ort = require(require.resolve('onnxruntime-node', { paths: [join(root, 'libs/engine')] }));
   const { decodeImage, cropRgb } = require(join(dist, 'image/decode.js'));
   const { greedySlots, slotInput, HEAD_REGIONS, SLOT_H, SLOT_W, SLOT_CLASSES } = require(
     join(dist, 'ocr/slot-reader.js'),
   );
-  const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
   const inputs = [];
   for (const row of rows) {
     const img = await decodeImage(readFileSync(join(dev, row.image)));
@@ -44,8 +40,7 @@ export async function readDevCrops(dev, files) {
       [session.inputNames[0]]: new ort.Tensor('uint8', x, [1, SLOT_H, SLOT_W, 3]),
     });
     await session.run(feed(inputs[0])); // the first run finishes ONNX Runtime's set-up: not timed
-    const right = {};
-    const errors = [];
+    const texts = [];
     let headRight = 0;
     let ms = 0;
     for (let i = 0; i < rows.length; i++) {
@@ -53,34 +48,34 @@ export async function readDevCrops(dev, files) {
       const res = await session.run(feed(inputs[i]));
       ms += performance.now() - t;
       const p = res[session.outputNames[0]].data;
-      const text = greedySlots({ p, slots: p.length / SLOT_CLASSES, region: null });
-      const truth = rows[i].plate.toUpperCase().replace(/[\s-]/g, '');
-      for (const k of [rows[i].set, 'all']) {
-        right[k] ??= [0, 0];
-        right[k][1]++;
-        if (text === truth) right[k][0]++;
-      }
-      if (text !== truth) errors.push(`${rows[i].image}: ${truth} → ${text}`);
+      texts.push(greedySlots({ p, slots: p.length / SLOT_CLASSES, region: null }));
       const region = session.outputNames[1] ? res[session.outputNames[1]].data : null;
       if (region && HEAD_REGIONS[region.indexOf(Math.max(...region))] === rows[i].set) headRight++;
     }
     await session.release();
-    const pct = (k) => Number(((100 * right[k][0]) / right[k][1]).toFixed(1));
     const head = session.outputNames[1]
       ? Number(((100 * headRight) / rows.length).toFixed(1))
       : null;
-    out[file] = {
-      us: pct('us'),
-      eu: pct('eu'),
-      br: pct('br'),
-      all: pct('all'),
-      n: right.all,
-      msPerCrop: ms / rows.length,
-      errors,
-      head,
-    };
+    out[file] = { texts, msPerCrop: ms / rows.length, head };
   }
   return out;
+}
+
+/** Exact-match % per set of `texts` (one per row) against the rows' labels, and the misreads. */
+export function cropFigures(rows, texts) {
+  const right = {};
+  const errors = [];
+  rows.forEach((row, i) => {
+    const truth = row.plate.toUpperCase().replace(/[\s-]/g, '');
+    for (const k of [row.set, 'all']) {
+      right[k] ??= [0, 0];
+      right[k][1]++;
+      if (texts[i] === truth) right[k][0]++;
+    }
+    if (texts[i] !== truth) errors.push(`${row.image}: ${truth} → ${texts[i]}`);
+  });
+  const pct = (k) => Number(((100 * right[k][0]) / right[k][1]).toFixed(1));
+  return { us: pct('us'), eu: pct('eu'), br: pct('br'), all: pct('all'), n: right.all, errors };
 }
 
 // European dev photos whose country is not in their text's format, as the photo shows it

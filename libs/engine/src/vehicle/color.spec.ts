@@ -1,5 +1,12 @@
 import { RgbImage } from '../image/decode';
-import { pixelColor, vehicleColor, whitePatchGains } from './color';
+import {
+  COLOUR_RULE,
+  nameShares,
+  pixelColor,
+  rgbToLab,
+  vehicleColor,
+  whitePatchGains,
+} from './color';
 
 describe('vehicle colour', () => {
   it.each([
@@ -11,6 +18,11 @@ describe('vehicle colour', () => {
     [[30, 150, 40], 'green'],
     [[230, 200, 30], 'yellow'],
     [[100, 60, 30], 'brown'],
+    // a silver car reflecting the sky: the HSV rules called it blue (saturation 0.2)
+    [[120, 130, 150], 'silver'],
+    // teal is green in the vocabulary
+    [[20, 130, 120], 'green'],
+    [[0, 0, 255], 'blue'],
   ])('%j is %s', (rgb, name) => {
     expect(pixelColor(rgb[0], rgb[1], rgb[2])).toBe(name);
   });
@@ -31,6 +43,35 @@ describe('vehicle colour', () => {
     const withPlate = vehicleColor(img, { xmin: 0, ymin: 0, xmax: 100, ymax: 100 });
     expect(withPlate[0].color).toBe('blue');
     expect(withPlate[1].color).toBe('white');
+  });
+
+  it('answers black only when black holds COLOUR_RULE.blackShare of the pixels', () => {
+    const lab = (rgb: number[], n: number) =>
+      Array.from({ length: n }, () => rgbToLab(rgb[0], rgb[1], rgb[2])).flat();
+    const grey = [140, 140, 145];
+    const dark = [10, 10, 12];
+    const n = Math.round(100 * COLOUR_RULE.blackShare);
+    // black (glass, tyres, shadow) just under the share, the commonest colour, beside less silver
+    // and white: silver, black last
+    const glass = n - 1;
+    const silver = Math.ceil((100 - glass) / 2);
+    const mostlyGlass = Float32Array.from([
+      ...lab(dark, glass),
+      ...lab(grey, silver),
+      ...lab([240, 240, 240], 100 - glass - silver),
+    ]);
+    expect(glass).toBeGreaterThan(silver);
+    expect(nameShares(mostlyGlass)[0]).toEqual({ color: 'silver', score: silver / 100 });
+    expect(nameShares(mostlyGlass).map((c) => c.color)).toEqual(['silver', 'white', 'black']);
+    // at the share black counts like any colour: the commonest here
+    const rest = 100 - n;
+    const blackCar = Float32Array.from([
+      ...lab(dark, n),
+      ...lab(grey, Math.ceil(rest / 2)),
+      ...lab([240, 240, 240], Math.floor(rest / 2)),
+    ]);
+    expect(nameShares(blackCar)[0].color).toBe('black');
+    expect(nameShares(new Float32Array(0))).toEqual([{ color: 'unknown', score: 0 }]);
   });
 
   it('white-patch balance: a white car in a dim, warm photo reads white again', () => {

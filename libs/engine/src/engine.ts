@@ -113,10 +113,11 @@ interface Sessions extends ReaderSessions {
   vehicle: InferenceSession;
   plate: InferenceSession;
   plate640: InferenceSession;
-  /** optional: without it a redaction that asks for faces is refused (EngineConfigError) */
-  face?: FaceThread;
-  /** optional: the faster, less sharp-eyed face detector of `mode: fast` redactions */
-  face320?: FaceThread;
+  /**
+   * optional: the face detectors (640: without it a redaction that asks for faces is refused,
+   * EngineConfigError; 320: the faster, less sharp-eyed one of `mode: fast` redactions)
+   */
+  faces?: FaceThread;
   attributes?: InferenceSession;
   makeModel?: InferenceSession;
 }
@@ -184,14 +185,28 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     textDet: await session(files.textDet, 'text-detector'),
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),
-    // Each face detector in a thread of its own, on one ONNX Runtime thread: the redaction runs it
-    // while the plate detectors run on this one (redact/face-thread.ts), a core each.
-    face: files.face
-      ? await FaceThread.start(files.face, fileName('face-detector'), tiny)
-      : undefined,
-    face320: files.face320
-      ? await FaceThread.start(files.face320, fileName('face-detector-320'), tiny)
-      : undefined,
+    // The face detectors in a thread of their own, on one ONNX Runtime thread: the redaction
+    // runs one while the plate detectors run on this thread (redact/face-thread.ts), a core each.
+    faces:
+      files.face || files.face320
+        ? await FaceThread.start(
+            [
+              ...(files.face
+                ? [{ size: 640 as const, bytes: files.face, file: fileName('face-detector') }]
+                : []),
+              ...(files.face320
+                ? [
+                    {
+                      size: 320 as const,
+                      bytes: files.face320,
+                      file: fileName('face-detector-320'),
+                    },
+                  ]
+                : []),
+            ],
+            tiny,
+          )
+        : undefined,
     state: await session(patched(files.state), 'plate-state', tiny),
     // MobileNetV2 at 224² on one vehicle: a second thread saves no time and costs CPU (one run:
     // 4.7 / 6.3 ms on one thread, 5.0 / 6.8 ms on two, CPU 5.0 against 6.5 ms; issue 23)
@@ -310,15 +325,13 @@ class PlateEngine implements Engine {
       () => [],
     );
     await this.reader.warmUp();
-    if (this.s.face) await this.s.face.detect(await decodeImage(png), 640);
-    if (this.s.face320) await this.s.face320.detect(await decodeImage(png), 320);
+    await this.s.faces?.warmUp(await decodeImage(png));
   }
 
   async close(): Promise<void> {
-    const { face, face320, ...sessions } = this.s;
+    const { faces, ...sessions } = this.s;
     await Promise.all([
-      face?.close(),
-      face320?.close(),
+      faces?.close(),
       ...Object.values(sessions).map((x?: InferenceSession) => x?.release()),
     ]);
   }
@@ -394,8 +407,8 @@ class PlateEngine implements Engine {
   async redact(image: Buffer, opts: RedactRequest = {}): Promise<RedactionResult> {
     return redactImage(image, opts, {
       maxPixels: this.maxPixels,
-      face: this.s.face?.runner,
-      face320: this.s.face320?.runner,
+      face: this.s.faces?.runner(640),
+      face320: this.s.faces?.runner(320),
       // The plate reader's own vehicle pass, so its vehicle crops are the ones the reader will
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),

@@ -2,19 +2,28 @@ import { Worker } from 'node:worker_threads';
 import { ModelLoadError } from '../errors';
 import { RuntimeOptions, sessionOptions } from '../models/runtime';
 import type { RgbImage } from '../image/decode';
-import { FaceDetection, FaceModelSize, FaceOutput, FaceRunner, faceSearch } from './faces';
+import { FaceModelSize, FaceOutput, FaceRunner, faceSearch } from './faces';
 
 /**
  * The thread's script, plain CommonJS (a worker needs JavaScript, and this one is the same built
- * or under ts-jest): one face-detector session; each message an input tensor, each answer the
- * detector's two outputs or the run's error.
+ * or under ts-jest): one face-detector session per model size; each message an input tensor and
+ * the size it is for, each answer the detector's two outputs or the run's error.
  */
 const SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ort);
-ort.InferenceSession.create(workerData.model, workerData.options).then(
-  (session) => {
-    parentPort.on('message', ({ id, input, dims }) => {
+const sessions = {};
+Promise.all(
+  workerData.models.map((m) =>
+    ort.InferenceSession.create(m.bytes, workerData.options).then(
+      (session) => { sessions[m.size] = session; },
+      (err) => { throw { file: m.file, message: String(err && err.message) }; },
+    ),
+  ),
+).then(
+  () => {
+    parentPort.on('message', ({ id, size, input, dims }) => {
+      const session = sessions[size];
       session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, dims) }).then(
         (out) => parentPort.postMessage({ id, scores: out.scores.data, boxes: out.boxes.data }),
         (err) => parentPort.postMessage({ id, error: String(err && err.message) }),
@@ -22,21 +31,29 @@ ort.InferenceSession.create(workerData.model, workerData.options).then(
     });
     parentPort.postMessage({ ready: true });
   },
-  (err) => parentPort.postMessage({ failed: String(err && err.message) }),
+  (err) => parentPort.postMessage({ failed: err.message, file: err.file }),
 );
 `;
 
 type Reply =
   | { ready: true }
-  | { failed: string }
+  | { failed: string; file: string }
   | { id: number; scores: Float32Array; boxes: Float32Array }
   | { id: number; error: string };
 
+/** A face detector model to load: its input size, the file's bytes, its name for errors. */
+export interface FaceModelFile {
+  size: FaceModelSize;
+  bytes: Buffer;
+  file: string;
+}
+
 /**
- * A face detector in a worker thread of its own. ONNX Runtime's run holds the thread that calls
- * it (onnxruntime-node runs it synchronously, in a setImmediate), so on the engine's thread the
- * face run and the plate detectors' runs followed each other although the redaction starts them
- * together; here the face run takes another core while the plates are looked for.
+ * The face detectors in a worker thread of their own (one thread for every size: a redaction runs
+ * one of them, and each thread costs its own JavaScript heap). ONNX Runtime's run holds the thread
+ * that calls it (onnxruntime-node runs it synchronously, in a setImmediate), so on the engine's
+ * thread the face run and the plate detectors' runs followed each other although the redaction
+ * starts them together; here the face run takes another core while the plates are looked for.
  */
 export class FaceThread {
   private readonly pending = new Map<
@@ -46,26 +63,29 @@ export class FaceThread {
   private nextId = 1;
   private broken: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {}
+  private constructor(
+    private readonly worker: Worker,
+    private readonly sizes: ReadonlySet<FaceModelSize>,
+  ) {}
 
-  /** Starts the thread and its session on `model` (the file's bytes); `file` names it in errors. */
-  static async start(model: Buffer, file: string, opts: RuntimeOptions): Promise<FaceThread> {
+  /** Starts the thread and a session on each of `models`. */
+  static async start(models: FaceModelFile[], opts: RuntimeOptions): Promise<FaceThread> {
     const worker = new Worker(SCRIPT, {
       eval: true,
       workerData: {
         ort: require.resolve('onnxruntime-node'),
-        model: new Uint8Array(model),
+        models: models.map((m) => ({ size: m.size, file: m.file, bytes: new Uint8Array(m.bytes) })),
         options: sessionOptions(opts),
       },
     });
-    const thread = new FaceThread(worker);
+    const thread = new FaceThread(worker, new Set(models.map((m) => m.size)));
     await new Promise<void>((resolve, reject) => {
-      const failed = (err: Error) =>
+      const failed = (err: Error, file = models.map((m) => m.file).join(', ')) =>
         reject(new ModelLoadError(`cannot load model ${file}: ${err.message}`, file));
       worker.once('error', failed);
       worker.once('message', (m: Reply) => {
         worker.off('error', failed);
-        if ('failed' in m) failed(new Error(m.failed));
+        if ('failed' in m) failed(new Error(m.failed), m.file);
         else resolve();
       });
     });
@@ -77,21 +97,30 @@ export class FaceThread {
     return thread;
   }
 
-  /** The detector on `input` (`dims` [1, 3, h, w]), in the thread. */
-  readonly runner: FaceRunner = (input, dims) => this.run(input, dims);
-
-  /** Faces in `img`, the detector's input being `size` (the engine's warm-up). */
-  async detect(img: RgbImage, size: FaceModelSize): Promise<FaceDetection[]> {
-    return (await faceSearch(this.runner, img, size))();
+  /** The detector of input `size` (`dims` [1, 3, h, w]) in the thread, if that model is loaded. */
+  runner(size: FaceModelSize): FaceRunner | undefined {
+    return this.sizes.has(size) ? (input, dims) => this.run(size, input, dims) : undefined;
   }
 
-  private run(input: Float32Array, dims: readonly number[]): Promise<FaceOutput> {
+  /** Faces in `img` with every loaded detector (the engine's warm-up). */
+  async warmUp(img: RgbImage): Promise<void> {
+    for (const size of this.sizes)
+      await (
+        await faceSearch((input, dims) => this.run(size, input, dims), img, size)
+      )();
+  }
+
+  private run(
+    size: FaceModelSize,
+    input: Float32Array,
+    dims: readonly number[],
+  ): Promise<FaceOutput> {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, input, dims }, [input.buffer as ArrayBuffer]);
+      this.worker.postMessage({ id, size, input, dims }, [input.buffer as ArrayBuffer]);
     });
   }
 

@@ -11,36 +11,14 @@
 //
 //   node models/training/colour_rules.mjs [--data ../shared/vehicle-attrs] [--dev]
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import { loadOrt, repoRoot } from './ort.mjs';
+import { join } from 'node:path';
+import { cropBox, dataDir, engine, plateFinder, readLabels } from './vehicle_crops.mjs';
 
 const argv = process.argv.slice(2);
-const data = resolve(
-  repoRoot,
-  argv.includes('--data') ? argv[argv.indexOf('--data') + 1] : '../shared/vehicle-attrs',
-);
-const req = createRequire(join(repoRoot, 'libs/engine/package.json'));
-const { decodeImage } = req('./dist/image/decode.js');
-const { detectPlates } = req('./dist/detect/plate.js');
-const { bodyLab, nameShares, whitePatchGains, COLOUR_RULE } = req('./dist/vehicle/color.js');
-const ort = loadOrt();
-const detector = await ort.InferenceSession.create(
-  join(repoRoot, 'models/weights/y5fu_320x_sim.onnx'),
-  { intraOpNumThreads: 1, interOpNumThreads: 1 },
-);
-
-/** labels.csv, with quoted fields (source holds commas) */
-function readLabels(file) {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
-  const head = lines[0].split(',');
-  return lines.slice(1).map((line) => {
-    const cells = line
-      .match(/("[^"]*"|[^,]*)(,|$)/g)
-      .map((c) => c.replace(/,$/, '').replace(/^"|"$/g, ''));
-    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
-  });
-}
+const data = dataDir(argv);
+const { decodeImage } = engine('./dist/image/decode.js');
+const { bodyLab, nameShares, whitePatchGains, COLOUR_RULE } = engine('./dist/vehicle/color.js');
+const bestPlate = await plateFinder();
 
 const t0 = process.cpuUsage();
 const rows = readLabels(join(data, 'labels.csv')).filter(
@@ -49,13 +27,8 @@ const rows = readLabels(join(data, 'labels.csv')).filter(
 const crops = [];
 for (const r of rows) {
   const img = await decodeImage(readFileSync(join(data, r.image)));
-  const box = {
-    xmin: img.width / 22,
-    ymin: img.height / 22,
-    xmax: img.width - img.width / 22,
-    ymax: img.height - img.height / 22,
-  };
-  const plate = (await detectPlates(detector, img, 320, 0.2)).sort((a, b) => b.score - a.score)[0];
+  const box = cropBox(img);
+  const plate = await bestPlate(img);
   crops.push({ r, lab: bodyLab(img, box, plate ? [plate.box] : [], whitePatchGains(img)) });
 }
 const hits = (rule, split) =>

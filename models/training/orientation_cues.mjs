@@ -10,54 +10,25 @@
 //
 //   node models/training/orientation_cues.mjs [--data ../shared/vehicle-attrs] [--dev]
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import { loadOrt, repoRoot } from './ort.mjs';
+import { join } from 'node:path';
+import { cropBox, dataDir, engine, plateFinder, readLabels } from './vehicle_crops.mjs';
 
 const argv = process.argv.slice(2);
-const data = resolve(
-  repoRoot,
-  argv.includes('--data') ? argv[argv.indexOf('--data') + 1] : '../shared/vehicle-attrs',
-);
-const req = createRequire(join(repoRoot, 'libs/engine/package.json'));
-const { decodeImage } = req('./dist/image/decode.js');
-const { detectPlates } = req('./dist/detect/plate.js');
-const cues = req('./dist/vehicle/orientation-cues.js');
+const data = dataDir(argv);
+const { decodeImage } = engine('./dist/image/decode.js');
 const { lampRed, lampLikelihood, placeLikelihood, platePlace, withCues, LAMP_BANDS, LAMP_RULE } =
-  cues;
-const ort = loadOrt();
-const detector = await ort.InferenceSession.create(
-  join(repoRoot, 'models/weights/y5fu_320x_sim.onnx'),
-  { intraOpNumThreads: 1, interOpNumThreads: 1 },
-);
-
-/** labels.csv, with quoted fields (source holds commas) */
-function readLabels(file) {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
-  const head = lines[0].split(',');
-  return lines.slice(1).map((line) => {
-    const cells = line
-      .match(/("[^"]*"|[^,]*)(,|$)/g)
-      .map((c) => c.replace(/,$/, '').replace(/^"|"$/g, ''));
-    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
-  });
-}
+  engine('./dist/vehicle/orientation-cues.js');
+const bestPlate = await plateFinder();
 
 const rows = readLabels(join(data, 'labels.csv')).filter((r) => r.orientation !== 'Unknown');
-const boxOf = (img) => ({
-  xmin: img.width / 22,
-  ymin: img.height / 22,
-  xmax: img.width - img.width / 22,
-  ymax: img.height - img.height / 22,
-});
 const counts = { Front: LAMP_BANDS.map(() => 0), Rear: LAMP_BANDS.map(() => 0) };
 const places = { Front: [], Rear: [] };
 const dev = [];
 for (const r of rows) {
   const img = await decodeImage(readFileSync(join(data, r.image)));
-  const box = boxOf(img);
+  const box = cropBox(img);
   const lamps = lampRed(img, box);
-  const plate = (await detectPlates(detector, img, 320, 0.2)).sort((a, b) => b.score - a.score)[0];
+  const plate = await bestPlate(img);
   const place = plate ? platePlace(box, [plate.box]) : null;
   if (r.split === 'dev') dev.push([r, lamps, place]);
   if (r.split !== 'train') continue;
@@ -81,8 +52,8 @@ for (const [o, ys] of Object.entries(places)) {
   console.log(`  ${o}: ${ys.length} crops, mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)}`);
 }
 if (argv.includes('--dev')) {
-  const { createEngine } = req('./dist/index.js');
-  const { classifyVehicles } = req('./dist/vehicle/attributes.js');
+  const { createEngine } = engine('./dist/index.js');
+  const { classifyVehicles } = engine('./dist/vehicle/attributes.js');
   const engine = await createEngine({ threads: 1 });
   const right = { head: 0, lamps: 0, place: 0, both: 0 };
   for (const [r, lamps, place] of dev) {

@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { loadOrt, repoRoot } from './ort.mjs';
+import { readLabels } from './vehicle_crops.mjs';
 
 const args = Object.fromEntries(
   process.argv
@@ -27,24 +28,6 @@ const req = createRequire(join(repoRoot, 'libs/engine/package.json'));
 const { attributeTensor } = req('./dist/vehicle/attributes.js');
 const { decodeImage } = req('./dist/image/decode.js');
 const ort = loadOrt();
-
-/** labels.csv, with quoted fields (source holds commas). */
-export function readLabels(file) {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
-  const head = lines[0].split(',');
-  return lines.slice(1).map((line) => {
-    const cells = [];
-    let cur = '';
-    let q = false;
-    for (const ch of line) {
-      if (ch === '"') q = !q;
-      else if (ch === ',' && !q) (cells.push(cur), (cur = ''));
-      else cur += ch;
-    }
-    cells.push(cur);
-    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
-  });
-}
 
 // A small deterministic generator: the same views every run.
 let seed = 12345;

@@ -1,0 +1,55 @@
+// Shared by the vehicle-attribute scripts (vehicle_features, orientation_cues, colour_rules): the
+// crops of ../shared/vehicle-attrs, their labels, and the engine's own functions on them.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { loadOrt, repoRoot } from './ort.mjs';
+
+/** The built engine's modules (`engine('./dist/image/decode.js')`). */
+export const engine = createRequire(join(repoRoot, 'libs/engine/package.json'));
+
+/** The vehicle-attrs folder: `--data DIR` in `argv`, else ../shared/vehicle-attrs. */
+export function dataDir(argv) {
+  const i = argv.indexOf('--data');
+  return resolve(repoRoot, i >= 0 ? argv[i + 1] : '../shared/vehicle-attrs');
+}
+
+/** labels.csv, with quoted fields (source holds commas). */
+export function readLabels(file) {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
+  const head = lines[0].split(',');
+  return lines.slice(1).map((line) => {
+    const cells = [];
+    let cur = '';
+    let q = false;
+    for (const ch of line) {
+      if (ch === '"') q = !q;
+      else if (ch === ',' && !q) (cells.push(cur), (cur = ''));
+      else cur += ch;
+    }
+    cells.push(cur);
+    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
+  });
+}
+
+/** A crop's detector box: the crop less the 5 % margins it was cut with. */
+export const cropBox = (img) => ({
+  xmin: img.width / 22,
+  ymin: img.height / 22,
+  xmax: img.width - img.width / 22,
+  ymax: img.height - img.height / 22,
+});
+
+/**
+ * The engine's plate detector (320 input, one thread) and a function giving the best plate it
+ * finds in an image at threshold_d 0.2, or undefined.
+ */
+export async function plateFinder() {
+  const { detectPlates } = engine('./dist/detect/plate.js');
+  const detector = await loadOrt().InferenceSession.create(
+    join(repoRoot, 'models/weights/y5fu_320x_sim.onnx'),
+    { intraOpNumThreads: 1, interOpNumThreads: 1 },
+  );
+  return async (img) =>
+    (await detectPlates(detector, img, 320, 0.2)).sort((a, b) => b.score - a.score)[0];
+}

@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { readCsv } from './lib/csv.mjs';
 import { truthRegion } from './lib/dev-crops.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -39,27 +40,6 @@ const opt = (name, dflt) => {
 };
 const threads = Number(opt('--threads', '2'));
 const repeats = Number(opt('--repeats', '1'));
-
-function readCsv(file) {
-  const lines = readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .filter((l) => l && !l.startsWith('#'));
-  const head = lines[0].split(',');
-  return lines.slice(1).map((line) => {
-    const cells = [];
-    let cur = '';
-    let q = false;
-    for (const ch of line) {
-      if (ch === '"') q = !q;
-      else if (ch === ',' && !q) {
-        cells.push(cur);
-        cur = '';
-      } else cur += ch;
-    }
-    cells.push(cur);
-    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
-  });
-}
 
 const labels = readCsv(join(attrsDir, 'labels.csv'));
 const train = labels.filter((r) => r.split === 'train');

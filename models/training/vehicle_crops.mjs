@@ -1,9 +1,11 @@
 // Shared by the vehicle-attribute scripts (vehicle_features, orientation_cues, colour_rules): the
 // crops of ../shared/vehicle-attrs, their labels, and the engine's own functions on them.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { loadOrt, repoRoot } from './ort.mjs';
+
+/** labels.csv (quoted fields: `source` holds commas). */
+export { readCsv as readLabels } from '../../scripts/lib/csv.mjs';
 
 /** The built engine's modules (`engine('./dist/image/decode.js')`). */
 export const engine = createRequire(join(repoRoot, 'libs/engine/package.json'));
@@ -12,24 +14,6 @@ export const engine = createRequire(join(repoRoot, 'libs/engine/package.json'));
 export function dataDir(argv) {
   const i = argv.indexOf('--data');
   return resolve(repoRoot, i >= 0 ? argv[i + 1] : '../shared/vehicle-attrs');
-}
-
-/** labels.csv, with quoted fields (source holds commas). */
-export function readLabels(file) {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
-  const head = lines[0].split(',');
-  return lines.slice(1).map((line) => {
-    const cells = [];
-    let cur = '';
-    let q = false;
-    for (const ch of line) {
-      if (ch === '"') q = !q;
-      else if (ch === ',' && !q) (cells.push(cur), (cur = ''));
-      else cur += ch;
-    }
-    cells.push(cur);
-    return Object.fromEntries(head.map((h, i) => [h, cells[i]]));
-  });
 }
 
 /** A crop's detector box: the crop less the 5 % margins it was cut with. */

@@ -2,6 +2,7 @@
 // (scripts/lib/dev-label-corrections.csv). Used by bench:accuracy to print both figures.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readCsv } from './csv.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const CORRECTIONS = join(root, 'scripts/lib/dev-label-corrections.csv');
@@ -19,21 +20,8 @@ export function readDevRows(dev) {
  * correction's `labelled` column says. Returns [{ image, labelled, shows, evidence }].
  */
 export function applicableCorrections(rows) {
-  const lines = readFileSync(CORRECTIONS, 'utf8')
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'));
-  const head = lines[0].split(',');
   const label = new Map(rows.map((r) => [r.image, r.plate]));
-  return lines
-    .slice(1)
-    .map((line) => {
-      const cells = line.split(',');
-      // the last column (evidence) is free text and may hold commas
-      const fixed = cells.slice(0, head.length - 1);
-      fixed.push(cells.slice(head.length - 1).join(','));
-      return Object.fromEntries(head.map((h, i) => [h, fixed[i]]));
-    })
-    .filter((c) => label.get(c.image) === c.labelled);
+  return readCsv(CORRECTIONS).filter((c) => label.get(c.image) === c.labelled);
 }
 
 /** `rows` with the corrections applied. */

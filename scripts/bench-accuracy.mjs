@@ -163,12 +163,16 @@ function rekey(file, prefix) {
     });
 }
 
+// score.js reads labels from a file: ../shared's own, and the corrected rows written once.
+const datasets = labelSets.map(([labels, labelRows], i) => [
+  labels,
+  i === 0
+    ? join(dev, 'dataset.jsonl')
+    : writeDataset(labelRows, join(work, 'dataset-corrected.jsonl')),
+]);
+
 function score(results, label) {
-  for (const [i, [labels, labelRows]] of labelSets.entries()) {
-    const dataset =
-      i === 0
-        ? join(dev, 'dataset.jsonl')
-        : writeDataset(labelRows, join(work, 'dataset-corrected.jsonl'));
+  for (const [labels, dataset] of datasets) {
     const res = spawnSync(
       process.execPath,
       [join(dev, 'score.js'), dataset, results, '--errors', '0'],

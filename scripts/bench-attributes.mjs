@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { readCsv } from './lib/csv.mjs';
 import { truthRegion } from './lib/dev-crops.mjs';
+import { readDevRows } from './lib/dev-labels.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
@@ -132,10 +133,7 @@ if (session) {
 }
 
 // 2. through the engine on the dev photos
-const photos = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
+const photos = readDevRows(dev);
 const attrsOf = new Map(devRows.map((r) => [photoOf(r), r]));
 const states = new Map(
   readCsv(join(root, 'scripts/lib/dev-us-states.csv')).map((r) => [r.image, r.state]),

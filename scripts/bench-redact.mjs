@@ -20,6 +20,7 @@ import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pinnedEngine } from './lib/pinned-engine.mjs';
+import { readDevRows } from './lib/dev-labels.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -35,10 +36,7 @@ const threads = Number(opt('--threads', '2'));
 const method = opt('--method', 'blur');
 const limit = Number(opt('--limit', '0'));
 
-let rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
+let rows = readDevRows(dev);
 if (limit > 0) rows = rows.slice(0, limit);
 
 const engine = await createEngine({ threads });

@@ -23,6 +23,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pinnedEngine } from './lib/pinned-engine.mjs';
+import { readDevRows } from './lib/dev-labels.mjs';
 
 /** main when issue 27 was taken up: "today's engine" of its acceptance (bench:speed item). */
 const TODAY = 'c1074dba5ff6fdca27dc2793d3782bad19861327';
@@ -37,10 +38,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const threads = Number(opt('--threads', '2'));
-const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
+const rows = readDevRows(dev);
 const hints = { us: ['us'], br: ['br'], eu: ['sk', 'cz', 'pl', 'gb', 'de'] };
 
 if (args.includes('--child')) await child();

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { readDevRows } from './lib/dev-labels.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -32,7 +33,7 @@ const face = readFileSync(
 );
 const FACE = { xmin: 29, ymin: 33, xmax: 120, ymax: 155 }; // in the 150×190 portrait
 const WIDTHS = [16, 24, 32, 48, 64, 96, 128]; // face widths in pixels
-const rows = readFileSync(join(dev, 'dataset.jsonl'), 'utf8').trim().split('\n').map(JSON.parse);
+const rows = readDevRows(dev);
 
 const session = async (file) => {
   const path = [join(models, file), join(shared, file)].find((p) => {

@@ -1,5 +1,5 @@
-// The dev photos' labels, as ../shared/alpr-dev has them and with the project's corrections
-// (scripts/lib/dev-label-corrections.csv). Used by bench:accuracy to print both figures.
+// The dev photos' labels, as ../shared/alpr-dev has them (every bench reads them here) and with the
+// project's corrections (scripts/lib/dev-label-corrections.csv; bench:accuracy prints both).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readCsv } from './csv.mjs';

@@ -2,7 +2,7 @@
 // with ENGINE_THREADS=1), a bounded load of real dev photos on loopback (BENCH_CLIENTS callers
 // in parallel, BENCH_CALLS calls per set-up), and for each set-up: calls/s, p50/p99 latency,
 // errors, peak RSS per worker, and the recognition queue's wait list over time: the list KEDA's
-// redis scaler reads (LLEN <REDIS_PREFIX>bull:recognition:wait), so the autoscaling signal shows.
+// redis scaler reads (LLEN <REDIS_PREFIX>recognition:wait), so the autoscaling signal shows.
 import Redis from 'ioredis';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ const SETUPS = [
 const { run, env, cli } = benchEnv('scale');
 const base = `http://127.0.0.1:${env.PORT}`;
 const post = client(CLIENTS);
-const waitList = `${env.REDIS_PREFIX}bull:recognition:wait`;
+const waitList = `${env.REDIS_PREFIX}recognition:wait`;
 
 /** CPU seconds a process has used (user + system; Linux /proc, 100 ticks a second). */
 function cpuSeconds(pid) {

@@ -5,8 +5,8 @@
  * that match pods, probes on real ports, and the KEDA list under the deployment's prefix (that
  * BullMQ really fills it: keda-wait-list.int-spec.ts).
  */
-import { loadConfig, queueOptions } from '@platewise/infra';
-import { RECOGNITION_QUEUE } from '@platewise/recognition';
+import { loadConfig } from '@platewise/infra';
+import { QUEUE_KEYS } from '@platewise/recognition';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -193,7 +193,7 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     it("KEDA scales each worker Deployment on the recognition queue's wait list under the deployment's prefix", () => {
       const scaled = docs.filter((d) => d.kind === 'ScaledObject');
       expect(scaled.length).toBe(overlay === 'gpu' ? 2 : 1);
-      const listName = `${queueOptions(loadConfig({ REDIS_PREFIX: config().REDIS_PREFIX })).prefix}:${RECOGNITION_QUEUE}:wait`;
+      const listName = `${config().REDIS_PREFIX}${QUEUE_KEYS.wait}`;
       for (const so of scaled) {
         expect(find(docs, 'Deployment', so.spec.scaleTargetRef.name)).toBeDefined();
         expect(so.spec.minReplicaCount).toBeLessThanOrEqual(so.spec.maxReplicaCount);

@@ -4,9 +4,8 @@
  * finishes the ones in flight; a worker told to stop finishes its jobs. Every call is answered
  * once, counted once, and its webhook delivered once (so no job ran twice).
  */
-import { RECOGNITION_QUEUE } from '../../libs/recognition/src';
-import { loadConfig, queueOptions } from '../../libs/infra/src';
-import { Queue } from 'bullmq';
+import { loadConfig } from '../../libs/infra/src';
+import { openRecognitionQueue } from '../support/recognition-queue';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createAccount, readPhoto } from '../support/calls';
@@ -53,13 +52,12 @@ async function stopAndProbe(app: Running, port: number) {
 describe('health probes and SIGTERM drain (built gateway and worker processes)', () => {
   // A queue of its own: the other suites' workers (same run, same Redis) must not take its jobs.
   const prefix = `${loadConfig().REDIS_PREFIX}drain:`;
-  const queue = new Queue(
-    RECOGNITION_QUEUE,
-    queueOptions({ ...loadConfig(), REDIS_PREFIX: prefix }),
-  );
+  const queue = openRecognitionQueue(prefix);
   /** Jobs waiting for a worker, the queue paused or not. */
-  const queued = async () =>
-    Object.values(await queue.getJobCounts('waiting', 'paused')).reduce((a, b) => a + b, 0);
+  const queued = async () => {
+    const { waiting, paused } = await queue.counts();
+    return waiting + paused;
+  };
   const hooks = new Map<string, number>();
   let hookServer: Server;
   let env: Record<string, string>;
@@ -121,7 +119,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop('SIGKILL')));
-    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.obliterate().catch(() => undefined);
     await queue.close();
     await new Promise((r) => hookServer?.close(r));
   });
@@ -209,7 +207,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
     const first = await start('worker', { ...workerEnv(healthPort), WORKER_CONCURRENCY: '3' });
     const calls = Array.from({ length: 6 }, (_, i) => read(port, `worker-drain-${i}.jpg`));
     const active = await until(async () => {
-      const jobs = await queue.getActive();
+      const jobs = await queue.activeJobs();
       return jobs.length === 3 ? jobs : undefined;
     }, 'three jobs in progress');
     // Another worker first: with none alive the gateway would end the waiting calls (no_worker).
@@ -230,7 +228,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
       expect(notReady.error.engine).toEqual({ status: 'down', message: 'shutting down' });
     expect(first.output()).not.toMatch(/failed/);
     // Its jobs ended (and were deleted) before it exited, rather than being left to stall.
-    for (const job of active) expect(await queue.getJob(job.id!)).toBeUndefined();
+    for (const job of active) expect(await queue.has(job)).toBe(false);
 
     const answered = await Promise.all(calls);
     expect(answered.map((a) => a.status)).toEqual(Array(6).fill(201));

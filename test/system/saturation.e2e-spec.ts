@@ -10,9 +10,8 @@ import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { Queue } from 'bullmq';
-import { RECOGNITION_QUEUE } from '../../libs/recognition/src/contract';
-import { loadConfig, queueOptions } from '../../libs/infra/src';
+import { loadConfig } from '../../libs/infra/src';
+import { openRecognitionQueue } from '../support/recognition-queue';
 import { ADMIN_TOKEN, Answer, Api, sleep, smallPhoto, statuses } from './load';
 import { GATEWAY_READY, Running, startApp, startTogether, WORKER_READY } from './processes';
 import { DEV } from './snapshot-support';
@@ -156,15 +155,12 @@ describe('under CPU contention', () => {
 
   it('calls whose worker is killed mid-job complete through the other worker, counted once', async () => {
     const key = await bigPhotoAccount();
-    const queue = new Queue(
-      RECOGNITION_QUEUE,
-      queueOptions({ ...loadConfig(), REDIS_PREFIX: prefix }),
-    );
+    const queue = openRecognitionQueue(prefix);
     try {
       // Two at once: each worker (one job at a time) holds one, so whichever dies held a job.
       const calls = [0, 1].map(() => api.read(key, big, undefined, 90_000));
-      for (let i = 0; i < 400 && (await queue.getActiveCount()) < 2; i++) await sleep(25);
-      expect(await queue.getActiveCount()).toBe(2);
+      for (let i = 0; i < 400 && (await queue.activeCount()) < 2; i++) await sleep(25);
+      expect(await queue.activeCount()).toBe(2);
       await workers.shift()!.stop('SIGKILL');
       const answers = await Promise.all(calls);
       expect(answers.map((a) => a.status)).toEqual([201, 201]);

@@ -2,10 +2,8 @@
  * The Snapshot API end to end: the built gateway and worker run as separate processes on the
  * real PostgreSQL and Redis, and read real dev photos through HTTP.
  */
-import { RECOGNITION_QUEUE } from '../../libs/recognition/src';
-import { queueOptions, loadConfig } from '../../libs/infra/src';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
-import { Queue } from 'bullmq';
+import { openRecognitionQueue } from '../support/recognition-queue';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { randomPort } from './services';
 import {
@@ -325,10 +323,10 @@ describe('Snapshot API through the gateway and worker processes', () => {
   }, 60_000);
 
   it('lets a worker finish its active job on SIGTERM before it exits', async () => {
-    const queue = new Queue(RECOGNITION_QUEUE, queueOptions(loadConfig()));
+    const queue = openRecognitionQueue();
     try {
       const call = post(key, upload(photo(BR.path), 'car.jpg'));
-      await waitFor(async () => (await queue.getActiveCount()) > 0, 20_000, 5);
+      await waitFor(async () => (await queue.activeCount()) > 0, 20_000, 5);
       const exited = new Promise<number>((resolve) =>
         worker.child.once('exit', () => resolve(Date.now())),
       );
@@ -347,10 +345,10 @@ describe('Snapshot API through the gateway and worker processes', () => {
 
   it('completes a call through another worker when the first is killed mid-job, counting it once', async () => {
     const account = cli('account', 'create', `kill-${Date.now()}`, '--plan', 'business');
-    const queue = new Queue(RECOGNITION_QUEUE, queueOptions(loadConfig()));
+    const queue = openRecognitionQueue();
     try {
       const call = post(account.apiKey, upload(photo(US.path), 'car.jpg'));
-      await waitFor(async () => (await queue.getActiveCount()) > 0, 20_000, 5);
+      await waitFor(async () => (await queue.activeCount()) > 0, 20_000, 5);
       await worker.stop('SIGKILL');
       worker = await startApp('worker', env, WORKER_READY);
       const res = await call;

@@ -9,5 +9,6 @@ export * from './json/json-depth';
 export * from './queues/queue-options';
 export * from './redis/connection';
 export * from './redis/redis.module';
+export * from './redis/scripts';
 export { Prisma } from './generated/prisma/client';
 export type { Account, Contract, ContractStatus, Plan, Webhook } from './generated/prisma/client';

@@ -7,7 +7,7 @@ import {
   RefusalReason,
   UnavailableReason,
 } from './errors';
-import type { RecognitionTransport } from './transports/transport';
+import type { RecognitionTransport, TakeSlot } from './transports/transport';
 
 /**
  * Where a served call's time went, in ms. queue: the hand-over both ways (enqueue, pick-up,
@@ -39,21 +39,27 @@ export type RedactionOutcome = CallOutcome<RedactionResponse>;
 export class RecognitionClient {
   constructor(private readonly transport: RecognitionTransport) {}
 
-  recognise(image: Buffer, call: RecognitionCall): Promise<RecognitionOutcome> {
-    return this.call(image, call) as Promise<RecognitionOutcome>;
+  /** `slot`: the call's quota slot is taken with the job's queueing (see TakeSlot). */
+  recognise(image: Buffer, call: RecognitionCall, slot?: TakeSlot): Promise<RecognitionOutcome> {
+    return this.call(image, call, slot) as Promise<RecognitionOutcome>;
   }
 
   /** A redaction: `call.redact` says what to hide and how. */
-  redact(image: Buffer, call: RecognitionCall & Required<Pick<RecognitionCall, 'redact'>>) {
-    return this.call(image, call) as Promise<RedactionOutcome>;
+  redact(
+    image: Buffer,
+    call: RecognitionCall & Required<Pick<RecognitionCall, 'redact'>>,
+    slot?: TakeSlot,
+  ) {
+    return this.call(image, call, slot) as Promise<RedactionOutcome>;
   }
 
   private async call(
     image: Buffer,
     call: RecognitionCall,
+    slot?: TakeSlot,
   ): Promise<CallOutcome<SnapshotResponse | RedactionResponse>> {
     const started = performance.now();
-    const result = await this.transport.submit(call, image);
+    const result = await this.transport.submit(call, image, slot);
     if ('unavailable' in result)
       return { kind: 'unavailable', reason: result.unavailable, detail: result.detail };
     const { outcome, workerMs, imageMs, enqueueMs } = result;

@@ -2,16 +2,8 @@ import type { EngineConfig, RedactOptions } from '@platewise/engine/config';
 import type { SnapshotResponse } from '@platewise/snapshot';
 import type { RefusalReason } from './errors';
 
-/** Recognition jobs: gateway → worker; the gateway waits for the result. */
+/** The recognition queue's name (its keys: transports/handover.ts; metrics label it so). */
 export const RECOGNITION_QUEUE = 'recognition';
-
-/**
- * Redis key (under REDIS_PREFIX) of a recognition job's image. The bytes travel beside the job,
- * binary, rather than as base64 inside its JSON. The worker that answers deletes the key with its
- * answer, the gateway deletes it when a call ends without one, and it expires on its own as a
- * safety net, so images never linger in Redis.
- */
-export const recognitionImageKey = (id: string) => `image:${id}`;
 
 /**
  * Redis key (under REDIS_PREFIX) of a redaction's image on its way back. The worker writes the
@@ -71,13 +63,6 @@ export interface RedactionResponse {
   faces: HiddenAreaJson[];
 }
 
-export interface RecognitionJob extends RecognitionCall {
-  /** where the image bytes are (see recognitionImageKey) */
-  imageKey: string;
-  /** pub/sub channel of the gateway waiting for this job: the answer goes there directly */
-  replyTo: string;
-}
-
 /** A client error found by the handler (undecodable image, bad config): answered, never retried. */
 export interface RecognitionRefusal {
   refused: { reason: RefusalReason; detail: string };
@@ -96,15 +81,15 @@ export type HandlerOutcome = SnapshotResponse | RedactionResponse | RecognitionR
 export const isRedaction = (o: object): o is RedactionResponse => 'image' in o && 'plates' in o;
 
 /**
- * What a worker publishes on `replyTo` once it has the answer, or once the job failed for good.
- * The gateway reads nothing else: BullMQ's event stream would wake it several times per call.
+ * What a worker publishes on the job's `replyTo` once it has the answer, or once the job failed
+ * for good (QueuedJob, transports/handover.ts).
  */
 export interface RecognitionReply {
   jobId: string;
   outcome: HandlerOutcome | RecognitionFailure;
   /** ms the worker spent on the job, from taking it to publishing this reply */
   workerMs: number;
-  /** of which reading the job's image from Redis */
+  /** of which taking the job and its image apart */
   imageMs?: number;
   /**
    * A redaction's reply: the key (redactedImageKey) its image's bytes are in; the outcome's

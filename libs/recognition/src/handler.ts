@@ -59,7 +59,7 @@ function refusalOf(error: unknown): HandlerOutcome | null {
 
 /**
  * One recognition: image → engine → Snapshot envelope → webhook jobs; or, for a call with
- * `redact`, one redaction: image → engine → the redaction's JSON form → webhook jobs. The worker (over BullMQ),
+ * `redact`, one redaction: image → engine → the redaction's JSON form → webhook jobs. The worker (over the Redis hand-over),
  * the CLI and the in-process transport all run this. A client error (undecodable image, bad
  * config) is an answer, not a failure: no retry, no webhook. Anything else throws.
  */

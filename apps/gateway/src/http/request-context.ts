@@ -1,4 +1,4 @@
-import type { KeyOwner, Reservation } from '@platewise/domain';
+import type { KeyOwner, Reservation, ReserveStep } from '@platewise/domain';
 import type { DashboardSession } from '../auth/session/dashboard-session';
 import type { Request } from 'express';
 import { ServerTiming } from './server-timing';
@@ -15,8 +15,11 @@ export interface RequestContext {
   apiKey?: string;
   session?: DashboardSession;
   reservation?: Reservation;
-  /** takes the call's quota slot (set by Metered routes; the handler calls it once the request is checked) */
-  reserve?: () => Promise<Reservation>;
+  /**
+   * takes the call's quota slot (set by Metered routes; the handler calls it once the request is
+   * checked), with `then` run in the same atomic step once it is granted (the job's queueing)
+   */
+  reserve?: (then?: ReserveStep) => Promise<Reservation>;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

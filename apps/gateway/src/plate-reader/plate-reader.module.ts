@@ -5,12 +5,12 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { PlateReaderController } from './plate-reader.controller';
 import { PlateReaderService } from './plate-reader.service';
 import { QueuedCalls } from './queued-call.service';
-import { RECOGNITION_CLIENT, recognitionOverBullMq } from './recognition.provider';
+import { RECOGNITION_CLIENT, recognitionOverRedis } from './recognition.provider';
 
 @Module({
   imports: [AuthModule, DomainModule, MetricsModule],
   controllers: [PlateReaderController],
-  providers: [PlateReaderService, QueuedCalls, recognitionOverBullMq],
+  providers: [PlateReaderService, QueuedCalls, recognitionOverRedis],
   // The recognition client and the queued-call steps too: the redaction route uses both.
   exports: [PlateReaderService, QueuedCalls, RECOGNITION_CLIENT],
 })

@@ -39,12 +39,12 @@ export class PlateReaderService implements OnApplicationShutdown {
       context,
       { source, ignoredConfig, maxUploadBytes: plan.maxUploadBytes },
       // Reads are kept for the account's retention (the worker stores them after the answer).
-      (bytes, ownership) =>
-        this.recognition.recognise(bytes, {
-          ...request,
-          ...ownership,
-          readRetentionDays: owner.account.readRetentionDays,
-        }),
+      (bytes, ownership, slot) =>
+        this.recognition.recognise(
+          bytes,
+          { ...request, ...ownership, readRetentionDays: owner.account.readRetentionDays },
+          slot,
+        ),
     );
     const response: Record<string, unknown> = { ...answer };
     if (this.config.PLATEWISE_MODE === 'onprem') {

@@ -7,6 +7,7 @@ import {
   loadImage,
   RecognitionCall,
   servedOrThrow,
+  TakeSlot,
 } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
 import { MetricsService } from '../metrics/metrics.service';
@@ -16,8 +17,9 @@ export type CallOwnership = Pick<RecognitionCall, 'accountId' | 'webhooks' | 'fi
 
 /**
  * What every route that has a worker process an image does once its request is valid (the plate
- * reader and redaction): take the quota slot, get the image (SSRF-safe, within the plan's size),
- * hand it to the queue, count the outcome and time its parts. Throws the refusal or
+ * reader and redaction): get the image (SSRF-safe, within the plan's size; fetched only after
+ * the quota slot is taken), take the slot and hand the job to the queue (in one Redis step for an
+ * image in the request), count the outcome and time its parts. Throws the refusal or
  * unavailability; answers the worker's response with the reservation that counted it.
  */
 @Injectable()
@@ -32,7 +34,7 @@ export class QueuedCalls {
   async serve<R>(
     context: RequestContext,
     request: { source: ImageSource; ignoredConfig: string[]; maxUploadBytes: number },
-    submit: (bytes: Buffer, ownership: CallOwnership) => Promise<CallOutcome<R>>,
+    submit: (bytes: Buffer, ownership: CallOwnership, slot?: TakeSlot) => Promise<CallOutcome<R>>,
   ): Promise<{ response: R; reservation: Reservation }> {
     const { owner, reserve, timing } = context;
     if (!owner || !reserve) throw new Error('route needs Metered');
@@ -42,17 +44,26 @@ export class QueuedCalls {
       this.logger.log(
         `config keys ignored (unknown to this engine): ${request.ignoredConfig.join(', ')}`,
       );
-    const reservation = await reserve();
-    const image = await loadImage(request.source, {
-      maxBytes: request.maxUploadBytes,
-      timeoutMs: this.config.FETCH_TIMEOUT_MS,
-      allowHosts: this.config.FETCH_ALLOW_HOSTS,
-    });
-    const outcome = await submit(image.bytes, {
-      accountId: owner.accountId,
-      webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
-      filename: image.filename,
-    });
+    const load = () =>
+      loadImage(request.source, {
+        maxBytes: request.maxUploadBytes,
+        timeoutMs: this.config.FETCH_TIMEOUT_MS,
+        allowHosts: this.config.FETCH_ALLOW_HOSTS,
+      });
+    // An image at a URL is fetched only once the slot is taken; an image in the request is
+    // queued in the step that takes the slot (none is taken, nothing queued, when refused).
+    const fetched = 'url' in request.source;
+    if (fetched) await reserve();
+    const image = await load();
+    const outcome = await submit(
+      image.bytes,
+      {
+        accountId: owner.accountId,
+        webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
+        filename: image.filename,
+      },
+      fetched ? undefined : (then) => reserve(then),
+    );
     this.metrics.recognitions.inc({
       outcome:
         outcome.kind !== 'unavailable'
@@ -64,12 +75,16 @@ export class QueuedCalls {
     if (outcome.kind === 'served') {
       // enqueue: until the job is in Redis; handover: its pick-up and the reply's way back.
       const { queueMs, enqueueMs = 0, workerMs, imageMs = 0, engineMs } = outcome.timing;
-      timing.add('enqueue', enqueueMs);
+      // An uploaded image's queueing is part of the quota step, timed as `quota` already.
+      timing.add('enqueue', fetched ? enqueueMs : 0);
       timing.add('handover', queueMs - enqueueMs);
       timing.add('image', imageMs);
       timing.add('worker', workerMs - imageMs);
       timing.add('engine', engineMs);
     }
-    return { response: servedOrThrow(outcome), reservation };
+    const response = servedOrThrow(outcome);
+    const reservation = context.reservation;
+    if (!reservation) throw new Error('a call was served without its quota slot');
+    return { response, reservation };
   }
 }

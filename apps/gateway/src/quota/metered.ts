@@ -61,9 +61,11 @@ export class UsageInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     let reserving: Promise<Reservation> | undefined;
     // Once per call, however often it is asked.
-    ctx.reserve = () =>
+    ctx.reserve = (then) =>
       (reserving ??= ctx.timing
-        .time('quota', () => this.quota.reserve(owner.accountId, type, new Date(), owner.contract))
+        .time('quota', () =>
+          this.quota.reserve(owner.accountId, type, new Date(), owner.contract, then),
+        )
         .then((reservation) => {
           ctx.reservation = reservation;
           res.set(rateLimitHeaders(reservation.state));

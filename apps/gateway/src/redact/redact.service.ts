@@ -38,7 +38,8 @@ export class RedactService {
     const { response } = await this.calls.serve(
       context,
       { source, ignoredConfig, maxUploadBytes: plan.maxUploadBytes },
-      (bytes, ownership) => this.recognition.redact(bytes, { ...request, ...ownership }),
+      (bytes, ownership, slot) =>
+        this.recognition.redact(bytes, { ...request, ...ownership }, slot),
     );
     return response;
   }

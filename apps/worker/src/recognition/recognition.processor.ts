@@ -7,7 +7,7 @@ import {
 import { createThreadedEngine, Engine } from '@platewise/engine';
 import { AppConfig, RedisService } from '@platewise/infra';
 import {
-  BullMqRecognitionWorker,
+  HandOverRecognitionWorker,
   BullMqWebhookSink,
   RecognitionEngine,
   RecognitionHandler,
@@ -23,7 +23,7 @@ import { ReadRecorder } from '../reads/read-recorder';
 export class RecognitionProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Recognition');
   private engine?: Engine;
-  private worker?: BullMqRecognitionWorker;
+  private worker?: HandOverRecognitionWorker;
   private readonly webhooks: BullMqWebhookSink;
 
   constructor(
@@ -61,7 +61,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
       redact: (image, options) => engine.redact(image, { ...options, onPhase }),
     };
     const handler = new RecognitionHandler(timed, this.webhooks, this.reads);
-    this.worker = new BullMqRecognitionWorker(handler, this.config, this.redis, this.metrics);
+    this.worker = new HandOverRecognitionWorker(handler, this.config, this.redis, this.metrics);
     this.worker.start((jobId, error) =>
       this.logger.error(
         jobId ? `job ${jobId} failed: ${error.message}` : `queue: ${error.message}`,

@@ -95,4 +95,19 @@ describe('QuotaService.reserve (Lua on the real Redis)', () => {
     await ctx.app.get(ContractsService).setStatus(suspended, 'suspended');
     expect(await refusal(quota.reserve(suspended, 'plate_reader', now))).toBe('contract_inactive');
   });
+
+  it('runs a step given with the reservation in the same script once the slot is granted, and only then', async () => {
+    const accountId = await signed({ callsPerSecond: 1 });
+    const redis = ctx.app.get(RedisService);
+    const list = `step-spec:${accountId}`;
+    const then = { lua: "redis.call('LPUSH', KEYS[1], ARGV[1])", keys: [list], args: ['job'] };
+    // The month's counter is not loaded yet: the first run is refused as {-3} and runs again.
+    await quota.reserve(accountId, 'plate_reader', now, undefined, then);
+    expect(await redis.lrange(list, 0, -1)).toEqual(['job']);
+    expect(await refusal(quota.reserve(accountId, 'plate_reader', now, undefined, then))).toBe(
+      'throttled',
+    );
+    expect(await redis.llen(list)).toBe(1);
+    await redis.del(list);
+  });
 });

@@ -7,7 +7,7 @@ import {
 } from '../contracts/contracts.service';
 import { isoDay, monthlyPeriod } from '../contracts/periods';
 import { QuotaRefusedError } from '../errors';
-import { RedisService } from '@platewise/infra';
+import { RedisService, runScript, ScriptCall } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from '../usage/request-types';
 import { UsageJournal } from '../usage/usage-journal';
 import { UsageService } from '../usage/usage.service';
@@ -31,8 +31,9 @@ export interface Reservation {
 // One atomic step shared by every gateway replica: a per-second window, then a slot in the
 // monthly counter. Returns {-1, n, used} when throttled, {-2, used} when the month is used up
 // without overage, {-3, 0} when the monthly counter must first be loaded from PostgreSQL, else
-// {used, rate}.
-const RESERVE = `
+// {used, rate}. With a step to take once the slot is granted (ReserveStep), that step runs in the
+// same script on KEYS[3..] and ARGV[6..], and only then.
+const reserveScript = (granted: string) => `
 local rate = redis.call('INCR', KEYS[1])
 if rate == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
 if rate > tonumber(ARGV[1]) then return {-1, rate, tonumber(redis.call('GET', KEYS[2]) or '0')} end
@@ -45,7 +46,20 @@ if used > tonumber(ARGV[2]) and ARGV[3] == '0' then
   redis.call('DECR', KEYS[2])
   return {-2, used - 1}
 end
+${granted}
 return {used, rate}`;
+const RESERVE = reserveScript('');
+const reserveThen = (step: ScriptCall) =>
+  reserveScript(`(function(KEYS, ARGV)
+${step.lua}
+end)({unpack(KEYS, 3)}, {unpack(ARGV, 6)})`);
+
+/**
+ * A Lua script to run in the quota's own atomic step once the slot is granted, and only then
+ * (the recognition hand-over: the job is queued in the step that takes its slot). Its keys get
+ * the same REDIS_PREFIX, so on Redis Cluster they share the quota keys' slot.
+ */
+export type ReserveStep = ScriptCall;
 
 // Gives back the monthly slot and, while its second lasts, the per-second one.
 const RELEASE = `
@@ -73,6 +87,8 @@ export class QuotaService {
     now: Date = new Date(),
     /** the account's current contract when the caller has it already (saves a query) */
     known?: ContractWithPlan | null,
+    /** run in the same atomic step once the slot is granted (ReserveStep) */
+    then?: ReserveStep,
   ): Promise<Reservation> {
     const contract = known !== undefined ? known : await this.contracts.current(accountId);
     if (!contract)
@@ -95,29 +111,20 @@ export class QuotaService {
     const ttl = Math.ceil((period.end.getTime() - now.getTime()) / 1000) + 86_400;
     const args = [plan.callsPerSecond, plan.monthlyCalls, plan.allowAboveQuota ? 1 : 0];
 
-    let [used, rate, usedBefore] = (await this.redis.eval(
-      RESERVE,
-      2,
-      rateKey,
-      monthKey,
-      ...args,
-      '',
-      ttl,
-    )) as number[];
+    const lua = then ? reserveThen(then) : RESERVE;
+    const step = (initial: number | '') =>
+      runScript<number[]>(this.redis, {
+        lua,
+        keys: [rateKey, monthKey, ...(then?.keys ?? [])],
+        args: [...args, initial, ttl, ...(then?.args ?? [])],
+      });
+    let [used, rate, usedBefore] = await step('');
     if (used === -3) {
       // First call of the period on this Redis: load the period's count from the database. The
       // monthly allowance is one for every request type, so the counter starts at their sum.
       const totals = await this.usage.totals(accountId, period.start, null);
       const initial = REQUEST_TYPES.reduce((n, t) => n + totals[t].count, 0);
-      [used, rate, usedBefore] = (await this.redis.eval(
-        RESERVE,
-        2,
-        rateKey,
-        monthKey,
-        ...args,
-        initial,
-        ttl,
-      )) as number[];
+      [used, rate, usedBefore] = await step(initial);
     }
     const stateWith = (usedThisPeriod: number, remainingThisSecond: number): QuotaState => ({
       callsPerSecond: plan.callsPerSecond,

@@ -1,3 +1,4 @@
+import type { ScriptCall } from '@platewise/infra';
 import type { RecognitionCall, RecognitionReply } from '../contract';
 import type { UnavailableReason } from '../errors';
 
@@ -10,10 +11,18 @@ export type TransportResult =
   | { unavailable: Exclude<UnavailableReason, 'failed'>; detail: string };
 
 /**
- * How a call reaches the handler: over BullMQ to a worker (BullMqTransport) or in this process
- * (InProcessTransport, for tests and single-process use). RecognitionClient works on either.
+ * Takes the call's quota slot and, in the same atomic step, runs `then` (the queueing of the job)
+ * once the slot is granted; throws the refusal otherwise, and nothing is queued.
+ */
+export type TakeSlot = (then?: ScriptCall) => Promise<unknown>;
+
+/**
+ * How a call reaches the handler: over the Redis hand-over to a worker (HandOverTransport) or in
+ * this process (InProcessTransport, for tests and single-process use). RecognitionClient works on
+ * either. With `slot`, the call's quota slot is taken by the transport, in the step that queues
+ * the job (a call whose image was uploaded: nothing to fetch first); without, it was taken before.
  */
 export interface RecognitionTransport {
-  submit(call: RecognitionCall, image: Buffer): Promise<TransportResult>;
+  submit(call: RecognitionCall, image: Buffer, slot?: TakeSlot): Promise<TransportResult>;
   close(): Promise<void>;
 }

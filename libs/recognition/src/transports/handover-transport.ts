@@ -1,17 +1,11 @@
-import { AppConfig, connectRedis, queuePrefix } from '@platewise/infra';
-import { Job, Queue } from 'bullmq';
-import Redis from 'ioredis';
+import { QuotaRefusedError } from '@platewise/domain';
+import { AppConfig, connectRedis, runScript } from '@platewise/infra';
+import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import {
-  isRedaction,
-  RECOGNITION_QUEUE,
-  RecognitionCall,
-  recognitionImageKey,
-  RecognitionJob,
-  RecognitionReply,
-} from '../contract';
+import { isRedaction, RecognitionCall, RecognitionReply } from '../contract';
 import { RETRY_SECONDS } from '../errors';
-import type { RecognitionTransport, TransportResult } from './transport';
+import { cancelStep, encodeJob, handOverStep, RecognitionQueue } from './handover';
+import type { RecognitionTransport, TakeSlot, TransportResult } from './transport';
 import { WorkerPresence } from './worker-presence';
 
 type Settings = Pick<
@@ -33,6 +27,7 @@ const ABANDONED_DETAIL = {
 } as const;
 const abandoned = (reason: Abandoned['reason']) =>
   `${ABANDONED_DETAIL[reason]}; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
+const QUEUE_UNAVAILABLE = `The recognition queue is unavailable; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
 
 interface Waiter {
   resolve(reply: RecognitionReply): void;
@@ -40,35 +35,26 @@ interface Waiter {
 }
 
 /**
- * Enqueue, then wait for a worker's answer. The worker publishes the answer (or its last failure)
- * on this process's own channel. The event stream of BullMQ is not read: it would wake this
- * process three or four times per call, and each wake costs the call time on a busy or
- * virtualised CPU. A job that nobody answers (one that stalled on every attempt) ends as
- * `timeout` after RECOGNITION_TIMEOUT_MS; calls end at once, as `no_worker`, when no worker is
- * alive (WorkerPresence), and as `reply_lost` when the reply channel's connection drops, since
- * an answer published meanwhile is gone for good.
+ * Queues the job with its image as one element of the Redis list a worker takes it from (see
+ * handover.ts), then waits for the worker's answer on this process's own channel: four one-way
+ * trips between processes for an upload whose quota slot is taken in the same script (TakeSlot).
+ * A job that nobody answers ends as `timeout` after RECOGNITION_TIMEOUT_MS and is taken out of
+ * the queue; calls end at once, as `no_worker`, when no worker is alive (WorkerPresence), and as
+ * `reply_lost` when the reply channel's connection drops, since an answer published meanwhile is
+ * gone for good.
  */
-export class BullMqTransport implements RecognitionTransport {
-  private readonly queue: Queue<RecognitionJob>;
-  /** The queue's connection (unprefixed keys), which also carries each job's image. */
-  private readonly queueConnection: Redis;
+export class HandOverTransport implements RecognitionTransport {
   private readonly replies: Redis;
   private readonly replyTo: string;
   private readonly waiting = new Map<string, Waiter>();
   private readonly presence: WorkerPresence;
+  readonly queue: RecognitionQueue;
 
   constructor(
     private readonly config: Settings,
-    /** a connection with REDIS_PREFIX as its key prefix */
+    /** a connection with REDIS_PREFIX as its key prefix (the quota's too: same order of commands) */
     private readonly redis: Redis,
   ) {
-    // Not a blocking connection, so commands may fail after a few retries: with Redis down, a
-    // call is answered at once instead of waiting for it forever.
-    this.queueConnection = connectRedis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) as Redis;
-    this.queue = new Queue(RECOGNITION_QUEUE, {
-      prefix: queuePrefix(config),
-      connection: this.queueConnection,
-    });
     // Connected in start(): subscribing before the connection's ready check has passed breaks
     // that check ("Connection in subscriber mode").
     this.replies = connectRedis(config.REDIS_URL, { lazyConnect: true }) as Redis;
@@ -77,6 +63,7 @@ export class BullMqTransport implements RecognitionTransport {
     this.presence = new WorkerPresence(redis, config.WORKER_LOCK_MS, () =>
       this.abandonAll('no_worker'),
     );
+    this.queue = new RecognitionQueue(redis);
   }
 
   private abandonAll(reason: Abandoned['reason']): void {
@@ -99,31 +86,11 @@ export class BullMqTransport implements RecognitionTransport {
   async close(): Promise<void> {
     this.presence.stop();
     await this.replies.quit();
-    await this.queue.close();
-    await this.queueConnection.quit();
   }
 
   /** Jobs per state, for the metrics endpoint. */
   queueCounts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-  }
-
-  async submit(call: RecognitionCall, image: Buffer): Promise<TransportResult> {
-    if (await this.presence.noWorker())
-      return { unavailable: 'no_worker', detail: abandoned('no_worker') };
-    const imageKey = recognitionImageKey(randomUUID());
-    // Outlives the wait by a worker lock, so a job taken over after a crash still finds it.
-    const ttl = this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS * 2;
-    // Written on the queue's own connection right before the job is added: Redis runs one
-    // connection's commands in order, so no worker can take the job before its image exists,
-    // and the job does not wait for this reply first (one round trip less per call).
-    const stored = this.queueConnection.set(
-      `${this.config.REDIS_PREFIX}${imageKey}`,
-      image,
-      'PX',
-      ttl,
-    );
-    return this.run({ ...call, imageKey, replyTo: this.replyTo }, stored);
+    return this.queue.counts();
   }
 
   /**
@@ -147,12 +114,6 @@ export class BullMqTransport implements RecognitionTransport {
       });
   }
 
-  /** When no worker answered: a worker that answers deletes the image itself, with its answer. */
-  private dropImage(imageKey: string): void {
-    // Not awaited: the answer need not wait for the clean-up, and the key expires regardless.
-    this.redis.del(imageKey).catch(() => undefined);
-  }
-
   /** The worker's reply (an answer, a refusal or its last failure); rejects when nobody answered in time. */
   private wait(jobId: string): Promise<RecognitionReply> {
     return new Promise<RecognitionReply>((resolve, reject) => {
@@ -168,44 +129,53 @@ export class BullMqTransport implements RecognitionTransport {
     });
   }
 
-  private async run(data: RecognitionJob, stored: Promise<unknown>): Promise<TransportResult> {
+  /** When no answer will be waited for: out of the queue unless a worker has it (then it runs). */
+  private cancel(element: Buffer, jobId: string): Promise<unknown> {
+    return runScript(this.redis, cancelStep(element, jobId)).catch(() => undefined);
+  }
+
+  async submit(call: RecognitionCall, image: Buffer, slot?: TakeSlot): Promise<TransportResult> {
+    if (await this.presence.noWorker())
+      return { unavailable: 'no_worker', detail: abandoned('no_worker') };
     const started = performance.now();
     const jobId = randomUUID();
-    // Listen before the job exists: a fast worker may answer before add() returns.
-    const answer = this.wait(jobId);
-    // The wait can end (reply connection lost, timeout) while the job is still being added, before
-    // anything awaits it; a rejection nobody handles yet would end the process. Awaited below.
-    answer.catch(() => undefined);
-    const added = this.queue.add('read', data, {
-      jobId,
-      // Delete jobs as soon as they end, whatever the outcome.
-      removeOnComplete: true,
-      removeOnFail: true,
-      attempts: 2,
-    });
-    const [image, enqueued] = await Promise.allSettled([stored, added]);
-    const enqueueMs = performance.now() - started;
-    const failure = [image, enqueued].find(
-      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    const element = encodeJob(
+      {
+        id: jobId,
+        replyTo: this.replyTo,
+        // Past this nobody waits for the answer: a worker that takes the job later drops it.
+        deadline: Date.now() + this.config.RECOGNITION_TIMEOUT_MS + this.config.WORKER_LOCK_MS,
+        call,
+      },
+      image,
     );
-    if (failure) {
-      // A job without its image must not run: it is dropped before the call fails.
-      if (enqueued.status === 'fulfilled') await enqueued.value.remove().catch(() => undefined);
-      this.dropImage(data.imageKey);
-      this.waiting.get(jobId)?.reject(failure.reason as Error);
+    // Listen before the job exists: a fast worker may answer before the queueing returns.
+    const answer = this.wait(jobId);
+    // The wait can end (reply connection lost, timeout) while the job is still being queued,
+    // before anything awaits it; a rejection nobody handles yet would end the process.
+    answer.catch(() => undefined);
+    const step = handOverStep(element);
+    try {
+      // With the slot: one script takes it and queues the job, or refuses and queues nothing.
+      await (slot ? slot(step) : runScript(this.redis, step));
+    } catch (error) {
+      this.waiting.get(jobId)?.reject(error as Error);
       await answer.catch(() => undefined);
-      const detail = `The recognition queue is unavailable; the call was not counted. Retry in ${RETRY_SECONDS} seconds.`;
-      return { unavailable: 'queue_unavailable', detail };
+      // Redis may have run the script before the connection failed: the job must not run. (A
+      // refused slot queued nothing.)
+      if (!(error instanceof QuotaRefusedError)) void this.cancel(element, jobId);
+      // A refusal of the slot (or Redis failing while it was taken) is the quota's to answer.
+      if (slot) throw error;
+      return { unavailable: 'queue_unavailable', detail: QUEUE_UNAVAILABLE };
     }
-    const job = (enqueued as PromiseFulfilledResult<Job<RecognitionJob>>).value;
+    const enqueueMs = performance.now() - started;
     try {
       const { outcome, workerMs, imageMs } = await answer;
       return { outcome, workerMs, imageMs, enqueueMs };
     } catch (error) {
       if (!(error instanceof TimedOut) && !(error instanceof Abandoned)) throw error;
       // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
-      await job.remove().catch(() => undefined);
-      this.dropImage(data.imageKey);
+      await this.cancel(element, jobId);
       if (error instanceof Abandoned)
         return { unavailable: error.reason, detail: abandoned(error.reason) };
       const seconds = Math.round(this.config.RECOGNITION_TIMEOUT_MS / 1000);

@@ -2,7 +2,7 @@
  * QuotaService's Lua on the real Redis: the per-second window, the monthly counter loaded once
  * from PostgreSQL, overage, and release.
  */
-import { RedisService } from '@platewise/infra';
+import { RedisService, type ScriptCall } from '@platewise/infra';
 import { ContractsService } from '../contracts/contracts.service';
 import { monthlyPeriod } from '../contracts/periods';
 import { QuotaRefusedError } from '../errors';
@@ -100,14 +100,21 @@ describe('QuotaService.reserve (Lua on the real Redis)', () => {
     const accountId = await signed({ callsPerSecond: 1 });
     const redis = ctx.app.get(RedisService);
     const list = `step-spec:${accountId}`;
-    const then = { lua: "redis.call('LPUSH', KEYS[1], ARGV[1])", keys: [list], args: ['job'] };
+    // Queued ahead of the script, kept when the slot is granted, taken back when refused.
+    const then = {
+      before: ((t) => t.lpush(list, 'job')) as ScriptCall['before'],
+      lua: "redis.call('LPUSH', KEYS[1], ARGV[1])",
+      undo: "redis.call('LTRIM', KEYS[1], 1, -1)",
+      keys: [list],
+      args: ['granted'],
+    };
     // The month's counter is not loaded yet: the first run is refused as {-3} and runs again.
     await quota.reserve(accountId, 'plate_reader', now, undefined, then);
-    expect(await redis.lrange(list, 0, -1)).toEqual(['job']);
+    expect(await redis.lrange(list, 0, -1)).toEqual(['granted', 'job']);
     expect(await refusal(quota.reserve(accountId, 'plate_reader', now, undefined, then))).toBe(
       'throttled',
     );
-    expect(await redis.llen(list)).toBe(1);
+    expect(await redis.llen(list)).toBe(2);
     await redis.del(list);
   });
 });

@@ -31,35 +31,47 @@ export interface Reservation {
 // One atomic step shared by every gateway replica: a per-second window, then a slot in the
 // monthly counter. Returns {-1, n, used} when throttled, {-2, used} when the month is used up
 // without overage, {-3, 0} when the monthly counter must first be loaded from PostgreSQL, else
-// {used, rate}. With a step to take once the slot is granted (ReserveStep), that step runs in the
-// same script on KEYS[3..] and ARGV[6..], and only then.
-const reserveScript = (granted: string) => `
+// {used, rate}. With a step (ReserveStep), its Lua runs on KEYS[3..] and ARGV[6..] once the slot
+// is granted, and its `undo` on every refusal.
+const reserveScript = (granted: string, refused: string) => `
+local function refuse(r)
+  ${refused}
+  return r
+end
 local rate = redis.call('INCR', KEYS[1])
 if rate == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
-if rate > tonumber(ARGV[1]) then return {-1, rate, tonumber(redis.call('GET', KEYS[2]) or '0')} end
+if rate > tonumber(ARGV[1]) then return refuse({-1, rate, tonumber(redis.call('GET', KEYS[2]) or '0')}) end
 if redis.call('EXISTS', KEYS[2]) == 0 then
-  if ARGV[4] == '' then redis.call('DECR', KEYS[1]) return {-3, 0} end
+  if ARGV[4] == '' then redis.call('DECR', KEYS[1]) return refuse({-3, 0}) end
   redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5])
 end
 local used = redis.call('INCR', KEYS[2])
 if used > tonumber(ARGV[2]) and ARGV[3] == '0' then
   redis.call('DECR', KEYS[2])
-  return {-2, used - 1}
+  return refuse({-2, used - 1})
 end
 ${granted}
 return {used, rate}`;
-const RESERVE = reserveScript('');
-const reserveThen = (step: ScriptCall) =>
-  reserveScript(`(function(KEYS, ARGV)
-${step.lua}
-end)({unpack(KEYS, 3)}, {unpack(ARGV, 6)})`);
+const withStep = (lua: string) => `(function(KEYS, ARGV)
+${lua}
+end)({unpack(KEYS, 3)}, {unpack(ARGV, 6)})`;
+const RESERVE = reserveScript('', '');
+const composed = new Map<string, string>();
+/** The reservation with a step's Lua in it, composed once per step. */
+const reserveWith = ({ lua, undo }: { lua: string; undo: string }) => {
+  const key = `${lua}\0${undo}`;
+  let script = composed.get(key);
+  if (!script) composed.set(key, (script = reserveScript(withStep(lua), withStep(undo))));
+  return script;
+};
 
 /**
- * A Lua script to run in the quota's own atomic step once the slot is granted, and only then
- * (the recognition hand-over: the job is queued in the step that takes its slot). Its keys get
- * the same REDIS_PREFIX, so on Redis Cluster they share the quota keys' slot.
+ * What to do in the quota's own atomic step (the recognition hand-over: the job is queued in the
+ * step that takes its slot): `before` commands sent ahead of the script in one MULTI/EXEC, `lua`
+ * run once the slot is granted, `undo` when it is refused (after `before` ran). Its keys get the
+ * same REDIS_PREFIX, so on Redis Cluster they share the quota keys' slot.
  */
-export type ReserveStep = ScriptCall;
+export type ReserveStep = ScriptCall & { undo: string };
 
 // Gives back the monthly slot and, while its second lasts, the per-second one.
 const RELEASE = `
@@ -111,12 +123,13 @@ export class QuotaService {
     const ttl = Math.ceil((period.end.getTime() - now.getTime()) / 1000) + 86_400;
     const args = [plan.callsPerSecond, plan.monthlyCalls, plan.allowAboveQuota ? 1 : 0];
 
-    const lua = then ? reserveThen(then) : RESERVE;
+    const lua = then ? reserveWith(then) : RESERVE;
     const step = (initial: number | '') =>
       runScript<number[]>(this.redis, {
         lua,
         keys: [rateKey, monthKey, ...(then?.keys ?? [])],
         args: [...args, initial, ttl, ...(then?.args ?? [])],
+        before: then?.before,
       });
     let [used, rate, usedBefore] = await step('');
     if (used === -3) {

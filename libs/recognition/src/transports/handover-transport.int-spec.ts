@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const scenario = `
-const { loadConfig, RedisService } = require('@platewise/infra');
+const { loadConfig, RedisService, runScript } = require('@platewise/infra');
 const { HandOverTransport } = require('./dist/transports/handover-transport.js');
 (async () => {
   const config = loadConfig({ ...process.env, REDIS_PREFIX: process.env.REDIS_PREFIX + 'transport:' });
@@ -20,7 +20,7 @@ const { HandOverTransport } = require('./dist/transports/handover-transport.js')
   transport.presence.noWorker = async () => false;
   let release = () => undefined;
   // A quota step that is slow to answer: the job is queued once it does.
-  const slot = (then) => new Promise((resolve) => { release = () => resolve(redis.eval(then.lua, then.keys.length, ...then.keys, ...then.args)); });
+  const slot = (then) => new Promise((resolve) => { release = () => resolve(runScript(redis, then)); });
   const call = { accountId: '00000000-0000-0000-0000-000000000000', filename: 'car.jpg', regions: [],
     config: {}, mmc: false, camera_id: null, timestamp: '2026-01-01T00:00:00.000Z', webhooks: [] };
   const result = transport.submit(call, Buffer.from('image bytes'), slot);

@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { isRedaction, RecognitionCall, RecognitionReply } from '../contract';
 import { RETRY_SECONDS } from '../errors';
-import { cancelStep, encodeJob, handOverStep, RecognitionQueue } from './handover';
+import { cancelJob, encodeJob, handOverStep, RecognitionQueue } from './handover';
 import type { RecognitionTransport, TakeSlot, TransportResult } from './transport';
 import { WorkerPresence } from './worker-presence';
 
@@ -131,7 +131,7 @@ export class HandOverTransport implements RecognitionTransport {
 
   /** When no answer will be waited for: out of the queue unless a worker has it (then it runs). */
   private cancel(element: Buffer, jobId: string): Promise<unknown> {
-    return runScript(this.redis, cancelStep(element, jobId)).catch(() => undefined);
+    return cancelJob(this.redis, element, jobId).catch(() => undefined);
   }
 
   async submit(call: RecognitionCall, image: Buffer, slot?: TakeSlot): Promise<TransportResult> {

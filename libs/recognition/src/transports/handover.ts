@@ -1,3 +1,4 @@
+import type { ReserveStep } from '@platewise/domain';
 import { runScript, type ScriptCall } from '@platewise/infra';
 import type Redis from 'ioredis';
 import type { RecognitionCall } from '../contract';
@@ -64,28 +65,32 @@ export function decodeJob(element: Buffer): { job: QueuedJob; image: Buffer } {
   };
 }
 
-/** Queues one element, in `paused` while the queue is held. Also run inside the quota's script. */
-export const handOverStep = (element: Buffer): ScriptCall => ({
+/**
+ * Queues one element: LPUSHed ahead of the script in one MULTI/EXEC (its bytes never pass through
+ * Lua), moved to `paused` by the script while the queue is held. Run inside the quota's script when
+ * the call takes its slot with it: `undo` takes the element back when the slot is refused, before
+ * any worker can see it (a blocked BLMOVE is served only after EXEC).
+ */
+export const handOverStep = (element: Buffer): ReserveStep => ({
+  before: (transaction) => transaction.lpush(QUEUE_KEYS.wait, element),
   lua: `
 if redis.call('HEXISTS', KEYS[3], 'paused') == 1 then
-  redis.call('LPUSH', KEYS[2], ARGV[1])
-else
-  redis.call('LPUSH', KEYS[1], ARGV[1])
+  redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'LEFT')
 end
 return 1`,
+  undo: `redis.call('LTRIM', KEYS[1], 1, -1)`,
   keys: [QUEUE_KEYS.wait, QUEUE_KEYS.paused, QUEUE_KEYS.meta],
-  args: [element],
+  args: [],
 });
 
-/** The gateway stopped waiting: the job is taken out unless a worker has it. 1 when removed. */
-export const cancelStep = (element: Buffer, jobId: string): ScriptCall => ({
-  lua: `
-local n = redis.call('LREM', KEYS[1], 1, ARGV[1]) + redis.call('LREM', KEYS[2], 1, ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[2], ARGV[2] .. ':stalled')
-return n`,
-  keys: [QUEUE_KEYS.wait, QUEUE_KEYS.paused, QUEUE_KEYS.tries],
-  args: [element, jobId],
-});
+/** The gateway stopped waiting: the job is taken out unless a worker has it (plain commands). */
+export const cancelJob = (redis: Redis, element: Buffer, jobId: string) =>
+  redis
+    .multi()
+    .lrem(QUEUE_KEYS.wait, 1, element)
+    .lrem(QUEUE_KEYS.paused, 1, element)
+    .hdel(QUEUE_KEYS.tries, jobId, `${jobId}:stalled`)
+    .exec();
 
 // The key of `recognition:…` from that of `recognition:workers` (the connection's prefix included).
 const BASE = `local base = string.sub(KEYS[1], 1, #KEYS[1] - #'workers')`;

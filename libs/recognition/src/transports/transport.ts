@@ -1,4 +1,4 @@
-import type { ScriptCall } from '@platewise/infra';
+import type { ReserveStep } from '@platewise/domain';
 import type { RecognitionCall, RecognitionReply } from '../contract';
 import type { UnavailableReason } from '../errors';
 
@@ -14,7 +14,7 @@ export type TransportResult =
  * Takes the call's quota slot and, in the same atomic step, runs `then` (the queueing of the job)
  * once the slot is granted; throws the refusal otherwise, and nothing is queued.
  */
-export type TakeSlot = (then?: ScriptCall) => Promise<unknown>;
+export type TakeSlot = (then?: ReserveStep) => Promise<unknown>;
 
 /**
  * How a call reaches the handler: over the Redis hand-over to a worker (HandOverTransport) or in

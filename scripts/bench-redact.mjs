@@ -71,9 +71,19 @@ const load = () =>
 const loadBefore = load();
 let hiddenPlates = 0;
 let hiddenFaces = 0;
+// CPU time of every thread of the process (the engine's, the face detectors', sharp's) during
+// each redaction: less swayed by the machine's load than wall time.
+const cpuMs = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+const oldCpu = [];
+const newCpu = [];
 const timeOld = async (buf) => {
   const t = performance.now();
+  const c = process.cpuUsage();
   await oldEngine.redact(buf, { redact: { method } });
+  oldCpu.push(cpuMs(c));
   oldMs.push(performance.now() - t);
 };
 for (const [i, row] of rows.entries()) {
@@ -85,7 +95,9 @@ for (const [i, row] of rows.entries()) {
   // the two redactions take that place in turn.
   if (oldEngine && i % 2 === 1) await timeOld(buf);
   t = performance.now();
+  const c = process.cpuUsage();
   const r = await engine.redact(buf, { redact: { method }, onPhase: onPhase('redaction') });
+  newCpu.push(cpuMs(c));
   redactMs.push(performance.now() - t);
   hiddenPlates += r.plates.length;
   hiddenFaces += r.faces.length;
@@ -138,6 +150,21 @@ if (pin) {
   console.log(`redaction at ${pin.commit.slice(0, 10)} ${f(pct(oldMs, 50))}  ${f(pct(oldMs, 90))}`);
   console.log(
     `  new/old        ${f(pct(redactMs, 50) / pct(oldMs, 50))}× ${f(pct(redactMs, 90) / pct(oldMs, 90))}×`,
+  );
+  // Photo by photo: the geometric mean of new/old with a 95 % interval (t on the log ratios).
+  const paired = (label, news, olds) => {
+    const logs = news.map((x, i) => Math.log(x / olds[i]));
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
+    const half = (1.96 * sd) / Math.sqrt(logs.length);
+    console.log(
+      `  ${label} ${Math.exp(mean).toFixed(2)}×  (95 % ${Math.exp(mean - half).toFixed(2)}–${Math.exp(mean + half).toFixed(2)}, photo by photo)`,
+    );
+  };
+  paired('paired new/old, wall', redactMs, oldMs);
+  paired('paired new/old, CPU ', newCpu, oldCpu);
+  console.log(
+    `  CPU p50 / p90 ms: new ${pct(newCpu, 50).toFixed(1)} / ${pct(newCpu, 90).toFixed(1)}, old ${pct(oldCpu, 50).toFixed(1)} / ${pct(oldCpu, 90).toFixed(1)}`,
   );
 }
 for (const [kind, byPhase] of Object.entries(phases))

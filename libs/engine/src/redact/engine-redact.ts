@@ -54,18 +54,25 @@ export interface RedactionParts {
   face?: FaceRunner;
   face320?: FaceRunner;
   vehicles(img: RgbImage): Promise<VehicleDetection[]>;
-  /** the plate reader's own passes (the whole photo, the largest vehicles), no tiles */
+  /**
+   * the plate reader's own passes (the whole photo, the largest vehicles), no tiles; `whole`: what
+   * the whole-photo pass found on `img` at the passes' bar or below, when it was run already
+   */
   plates(
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
+    whole?: PlateDetection[],
   ): Promise<PlateDetection[]>;
   /** the tiles of the plate reader's second look at `img`, whose vehicles are `vehicles` */
   secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
   /** the plate detector on `tiles` of `img` at native resolution, at `threshold` */
   sweep(img: RgbImage, tiles: Box[], threshold: number): Promise<PlateDetection[]>;
-  /** the plate reader's whole-photo pass, at `threshold` */
-  whole(img: RgbImage, threshold: number): Promise<PlateDetection[]>;
+  /**
+   * the plate reader's whole-photo pass at `threshold`, started in another thread where there is
+   * one (settles once its input is made and sent): this thread goes on meanwhile
+   */
+  startWhole(img: RgbImage, threshold: number): Promise<{ found: Promise<PlateDetection[]> }>;
 }
 
 /**
@@ -181,13 +188,21 @@ export async function redactImage(
   // 10-px timestamp beside the plate scored under the redaction's bar before the plate was
   // hidden, 0.21 after, over the reader's 0.2. Not in `mode: fast`, which takes speed over
   // looking again.
+  // The whole-photo pass runs in the face detectors' thread (its face run is over by now) while
+  // the vehicle detector runs on this one, at the look again's bar: the look again's first round
+  // takes what it found when nothing was hidden in between (the same pixels, the same answer).
   let tiles = found.tiles;
   let again: HiddenArea[] = [];
+  let checked: { img: RgbImage; whole: PlateDetection[] } | null = null;
   if (!fast && plates.length + faces.length > 0) {
     const asSent = await sent();
+    const wholeRun = await parts.startWhole(asSent, SWEEP_THRESHOLD);
     const vehicles = await parts.vehicles(asSent);
-    const passes = await parts.plates(asSent, vehicles, config);
-    const more = parts.secondLook(asSent, vehicles).filter((t) => !tiles.some((s) => same(s, t)));
+    const whole = await wholeRun.found;
+    checked = { img: asSent, whole };
+    const passes = await parts.plates(asSent, vehicles, config, whole);
+    const reader = parts.secondLook(asSent, vehicles);
+    const more = reader.filter((t) => !tiles.some((s) => same(s, t)));
     tiles = tiles.concat(more);
     again = unseen(plateAreas([...passes, ...(await parts.sweep(asSent, more, SWEEP_THRESHOLD))]));
     if (again.length > 0) await add(again);
@@ -205,10 +220,10 @@ export async function redactImage(
     const asSent = await sent();
     const changed = boxes(fresh);
     const near = tiles.filter((t) => changed.some((a) => intersection(a, t) > 0));
-    const seen = [
-      ...(await parts.whole(asSent, SWEEP_THRESHOLD)),
-      ...(await parts.sweep(asSent, near, SWEEP_THRESHOLD)),
-    ];
+    const reuse = checked?.img === asSent ? checked.whole : null;
+    const wholeRun = reuse ? null : await parts.startWhole(asSent, SWEEP_THRESHOLD);
+    const swept = await parts.sweep(asSent, near, SWEEP_THRESHOLD);
+    const seen = [...(reuse ?? (await wholeRun!.found)), ...swept];
     fresh = unseen(plateAreas(nms(seen, 0.3)));
     if (fresh.length > 0) await add(fresh);
   }

@@ -79,6 +79,7 @@ const cpuMs = (since) => {
 };
 const oldCpu = [];
 const newCpu = [];
+const readCpu = [];
 const timeOld = async (buf) => {
   const t = performance.now();
   const c = process.cpuUsage();
@@ -89,7 +90,9 @@ const timeOld = async (buf) => {
 for (const [i, row] of rows.entries()) {
   const buf = readFileSync(join(dev, row.image));
   let t = performance.now();
+  const rc = process.cpuUsage();
   await engine.read(buf, { onPhase: onPhase('read') });
+  readCpu.push(cpuMs(rc));
   readMs.push(performance.now() - t);
   // The call right after a read pays more for its decode (about 5 ms p50 on the shared machine):
   // the two redactions take that place in turn.
@@ -146,6 +149,9 @@ console.log(`redaction        ${f(pct(redactMs, 50))}  ${f(pct(redactMs, 90))}`)
 console.log(
   `  ratio          ${f(pct(redactMs, 50) / pct(readMs, 50))}× ${f(pct(redactMs, 90) / pct(readMs, 90))}×   (target ≤ 1.5×)`,
 );
+console.log(
+  `  CPU p50 / p90 ms: read ${pct(readCpu, 50).toFixed(1)} / ${pct(readCpu, 90).toFixed(1)}, redaction ${pct(newCpu, 50).toFixed(1)} / ${pct(newCpu, 90).toFixed(1)} (${(pct(newCpu, 50) / pct(readCpu, 50)).toFixed(1)}× / ${(pct(newCpu, 90) / pct(readCpu, 90)).toFixed(1)}×)`,
+);
 if (pin) {
   console.log(`redaction at ${pin.commit.slice(0, 10)} ${f(pct(oldMs, 50))}  ${f(pct(oldMs, 90))}`);
   console.log(
@@ -164,7 +170,7 @@ if (pin) {
   paired('paired new/old, wall', redactMs, oldMs);
   paired('paired new/old, CPU ', newCpu, oldCpu);
   console.log(
-    `  CPU p50 / p90 ms: new ${pct(newCpu, 50).toFixed(1)} / ${pct(newCpu, 90).toFixed(1)}, old ${pct(oldCpu, 50).toFixed(1)} / ${pct(oldCpu, 90).toFixed(1)}`,
+    `  CPU p50 / p90 ms at ${pin.commit.slice(0, 10)}: ${pct(oldCpu, 50).toFixed(1)} / ${pct(oldCpu, 90).toFixed(1)}`,
   );
 }
 for (const [kind, byPhase] of Object.entries(phases))

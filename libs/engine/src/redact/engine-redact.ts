@@ -93,9 +93,10 @@ const NEAR_ROUNDS = 2;
 
 /**
  * Decode (upright); find faces with the face detector and, at the same time, plates with the
- * plate reader's whole-photo pass and its second look's tiles at a lower bar, hiding each plate in
- * place as it is found; hide the faces, encode; look again, on the photo as it will be sent,
- * around the weak plates only the tiles found. Pixels outside the hidden areas are the decoded
+ * plate reader's passes at a lower bar (its second look's tiles too where they found none),
+ * hiding each plate in place as it is found; hide the faces, encode; on the photo as it will be
+ * sent, the reader's passes and second look again, then look again around what that found (and
+ * around the weak plates only the tiles found). Pixels outside the hidden areas are the decoded
  * upload's own.
  */
 export async function redactImage(
@@ -181,8 +182,8 @@ export async function redactImage(
     encoded = await encodeRedacted(img, format);
   };
   // The plate reader's own passes once more (its vehicles, then its plate passes and the tiles
-  // of its second look that those vehicles add), on the photo as it will be sent: hiding changes
-  // what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
+  // of its second look not taken yet: all of them where the passes had hidden something), on the
+  // photo as it will be sent: hiding changes what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
   // vehicle shorter on the sent photo, short enough for second-look windows, and one holds a
   // detection (0.08) the first look never saw; on eu/test_020, a photo too small for windows, a
   // 10-px timestamp beside the plate scored under the redaction's bar before the plate was
@@ -252,16 +253,17 @@ function faceSearchFor(img: RgbImage, fast: boolean, parts: RedactionParts) {
 
 /**
  * Plates, each hidden in `img` as soon as it is found: the plate reader's passes (the whole
- * photo, the largest vehicle) at the redaction's bar and, unless `mode: fast`, its second look
- * (native-resolution tiles over the smaller vehicles, detect/plan.ts `secondLookTiles`) at a
- * lower bar: the reader takes it on a photo where it finds no plate, i.e. on every redacted
- * photo, and at close to native resolution it finds small plates and text the passes do not (a
- * distant car, a dealer sticker). The tiles look at the photo with the passes' plates already
- * hidden, as the reader will see it: what hiding them uncovers (a plate next to one, the next
- * piece of a text line) is found in the same sweep. The vehicle pass stays although the tiles
- * see the smaller vehicles too: the reader looks at its crop of the largest vehicle first, and
- * text there (a dealer line above a plate) can score higher in that crop than in any tile
- * (`eu/test_089`, read as `wlnault` once the vehicle pass was left out).
+ * photo, the largest vehicle) at the redaction's bar and, unless `mode: fast`, where they found
+ * none, its second look (native-resolution tiles over the smaller vehicles, detect/plan.ts
+ * `secondLookTiles`) at a lower bar: the reader takes it on a photo where it finds no plate, i.e.
+ * on every redacted photo, and at close to native resolution it finds small plates and text the
+ * passes do not (a distant car, a dealer sticker). Where the passes hid something, the photo is
+ * looked at again as it will be sent (redactImage), and the second look is taken there, on the
+ * tiles of the vehicles the reader will find in it, once: taken here too, most of its tiles ran
+ * twice (us/f8fc5e59: the vehicles move once plates are hidden). The vehicle pass stays although
+ * the tiles see the smaller vehicles too: the reader looks at its crop of the largest vehicle
+ * first, and text there (a dealer line above a plate) can score higher in that crop than in any
+ * tile (`eu/test_089`, read as `wlnault` once the vehicle pass was left out).
  * `swept`: the areas only the tiles found.
  */
 async function findPlates(
@@ -277,12 +279,9 @@ async function findPlates(
   return timed('plates', async () => {
     const plates = plateAreas(await parts.plates(img, vehicles, config));
     await hide(plates);
-    if (fast) return { plates, swept: [], tiles: [] };
-    const hidden = boxes(plates);
+    if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };
     const tiles = parts.secondLook(img, vehicles);
-    const swept = plateAreas(await parts.sweep(img, tiles, SWEEP_THRESHOLD))
-      .filter((a) => !mostlyInside(a.box, hidden))
-      .slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+    const swept = plateAreas(await parts.sweep(img, tiles, SWEEP_THRESHOLD));
     await hide(swept);
     return { plates, swept, tiles };
   });

@@ -6,9 +6,9 @@
 // BENCH_BASELINE=<another checkout> also runs that checkout's built gateway in the same run, on
 // the same database, checks that both give the same answers, and measures them side by side.
 import http from 'node:http';
-import { loadavg } from 'node:os';
 import pg from 'pg';
 import { benchEnv, cleanUp, start } from './lib/bench-env.mjs';
+import { loadAverage } from './lib/load-average.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -60,11 +60,6 @@ async function load(port, path, headers, ms) {
   const used = process.cpuUsage(cpu);
   return { rps: (done * 1000) / elapsed, clientCpu: (used.user + used.system) / 1000 / elapsed };
 }
-
-const loadAverage = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
 
 const median = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);

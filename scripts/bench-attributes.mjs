@@ -17,12 +17,12 @@
 //   pnpm bench:attributes [--threads 2] [--repeats 1]   (--repeats 3: three pairs per photo, a
 //   narrower interval for the median difference)
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { readCsv } from './lib/csv.mjs';
 import { truthRegion } from './lib/dev-crops.mjs';
 import { readDevRows } from './lib/dev-labels.mjs';
+import { loadAverage } from './lib/load-average.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
@@ -287,9 +287,5 @@ console.log(
   `CPU time (user + system): mmc read − plain read p50 ${quantile(addedCpu, 0.5).toFixed(1)} ms; ` +
     `describer alone p50 ${quantile(describeCpu, 0.5).toFixed(1)} ms   p90 ${quantile(describeCpu, 0.9).toFixed(1)} ms`,
 );
-console.log(
-  `load average at the end: ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}`,
-);
+console.log(`load average at the end: ${loadAverage()}`);
 await engine.close();

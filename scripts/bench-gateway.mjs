@@ -13,11 +13,11 @@
 // printed.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { benchEnv, cleanUp, extraNodeFlags, start } from './lib/bench-env.mjs';
 import { benchAccount, client, pct, photoBodies } from './lib/bench-load.mjs';
+import { loadAverage } from './lib/load-average.mjs';
 
 const { run, env, cli } = benchEnv('bench');
 const post = client(1);
@@ -261,11 +261,7 @@ function report(name, r) {
 
 cli('migrate');
 const stacks = [];
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(', ');
-const loadBefore = load();
+const loadBefore = loadAverage();
 const bare = await bareServer();
 try {
   const port = Number(env.PORT);
@@ -323,7 +319,7 @@ try {
   if (process.stderr.isTTY) process.stderr.write('\n');
   const gcAfter = await Promise.all(targets.map((t) => t.gc()));
   console.log(
-    `photos: ${targets[0].r.overhead.length} (after 1 warm-up), sequential, one worker per gateway${targets.length > 1 ? ', targets interleaved' : ''}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after`,
+    `photos: ${targets[0].r.overhead.length} (after 1 warm-up), sequential, one worker per gateway${targets.length > 1 ? ', targets interleaved' : ''}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAverage()} after`,
   );
   console.log(
     `bare exchange of the same photos (node:http server, after the engine's idle): p50 ${f(pct(bareMs, 50))} ms  p90 ${f(pct(bareMs, 90))} ms`,

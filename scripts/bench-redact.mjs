@@ -16,11 +16,11 @@
 //
 // Other CPU-heavy processes skew the times; stop them while measuring.
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pinnedEngine } from './lib/pinned-engine.mjs';
 import { readDevRows } from './lib/dev-labels.mjs';
+import { loadAverage } from './lib/load-average.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -63,12 +63,7 @@ const fastMs = [];
 const leaks = [];
 const fastLeaks = [];
 const changed = [];
-// The machine's load beside the times (a shared machine: only same-run figures compare).
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-const loadBefore = load();
+const loadBefore = loadAverage();
 let hiddenPlates = 0;
 let hiddenFaces = 0;
 // CPU time of every thread of the process (the engine's, the face detectors', sharp's) during
@@ -141,7 +136,7 @@ await oldEngine?.close();
 
 const f = (x) => x.toFixed(1).padStart(7);
 console.log(`photos: ${rows.length}  threads: ${threads}  method: ${method}`);
-console.log(`load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);
+console.log(`load average (1, 5, 15 min) before: ${loadBefore}, after: ${loadAverage()}`);
 console.log(`hidden: ${hiddenPlates} plate areas, ${hiddenFaces} face areas`);
 console.log(`                      p50      p90  (ms)`);
 console.log(`plate reader     ${f(pct(readMs, 50))}  ${f(pct(readMs, 90))}`);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { benchEnv, cleanUp, start } from './lib/bench-env.mjs';
 import { benchAccount, client, pct, photoBodies } from './lib/bench-load.mjs';
+import { loadAverage } from './lib/load-average.mjs';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 120);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -22,12 +23,6 @@ const { run, env, cli } = benchEnv('scale');
 const base = `http://127.0.0.1:${env.PORT}`;
 const post = client(CLIENTS);
 const waitList = `${env.REDIS_PREFIX}bull:recognition:wait`;
-
-const loadavg = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 
 /** CPU seconds a process has used (user + system; Linux /proc, 100 ticks a second). */
 function cpuSeconds(pid) {
@@ -79,7 +74,7 @@ try {
   console.log(
     `load: ${CALLS} calls per set-up from ${CLIENTS} parallel callers over ${photos.length} dev photos; queue sampled every ${SAMPLE_MS} ms`,
   );
-  console.log(`machine: ${os.cpus().length} CPUs, load average ${loadavg()} at start`);
+  console.log(`machine: ${os.cpus().length} CPUs, load average ${loadAverage()} at start`);
   for (const setup of SETUPS) {
     const workerEnv = { ...env, ENGINE_THREADS: String(setup.threads) };
     const workers = await Promise.all(
@@ -133,7 +128,7 @@ try {
   }
   const gw = memory(gateway.pid);
   console.log(
-    `\ngateway RSS MB (peak / at end): ${gw.peak.toFixed(0)} / ${gw.now.toFixed(0)}; load average at end ${loadavg()}`,
+    `\ngateway RSS MB (peak / at end): ${gw.peak.toFixed(0)} / ${gw.now.toFixed(0)}; load average at end ${loadAverage()}`,
   );
   const first = results[0].callsPerSecond;
   console.log(

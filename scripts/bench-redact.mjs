@@ -66,21 +66,36 @@ const changed = [];
 const loadBefore = loadAverage();
 let hiddenPlates = 0;
 let hiddenFaces = 0;
+// CPU time of every thread of the process (the engine's, the face detectors', sharp's) during
+// each redaction: less swayed by the machine's load than wall time.
+const cpuMs = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+const oldCpu = [];
+const newCpu = [];
+const readCpu = [];
 const timeOld = async (buf) => {
   const t = performance.now();
+  const c = process.cpuUsage();
   await oldEngine.redact(buf, { redact: { method } });
+  oldCpu.push(cpuMs(c));
   oldMs.push(performance.now() - t);
 };
 for (const [i, row] of rows.entries()) {
   const buf = readFileSync(join(dev, row.image));
   let t = performance.now();
+  const rc = process.cpuUsage();
   await engine.read(buf, { onPhase: onPhase('read') });
+  readCpu.push(cpuMs(rc));
   readMs.push(performance.now() - t);
   // The call right after a read pays more for its decode (about 5 ms p50 on the shared machine):
   // the two redactions take that place in turn.
   if (oldEngine && i % 2 === 1) await timeOld(buf);
   t = performance.now();
+  const c = process.cpuUsage();
   const r = await engine.redact(buf, { redact: { method }, onPhase: onPhase('redaction') });
+  newCpu.push(cpuMs(c));
   redactMs.push(performance.now() - t);
   hiddenPlates += r.plates.length;
   hiddenFaces += r.faces.length;
@@ -129,10 +144,28 @@ console.log(`redaction        ${f(pct(redactMs, 50))}  ${f(pct(redactMs, 90))}`)
 console.log(
   `  ratio          ${f(pct(redactMs, 50) / pct(readMs, 50))}× ${f(pct(redactMs, 90) / pct(readMs, 90))}×   (target ≤ 1.5×)`,
 );
+console.log(
+  `  CPU p50 / p90 ms: read ${pct(readCpu, 50).toFixed(1)} / ${pct(readCpu, 90).toFixed(1)}, redaction ${pct(newCpu, 50).toFixed(1)} / ${pct(newCpu, 90).toFixed(1)} (${(pct(newCpu, 50) / pct(readCpu, 50)).toFixed(1)}× / ${(pct(newCpu, 90) / pct(readCpu, 90)).toFixed(1)}×)`,
+);
 if (pin) {
   console.log(`redaction at ${pin.commit.slice(0, 10)} ${f(pct(oldMs, 50))}  ${f(pct(oldMs, 90))}`);
   console.log(
     `  new/old        ${f(pct(redactMs, 50) / pct(oldMs, 50))}× ${f(pct(redactMs, 90) / pct(oldMs, 90))}×`,
+  );
+  // Photo by photo: the geometric mean of new/old with a 95 % interval (t on the log ratios).
+  const paired = (label, news, olds) => {
+    const logs = news.map((x, i) => Math.log(x / olds[i]));
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
+    const half = (1.96 * sd) / Math.sqrt(logs.length);
+    console.log(
+      `  ${label} ${Math.exp(mean).toFixed(2)}×  (95 % ${Math.exp(mean - half).toFixed(2)}–${Math.exp(mean + half).toFixed(2)}, photo by photo)`,
+    );
+  };
+  paired('paired new/old, wall', redactMs, oldMs);
+  paired('paired new/old, CPU ', newCpu, oldCpu);
+  console.log(
+    `  CPU p50 / p90 ms at ${pin.commit.slice(0, 10)}: ${pct(oldCpu, 50).toFixed(1)} / ${pct(oldCpu, 90).toFixed(1)}`,
   );
 }
 for (const [kind, byPhase] of Object.entries(phases))

@@ -17,7 +17,7 @@ import { nms } from './geometry/nms';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { freeDims } from './models/free-dims';
-import { Device, createSession } from './models/runtime';
+import { Device, TensorRunner, createSession } from './models/runtime';
 import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
 import { slotReaderSessions } from './ocr/slot-reader';
@@ -205,6 +205,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
                 : []),
             ],
             tiny,
+            // the plate detector too: a redaction runs some of its plate runs there (below)
+            { bytes: files.plate, file: fileName('plate-detector') },
           )
         : undefined,
     state: await session(patched(files.state), 'plate-state', tiny),
@@ -413,13 +415,24 @@ class PlateEngine implements Engine {
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
-      plates: (img, vehicles, config) =>
-        this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false),
+      plates: (img, vehicles, config, whole) =>
+        this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false, undefined, whole),
       secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles),
+      // the tiles on both threads: this one and the face detectors' (once its face run is done)
       sweep: async (img, tiles, th) =>
-        (await this.detectOnTiles(img, tiles, th)).filter((d) => d.score >= th),
-      whole: async (img, th) =>
-        (await detectPlates(this.s.plate, img, 320, th)).filter((d) => d.score >= th),
+        (await this.detectOnTiles(img, tiles, th, this.s.faces?.plateRunner())).filter(
+          (d) => d.score >= th,
+        ),
+      // in the face detectors' thread when there is one: the caller goes on once it has started
+      startWhole: async (img, th) => {
+        const found = detectPlatesIn(
+          this.s.faces?.plateRunner() ?? this.s.plate,
+          await plateInput(img, 320),
+          th,
+        ).then((ds) => ds.filter((d) => d.score >= th));
+        found.catch(() => undefined); // awaited by the caller
+        return { found };
+      },
     });
   }
 
@@ -436,8 +449,12 @@ class PlateEngine implements Engine {
     /** false: no second look when nothing was found (a redaction takes them apart) */
     tiles = true,
     /** the whole photo's plateInput at 320, when the caller started it already */
-    whole: Promise<PlateInput> = plateInput(img, 320),
+    whole?: Promise<PlateInput>,
+    /** what the whole-photo pass found, at the bar of this search or below, when already run */
+    wholeFound?: PlateDetection[],
   ): Promise<PlateDetection[]> {
+    const wholeInput = wholeFound ? null : (whole ?? plateInput(img, 320));
+    wholeInput?.catch(() => undefined); // awaited below; not unhandled if a crop's input throws
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
     const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
@@ -460,7 +477,9 @@ class PlateEngine implements Engine {
       input.catch(() => undefined); // awaited below; not unhandled if the whole pass throws
       return input;
     });
-    let found = await detectPlatesIn(this.s.plate, await whole, th);
+    let found = wholeFound
+      ? wholeFound.filter((d) => d.score >= th)
+      : await detectPlatesIn(this.s.plate, await wholeInput!, th);
     for (const [i, b] of crops.entries()) {
       // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
       if (!early[i] && !cropPassWorthIt(img, b, found)) continue;
@@ -488,16 +507,30 @@ class PlateEngine implements Engine {
     return secondLookTiles(img, boxes, TUNING.smallPlateTile);
   }
 
-  /** The plate detector on each tile of `img`, read at the detector's 320 px. */
-  private async detectOnTiles(img: RgbImage, tiles: Box[], th: number): Promise<PlateDetection[]> {
-    let found: PlateDetection[] = [];
-    for (const t of tiles) {
-      const crop = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
-      found = found.concat(
-        await detectPlates(this.s.plate, crop, 320, th, { x: t.xmin, y: t.ymin }),
-      );
-    }
-    return found;
+  /**
+   * The plate detector on each tile of `img`, read at the detector's 320 px; with `aside` (the
+   * detector in another thread) too, each of the two takes the next tile when it is free. The
+   * detections come in tile order whichever ran them.
+   */
+  private async detectOnTiles(
+    img: RgbImage,
+    tiles: Box[],
+    th: number,
+    aside?: TensorRunner,
+  ): Promise<PlateDetection[]> {
+    const found: PlateDetection[][] = [];
+    let next = 0;
+    const lane = async (session: InferenceSession | TensorRunner) => {
+      while (next < tiles.length) {
+        const i = next++;
+        const t = tiles[i];
+        const crop = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
+        found[i] = await detectPlates(session, crop, 320, th, { x: t.xmin, y: t.ymin });
+      }
+    };
+    // the other thread's lane first: its tile is sent before this thread's run holds the thread
+    await Promise.all([...(aside && tiles.length > 1 ? [lane(aside)] : []), lane(this.s.plate)]);
+    return found.flat();
   }
 }
 

@@ -3,7 +3,7 @@ import { Box, Point, boxOfPoints } from '../geometry/box';
 import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
 import { RgbImage, resizeShared } from '../image/decode';
-import { run1 } from '../models/runtime';
+import { run1, TensorRunner } from '../models/runtime';
 import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 export interface PlateDetection {
@@ -75,7 +75,7 @@ export function decodePlates(
 
 /** Run the plate detector on `img`; `offset` maps a sub-image's coordinates back to the photo. */
 export async function detectPlates(
-  session: InferenceSession,
+  session: InferenceSession | TensorRunner,
   img: RgbImage,
   size: number,
   threshold: number,
@@ -84,15 +84,20 @@ export async function detectPlates(
   return detectPlatesIn(session, await plateInput(img, size), threshold, offset);
 }
 
-/** The plate detector on an input plateInput made (the engine makes the whole photo's early). */
+/**
+ * The plate detector on an input plateInput made (the engine makes the whole photo's early);
+ * `session` a session of this thread or a runner of one in another (redact/face-thread.ts).
+ */
 export async function detectPlatesIn(
-  session: InferenceSession,
+  session: InferenceSession | TensorRunner,
   input: PlateInput,
   threshold: number,
   offset: Point = { x: 0, y: 0 },
 ): Promise<PlateDetection[]> {
   const { tensor, lb, size } = input;
-  const out = await run1(session, tensor, [1, 3, size, size]);
+  const dims = [1, 3, size, size];
+  const out =
+    typeof session === 'function' ? await session(tensor, dims) : await run1(session, tensor, dims);
   DETECTOR_INPUTS.give(tensor);
   return decodePlates(out.data, out.dims[1], lb, threshold).map((d) => {
     const shift = (p: Point): Point => ({ x: p.x + offset.x, y: p.y + offset.y });

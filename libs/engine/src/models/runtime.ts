@@ -39,6 +39,12 @@ export function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.Sessi
   };
 }
 
+/** A model's first output for an input tensor, as `run1` answers it, run wherever its session is. */
+export type TensorRunner = (
+  input: Float32Array,
+  dims: number[],
+) => Promise<{ data: Float32Array; dims: readonly number[] }>;
+
 export async function run1(
   session: ort.InferenceSession,
   data: Float32Array,

@@ -54,18 +54,25 @@ export interface RedactionParts {
   face?: FaceRunner;
   face320?: FaceRunner;
   vehicles(img: RgbImage): Promise<VehicleDetection[]>;
-  /** the plate reader's own passes (the whole photo, the largest vehicles), no tiles */
+  /**
+   * the plate reader's own passes (the whole photo, the largest vehicles), no tiles; `whole`: what
+   * the whole-photo pass found on `img` at the passes' bar or below, when it was run already
+   */
   plates(
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
+    whole?: PlateDetection[],
   ): Promise<PlateDetection[]>;
   /** the tiles of the plate reader's second look at `img`, whose vehicles are `vehicles` */
   secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
   /** the plate detector on `tiles` of `img` at native resolution, at `threshold` */
   sweep(img: RgbImage, tiles: Box[], threshold: number): Promise<PlateDetection[]>;
-  /** the plate reader's whole-photo pass, at `threshold` */
-  whole(img: RgbImage, threshold: number): Promise<PlateDetection[]>;
+  /**
+   * the plate reader's whole-photo pass at `threshold`, started in another thread where there is
+   * one (settles once its input is made and sent): this thread goes on meanwhile
+   */
+  startWhole(img: RgbImage, threshold: number): Promise<{ found: Promise<PlateDetection[]> }>;
 }
 
 /**
@@ -86,9 +93,10 @@ const NEAR_ROUNDS = 2;
 
 /**
  * Decode (upright); find faces with the face detector and, at the same time, plates with the
- * plate reader's whole-photo pass and its second look's tiles at a lower bar, hiding each plate in
- * place as it is found; hide the faces, encode; look again, on the photo as it will be sent,
- * around the weak plates only the tiles found. Pixels outside the hidden areas are the decoded
+ * plate reader's passes at a lower bar (its second look's tiles too where they found none),
+ * hiding each plate in place as it is found; hide the faces, encode; on the photo as it will be
+ * sent, the reader's passes and second look again, then look again around what that found (and
+ * around the weak plates only the tiles found). Pixels outside the hidden areas are the decoded
  * upload's own.
  */
 export async function redactImage(
@@ -174,20 +182,28 @@ export async function redactImage(
     encoded = await encodeRedacted(img, format);
   };
   // The plate reader's own passes once more (its vehicles, then its plate passes and the tiles
-  // of its second look that those vehicles add), on the photo as it will be sent: hiding changes
-  // what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
+  // of its second look not taken yet: all of them where the passes had hidden something), on the
+  // photo as it will be sent: hiding changes what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
   // vehicle shorter on the sent photo, short enough for second-look windows, and one holds a
   // detection (0.08) the first look never saw; on eu/test_020, a photo too small for windows, a
   // 10-px timestamp beside the plate scored under the redaction's bar before the plate was
   // hidden, 0.21 after, over the reader's 0.2. Not in `mode: fast`, which takes speed over
   // looking again.
+  // The whole-photo pass runs in the face detectors' thread (its face run is over by now) while
+  // the vehicle detector runs on this one, at the look again's bar: the look again's first round
+  // takes what it found when nothing was hidden in between (the same pixels, the same answer).
   let tiles = found.tiles;
   let again: HiddenArea[] = [];
+  let checked: { img: RgbImage; whole: PlateDetection[] } | null = null;
   if (!fast && plates.length + faces.length > 0) {
     const asSent = await sent();
+    const wholeRun = await parts.startWhole(asSent, SWEEP_THRESHOLD);
     const vehicles = await parts.vehicles(asSent);
-    const passes = await parts.plates(asSent, vehicles, config);
-    const more = parts.secondLook(asSent, vehicles).filter((t) => !tiles.some((s) => same(s, t)));
+    const whole = await wholeRun.found;
+    checked = { img: asSent, whole };
+    const passes = await parts.plates(asSent, vehicles, config, whole);
+    const reader = parts.secondLook(asSent, vehicles);
+    const more = reader.filter((t) => !tiles.some((s) => same(s, t)));
     tiles = tiles.concat(more);
     again = unseen(plateAreas([...passes, ...(await parts.sweep(asSent, more, SWEEP_THRESHOLD))]));
     if (again.length > 0) await add(again);
@@ -205,10 +221,10 @@ export async function redactImage(
     const asSent = await sent();
     const changed = boxes(fresh);
     const near = tiles.filter((t) => changed.some((a) => intersection(a, t) > 0));
-    const seen = [
-      ...(await parts.whole(asSent, SWEEP_THRESHOLD)),
-      ...(await parts.sweep(asSent, near, SWEEP_THRESHOLD)),
-    ];
+    const reuse = checked?.img === asSent ? checked.whole : null;
+    const wholeRun = reuse ? null : await parts.startWhole(asSent, SWEEP_THRESHOLD);
+    const swept = await parts.sweep(asSent, near, SWEEP_THRESHOLD);
+    const seen = [...(reuse ?? (await wholeRun!.found)), ...swept];
     fresh = unseen(plateAreas(nms(seen, 0.3)));
     if (fresh.length > 0) await add(fresh);
   }
@@ -237,16 +253,17 @@ function faceSearchFor(img: RgbImage, fast: boolean, parts: RedactionParts) {
 
 /**
  * Plates, each hidden in `img` as soon as it is found: the plate reader's passes (the whole
- * photo, the largest vehicle) at the redaction's bar and, unless `mode: fast`, its second look
- * (native-resolution tiles over the smaller vehicles, detect/plan.ts `secondLookTiles`) at a
- * lower bar: the reader takes it on a photo where it finds no plate, i.e. on every redacted
- * photo, and at close to native resolution it finds small plates and text the passes do not (a
- * distant car, a dealer sticker). The tiles look at the photo with the passes' plates already
- * hidden, as the reader will see it: what hiding them uncovers (a plate next to one, the next
- * piece of a text line) is found in the same sweep. The vehicle pass stays although the tiles
- * see the smaller vehicles too: the reader looks at its crop of the largest vehicle first, and
- * text there (a dealer line above a plate) can score higher in that crop than in any tile
- * (`eu/test_089`, read as `wlnault` once the vehicle pass was left out).
+ * photo, the largest vehicle) at the redaction's bar and, unless `mode: fast`, where they found
+ * none, its second look (native-resolution tiles over the smaller vehicles, detect/plan.ts
+ * `secondLookTiles`) at a lower bar: the reader takes it on a photo where it finds no plate, i.e.
+ * on every redacted photo, and at close to native resolution it finds small plates and text the
+ * passes do not (a distant car, a dealer sticker). Where the passes hid something, the photo is
+ * looked at again as it will be sent (redactImage), and the second look is taken there, on the
+ * tiles of the vehicles the reader will find in it, once: taken here too, most of its tiles ran
+ * twice (us/f8fc5e59: the vehicles move once plates are hidden). The vehicle pass stays although
+ * the tiles see the smaller vehicles too: the reader looks at its crop of the largest vehicle
+ * first, and text there (a dealer line above a plate) can score higher in that crop than in any
+ * tile (`eu/test_089`, read as `wlnault` once the vehicle pass was left out).
  * `swept`: the areas only the tiles found.
  */
 async function findPlates(
@@ -262,12 +279,9 @@ async function findPlates(
   return timed('plates', async () => {
     const plates = plateAreas(await parts.plates(img, vehicles, config));
     await hide(plates);
-    if (fast) return { plates, swept: [], tiles: [] };
-    const hidden = boxes(plates);
+    if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };
     const tiles = parts.secondLook(img, vehicles);
-    const swept = plateAreas(await parts.sweep(img, tiles, SWEEP_THRESHOLD))
-      .filter((a) => !mostlyInside(a.box, hidden))
-      .slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+    const swept = plateAreas(await parts.sweep(img, tiles, SWEEP_THRESHOLD));
     await hide(swept);
     return { plates, swept, tiles };
   });

@@ -1,13 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import { ModelLoadError } from '../errors';
-import { RuntimeOptions, sessionOptions } from '../models/runtime';
+import { RuntimeOptions, sessionOptions, TensorRunner } from '../models/runtime';
 import type { RgbImage } from '../image/decode';
-import { FaceModelSize, FaceOutput, FaceRunner, faceSearch } from './faces';
+import { FaceModelSize, FaceRunner, faceSearch } from './faces';
+
+const PLATE = 'plate';
 
 /**
  * The thread's script, plain CommonJS (a worker needs JavaScript, and this one is the same built
- * or under ts-jest): one face-detector session per model size; each message an input tensor and
- * the size it is for, each answer the detector's two outputs or the run's error.
+ * or under ts-jest): one session per model (the face detectors by size, and the plate detector);
+ * each message an input tensor and the model it is for, each answer the model's outputs by name
+ * or the run's error.
  */
 const SCRIPT = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -16,16 +19,24 @@ const sessions = {};
 Promise.all(
   workerData.models.map((m) =>
     ort.InferenceSession.create(m.bytes, workerData.options).then(
-      (session) => { sessions[m.size] = session; },
+      (session) => { sessions[m.key] = session; },
       (err) => { throw { file: m.file, message: String(err && err.message) }; },
     ),
   ),
 ).then(
   () => {
-    parentPort.on('message', ({ id, size, input, dims }) => {
-      const session = sessions[size];
+    parentPort.on('message', ({ id, key, input, dims }) => {
+      const session = sessions[key];
       session.run({ [session.inputNames[0]]: new ort.Tensor('float32', input, dims) }).then(
-        (out) => parentPort.postMessage({ id, scores: out.scores.data, boxes: out.boxes.data }),
+        (out) => {
+          const outputs = {};
+          for (const name of session.outputNames)
+            outputs[name] = { data: out[name].data, dims: out[name].dims };
+          parentPort.postMessage(
+            { id, outputs },
+            Object.values(outputs).map((o) => o.data.buffer),
+          );
+        },
         (err) => parentPort.postMessage({ id, error: String(err && err.message) }),
       );
     });
@@ -38,8 +49,10 @@ Promise.all(
 type Reply =
   | { ready: true }
   | { failed: string; file: string }
-  | { id: number; scores: Float32Array; boxes: Float32Array }
+  | { id: number; outputs: Outputs }
   | { id: number; error: string };
+
+type Outputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
 /** A face detector model to load: its input size, the file's bytes, its name for errors. */
 export interface FaceModelFile {
@@ -58,7 +71,7 @@ export interface FaceModelFile {
 export class FaceThread {
   private readonly pending = new Map<
     number,
-    { resolve(out: FaceOutput): void; reject(err: Error): void }
+    { resolve(out: Outputs): void; reject(err: Error): void }
   >();
   private nextId = 1;
   private broken: Error | null = null;
@@ -66,21 +79,34 @@ export class FaceThread {
   private constructor(
     private readonly worker: Worker,
     private readonly sizes: ReadonlySet<FaceModelSize>,
+    private readonly hasPlate: boolean,
   ) {}
 
-  /** Starts the thread and a session on each of `models`. */
-  static async start(models: FaceModelFile[], opts: RuntimeOptions): Promise<FaceThread> {
+  /**
+   * Starts the thread and a session on each of `models`, and on `plate` (the plate detector) when
+   * given: the redaction runs some of its plate-detector runs here once the face run is done
+   * (redact/engine-redact.ts), so its plate work takes both cores.
+   */
+  static async start(
+    models: FaceModelFile[],
+    opts: RuntimeOptions,
+    plate?: { bytes: Buffer; file: string },
+  ): Promise<FaceThread> {
+    const all = [
+      ...models.map((m) => ({ key: String(m.size), file: m.file, bytes: new Uint8Array(m.bytes) })),
+      ...(plate ? [{ key: PLATE, file: plate.file, bytes: new Uint8Array(plate.bytes) }] : []),
+    ];
     const worker = new Worker(SCRIPT, {
       eval: true,
       workerData: {
         ort: require.resolve('onnxruntime-node'),
-        models: models.map((m) => ({ size: m.size, file: m.file, bytes: new Uint8Array(m.bytes) })),
+        models: all,
         options: sessionOptions(opts),
       },
     });
-    const thread = new FaceThread(worker, new Set(models.map((m) => m.size)));
+    const thread = new FaceThread(worker, new Set(models.map((m) => m.size)), !!plate);
     await new Promise<void>((resolve, reject) => {
-      const failed = (err: Error, file = models.map((m) => m.file).join(', ')) =>
+      const failed = (err: Error, file = all.map((m) => m.file).join(', ')) =>
         reject(new ModelLoadError(`cannot load model ${file}: ${err.message}`, file));
       worker.once('error', failed);
       worker.once('message', (m: Reply) => {
@@ -99,28 +125,44 @@ export class FaceThread {
 
   /** The detector of input `size` (`dims` [1, 3, h, w]) in the thread, if that model is loaded. */
   runner(size: FaceModelSize): FaceRunner | undefined {
-    return this.sizes.has(size) ? (input, dims) => this.run(size, input, dims) : undefined;
+    return this.sizes.has(size)
+      ? async (input, dims) => {
+          const out = await this.run(String(size), input, dims, true);
+          return { scores: out.scores.data, boxes: out.boxes.data };
+        }
+      : undefined;
+  }
+
+  /**
+   * The plate detector in the thread, if loaded: its input is copied (the caller's buffer goes
+   * back to its pool), its output comes back.
+   */
+  plateRunner(): TensorRunner | undefined {
+    return this.hasPlate
+      ? async (input, dims) => Object.values(await this.run(PLATE, input, dims, false))[0]
+      : undefined;
   }
 
   /** Faces in `img` with every loaded detector (the engine's warm-up). */
   async warmUp(img: RgbImage): Promise<void> {
-    for (const size of this.sizes)
-      await (
-        await faceSearch((input, dims) => this.run(size, input, dims), img, size)
-      )();
+    for (const size of this.sizes) await (await faceSearch(this.runner(size)!, img, size))();
   }
 
   private run(
-    size: FaceModelSize,
+    key: string,
     input: Float32Array,
     dims: readonly number[],
-  ): Promise<FaceOutput> {
+    transfer: boolean,
+  ): Promise<Outputs> {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, size, input, dims }, [input.buffer as ArrayBuffer]);
+      this.worker.postMessage(
+        { id, key, input, dims },
+        transfer ? [input.buffer as ArrayBuffer] : [],
+      );
     });
   }
 
@@ -136,7 +178,7 @@ export class FaceThread {
     if (this.pending.size === 0) this.worker.unref();
     if (!waiting) return;
     if ('error' in m) waiting.reject(new Error(`face detector: ${m.error}`));
-    else waiting.resolve({ scores: m.scores, boxes: m.boxes });
+    else waiting.resolve(m.outputs);
   }
 
   private fail(err: Error): void {

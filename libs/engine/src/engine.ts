@@ -361,7 +361,7 @@ class PlateEngine implements Engine {
     wholePlateInput.catch(() => undefined); // awaited below; not unhandled if vehicles throw first
     const vehicles = needVehicles ? await this.findVehicles(img) : [];
     phase('vehicles');
-    const plates = await this.findPlates(img, vehicles, config, true, wholePlateInput);
+    const plates = await this.findPlates(img, vehicles, config, wholePlateInput);
     phase('plates');
     // mmc's inputs of the vehicles holding a plate are resized (sharp, off the main thread) while
     // the plates are read, not after
@@ -416,8 +416,26 @@ class PlateEngine implements Engine {
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
-      plates: (img, vehicles, config, whole) =>
-        this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false, undefined, whole),
+      // its whole-photo pass on this thread, its crop passes on both (the other one's once
+      // `asideFrom` settles)
+      plates: async (img, vehicles, config, asideFrom) => {
+        const regular: EngineConfig = { ...config, mode: 'regular' };
+        const bar = Math.min(regular.threshold_d, 0.1);
+        const whole = plateInput(img, 320).then((input) =>
+          detectPlatesIn(this.s.plate, input, bar),
+        );
+        const { passes } = await this.checkPlates(
+          img,
+          vehicles,
+          regular,
+          whole,
+          [],
+          bar,
+          undefined,
+          asideFrom,
+        );
+        return passes;
+      },
       secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles),
       // the tiles on both threads: this one and the face detectors' (once `asideFrom` settles:
       // its face run is done by then)
@@ -479,6 +497,7 @@ class PlateEngine implements Engine {
     tiles: Box[],
     th: number,
     abandoned?: () => boolean,
+    asideFrom?: Promise<unknown>,
   ): Promise<{ passes: PlateDetection[]; swept: PlateDetection[] }> {
     const bar = Math.min(config.threshold_d, 0.1);
     const aside = this.s.faces?.plateRunner();
@@ -489,7 +508,7 @@ class PlateEngine implements Engine {
       img,
       tiles.map((box) => ({ box, th })),
       aside,
-      undefined,
+      asideFrom,
       abandoned,
     );
     swept.catch(() => undefined); // awaited below
@@ -501,7 +520,7 @@ class PlateEngine implements Engine {
       img,
       crops.map((box) => ({ box, th: bar })),
       aside,
-      undefined,
+      asideFrom,
       abandoned,
     );
     for (const [i, b] of crops.entries())
@@ -536,15 +555,11 @@ class PlateEngine implements Engine {
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
-    /** false: no second look when nothing was found (a redaction takes them apart) */
-    tiles = true,
     /** the whole photo's plateInput at 320, when the caller started it already */
     whole?: Promise<PlateInput>,
-    /** what the whole-photo pass found, at the bar of this search or below, when already run */
-    wholeFound?: PlateDetection[],
   ): Promise<PlateDetection[]> {
-    const wholeInput = wholeFound ? null : (whole ?? plateInput(img, 320));
-    wholeInput?.catch(() => undefined); // awaited below; not unhandled if a crop's input throws
+    const wholeInput = whole ?? plateInput(img, 320);
+    wholeInput.catch(() => undefined); // awaited below; not unhandled if a crop's input throws
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
     const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
@@ -559,9 +574,7 @@ class PlateEngine implements Engine {
       input.catch(() => undefined); // awaited below; not unhandled if the whole pass throws
       return input;
     });
-    let found = wholeFound
-      ? wholeFound.filter((d) => d.score >= th)
-      : await detectPlatesIn(this.s.plate, await wholeInput!, th);
+    let found = await detectPlatesIn(this.s.plate, await wholeInput, th);
     for (const [i, b] of crops.entries()) {
       // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
       if (!early[i] && !cropPassWorthIt(img, b, found)) continue;
@@ -574,7 +587,7 @@ class PlateEngine implements Engine {
         .filter((d) => d.score >= config.threshold_d)
         .slice(0, MAX_PLATES);
     const plates = kept(found);
-    if (plates.length || config.mode !== 'regular' || !tiles) return plates;
+    if (plates.length || config.mode !== 'regular') return plates;
     const second = this.secondLookTiles(img, vehicles).map((box) => ({ box, th }));
     return kept((await this.detectOnBoxes(img, second)).flat());
   }

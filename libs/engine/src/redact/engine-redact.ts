@@ -55,14 +55,14 @@ export interface RedactionParts {
   face320?: FaceRunner;
   vehicles(img: RgbImage): Promise<VehicleDetection[]>;
   /**
-   * the plate reader's own passes (the whole photo, the largest vehicles), no tiles; `whole`: what
-   * the whole-photo pass found on `img` at the passes' bar or below, when it was run already
+   * the plate reader's own passes (the whole photo, the largest vehicles), no tiles; the crop
+   * passes on both threads where there are two, the other one's runs once `asideFrom` settles
    */
   plates(
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
-    whole?: PlateDetection[],
+    asideFrom?: Promise<unknown>,
   ): Promise<PlateDetection[]>;
   /** the tiles of the plate reader's second look at `img`, whose vehicles are `vehicles` */
   secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
@@ -78,8 +78,8 @@ export interface RedactionParts {
   ): Promise<PlateDetection[]>;
   /**
    * `plates(img, vehicles, config, whole)` and `sweep(img, tiles, threshold)` in one, their
-   * detector runs spread over both threads where there are two; once `abandoned` answers true,
-   * no further run starts (and the answer is not to be used)
+   * detector runs spread over both threads where there are two (the other one's once `asideFrom`
+   * settles); once `abandoned` answers true, no further run starts (the answer is not to be used)
    */
   check(
     img: RgbImage,
@@ -89,6 +89,7 @@ export interface RedactionParts {
     tiles: Box[],
     threshold: number,
     abandoned?: () => boolean,
+    asideFrom?: Promise<unknown>,
   ): Promise<{ passes: PlateDetection[]; swept: PlateDetection[] }>;
   /** starts the resizes of `img` that its first plate search takes (settles when they are made) */
   prefetch?(img: RgbImage): Promise<void>;
@@ -217,6 +218,7 @@ export async function redactImage(
       more,
       SWEEP_THRESHOLD,
       dropped,
+      facesFound,
     );
     const whole = await wholeRun.found;
     return { img: asSent, whole, more, found: [...passes, ...swept] };
@@ -353,7 +355,7 @@ async function findPlates(
 ): Promise<{ plates: HiddenArea[]; swept: HiddenArea[]; tiles: Box[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
   return timed('plates', async () => {
-    const plates = plateAreas(await parts.plates(img, vehicles, config));
+    const plates = plateAreas(await parts.plates(img, vehicles, config, faces));
     await hide(plates);
     if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };
     const tiles = parts.secondLook(img, vehicles);

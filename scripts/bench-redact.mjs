@@ -75,10 +75,13 @@ const cpuMs = (since) => {
 const oldCpu = [];
 const newCpu = [];
 const readCpu = [];
+// Photos whose redacted JPEG is byte for byte the old engine's (with --old-commit).
+let sameAsOld = 0;
+let oldImage = null;
 const timeOld = async (buf) => {
   const t = performance.now();
   const c = process.cpuUsage();
-  await oldEngine.redact(buf, { redact: { method } });
+  oldImage = (await oldEngine.redact(buf, { redact: { method } })).image;
   oldCpu.push(cpuMs(c));
   oldMs.push(performance.now() - t);
 };
@@ -100,6 +103,7 @@ for (const [i, row] of rows.entries()) {
   hiddenPlates += r.plates.length;
   hiddenFaces += r.faces.length;
   if (oldEngine && i % 2 === 0) await timeOld(buf);
+  if (oldImage?.equals(r.image)) sameAsOld++;
   t = performance.now();
   const fast = await engine.redact(buf, { redact: { method }, config: { mode: 'fast' } });
   fastMs.push(performance.now() - t);
@@ -162,10 +166,19 @@ if (pin) {
       `  ${label} ${Math.exp(mean).toFixed(2)}×  (95 % ${Math.exp(mean - half).toFixed(2)}–${Math.exp(mean + half).toFixed(2)}, photo by photo)`,
     );
   };
+  console.log(
+    `  output byte for byte the same as at ${pin.commit.slice(0, 10)}: ${sameAsOld} of ${rows.length}`,
+  );
   paired('paired new/old, wall', redactMs, oldMs);
   paired('paired new/old, CPU ', newCpu, oldCpu);
   console.log(
     `  CPU p50 / p90 ms at ${pin.commit.slice(0, 10)}: ${pct(oldCpu, 50).toFixed(1)} / ${pct(oldCpu, 90).toFixed(1)}`,
+  );
+  // Cores a call keeps busy on average: its CPU time (every thread) over its wall time.
+  const cores = (cpu, wall) =>
+    (cpu.reduce((a, b) => a + b, 0) / wall.reduce((a, b) => a + b, 0)).toFixed(2);
+  console.log(
+    `  cores used (CPU / wall, all photos): read ${cores(readCpu, readMs)}, redaction ${cores(newCpu, redactMs)}, at ${pin.commit.slice(0, 10)} ${cores(oldCpu, oldMs)}`,
   );
 }
 for (const [kind, byPhase] of Object.entries(phases))

@@ -14,7 +14,8 @@ import { FaceThread } from './redact/face-thread';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { Box, boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
-import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage } from './image/decode';
+import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage, resizeShared } from './image/decode';
+import { letterbox } from './geometry/letterbox';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { freeDims } from './models/free-dims';
 import { Device, TensorRunner, createSession } from './models/runtime';
@@ -360,7 +361,7 @@ class PlateEngine implements Engine {
     wholePlateInput.catch(() => undefined); // awaited below; not unhandled if vehicles throw first
     const vehicles = needVehicles ? await this.findVehicles(img) : [];
     phase('vehicles');
-    const plates = await this.findPlates(img, vehicles, config, true, wholePlateInput);
+    const plates = await this.findPlates(img, vehicles, config, wholePlateInput);
     phase('plates');
     // mmc's inputs of the vehicles holding a plate are resized (sharp, off the main thread) while
     // the plates are read, not after
@@ -415,14 +416,58 @@ class PlateEngine implements Engine {
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
-      plates: (img, vehicles, config, whole) =>
-        this.findPlates(img, vehicles, { ...config, mode: 'regular' }, false, undefined, whole),
+      // its whole-photo pass on this thread, its crop passes on both (the other one's once
+      // `asideFrom` settles)
+      plates: async (img, vehicles, config, asideFrom) => {
+        const regular: EngineConfig = { ...config, mode: 'regular' };
+        const bar = Math.min(regular.threshold_d, 0.1);
+        const whole = plateInput(img, 320).then((input) =>
+          detectPlatesIn(this.s.plate, input, bar),
+        );
+        const { passes } = await this.checkPlates(
+          img,
+          vehicles,
+          regular,
+          whole,
+          [],
+          bar,
+          undefined,
+          asideFrom,
+        );
+        return passes;
+      },
       secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles),
-      // the tiles on both threads: this one and the face detectors' (once its face run is done)
-      sweep: async (img, tiles, th) =>
-        (await this.detectOnTiles(img, tiles, th, this.s.faces?.plateRunner())).filter(
-          (d) => d.score >= th,
+      // the tiles on both threads: this one and the face detectors' (once `asideFrom` settles:
+      // its face run is done by then)
+      sweep: async (img, tiles, th, asideFrom) =>
+        (
+          await this.detectOnBoxes(
+            img,
+            tiles.map((box) => ({ box, th })),
+            this.s.faces?.plateRunner(),
+            asideFrom,
+          )
+        )
+          .flat()
+          .filter((d) => d.score >= th),
+      check: (img, vehicles, config, whole, tiles, th, abandoned) =>
+        this.checkPlates(
+          img,
+          vehicles,
+          { ...config, mode: 'regular' },
+          whole,
+          tiles,
+          th,
+          abandoned,
         ),
+      // the detectors' first resizes of the photo (vehicles; the whole-photo plate pass), made in
+      // sharp's threads beside the face detector's
+      prefetch: async (img) => {
+        const { width, height } = letterbox(img.width, img.height, 320, 320, 'center');
+        const long = vehicleInputLong(img.width, img.height);
+        const v = letterbox(img.width, img.height, long, long, 'top-left');
+        await Promise.all([resizeShared(img, width, height), resizeShared(img, v.width, v.height)]);
+      },
       // in the face detectors' thread when there is one: the caller goes on once it has started
       startWhole: async (img, th) => {
         const found = detectPlatesIn(
@@ -436,6 +481,70 @@ class PlateEngine implements Engine {
     });
   }
 
+  /**
+   * The plate reader's passes (`config` mode regular) on `img` given its `vehicles` and what its
+   * whole-photo pass found (`whole`, at this search's bar or below), and the plate detector on
+   * `tiles` at `th`: the vehicle crops and the tiles on both threads (this one and the face
+   * detectors'), each taking the next when free. The passes as findPlates answers them (a crop
+   * the reader would skip, given what the whole photo and the crops before it found, does not
+   * count; one it might skip is run all the same), the tiles' detections in tile order.
+   */
+  private async checkPlates(
+    img: RgbImage,
+    vehicles: VehicleDetection[],
+    config: EngineConfig,
+    whole: Promise<PlateDetection[]>,
+    tiles: Box[],
+    th: number,
+    abandoned?: () => boolean,
+    asideFrom?: Promise<unknown>,
+  ): Promise<{ passes: PlateDetection[]; swept: PlateDetection[] }> {
+    const bar = Math.min(config.threshold_d, 0.1);
+    const aside = this.s.faces?.plateRunner();
+    // the tiles start at once, the crops once the whole-photo pass has answered (it tells which
+    // are worth a look); what the crops before it add can only make a crop less worth it, so
+    // those worth it given the whole photo's plates run, and count as the reader counts them
+    const swept = this.detectOnBoxes(
+      img,
+      tiles.map((box) => ({ box, th })),
+      aside,
+      asideFrom,
+      abandoned,
+    );
+    swept.catch(() => undefined); // awaited below
+    let found = (await whole).filter((d) => d.score >= bar);
+    const crops = this.cropBoxes(img, vehicles, config).filter((b) =>
+      cropPassWorthIt(img, b, found),
+    );
+    const out = await this.detectOnBoxes(
+      img,
+      crops.map((box) => ({ box, th: bar })),
+      aside,
+      asideFrom,
+      abandoned,
+    );
+    for (const [i, b] of crops.entries())
+      if (cropPassWorthIt(img, b, found)) found = found.concat(out[i]);
+    const passes = nms(found, 0.3)
+      .filter((d) => d.score >= config.threshold_d)
+      .slice(0, MAX_PLATES);
+    return {
+      passes,
+      swept: (await swept).flat().filter((d) => d.score >= th),
+    };
+  }
+
+  /** The vehicles whose crops the plate passes look at, largest first (clamped boxes). */
+  private cropBoxes(img: RgbImage, vehicles: VehicleDetection[], config: EngineConfig): Box[] {
+    if (config.mode === 'fast') return [];
+    return [...vehicles]
+      .sort((a, b) => boxArea(b.box) - boxArea(a.box))
+      .slice(0, config.mode === 'redaction' ? 8 : TUNING.vehicleCrops)
+      .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height)
+      .map((v) => clampBox(v.box, img.width, img.height))
+      .filter((b) => b.xmax - b.xmin >= 32 && b.ymax - b.ymin >= 32);
+  }
+
   /** Vehicle detection at the input size the photo's size calls for (detect/plan.ts). */
   private findVehicles(img: RgbImage): Promise<VehicleDetection[]> {
     return detectVehicles(this.s.vehicle, img, undefined, vehicleInputLong(img.width, img.height));
@@ -446,27 +555,15 @@ class PlateEngine implements Engine {
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
-    /** false: no second look when nothing was found (a redaction takes them apart) */
-    tiles = true,
     /** the whole photo's plateInput at 320, when the caller started it already */
     whole?: Promise<PlateInput>,
-    /** what the whole-photo pass found, at the bar of this search or below, when already run */
-    wholeFound?: PlateDetection[],
   ): Promise<PlateDetection[]> {
-    const wholeInput = wholeFound ? null : (whole ?? plateInput(img, 320));
-    wholeInput?.catch(() => undefined); // awaited below; not unhandled if a crop's input throws
+    const wholeInput = whole ?? plateInput(img, 320);
+    wholeInput.catch(() => undefined); // awaited below; not unhandled if a crop's input throws
     const redaction = config.mode === 'redaction';
     // Detect below the caller's threshold, filter after merging: a plate seen twice keeps its best score.
     const th = Math.min(config.threshold_d, redaction ? 0.05 : 0.1);
-    const crops =
-      config.mode === 'fast'
-        ? []
-        : [...vehicles]
-            .sort((a, b) => boxArea(b.box) - boxArea(a.box))
-            .slice(0, redaction ? 8 : TUNING.vehicleCrops)
-            .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height)
-            .map((v) => clampBox(v.box, img.width, img.height))
-            .filter((b) => b.xmax - b.xmin >= 32 && b.ymax - b.ymin >= 32);
+    const crops = this.cropBoxes(img, vehicles, config);
     const cropInput = (b: Box) =>
       plateInput(cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin), 320);
     // A crop the second pass reads whatever the whole photo shows is resized (sharp, off the main
@@ -477,9 +574,7 @@ class PlateEngine implements Engine {
       input.catch(() => undefined); // awaited below; not unhandled if the whole pass throws
       return input;
     });
-    let found = wholeFound
-      ? wholeFound.filter((d) => d.score >= th)
-      : await detectPlatesIn(this.s.plate, await wholeInput!, th);
+    let found = await detectPlatesIn(this.s.plate, await wholeInput, th);
     for (const [i, b] of crops.entries()) {
       // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
       if (!early[i] && !cropPassWorthIt(img, b, found)) continue;
@@ -492,8 +587,9 @@ class PlateEngine implements Engine {
         .filter((d) => d.score >= config.threshold_d)
         .slice(0, MAX_PLATES);
     const plates = kept(found);
-    if (plates.length || config.mode !== 'regular' || !tiles) return plates;
-    return kept(await this.detectOnTiles(img, this.secondLookTiles(img, vehicles), th));
+    if (plates.length || config.mode !== 'regular') return plates;
+    const second = this.secondLookTiles(img, vehicles).map((box) => ({ box, th }));
+    return kept((await this.detectOnBoxes(img, second)).flat());
   }
 
   /**
@@ -508,31 +604,51 @@ class PlateEngine implements Engine {
   }
 
   /**
-   * The plate detector on each tile of `img`, read at the detector's 320 px; with `aside` (the
-   * detector in another thread) too, each of the two takes the next tile when it is free. The
-   * detections come in tile order whichever ran them.
+   * The plate detector on each box of `img` (a tile, a vehicle's crop) at its bar, read at the
+   * detector's 320 px; with `aside` (the detector in another thread) too, once `asideFrom`
+   * settles, each of the two takes the next box when free, and makes the input of the one after
+   * while its run goes on. The detections come box by box in order whichever ran them. With
+   * `abandoned`, no box is taken once it answers true (the rest answer nothing).
    */
-  private async detectOnTiles(
+  private async detectOnBoxes(
     img: RgbImage,
-    tiles: Box[],
-    th: number,
+    jobs: { box: Box; th: number }[],
     aside?: TensorRunner,
-  ): Promise<PlateDetection[]> {
-    const found: PlateDetection[][] = [];
+    asideFrom?: Promise<unknown>,
+    abandoned?: () => boolean,
+  ): Promise<PlateDetection[][]> {
+    const found: PlateDetection[][] = jobs.map(() => []);
     let next = 0;
-    const lane = async (session: InferenceSession | TensorRunner) => {
-      while (next < tiles.length) {
-        const i = next++;
-        const t = tiles[i];
-        const crop = cropRgb(img, t.xmin, t.ymin, t.xmax - t.xmin, t.ymax - t.ymin);
-        found[i] = await detectPlates(session, crop, 320, th, { x: t.xmin, y: t.ymin });
+    const take = (): number => (next < jobs.length && !abandoned?.() ? next++ : -1);
+    const input = (i: number) => {
+      const b = jobs[i].box;
+      const made = plateInput(cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin), 320);
+      made.catch(() => undefined); // awaited by its lane
+      return made;
+    };
+    const lane = async (session: InferenceSession | TensorRunner, from?: Promise<unknown>) => {
+      if (from) await from.then(noop, noop);
+      let i = take();
+      let mine = i >= 0 ? input(i) : null;
+      while (mine) {
+        const ready = await mine;
+        const j = take();
+        mine = j >= 0 ? input(j) : null;
+        const { box, th } = jobs[i];
+        found[i] = await detectPlatesIn(session, ready, th, { x: box.xmin, y: box.ymin });
+        i = j;
       }
     };
-    // the other thread's lane first: its tile is sent before this thread's run holds the thread
-    await Promise.all([...(aside && tiles.length > 1 ? [lane(aside)] : []), lane(this.s.plate)]);
-    return found.flat();
+    // the other thread's lane first: its box is sent before this thread's run holds the thread
+    await Promise.all([
+      ...(aside && jobs.length > 1 ? [lane(aside, asideFrom)] : []),
+      lane(this.s.plate),
+    ]);
+    return found;
   }
 }
+
+const noop = () => undefined;
 
 /**
  * Plates one photo is read for, best detections first. A caller's `threshold_d` may be 0, which

@@ -46,6 +46,15 @@ export async function decodeImage(
   }
 }
 
+/**
+ * decodeImage of an image this engine encoded itself (a redaction's JPEG or PNG), whose format and
+ * size are known: no header check, one call to sharp.
+ */
+export async function decodeOwn(input: Buffer): Promise<RgbImage> {
+  const { data, info } = await decodePixels(input, DEFAULT_MAX_PIXELS);
+  return { data, width: info.width, height: info.height };
+}
+
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** JPEG, PNG or WebP by their signatures (a wrong guess only means a decode that fails). */

@@ -4,7 +4,7 @@ import type { VehicleDetection } from '../detect/vehicle';
 import { EngineConfigError } from '../errors';
 import { Box, boxArea, intersection } from '../geometry/box';
 import { nms } from '../geometry/nms';
-import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
+import { DEFAULT_MAX_PIXELS, decodeImage, decodeOwn, RgbImage } from '../image/decode';
 import { EnginePhase, phaseTimer } from '../phase-timer';
 import { round3 } from '../plates/candidates';
 import { faceSearch, FaceModelSize, FaceRunner } from './faces';
@@ -55,19 +55,44 @@ export interface RedactionParts {
   face320?: FaceRunner;
   vehicles(img: RgbImage): Promise<VehicleDetection[]>;
   /**
-   * the plate reader's own passes (the whole photo, the largest vehicles), no tiles; `whole`: what
-   * the whole-photo pass found on `img` at the passes' bar or below, when it was run already
+   * the plate reader's own passes (the whole photo, the largest vehicles), no tiles; the crop
+   * passes on both threads where there are two, the other one's runs once `asideFrom` settles
    */
   plates(
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
-    whole?: PlateDetection[],
+    asideFrom?: Promise<unknown>,
   ): Promise<PlateDetection[]>;
   /** the tiles of the plate reader's second look at `img`, whose vehicles are `vehicles` */
   secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
-  /** the plate detector on `tiles` of `img` at native resolution, at `threshold` */
-  sweep(img: RgbImage, tiles: Box[], threshold: number): Promise<PlateDetection[]>;
+  /**
+   * the plate detector on `tiles` of `img` at native resolution, at `threshold`; on both threads
+   * where there are two, the other one's runs starting once `asideFrom` settles
+   */
+  sweep(
+    img: RgbImage,
+    tiles: Box[],
+    threshold: number,
+    asideFrom?: Promise<unknown>,
+  ): Promise<PlateDetection[]>;
+  /**
+   * `plates(img, vehicles, config, whole)` and `sweep(img, tiles, threshold)` in one, their
+   * detector runs spread over both threads where there are two (the other one's once `asideFrom`
+   * settles); once `abandoned` answers true, no further run starts (the answer is not to be used)
+   */
+  check(
+    img: RgbImage,
+    vehicles: VehicleDetection[],
+    config: EngineConfig,
+    whole: Promise<PlateDetection[]>,
+    tiles: Box[],
+    threshold: number,
+    abandoned?: () => boolean,
+    asideFrom?: Promise<unknown>,
+  ): Promise<{ passes: PlateDetection[]; swept: PlateDetection[] }>;
+  /** starts the resizes of `img` that its first plate search takes (settles when they are made) */
+  prefetch?(img: RgbImage): Promise<void>;
   /**
    * the plate reader's whole-photo pass at `threshold`, started in another thread where there is
    * one (settles once its input is made and sent): this thread goes on meanwhile
@@ -138,38 +163,107 @@ export async function redactImage(
   const plateAreas = (found: PlateDetection[]) => areas(found, plateArea);
   const hide = (hidden: HiddenArea[]) =>
     hideAreas(img, boxes(hidden), options.method, options.strength);
-  // The face detector's input is taken before any plate is hidden in place; then faces and
-  // plates are looked for at the same time: the face detector runs in its own thread
-  // (redact/face-thread.ts) while the plate work runs on this one.
+  // The face detector's input is taken before any plate is hidden in place (its resize beside
+  // those of the first plate search); then faces and plates are looked for at the same time: the
+  // face detector runs in its own thread (redact/face-thread.ts) while the plate work runs on
+  // this one, the second look's tiles on both once the face run is done.
   const started = performance.now();
+  const prefetched = options.hide.includes('plates') ? parts.prefetch?.(img) : undefined;
+  prefetched?.catch(() => undefined); // awaited below
   const faceRun = options.hide.includes('faces') ? await faceSearchFor(img, fast, parts) : null;
-  const [foundFaces, found] = await Promise.all([
-    faceRun
-      ? faceRun().then((f) => {
-          req.onPhase?.('faces', performance.now() - started);
-          return f;
-        })
-      : Promise.resolve([]),
-    options.hide.includes('plates')
-      ? findPlates(img, config, fast, parts, timed, plateAreas, hide)
-      : Promise.resolve({ plates: [], swept: [], tiles: [] }),
-  ]);
-  const faces = areas(foundFaces, faceArea);
+  await prefetched;
+  const facesFound: Promise<HiddenArea[]> = faceRun
+    ? faceRun().then((f) => {
+        req.onPhase?.('faces', performance.now() - started);
+        return areas(f, faceArea);
+      })
+    : Promise.resolve([]);
+  facesFound.catch(() => undefined); // awaited below
+  // whether faces were found (once known): the check started before then is dropped
+  let withFaces = false;
+  void facesFound.then((f) => (withFaces = f.length > 0), noop);
+  const found = options.hide.includes('plates')
+    ? await findPlates(img, config, fast, parts, timed, plateAreas, hide, facesFound)
+    : { plates: [], swept: [], tiles: [] };
+  const checkStarted = performance.now();
   let plates = [...found.plates, ...found.swept];
-  const phase = phaseTimer(req.onPhase);
-  await hide(faces);
-  let encoded = await encodeRedacted(img, format);
-  phase('hide');
   const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
+  // The plate reader's own passes once more (its vehicles, then its plate passes and the tiles
+  // of its second look not taken yet: all of them where the passes had hidden something), on the
+  // photo as it will be sent: hiding changes what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
+  // vehicle shorter on the sent photo, short enough for second-look windows, and one holds a
+  // detection (0.08) the first look never saw; on eu/test_020, a photo too small for windows, a
+  // 10-px timestamp beside the plate scored under the redaction's bar before the plate was
+  // hidden, 0.21 after, over the reader's 0.2. Not in `mode: fast`, which takes speed over
+  // looking again.
+  // The whole-photo pass runs in the face detectors' thread (after its face run) while the
+  // vehicle detector runs on this one, at the look again's bar: the look again's first round
+  // takes what it found when nothing was hidden in between (the same pixels, the same answer);
+  // then the crop passes and the tiles on both threads.
+  const look = async (sentImg: Promise<RgbImage>, dropped: () => boolean) => {
+    const asSent = await sentImg;
+    if (dropped()) return null;
+    // its two resizes side by side (the whole-photo pass's input, then the vehicle detector's)
+    parts.prefetch?.(asSent).catch(noop);
+    const wholeRun = await parts.startWhole(asSent, SWEEP_THRESHOLD);
+    const vehicles = await parts.vehicles(asSent);
+    if (dropped()) return null;
+    const reader = parts.secondLook(asSent, vehicles);
+    const more = reader.filter((t) => !found.tiles.some((s) => same(s, t)));
+    const { passes, swept } = await parts.check(
+      asSent,
+      vehicles,
+      config,
+      wholeRun.found,
+      more,
+      SWEEP_THRESHOLD,
+      dropped,
+      facesFound,
+    );
+    const whole = await wholeRun.found;
+    return { img: asSent, whole, more, found: [...passes, ...swept] };
+  };
+  // The photo with its plates hidden is encoded while the face run may still go on, and, where
+  // the check will run whatever the faces (a plate was hidden), the check starts on it: where no
+  // face is found (most photos) that is the photo as it will be sent, and the check's answer is
+  // kept; where one is, the check stops at its next step and is taken again once the faces are
+  // hidden.
+  const plateOnly = encodeRedacted(img, format);
+  plateOnly.catch(() => undefined); // awaited below
+  const early =
+    !fast && plates.length > 0
+      ? look(
+          format === 'jpeg'
+            ? plateOnly.then((e) => decodeOwn(e.bytes))
+            : Promise.resolve({ ...img }),
+          () => withFaces,
+        )
+      : null;
+  early?.catch(() => undefined); // awaited below
+  const faces = await facesFound;
+  let encoded = await plateOnly;
+  let checked: Awaited<ReturnType<typeof look>> = null;
+  if (faces.length === 0) checked = early ? await early : null;
+  else {
+    // the early check reads `img` (PNG) or is dropped: it stops before the faces are hidden
+    await early?.catch(noop);
+    const hiding = performance.now();
+    await hide(faces);
+    encoded = await encodeRedacted(img, format);
+    req.onPhase?.('hide', performance.now() - hiding);
+  }
   // The photo as it will be sent, decoded once per encoding: the look on it and the first look
   // again share one decode when nothing was added in between.
-  let decodedSent: { bytes: Buffer; img: Promise<RgbImage> } | null = null;
+  let decodedSent: { bytes: Buffer; img: Promise<RgbImage> } | null =
+    checked && format === 'jpeg'
+      ? { bytes: encoded.bytes, img: Promise.resolve(checked.img) }
+      : null;
   const sent = (): Promise<RgbImage> => {
     // a PNG is sent as it is: a new view of it, as the detectors' resizes are kept per view
     // (image/decode.ts resizeShared) and those of `img` were made before anything was hidden
     if (format !== 'jpeg') return Promise.resolve({ ...img });
     if (decodedSent?.bytes !== encoded.bytes)
-      decodedSent = { bytes: encoded.bytes, img: decodeImage(encoded.bytes) };
+      decodedSent = { bytes: encoded.bytes, img: decodeOwn(encoded.bytes) };
     return decodedSent.img;
   };
   const unseen = (found: HiddenArea[]) => {
@@ -181,31 +275,13 @@ export async function redactImage(
     plates = plates.concat(more);
     encoded = await encodeRedacted(img, format);
   };
-  // The plate reader's own passes once more (its vehicles, then its plate passes and the tiles
-  // of its second look not taken yet: all of them where the passes had hidden something), on the
-  // photo as it will be sent: hiding changes what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
-  // vehicle shorter on the sent photo, short enough for second-look windows, and one holds a
-  // detection (0.08) the first look never saw; on eu/test_020, a photo too small for windows, a
-  // 10-px timestamp beside the plate scored under the redaction's bar before the plate was
-  // hidden, 0.21 after, over the reader's 0.2. Not in `mode: fast`, which takes speed over
-  // looking again.
-  // The whole-photo pass runs in the face detectors' thread (its face run is over by now) while
-  // the vehicle detector runs on this one, at the look again's bar: the look again's first round
-  // takes what it found when nothing was hidden in between (the same pixels, the same answer).
+  if (!checked && !fast && plates.length + faces.length > 0)
+    checked = await look(sent(), () => false);
   let tiles = found.tiles;
   let again: HiddenArea[] = [];
-  let checked: { img: RgbImage; whole: PlateDetection[] } | null = null;
-  if (!fast && plates.length + faces.length > 0) {
-    const asSent = await sent();
-    const wholeRun = await parts.startWhole(asSent, SWEEP_THRESHOLD);
-    const vehicles = await parts.vehicles(asSent);
-    const whole = await wholeRun.found;
-    checked = { img: asSent, whole };
-    const passes = await parts.plates(asSent, vehicles, config, whole);
-    const reader = parts.secondLook(asSent, vehicles);
-    const more = reader.filter((t) => !tiles.some((s) => same(s, t)));
-    tiles = tiles.concat(more);
-    again = unseen(plateAreas([...passes, ...(await parts.sweep(asSent, more, SWEEP_THRESHOLD))]));
+  if (checked) {
+    tiles = tiles.concat(checked.more);
+    again = unseen(plateAreas(checked.found));
     if (again.length > 0) await add(again);
   }
   // Hiding what the tiles found changes the photo again: a weak find is often one piece of a
@@ -228,7 +304,7 @@ export async function redactImage(
     fresh = unseen(plateAreas(nms(seen, 0.3)));
     if (fresh.length > 0) await add(fresh);
   }
-  phase('check');
+  req.onPhase?.('check', performance.now() - checkStarted);
   return {
     processing_time: round3(performance.now() - t0),
     image: encoded.bytes,
@@ -274,20 +350,24 @@ async function findPlates(
   timed: <T>(phase: EnginePhase, work: () => Promise<T>) => Promise<T>,
   plateAreas: (found: PlateDetection[]) => HiddenArea[],
   hide: (hidden: HiddenArea[]) => Promise<void>,
+  /** the face run, after which the other thread takes tiles too */
+  faces: Promise<unknown>,
 ): Promise<{ plates: HiddenArea[]; swept: HiddenArea[]; tiles: Box[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
   return timed('plates', async () => {
-    const plates = plateAreas(await parts.plates(img, vehicles, config));
+    const plates = plateAreas(await parts.plates(img, vehicles, config, faces));
     await hide(plates);
     if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };
     const tiles = parts.secondLook(img, vehicles);
-    const swept = plateAreas(await parts.sweep(img, tiles, SWEEP_THRESHOLD));
+    const swept = plateAreas(await parts.sweep(img, tiles, SWEEP_THRESHOLD, faces));
     await hide(swept);
     return { plates, swept, tiles };
   });
 }
 
 const boxes = (areas: HiddenArea[]): Box[] => areas.map((a) => a.box);
+
+const noop = () => undefined;
 
 const same = (a: Box, b: Box): boolean =>
   a.xmin === b.xmin && a.ymin === b.ymin && a.xmax === b.xmax && a.ymax === b.ymax;

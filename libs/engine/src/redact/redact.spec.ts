@@ -13,7 +13,7 @@ import { Box, iou } from '../geometry/box';
 import { photo, sharedEngine } from '../test-support/dev-photos';
 import { EngineConfigError } from '../errors';
 import { parseRedactOptions } from './options';
-import { plateArea } from './redact';
+import { hideAreas, plateArea } from './redact';
 
 const engine = sharedEngine();
 
@@ -99,6 +99,30 @@ describe('plateArea', () => {
     });
     // A weak one may be a piece of a longer text line: its whole width each side.
     expect(plateArea({ box, corners, score: 0.3, rows: 1 }).xmin).toBe(0);
+  });
+});
+
+describe('hideAreas', () => {
+  it('hides areas side by side as one after another would, overlapping ones included', async () => {
+    const width = 96;
+    const height = 64;
+    const data = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7919 + (i >> 5) * 31) % 251;
+    const areas: Box[] = [
+      { xmin: 2, ymin: 2, xmax: 30, ymax: 20 },
+      { xmin: 40, ymin: 4, xmax: 70, ymax: 30 },
+      { xmin: 20, ymin: 10, xmax: 50, ymax: 40 }, // overlaps both before it
+      { xmin: 60, ymin: 40, xmax: 90, ymax: 60 },
+      { xmin: 5, ymin: 45, xmax: 25, ymax: 62 },
+    ];
+    for (const method of ['blur', 'pixelate', 'solid'] as const) {
+      const together = { data: Buffer.from(data), width, height };
+      await hideAreas(together, areas, method, 6);
+      const oneByOne = { data: Buffer.from(data), width, height };
+      for (const a of areas) await hideAreas(oneByOne, [a], method, 6);
+      expect(together.data.equals(oneByOne.data)).toBe(true);
+      expect(together.data.equals(data)).toBe(false);
+    }
   });
 });
 

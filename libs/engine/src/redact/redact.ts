@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { Box, boxOfPoints, clampBox } from '../geometry/box';
+import { Box, boxOfPoints, clampBox, intersection } from '../geometry/box';
 import { cropRgb, RgbImage } from '../image/decode';
 import type { PlateDetection } from '../detect/plate';
 import type { FaceDetection } from './faces';
@@ -52,6 +52,8 @@ const grow = (b: Box, left: number, right: number, top: number, bottom: number):
 /**
  * Hides each area of `img` in place (areas already clamped to the image). Each area is cut out,
  * made unreadable on its own and written back: pixels outside every area are never touched.
+ * Areas that overlap none before them in a run are hidden side by side (sharp's threads): each
+ * reads only its own pixels, so the result is the same as one after another.
  */
 export async function hideAreas(
   img: RgbImage,
@@ -59,17 +61,31 @@ export async function hideAreas(
   method: RedactMethod,
   strength: number,
 ): Promise<void> {
-  for (const area of areas) {
-    const w = area.xmax - area.xmin;
-    const h = area.ymax - area.ymin;
-    if (w <= 0 || h <= 0) continue;
-    const patch = cropRgb(img, area.xmin, area.ymin, w, h);
-    const hidden = await hidePatch(patch, method, (Math.min(w, h) * strength) / 20);
-    for (let r = 0; r < h; r++) {
-      const dst = ((area.ymin + r) * img.width + area.xmin) * 3;
-      hidden.copy(img.data, dst, r * w * 3, (r + 1) * w * 3);
+  let run: Box[] = [];
+  const flush = async () => {
+    const hidden = await Promise.all(
+      run.map((area) => {
+        const w = area.xmax - area.xmin;
+        const h = area.ymax - area.ymin;
+        const patch = cropRgb(img, area.xmin, area.ymin, w, h);
+        return hidePatch(patch, method, (Math.min(w, h) * strength) / 20);
+      }),
+    );
+    for (const [i, area] of run.entries()) {
+      const w = area.xmax - area.xmin;
+      for (let r = 0; r < area.ymax - area.ymin; r++) {
+        const dst = ((area.ymin + r) * img.width + area.xmin) * 3;
+        hidden[i].copy(img.data, dst, r * w * 3, (r + 1) * w * 3);
+      }
     }
+    run = [];
+  };
+  for (const area of areas) {
+    if (area.xmax <= area.xmin || area.ymax <= area.ymin) continue;
+    if (run.some((b) => intersection(b, area) > 0)) await flush();
+    run.push(area);
   }
+  await flush();
 }
 
 async function hidePatch(patch: RgbImage, method: RedactMethod, scale: number): Promise<Buffer> {

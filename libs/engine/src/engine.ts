@@ -10,7 +10,7 @@ import {
   plateInput,
 } from './detect/plate';
 import { cropPassCertain, cropPassWorthIt, secondLookTiles, vehicleInputLong } from './detect/plan';
-import { FaceThread } from './redact/face-thread';
+import { RedactionThread } from './redact/redaction-thread';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { Box, boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
@@ -118,7 +118,7 @@ interface Sessions extends ReaderSessions {
    * optional: the face detectors (640: without it a redaction that asks for faces is refused,
    * EngineConfigError; 320: the faster, less sharp-eyed one of `mode: fast` redactions)
    */
-  faces?: FaceThread;
+  redaction?: RedactionThread;
   attributes?: InferenceSession;
   makeModel?: InferenceSession;
 }
@@ -186,11 +186,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     textDet: await session(files.textDet, 'text-detector'),
     textRec: await session(files.textRec, 'text-recognizer'),
     crnn: await session(files.crnn, 'plate-recognizer'),
-    // The face detectors in a thread of their own, on one ONNX Runtime thread: the redaction
-    // runs one while the plate detectors run on this thread (redact/face-thread.ts), a core each.
-    faces:
+    // The face detectors (and a plate detector) in a thread of their own, on one ONNX Runtime
+    // thread: a redaction's face run takes that core while its plate runs take this one
+    // (redact/redaction-thread.ts).
+    redaction:
       files.face || files.face320
-        ? await FaceThread.start(
+        ? await RedactionThread.start(
             [
               ...(files.face
                 ? [{ size: 640 as const, bytes: files.face, file: fileName('face-detector') }]
@@ -328,13 +329,13 @@ class PlateEngine implements Engine {
       () => [],
     );
     await this.reader.warmUp();
-    await this.s.faces?.warmUp(await decodeImage(png));
+    await this.s.redaction?.warmUp(await decodeImage(png));
   }
 
   async close(): Promise<void> {
-    const { faces, ...sessions } = this.s;
+    const { redaction, ...sessions } = this.s;
     await Promise.all([
-      faces?.close(),
+      redaction?.close(),
       ...Object.values(sessions).map((x?: InferenceSession) => x?.release()),
     ]);
   }
@@ -410,8 +411,8 @@ class PlateEngine implements Engine {
   async redact(image: Buffer, opts: RedactRequest = {}): Promise<RedactionResult> {
     return redactImage(image, opts, {
       maxPixels: this.maxPixels,
-      face: this.s.faces?.runner(640),
-      face320: this.s.faces?.runner(320),
+      face: this.s.redaction?.runner(640),
+      face320: this.s.redaction?.runner(320),
       // The plate reader's own vehicle pass, so its vehicle crops are the ones the reader will
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),
@@ -444,7 +445,7 @@ class PlateEngine implements Engine {
           await this.detectOnBoxes(
             img,
             tiles.map((box) => ({ box, th })),
-            this.s.faces?.plateRunner(),
+            this.s.redaction?.plateRunner(),
             asideFrom,
           )
         )
@@ -471,7 +472,7 @@ class PlateEngine implements Engine {
       // in the face detectors' thread when there is one: the caller goes on once it has started
       startWhole: async (img, th) => {
         const found = detectPlatesIn(
-          this.s.faces?.plateRunner() ?? this.s.plate,
+          this.s.redaction?.plateRunner() ?? this.s.plate,
           await plateInput(img, 320),
           th,
         ).then((ds) => ds.filter((d) => d.score >= th));
@@ -500,7 +501,7 @@ class PlateEngine implements Engine {
     asideFrom?: Promise<unknown>,
   ): Promise<{ passes: PlateDetection[]; swept: PlateDetection[] }> {
     const bar = Math.min(config.threshold_d, 0.1);
-    const aside = this.s.faces?.plateRunner();
+    const aside = this.s.redaction?.plateRunner();
     // the tiles start at once, the crops once the whole-photo pass has answered (it tells which
     // are worth a look); what the crops before it add can only make a crop less worth it, so
     // those worth it given the whole photo's plates run, and count as the reader counts them

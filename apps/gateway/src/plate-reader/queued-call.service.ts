@@ -62,7 +62,7 @@ export class QueuedCalls {
         webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
         filename: image.filename,
       },
-      fetched ? undefined : (then) => reserve(then),
+      fetched ? undefined : reserve,
     );
     this.metrics.recognitions.inc({
       outcome:

@@ -86,7 +86,7 @@ export async function detectPlates(
 
 /**
  * The plate detector on an input plateInput made (the engine makes the whole photo's early);
- * `session` a session of this thread or a runner of one in another (redact/face-thread.ts).
+ * `session` a session of this thread or a runner of one in another (redact/redaction-thread.ts).
  */
 export async function detectPlatesIn(
   session: InferenceSession | TensorRunner,

@@ -165,7 +165,7 @@ export async function redactImage(
     hideAreas(img, boxes(hidden), options.method, options.strength);
   // The face detector's input is taken before any plate is hidden in place (its resize beside
   // those of the first plate search); then faces and plates are looked for at the same time: the
-  // face detector runs in its own thread (redact/face-thread.ts) while the plate work runs on
+  // face detector runs in its own thread (redact/redaction-thread.ts) while the plate work runs on
   // this one, the second look's tiles on both once the face run is done.
   const started = performance.now();
   const prefetched = options.hide.includes('plates') ? parts.prefetch?.(img) : undefined;

@@ -67,7 +67,7 @@ export interface FaceOutput {
   boxes: Float32Array;
 }
 
-/** Runs a face detector on an input tensor of `dims` (a session here, or a FaceThread). */
+/** Runs a face detector on an input tensor of `dims` (a session here, or a RedactionThread). */
 export type FaceRunner = (input: Float32Array, dims: readonly number[]) => Promise<FaceOutput>;
 
 /** A FaceRunner on a session of the calling thread. */

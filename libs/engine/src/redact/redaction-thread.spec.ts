@@ -3,14 +3,14 @@
  */
 import { loadManifest, readVerified, resolveModelsDir } from '../models/manifest';
 import { createSession, run1, RuntimeOptions } from '../models/runtime';
-import { FaceThread } from './face-thread';
+import { RedactionThread } from './redaction-thread';
 
 describe('the face detectors thread', () => {
   it('runs the plate detector as a session on this thread does, and leaves the input here', async () => {
     const dir = resolveModelsDir();
     const plate = readVerified(dir, loadManifest(dir), 'plate-detector');
     const opts: RuntimeOptions = { threads: 1, device: 'cpu' };
-    const thread = await FaceThread.start([], opts, { bytes: plate, file: 'plate-detector' });
+    const thread = await RedactionThread.start([], opts, { bytes: plate, file: 'plate-detector' });
     const local = await createSession(plate, 'plate-detector', opts);
     try {
       const dims = [1, 3, 320, 320];

@@ -62,13 +62,14 @@ export interface FaceModelFile {
 }
 
 /**
- * The face detectors in a worker thread of their own (one thread for every size: a redaction runs
- * one of them, and each thread costs its own JavaScript heap). ONNX Runtime's run holds the thread
+ * A redaction's second thread: the face detectors (one thread for every size: a redaction runs
+ * one of them, and each thread costs its own JavaScript heap) and a plate-detector session, so a
+ * redaction's plate runs take this core too once its face run is done. ONNX Runtime's run holds the thread
  * that calls it (onnxruntime-node runs it synchronously, in a setImmediate), so on the engine's
  * thread the face run and the plate detectors' runs followed each other although the redaction
  * starts them together; here the face run takes another core while the plates are looked for.
  */
-export class FaceThread {
+export class RedactionThread {
   private readonly pending = new Map<
     number,
     { resolve(out: Outputs): void; reject(err: Error): void }
@@ -91,7 +92,7 @@ export class FaceThread {
     models: FaceModelFile[],
     opts: RuntimeOptions,
     plate?: { bytes: Buffer; file: string },
-  ): Promise<FaceThread> {
+  ): Promise<RedactionThread> {
     const all = [
       ...models.map((m) => ({ key: String(m.size), file: m.file, bytes: new Uint8Array(m.bytes) })),
       ...(plate ? [{ key: PLATE, file: plate.file, bytes: new Uint8Array(plate.bytes) }] : []),
@@ -104,7 +105,7 @@ export class FaceThread {
         options: sessionOptions(opts),
       },
     });
-    const thread = new FaceThread(worker, new Set(models.map((m) => m.size)), !!plate);
+    const thread = new RedactionThread(worker, new Set(models.map((m) => m.size)), !!plate);
     await new Promise<void>((resolve, reject) => {
       const failed = (err: Error, file = all.map((m) => m.file).join(', ')) =>
         reject(new ModelLoadError(`cannot load model ${file}: ${err.message}`, file));

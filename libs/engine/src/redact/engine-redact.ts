@@ -4,7 +4,7 @@ import type { VehicleDetection } from '../detect/vehicle';
 import { EngineConfigError } from '../errors';
 import { Box, boxArea, intersection } from '../geometry/box';
 import { nms } from '../geometry/nms';
-import { DEFAULT_MAX_PIXELS, decodeImage, decodeOwn, RgbImage } from '../image/decode';
+import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
 import { EnginePhase, phaseTimer } from '../phase-timer';
 import { round3 } from '../plates/candidates';
 import { faceSearch, FaceModelSize, FaceRunner } from './faces';
@@ -190,28 +190,33 @@ export async function redactImage(
   const room = <T>(xs: T[]) => xs.slice(0, Math.max(0, MAX_HIDDEN - plates.length));
   // The plate reader's own passes once more (its vehicles, then its plate passes and the tiles
   // of its second look not taken yet: all of them where the passes had hidden something), on the
-  // photo as it will be sent: hiding changes what the detectors see beside a hidden area. On us/f8fc5e59 the vehicle detector finds the
-  // vehicle shorter on the sent photo, short enough for second-look windows, and one holds a
-  // detection (0.08) the first look never saw; on eu/test_020, a photo too small for windows, a
-  // 10-px timestamp beside the plate scored under the redaction's bar before the plate was
-  // hidden, 0.21 after, over the reader's 0.2. Not in `mode: fast`, which takes speed over
-  // looking again.
+  // photo with its areas hidden: hiding changes what the detectors see beside a hidden area. On
+  // us/f8fc5e59 the vehicle detector finds the vehicle shorter once its plate is hidden, short
+  // enough for second-look windows, and one holds a detection (0.08) the first look never saw; on
+  // eu/test_020, a photo too small for windows, a 10-px timestamp beside the plate scored under
+  // the redaction's bar before the plate was hidden, 0.21 after, over the reader's 0.2. Not in
+  // `mode: fast`, which takes speed over looking again.
+  // The check reads the hidden photo as it is before the JPEG encode, not the JPEG decoded again
+  // (issue 28, sixth pass): the encode and that decode were a serial chain ahead of the check (and
+  // of every look-again round), and the decode cost about 6 ms of CPU a photo (22 at p90). JPEG
+  // noise moves a detection's score, by up to about 0.15; the check's bars (0.1 for the reader's
+  // passes, 0.05 for its tiles) stay under the reader's 0.2 by that margin or close to it, and on
+  // the 148 dev photos the plate reader reads nothing in the JPEG sent even at threshold_d 0.1
+  // (libs/engine/README.md "Redaction").
   // The whole-photo pass runs in the face detectors' thread (after its face run) while the
   // vehicle detector runs on this one, at the look again's bar: the look again's first round
   // takes what it found when nothing was hidden in between (the same pixels, the same answer);
   // then the crop passes and the tiles on both threads.
-  const look = async (sentImg: Promise<RgbImage>, dropped: () => boolean) => {
-    const asSent = await sentImg;
-    if (dropped()) return null;
+  const look = async (hidden: RgbImage, dropped: () => boolean) => {
     // its two resizes side by side (the whole-photo pass's input, then the vehicle detector's)
-    parts.prefetch?.(asSent).catch(noop);
-    const wholeRun = await parts.startWhole(asSent, SWEEP_THRESHOLD);
-    const vehicles = await parts.vehicles(asSent);
+    parts.prefetch?.(hidden).catch(noop);
+    const wholeRun = await parts.startWhole(hidden, SWEEP_THRESHOLD);
+    const vehicles = await parts.vehicles(hidden);
     if (dropped()) return null;
-    const reader = parts.secondLook(asSent, vehicles);
+    const reader = parts.secondLook(hidden, vehicles);
     const more = reader.filter((t) => !found.tiles.some((s) => same(s, t)));
     const { passes, swept } = await parts.check(
-      asSent,
+      hidden,
       vehicles,
       config,
       wholeRun.found,
@@ -221,62 +226,47 @@ export async function redactImage(
       facesFound,
     );
     const whole = await wholeRun.found;
-    return { img: asSent, whole, more, found: [...passes, ...swept] };
+    return { img: hidden, whole, more, found: [...passes, ...swept] };
   };
-  // The photo with its plates hidden is encoded while the face run may still go on, and, where
-  // the check will run whatever the faces (a plate was hidden), the check starts on it: where no
-  // face is found (most photos) that is the photo as it will be sent, and the check's answer is
-  // kept; where one is, the check stops at its next step and is taken again once the faces are
-  // hidden.
+  // The photo as hidden so far, a new view after each change: the detectors' resizes are kept per
+  // view (image/decode.ts resizeShared), and those of `img` were made before anything was hidden.
+  let view: RgbImage = { ...img };
+  // The photo with its plates hidden is encoded while the face run and the check go on, and,
+  // where the check will run whatever the faces (a plate was hidden), the check starts on it:
+  // where no face is found (most photos) that is the photo that will be sent, and the check's
+  // answer is kept; where one is, the check stops at its next step (it reads `img`, which the
+  // faces are hidden in) and is taken again once the faces are hidden.
   const plateOnly = encodeRedacted(img, format);
   plateOnly.catch(() => undefined); // awaited below
-  const early =
-    !fast && plates.length > 0
-      ? look(
-          format === 'jpeg'
-            ? plateOnly.then((e) => decodeOwn(e.bytes))
-            : Promise.resolve({ ...img }),
-          () => withFaces,
-        )
-      : null;
+  const early = !fast && plates.length > 0 ? look(view, () => withFaces) : null;
   early?.catch(() => undefined); // awaited below
   const faces = await facesFound;
-  let encoded = await plateOnly;
+  // whether `img` changed since plateOnly was encoded
+  let changed = false;
   let checked: Awaited<ReturnType<typeof look>> = null;
   if (faces.length === 0) checked = early ? await early : null;
   else {
-    // the early check reads `img` (PNG) or is dropped: it stops before the faces are hidden
-    await early?.catch(noop);
+    // neither the check nor the encode may read `img` while the faces are hidden in it
+    await Promise.all([early?.catch(noop), plateOnly.catch(noop)]);
     const hiding = performance.now();
     await hide(faces);
-    encoded = await encodeRedacted(img, format);
+    view = { ...img };
+    changed = true;
     req.onPhase?.('hide', performance.now() - hiding);
   }
-  // The photo as it will be sent, decoded once per encoding: the look on it and the first look
-  // again share one decode when nothing was added in between.
-  let decodedSent: { bytes: Buffer; img: Promise<RgbImage> } | null =
-    checked && format === 'jpeg'
-      ? { bytes: encoded.bytes, img: Promise.resolve(checked.img) }
-      : null;
-  const sent = (): Promise<RgbImage> => {
-    // a PNG is sent as it is: a new view of it, as the detectors' resizes are kept per view
-    // (image/decode.ts resizeShared) and those of `img` were made before anything was hidden
-    if (format !== 'jpeg') return Promise.resolve({ ...img });
-    if (decodedSent?.bytes !== encoded.bytes)
-      decodedSent = { bytes: encoded.bytes, img: decodeOwn(encoded.bytes) };
-    return decodedSent.img;
-  };
   const unseen = (found: HiddenArea[]) => {
     const hidden = boxes(plates.concat(faces));
     return room(found.filter((a) => !mostlyInside(a.box, hidden)));
   };
   const add = async (more: HiddenArea[]) => {
+    await plateOnly.catch(noop);
     await hide(more);
     plates = plates.concat(more);
-    encoded = await encodeRedacted(img, format);
+    view = { ...img };
+    changed = true;
   };
   if (!checked && !fast && plates.length + faces.length > 0)
-    checked = await look(sent(), () => false);
+    checked = await look(view, () => false);
   let tiles = found.tiles;
   let again: HiddenArea[] = [];
   if (checked) {
@@ -287,23 +277,23 @@ export async function redactImage(
   // Hiding what the tiles found changes the photo again: a weak find is often one piece of a
   // text line (a timestamp overlay, a sign) whose next piece shows once it is hidden. Look again
   // where the plate reader would — its whole-photo pass and its second look's tiles that overlap
-  // the areas just hidden — on the photo as it will be sent (JPEG noise moves detection scores),
-  // until nothing new shows up. A strong find is a whole plate, hidden with at least its own
-  // height around it: looking again around those found nothing on the dev photos
-  // (libs/engine/README.md "Redaction"). At most MAX_HIDDEN plate areas in all: every one hidden
-  // is listed, and the work is bounded.
+  // the areas just hidden — until nothing new shows up. A strong find is a whole plate, hidden
+  // with at least its own height around it: looking again around those found nothing on the dev
+  // photos (libs/engine/README.md "Redaction"). At most MAX_HIDDEN plate areas in all: every one
+  // hidden is listed, and the work is bounded.
   let fresh = [...found.swept.filter((a) => a.score < WEAK_PLATE), ...again];
   for (let round = 0; round < NEAR_ROUNDS && fresh.length > 0; round++) {
-    const asSent = await sent();
-    const changed = boxes(fresh);
-    const near = tiles.filter((t) => changed.some((a) => intersection(a, t) > 0));
-    const reuse = checked?.img === asSent ? checked.whole : null;
-    const wholeRun = reuse ? null : await parts.startWhole(asSent, SWEEP_THRESHOLD);
-    const swept = await parts.sweep(asSent, near, SWEEP_THRESHOLD);
+    const areas = boxes(fresh);
+    const near = tiles.filter((t) => areas.some((a) => intersection(a, t) > 0));
+    const reuse = checked?.img === view ? checked.whole : null;
+    const wholeRun = reuse ? null : await parts.startWhole(view, SWEEP_THRESHOLD);
+    const swept = await parts.sweep(view, near, SWEEP_THRESHOLD);
     const seen = [...(reuse ?? (await wholeRun!.found)), ...swept];
     fresh = unseen(plateAreas(nms(seen, 0.3)));
     if (fresh.length > 0) await add(fresh);
   }
+  // encoded once more only where something was hidden after the first encode
+  const encoded = changed ? await encodeRedacted(img, format) : await plateOnly;
   req.onPhase?.('check', performance.now() - checkStarted);
   return {
     processing_time: round3(performance.now() - t0),

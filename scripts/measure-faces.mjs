@@ -17,6 +17,7 @@ const sharp = require(join(root, 'libs/engine/node_modules/sharp'));
 const { detectFaces } = require(join(root, 'libs/engine/dist/redact/faces.js'));
 const { decodeImage } = require(join(root, 'libs/engine/dist/image/decode.js'));
 const { iou } = require(join(root, 'libs/engine/dist/geometry/box.js'));
+const { weightsAsConstants } = require(join(root, 'libs/engine/dist/models/constant-weights.js'));
 const models = resolve(root, process.env.PLATEWISE_MODELS_DIR || 'models/weights');
 const shared = resolve(root, '../shared/models');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
@@ -44,7 +45,11 @@ const session = async (file) => {
       return false;
     }
   });
-  return ort.InferenceSession.create(path, { intraOpNumThreads: threads, logSeverityLevel: 3 });
+  // as the engine loads it: the weights made constants (models/constant-weights.ts)
+  return ort.InferenceSession.create(weightsAsConstants(readFileSync(path)), {
+    intraOpNumThreads: threads,
+    logSeverityLevel: 3,
+  });
 };
 const sessions = {
   320: await session('ultraface-RFB-320.onnx'),

@@ -18,6 +18,7 @@ import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage, resizeShared } from
 import { letterbox } from './geometry/letterbox';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { freeDims } from './models/free-dims';
+import { weightsAsConstants } from './models/constant-weights';
 import { Device, TensorRunner, createSession } from './models/runtime';
 import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
@@ -145,8 +146,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     textRec: ppocr ? readVerified(modelsDir, manifest, 'text-recognizer') : null,
     dict: ppocr ? readVerified(modelsDir, manifest, 'text-dictionary') : null,
     crnn: crnn ? readOptional(modelsDir, manifest, 'plate-recognizer', true) : null,
-    face: readOptional(modelsDir, manifest, 'face-detector', false),
-    face320: readOptional(modelsDir, manifest, 'face-detector-320', false),
+    // the face detectors' weights made constants (models/constant-weights.ts): a run 2.4× cheaper
+    face: faceModel(readOptional(modelsDir, manifest, 'face-detector', false)),
+    face320: faceModel(readOptional(modelsDir, manifest, 'face-detector-320', false)),
     // optional: MobileNetV2 and the project's heads on it (graph patches appended to the
     // backbone's bytes, models/training/vehicle_graph.py); without them mmc answers colour from
     // pixels, orientation Unknown, the detector's type, and region.code stays at country level
@@ -254,6 +256,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   engine.loadTimeMs = performance.now() - started;
   return engine;
 }
+
+const faceModel = (bytes: Buffer | null) => (bytes ? weightsAsConstants(bytes) : null);
 
 /** The operator's make/model model must answer one probability per line of its labels file. */
 async function checkMakeModel(m: MakeModelClassifier, file: string): Promise<void> {

@@ -7,17 +7,19 @@
 // (nameShares). Prints the best settings on train; --dev also scores every setting on the dev
 // crops (the shipped COLOUR_RULE was chosen there: the train crops, cast dash-cam frames, cannot
 // calibrate colour) and a leave-one-out estimate of choosing on dev: each dev crop named with the
-// setting that is best on the other dev crops.
+// setting that is best on the other dev crops. --dump FILE writes each crop's pixel counts per
+// colour name under the shipped COLOUR_RULE (white_silver_probe.py reads them).
 //
-//   node models/training/colour_rules.mjs [--data ../shared/vehicle-attrs] [--dev]
-import { readFileSync } from 'node:fs';
+//   node models/training/colour_rules.mjs [--data ../shared/vehicle-attrs] [--dev] [--dump FILE]
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cropBox, dataDir, engine, plateFinder, readLabels } from './vehicle_crops.mjs';
 
 const argv = process.argv.slice(2);
 const data = dataDir(argv);
 const { decodeImage } = engine('./dist/image/decode.js');
-const { bodyLab, nameShares, whitePatchGains, COLOUR_RULE } = engine('./dist/vehicle/color.js');
+const { bodyLab, labColor, nameShares, whitePatchGains, COLOUR_RULE } =
+  engine('./dist/vehicle/color.js');
 const bestPlate = await plateFinder();
 
 const t0 = process.cpuUsage();
@@ -70,6 +72,26 @@ if (argv.includes('--dev')) {
     loo += onDev[best][0][k];
   }
   console.log(`  leave-one-out, the setting chosen on the other dev crops: ${loo}/${n('dev')}`);
+}
+const dump = argv.indexOf('--dump');
+if (dump >= 0) {
+  const counts = (lab) => {
+    const n = {};
+    for (let i = 0; i < lab.length; i += 3) {
+      const c = labColor(lab[i], lab[i + 1], lab[i + 2]);
+      n[c] = (n[c] ?? 0) + 1;
+    }
+    return n;
+  };
+  const out = crops.map((c) => ({
+    image: c.r.image,
+    split: c.r.split,
+    color: c.r.color,
+    answer: nameShares(c.lab)[0].color,
+    counts: counts(c.lab),
+  }));
+  writeFileSync(argv[dump + 1], JSON.stringify(out));
+  console.log(`wrote ${out.length} crops' colour counts to ${argv[dump + 1]}`);
 }
 const cpu = process.cpuUsage(t0);
 console.log(`CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);

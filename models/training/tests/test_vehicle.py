@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 import train_vehicle  # noqa: E402
 import vehicle_graph  # noqa: E402
+import white_silver_probe  # noqa: E402
 
 BACKBONE = os.path.join(HERE, "..", "..", "..", "..", "shared", "models", "mobilenetv2-12-int8.onnx")
 
@@ -65,6 +66,20 @@ class VehicleHeadsTest(unittest.TestCase):
         onnx.checker.check_model(model)
         self.assertEqual([o.name for o in model.graph.output], ["output", "orientation", "color"])
         self.assertEqual(len(model.opset_import), len(onnx.load(BACKBONE).opset_import))
+
+    def test_white_silver_fusion_and_nested_leave_one_out(self):
+        fused = white_silver_probe.fused
+        # only a white or silver answer of the rule is re-decided
+        self.assertEqual(fused("red", {"red": 90, "white": 10}, 5.0, 1.0), "red")
+        # the rule alone: white pixels against silver pixels
+        self.assertEqual(fused("silver", {"white": 40, "silver": 30}, -9.0, None), "white")
+        # head + alpha × rule: a sure head outweighs a close rule, a large alpha gives the rule back
+        self.assertEqual(fused("silver", {"white": 30, "silver": 40}, 3.0, 1.0), "white")
+        self.assertEqual(fused("white", {"white": 60, "silver": 5}, -1.0, 4.0), "white")
+        # config 0 is right on crops 0-2, config 1 on crops 2-3: crop 3 is answered by config 0,
+        # the better on the other crops, so only crops 0-2 count
+        hits = np.array([[1, 1, 1, 0], [0, 0, 1, 1]], bool)
+        self.assertEqual(white_silver_probe.nested_loo(hits), 3)
 
 
 if __name__ == "__main__":

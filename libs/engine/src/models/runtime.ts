@@ -30,8 +30,9 @@ export function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.Sessi
     intraOpNumThreads: opts.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
-    // Errors only: the face detector's export lists its weights as graph inputs, which ONNX
-    // Runtime warns about once per weight (hundreds of lines) at every start.
+    // Errors only: a model whose export lists its weights as graph inputs (UltraFace's: the engine
+    // drops them first, models/constant-weights.ts) is warned about once per weight (hundreds of
+    // lines) at every start.
     logSeverityLevel: 3,
     // Idle pool threads would otherwise spin after every run, taking the CPU from the rest of
     // the process (and from a gateway on the same machine) between inferences.

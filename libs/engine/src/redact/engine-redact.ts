@@ -119,10 +119,10 @@ const NEAR_ROUNDS = 2;
 /**
  * Decode (upright); find faces with the face detector and, at the same time, plates with the
  * plate reader's passes at a lower bar (its second look's tiles too where they found none),
- * hiding each plate in place as it is found; hide the faces, encode; on the photo as it will be
- * sent, the reader's passes and second look again, then look again around what that found (and
- * around the weak plates only the tiles found). Pixels outside the hidden areas are the decoded
- * upload's own.
+ * hiding each plate in place as it is found; hide the faces; on the photo with its areas hidden
+ * (before the JPEG encode), the reader's passes and second look again, then look again around
+ * what that found (and around the weak plates only the tiles found); encode. Pixels outside the
+ * hidden areas are the decoded upload's own.
  */
 export async function redactImage(
   image: Buffer,
@@ -324,7 +324,7 @@ function faceSearchFor(img: RgbImage, fast: boolean, parts: RedactionParts) {
  * `secondLookTiles`) at a lower bar: the reader takes it on a photo where it finds no plate, i.e.
  * on every redacted photo, and at close to native resolution it finds small plates and text the
  * passes do not (a distant car, a dealer sticker). Where the passes hid something, the photo is
- * looked at again as it will be sent (redactImage), and the second look is taken there, on the
+ * looked at again with its areas hidden (redactImage), and the second look is taken there, on the
  * tiles of the vehicles the reader will find in it, once: taken here too, most of its tiles ran
  * twice (us/f8fc5e59: the vehicles move once plates are hidden). The vehicle pass stays although
  * the tiles see the smaller vehicles too: the reader looks at its crop of the largest vehicle

@@ -423,12 +423,12 @@ class PlateEngine implements Engine {
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
       // its whole-photo pass on this thread, its crop passes on both (the other one's once
       // `asideFrom` settles)
-      plates: async (img, vehicles, config, asideFrom) => {
+      plates: async (img, vehicles, config, asideFrom, started) => {
         const regular: EngineConfig = { ...config, mode: 'regular' };
         const bar = Math.min(regular.threshold_d, 0.1);
-        const whole = plateInput(img, 320).then((input) =>
-          detectPlatesIn(this.s.plate, input, bar),
-        );
+        const whole =
+          started ??
+          plateInput(img, 320).then((input) => detectPlatesIn(this.s.plate, input, bar));
         const { passes } = await this.checkPlates(
           img,
           vehicles,

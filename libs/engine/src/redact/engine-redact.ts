@@ -63,6 +63,8 @@ export interface RedactionParts {
     vehicles: VehicleDetection[],
     config: EngineConfig,
     asideFrom?: Promise<unknown>,
+    /** what the whole-photo pass found at the passes' bar, where the caller started it */
+    whole?: Promise<PlateDetection[]>,
   ): Promise<PlateDetection[]>;
   /** the tiles of the plate reader's second look at `img`, whose vehicles are `vehicles` */
   secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
@@ -172,6 +174,13 @@ export async function redactImage(
   prefetched?.catch(() => undefined); // awaited below
   const faceRun = options.hide.includes('faces') ? await faceSearchFor(img, fast, parts) : null;
   await prefetched;
+  // The first whole-photo plate pass goes to the face detectors' thread ahead of the face run
+  // (its input is made by then), while this thread runs the vehicle detector: the vehicle crop
+  // then starts without waiting for it. The same pass, the same answer, as on this thread.
+  const firstWhole = options.hide.includes('plates')
+    ? (await parts.startWhole(img, Math.min(config.threshold_d, 0.1))).found
+    : undefined;
+  firstWhole?.catch(() => undefined); // awaited by findPlates
   const facesFound: Promise<HiddenArea[]> = faceRun
     ? faceRun().then((f) => {
         req.onPhase?.('faces', performance.now() - started);
@@ -183,7 +192,7 @@ export async function redactImage(
   let withFaces = false;
   void facesFound.then((f) => (withFaces = f.length > 0), noop);
   const found = options.hide.includes('plates')
-    ? await findPlates(img, config, fast, parts, timed, plateAreas, hide, facesFound)
+    ? await findPlates(img, config, fast, parts, timed, plateAreas, hide, facesFound, firstWhole)
     : { plates: [], swept: [], tiles: [] };
   const checkStarted = performance.now();
   let plates = [...found.plates, ...found.swept];
@@ -342,10 +351,12 @@ async function findPlates(
   hide: (hidden: HiddenArea[]) => Promise<void>,
   /** the face run, after which the other thread takes tiles too */
   faces: Promise<unknown>,
+  /** the whole-photo pass, started by the caller */
+  whole?: Promise<PlateDetection[]>,
 ): Promise<{ plates: HiddenArea[]; swept: HiddenArea[]; tiles: Box[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
   return timed('plates', async () => {
-    const plates = plateAreas(await parts.plates(img, vehicles, config, faces));
+    const plates = plateAreas(await parts.plates(img, vehicles, config, faces, whole));
     await hide(plates);
     if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };
     const tiles = parts.secondLook(img, vehicles);

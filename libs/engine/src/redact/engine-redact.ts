@@ -165,34 +165,48 @@ export async function redactImage(
   const plateAreas = (found: PlateDetection[]) => areas(found, plateArea);
   const hide = (hidden: HiddenArea[]) =>
     hideAreas(img, boxes(hidden), options.method, options.strength);
-  // The face detector's input is taken before any plate is hidden in place (its resize beside
-  // those of the first plate search); then faces and plates are looked for at the same time: the
-  // face detector runs in its own thread (redact/redaction-thread.ts) while the plate work runs on
-  // this one, the second look's tiles on both once the face run is done.
+  // The detectors' first inputs are made side by side in sharp's threads: the vehicle detector's
+  // and the whole-photo plate pass's (prefetch), and the face detector's, taken before any plate
+  // is hidden in place (findPlates waits for it before hiding). Each detector starts as soon as its
+  // own input is made: the whole-photo pass in the face detectors' thread ahead of the face run,
+  // the vehicle detector on this one (the vehicle crop then starts without waiting for the
+  // whole-photo pass: the same pass, the same answer, as on this thread), the face run in that
+  // thread once its input is made (redact/redaction-thread.ts); the second look's tiles on both
+  // threads once the face run is done.
   const started = performance.now();
   const prefetched = options.hide.includes('plates') ? parts.prefetch?.(img) : undefined;
-  prefetched?.catch(() => undefined); // awaited below
-  const faceRun = options.hide.includes('faces') ? await faceSearchFor(img, fast, parts) : null;
-  await prefetched;
-  // The first whole-photo plate pass goes to the face detectors' thread ahead of the face run
-  // (its input is made by then), while this thread runs the vehicle detector: the vehicle crop
-  // then starts without waiting for it. The same pass, the same answer, as on this thread.
+  prefetched?.catch(() => undefined); // awaited by the passes' inputs
+  const faceRun = options.hide.includes('faces') ? faceSearchFor(img, fast, parts) : null;
+  faceRun?.catch(() => undefined); // awaited below
   const firstWhole = options.hide.includes('plates')
-    ? (await parts.startWhole(img, Math.min(config.threshold_d, 0.1))).found
+    ? parts.startWhole(img, Math.min(config.threshold_d, 0.1)).then((run) => run.found)
     : undefined;
   firstWhole?.catch(() => undefined); // awaited by findPlates
   const facesFound: Promise<HiddenArea[]> = faceRun
-    ? faceRun().then((f) => {
-        req.onPhase?.('faces', performance.now() - started);
-        return areas(f, faceArea);
-      })
+    ? faceRun
+        .then((run) => run())
+        .then((f) => {
+          req.onPhase?.('faces', performance.now() - started);
+          return areas(f, faceArea);
+        })
     : Promise.resolve([]);
   facesFound.catch(() => undefined); // awaited below
   // whether faces were found (once known): the check started before then is dropped
   let withFaces = false;
   void facesFound.then((f) => (withFaces = f.length > 0), noop);
   const found = options.hide.includes('plates')
-    ? await findPlates(img, config, fast, parts, timed, plateAreas, hide, facesFound, firstWhole)
+    ? await findPlates(
+        img,
+        config,
+        fast,
+        parts,
+        timed,
+        plateAreas,
+        hide,
+        facesFound,
+        firstWhole,
+        faceRun ?? undefined,
+      )
     : { plates: [], swept: [], tiles: [] };
   const checkStarted = performance.now();
   let plates = [...found.plates, ...found.swept];
@@ -353,10 +367,13 @@ async function findPlates(
   faces: Promise<unknown>,
   /** the whole-photo pass, started by the caller */
   whole?: Promise<PlateDetection[]>,
+  /** settles once the face detector's input is taken: nothing is hidden in `img` before */
+  faceInputTaken?: Promise<unknown>,
 ): Promise<{ plates: HiddenArea[]; swept: HiddenArea[]; tiles: Box[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
   return timed('plates', async () => {
     const plates = plateAreas(await parts.plates(img, vehicles, config, faces, whole));
+    await faceInputTaken?.catch(noop);
     await hide(plates);
     if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };
     const tiles = parts.secondLook(img, vehicles);

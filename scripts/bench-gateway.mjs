@@ -217,7 +217,15 @@ async function measure(target, photo, i, r) {
     // Routing, guards, serialisation and waits for the event loop: in the gateway but in no phase.
     r.phases.set('other', [...(r.phases.get('other') ?? []), rest]);
     if (process.env.BENCH_DUMP)
-      console.error(JSON.stringify({ target: target.name, photo: photo.image, wall, ...timing }));
+      console.error(
+        JSON.stringify({
+          target: target.name,
+          photo: photo.image,
+          at: Date.now(),
+          wall,
+          ...timing,
+        }),
+      );
   }
   if (!storedFirst) await stored();
 }

@@ -1,7 +1,8 @@
 // What the gateway benchmarks share: a throwaway database and Redis prefix, the built apps
 // started as separate processes on them, the CLI, and the clean-up.
 import { execFileSync, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +43,16 @@ export function start(app, env, ready, checkout = root) {
   const child = spawn(process.execPath, [...flags, join(checkout, 'apps', app, 'dist/main.js')], {
     env: { ...env, LOG_LEVEL: 'log' },
   });
+  // BENCH_LOGS=<folder>: each process's output kept there (e.g. with BENCH_NODE_FLAGS=--trace-gc).
+  if (process.env.BENCH_LOGS) {
+    const file = createWriteStream(
+      join(process.env.BENCH_LOGS, `${app}-${basename(checkout)}.log`),
+    );
+    // --trace-gc counts ms from the process's start: this line puts them on the clock.
+    file.write(`spawned at ${Date.now()}\n`);
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+  }
   return new Promise((resolve, reject) => {
     let log = '';
     const onData = (d) => {

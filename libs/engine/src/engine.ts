@@ -427,8 +427,7 @@ class PlateEngine implements Engine {
         const regular: EngineConfig = { ...config, mode: 'regular' };
         const bar = Math.min(regular.threshold_d, 0.1);
         const whole =
-          started ??
-          plateInput(img, 320).then((input) => detectPlatesIn(this.s.plate, input, bar));
+          started ?? plateInput(img, 320).then((input) => detectPlatesIn(this.s.plate, input, bar));
         const { passes } = await this.checkPlates(
           img,
           vehicles,

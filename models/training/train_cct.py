@@ -4,6 +4,10 @@
     /usr/bin/python3 models/training/train_cct.py --work /tmp/x --steps 3 --synth 16 --repeats-real 1 \
         --repeats-pseudo 0 --limit-items 40 --batch 8                                     # smoke run
 
+On a machine with a GPU add `--device cuda` (or `auto`): the model, the teacher and the optimiser
+run there; the data cache, the on-line augmentation and the random streams stay on the CPU, and
+every saved weight is a CPU tensor, so export_cct.py and a resume work on any machine.
+
 Loss: per-slot cross-entropy (label smoothing --label-smoothing, default 0.01) weighted per sample (real 1.0, agreed 0.9,
 synthetic 0.6, pseudo 0.5) + 0.2 x region cross-entropy (+ --distill x KL from the published reader's slots). AdamW, cosine with warm-up, EMA of the
 weights (the EMA is what is evaluated and shipped). Writes <work>/ckpt.pt every --ckpt-every steps
@@ -79,9 +83,11 @@ def distill_loss(logits: torch.Tensor, teacher_logits: torch.Tensor, labels: tor
 @torch.no_grad()
 def read(model, x_u8, batch=256):
     model.eval()
+    device = next(model.parameters()).device
     texts, regions = [], []
     for i in range(0, len(x_u8), batch):
-        lg, rg = model(torch.from_numpy(x_u8[i:i + batch]))
+        lg, rg = model(torch.from_numpy(x_u8[i:i + batch]).to(device))
+        lg, rg = lg.cpu(), (rg.cpu() if rg is not None else None)
         texts += [cct.decode(p) for p in lg]
         if rg is not None:
             regions += [cct.REGIONS[j] for j in rg.argmax(-1).tolist()]
@@ -104,6 +110,11 @@ def evaluate(model, xv, yv, sv, dev, step, t0):
         pd, _ = read(model, dev[0])
         rec["dev_monitor"] = score(pd, dev[1], dev[2])
     return rec
+
+
+def on_cpu(state: dict) -> dict:
+    """A state dict with CPU tensors: weights trained on a GPU export and resume on any machine."""
+    return {k: v.cpu() for k, v in state.items()}
 
 
 def lr_at(step, steps, lr, warmup):
@@ -139,11 +150,17 @@ def main(argv=None):
     ap.add_argument("--synth-share", type=float, default=0.25, help="share of synthetic samples per batch")
     ap.add_argument("--freeze-convs", type=int, default=4, help="keep the first N convolutions fixed")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"],
+                    help="where the model trains (auto: cuda when one is there); the data, its "
+                         "augmentation and their random streams stay on the CPU, so a run's batches "
+                         "are the same on either")
     ap.add_argument("--eval-every", type=int, default=100)
     ap.add_argument("--ckpt-every", type=int, default=50)
     ap.add_argument("--no-dev", action="store_true", help="skip the dev-crop monitoring")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
+    device = torch.device("cuda" if a.device == "auto" and torch.cuda.is_available() else
+                          "cpu" if a.device == "auto" else a.device)
     os.makedirs(a.work, exist_ok=True)
     mlog = os.path.join(a.work, "metrics.jsonl")
 
@@ -159,19 +176,21 @@ def main(argv=None):
     real_idx, synth_idx = np.nonzero(~is_synth)[0], np.nonzero(is_synth)[0]
     xv, yv, sv = cct_data.val_arrays(val_items)
     dev = None if a.no_dev else cct_data.dev_crops()
-    log("data: %d real-augmented, %d synthetic, %d validation crops (%.0f s)"
-        % (len(real_idx), len(synth_idx), len(yv), time.time() - t0))
+    log("data: %d real-augmented, %d synthetic, %d validation crops (%.0f s); device %s"
+        % (len(real_idx), len(synth_idx), len(yv), time.time() - t0, device))
 
     torch.manual_seed(a.seed)
     model = cct.CCT()
     if a.init.endswith(".pt"):
-        st = torch.load(a.init)
+        st = torch.load(a.init, map_location="cpu")
         model.load_state_dict(st["ema"] if "ema" in st else st)
     elif a.init:
         cct.load_onnx_weights(model, a.init)
     model.freeze_convs(a.freeze_convs)
+    model.to(device)
     ema = copy.deepcopy(model)
-    teacher = cct.load_published_reader(a.init if a.init.endswith(".onnx") else PUBLISHED) if a.distill and a.init else None
+    teacher = cct.load_published_reader(a.init if a.init.endswith(".onnx") else PUBLISHED).to(device) \
+        if a.distill and a.init else None
     head = [q for n, q in model.named_parameters() if n.startswith("region.")]
     body = [q for n, q in model.named_parameters() if q.requires_grad and not n.startswith("region.")]
     # the region head starts from scratch: it learns at head_lr_mult x the fine-tune's rate
@@ -180,7 +199,7 @@ def main(argv=None):
     start, best = 0, -1.0
     ck = os.path.join(a.work, "ckpt.pt")
     if os.path.exists(ck):
-        st = torch.load(ck)
+        st = torch.load(ck, map_location=device)
         model.load_state_dict(st["model"])
         ema.load_state_dict(st["ema"])
         opt.load_state_dict(st["opt"])
@@ -197,21 +216,21 @@ def main(argv=None):
         model.train()
         idx = np.concatenate([rng.choice(real_idx, a.batch - n_synth), rng.choice(synth_idx, n_synth)]) \
             if n_synth else rng.choice(real_idx, a.batch)
-        x = online_aug(torch.from_numpy(d["x"][idx]), gen)
-        y = torch.from_numpy(d["y"][idx])
-        w = torch.from_numpy(d["weight"][idx])
+        x = online_aug(torch.from_numpy(d["x"][idx]), gen).to(device)
+        y = torch.from_numpy(d["y"][idx]).to(device)
+        w = torch.from_numpy(d["weight"][idx]).to(device)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.steps, a.lr, a.warmup) * g["mult"]
         logits, region = model(x)
         ce = F.cross_entropy(logits.reshape(-1, len(cct.ALPHABET)), y.reshape(-1), label_smoothing=a.label_smoothing,
                              reduction="none").reshape(-1, cct.SLOTS).mean(1)
         loss = (ce * w).sum() / w.sum()
-        rl = F.cross_entropy(region, torch.from_numpy(d["region"][idx]))
+        rl = F.cross_entropy(region, torch.from_numpy(d["region"][idx]).to(device))
         total = loss + 0.2 * rl
         if teacher is not None:
             with torch.no_grad():
                 teacher_logits = teacher(x)[0]
-            keep = torch.from_numpy(d["region"][idx] != US) if a.distill_skip_us else None
+            keep = torch.from_numpy(d["region"][idx] != US).to(device) if a.distill_skip_us else None
             total = total + a.distill * distill_loss(logits, teacher_logits, y if a.distill_where_right else None, keep)
         opt.zero_grad()
         total.backward()
@@ -233,13 +252,14 @@ def main(argv=None):
             val = rec["val"]
             if val["all"] > best:
                 best = val["all"]
-                torch.save({"ema": ema.state_dict(), "step": done, "val": val}, os.path.join(a.work, "best.pt"))
+                torch.save({"ema": on_cpu(ema.state_dict()), "step": done, "val": val},
+                           os.path.join(a.work, "best.pt"))
             log("eval %s" % json.dumps(rec), **rec)
         if done % a.ckpt_every == 0 or done == a.steps:
-            torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                        "step": done, "best": best}, ck + ".tmp")
+            torch.save({"model": on_cpu(model.state_dict()), "ema": on_cpu(ema.state_dict()),
+                        "opt": opt.state_dict(), "step": done, "best": best}, ck + ".tmp")
             os.replace(ck + ".tmp", ck)
-    torch.save({"ema": ema.state_dict(), "step": a.steps}, os.path.join(a.work, "final.pt"))
+    torch.save({"ema": on_cpu(ema.state_dict()), "step": a.steps}, os.path.join(a.work, "final.pt"))
     log("done: %d steps, %.1f min" % (a.steps, (time.time() - t0) / 60), done=True,
         minutes=round((time.time() - t0) / 60, 2), best_val=best)
 

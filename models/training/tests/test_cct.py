@@ -138,9 +138,12 @@ class FineTuneSmokeTest(unittest.TestCase):
         self.assertLess(float(train_cct.distill_loss(t, t)), 1e-6)
         self.assertGreater(float(train_cct.distill_loss(torch.randn_like(t), t)), 0.1)
         with tempfile.TemporaryDirectory() as td:
-            train_cct.main(["--work", td] + TINY_RUN + ["--steps", "2", "--distill", "1"])
+            # --device auto: the GPU where there is one (teacher included), else the CPU
+            train_cct.main(["--work", td] + TINY_RUN + ["--steps", "2", "--distill", "1", "--device", "auto"])
             model = export_cct.load_weights(os.path.join(td, "final.pt"))
             self.assertTrue(all(torch.isfinite(p).all() for p in model.parameters()))
+            saved = torch.load(os.path.join(td, "final.pt"))["ema"]
+            self.assertTrue(all(v.device.type == "cpu" for v in saved.values()))
 
     def test_distillation_where_right_ignores_the_teachers_misreads(self):
         import torch

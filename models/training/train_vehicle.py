@@ -75,6 +75,12 @@ class Projection:
     def __call__(self, x):
         return ((x - self.mean) @ self.basis).astype(np.float32)
 
+    def first(self, dim):
+        """The same projection kept to its first `dim` directions (one PCA serves every width)."""
+        out = Projection.__new__(Projection)
+        out.mean, out.basis = self.mean, self.basis[:, :dim]
+        return out
+
 
 def source_of(crop_id: str) -> str:
     """The camera a crop comes from: RobertLucian's dash-cam (rl), the Jakarta CCTV (oz), the US
@@ -189,8 +195,7 @@ def fit_heads(feats, early, labels, train, plain, usable, folds, vocabs, forms, 
             parts = form.split(":")
             dim, wd, cwp = int(parts[0]), float(parts[1]), float(parts[2])
             use_early = len(parts) > 3 and parts[3] == "early"
-            proj = Projection.__new__(Projection)
-            proj.mean, proj.basis = full.mean, full.basis[:, :dim]
+            proj = full.first(dim)
             inputs = Inputs(proj, early if use_early else None, early[plain] if use_early else None)
             z = inputs(feats, early)
             oof = np.zeros((len(feats), len(vocab)), np.float32)

@@ -79,8 +79,7 @@ def main():
     hits, names = [], []
     for form in FORMS:
         dim, wd = int(form.split(":")[0]), float(form.split(":")[1])
-        proj = Projection.__new__(Projection)
-        proj.mean, proj.basis = full.mean, full.basis[:, :dim]
+        proj = full.first(dim)
         net = train_head(proj(feats[fit]), y, 2, wd, cw_power=1.0, seed=0)
         z = logits_of(net, proj(feats[dev]))
         logodds = z[:, 1] - z[:, 0]

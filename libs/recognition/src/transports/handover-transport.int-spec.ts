@@ -91,20 +91,32 @@ const { HandOverTransport } = require('./dist/transports/handover-transport.js')
 })();
 `;
 
-const runScenario = (script: string) =>
-  spawnSync(process.execPath, ['-e', script], {
+/** The JSON of the last output line; null where there is none, so the stderr check reports first. */
+function lastJson(stdout: string) {
+  try {
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '');
+  } catch {
+    return null;
+  }
+}
+
+/** A scenario run in its own process: its exit, its stderr and the JSON of its last output line. */
+const runScenario = (script: string) => {
+  const run = spawnSync(process.execPath, ['-e', script], {
     cwd: join(__dirname, '../..'),
     env: process.env,
     encoding: 'utf8',
     timeout: 20_000,
   });
+  return { status: run.status, stderr: run.stderr, last: lastJson(run.stdout) };
+};
 
 describe('HandOverTransport', () => {
   it("a redaction's image comes back from its key, which is deleted; a key gone is a failure", () => {
     const run = runScenario(redactionReplies);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const { found, gone, left } = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
+    const { found, gone, left } = run.last;
     expect(found.outcome).toMatchObject({ image: '/9j/', width: 2 });
     expect(left).toBe(0);
     expect(gone.outcome).toEqual({
@@ -116,7 +128,7 @@ describe('HandOverTransport', () => {
     const run = runScenario(scenario);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}')).toMatchObject({
+    expect(run.last).toMatchObject({
       unavailable: 'reply_lost',
       left: { waiting: 0, paused: 0, active: 0 },
     });
@@ -126,7 +138,7 @@ describe('HandOverTransport', () => {
     const run = runScenario(queueing);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}')).toEqual({
+    expect(run.last).toEqual({
       refused: 'throttled',
       afterRefusal: { waiting: 0, paused: 0, active: 0 },
       whileHeld: { waiting: 0, paused: 1, active: 0 },

@@ -28,7 +28,7 @@ export function benchEnv(name) {
 
 /**
  * Node flags for this checkout's gateway and worker only (not a baseline's), from
- * BENCH_NODE_FLAGS: to measure a V8 setting (e.g. `--heap-growing-percent=100`) against the
+ * BENCH_NODE_FLAGS: to measure a V8 setting (e.g. `--max-semi-space-size=32`) against the
  * baseline in the same run.
  */
 export const extraNodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);

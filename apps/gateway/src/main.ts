@@ -1,5 +1,7 @@
-import { ConfigError } from '@platewise/infra';
+import { ConfigError, growHeapInLargerSteps } from '@platewise/infra';
 import { startGateway } from './bootstrap';
+
+growHeapInLargerSteps();
 
 startGateway().catch((error: unknown) => {
   // A bad setting is the operator's to fix: print it plainly, without a stack trace.

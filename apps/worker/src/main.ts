@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '@platewise/infra';
+import { ConfigError, growHeapInLargerSteps, loadConfig } from '@platewise/infra';
 import { WorkerModule } from './worker.module';
+
+growHeapInLargerSteps();
 
 /** A Nest application context with no HTTP server: BullMQ processors only. */
 async function main(): Promise<void> {

@@ -12,3 +12,4 @@ export * from './redis/redis.module';
 export * from './redis/scripts';
 export { Prisma } from './generated/prisma/client';
 export type { Account, Contract, ContractStatus, Plan, Webhook } from './generated/prisma/client';
+export * from './runtime/heap-growth';

@@ -1,0 +1,71 @@
+// Speed of the fp32 plate detector against its int8 QDQ copy (issue 28; quantize_plate_detector.py)
+// in onnxruntime-node, in one process, interleaved run by run: sessions made with the engine's own
+// sessionOptions (threads 1, graphOptimizationLevel 'all'), inputs letterboxed by the engine's
+// plateInput from vehicle-attrs crops. Prints p50 / p90 wall ms, CPU ms per run and the load.
+//   node models/training/plate_detector_int8_bench.mjs FP32.onnx INT8.onnx [runs=300]
+import { readFileSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadOrt, repoRoot } from './ort.mjs';
+import { engine } from './vehicle_crops.mjs';
+
+const ort = loadOrt();
+const { decodeImage } = engine('./dist/image/decode.js');
+const { plateInput } = engine('./dist/detect/plate.js');
+const { sessionOptions } = engine('./dist/models/runtime.js');
+const [fp32Path, int8Path, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg ?? 300);
+
+const dir = resolve(repoRoot, '../shared/vehicle-attrs/images/train');
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort()
+  .slice(0, 16);
+const inputs = [];
+for (const f of files) {
+  const { tensor } = await plateInput(await decodeImage(readFileSync(join(dir, f))), 320);
+  inputs.push(new ort.Tensor('float32', tensor.slice(), [1, 3, 320, 320]));
+}
+const opts = sessionOptions({ threads: 1, device: 'cpu' });
+const models = {
+  fp32: await ort.InferenceSession.create(readFileSync(fp32Path), opts),
+  int8: await ort.InferenceSession.create(readFileSync(int8Path), opts),
+};
+const times = { fp32: [], int8: [] };
+const cpu = { fp32: [], int8: [] };
+async function once(name, i) {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await models[name].run({ input: inputs[i % inputs.length] });
+  const t1 = process.hrtime.bigint();
+  const c = process.cpuUsage(c0);
+  return [Number(t1 - t0) / 1e6, (c.user + c.system) / 1e3];
+}
+for (let i = 0; i < 20; i++) for (const k of ['fp32', 'int8']) await once(k, i); // warm-up
+const load0 = loadavg();
+for (let i = 0; i < runs; i++) {
+  const order = i % 2 ? ['fp32', 'int8'] : ['int8', 'fp32'];
+  for (const k of order) {
+    const [ms, c] = await once(k, i);
+    times[k].push(ms);
+    cpu[k].push(c);
+  }
+}
+const load1 = loadavg();
+const q = (a, p) => [...a].sort((x, y) => x - y)[Math.floor(p * (a.length - 1))];
+const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
+console.log(
+  `onnxruntime-node ${ort.env.versions?.common ?? ''}, ${runs} runs each, interleaved, 1 thread`,
+);
+console.log(
+  `load before ${load0.map((v) => v.toFixed(2)).join(' ')}, after ${load1.map((v) => v.toFixed(2)).join(' ')}`,
+);
+for (const k of ['fp32', 'int8'])
+  console.log(
+    `${k}: p50 ${q(times[k], 0.5).toFixed(2)} ms, p90 ${q(times[k], 0.9).toFixed(2)} ms, ` +
+      `CPU p50 ${q(cpu[k], 0.5).toFixed(2)} ms, CPU mean ${mean(cpu[k]).toFixed(2)} ms`,
+  );
+console.log(
+  `fp32/int8: p50 ${(q(times.fp32, 0.5) / q(times.int8, 0.5)).toFixed(2)}×, ` +
+    `CPU mean ${(mean(cpu.fp32) / mean(cpu.int8)).toFixed(2)}×`,
+);

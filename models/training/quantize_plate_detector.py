@@ -141,6 +141,28 @@ def quantize(src, ranges_path, dst, method='minmax', silu='int8'):
         nodes.append(helper.make_node('QuantizeLinear', [t, s, z], [q], name=f'{t}_Q'))
         qinfo[t] = (q, s, z, float(scale))
 
+    def dequantized(name, q, scale, kind, tag):
+        """A per-output-channel constant `q` (zero point 0) with its `scale`, as a DequantizeLinear's output."""
+        zero = np.zeros(q.shape[0], q.dtype)
+        new_inits.extend(
+            [
+                numpy_helper.from_array(q, f'{name}_{kind}'),
+                numpy_helper.from_array(scale, f'{name}_{tag}scale'),
+                numpy_helper.from_array(zero, f'{name}_{tag}zp'),
+            ]
+        )
+        out = f'{name}_{tag}dq'
+        nodes.append(
+            helper.make_node(
+                'DequantizeLinear',
+                [f'{name}_{kind}', f'{name}_{tag}scale', f'{name}_{tag}zp'],
+                [out],
+                name=f'{name}_{tag.upper()}DQ',
+                axis=0,
+            )
+        )
+        return out
+
     quantize_output(g.input[0].name)
     for n in g.node:
         if n.name in body_names and n.op_type in SHAPE_OPS:
@@ -171,41 +193,13 @@ def quantize(src, ranges_path, dst, method='minmax', silu='int8'):
             w = numpy_helper.to_array(inits[w_name]).astype(np.float32)
             w_scale = np.maximum(np.abs(w).reshape(w.shape[0], -1).max(axis=1), 1e-12) / 127.0
             w_q = np.clip(np.round(w / w_scale[:, None, None, None]), -127, 127).astype(np.int8)
-            new_inits += [
-                numpy_helper.from_array(w_q, f'{w_name}_i8'),
-                numpy_helper.from_array(w_scale.astype(np.float32), f'{w_name}_wscale'),
-                numpy_helper.from_array(np.zeros(w.shape[0], np.int8), f'{w_name}_wzp'),
-            ]
-            nodes.append(
-                helper.make_node(
-                    'DequantizeLinear',
-                    [f'{w_name}_i8', f'{w_name}_wscale', f'{w_name}_wzp'],
-                    [f'{w_name}_wdq'],
-                    name=f'{w_name}_WDQ',
-                    axis=0,
-                )
-            )
-            ins[1] = f'{w_name}_wdq'
+            ins[1] = dequantized(w_name, w_q, w_scale.astype(np.float32), 'i8', 'w')
             if b_name:
                 in_scale = qinfo[n.input[0]][3]
                 b = numpy_helper.to_array(inits[b_name]).astype(np.float64)
                 b_scale = (in_scale * w_scale).astype(np.float32)
                 b_q = np.round(b / b_scale).astype(np.int32)
-                new_inits += [
-                    numpy_helper.from_array(b_q, f'{b_name}_i32'),
-                    numpy_helper.from_array(b_scale, f'{b_name}_bscale'),
-                    numpy_helper.from_array(np.zeros(w.shape[0], np.int32), f'{b_name}_bzp'),
-                ]
-                nodes.append(
-                    helper.make_node(
-                        'DequantizeLinear',
-                        [f'{b_name}_i32', f'{b_name}_bscale', f'{b_name}_bzp'],
-                        [f'{b_name}_bdq'],
-                        name=f'{b_name}_BDQ',
-                        axis=0,
-                    )
-                )
-                ins[2] = f'{b_name}_bdq'
+                ins[2] = dequantized(b_name, b_q, b_scale, 'i32', 'b')
         new = helper.make_node(n.op_type, ins, list(n.output), name=n.name)
         new.attribute.extend(n.attribute)
         if n.domain:

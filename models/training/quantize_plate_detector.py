@@ -142,7 +142,7 @@ def quantize(src, ranges_path, dst, method='minmax', silu='int8'):
         qinfo[t] = (q, s, z, float(scale))
 
     def dequantized(name, q, scale, kind, tag):
-        """A per-output-channel constant `q` (zero point 0) with its `scale`, as a DequantizeLinear's output."""
+        """Per-output-channel constant `q` (zero point 0) and `scale`, as a DequantizeLinear output."""
         zero = np.zeros(q.shape[0], q.dtype)
         new_inits.extend(
             [

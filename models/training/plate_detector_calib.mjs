@@ -4,24 +4,17 @@
 // ../shared/vehicle-attrs/images/train, each letterboxed to 320 by the engine's own plateInput,
 // and writes every tensor's per-image min and max as JSON. Never the alpr-dev photos.
 //   node models/training/plate_detector_calib.mjs /tmp/y5fu_expose.onnx /tmp/y5fu_ranges.json [N]
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { loadOrt, repoRoot } from './ort.mjs';
-import { engine } from './vehicle_crops.mjs';
+import { writeFileSync } from 'node:fs';
+import { loadOrt } from './ort.mjs';
+import { plateDetectorInput, trainCropFiles } from './vehicle_crops.mjs';
 
 const ort = loadOrt();
-const { decodeImage } = engine('./dist/image/decode.js');
-const { plateInput } = engine('./dist/detect/plate.js');
 const [model, outPath, nArg] = process.argv.slice(2);
 const n = Number(nArg ?? 100);
-const dir = resolve(repoRoot, '../shared/vehicle-attrs/images/train');
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort();
+const files = trainCropFiles();
 // every k-th file, so the sample spans the folder's sources
 const step = Math.max(1, Math.floor(files.length / n));
 const pick = files.filter((_, i) => i % step === 0).slice(0, n);
-
 const session = await ort.InferenceSession.create(model, {
   executionProviders: ['cpu'],
   intraOpNumThreads: 2,
@@ -30,11 +23,7 @@ const session = await ort.InferenceSession.create(model, {
 });
 const ranges = {};
 for (const f of pick) {
-  const img = await decodeImage(readFileSync(join(dir, f)));
-  const { tensor } = await plateInput(img, 320);
-  const out = await session.run({
-    input: new ort.Tensor('float32', tensor.slice(), [1, 3, 320, 320]),
-  });
+  const out = await session.run({ input: await plateDetectorInput(ort, f) });
   for (const name of session.outputNames) {
     if (name === 'output') continue;
     const d = out[name].data;

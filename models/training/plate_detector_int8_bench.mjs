@@ -3,29 +3,18 @@
 // sessionOptions (threads 1, graphOptimizationLevel 'all'), inputs letterboxed by the engine's
 // plateInput from vehicle-attrs crops. Prints p50 / p90 wall ms, CPU ms per run and the load.
 //   node models/training/plate_detector_int8_bench.mjs FP32.onnx INT8.onnx [runs=300]
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadOrt, repoRoot } from './ort.mjs';
-import { engine } from './vehicle_crops.mjs';
+import { loadOrt } from './ort.mjs';
+import { engine, plateDetectorInput, trainCropFiles } from './vehicle_crops.mjs';
 
 const ort = loadOrt();
-const { decodeImage } = engine('./dist/image/decode.js');
-const { plateInput } = engine('./dist/detect/plate.js');
 const { sessionOptions } = engine('./dist/models/runtime.js');
 const [fp32Path, int8Path, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 300);
 
-const dir = resolve(repoRoot, '../shared/vehicle-attrs/images/train');
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort()
-  .slice(0, 16);
 const inputs = [];
-for (const f of files) {
-  const { tensor } = await plateInput(await decodeImage(readFileSync(join(dir, f))), 320);
-  inputs.push(new ort.Tensor('float32', tensor.slice(), [1, 3, 320, 320]));
-}
+for (const f of trainCropFiles().slice(0, 16)) inputs.push(await plateDetectorInput(ort, f));
 const opts = sessionOptions({ threads: 1, device: 'cpu' });
 const models = {
   fp32: await ort.InferenceSession.create(readFileSync(fp32Path), opts),

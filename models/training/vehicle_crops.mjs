@@ -1,5 +1,7 @@
-// Shared by the vehicle-attribute scripts (vehicle_features, orientation_cues, colour_rules): the
-// crops of ../shared/vehicle-attrs, their labels, and the engine's own functions on them.
+// Shared by the vehicle-attribute scripts (vehicle_features, orientation_cues, colour_rules) and the
+// plate detector int8 scripts: the crops of ../shared/vehicle-attrs, their labels, and the
+// engine's own functions on them.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { loadOrt, repoRoot } from './ort.mjs';
@@ -14,6 +16,23 @@ export const engine = createRequire(join(repoRoot, 'libs/engine/package.json'));
 export function dataDir(argv) {
   const i = argv.indexOf('--data');
   return resolve(repoRoot, i >= 0 ? argv[i + 1] : '../shared/vehicle-attrs');
+}
+
+/** The train split's crop files (full paths, sorted by name) of the vehicle-attrs folder `dir`. */
+export function trainCropFiles(dir = dataDir([])) {
+  const train = join(dir, 'images/train');
+  return readdirSync(train)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .map((f) => join(train, f));
+}
+
+/** The plate detector's input for the image file `path`, letterboxed to 320 as the engine does. */
+export async function plateDetectorInput(ort, path) {
+  const { decodeImage } = engine('./dist/image/decode.js');
+  const { plateInput } = engine('./dist/detect/plate.js');
+  const { tensor } = await plateInput(await decodeImage(readFileSync(path)), 320);
+  return new ort.Tensor('float32', tensor.slice(), [1, 3, 320, 320]);
 }
 
 /** A crop's detector box: the crop less the 5 % margins it was cut with. */

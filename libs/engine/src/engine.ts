@@ -421,13 +421,11 @@ class PlateEngine implements Engine {
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),
       // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
-      // its whole-photo pass on this thread, its crop passes on both (the other one's once
-      // `asideFrom` settles)
-      plates: async (img, vehicles, config, asideFrom, started) => {
+      // Its whole-photo pass is the caller's (startWhole), its crop passes on both threads (the
+      // other one's once `asideFrom` settles).
+      plates: async (img, vehicles, config, whole, asideFrom) => {
         const regular: EngineConfig = { ...config, mode: 'regular' };
         const bar = Math.min(regular.threshold_d, 0.1);
-        const whole =
-          started ?? plateInput(img, 320).then((input) => detectPlatesIn(this.s.plate, input, bar));
         const { passes } = await this.checkPlates(
           img,
           vehicles,

@@ -62,9 +62,9 @@ export interface RedactionParts {
     img: RgbImage,
     vehicles: VehicleDetection[],
     config: EngineConfig,
+    /** what the whole-photo pass found at the passes' bar (the caller starts it: startWhole) */
+    whole: Promise<PlateDetection[]>,
     asideFrom?: Promise<unknown>,
-    /** what the whole-photo pass found at the passes' bar, where the caller started it */
-    whole?: Promise<PlateDetection[]>,
   ): Promise<PlateDetection[]>;
   /** the tiles of the plate reader's second look at `img`, whose vehicles are `vehicles` */
   secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
@@ -194,7 +194,7 @@ export async function redactImage(
   // whether faces were found (once known): the check started before then is dropped
   let withFaces = false;
   void facesFound.then((f) => (withFaces = f.length > 0), noop);
-  const found = options.hide.includes('plates')
+  const found = firstWhole
     ? await findPlates(
         img,
         config,
@@ -366,13 +366,13 @@ async function findPlates(
   /** the face run, after which the other thread takes tiles too */
   faces: Promise<unknown>,
   /** the whole-photo pass, started by the caller */
-  whole?: Promise<PlateDetection[]>,
+  whole: Promise<PlateDetection[]>,
   /** settles once the face detector's input is taken: nothing is hidden in `img` before */
   faceInputTaken?: Promise<unknown>,
 ): Promise<{ plates: HiddenArea[]; swept: HiddenArea[]; tiles: Box[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
   return timed('plates', async () => {
-    const plates = plateAreas(await parts.plates(img, vehicles, config, faces, whole));
+    const plates = plateAreas(await parts.plates(img, vehicles, config, whole, faces));
     await faceInputTaken?.catch(noop);
     await hide(plates);
     if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };

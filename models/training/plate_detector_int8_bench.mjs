@@ -4,7 +4,7 @@
 // plateInput from vehicle-attrs crops. Prints p50 / p90 wall ms, CPU ms per run and the load.
 //   node models/training/plate_detector_int8_bench.mjs FP32.onnx INT8.onnx [runs=300]
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadAverage } from '../../scripts/lib/load-average.mjs';
 import { loadOrt } from './ort.mjs';
 import { engine, plateDetectorInput, trainCropFiles } from './vehicle_crops.mjs';
 
@@ -31,7 +31,7 @@ async function once(name, i) {
   return [Number(t1 - t0) / 1e6, (c.user + c.system) / 1e3];
 }
 for (let i = 0; i < 20; i++) for (const k of ['fp32', 'int8']) await once(k, i); // warm-up
-const load0 = loadavg();
+const load0 = loadAverage();
 for (let i = 0; i < runs; i++) {
   const order = i % 2 ? ['fp32', 'int8'] : ['int8', 'fp32'];
   for (const k of order) {
@@ -40,15 +40,13 @@ for (let i = 0; i < runs; i++) {
     cpu[k].push(c);
   }
 }
-const load1 = loadavg();
+const load1 = loadAverage();
 const q = (a, p) => [...a].sort((x, y) => x - y)[Math.floor(p * (a.length - 1))];
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
 console.log(
   `onnxruntime-node ${ort.env.versions?.common ?? ''}, ${runs} runs each, interleaved, 1 thread`,
 );
-console.log(
-  `load before ${load0.map((v) => v.toFixed(2)).join(' ')}, after ${load1.map((v) => v.toFixed(2)).join(' ')}`,
-);
+console.log(`load before ${load0}, after ${load1}`);
 for (const k of ['fp32', 'int8'])
   console.log(
     `${k}: p50 ${q(times[k], 0.5).toFixed(2)} ms, p90 ${q(times[k], 0.9).toFixed(2)} ms, ` +

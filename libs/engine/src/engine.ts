@@ -9,7 +9,13 @@ import {
   detectPlatesIn,
   plateInput,
 } from './detect/plate';
-import { cropPassCertain, cropPassWorthIt, secondLookTiles, vehicleInputLong } from './detect/plan';
+import {
+  cropPassCertain,
+  cropPassWorthIt,
+  REDACTION_LEEWAY,
+  secondLookTiles,
+  vehicleInputLong,
+} from './detect/plan';
 import { RedactionThread } from './redact/redaction-thread';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { Box, boxArea, clampBox } from './geometry/box';
@@ -438,7 +444,9 @@ class PlateEngine implements Engine {
         );
         return passes;
       },
-      secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles),
+      // with leeway: the reader will take the second look on the JPEG sent, where its vehicles
+      // may be a pixel or two longer or shorter (detect/plan.ts `secondLookTiles`)
+      secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles, REDACTION_LEEWAY),
       // the tiles on both threads: this one and the face detectors' (once `asideFrom` settles:
       // its face run is done by then)
       sweep: async (img, tiles, th, asideFrom) =>
@@ -596,13 +604,13 @@ class PlateEngine implements Engine {
 
   /**
    * Where a second look at a photo with no plate found goes: native-resolution tiles over its
-   * smaller vehicles (detect/plan.ts `secondLookTiles`). The 320-px detector misses plates that
-   * shrink to ~15 px at its input (a 60-px plate in a 1280-px photo scores 0) yet finds them on a
-   * tile (0.4–0.9).
+   * small vehicles, the boxes of the larger ones up to twice a tile (detect/plan.ts
+   * `secondLookTiles`). The 320-px detector misses plates that shrink to ~15 px at its input (a
+   * 60-px plate in a 1280-px photo scores 0) yet finds them on a tile (0.4–0.9).
    */
-  private secondLookTiles(img: RgbImage, vehicles: VehicleDetection[]): Box[] {
+  private secondLookTiles(img: RgbImage, vehicles: VehicleDetection[], leeway = 0): Box[] {
     const boxes = vehicles.map((v) => clampBox(v.box, img.width, img.height));
-    return secondLookTiles(img, boxes, TUNING.smallPlateTile);
+    return secondLookTiles(img, boxes, TUNING.smallPlateTile, leeway);
   }
 
   /**

@@ -18,6 +18,7 @@ import { photo } from '../test-support/dev-photos';
 import { Box, boxArea, intersection } from '../geometry/box';
 import {
   DETECTION_PLAN,
+  REDACTION_LEEWAY,
   cropPassCertain,
   cropPassWorthIt,
   secondLookTiles,
@@ -179,6 +180,36 @@ describe('the second look of a photo with no plate found', () => {
     expect(xs[0]).toBeLessThanOrEqual(long.xmin);
     expect(xs[2] + 320).toBeGreaterThanOrEqual(long.xmax);
     for (let i = 1; i < 3; i++) expect(xs[i] - xs[i - 1]).toBeLessThanOrEqual(240);
+  });
+
+  it('reads a vehicle more than a tile in both sides in its own box, grown out to the 16-px grid', () => {
+    const close = { xmin: 101, ymin: 300, xmax: 701, ymax: 650 };
+    const tiles = secondLookTiles(photo1280, [close], 320);
+    expect(tiles).toEqual([{ xmin: 96, ymin: 288, xmax: 704, ymax: 656 }]);
+    // the same vehicle a pixel away keeps its box
+    const moved = { xmin: 102, ymin: 299, xmax: 700, ymax: 651 };
+    expect(secondLookTiles(photo1280, [moved], 320)).toEqual(tiles);
+    // and a smaller vehicle inside it gets no window of its own
+    const inFront = { xmin: 300, ymin: 400, xmax: 400, ymax: 480 };
+    expect(secondLookTiles(photo1280, [close, inFront], 320)).toEqual(tiles);
+  });
+
+  it('with leeway, takes both forms for a vehicle about a tile high, and larger vehicles', () => {
+    const edge = { xmin: 600, ymin: 100, xmax: 1000, ymax: 421 }; // 318 px high once JPEG-encoded
+    const box = { xmin: 592, ymin: 96, xmax: 1008, ymax: 432 };
+    expect(secondLookTiles(photo1280, [edge], 320)).toEqual([box]);
+    const both = secondLookTiles(photo1280, [edge], 320, REDACTION_LEEWAY);
+    expect(both[0]).toEqual(box);
+    expect(both.length).toBeGreaterThan(1);
+    both.slice(1).forEach(native);
+    const justOver = {
+      xmin: 100,
+      ymin: 50,
+      xmax: 100 + DETECTION_PLAN.smallVehicleSide + 2,
+      ymax: 400,
+    };
+    expect(secondLookTiles(photo1280, [justOver], 320)).toEqual([]);
+    expect(secondLookTiles(photo1280, [justOver], 320, REDACTION_LEEWAY).length).toBeGreaterThan(0);
   });
 
   it('keeps its windows inside the photo, and gives a vehicle inside one taken none of its own', () => {

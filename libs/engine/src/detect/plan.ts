@@ -1,4 +1,4 @@
-import { Box, boxArea, intersection } from '../geometry/box';
+import { Box, boxArea, intersection, sameBox } from '../geometry/box';
 import { PlateDetection } from './plate';
 import { VEHICLE_INPUT } from './vehicle';
 
@@ -46,6 +46,13 @@ export const DETECTION_PLAN = {
   secondLookVehicles: 8,
 };
 
+/**
+ * How far (px) a vehicle's long side may move once the photo is JPEG-encoded, for a redaction's
+ * second look (`secondLookTiles`): 1–3 px on the dev photos (`us/wts-lg-000041`: a vehicle 321
+ * px long in the photo checked, 318 in the JPEG the reader was given).
+ */
+export const REDACTION_LEEWAY = 16;
+
 /** The vehicle detector's input long side for a photo of this size (detect/vehicle.ts). */
 export function vehicleInputLong(width: number, height: number): number {
   return width * height < DETECTION_PLAN.smallPhoto
@@ -86,38 +93,56 @@ export function cropPassWorthIt(
 }
 
 /**
- * Where the second look of a photo with no plate found goes: windows of `tile` px (read at native
- * resolution) over each of its vehicles up to `smallVehicleSide` long, the largest
- * `secondLookVehicles` vehicles — one centred on a vehicle up to a tile long, on a longer one as
- * many as cover it overlapping by at least a quarter of a tile (a plate up to that long lies whole
- * in one). Plates on larger vehicles were seen at half scale or more by the crop pass, plates away
- * from any vehicle by the whole-photo pass; text there (timestamp overlays, shop signs) is not
- * worth a closer look. A vehicle inside a window already taken gets none of its own.
+ * Where the second look of a photo with no plate found goes, over each of its vehicles up to
+ * `smallVehicleSide` long, the largest `secondLookVehicles` vehicles: windows of `tile` px read at
+ * native resolution — one centred on a vehicle up to a tile long, on a longer one as many as cover
+ * it overlapping by at least a quarter of a tile (a plate up to that long lies whole in one) —
+ * except on a vehicle more than a tile in both sides (a close front or rear view, whose windows
+ * would be a grid of four or six), which is read in its own box at the detector's input, at half
+ * scale or more: a plate there spans a good part of the vehicle's width. With the second look
+ * taken on every dev photo, those boxes and the narrower vehicles' windows found the labelled
+ * plates the windows alone found and one more (42 of 148 against 41 at the reader's bar, 40
+ * against 35 at 0.5) in 167 detector runs instead of 331; reading every vehicle up to 640 px in
+ * its box lost `us/a03ced3f`, a 60-px plate on a 576 × 307 side view (libs/engine/README.md
+ * "Redaction", seventh pass). Plates on larger vehicles were seen at half scale or more by the
+ * crop pass, plates away from any vehicle by the whole-photo pass; text there (timestamp
+ * overlays, shop signs) is not worth a closer look. A vehicle inside a window or box already
+ * taken gets none of its own.
+ *
+ * `leeway` (px) is for a redaction, which must see what the reader will see in the photo it
+ * sends, where the vehicle boxes move by a pixel or two once JPEG-encoded: a vehicle whose sides
+ * are within `leeway` of a bound gets the second look of both sides of it.
  */
 export function secondLookTiles(
   photo: { width: number; height: number },
   vehicles: Box[],
   tile: number,
+  leeway = 0,
 ): Box[] {
   // a photo up to twice the tile was already seen at half scale or more by the whole-photo pass
   if (Math.max(photo.width, photo.height) <= 2 * tile) return [];
+  const long = (v: Box) => Math.max(v.xmax - v.xmin, v.ymax - v.ymin);
+  const short = (v: Box) => Math.min(v.xmax - v.xmin, v.ymax - v.ymin);
   const small = [...vehicles]
     .sort((a, b) => boxArea(b) - boxArea(a))
     .slice(0, DETECTION_PLAN.secondLookVehicles)
-    .filter((v) => Math.max(v.xmax - v.xmin, v.ymax - v.ymin) <= DETECTION_PLAN.smallVehicleSide);
+    .filter((v) => long(v) <= DETECTION_PLAN.smallVehicleSide + leeway);
   const windows: Box[] = [];
+  const take = (w: Box) => {
+    if (!windows.some((o) => sameBox(o, w))) windows.push(w);
+  };
   for (const v of small) {
     if (windows.some((w) => intersection(w, v) >= boxArea(v))) continue;
+    if (short(v) > tile - leeway) take(onGrid(v, photo));
+    if (short(v) > tile + leeway) continue;
     for (const y of windowStarts(v.ymin, v.ymax, photo.height, tile))
-      for (const x of windowStarts(v.xmin, v.xmax, photo.width, tile)) {
-        const w = {
+      for (const x of windowStarts(v.xmin, v.xmax, photo.width, tile))
+        take({
           xmin: x,
           ymin: y,
           xmax: Math.min(photo.width, x + tile),
           ymax: Math.min(photo.height, y + tile),
-        };
-        if (!windows.some((o) => o.xmin === w.xmin && o.ymin === w.ymin)) windows.push(w);
-      }
+        });
   }
   return windows;
 }
@@ -139,6 +164,18 @@ function windowStarts(lo: number, hi: number, len: number, tile: number): number
     const snapped = i === 0 ? Math.floor(x) : i === n - 1 ? Math.ceil(x) : Math.round(x);
     return fit(snapped * WINDOW_STEP);
   });
+}
+
+/** `box` grown out to the `WINDOW_STEP` grid (for the same reason), inside the photo. */
+function onGrid(box: Box, photo: { width: number; height: number }): Box {
+  const down = (x: number) => Math.floor(x / WINDOW_STEP) * WINDOW_STEP;
+  const up = (x: number) => Math.ceil(x / WINDOW_STEP) * WINDOW_STEP;
+  return {
+    xmin: Math.max(0, down(box.xmin)),
+    ymin: Math.max(0, down(box.ymin)),
+    xmax: Math.min(photo.width, up(box.xmax)),
+    ymax: Math.min(photo.height, up(box.ymax)),
+  };
 }
 
 const WINDOW_STEP = 16;

@@ -14,6 +14,9 @@ export interface Point {
 export const boxArea = (b: Box): number =>
   Math.max(0, b.xmax - b.xmin) * Math.max(0, b.ymax - b.ymin);
 
+export const sameBox = (a: Box, b: Box): boolean =>
+  a.xmin === b.xmin && a.ymin === b.ymin && a.xmax === b.xmax && a.ymax === b.ymax;
+
 export function intersection(a: Box, b: Box): number {
   const w = Math.min(a.xmax, b.xmax) - Math.max(a.xmin, b.xmin);
   const h = Math.min(a.ymax, b.ymax) - Math.max(a.ymin, b.ymin);

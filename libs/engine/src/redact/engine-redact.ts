@@ -2,7 +2,7 @@ import { EngineConfig, parseEngineConfig } from '../config';
 import type { PlateDetection } from '../detect/plate';
 import type { VehicleDetection } from '../detect/vehicle';
 import { EngineConfigError } from '../errors';
-import { Box, boxArea, intersection } from '../geometry/box';
+import { Box, boxArea, intersection, sameBox } from '../geometry/box';
 import { nms } from '../geometry/nms';
 import { DEFAULT_MAX_PIXELS, decodeImage, RgbImage } from '../image/decode';
 import { EnginePhase, phaseTimer } from '../phase-timer';
@@ -237,7 +237,7 @@ export async function redactImage(
     const vehicles = await parts.vehicles(hidden);
     if (dropped()) return null;
     const reader = parts.secondLook(hidden, vehicles);
-    const more = reader.filter((t) => !found.tiles.some((s) => same(s, t)));
+    const more = reader.filter((t) => !found.tiles.some((s) => sameBox(s, t)));
     const { passes, swept } = await parts.check(
       hidden,
       vehicles,
@@ -386,9 +386,6 @@ async function findPlates(
 const boxes = (areas: HiddenArea[]): Box[] => areas.map((a) => a.box);
 
 const noop = () => undefined;
-
-const same = (a: Box, b: Box): boolean =>
-  a.xmin === b.xmin && a.ymin === b.ymin && a.xmax === b.xmax && a.ymax === b.ymax;
 
 /** Whether 80 % of `box` is already hidden by one of `areas` (a detection of the blur itself). */
 const mostlyInside = (box: Box, areas: Box[]): boolean =>

@@ -164,12 +164,12 @@ describe('redacting dev photos', () => {
 
   it('looks again where the plate reader will: its second look follows the vehicles of the photo as sent', async () => {
     // us/f8fc5e59: the upload's vehicle is longer than smallVehicleSide, so the reader's second
-    // look takes no window there; on the redacted photo the vehicle detector finds it shorter,
-    // the second look takes windows over it, and one holds a detection (0.08) hidden too
+    // look takes nothing there; on the redacted photo the vehicle detector finds it shorter and
+    // the second look reads it (in its own box: more than a tile in both sides)
     const r = await engine().redact(photo('us/f8fc5e59-9083-466b-ae3f-6b869a0b257b.jpg'), {
       redact: { hide: ['plates'] },
     });
-    expect(r.plates.length).toBeGreaterThan(1);
+    expect(r.plates.length).toBeGreaterThan(0);
     expect((await engine().read(r.image)).results).toEqual([]);
     // br/OZU5764: no vehicle is found on the upload; on the redacted photo one is (with the grid
     // tiles before the windows, a tile over it held a sign read as `ye71flx`)

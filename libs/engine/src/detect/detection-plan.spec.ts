@@ -158,6 +158,13 @@ describe('the second look of a photo with no plate found', () => {
   const photo1280 = { width: 1280, height: 720 };
   const inside = (v: Box, t: Box) => intersection(t, v) === boxArea(v);
   const native = (t: Box) => expect([t.xmax - t.xmin, t.ymax - t.ymin]).toEqual([320, 320]);
+  /** a vehicle `extra` px wider than smallVehicleSide, down to `ymax` */
+  const longerThanSmall = (extra: number, ymax: number): Box => ({
+    xmin: 100,
+    ymin: 50,
+    xmax: 100 + DETECTION_PLAN.smallVehicleSide + extra,
+    ymax,
+  });
 
   it('takes one window of the tile size around a vehicle up to a tile long, on a 16-px grid', () => {
     const far = { xmin: 900, ymin: 60, xmax: 1100, ymax: 200 };
@@ -202,12 +209,7 @@ describe('the second look of a photo with no plate found', () => {
     expect(both[0]).toEqual(box);
     expect(both.length).toBeGreaterThan(1);
     both.slice(1).forEach(native);
-    const justOver = {
-      xmin: 100,
-      ymin: 50,
-      xmax: 100 + DETECTION_PLAN.smallVehicleSide + 2,
-      ymax: 400,
-    };
+    const justOver = longerThanSmall(2, 400);
     expect(secondLookTiles(photo1280, [justOver], 320)).toEqual([]);
     expect(secondLookTiles(photo1280, [justOver], 320, REDACTION_LEEWAY).length).toBeGreaterThan(0);
   });
@@ -222,12 +224,7 @@ describe('the second look of a photo with no plate found', () => {
 
   it('takes none on a photo without vehicles, or with only a vehicle too large for it', () => {
     expect(secondLookTiles(photo1280, [], 320)).toEqual([]);
-    const close = {
-      xmin: 100,
-      ymin: 50,
-      xmax: 100 + DETECTION_PLAN.smallVehicleSide + 1,
-      ymax: 700,
-    };
+    const close = longerThanSmall(1, 700);
     expect(secondLookTiles(photo1280, [close], 320)).toEqual([]);
   });
 

@@ -49,8 +49,9 @@ export const DETECTION_PLAN = {
 /**
  * How far (px) a vehicle's side may move once the photo is JPEG-encoded, for a redaction's
  * second look (`secondLookTiles`): 1–3 px on the dev photos (`us/wts-lg-000041`: a vehicle 321
- * px long in the photo checked, 318 in the JPEG the reader was given; with a bound at a tile's
- * length the reader took a window there that the check had not, and read a timestamp in it).
+ * px long in the photo checked, 318 in the JPEG the reader was given: with the bound on a
+ * vehicle's length, as this rule was first tried, the reader took a window there that the check
+ * had not, and read a timestamp in it).
  */
 export const REDACTION_LEEWAY = 16;
 

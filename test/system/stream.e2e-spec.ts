@@ -333,12 +333,17 @@ describe('stream: video into one event per vehicle', () => {
             return 0;
           }
         };
-        await waitFor(() => right() >= 2, 60_000, 200).catch(() => {
-          throw new Error(`${source}: no events:\n${p.log()}`);
-        });
-        p.child.kill('SIGINT');
-        const code = await p.exited;
-        if (code !== 0) throw new Error(`${source}: exit ${code}:\n${p.log()}`);
+        try {
+          await waitFor(() => right() >= 2, 60_000, 200).catch(() => {
+            throw new Error(`${source}: no events:\n${p.log()}`);
+          });
+          p.child.kill('SIGINT');
+          const code = await p.exited;
+          if (code !== 0) throw new Error(`${source}: exit ${code}:\n${p.log()}`);
+        } finally {
+          // a failed wait must not leave the CLI reconnecting: it would keep jest from exiting
+          await stop(p.child);
+        }
       }
     } finally {
       server.closeAllConnections();

@@ -152,6 +152,18 @@ describe('stream helpers', () => {
       'rawvideo',
       'pipe:1',
     ]);
+    // an HLS playlist is read at its own pace, from its newest segment; other sources as they come
+    expect(args).not.toContain('-re');
+    const hls = ffmpegArgs({
+      url: 'https://cam/live/index.m3u8?t=1',
+      fps: 4,
+      maxSide: 1280,
+      live: true,
+    });
+    expect(hls.join(' ')).toContain('-re -live_start_index -1 -threads 1');
+    expect(
+      ffmpegArgs({ url: 'https://cam/mjpeg', fps: 4, maxSide: 1280, live: true }),
+    ).not.toContain('-re');
     const file = ffmpegArgs({
       url: 'a.mp4',
       fps: 0.5,

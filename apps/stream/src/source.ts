@@ -57,6 +57,11 @@ export function backoffMs(attempt: number): number {
   return Math.min(1000, 500 * 2 ** attempt);
 }
 
+/** Whether a URL names an HLS playlist (`….m3u8`, with or without a query). */
+export function isHls(url: string): boolean {
+  return /\.m3u8(\?|#|$)/i.test(url);
+}
+
 /** Whether a source is a stream (reconnected, clock-timed) rather than a file. */
 export function isLiveUrl(url: string): boolean {
   return /^(rtsps?|rtmps?|https?|udp|tcp|srt):\/\//i.test(url);
@@ -88,6 +93,11 @@ export function ffmpegArgs(options: SourceOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'info'];
   if (/^rtsps?:/i.test(options.url)) args.push('-rtsp_transport', options.rtspTransport ?? 'tcp');
   if (options.live) args.push('-fflags', 'nobuffer');
+  // An HLS playlist is read at its own pace, from its newest segment: ffmpeg downloads a playlist
+  // as fast as it can, so a recording's (VOD) frames came in a burst, most of them dropped while
+  // the engine read one, and timed by the clock rather than the video; a live playlist starts at
+  // its last segment (ffmpeg's default is three from the end) so the pacing adds no delay.
+  if (options.live && isHls(options.url)) args.push('-re', '-live_start_index', '-1');
   args.push('-threads', String(options.decodeThreads ?? 1), '-skip_frame', 'noref');
   args.push('-i', options.url, '-an', '-sn', '-dn');
   const side = Math.floor(options.maxSide);

@@ -604,8 +604,9 @@ class PlateEngine implements Engine {
 
   /**
    * Where a second look at a photo with no plate found goes: native-resolution tiles over its
-   * smaller vehicles, the box of a close one (detect/plan.ts `secondLookTiles`). The 320-px detector misses plates that shrink to ~15 px at its input (a
-   * 60-px plate in a 1280-px photo scores 0) yet finds them on a tile (0.4–0.9).
+   * smaller vehicles, the box of a close one (detect/plan.ts `secondLookTiles`). The 320-px
+   * detector misses plates that shrink to ~15 px at its input (a 60-px plate in a 1280-px photo
+   * scores 0) yet finds them on a tile (0.4–0.9).
    */
   private secondLookTiles(img: RgbImage, vehicles: VehicleDetection[], leeway = 0): Box[] {
     const boxes = vehicles.map((v) => clampBox(v.box, img.width, img.height));

@@ -168,23 +168,29 @@ export async function redactImage(
   // The detectors' first inputs are made side by side in sharp's threads: the vehicle detector's
   // and the whole-photo plate pass's (prefetch), and the face detector's, taken before any plate
   // is hidden in place (findPlates waits for it before hiding). Each detector starts as soon as its
-  // own input is made: the whole-photo pass in the face detectors' thread ahead of the face run,
-  // the vehicle detector on this one (the vehicle crop then starts without waiting for the
-  // whole-photo pass: the same pass, the same answer, as on this thread), the face run in that
-  // thread once its input is made (redact/redaction-thread.ts); the second look's tiles on both
+  // own input is made: the whole-photo pass in the face detectors' thread, the vehicle detector on
+  // this one (the vehicle crop then starts without waiting for the whole-photo pass: the same
+  // pass, the same answer, as on this thread), the face run in that thread once its input is made
+  // and the whole-photo pass is sent — that pass first, as the vehicle crops wait for its answer
+  // (a face input made first had put the face run ahead, and this thread idled 15–35 ms:
+  // redact/redaction-thread.ts runs one message at a time); the second look's tiles on both
   // threads once the face run is done.
   const started = performance.now();
   const prefetched = options.hide.includes('plates') ? parts.prefetch?.(img) : undefined;
   prefetched?.catch(() => undefined); // awaited by the passes' inputs
   const faceRun = options.hide.includes('faces') ? faceSearchFor(img, fast, parts) : null;
   faceRun?.catch(() => undefined); // awaited below
-  const firstWhole = options.hide.includes('plates')
-    ? parts.startWhole(img, Math.min(config.threshold_d, 0.1)).then((run) => run.found)
+  const wholeStarted = options.hide.includes('plates')
+    ? parts.startWhole(img, Math.min(config.threshold_d, 0.1))
     : undefined;
+  const firstWhole = wholeStarted?.then((run) => run.found);
   firstWhole?.catch(() => undefined); // awaited by findPlates
   const facesFound: Promise<HiddenArea[]> = faceRun
     ? faceRun
-        .then((run) => run())
+        .then(async (run) => {
+          await wholeStarted?.catch(noop);
+          return run();
+        })
         .then((f) => {
           req.onPhase?.('faces', performance.now() - started);
           return areas(f, faceArea);

@@ -96,9 +96,9 @@ export async function detectPlatesIn(
 ): Promise<PlateDetection[]> {
   const { tensor, lb, size } = input;
   const dims = [1, 3, size, size];
-  const out =
+  const out: { data: Float32Array; dims: readonly number[]; input?: Float32Array } =
     typeof session === 'function' ? await session(tensor, dims) : await run1(session, tensor, dims);
-  DETECTOR_INPUTS.give(tensor);
+  DETECTOR_INPUTS.give(out.input ?? tensor);
   return decodePlates(out.data, out.dims[1], lb, threshold).map((d) => {
     const shift = (p: Point): Point => ({ x: p.x + offset.x, y: p.y + offset.y });
     const corners = d.corners.map(shift);

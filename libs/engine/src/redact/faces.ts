@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { Box } from '../geometry/box';
 import { nms } from '../geometry/nms';
 import { RgbImage, resizeRgb } from '../image/decode';
+import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 export interface FaceDetection {
   /** the detector's (tight) face box in source pixels */
@@ -22,7 +23,7 @@ export async function faceInput(img: RgbImage, size: FaceModelSize): Promise<Flo
   const [w, h] = FACE_INPUT[size];
   const small = await resizeRgb(img, w, h);
   const plane = w * h;
-  const tensor = new Float32Array(3 * plane);
+  const tensor = DETECTOR_INPUTS.take(3 * plane);
   for (let i = 0; i < plane; i++) {
     tensor[i] = (small.data[3 * i] - 127) / 128;
     tensor[plane + i] = (small.data[3 * i + 1] - 127) / 128;
@@ -61,10 +62,14 @@ export function decodeFaces(
   return nms(found, FACE_NMS);
 }
 
-/** The detector's two outputs: `scores` `[N,2]`, `boxes` `[N,4]` (decodeFaces). */
+/**
+ * The detector's two outputs: `scores` `[N,2]`, `boxes` `[N,4]` (decodeFaces); `input`, the input
+ * handed back by a runner in another thread (as TensorRunner's).
+ */
 export interface FaceOutput {
   scores: Float32Array;
   boxes: Float32Array;
+  input?: Float32Array;
 }
 
 /** Runs a face detector on an input tensor of `dims` (a session here, or a RedactionThread). */
@@ -106,6 +111,7 @@ export async function faceSearch(
   const { width, height } = img;
   return async () => {
     const out = await run(input, [1, 3, h, w]);
+    DETECTOR_INPUTS.give(out.input ?? input);
     return decodeFaces(out.scores, out.boxes, width, height, threshold);
   };
 }

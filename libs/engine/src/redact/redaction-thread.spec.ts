@@ -6,7 +6,7 @@ import { createSession, run1, RuntimeOptions } from '../models/runtime';
 import { RedactionThread } from './redaction-thread';
 
 describe('the face detectors thread', () => {
-  it('runs the plate detector as a session on this thread does, and leaves the input here', async () => {
+  it('runs the plate detector as a session on this thread does, and hands its input back', async () => {
     const dir = resolveModelsDir();
     const plate = readVerified(dir, loadManifest(dir), 'plate-detector');
     const opts: RuntimeOptions = { threads: 1, device: 'cpu' };
@@ -18,10 +18,12 @@ describe('the face detectors thread', () => {
         { length: 3 * 320 * 320 },
         (_, i) => ((i * 7919) % 256) / 255,
       );
+      const copy = input.slice();
       const there = await thread.plateRunner()!(input, dims);
-      // the caller's buffer is copied, not moved: it goes back to its pool after the run
-      expect(input.length).toBe(3 * 320 * 320);
-      const here = await run1(local, input, dims);
+      // moved there, not copied, and handed back unchanged with the output
+      expect(input.length).toBe(0);
+      expect(there.input).toEqual(copy);
+      const here = await run1(local, copy, dims);
       expect(there.dims).toEqual(here.dims);
       let worst = 0;
       for (let i = 0; i < here.data.length; i++)

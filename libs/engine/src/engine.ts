@@ -478,15 +478,27 @@ class PlateEngine implements Engine {
         const v = letterbox(img.width, img.height, long, long, 'top-left');
         await Promise.all([resizeShared(img, width, height), resizeShared(img, v.width, v.height)]);
       },
-      // in the face detectors' thread when there is one: the caller goes on once it has started
+      // on whichever thread is free first: the face detectors' once it has no run waiting (a
+      // face run there had held the check's whole-photo pass back while this thread idled), or
+      // this one once the caller has nothing else to run (`here`)
       startWhole: async (img, th) => {
-        const found = detectPlatesIn(
-          this.s.redaction?.plateRunner() ?? this.s.plate,
-          await plateInput(img, 320),
-          th,
-        ).then((ds) => ds.filter((d) => d.score >= th));
+        const input = await plateInput(img, 320);
+        const run = (session: InferenceSession | TensorRunner) =>
+          detectPlatesIn(session, input, th).then((ds) => ds.filter((d) => d.score >= th));
+        const thread = this.s.redaction;
+        const aside = thread?.plateRunner();
+        let taken = false;
+        let settle!: (found: Promise<PlateDetection[]>) => void;
+        const found = new Promise<PlateDetection[]>((resolve) => (settle = resolve));
         found.catch(() => undefined); // awaited by the caller
-        return { found };
+        const take = (session: InferenceSession | TensorRunner) => {
+          if (taken) return;
+          taken = true;
+          settle(run(session));
+        };
+        if (thread && aside) void thread.idle().then(() => take(aside));
+        else take(this.s.plate);
+        return { found, here: () => take(this.s.plate) };
       },
     });
   }

@@ -96,10 +96,14 @@ export interface RedactionParts {
   /** starts the resizes of `img` that its first plate search takes (settles when they are made) */
   prefetch?(img: RgbImage): Promise<void>;
   /**
-   * the plate reader's whole-photo pass at `threshold`, started in another thread where there is
-   * one (settles once its input is made and sent): this thread goes on meanwhile
+   * the plate reader's whole-photo pass at `threshold`, on another thread where there is one, as
+   * soon as that one is free (settles once its input is made): this thread goes on meanwhile;
+   * `here()` runs it on this thread instead if no other has taken it yet
    */
-  startWhole(img: RgbImage, threshold: number): Promise<{ found: Promise<PlateDetection[]> }>;
+  startWhole(
+    img: RgbImage,
+    threshold: number,
+  ): Promise<{ found: Promise<PlateDetection[]>; here(): void }>;
 }
 
 /**
@@ -241,6 +245,8 @@ export async function redactImage(
     parts.prefetch?.(hidden).catch(noop);
     const wholeRun = await parts.startWhole(hidden, SWEEP_THRESHOLD);
     const vehicles = await parts.vehicles(hidden);
+    // the crops wait for its answer: here, unless the face detectors' thread took it meanwhile
+    wholeRun.here();
     if (dropped()) return null;
     const reader = parts.secondLook(hidden, vehicles);
     const more = reader.filter((t) => !found.tiles.some((s) => sameBox(s, t)));
@@ -317,6 +323,7 @@ export async function redactImage(
     const reuse = checked?.img === view ? checked.whole : null;
     const wholeRun = reuse ? null : await parts.startWhole(view, SWEEP_THRESHOLD);
     const swept = await parts.sweep(view, near, SWEEP_THRESHOLD);
+    wholeRun?.here();
     const seen = [...(reuse ?? (await wholeRun!.found)), ...swept];
     fresh = unseen(plateAreas(nms(seen, 0.3)));
     if (fresh.length > 0) await add(fresh);

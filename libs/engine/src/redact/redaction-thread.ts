@@ -76,6 +76,7 @@ export class RedactionThread {
   >();
   private nextId = 1;
   private broken: Error | null = null;
+  private idlers: (() => void)[] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -168,6 +169,13 @@ export class RedactionThread {
     });
   }
 
+  /** Settles once no run is waiting here (at once if none is). */
+  idle(): Promise<void> {
+    return this.pending.size === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => this.idlers.push(resolve));
+  }
+
   async close(): Promise<void> {
     this.broken ??= new Error('face detector thread closed');
     await this.worker.terminate();
@@ -177,7 +185,10 @@ export class RedactionThread {
     if (!('id' in m)) return;
     const waiting = this.pending.get(m.id);
     this.pending.delete(m.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) {
+      this.worker.unref();
+      this.wakeIdlers();
+    }
     if (!waiting) return;
     if ('error' in m) waiting.reject(new Error(`face detector: ${m.error}`));
     else waiting.resolve({ outputs: m.outputs, input: m.input });
@@ -187,5 +198,12 @@ export class RedactionThread {
     this.broken ??= err;
     for (const waiting of this.pending.values()) waiting.reject(this.broken);
     this.pending.clear();
+    this.wakeIdlers();
+  }
+
+  private wakeIdlers(): void {
+    const idlers = this.idlers;
+    this.idlers = [];
+    for (const wake of idlers) wake();
   }
 }

@@ -449,17 +449,23 @@ class PlateEngine implements Engine {
       secondLook: (img, vehicles) => this.secondLookTiles(img, vehicles, REDACTION_LEEWAY),
       // the tiles on both threads: this one and the face detectors' (once `asideFrom` settles:
       // its face run is done by then)
-      sweep: async (img, tiles, th, asideFrom) =>
-        (
-          await this.detectOnBoxes(
-            img,
-            tiles.map((box) => ({ box, th })),
-            this.s.redaction?.plateRunner(),
-            asideFrom,
-          )
-        )
-          .flat()
-          .filter((d) => d.score >= th),
+      sweep: async (img, tiles, th, asideFrom, whole) => {
+        const jobs: BoxJob[] = tiles.map((box) => ({ box, th }));
+        // last in the queue, as its input (a resize of the whole photo) takes longest to make
+        if (whole) {
+          const input = plateInput(img, 320);
+          input.catch(() => undefined); // awaited by the lane that takes it
+          jobs.push({ box: { xmin: 0, ymin: 0, xmax: img.width, ymax: img.height }, th, input });
+        }
+        const found = await this.detectOnBoxes(
+          img,
+          jobs,
+          this.s.redaction?.plateRunner(),
+          asideFrom,
+        );
+        const ordered = whole ? [found[found.length - 1], ...found.slice(0, -1)] : found;
+        return ordered.flat().filter((d) => d.score >= th);
+      },
       check: (img, vehicles, config, whole, tiles, th, abandoned) =>
         this.checkPlates(
           img,
@@ -634,7 +640,7 @@ class PlateEngine implements Engine {
    */
   private async detectOnBoxes(
     img: RgbImage,
-    jobs: { box: Box; th: number }[],
+    jobs: BoxJob[],
     aside?: TensorRunner,
     asideFrom?: Promise<unknown>,
     abandoned?: () => boolean,
@@ -644,7 +650,9 @@ class PlateEngine implements Engine {
     const take = (): number => (next < jobs.length && !abandoned?.() ? next++ : -1);
     const input = (i: number) => {
       const b = jobs[i].box;
-      const made = plateInput(cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin), 320);
+      const made =
+        jobs[i].input ??
+        plateInput(cropRgb(img, b.xmin, b.ymin, b.xmax - b.xmin, b.ymax - b.ymin), 320);
       made.catch(() => undefined); // awaited by its lane
       return made;
     };
@@ -671,6 +679,17 @@ class PlateEngine implements Engine {
 }
 
 const noop = () => undefined;
+
+/**
+ * A box of a photo for the plate detector, read at its 320-px input, and the bar of what counts;
+ * `input` when made already (the whole photo's: its resize starts at once), else cut and resized
+ * from the box when a thread takes it.
+ */
+interface BoxJob {
+  box: Box;
+  th: number;
+  input?: Promise<PlateInput>;
+}
 
 /**
  * Plates one photo is read for, best detections first. A caller's `threshold_d` may be 0, which

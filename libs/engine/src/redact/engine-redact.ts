@@ -70,13 +70,16 @@ export interface RedactionParts {
   secondLook(img: RgbImage, vehicles: VehicleDetection[]): Box[];
   /**
    * the plate detector on `tiles` of `img` at native resolution, at `threshold`; on both threads
-   * where there are two, the other one's runs starting once `asideFrom` settles
+   * where there are two, the other one's runs starting once `asideFrom` settles; with `whole`,
+   * the reader's whole-photo pass too (its detections first), taken by the first thread free
+   * once its input is made, so the tiles need not wait for that resize
    */
   sweep(
     img: RgbImage,
     tiles: Box[],
     threshold: number,
     asideFrom?: Promise<unknown>,
+    whole?: boolean,
   ): Promise<PlateDetection[]>;
   /**
    * `plates(img, vehicles, config, whole)` and `sweep(img, tiles, threshold)` in one, their
@@ -321,10 +324,8 @@ export async function redactImage(
     const areas = boxes(fresh);
     const near = tiles.filter((t) => areas.some((a) => intersection(a, t) > 0));
     const reuse = checked?.img === view ? checked.whole : null;
-    const wholeRun = reuse ? null : await parts.startWhole(view, SWEEP_THRESHOLD);
-    const swept = await parts.sweep(view, near, SWEEP_THRESHOLD);
-    wholeRun?.here();
-    const seen = [...(reuse ?? (await wholeRun!.found)), ...swept];
+    const swept = await parts.sweep(view, near, SWEEP_THRESHOLD, undefined, !reuse);
+    const seen = [...(reuse ?? []), ...swept];
     fresh = unseen(plateAreas(nms(seen, 0.3)));
     if (fresh.length > 0) await add(fresh);
   }

@@ -10,14 +10,14 @@ import { applyMigrations, ensureDatabase } from '../../libs/infra/src/database/m
 import { join } from 'node:path';
 import { ADMIN_TOKEN, Answer, Api, runLoad, sleep, smallPhoto, statuses } from '../system/load';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from '../system/processes';
-import { PrivatePostgres, PrivateRedis, randomPort } from '../system/services';
+import { PrivatePostgres, PrivateRedis, testPort } from '../system/services';
 
 const CALLS = Number(process.env.SOAK_CALLS ?? 10_000);
 const IN_FLIGHT = Number(process.env.SOAK_IN_FLIGHT ?? 64);
 
 const postgres = new PrivatePostgres();
 const redis = new PrivateRedis();
-const port = randomPort(16000);
+const port = testPort();
 const api = new Api(`http://127.0.0.1:${port}`);
 const env = {
   PORT: String(port),

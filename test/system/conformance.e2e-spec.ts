@@ -7,7 +7,7 @@
  * suite alone and prints them as a table (scripts/conformance.mjs).
  */
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -20,7 +20,7 @@ import {
 } from './snapshot-support';
 import { CLIENTS, ClientAnswer, ClientCall, FieldValue } from './conformance/clients';
 
-const cloudPort = randomPort(24000);
+const cloudPort = testPort();
 const onpremPort = cloudPort + 2000;
 const cloud = `http://127.0.0.1:${cloudPort}`;
 const onprem = `http://127.0.0.1:${onpremPort}`;

@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import { launchChromium, requestsElsewhere, screenshot } from './browser';
 // The operator CLI, on the same database as the apps.
 import { cliAsync, DEV } from './snapshot-support';
@@ -18,7 +18,7 @@ const PLATE = '5EZP631';
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const PASSWORD = 'dashboard password 1';
 const HOOK_HOST = '127.0.0.6';
-const port = randomPort(20000);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 const env = {
   PORT: String(port),

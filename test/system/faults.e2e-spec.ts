@@ -20,13 +20,13 @@ import {
   statuses,
 } from './load';
 import { GATEWAY_READY, Running, startApp, startTogether, WORKER_READY } from './processes';
-import { PrivatePostgres, PrivateRedis, randomPort } from './services';
+import { PrivatePostgres, PrivateRedis, testPort } from './services';
 
 jest.setTimeout(180_000);
 
 const postgres = new PrivatePostgres();
 const redis = new PrivateRedis();
-const port = randomPort(24000);
+const port = testPort();
 const api = new Api(`http://127.0.0.1:${port}`);
 const env = {
   PORT: String(port),

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GATEWAY_READY, Running, startApp } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 
 const ENGINE_NATIVE = /onnxruntime|sharp|libvips/i;
 
 describe('the gateway process', () => {
   let gateway: Running;
-  const port = randomPort(22000);
+  const port = testPort();
 
   beforeAll(async () => {
     // Prints the loaded module paths on SIGUSR2, so the test can read the running process's graph.

@@ -10,9 +10,9 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createAccount, readPhoto } from '../support/calls';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { testPort } from './services';
 
 const ADMIN_TOKEN = 'drain-admin-token-0123456789';
-const randomPort = () => 23000 + Math.floor(Math.random() * 2000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(
@@ -106,7 +106,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
       WEBHOOK_ATTEMPTS: '1',
     };
     key = createAccount(env, 'drain');
-    const gatewayPort = randomPort();
+    const gatewayPort = testPort();
     const gateway = await start('gateway', gatewayEnv(gatewayPort));
     const created = await fetch(`http://127.0.0.1:${gatewayPort}/v1/webhooks/`, {
       method: 'POST',
@@ -125,7 +125,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
   });
 
   it('a worker is alive before its models load, ready once they are, and serves its metrics', async () => {
-    const port = randomPort();
+    const port = testPort();
     const seen: number[] = [];
     const worker = startApp('worker', workerEnv(port), WORKER_READY);
     // Polled while the worker starts: live at once, ready only with the models loaded.
@@ -151,7 +151,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
   }, 90_000);
 
   it('a gateway told to stop stays up until its calls in flight are answered, and takes no new ones', async () => {
-    const port = randomPort();
+    const port = testPort();
     const gateway = await start('gateway', gatewayEnv(port));
     expect(await getJson(`http://127.0.0.1:${port}/health/ready`)).toEqual({
       status: 200,
@@ -162,7 +162,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
     });
     // A worker is alive (else the gateway answers at once, no_worker) but the queue is paused:
     // the calls wait in it, in flight, while the gateway is told to stop.
-    const worker = await start('worker', workerEnv(randomPort()));
+    const worker = await start('worker', workerEnv(testPort()));
     await queue.pause();
     const calls = Array.from({ length: 6 }, (_, i) => read(port, `gateway-drain-${i}.jpg`));
     await until(async () => ((await queued()) === 6 ? true : undefined), 'six queued jobs');
@@ -188,7 +188,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
     expect(Math.min(...answered.map((a) => a.at))).toBeGreaterThan(stoppedAt);
     expect(await exit).toBe(0);
 
-    const next = randomPort();
+    const next = testPort();
     await start('gateway', gatewayEnv(next));
     expect(await callsOf(next)).toBe(7);
     await until(async () => (hooks.size === 7 ? true : undefined), 'seven webhook deliveries');
@@ -198,11 +198,11 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
   }, 120_000);
 
   it('a worker told to stop finishes its jobs first; another takes the rest, each exactly once', async () => {
-    const port = randomPort();
+    const port = testPort();
     await start('gateway', gatewayEnv(port));
     const before = await callsOf(port);
     hooks.clear();
-    const healthPort = randomPort();
+    const healthPort = testPort();
     // Three jobs at once, so the drain lasts long enough to be seen from outside.
     const first = await start('worker', { ...workerEnv(healthPort), WORKER_CONCURRENCY: '3' });
     const calls = Array.from({ length: 6 }, (_, i) => read(port, `worker-drain-${i}.jpg`));
@@ -211,7 +211,7 @@ describe('health probes and SIGTERM drain (built gateway and worker processes)',
       return jobs.length === 3 ? jobs : undefined;
     }, 'three jobs in progress');
     // Another worker first: with none alive the gateway would end the waiting calls (no_worker).
-    await start('worker', workerEnv(randomPort()));
+    await start('worker', workerEnv(testPort()));
     const exit = exited(first);
     first.child.kill('SIGTERM');
     const notReady = await until(

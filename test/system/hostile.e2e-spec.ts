@@ -15,12 +15,12 @@ import {
   RawReply,
   unfinishedHeaders,
 } from './hostile/raw-http';
-import { randomPort } from './services';
+import { testPort } from './services';
 import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
 
 jest.setTimeout(120_000);
 
-const port = randomPort(30000);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 const api = new Api(base);
 const BODY_TIMEOUT_MS = 2_000;

@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { testPlan } from '../../libs/domain/src/test-support/test-plan';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -55,7 +55,7 @@ async function smtpServer() {
   };
 }
 
-const port = randomPort(20000);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 
 describe('read history, watchlists and e-mail notices through the gateway and worker', () => {

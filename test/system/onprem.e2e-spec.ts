@@ -3,13 +3,13 @@
  * token, count against the licence key's account and report usage.
  */
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import { ADMIN_TOKEN, BR, cli, photo, upload } from './snapshot-support';
 
 describe('on-premise mode', () => {
   let gateway: Running;
   let worker: Running;
-  const onpremPort = randomPort(18000);
+  const onpremPort = testPort();
   const local = `http://127.0.0.1:${onpremPort}`;
   let licence: string;
 

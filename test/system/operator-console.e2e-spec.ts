@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import { ADMIN_TOKEN, ALLOWED_HOST, cliAsync, DEV, waitFor } from './snapshot-support';
 
 const PHOTO = join(DEV, 'images', 'us', 'wts-lg-000078.jpg');
-const port = randomPort(22000);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 const env = {
   PORT: String(port),

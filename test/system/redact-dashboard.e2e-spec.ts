@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, requestsElsewhere, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import { DEV } from './snapshot-support';
 
 const PHOTO = join(DEV, 'images', 'br', 'AYO9034.jpg');
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const PASSWORD = 'dashboard password 1';
-const port = randomPort(22000);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 const env = { PORT: String(port), ADMIN_TOKEN, LOG_LEVEL: 'log', RECOGNITION_TIMEOUT_MS: '40000' };
 

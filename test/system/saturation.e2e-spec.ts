@@ -15,12 +15,12 @@ import { openRecognitionQueue } from '../support/recognition-queue';
 import { ADMIN_TOKEN, Answer, Api, sleep, smallPhoto, statuses } from './load';
 import { GATEWAY_READY, Running, startApp, startTogether, WORKER_READY } from './processes';
 import { DEV } from './snapshot-support';
-import { randomPort } from './services';
+import { testPort } from './services';
 import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
 
 jest.setTimeout(180_000);
 
-const port = randomPort(10000);
+const port = testPort();
 const api = new Api(`http://127.0.0.1:${port}`);
 const prefix = `${loadConfig().REDIS_PREFIX}saturation:`;
 const env = {
@@ -34,7 +34,7 @@ const env = {
   ENGINE_READ_TIMEOUT_MS: '60000',
   LOG_LEVEL: 'log',
 };
-const workerPorts = [randomPort(12000), randomPort(14000)];
+const workerPorts = [testPort(), testPort()];
 let gateway: Running;
 let workers: Running[] = [];
 const hogs: ChildProcess[] = [];

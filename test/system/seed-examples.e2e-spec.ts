@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 
 const SHARED = join(__dirname, '..', '..', '..', 'shared');
 const SNAPSHOT_DOC = readFileSync(join(SHARED, 'seeds', '000_571c904e0974f281.txt'), 'utf8');
@@ -27,7 +27,7 @@ function curlExamples(doc: string): string[] {
     .filter((line) => line.startsWith('curl ') && !line.includes(' -o ')); // -o downloads the demo photo
 }
 
-const port = randomPort(20000);
+const port = testPort();
 const env = {
   PORT: String(port),
   ADMIN_TOKEN: 'seed-admin-token-0123456789',

@@ -12,7 +12,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 
 const PHOTO = readFileSync(
   join(__dirname, '..', '..', '..', 'shared', 'alpr-dev', 'images', 'br', 'AYO9034.jpg'),
@@ -152,7 +152,7 @@ async function read(base: string, key: string) {
 
 describe('a Redis outage under the gateway and worker', () => {
   const redisPort = 16400 + Math.floor(Math.random() * 1000);
-  const port = randomPort(20000);
+  const port = testPort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
     PORT: String(port),

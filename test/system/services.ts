@@ -13,17 +13,26 @@ import { Client } from 'pg';
 const run = promisify(execFile);
 
 /**
- * A free-ish port in a range nobody else on the machine uses by default. Keep `from + 2000` at or
- * below 32768: Linux hands out ports from 32768 up to outgoing connections (ip_local_port_range),
- * and a server started on one a client socket holds fails with EADDRINUSE.
+ * A port for a server a test starts, below 32768: Linux hands out ports from 32768 up to outgoing
+ * connections (ip_local_port_range), and a server started on one a client socket holds fails with
+ * EADDRINUSE. Each Jest worker process has a block of its own, and the ports of a test file follow
+ * each other from a random start in it: random picks in ranges the test files shared let two
+ * servers meet on one port (CI once failed so, a worker's health port taken).
  */
-export const randomPort = (from: number) => from + Math.floor(Math.random() * 2000);
+export const testPort = (): number =>
+  PORTS_FROM + WORKER_BLOCK * PORT_BLOCK + (nextPort++ % PORT_BLOCK);
+
+const PORTS_FROM = 10_000;
+const PORT_BLOCK = 2_000;
+/** 10 blocks, to 29999 (test/support/redis-cluster.ts takes 30000 up); workers count from 1 */
+const WORKER_BLOCK = (Number(process.env.JEST_WORKER_ID ?? 1) - 1) % 10;
+let nextPort = Math.floor(Math.random() * PORT_BLOCK);
 
 export class PrivateRedis {
   private child?: ChildProcess;
   readonly url: string;
 
-  constructor(readonly port = randomPort(26000)) {
+  constructor(readonly port = testPort()) {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
@@ -73,7 +82,7 @@ export class PrivatePostgres {
   readonly dir: string;
   readonly server: string;
 
-  constructor(readonly port = randomPort(27000)) {
+  constructor(readonly port = testPort()) {
     this.dir = mkdtempSync(join(tmpdir(), 'platewise-pg-'));
     this.server = `postgresql://postgres@127.0.0.1:${port}`;
   }

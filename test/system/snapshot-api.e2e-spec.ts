@@ -5,7 +5,7 @@
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { openRecognitionQueue } from '../support/recognition-queue';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -18,7 +18,7 @@ import {
   waitFor,
 } from './snapshot-support';
 
-const port = randomPort(18000);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 const env = {
   PORT: String(port),

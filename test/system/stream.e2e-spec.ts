@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkEngineResult } from '../../libs/snapshot/src';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
-import { randomPort } from './services';
+import { testPort } from './services';
 import { ADMIN_TOKEN, ALLOWED_HOST, cli, DEV, localServer, waitFor } from './snapshot-support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -126,7 +126,7 @@ describe('stream: video into one event per vehicle', () => {
   }, 120_000);
 
   describe('the stream service over RTSP, reporting to the gateway', () => {
-    const port = randomPort(18000);
+    const port = testPort();
     const base = `http://127.0.0.1:${port}`;
     const env = {
       PORT: String(port),
@@ -160,9 +160,9 @@ describe('stream: video into one event per vehicle', () => {
         body: JSON.stringify({ target: `${hooks.url}/stream`, include_image: false }),
       });
       expect(added.status).toBe(201);
-      const rtspPort = randomPort(20000);
-      const metricsPort = randomPort(22000);
-      const deadPort = randomPort(24000);
+      const rtspPort = testPort();
+      const metricsPort = testPort();
+      const deadPort = testPort();
       rtsp = await startRtsp(rtspPort, clip);
       const out = join(dir, 'rtsp.jsonl');
       const config = join(dir, 'stream.yaml');

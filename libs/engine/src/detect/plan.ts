@@ -53,8 +53,9 @@ export const DETECTION_PLAN = {
  * rule was first tried, the reader took a window there that the check had not, and read a
  * timestamp in it). Over the vehicles of the 148 redacted dev photos (the PNG output against the
  * JPEG one, matched at IoU ≥ 0.8) 252 of 268 boxes changed a side by 3 px at most, 15 by 4–12
- * px, one by 30 (`br/NTD9247`, 590 → 560 px high). 6 px took 170 second-look windows on them instead of 203
- * and left the outputs unreadable too (paired wall 0.98×), with less room; 16 is kept.
+ * px, one by 30 (`br/NTD9247`, 590 → 560 px high). 6 px took 170 second-look windows on them
+ * instead of 203 and left the outputs unreadable too (paired wall 0.98×), with less room; 16 is
+ * kept.
  */
 export const REDACTION_LEEWAY = 16;
 

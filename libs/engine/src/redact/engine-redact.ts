@@ -190,8 +190,7 @@ export async function redactImage(
   const wholeStarted = options.hide.includes('plates')
     ? parts.startWhole(img, Math.min(config.threshold_d, 0.1))
     : undefined;
-  const firstWhole = wholeStarted?.then((run) => run.found);
-  firstWhole?.catch(() => undefined); // awaited by findPlates
+  wholeStarted?.catch(() => undefined); // awaited by findPlates
   const facesFound: Promise<HiddenArea[]> = faceRun
     ? faceRun
         .then(async (run) => {
@@ -207,7 +206,7 @@ export async function redactImage(
   // whether faces were found (once known): the check started before then is dropped
   let withFaces = false;
   void facesFound.then((f) => (withFaces = f.length > 0), noop);
-  const found = firstWhole
+  const found = wholeStarted
     ? await findPlates(
         img,
         config,
@@ -217,7 +216,7 @@ export async function redactImage(
         plateAreas,
         hide,
         facesFound,
-        firstWhole,
+        wholeStarted,
         faceRun ?? undefined,
       )
     : { plates: [], swept: [], tiles: [] };
@@ -380,13 +379,16 @@ async function findPlates(
   /** the face run, after which the other thread takes tiles too */
   faces: Promise<unknown>,
   /** the whole-photo pass, started by the caller */
-  whole: Promise<PlateDetection[]>,
+  whole: ReturnType<RedactionParts['startWhole']>,
   /** settles once the face detector's input is taken: nothing is hidden in `img` before */
   faceInputTaken?: Promise<unknown>,
 ): Promise<{ plates: HiddenArea[]; swept: HiddenArea[]; tiles: Box[] }> {
   const vehicles = await timed('vehicles', () => parts.vehicles(img));
+  // the crops wait for its answer: here, where another redaction keeps the face thread busy
+  const wholeRun = await whole;
+  wholeRun.here();
   return timed('plates', async () => {
-    const plates = plateAreas(await parts.plates(img, vehicles, config, whole, faces));
+    const plates = plateAreas(await parts.plates(img, vehicles, config, wholeRun.found, faces));
     await faceInputTaken?.catch(noop);
     await hide(plates);
     if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };

@@ -13,7 +13,8 @@
 //
 // --old-commit REV: also times the redaction of the engine as it was at REV (a pinned build beside
 // this checkout, scripts/lib/pinned-engine.mjs), in the same process and taking turns photo by
-// photo (each redaction first after the read on every other photo), and prints new/old ratios.
+// photo (each engine reads the photo, redacts it and redacts it fast, one engine first on every
+// other photo; the checks follow the timing), and prints new/old ratios.
 //
 // Other CPU-heavy processes skew the times; stop them while measuring.
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,7 @@ import { Box, Point, boxOfPoints } from '../geometry/box';
 import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
 import { RgbImage, resizeShared } from '../image/decode';
-import { run1, TensorRunner } from '../models/runtime';
+import { run1, RunOutput, TensorRunner } from '../models/runtime';
 import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 export interface PlateDetection {
@@ -96,7 +96,7 @@ export async function detectPlatesIn(
 ): Promise<PlateDetection[]> {
   const { tensor, lb, size } = input;
   const dims = [1, 3, size, size];
-  const out: { data: Float32Array; dims: readonly number[]; input?: Float32Array } =
+  const out: RunOutput =
     typeof session === 'function' ? await session(tensor, dims) : await run1(session, tensor, dims);
   DETECTOR_INPUTS.give(out.input ?? tensor);
   return decodePlates(out.data, out.dims[1], lb, threshold).map((d) => {

@@ -45,10 +45,13 @@ export function sessionOptions(opts: RuntimeOptions): ort.InferenceSession.Sessi
  * A runner in another thread moves the input there (no copy) and hands it back as `input`, for
  * the caller to reuse: the buffer it passed is then detached.
  */
-export type TensorRunner = (
-  input: Float32Array,
-  dims: number[],
-) => Promise<{ data: Float32Array; dims: readonly number[]; input?: Float32Array }>;
+export type TensorRunner = (input: Float32Array, dims: number[]) => Promise<RunOutput>;
+
+export interface RunOutput {
+  data: Float32Array;
+  dims: readonly number[];
+  input?: Float32Array;
+}
 
 export async function run1(
   session: ort.InferenceSession,

@@ -25,6 +25,7 @@ import { letterbox } from './geometry/letterbox';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { freeDims } from './models/free-dims';
 import { weightsAsConstants } from './models/constant-weights';
+import { plateDetectorHeads } from './models/plate-heads';
 import { Device, TensorRunner, createSession } from './models/runtime';
 import { EnginePhase, phaseTimer } from './phase-timer';
 import { foldingTable } from './ocr/alphabet';
@@ -143,8 +144,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   // Verify every file before creating any session, so one message lists the first bad file.
   const files = {
     vehicle: readVerified(modelsDir, manifest, 'vehicle-detector'),
-    plate: readVerified(modelsDir, manifest, 'plate-detector'),
-    plate640: readVerified(modelsDir, manifest, 'plate-detector-640'),
+    // cut at its heads, decoded in JavaScript for the cells that pass (models/plate-heads.ts):
+    // a run about 15 % cheaper
+    plate: plateHeads(readVerified(modelsDir, manifest, 'plate-detector')),
+    plate640: plateHeads(readVerified(modelsDir, manifest, 'plate-detector-640')),
     cct: cct ? readVerified(modelsDir, manifest, 'plate-reader') : null,
     // optional: without it the no-hint prior and region.code come from the text alone
     region: cct ? readOptional(modelsDir, manifest, 'region-classifier', false) : null,
@@ -264,6 +267,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 }
 
 const faceModel = (bytes: Buffer | null) => (bytes ? weightsAsConstants(bytes) : null);
+/** A plate detector of another graph than y5fu's is run whole (detect/plate.ts decodes both). */
+const plateHeads = (bytes: Buffer) => plateDetectorHeads(bytes) ?? bytes;
 
 /** The operator's make/model model must answer one probability per line of its labels file. */
 async function checkMakeModel(m: MakeModelClassifier, file: string): Promise<void> {

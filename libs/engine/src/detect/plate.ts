@@ -4,6 +4,7 @@ import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
 import { RgbImage, resizeShared } from '../image/decode';
 import { run1, RunOutput, TensorRunner } from '../models/runtime';
+import { PLATE_HEAD_CHANNELS } from '../models/plate-heads';
 import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 export interface PlateDetection {
@@ -40,6 +41,63 @@ export async function plateInput(img: RgbImage, size: number): Promise<PlateInpu
   return { tensor, lb, size };
 }
 
+/**
+ * The plate detector's heads, strides 8, 16 and 32, each with its three anchors (width, height in
+ * input pixels): the constants of the decode its published graph ends with (models/plate-heads.ts
+ * cuts it off; the 320 and 640 files carry the same ones).
+ */
+const HEADS = [
+  { stride: 8, anchors: [4, 5, 8, 10, 13, 16] },
+  { stride: 16, anchors: [23, 29, 43, 55, 73, 105] },
+  { stride: 32, anchors: [146, 217, 231, 300, 335, 433] },
+];
+const ROW = 15;
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/**
+ * The rows `decodePlates` reads, from the heads' raw outputs `[1, 45, cells]` of a `size`² input,
+ * for the cells whose objectness reaches `threshold` only — as the published graph decodes them:
+ * box centre `(2σ − 0.5 + cell) × stride`, size `(2σ)² × anchor`, corners `raw × anchor + cell ×
+ * stride`, objectness and the two row-count classes σ.
+ */
+export function headRows(
+  out: Float32Array,
+  cells: number,
+  size: number,
+  threshold: number,
+): { data: Float32Array; rows: number } {
+  const grids = HEADS.map((h) => size / h.stride);
+  if (grids.reduce((n, g) => n + g * g, 0) !== cells)
+    throw new Error(`plate detector heads: ${cells} cells for a ${size}-px input`);
+  const rows: number[] = [];
+  let first = 0;
+  for (const [i, { stride, anchors }] of HEADS.entries()) {
+    const g = grids[i];
+    for (let a = 0; a < 3; a++) {
+      const [aw, ah] = [anchors[2 * a], anchors[2 * a + 1]];
+      const at = (k: number, c: number) => out[(a * ROW + k) * cells + first + c];
+      for (let c = 0; c < g * g; c++) {
+        const obj = sigmoid(at(4, c));
+        if (obj < threshold) continue;
+        const x = c % g;
+        const y = (c - x) / g;
+        rows.push(
+          (2 * sigmoid(at(0, c)) - 0.5 + x) * stride,
+          (2 * sigmoid(at(1, c)) - 0.5 + y) * stride,
+          (2 * sigmoid(at(2, c))) ** 2 * aw,
+          (2 * sigmoid(at(3, c))) ** 2 * ah,
+          obj,
+        );
+        for (let k = 0; k < 4; k++)
+          rows.push(at(5 + 2 * k, c) * aw + x * stride, at(6 + 2 * k, c) * ah + y * stride);
+        rows.push(sigmoid(at(13, c)), sigmoid(at(14, c)));
+      }
+    }
+    first += g * g;
+  }
+  return { data: Float32Array.from(rows), rows: rows.length / ROW };
+}
+
 /** Rows: `[cx, cy, w, h, obj, x1,y1 … x4,y4, single, double]` in input pixels. */
 export function decodePlates(
   out: Float32Array,
@@ -49,7 +107,7 @@ export function decodePlates(
 ): PlateDetection[] {
   const dets: PlateDetection[] = [];
   for (let r = 0; r < rows; r++) {
-    const o = r * 15;
+    const o = r * ROW;
     const obj = out[o + 4];
     if (obj < threshold) continue;
     const single = out[o + 13];
@@ -99,7 +157,12 @@ export async function detectPlatesIn(
   const out: RunOutput =
     typeof session === 'function' ? await session(tensor, dims) : await run1(session, tensor, dims);
   DETECTOR_INPUTS.give(out.input ?? tensor);
-  return decodePlates(out.data, out.dims[1], lb, threshold).map((d) => {
+  // the heads' raw outputs (models/plate-heads.ts), or a graph that decodes them itself
+  const found =
+    out.dims[1] === PLATE_HEAD_CHANNELS
+      ? headRows(out.data, out.dims[2], size, threshold)
+      : { data: out.data, rows: out.dims[1] };
+  return decodePlates(found.data, found.rows, lb, threshold).map((d) => {
     const shift = (p: Point): Point => ({ x: p.x + offset.x, y: p.y + offset.y });
     const corners = d.corners.map(shift);
     return { ...d, corners, box: shiftBox(d.box, offset) };

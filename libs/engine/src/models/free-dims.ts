@@ -13,7 +13,7 @@
  * Tensor.elem_type (1), shape (2) → TensorShapeProto.dim (1) → Dimension.dim_value (1) /
  * dim_param (2).
  */
-import { bytesField, parse, varintField } from './onnx-proto';
+import { bytesField, parse, tensorValueInfo } from './onnx-proto';
 
 /** A ValueInfoProto's name and element type; null when it is not a tensor. */
 function tensorInfo(info: Buffer): { name: string; elemType: number; rank: number } | null {
@@ -27,23 +27,6 @@ function tensorInfo(info: Buffer): { name: string; elemType: number; rank: numbe
   const shape = t.find((x) => x.field === 2)?.body;
   const rank = shape ? parse(shape).filter((x) => x.field === 1).length : 0;
   return { name, elemType, rank };
-}
-
-/** A tensor ValueInfoProto with these dimensions (a number: fixed; a string: named, i.e. free). */
-function tensorValueInfo(name: string, elemType: number, dims: Array<number | string>): Buffer {
-  const shape = Buffer.concat(
-    dims.map((d) =>
-      bytesField(
-        1,
-        typeof d === 'number' ? varintField(1, d) : bytesField(2, Buffer.from(d, 'utf8')),
-      ),
-    ),
-  );
-  const tensor = Buffer.concat([varintField(1, elemType), bytesField(2, shape)]);
-  return Buffer.concat([
-    bytesField(1, Buffer.from(name, 'utf8')),
-    bytesField(2, bytesField(1, tensor)),
-  ]);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The few protocol-buffer operations the engine's ONNX rewrites need (models/free-dims.ts,
- * models/region-graft.ts): split a message into its fields, and write length-delimited and
- * varint fields. An ONNX file is a ModelProto; a message's fields may come in any order and a
+ * models/region-graft.ts, models/plate-heads.ts): split a message into its fields, read a graph's
+ * nodes, and write length-delimited and varint fields. An ONNX file is a ModelProto; a message's fields may come in any order and a
  * repeated field is its occurrences, so a rewrite copies the fields it keeps byte for byte.
  */
 export interface Field {
@@ -39,6 +39,17 @@ function varint(n: number): Buffer {
   return Buffer.from(out);
 }
 
+/** The values of a packed repeated varint field's payload. */
+export function packedVarints(body: Buffer): number[] {
+  const values: number[] = [];
+  for (let at = 0; at < body.length;) {
+    const [value, next] = readVarint(body, at);
+    values.push(value);
+    at = next;
+  }
+  return values;
+}
+
 export function parse(buf: Buffer): Field[] {
   const fields: Field[] = [];
   let at = 0;
@@ -68,3 +79,52 @@ export const bytesField = (field: number, body: Buffer): Buffer =>
   Buffer.concat([varint(field * 8 + 2), varint(body.length), body]);
 export const varintField = (field: number, n: number): Buffer =>
   Buffer.concat([varint(field * 8), varint(n)]);
+
+/** A NodeProto of a graph: its field in the GraphProto, and what it reads and writes. */
+export interface OnnxNode {
+  field: Field;
+  inputs: string[];
+  outputs: string[];
+  name: string;
+  op: string;
+}
+
+export const text = (f: Field): string => (f.body ?? Buffer.alloc(0)).toString('utf8');
+
+/** The nodes of a GraphProto's fields (node 1; NodeProto: input 1, output 2, name 3, op_type 4). */
+export function nodesOf(graph: Field[]): OnnxNode[] {
+  return graph
+    .filter((f) => f.field === 1 && f.body)
+    .map((field) => {
+      const n = parse(field.body as Buffer);
+      const op = n.find((x) => x.field === 4);
+      return {
+        field,
+        inputs: n.filter((x) => x.field === 1).map(text),
+        outputs: n.filter((x) => x.field === 2).map(text),
+        name: text(n.find((x) => x.field === 3) ?? field),
+        op: op ? text(op) : '',
+      };
+    });
+}
+
+/** A tensor ValueInfoProto with these dimensions (a number: fixed; a string: named, i.e. free). */
+export function tensorValueInfo(
+  name: string,
+  elemType: number,
+  dims: Array<number | string>,
+): Buffer {
+  const shape = Buffer.concat(
+    dims.map((d) =>
+      bytesField(
+        1,
+        typeof d === 'number' ? varintField(1, d) : bytesField(2, Buffer.from(d, 'utf8')),
+      ),
+    ),
+  );
+  const tensor = Buffer.concat([varintField(1, elemType), bytesField(2, shape)]);
+  return Buffer.concat([
+    bytesField(1, Buffer.from(name, 'utf8')),
+    bytesField(2, bytesField(1, tensor)),
+  ]);
+}

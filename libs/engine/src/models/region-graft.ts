@@ -1,4 +1,4 @@
-import { Field, bytesField, parse } from './onnx-proto';
+import { Field, bytesField, nodesOf, parse, text } from './onnx-proto';
 
 /**
  * The region classifier (platewise-region-v1) is the published CCT reader's encoder, unchanged,
@@ -16,31 +16,6 @@ import { Field, bytesField, parse } from './onnx-proto';
 
 /** The reader's encoder output: what its token reducer's key projection reads (Keras export). */
 const READER_ENCODER = /token_reducer[^/]*\/multi_head_attention[^/]*\/key[^/]*\/MatMul$/;
-
-interface Node {
-  field: Field;
-  inputs: string[];
-  outputs: string[];
-  name: string;
-  op: string;
-}
-
-const text = (f: Field): string => (f.body ?? Buffer.alloc(0)).toString('utf8');
-
-function nodesOf(graph: Field[]): Node[] {
-  return graph
-    .filter((f) => f.field === 1 && f.body)
-    .map((field) => {
-      const n = parse(field.body as Buffer);
-      return {
-        field,
-        inputs: n.filter((x) => x.field === 1).map(text),
-        outputs: n.filter((x) => x.field === 2).map(text),
-        name: text(n.find((x) => x.field === 3) ?? field),
-        op: n.find((x) => x.field === 4) ? text(n.find((x) => x.field === 4) as Field) : '',
-      };
-    });
-}
 
 /** The node with its first input renamed (the other fields copied byte for byte). */
 function withFirstInput(node: Buffer, input: string): Buffer {

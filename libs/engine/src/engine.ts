@@ -146,8 +146,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     vehicle: readVerified(modelsDir, manifest, 'vehicle-detector'),
     // cut at its heads, decoded in JavaScript for the cells that pass (models/plate-heads.ts):
     // a run about 15 % cheaper
-    plate: plateHeads(readVerified(modelsDir, manifest, 'plate-detector')),
-    plate640: plateHeads(readVerified(modelsDir, manifest, 'plate-detector-640')),
+    plate: plateHeads(readVerified(modelsDir, manifest, 'plate-detector'), 'plate-detector'),
+    plate640: plateHeads(
+      readVerified(modelsDir, manifest, 'plate-detector-640'),
+      'plate-detector-640',
+    ),
     cct: cct ? readVerified(modelsDir, manifest, 'plate-reader') : null,
     // optional: without it the no-hint prior and region.code come from the text alone
     region: cct ? readOptional(modelsDir, manifest, 'region-classifier', false) : null,
@@ -267,8 +270,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 }
 
 const faceModel = (bytes: Buffer | null) => (bytes ? weightsAsConstants(bytes) : null);
-/** A plate detector of another graph than y5fu's is run whole (detect/plate.ts decodes both). */
-const plateHeads = (bytes: Buffer) => plateDetectorHeads(bytes) ?? bytes;
+/** y5fu cut at its heads, which detect/plate.ts decodes (models/plate-heads.ts). */
+function plateHeads(bytes: Buffer, file: string): Buffer {
+  const cut = plateDetectorHeads(bytes);
+  if (!cut) throw new ModelLoadError(`${file} is not y5fu's plate detector (no three heads)`, file);
+  return cut;
+}
 
 /** The operator's make/model model must answer one probability per line of its labels file. */
 async function checkMakeModel(m: MakeModelClassifier, file: string): Promise<void> {

@@ -4,7 +4,6 @@ import { Letterbox, letterbox, unletterbox } from '../geometry/letterbox';
 import { nms } from '../geometry/nms';
 import { RgbImage, resizeShared } from '../image/decode';
 import { run1, RunOutput, TensorRunner } from '../models/runtime';
-import { PLATE_HEAD_CHANNELS } from '../models/plate-heads';
 import { DETECTOR_INPUTS } from '../models/tensor-pool';
 
 export interface PlateDetection {
@@ -157,11 +156,7 @@ export async function detectPlatesIn(
   const out: RunOutput =
     typeof session === 'function' ? await session(tensor, dims) : await run1(session, tensor, dims);
   DETECTOR_INPUTS.give(out.input ?? tensor);
-  // the heads' raw outputs (models/plate-heads.ts), or a graph that decodes them itself
-  const found =
-    out.dims[1] === PLATE_HEAD_CHANNELS
-      ? headRows(out.data, out.dims[2], size, threshold)
-      : { data: out.data, rows: out.dims[1] };
+  const found = headRows(out.data, out.dims[2], size, threshold);
   return decodePlates(found.data, found.rows, lb, threshold).map((d) => {
     const shift = (p: Point): Point => ({ x: p.x + offset.x, y: p.y + offset.y });
     const corners = d.corners.map(shift);

@@ -271,9 +271,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 
 const faceModel = (bytes: Buffer | null) => (bytes ? weightsAsConstants(bytes) : null);
 /** y5fu cut at its heads, which detect/plate.ts decodes (models/plate-heads.ts). */
-function plateHeads(bytes: Buffer, file: string): Buffer {
+function plateHeads(bytes: Buffer, name: string): Buffer {
   const cut = plateDetectorHeads(bytes);
-  if (!cut) throw new ModelLoadError(`${file} is not y5fu's plate detector (no three heads)`, file);
+  if (!cut)
+    throw new ModelLoadError(`the ${name} model is not y5fu's: no three 45-channel heads`, name);
   return cut;
 }
 

@@ -44,11 +44,10 @@ const ORPHAN_MS = 10_000;
 /** How long counted call ids are kept (usage_calls_applied), hence how old an entry may be applied. */
 const KEEP_APPLIED_MS = 2 * DAY_MS;
 /**
- * How long a served call waits to be counted, so that the calls of that time go in one statement.
- * Counted at once, every answer had a PostgreSQL statement and its commit beside it, running while
- * the next request came in: on a gateway answering one call at a time, `pnpm bench:gateway` over
- * the bare exchange p90 9.5–11.0 ms against 9.2–13.8 (six runs each, taking turns; issue 27).
- * Reads of the usage do not wait for it: they count what is pending at once (`settled`).
+ * How long a served call waits to be counted, so that the calls of that time go in one statement:
+ * counted at once, every answer had a PostgreSQL statement and its commit beside it, competing
+ * with the next request for the CPU (`bench:gateway`'s tail, docs/gateway-latency.md). Reads of
+ * the usage do not wait for it: they count what is pending at once (`settled`).
  */
 const COUNT_AFTER_MS = 25;
 /** Calls counted in one statement. */
@@ -61,9 +60,10 @@ const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
  * loss of Redis (not both at once). A served call is written to Redis as a journal entry (sent
  * before the caller's answer: once the answer has left, the entry has left too, even if the
  * gateway then dies) and kept in memory; both are counted in PostgreSQL within `COUNT_AFTER_MS`
- * of the answer, in batches that grow under load. Every call has an id, recorded with its count in one statement
- * (apply), so counting a call again is a no-op: entries a dead gateway left in Redis are counted
- * by any process's sweep, and a gateway whose Redis lost its entries counts them from memory.
+ * of the answer, in batches that grow under load. Every call has an id, recorded with its count
+ * in one statement (apply), so counting a call again is a no-op: entries a dead gateway left in
+ * Redis are counted by any process's sweep, and a gateway whose Redis lost its entries counts
+ * them from memory.
  * Nothing is journaled for a call that failed: only Metered's commit records one. Reads of the
  * counters wait for this process's calls first (settled).
  */

@@ -1,8 +1,9 @@
 /**
  * The few protocol-buffer operations the engine's ONNX rewrites need (models/free-dims.ts,
  * models/region-graft.ts, models/plate-heads.ts): split a message into its fields, read a graph's
- * nodes, and write length-delimited and varint fields. An ONNX file is a ModelProto; a message's fields may come in any order and a
- * repeated field is its occurrences, so a rewrite copies the fields it keeps byte for byte.
+ * nodes, and write length-delimited and varint fields. An ONNX file is a ModelProto; a message's
+ * fields may come in any order and a repeated field is its occurrences, so a rewrite copies the
+ * fields it keeps byte for byte.
  */
 export interface Field {
   field: number;

@@ -9,28 +9,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from 'onnxruntime-node';
-import type { InferenceSession } from 'onnxruntime-node';
 import { weightsAsConstants } from './constant-weights';
 import { resolveModelsDir } from './manifest';
 import { parse } from './onnx-proto';
-import { createSession } from './runtime';
+import { sessionsReleasedAfterAll } from '../test-support/sessions';
 
 const dir = resolveModelsDir();
 /** GraphProto.input entries of an ONNX file (ModelProto.graph 7 → GraphProto.input 11). */
 const graphInputs = (model: Buffer) =>
   parse(parse(model).find((f) => f.field === 7)!.body!).filter((f) => f.field === 11).length;
-const rt = { threads: 1, device: 'cpu' as const };
 
 describe('weightsAsConstants', () => {
-  const open: InferenceSession[] = [];
-  afterAll(async () => {
-    await Promise.allSettled(open.map((s) => s.release()));
-  });
-  const load = async (bytes: Buffer) => {
-    const s = await createSession(bytes, 'test.onnx', rt);
-    open.push(s);
-    return s;
-  };
+  const load = sessionsReleasedAfterAll();
 
   it('leaves UltraFace one input and the same outputs', async () => {
     const file = readFileSync(join(dir, 'ultraface-RFB-320.onnx'));

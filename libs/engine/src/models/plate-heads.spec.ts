@@ -9,29 +9,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
 import { decodePlates, detectPlatesIn, plateInput, PlateDetection } from '../detect/plate';
 import { cropRgb, decodeImage } from '../image/decode';
 import { photo } from '../test-support/dev-photos';
 import { resolveModelsDir } from './manifest';
 import { parse } from './onnx-proto';
 import { PLATE_HEADS_OUTPUT, plateDetectorHeads } from './plate-heads';
-import { createSession, run1 } from './runtime';
+import { run1 } from './runtime';
+import { sessionsReleasedAfterAll } from '../test-support/sessions';
 
 const dir = resolveModelsDir();
-const rt = { threads: 1, device: 'cpu' as const };
 const PHOTOS = ['us/car2.jpg', 'eu/test_020.jpg', 'br/PJI5921.jpg', 'us/wts-lg-000041.jpg'];
 
 describe('plateDetectorHeads', () => {
-  const open: InferenceSession[] = [];
-  afterAll(async () => {
-    await Promise.allSettled(open.map((s) => s.release()));
-  });
-  const load = async (bytes: Buffer) => {
-    const s = await createSession(bytes, 'test.onnx', rt);
-    open.push(s);
-    return s;
-  };
+  const load = sessionsReleasedAfterAll();
 
   it.each([320, 640])('finds what the whole %i graph finds', async (size) => {
     const file = readFileSync(join(dir, `y5fu_${size}x_sim.onnx`));

@@ -8,30 +8,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
 import { cropRgb, decodeImage } from '../image/decode';
 import { readRegion, readSlots, slotReaderSessions } from '../ocr/slot-reader';
 import { DEV, photo } from '../test-support/dev-photos';
 import { resolveModelsDir } from './manifest';
 import { graftRegionHead } from './region-graft';
-import { createSession } from './runtime';
+import { sessionsReleasedAfterAll } from '../test-support/sessions';
 
 const dir = resolveModelsDir();
 const reader = readFileSync(join(dir, 'cct_xs_v1_global.onnx'));
 const classifier = readFileSync(join(dir, 'platewise-region-v1.onnx'));
-const rt = { threads: 1, device: 'cpu' as const };
 
 describe('graftRegionHead', () => {
-  const open: InferenceSession[] = [];
-  const load = async (bytes: Buffer) => {
-    const s = await createSession(bytes, 'test.onnx', rt);
-    open.push(s);
-    return s;
-  };
-  afterAll(async () => {
-    // slotReaderSessions released those it did not keep already
-    await Promise.allSettled(open.map((s) => s.release()));
-  });
+  const load = sessionsReleasedAfterAll();
 
   it('answers the reader’s slots and the classifier’s regions, bit for bit, in one run', async () => {
     const grafted = graftRegionHead(reader, classifier);

@@ -24,7 +24,7 @@ import {
 } from './onnx-proto';
 
 /** Channels of one head: 3 anchors × (box 4, objectness 1, corners 8, single/double row 2). */
-export const PLATE_HEAD_CHANNELS = 45;
+const PLATE_HEAD_CHANNELS = 45;
 /** The cut model's one output. */
 export const PLATE_HEADS_OUTPUT = 'platewise_heads';
 

@@ -13,6 +13,8 @@ export * from './transports/handover';
 export * from './transports/handover-transport';
 export * from './transports/bullmq-webhooks';
 export * from './transports/handover-worker';
+export * from './transports/handover-jobs';
+export * from './transports/job-thread/job-thread';
 export * from './transports/worker-presence';
 export type { SnapshotResponse } from '@platewise/snapshot';
 export * from './redact-request';

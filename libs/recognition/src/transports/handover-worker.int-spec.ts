@@ -15,11 +15,12 @@ import {
   RecognitionQueue,
   STALLED_FAILURE,
 } from './handover';
-import { HandOverRecognitionWorker, RecognitionJobObserver } from './handover-worker';
+import { HandOverJobs, RecognitionJobObserver } from './handover-jobs';
+import { HandOverRecognitionWorker } from './handover-worker';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('HandOverRecognitionWorker', () => {
+describe('HandOverRecognitionWorker with its jobs in this thread (HandOverJobs)', () => {
   const config = loadConfig({
     ...process.env,
     REDIS_PREFIX: `${process.env.REDIS_PREFIX}handover-worker:`,
@@ -52,9 +53,10 @@ describe('HandOverRecognitionWorker', () => {
   const replies: RecognitionReply[] = [];
   const workers: HandOverRecognitionWorker[] = [];
   const startWorker = (concurrency = 1) => {
+    const settings = { ...config, WORKER_CONCURRENCY: concurrency };
     const worker = new HandOverRecognitionWorker(
-      handler,
-      { ...config, WORKER_CONCURRENCY: concurrency },
+      new HandOverJobs(handler, settings, redis, observer),
+      settings,
       redis,
       observer,
     );

@@ -1,0 +1,150 @@
+/**
+ * A worker's jobs in the engine's thread (JobThread with the built thread script, on the real
+ * Redis), the engine a stand-in that hangs or crashes on demand: the answer comes from the
+ * thread, the main thread hears of it after, and a read past the time limit or a thread that dies
+ * costs only the jobs it held.
+ */
+import { loadConfig, RedisService } from '@platewise/infra';
+import { join } from 'node:path';
+import type { RecognitionCall, RecognitionReply } from '../../contract';
+import { encodeJob, QUEUE_KEYS, RecognitionQueue } from '../handover';
+import type { RecognitionJobObserver } from '../handover-jobs';
+import { HandOverRecognitionWorker } from '../handover-worker';
+import { JobThread } from './job-thread';
+
+const BUILT_ENTRY = join(__dirname, '../../../dist/transports/job-thread/entry.js');
+const SCRIPTED_ENGINE = join(__dirname, '../../test-support/scripted-engine.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('JobThread', () => {
+  const config = loadConfig({
+    ...process.env,
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX}job-thread:`,
+    WORKER_LOCK_MS: '1000',
+    WORKER_CONCURRENCY: '2',
+    ENGINE_READ_TIMEOUT_MS: '1000',
+  });
+  const redis = RedisService.connect(config);
+  const listener = redis.duplicate();
+  const queue = new RecognitionQueue(redis);
+  const channel = `${config.REDIS_PREFIX}replies:spec`;
+  const replies: RecognitionReply[] = [];
+  const observed: string[] = [];
+  const recorded: string[] = [];
+  const phases: string[] = [];
+  const observer: RecognitionJobObserver = {
+    ended: (mode, outcome) => observed.push(`${mode} ${outcome}`),
+    failed: (reason) => observed.push(reason),
+  };
+  let worker: HandOverRecognitionWorker;
+
+  const call = (filename: string): RecognitionCall => ({
+    accountId: '00000000-0000-0000-0000-000000000000',
+    filename,
+    regions: [],
+    config: {} as RecognitionCall['config'],
+    mmc: false,
+    camera_id: null,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    webhooks: [],
+  });
+  /** A job whose image is the stand-in engine's script. */
+  const queued = (id: string, script: string) =>
+    redis.lpush(
+      QUEUE_KEYS.wait,
+      encodeJob(
+        { id, replyTo: channel, deadline: Date.now() + 60_000, call: call(id) },
+        Buffer.from(script),
+      ),
+    );
+  async function replyTo(jobId: string, ms = 5000): Promise<RecognitionReply | undefined> {
+    for (let i = 0; i < ms / 10 && !replies.some((r) => r.jobId === jobId); i++) await sleep(10);
+    return replies.find((r) => r.jobId === jobId);
+  }
+
+  beforeAll(async () => {
+    await queue.obliterate();
+    listener.on('message', (_channel: string, message: string) =>
+      replies.push(JSON.parse(message)),
+    );
+    await listener.subscribe(channel);
+  });
+
+  beforeEach(async () => {
+    const jobs = await JobThread.open({
+      config,
+      engine: {},
+      redis,
+      reads: { record: (recordedCall) => recorded.push(recordedCall.filename!) },
+      observer,
+      onPhase: (phase) => phases.push(phase),
+      entry: BUILT_ENTRY,
+      engineModule: SCRIPTED_ENGINE,
+    });
+    expect(jobs.loadTimeMs).toBe(1);
+    worker = new HandOverRecognitionWorker(jobs, config, redis, observer);
+    worker.start(() => undefined);
+  });
+
+  afterEach(async () => {
+    await worker.close();
+    observed.length = recorded.length = phases.length = 0;
+  });
+
+  afterAll(async () => {
+    await queue.obliterate();
+    await Promise.all([listener.quit(), redis.quit()]);
+  });
+
+  it('answers from the thread; the read history and the metrics hear of it after', async () => {
+    await queued('served', 'a photo');
+    expect((await replyTo('served'))?.outcome).toMatchObject({ processing_time: 1, results: [] });
+    for (let i = 0; i < 100 && observed.length === 0; i++) await sleep(10);
+    expect(recorded).toEqual(['served']);
+    expect(phases).toEqual(['decode']);
+    expect(observed).toEqual(['regular served']);
+    expect(await queue.counts()).toEqual({ waiting: 0, paused: 0, active: 0 });
+  });
+
+  it('fails a read past the time limit for good, while this thread runs on; the job beside it is retried', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 20);
+    // The second taken while the first waits to hang; still running, within the limit, when the
+    // first is stopped; done when retried.
+    await queued('stuck', 'hang:600');
+    await sleep(400);
+    await queued('beside', `until:${Date.now() + 2100}`);
+    const stuck = await replyTo('stuck');
+    expect(stuck?.outcome).toMatchObject({ reason: 'engine_timeout' });
+    // This thread's timers ran all along (about 50 a second; a blocked loop gives none).
+    expect(ticks).toBeGreaterThan(25);
+    clearInterval(ticker);
+    // Taken again by the new thread, it finishes there.
+    expect((await replyTo('beside'))?.outcome).toMatchObject({ processing_time: 1 });
+    expect(observed).toEqual(
+      expect.arrayContaining(['engine_timeout', 'engine_error', 'regular served']),
+    );
+    expect(await redis.hlen(QUEUE_KEYS.tries)).toBe(0);
+    expect(await queue.counts()).toEqual({ waiting: 0, paused: 0, active: 0 });
+  });
+
+  it('replaces a thread that dies; a job that kills it twice fails, retriable, and the next is served', async () => {
+    await queued('killer', 'crash');
+    expect((await replyTo('killer'))?.outcome).toEqual({
+      failed: expect.stringContaining('restarted during this read (exit code 7)'),
+    });
+    expect(observed.filter((o) => o === 'engine_error')).toHaveLength(2);
+    await queued('after', 'a photo');
+    expect((await replyTo('after'))?.outcome).toMatchObject({ processing_time: 1 });
+  });
+
+  it('on close finishes the job in progress and takes no more', async () => {
+    await queued('draining', 'slow:300');
+    for (let i = 0; i < 300 && (await queue.counts()).active === 0; i++) await sleep(10);
+    await worker.close();
+    expect((await replyTo('draining', 0))?.outcome).toMatchObject({ processing_time: 1 });
+    await queued('left', 'a photo');
+    expect(await replyTo('left', 300)).toBeUndefined();
+    await redis.del(QUEUE_KEYS.wait);
+  });
+});

@@ -1,0 +1,47 @@
+import type { EngineOptions } from '@platewise/engine';
+import type { AppConfig } from '@platewise/infra';
+import type { SnapshotResponse } from '@platewise/snapshot';
+import type { RecognitionCall } from '../../contract';
+import type { RecognitionJobObserver } from '../handover-jobs';
+
+/** The settings the job thread uses: the job queue's, the webhook queue's and the engine's. */
+export type JobThreadSettings = Pick<
+  AppConfig,
+  'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY' | 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'
+>;
+
+/** What the job thread is started with (workerData). */
+export interface JobThreadInit {
+  config: JobThreadSettings;
+  engine: EngineOptions;
+  /** ms since the epoch each slot's job began at, 0 while the slot is free (BigInt64Array) */
+  slotClock: SharedArrayBuffer;
+  /** a module whose `createEngine` the thread uses instead of the engine's (tests) */
+  engineModule?: string;
+}
+
+/** Main thread → job thread. */
+export type JobThreadCommand = { type: 'start'; worker: string } | { type: 'close' };
+
+/**
+ * What the main thread hears of the jobs, sent in batches after the answers they follow: reads for
+ * the read history, engine phases and job outcomes for the metrics, errors for the log.
+ */
+export type JobEvent =
+  | { kind: 'read'; call: RecognitionCall; response: SnapshotResponse }
+  | { kind: 'phase'; phase: string; ms: number }
+  | {
+      kind: 'ended';
+      mode: string;
+      outcome: Parameters<RecognitionJobObserver['ended']>[1];
+      seconds: number;
+    }
+  | { kind: 'failed'; reason: Parameters<RecognitionJobObserver['failed']>[0] }
+  | { kind: 'error'; jobId?: string; message: string };
+
+/** Job thread → main thread. */
+export type JobThreadMessage =
+  | { type: 'ready'; loadTimeMs: number }
+  | { type: 'load-failed'; message: string }
+  | { type: 'events'; events: JobEvent[] }
+  | { type: 'closed' };

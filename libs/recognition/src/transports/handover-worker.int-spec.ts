@@ -4,8 +4,9 @@
  */
 import { EngineTimeoutError } from '@platewise/engine/config';
 import { loadConfig, RedisService } from '@platewise/infra';
-import type { RecognitionCall, RecognitionReply } from '../contract';
+import type { RecognitionCall } from '../contract';
 import { RecognitionHandler } from '../handler';
+import { replyListener, specCall } from '../test-support/replies';
 import { runScript } from '@platewise/infra';
 import {
   encodeJob,
@@ -27,7 +28,6 @@ describe('HandOverRecognitionWorker with its jobs in this thread (HandOverJobs)'
     WORKER_LOCK_MS: '1000',
   });
   const redis = RedisService.connect(config);
-  const listener = redis.duplicate();
   const queue = new RecognitionQueue(redis);
   let read: () => Promise<unknown> = async () => ({ processing_time: 12.5, results: [] });
   const redacted = Buffer.from('redacted jpeg bytes');
@@ -50,7 +50,7 @@ describe('HandOverRecognitionWorker with its jobs in this thread (HandOverJobs)'
   };
   const handler = new RecognitionHandler(engine);
   const channel = `${config.REDIS_PREFIX}replies:spec`;
-  const replies: RecognitionReply[] = [];
+  const { replies, replyTo, ...listener } = replyListener(redis, channel);
   const workers: HandOverRecognitionWorker[] = [];
   const startWorker = (concurrency = 1) => {
     const settings = { ...config, WORKER_CONCURRENCY: concurrency };
@@ -65,29 +65,18 @@ describe('HandOverRecognitionWorker with its jobs in this thread (HandOverJobs)'
     return worker;
   };
 
-  const call = (extra: Partial<RecognitionCall> = {}): RecognitionCall => ({
-    accountId: '00000000-0000-0000-0000-000000000000',
-    filename: 'car.jpg',
-    regions: [],
-    config: {} as RecognitionCall['config'],
-    mmc: false,
-    camera_id: null,
-    timestamp: '2026-01-01T00:00:00.000Z',
-    webhooks: [],
-    ...extra,
-  });
   const element = (
     id: string,
     extra: Partial<RecognitionCall> = {},
     deadline = Date.now() + 60_000,
-  ) => encodeJob({ id, replyTo: channel, deadline, call: call(extra) }, Buffer.from('image bytes'));
+  ) =>
+    encodeJob(
+      { id, replyTo: channel, deadline, call: specCall(extra) },
+      Buffer.from('image bytes'),
+    );
   const queued = (id: string, extra: Partial<RecognitionCall> = {}) =>
     redis.lpush(QUEUE_KEYS.wait, element(id, extra));
 
-  async function replyTo(jobId: string, ms = 3000): Promise<RecognitionReply | undefined> {
-    for (let i = 0; i < ms / 10 && !replies.some((r) => r.jobId === jobId); i++) await sleep(10);
-    return replies.find((r) => r.jobId === jobId);
-  }
   const empty = async () => {
     const counts = await queue.counts();
     return counts.waiting + counts.paused + counts.active === 0;
@@ -95,10 +84,7 @@ describe('HandOverRecognitionWorker with its jobs in this thread (HandOverJobs)'
 
   beforeAll(async () => {
     await queue.obliterate();
-    listener.on('message', (_channel: string, message: string) =>
-      replies.push(JSON.parse(message)),
-    );
-    await listener.subscribe(channel);
+    await listener.start();
   });
 
   afterEach(async () => {
@@ -109,7 +95,7 @@ describe('HandOverRecognitionWorker with its jobs in this thread (HandOverJobs)'
 
   afterAll(async () => {
     await queue.obliterate();
-    await Promise.all([listener.quit(), redis.quit()]);
+    await Promise.all([listener.close(), redis.quit()]);
   });
 
   it('takes a job with its image, publishes the Snapshot response and empties its slot', async () => {

@@ -6,7 +6,7 @@
  */
 import { loadConfig, RedisService } from '@platewise/infra';
 import { join } from 'node:path';
-import type { RecognitionCall, RecognitionReply } from '../../contract';
+import { replyListener, specCall } from '../../test-support/replies';
 import { encodeJob, QUEUE_KEYS, RecognitionQueue } from '../handover';
 import type { RecognitionJobObserver } from '../handover-jobs';
 import { HandOverRecognitionWorker } from '../handover-worker';
@@ -25,10 +25,9 @@ describe('JobThread', () => {
     ENGINE_READ_TIMEOUT_MS: '1000',
   });
   const redis = RedisService.connect(config);
-  const listener = redis.duplicate();
   const queue = new RecognitionQueue(redis);
   const channel = `${config.REDIS_PREFIX}replies:spec`;
-  const replies: RecognitionReply[] = [];
+  const { replyTo, ...listener } = replyListener(redis, channel);
   const observed: string[] = [];
   const recorded: string[] = [];
   const phases: string[] = [];
@@ -38,36 +37,19 @@ describe('JobThread', () => {
   };
   let worker: HandOverRecognitionWorker;
 
-  const call = (filename: string): RecognitionCall => ({
-    accountId: '00000000-0000-0000-0000-000000000000',
-    filename,
-    regions: [],
-    config: {} as RecognitionCall['config'],
-    mmc: false,
-    camera_id: null,
-    timestamp: '2026-01-01T00:00:00.000Z',
-    webhooks: [],
-  });
   /** A job whose image is the stand-in engine's script. */
   const queued = (id: string, script: string) =>
     redis.lpush(
       QUEUE_KEYS.wait,
       encodeJob(
-        { id, replyTo: channel, deadline: Date.now() + 60_000, call: call(id) },
+        { id, replyTo: channel, deadline: Date.now() + 60_000, call: specCall({ filename: id }) },
         Buffer.from(script),
       ),
     );
-  async function replyTo(jobId: string, ms = 5000): Promise<RecognitionReply | undefined> {
-    for (let i = 0; i < ms / 10 && !replies.some((r) => r.jobId === jobId); i++) await sleep(10);
-    return replies.find((r) => r.jobId === jobId);
-  }
 
   beforeAll(async () => {
     await queue.obliterate();
-    listener.on('message', (_channel: string, message: string) =>
-      replies.push(JSON.parse(message)),
-    );
-    await listener.subscribe(channel);
+    await listener.start();
   });
 
   beforeEach(async () => {
@@ -93,7 +75,7 @@ describe('JobThread', () => {
 
   afterAll(async () => {
     await queue.obliterate();
-    await Promise.all([listener.quit(), redis.quit()]);
+    await Promise.all([listener.close(), redis.quit()]);
   });
 
   it('answers from the thread; the read history and the metrics hear of it after', async () => {
@@ -130,7 +112,7 @@ describe('JobThread', () => {
 
   it('replaces a thread that dies; a job that kills it twice fails, retriable, and the next is served', async () => {
     await queued('killer', 'crash');
-    expect((await replyTo('killer'))?.outcome).toEqual({
+    expect((await replyTo('killer', 10_000))?.outcome).toEqual({
       failed: expect.stringContaining('restarted during this read (exit code 7)'),
     });
     expect(observed.filter((o) => o === 'engine_error')).toHaveLength(2);

@@ -120,6 +120,18 @@ describe('JobThread', () => {
     expect((await replyTo('after'))?.outcome).toMatchObject({ processing_time: 1 });
   });
 
+  it('fails to open, with the reason, when the engine does not load', async () => {
+    await expect(
+      JobThread.open({
+        config,
+        engine: {},
+        redis,
+        entry: BUILT_ENTRY,
+        engineModule: join(__dirname, 'no-such-engine.js'),
+      }),
+    ).rejects.toThrow(/Cannot find module .*no-such-engine/);
+  });
+
   it('on close finishes the job in progress and takes no more', async () => {
     await queued('draining', 'slow:300');
     for (let i = 0; i < 300 && (await queue.counts()).active === 0; i++) await sleep(10);

@@ -157,9 +157,12 @@ export class JobThread implements JobRunner {
     }
   }
 
-  /** The thread died on its own (a crash in native code, out of memory). */
+  /**
+   * The thread died on its own (a crash in native code, out of memory). Before it took jobs, its
+   * start failed: that is open's to report.
+   */
   private lost(thread: Worker, why: string): void {
-    if (thread !== this.thread || this.replacing || this.closing) return;
+    if (thread !== this.thread || !this.worker || this.replacing || this.closing) return;
     void this.replace(thread, why);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RecognitionJobObserver } from '@platewise/recognition';
+import type { RecognitionJobObserver, ThreadReplaced } from '@platewise/recognition';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Job outcomes of a recognition job, as the duration histogram labels them. */
@@ -7,6 +7,7 @@ export type JobOutcome = 'served' | 'refused' | 'failed';
 const FAILURES = ['image_expired', 'engine_error', 'engine_timeout', 'stalled'] as const;
 /** Why a recognition job failed on our side (it is retried once, then the caller gets a 503). */
 export type JobFailure = (typeof FAILURES)[number];
+const RESTARTS: readonly ThreadReplaced[] = ['time_limit', 'thread_died'];
 const DELIVERY_OUTCOMES = ['delivered', 'failed', 'removed', 'hook_gone'] as const;
 /** What became of one webhook delivery attempt. */
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
@@ -35,6 +36,13 @@ export class WorkerMetrics implements RecognitionJobObserver {
     'Recognition job attempts that failed on our side, by reason',
     'reason',
     FAILURES,
+  );
+
+  readonly engineRestarts = this.counter(
+    'platewise_worker_engine_restarts_total',
+    'Engine threads replaced, by reason (time_limit: a read ran past ENGINE_READ_TIMEOUT_MS; thread_died: it crashed or ran out of memory); the jobs it held failed and were retried, except the one past the limit',
+    'reason',
+    RESTARTS,
   );
 
   readonly webhookDeliveries = this.counter(

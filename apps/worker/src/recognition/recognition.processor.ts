@@ -48,6 +48,7 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
       reads: this.reads,
       observer: this.metrics,
       onPhase: (phase, ms) => this.metrics.enginePhase.observe({ phase }, ms / 1000),
+      onReplaced: (reason) => this.metrics.engineRestarts.inc({ reason }),
     });
     this.logger.log(`models loaded in ${Date.now() - started} ms`);
     this.metrics.modelLoadSeconds.set((Date.now() - started) / 1000);

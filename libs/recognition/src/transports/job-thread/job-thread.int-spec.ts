@@ -31,6 +31,7 @@ describe('JobThread', () => {
   const observed: string[] = [];
   const recorded: string[] = [];
   const phases: string[] = [];
+  const replaced: string[] = [];
   const observer: RecognitionJobObserver = {
     ended: (mode, outcome) => observed.push(`${mode} ${outcome}`),
     failed: (reason) => observed.push(reason),
@@ -60,6 +61,7 @@ describe('JobThread', () => {
       reads: { record: (recordedCall) => recorded.push(recordedCall.filename!) },
       observer,
       onPhase: (phase) => phases.push(phase),
+      onReplaced: (reason) => replaced.push(reason),
       entry: BUILT_ENTRY,
       engineModule: SCRIPTED_ENGINE,
     });
@@ -70,7 +72,7 @@ describe('JobThread', () => {
 
   afterEach(async () => {
     await worker.close();
-    observed.length = recorded.length = phases.length = 0;
+    observed.length = recorded.length = phases.length = replaced.length = 0;
   });
 
   afterAll(async () => {
@@ -108,6 +110,7 @@ describe('JobThread', () => {
     );
     expect(await redis.hlen(QUEUE_KEYS.tries)).toBe(0);
     expect(await queue.counts()).toEqual({ waiting: 0, paused: 0, active: 0 });
+    expect(replaced).toEqual(['time_limit']);
   });
 
   it('replaces a thread that dies; a job that kills it twice fails, retriable, and the next is served', async () => {
@@ -116,6 +119,7 @@ describe('JobThread', () => {
       failed: expect.stringContaining('restarted during this read (exit code 7)'),
     });
     expect(observed.filter((o) => o === 'engine_error')).toHaveLength(2);
+    expect(replaced).toEqual(['thread_died', 'thread_died']);
     await queued('after', 'a photo');
     expect((await replyTo('after'))?.outcome).toMatchObject({ processing_time: 1 });
   });

@@ -24,11 +24,16 @@ export interface JobThreadOptions {
   reads?: ReadSink;
   observer?: RecognitionJobObserver;
   onPhase?(phase: string, ms: number): void;
+  /** the thread was replaced: a read ran past the time limit, or the thread died on its own */
+  onReplaced?(reason: ThreadReplaced): void;
   /** the thread's script; default: entry.js beside this file (the built library) */
   entry?: string;
   /** a module whose `createEngine` the thread uses (tests: an engine that hangs or crashes) */
   engineModule?: string;
 }
+
+/** Why a job thread was replaced (the worker's `platewise_worker_engine_restarts_total`). */
+export type ThreadReplaced = 'time_limit' | 'thread_died';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -153,7 +158,7 @@ export class JobThread implements JobRunner {
     for (let slot = 0; slot < this.clock.length; slot++) {
       const began = Number(Atomics.load(this.clock, slot));
       if (began > 0 && now - began > limit)
-        return void this.replace(this.thread, 'another read ran past the time limit');
+        return void this.replace(this.thread, 'time_limit', 'another read ran past the time limit');
     }
   }
 
@@ -163,14 +168,15 @@ export class JobThread implements JobRunner {
    */
   private lost(thread: Worker, why: string): void {
     if (thread !== this.thread || !this.worker || this.replacing || this.closing) return;
-    void this.replace(thread, why);
+    void this.replace(thread, 'thread_died', why);
   }
 
   /**
    * Stops the thread, fails the jobs it held (the one past the time limit for good, the others
    * retriable) and starts another, which takes any job Redis moved into a slot meanwhile.
    */
-  private replace(thread: Worker, why: string): Promise<void> {
+  private replace(thread: Worker, reason: ThreadReplaced, why: string): Promise<void> {
+    this.options.onReplaced?.(reason);
     const replaced = (async () => {
       clearInterval(this.watch);
       await thread.terminate();

@@ -3,6 +3,7 @@ import { AppConfig, connectRedis, runScript, type ScriptCall } from '@platewise/
 import type Redis from 'ioredis';
 import {
   isRedaction,
+  RecognitionCall,
   RecognitionFailure,
   RecognitionReply,
   REDACTED_IMAGE_TTL_MS,
@@ -151,11 +152,7 @@ export class HandOverJobs implements JobRunner {
     const { job, image } = decodeJob(element);
     const imageMs = performance.now() - started;
     const ended = (outcome: 'served' | 'refused' | 'failed') =>
-      this.observer?.ended(
-        job.call.redact ? 'redact' : String(job.call.config.mode ?? 'regular'),
-        outcome,
-        (performance.now() - started) / 1000,
-      );
+      this.observer?.ended(jobMode(job.call), outcome, (performance.now() - started) / 1000);
     let outcome: RecognitionReply['outcome'];
     try {
       // Gone only when the gateway stopped waiting long ago: nobody needs the answer any more.
@@ -231,6 +228,10 @@ export class HandOverJobs implements JobRunner {
     }
   }
 }
+
+/** A job's mode as the metrics label it: `redact`, or the engine mode of a read. */
+export const jobMode = (call: RecognitionCall): string =>
+  call.redact ? 'redact' : String(call.config.mode ?? 'regular');
 
 /**
  * The script that ends a failed attempt: retried unless `final` (or out of attempts), else its

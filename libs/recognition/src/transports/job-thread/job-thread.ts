@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReadSink } from '../../handler';
 import { decodeJob, QUEUE_KEYS } from '../handover';
-import { failJob, type JobRunner, type RecognitionJobObserver } from '../handover-jobs';
+import { failJob, jobMode, type JobRunner, type RecognitionJobObserver } from '../handover-jobs';
 import type {
   JobEvent,
   JobThreadCommand,
@@ -211,11 +211,7 @@ export class JobThread implements JobRunner {
       const overran = now - began > limit;
       const error = overran ? new EngineTimeoutError(limit) : new EngineRestartedError(why);
       observer?.failed(overran ? 'engine_timeout' : 'engine_error');
-      observer?.ended(
-        job.call.redact ? 'redact' : String(job.call.config.mode ?? 'regular'),
-        'failed',
-        (now - began) / 1000,
-      );
+      observer?.ended(jobMode(job.call), 'failed', (now - began) / 1000);
       const script = failJob(this.worker!, slot, job, error, overran, now - began);
       await retried(() => runScript(redis, script));
       this.onFailed(job.id, error);

@@ -97,7 +97,6 @@ describe('Snapshot API through the gateway and worker processes', () => {
       'image',
       'worker',
       'engine',
-      'commit',
       'app',
     ]);
     expect(two.body).toEqual({

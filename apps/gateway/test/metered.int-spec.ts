@@ -9,8 +9,9 @@ import { MetricsService } from '../src/metrics/metrics.service';
 class ProbeController {
   @Post()
   @Metered('plate_reader')
-  call(@Query('fail') fail?: string) {
+  async call(@Query('fail') fail?: string, @Query('delay') delay?: string) {
     if (fail) throw new InternalServerErrorException('engine failure');
+    if (delay) await new Promise((resolve) => setTimeout(resolve, Number(delay)));
     return { ok: true };
   }
 }
@@ -124,6 +125,22 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     expect((await countOf(account.id)).count).toBe(0);
     await call(apiKey).expect(201);
     await call(apiKey).expect(201);
+    await call(apiKey).expect(403);
+  });
+
+  it('bills nothing to a caller gone before its answer, and gives its quota slot back', async () => {
+    const plan = uniqueName('gone');
+    await h.admin.savePlan({ name: plan, totalCalls: 1, allowAboveQuota: false });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('gone'), plan);
+    // The client stops waiting (its socket closed) while the call is still being served.
+    await expect(call(apiKey, '?delay=400').timeout(100)).rejects.toMatchObject({
+      timeout: 100,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await countOf(account.id)).count).toBe(0);
+    // The one call of the plan is still there to be served, and counted.
+    await call(apiKey).expect(201);
+    expect((await countOf(account.id)).count).toBe(1);
     await call(apiKey).expect(403);
   });
 

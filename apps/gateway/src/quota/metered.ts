@@ -79,13 +79,11 @@ export class UsageInterceptor implements NestInterceptor {
     const handled = reservesItself
       ? next.handle()
       : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
-    // The call is journaled before the answer leaves and counted right after it (UsageJournal):
-    // reads of the usage wait for it, so a client that reads its usage after a call sees it.
     return handled.pipe(
       concatMap(async (value) => {
         const reservation = ctx.reservation;
         if (reservation) {
-          await ctx.timing.time('commit', () => reservation.commit());
+          countOnceAnswered(res, reservation);
           // 80, 90, 95 % and the limit: told once per period, queued without waiting.
           for (const notice of quotaNotices(reservation.state, reservation.state.periodStart))
             this.notifications.notifyLater(owner.accountId, notice);
@@ -99,6 +97,23 @@ export class UsageInterceptor implements NestInterceptor {
       ),
     );
   }
+}
+
+/**
+ * A served call is counted once its answer has been written: the journal's write then follows
+ * the answer instead of holding it (a write that wakes Redis costs this thread about half a
+ * millisecond on a busy machine: docs/gateway-latency.md), and a caller gone before its answer is
+ * not billed for it. The count is made right after the write, before this process reads another
+ * request, so a client that reads its usage after a call sees it (UsageJournal.settled).
+ */
+function countOnceAnswered(res: Response, reservation: Reservation): void {
+  if (res.closed) return void reservation.release();
+  res.once(
+    'finish',
+    () => void (res.statusCode < 400 ? reservation.commit() : reservation.release()),
+  );
+  // After `finish` the slot is settled already and this does nothing.
+  res.once('close', () => void reservation.release());
 }
 
 /**

@@ -16,8 +16,9 @@ import type { QuotaState } from './quota-state';
 export type { QuotaState };
 
 /**
- * A slot taken for one call: commit it when the call was served (it is journaled at once and
- * counted right after; see UsageJournal), release it when it failed.
+ * A slot taken for one call: commit it once the call was served (it is journaled at once and
+ * counted right after; see UsageJournal), release it when it failed. Either settles it: what
+ * comes after does nothing.
  */
 export interface Reservation {
   aboveQuota: boolean;

@@ -21,7 +21,7 @@ import {
   RequestType,
 } from '@platewise/domain';
 import type { Request, Response } from 'express';
-import { catchError, concatMap, from, Observable, switchMap, throwError } from 'rxjs';
+import { catchError, concatMap, from, Observable, switchMap, tap, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { requestContext } from '../http/request-context';
 import { MetricsService } from '../metrics/metrics.service';
@@ -80,15 +80,13 @@ export class UsageInterceptor implements NestInterceptor {
       ? next.handle()
       : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
     return handled.pipe(
-      concatMap(async (value) => {
+      tap(() => {
         const reservation = ctx.reservation;
-        if (reservation) {
-          countOnceAnswered(res, reservation);
-          // 80, 90, 95 % and the limit: told once per period, queued without waiting.
-          for (const notice of quotaNotices(reservation.state, reservation.state.periodStart))
-            this.notifications.notifyLater(owner.accountId, notice);
-        }
-        return value;
+        if (!reservation) return;
+        countOnceAnswered(res, reservation);
+        // 80, 90, 95 % and the limit: told once per period, queued without waiting.
+        for (const notice of quotaNotices(reservation.state, reservation.state.periodStart))
+          this.notifications.notifyLater(owner.accountId, notice);
       }),
       catchError((error) =>
         from(ctx.reservation?.release() ?? Promise.resolve()).pipe(

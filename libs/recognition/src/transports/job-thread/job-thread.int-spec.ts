@@ -38,6 +38,11 @@ describe('JobThread', () => {
   };
   let worker: HandOverRecognitionWorker;
 
+  /** Waits up to a second for the main thread to hear of `outcome` (it comes after the answer). */
+  const heard = async (outcome: string) => {
+    for (let i = 0; i < 100 && !observed.includes(outcome); i++) await sleep(10);
+  };
+
   /** A job whose image is the stand-in engine's script. */
   const queued = (id: string, script: string) =>
     redis.lpush(
@@ -83,7 +88,7 @@ describe('JobThread', () => {
   it('answers from the thread; the read history and the metrics hear of it after', async () => {
     await queued('served', 'a photo');
     expect((await replyTo('served'))?.outcome).toMatchObject({ processing_time: 1, results: [] });
-    for (let i = 0; i < 100 && observed.length === 0; i++) await sleep(10);
+    await heard('regular served');
     expect(recorded).toEqual(['served']);
     expect(phases).toEqual(['decode']);
     expect(observed).toEqual(['regular served']);
@@ -105,6 +110,8 @@ describe('JobThread', () => {
     clearInterval(ticker);
     // Taken again by the new thread, it finishes there.
     expect((await replyTo('beside'))?.outcome).toMatchObject({ processing_time: 1 });
+    // The main thread hears of the outcome after the answer.
+    await heard('regular served');
     expect(observed).toEqual(
       expect.arrayContaining(['engine_timeout', 'engine_error', 'regular served']),
     );

@@ -82,7 +82,14 @@ describe('dashboard and alert queries name metrics the processes export', () => 
         headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
       })
     ).text();
-    worker = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
+    // The worker's main thread hears of the job from the engine's thread after the answer.
+    const served =
+      /^platewise_worker_job_duration_seconds_count\{mode="regular",outcome="served"\} 1$/m;
+    for (let tries = 0; tries < 50; tries++) {
+      worker = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
+      if (served.test(worker)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     exported = new Set([...exportedNames(gateway), ...exportedNames(worker)]);
   }, 90_000);
 

@@ -7,6 +7,7 @@
  */
 import { ensureDatabase, applyMigrations } from '../../libs/infra/src/database/migrator';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import {
   Answer,
@@ -226,6 +227,23 @@ it('a worker SIGKILLed under load: every call answered 201 (none waits for a 504
   expect(await api.usage(key)).toBe(41);
 });
 
+/** Waits (5 s at most) until Redis holds `count` usage journal entries of calls served since `since`. */
+async function journaled(count: number, since: number): Promise<void> {
+  const client = new Redis(redis.url, { keyPrefix: env.REDIS_PREFIX });
+  try {
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      const accounts = await client.smembers('usage-journal:accounts');
+      const entries = await Promise.all(accounts.map((a) => client.hvals(`usage-journal:${a}`)));
+      const served = entries.flat().filter((e) => (JSON.parse(e) as { at: number }).at >= since);
+      if (served.length >= count) return;
+      await sleep(50);
+    }
+    throw new Error(`the usage journal did not reach ${count} entries`);
+  } finally {
+    client.disconnect();
+  }
+}
+
 it('a gateway SIGKILLed after answering, before counting: its calls are counted once, by the sweep of another process', async () => {
   const key = await api.loadAccount('gateway-kill');
   // Holding this lock blocks every count (the journal's INSERT into usage_calls_applied) but no
@@ -237,8 +255,12 @@ it('a gateway SIGKILLed after answering, before counting: its calls are counted 
     await db.query('BEGIN');
     await db.query('LOCK TABLE usage_calls_applied IN SHARE ROW EXCLUSIVE MODE');
     const answers: Answer[] = [];
+    const since = Date.now();
     for (let i = 0; i < 5; i++) answers.push(await api.read(key, photo));
     expect(statuses(answers)).toEqual({ 201: 5 });
+    // Each entry is written right after its answer (README "Failures and billing"): a client woken
+    // by the answer can run before the gateway does again, so the kill waits for the fifth entry.
+    await journaled(5, since);
     await gateway.stop('SIGKILL');
     killed = true;
     // Its statement waiting for the lock would still run once the lock goes: ended here, so the

@@ -83,7 +83,7 @@ export class UsageInterceptor implements NestInterceptor {
       tap(() => {
         const reservation = ctx.reservation;
         if (!reservation) return;
-        countServed(res, reservation);
+        countOnceAnswered(res, reservation);
         // 80, 90, 95 % and the limit: told once per period, queued without waiting.
         for (const notice of quotaNotices(reservation.state, reservation.state.periodStart))
           this.notifications.notifyLater(owner.accountId, notice);
@@ -98,15 +98,22 @@ export class UsageInterceptor implements NestInterceptor {
 }
 
 /**
- * A served call is journaled as its answer is about to be written, not awaited: the Redis write
- * leaves this process before the answer does, so a gateway killed once a client has its answer
- * still leaves the entry for a sweep to count (README "Failures and billing"). Written after the
- * answer instead, a caller woken by it can run before this thread does again, and a kill then
- * loses the count (seen in the fault suite). A caller gone before its answer (client time-out
- * while the worker read) is not billed: its slot is given back.
+ * A served call is counted once its answer has been written: the journal's write then follows
+ * the answer instead of holding it (written before it, the answer came 0.4–0.8 ms later, paired:
+ * docs/gateway-latency.md), and a caller gone before its answer is not billed for it. The cost:
+ * a gateway killed between the answer and this write (microseconds, but a client woken by the
+ * answer can run first) leaves that call uncounted; it never bills an unanswered one. The count
+ * is made right after the write, before this process reads another request, so a client that
+ * reads its usage after a call sees it (UsageJournal.settled).
  */
-function countServed(res: Response, reservation: Reservation): void {
-  void (res.closed ? reservation.release() : reservation.commit());
+function countOnceAnswered(res: Response, reservation: Reservation): void {
+  if (res.closed) return void reservation.release();
+  res.once(
+    'finish',
+    () => void (res.statusCode < 400 ? reservation.commit() : reservation.release()),
+  );
+  // After `finish` the slot is settled already and this does nothing.
+  res.once('close', () => void reservation.release());
 }
 
 /**

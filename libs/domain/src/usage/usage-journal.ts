@@ -58,7 +58,7 @@ const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 /**
  * Counts served calls off the response path, exactly once, through a crash of a gateway or the
  * loss of Redis (not both at once). A served call is written to Redis as a journal entry (sent
- * just before its answer is written, not awaited: Metered) and kept in memory; both are counted in
+ * as soon as its answer has been written: Metered) and kept in memory; both are counted in
  * PostgreSQL within `COUNT_AFTER_MS`
  * of the answer, in batches that grow under load. Every call has an id, recorded with its count
  * in one statement (apply), so counting a call again is a no-op: entries a dead gateway left in

@@ -22,6 +22,7 @@ import {
 } from './load';
 import { GATEWAY_READY, Running, startApp, startTogether, WORKER_READY } from './processes';
 import { PrivatePostgres, PrivateRedis, testPort } from './services';
+import { waitFor } from './snapshot-support';
 
 jest.setTimeout(180_000);
 
@@ -231,14 +232,16 @@ it('a worker SIGKILLed under load: every call answered 201 (none waits for a 504
 async function journaled(count: number, since: number): Promise<void> {
   const client = new Redis(redis.url, { keyPrefix: env.REDIS_PREFIX });
   try {
-    for (let waited = 0; waited < 5_000; waited += 50) {
-      const accounts = await client.smembers('usage-journal:accounts');
-      const entries = await Promise.all(accounts.map((a) => client.hvals(`usage-journal:${a}`)));
-      const served = entries.flat().filter((e) => (JSON.parse(e) as { at: number }).at >= since);
-      if (served.length >= count) return;
-      await sleep(50);
-    }
-    throw new Error(`the usage journal did not reach ${count} entries`);
+    await waitFor(
+      async () => {
+        const accounts = await client.smembers('usage-journal:accounts');
+        const entries = await Promise.all(accounts.map((a) => client.hvals(`usage-journal:${a}`)));
+        const served = entries.flat().filter((e) => (JSON.parse(e) as { at: number }).at >= since);
+        return served.length >= count;
+      },
+      5_000,
+      50,
+    );
   } finally {
     client.disconnect();
   }

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../../libs/infra/src';
 import { createAccount, readPhoto } from '../support/calls';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
+import { waitFor } from './snapshot-support';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN_TOKEN = 'observability-admin-token-0123';
@@ -85,11 +86,10 @@ describe('dashboard and alert queries name metrics the processes export', () => 
     // The worker's main thread hears of the job from the engine's thread after the answer.
     const served =
       /^platewise_worker_job_duration_seconds_count\{mode="regular",outcome="served"\} 1$/m;
-    for (let tries = 0; tries < 50; tries++) {
+    await waitFor(async () => {
       worker = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
-      if (served.test(worker)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return served.test(worker);
+    }, 5_000);
     exported = new Set([...exportedNames(gateway), ...exportedNames(worker)]);
   }, 90_000);
 

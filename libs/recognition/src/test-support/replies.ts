@@ -1,7 +1,6 @@
 import type Redis from 'ioredis';
 import type { RecognitionCall, RecognitionReply } from '../contract';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { pollUntil } from './poll';
 
 /** A validated call as the worker-side specs queue it, with `extra` over the defaults. */
 export const specCall = (extra: Partial<RecognitionCall> = {}): RecognitionCall => ({
@@ -30,7 +29,7 @@ export function replyListener(redis: Redis, channel: string) {
     },
     /** The job's reply once it came, or undefined after `ms`. */
     async replyTo(jobId: string, ms = 3000): Promise<RecognitionReply | undefined> {
-      for (let i = 0; i < ms / 10 && !replies.some((r) => r.jobId === jobId); i++) await sleep(10);
+      await pollUntil(() => replies.some((r) => r.jobId === jobId), ms);
       return replies.find((r) => r.jobId === jobId);
     },
     close: () => listener.quit(),

@@ -6,6 +6,7 @@ import { EngineTimeoutError } from '@platewise/engine/config';
 import { loadConfig, RedisService } from '@platewise/infra';
 import type { RecognitionCall } from '../contract';
 import { RecognitionHandler } from '../handler';
+import { pollUntil } from '../test-support/poll';
 import { replyListener, specCall } from '../test-support/replies';
 import { runScript } from '@platewise/infra';
 import {
@@ -208,7 +209,7 @@ describe('HandOverRecognitionWorker with its jobs in this thread (HandOverJobs)'
       new Promise((resolve) => (release = () => resolve({ processing_time: 2, results: [] })));
     const worker = startWorker(2);
     await queued('draining');
-    for (let i = 0; i < 300 && (await queue.counts()).active === 0; i++) await sleep(10);
+    await pollUntil(async () => (await queue.counts()).active > 0, 3_000);
     expect(await queue.activeJobs()).toEqual(['draining']);
     const closed = worker.close();
     await sleep(50);

@@ -6,6 +6,7 @@
  */
 import { loadConfig, RedisService } from '@platewise/infra';
 import { join } from 'node:path';
+import { pollUntil } from '../../test-support/poll';
 import { replyListener, specCall } from '../../test-support/replies';
 import { encodeJob, QUEUE_KEYS, RecognitionQueue } from '../handover';
 import type { RecognitionJobObserver } from '../handover-jobs';
@@ -40,7 +41,7 @@ describe('JobThread', () => {
 
   /** Waits up to a second for the main thread to hear of `outcome` (it comes after the answer). */
   const heard = async (outcome: string) => {
-    for (let i = 0; i < 100 && !observed.includes(outcome); i++) await sleep(10);
+    await pollUntil(() => observed.includes(outcome), 1_000);
   };
 
   /** A job whose image is the stand-in engine's script. */
@@ -145,7 +146,7 @@ describe('JobThread', () => {
 
   it('on close finishes the job in progress and takes no more', async () => {
     await queued('draining', 'slow:300');
-    for (let i = 0; i < 300 && (await queue.counts()).active === 0; i++) await sleep(10);
+    await pollUntil(async () => (await queue.counts()).active > 0, 3_000);
     await worker.close();
     expect((await replyTo('draining', 0))?.outcome).toMatchObject({ processing_time: 1 });
     await queued('left', 'a photo');

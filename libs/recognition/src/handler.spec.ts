@@ -1,4 +1,4 @@
-import { EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
+import { DEFAULT_CONFIG, EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
 import type { RecognitionCall } from './contract';
 import { RecognitionHandler, WebhookSink } from './handler';
 
@@ -6,7 +6,7 @@ const call: RecognitionCall = {
   accountId: 'a',
   filename: 'car.jpg',
   regions: ['br'],
-  config: {},
+  config: DEFAULT_CONFIG,
   mmc: false,
   camera_id: 'gate',
   timestamp: '2026-01-01T00:00:00.000Z',

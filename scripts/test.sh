@@ -16,6 +16,9 @@ install_and_build
 log "linting"
 pnpm -s lint
 
+log "type-checking every package, its specs included (Jest compiles them without types)"
+pnpm -s typecheck
+
 log "checking formatting (prettier)"
 pnpm -s format:check
 

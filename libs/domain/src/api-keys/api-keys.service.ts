@@ -36,7 +36,7 @@ export interface KeyOwner {
   security: SecurityView;
   /** the contract in force (newest period), if any */
   contract: ContractWithPlan | null;
-  /** start of every contract period, oldest first (the last one is `contract`'s) */
+  /** start of every contract period, oldest first (the last one is `contract`'s; one a day) */
   periodStarts: Date[];
   webhooks: WebhookTarget[];
 }
@@ -165,13 +165,14 @@ const OWNER_COLUMNS = `
   COALESCE((SELECT json_agg(json_build_object('id', w.id, 'includeImage', w.include_image, 'target', w.target,
                                               'created', ${UTC_ISO('w.created_at')}) ORDER BY w.id)
             FROM webhooks w WHERE w.account_id = a.id), '[]') AS webhooks,
-  COALESCE((SELECT json_agg(${UTC_ISO('pc.latest_signature_date')} ORDER BY pc.latest_signature_date)
+  COALESCE((SELECT json_agg(DISTINCT ${UTC_ISO('pc.latest_signature_date')}
+                            ORDER BY ${UTC_ISO('pc.latest_signature_date')})
             FROM contracts pc WHERE pc.account_id = a.id), '[]') AS period_starts`;
 
 const OWNER_JOINS = `
   LEFT JOIN security_settings s ON s.account_id = a.id
   LEFT JOIN LATERAL (SELECT * FROM contracts WHERE account_id = a.id
-                     ORDER BY latest_signature_date DESC LIMIT 1) c ON true
+                     ORDER BY latest_signature_date DESC, created_at DESC LIMIT 1) c ON true
   LEFT JOIN plans p ON p.id = c.plan_id`;
 
 const AUTH_QUERY = `

@@ -6,6 +6,9 @@ import { addYears, startOfUtcDay } from './periods';
 
 export type ContractWithPlan = Contract & { plan: Plan };
 
+/** The contract in force first (see ContractsService). */
+const NEWEST_FIRST = [{ latestSignatureDate: 'desc' as const }, { createdAt: 'desc' as const }];
+
 export const CONTRACT_STATUSES: ContractStatus[] = ['active', 'expired', 'suspended'];
 
 /** A contract past its next signature date is expired whatever its stored status says. */
@@ -17,7 +20,8 @@ export function effectiveStatus(contract: Contract, now: Date = new Date()): Con
 
 /**
  * Contracts are yearly. Each signature (the first one and every renewal) is one row, so the rows
- * are the contract's periods; the newest row is the contract in force.
+ * are the contract's periods; the newest row is the contract in force: the latest signature day,
+ * and of two signed the same day (a plan changed on the day its period began) the later one.
  */
 @Injectable()
 export class ContractsService {
@@ -35,10 +39,7 @@ export class ContractsService {
     const plan = await this.plans.byName(planName);
     const start = startOfUtcDay(date);
     return this.prisma.$transaction(async (tx) => {
-      const current = await tx.contract.findFirst({
-        where: { accountId },
-        orderBy: { latestSignatureDate: 'desc' },
-      });
+      const current = await tx.contract.findFirst({ where: { accountId }, orderBy: NEWEST_FIRST });
       if (current && start.getTime() < current.latestSignatureDate.getTime()) {
         throw new InvalidInputError('a renewal cannot start before the current contract period');
       }
@@ -75,7 +76,7 @@ export class ContractsService {
   async current(accountId: string): Promise<ContractWithPlan | null> {
     return this.prisma.contract.findFirst({
       where: { accountId },
-      orderBy: { latestSignatureDate: 'desc' },
+      orderBy: NEWEST_FIRST,
       include: { plan: true },
     });
   }
@@ -84,7 +85,7 @@ export class ContractsService {
   async periods(accountId: string): Promise<ContractWithPlan[]> {
     return this.prisma.contract.findMany({
       where: { accountId },
-      orderBy: { latestSignatureDate: 'asc' },
+      orderBy: [{ latestSignatureDate: 'asc' }, { createdAt: 'asc' }],
       include: { plan: true },
     });
   }

@@ -30,6 +30,7 @@ cat <<MSG
   try:  curl -F upload=@car.jpg -F regions=us-ca -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/plate-reader/
         curl -H "Authorization: Token $key" http://localhost:${PORT:-8080}/v1/statistics/
         curl "http://localhost:${PORT:-8080}/v2/subscription?api-key=$key"
+  mmc and redaction (POST /v1/redact/) need a plan with them: pnpm platewise contract sign demo --plan business
 
 MSG
 # --single-threaded-gc: see README, "How a call flows".

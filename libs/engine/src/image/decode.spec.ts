@@ -29,3 +29,22 @@ describe('decodeImage pixel limit', () => {
     expect(await decodeImage(photo, 120_000)).toMatchObject({ width: 400, height: 300 });
   });
 });
+
+describe('decodeImage of a broken upload', () => {
+  it("says each of the decoder's complaints once, on one line", async () => {
+    const photo = await sharp({
+      create: { width: 400, height: 300, channels: 3, background: '#123' },
+    })
+      .jpeg()
+      .toBuffer();
+    for (const cut of [75, 400]) {
+      const error = await decodeImage(photo.subarray(0, cut)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'corrupt' });
+      const message = (error as Error).message;
+      expect(message).toMatch(/^cannot decode (jpeg )?image: .*premature end of JPEG image/);
+      expect(message).not.toContain('\n');
+      const said = message.split('; ');
+      expect(new Set(said).size).toBe(said.length);
+    }
+  });
+});

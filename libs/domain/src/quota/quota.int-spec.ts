@@ -94,6 +94,11 @@ describe('QuotaService.reserve (Lua on the real Redis)', () => {
     const suspended = await signed({});
     await ctx.app.get(ContractsService).setStatus(suspended, 'suspended');
     expect(await refusal(quota.reserve(suspended, 'plate_reader', now))).toBe('contract_inactive');
+    // each says what the customer can do about it
+    await expect(quota.reserve(suspended, 'plate_reader', now)).rejects.toThrow(/reactivated/);
+    const expired = await signed({});
+    await ctx.app.get(ContractsService).setStatus(expired, 'expired');
+    await expect(quota.reserve(expired, 'plate_reader', now)).rejects.toThrow(/expired\. Renew/);
   });
 
   it('runs a step given with the reservation in the same script once the slot is granted, and only then', async () => {

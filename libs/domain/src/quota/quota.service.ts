@@ -113,7 +113,9 @@ export class QuotaService {
     if (status !== 'active') {
       throw new QuotaRefusedError(
         'contract_inactive',
-        `Your contract is ${status}. Renew it to make calls.`,
+        status === 'suspended'
+          ? 'Your contract is suspended. Contact your provider to have it reactivated.'
+          : 'Your contract is expired. Renew it to make calls.',
       );
     }
 

@@ -18,7 +18,7 @@ import random
 from multiprocessing import get_context
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 import cct
 import render
@@ -58,6 +58,8 @@ def add_data_args(ap):
                     help="share of US renders whose serial is drawn mostly from look-alike glyphs")
     ap.add_argument("--engine-pad", type=float, default=0.0,
                     help="share of real copies padded as the engine crops (detector quad + 15 %% per side)")
+    ap.add_argument("--edge-occlude", type=float, default=0.0,
+                    help="share of real copies whose first or last glyph a plate frame partly hides")
     ap.add_argument("--limit-items", type=int, default=0, help="use only the first N crops (tests)")
     ap.add_argument("--procs", type=int, default=2)
 
@@ -70,7 +72,8 @@ def training_set(a, log=print):
     train_items, val_items = split_items(items)
     return build(train_items, a.seed, a.repeats_real, a.repeats_pseudo, a.synth, a.two_row,
                  procs=a.procs, cache_dir=a.work, log=log, repeats_us=a.repeats_us,
-                 lookalike=(a.lookalike_repeats, a.lookalike_synth, a.engine_pad)), val_items
+                 lookalike=(a.lookalike_repeats, a.lookalike_synth, a.engine_pad),
+                 occlude=a.edge_occlude), val_items
 
 
 def lookalike_count(text: str, cap: int = 4) -> int:
@@ -112,6 +115,22 @@ def plain_crop(path: str) -> np.ndarray:
     return np.asarray(Image.open(path).convert("RGB").resize(SIZE, Image.BILINEAR), np.uint8)
 
 
+def edge_occluded(rng, im, text):
+    """`im` (a plate's labelled box) with its first or last glyph partly hidden, as a plate frame
+    hides it: a bar over the side margin and 20-60 % of the edge glyph's pitch, the glyph still in
+    the label (a reader that sees half of a `W` as two glyphs, `wts-lg-000072`, never learned
+    otherwise). Dark frames mostly, some chrome."""
+    w, h = im.size
+    pitch = 0.9 * w / max(4, len(text))
+    depth = int(round(rng.uniform(0.03, 0.07) * w + rng.uniform(0.2, 0.6) * pitch))
+    base = rng.randint(0, 70) if rng.random() < 0.7 else rng.randint(150, 230)
+    colour = tuple(max(0, min(255, base + rng.randint(-20, 20))) for _ in range(3))
+    out = im.copy()
+    x0, x1 = (0, depth) if rng.random() < 0.7 else (w - depth, w)
+    ImageDraw.Draw(out).rectangle([x0, 0, x1, h], fill=colour)
+    return out
+
+
 def _aug_real(rng, im, padded, engine_pad=0.0):
     if engine_pad and not padded and rng.random() < engine_pad:  # the engine's crop: quad + 15 % per side
         return render.augment_scene(rng, im, pad=rng.uniform(0.12, 0.18), strength=rng.uniform(0.3, 0.8),
@@ -123,14 +142,16 @@ def _aug_real(rng, im, padded, engine_pad=0.0):
 
 
 def _real_chunk(args):
-    seed, chunk, engine_pad = args
+    seed, chunk, engine_pad, occlude = args
     rng = random.Random(seed)
     xs = np.zeros((len(chunk), SIZE[1], SIZE[0], 3), np.uint8)
     cache = {}
-    for i, (path, _, _, _, padded) in enumerate(chunk):
+    for i, (path, text, _, _, padded) in enumerate(chunk):
         im = cache.get(path)
         if im is None:
             im = cache[path] = Image.open(path).convert("RGB")
+        if occlude and not padded and rng.random() < occlude:
+            im = edge_occluded(rng, im, text)
         xs[i] = np.asarray(_aug_real(rng, im, padded, engine_pad).convert("RGB"), np.uint8)
     return xs
 
@@ -162,16 +183,20 @@ def _pool_map(fn, jobs, procs):
 
 
 def build(items, seed: int, repeats_real: int, repeats_pseudo: int, n_synth: int, two_row_frac: float,
-          procs: int = 2, cache_dir: str | None = None, log=print, repeats_us: int = 0, lookalike=(0, 0.0, 0.0)):
+          procs: int = 2, cache_dir: str | None = None, log=print, repeats_us: int = 0, lookalike=(0, 0.0, 0.0),
+          occlude: float = 0.0):
     """Augmented training arrays: x [N,64,128,3] uint8, y [N,9] int64, region [N], weight [N].
     lookalike = (extra US copies per look-alike glyph, share of look-alike US renders, share of
-    engine-padded real copies); all zero reproduces the shipped recipe's data exactly."""
+    engine-padded real copies); occlude = share of real copies with an edge glyph partly hidden
+    (edge_occluded); all zero reproduces the shipped recipe's data exactly."""
     repeats_us = repeats_us or repeats_real
     la_repeats, la_synth, engine_pad = lookalike
     key = "cct_v%d_s%d_r%d_p%d_u%d_n%d_t%g_i%d" % (DATA_VERSION, seed, repeats_real, repeats_pseudo,
                                                   repeats_us, n_synth, two_row_frac, len(items))
     if any(lookalike):
         key += "_la%d_%g_e%g" % lookalike
+    if occlude:
+        key += "_o%g" % occlude
     key += ".npz"
     path = os.path.join(cache_dir, key) if cache_dir else None
     if path and os.path.exists(path):
@@ -189,7 +214,7 @@ def build(items, seed: int, repeats_real: int, repeats_pseudo: int, n_synth: int
     rows.sort(key=lambda it: it[0])  # each worker decodes a file once per chunk
     chunk = 400
     chunks = [rows[i:i + chunk] for i in range(0, len(rows), chunk)]
-    xr = _pool_map(_real_chunk, [(seed * 7919 + i, c, engine_pad) for i, c in enumerate(chunks)], procs)
+    xr = _pool_map(_real_chunk, [(seed * 7919 + i, c, engine_pad, occlude) for i, c in enumerate(chunks)], procs)
     sj = [(seed * 1000003 + i, min(chunk, n_synth - i * chunk), two_row_frac, la_synth)
           for i in range((n_synth + chunk - 1) // chunk)]
     sr = _pool_map(_synth_chunk, sj, procs)

@@ -11,6 +11,7 @@ import tempfile
 import unittest
 
 import numpy as np
+from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -89,6 +90,18 @@ class DataTest(unittest.TestCase):
         self.assertTrue(names[1].endswith("_la1_1_e1.npz"))
         extra = sum(cct_data.lookalike_count(it[1]) for it in items)
         self.assertEqual(len(on["y"]), len(base["y"]) + extra)
+
+    def test_edge_occlusion_hides_one_side_band_and_leaves_the_source(self):
+        import random
+        im = Image.new("RGB", (200, 100), (255, 255, 255))
+        for seed in range(20):
+            out = cct_data.edge_occluded(random.Random(seed), im, "ABC1234")
+            cols = np.where((np.asarray(out) != 255).any(axis=2).any(axis=0))[0]
+            self.assertEqual(out.size, im.size)
+            self.assertTrue(cols[0] == 0 or cols[-1] == 199)  # from one side inwards
+            self.assertEqual(len(cols), cols[-1] - cols[0] + 1)  # one band
+            self.assertLessEqual(len(cols), 0.07 * 200 + 0.6 * 0.9 * 200 / 7 + 2)  # margin + 60 % of a glyph
+        self.assertEqual(np.asarray(im).min(), 255)
 
     def test_encode_pads_to_nine_slots(self):
         self.assertEqual(cct_data.encode("AB1"), [10, 11, 1] + [cct.PAD] * 6)

@@ -12,6 +12,7 @@
 // so the two are measured on the same machine at the same time; the ratio of their p50 and p90 is
 // printed.
 import { spawn } from 'node:child_process';
+import { createServer, connect } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import pg from 'pg';
@@ -50,6 +51,44 @@ async function roundTrips() {
   const line = `PostgreSQL ${await p(sql, 0)} → ${await p(sql, 100)} ms, Redis ${await p(ping, 0)} → ${await p(ping, 100)} ms`;
   await Promise.all([db.end(), redis.quit()]);
   return line;
+}
+
+/**
+ * What moving 1 MB over loopback TCP costs here (node:net, client and server in this process, 40
+ * writes 30 ms apart): on the development machines it is bimodal, about 0.8 ms or about 4 ms in
+ * runs of a few dozen writes, and a large photo crosses two such hops that the bare exchange does
+ * not (gateway → Redis → worker), so this line says how much of a run's p90 the machine set
+ * (docs/gateway-latency.md).
+ */
+async function megabyteHops(writes = 40) {
+  const size = 1_000_000;
+  const server = createServer((socket) => {
+    let got = 0;
+    socket.on('data', (chunk) => {
+      got += chunk.length;
+      if (got >= size) {
+        got -= size;
+        socket.write('k');
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const socket = connect(server.address().port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const bytes = Buffer.alloc(size, 7);
+  const ms = [];
+  for (let i = 0; i < writes; i++) {
+    await new Promise((r) => setTimeout(r, 30));
+    const t0 = performance.now();
+    socket.write(bytes);
+    await new Promise((r) => socket.once('data', r));
+    ms.push(performance.now() - t0);
+  }
+  socket.destroy();
+  server.close();
+  const slow = ms.filter((t) => t > 2).length;
+  return `p50 ${pct(ms, 50).toFixed(1)} ms, p90 ${pct(ms, 90).toFixed(1)} ms, ${slow} of ${writes} over 2 ms`;
 }
 
 /**
@@ -354,6 +393,9 @@ try {
   }
   console.log(
     `machine: one round trip p50, back to back → after 100 ms idle: ${await roundTrips()}`,
+  );
+  console.log(
+    `machine: 1 MB over loopback TCP (two such hops per call that the bare exchange has not): ${await megabyteHops()}`,
   );
 } finally {
   bare.stop();

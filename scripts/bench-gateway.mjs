@@ -23,8 +23,8 @@ import { loadAverage } from './lib/load-average.mjs';
 const { run, env, cli } = benchEnv('bench');
 const post = client(1);
 
-/** p50 ms of `call(i)` over `times` calls, each after `idleMs` of idle (0: back to back). */
-async function probe(call, idleMs, times = 30) {
+/** ms of each of `times` calls of `call(i)`, each after `idleMs` of idle (0: back to back). */
+async function timings(call, idleMs, times = 30) {
   const ms = [];
   for (let i = 0; i < times; i++) {
     if (idleMs) await new Promise((r) => setTimeout(r, idleMs));
@@ -32,8 +32,11 @@ async function probe(call, idleMs, times = 30) {
     await call(i);
     ms.push(performance.now() - t0);
   }
-  return pct(ms, 50);
+  return ms;
 }
+
+/** p50 of `timings`. */
+const probe = async (call, idleMs, times) => pct(await timings(call, idleMs, times), 50);
 
 /**
  * What one round trip to PostgreSQL and to Redis costs on this machine, back to back and after
@@ -77,14 +80,11 @@ async function megabyteHops(writes = 40) {
   socket.setNoDelay(true);
   await new Promise((resolve) => socket.once('connect', resolve));
   const bytes = Buffer.alloc(size, 7);
-  const ms = [];
-  for (let i = 0; i < writes; i++) {
-    await new Promise((r) => setTimeout(r, 30));
-    const t0 = performance.now();
+  const hop = () => {
     socket.write(bytes);
-    await new Promise((r) => socket.once('data', r));
-    ms.push(performance.now() - t0);
-  }
+    return new Promise((r) => socket.once('data', r));
+  };
+  const ms = await timings(hop, 30, writes);
   socket.destroy();
   server.close();
   const slow = ms.filter((t) => t > 2).length;

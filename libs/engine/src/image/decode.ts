@@ -39,7 +39,7 @@ export async function decodeImage(
     return { data, width: info.width, height: info.height };
   } catch (err) {
     throw new ImageDecodeError(
-      `cannot decode ${format} image: ${decoderReason(err as Error)}`,
+      `cannot decode ${format} image: ${decoderReason((err as Error).message)}`,
       'corrupt',
       format,
     );
@@ -102,7 +102,7 @@ async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
         'unsupported',
       );
     }
-    throw new ImageDecodeError(`cannot decode image: ${decoderReason(err as Error)}`, 'corrupt');
+    throw new ImageDecodeError(`cannot decode image: ${decoderReason(msg)}`, 'corrupt');
   }
   if (!format || !SUPPORTED.has(format)) {
     throw new ImageDecodeError(
@@ -118,8 +118,8 @@ async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
  * libvips' message, fit for a client: it repeats a decoder's complaints once per attempt, one a
  * line ("premature end of JPEG image" three times over), so each is said once.
  */
-function decoderReason(err: Error): string {
-  const lines = err.message.split('\n').map((line) => line.trim());
+function decoderReason(message: string): string {
+  const lines = message.split('\n').map((line) => line.trim());
   return [...new Set(lines.filter(Boolean))].join('; ');
 }
 

@@ -12,11 +12,13 @@ apt_install() {
     exit 1
   fi
   log "installing $* from Debian packages"
+  # another apt (an unattended upgrade, a second checkout's script) may hold dpkg's lock: wait
+  local wait=(-o DPkg::Lock::Timeout=300)
   if [ -z "${PLATEWISE_APT_UPDATED:-}" ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" update -qq
     PLATEWISE_APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get "${wait[@]}" install -y -qq "$@" >/dev/null
 }
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }

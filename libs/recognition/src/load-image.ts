@@ -18,6 +18,9 @@ export async function loadImage(
   options: LoadImageOptions,
 ): Promise<{ bytes: Buffer; filename: string | null }> {
   const image = 'url' in source ? await fetchFromUrl(source.url, options) : source;
+  // as an empty upload is refused (request.ts)
+  if (image.bytes.length === 0)
+    throw new RecognitionRefusedError('invalid_request', 'upload_url answered with an empty body');
   if (!sniffImageFormat(image.bytes)) {
     throw new RecognitionRefusedError(
       'unsupported_image',

@@ -38,10 +38,17 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
+/**
+ * An image type, or bytes of no stated type: `application/octet-stream`, or no Content-Type at
+ * all, which a recipient may read as that (RFC 9110 §8.3; plain file servers and some cameras
+ * send none). Such bytes are read within the size cap and the caller tells what they are; a
+ * page (text/html) is refused before its body is read.
+ */
 function acceptableType(mediaType: string): boolean {
   return (
     (mediaType.startsWith('image/') && mediaType.length > 'image/'.length) ||
-    mediaType === 'application/octet-stream'
+    mediaType === 'application/octet-stream' ||
+    mediaType === ''
   );
 }
 
@@ -126,9 +133,7 @@ export async function fetchImage(
           res.destroy();
           throw new FetchFailedError(
             'bad_content_type',
-            contentType
-              ? `${subject} answered with content type ${contentType}, not an image`
-              : `${subject} answered without a content type; an image/* type is required`,
+            `${subject} answered with content type ${contentType}, not an image`,
             status,
           );
         }

@@ -26,8 +26,9 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // Redaction takes the plate reader's inputs from the same clients, browsers included.
   express.use(['/v1/plate-reader', '/v1/plate-reader/', '/v1/redact', '/v1/redact/'], openCors);
   if (config.PLATEWISE_MODE === 'onprem') express.use(['/info', '/info/'], openCors);
-  express.use('/v1/plate-reader', onlyPost('/v1/plate-reader/'));
-  express.use('/v1/redact', onlyPost('/v1/redact/'));
+  express.use('/v1/plate-reader', allowOnly('POST', '/v1/plate-reader/'));
+  express.use('/v1/redact', allowOnly('POST', '/v1/redact/'));
+  express.use('/v1/statistics', allowOnly('GET', '/v1/statistics/'));
   serveDashboard(app);
   serveApiDocs(app);
   app.useGlobalFilters(new JsonErrorsFilter());
@@ -61,15 +62,19 @@ function exceptRecognition(parser: RequestHandler): RequestHandler {
   return (req, res, next) => (RECOGNITION_ROUTE.test(req.path) ? next() : parser(req, res, next));
 }
 
-/** Other methods on a recognition route: 405 with `Allow`, rather than Nest's 404 (CORS preflights are answered above). */
-const onlyPost =
-  (route: string): RequestHandler =>
+/**
+ * Other methods on a Snapshot API route: 405 with `Allow`, as Django REST Framework answers,
+ * rather than Nest's 404 (the recognition routes' CORS preflights are answered above).
+ */
+const allowOnly =
+  (method: 'GET' | 'POST', route: string): RequestHandler =>
   (req, res, next) => {
-    if (req.path !== '/' || req.method === 'POST' || req.method === 'OPTIONS') return next();
+    const allowed = method === 'GET' ? ['GET', 'HEAD'] : ['POST', 'OPTIONS'];
+    if (req.path !== '/' || allowed.includes(req.method)) return next();
     res
-      .set('Allow', 'POST, OPTIONS')
+      .set('Allow', allowed.join(', '))
       .status(405)
-      .json({ detail: `Only POST is allowed on ${route}.` });
+      .json({ detail: `Only ${method} is allowed on ${route}.` });
   };
 
 /** `true`, a hop count, or a list of trusted proxy addresses, as Express accepts them. */

@@ -46,13 +46,32 @@ describe('POST /v1/plate-reader/ through the real handler, in process', () => {
     expect(res.headers['server-timing']).toMatch(/engine;dur=/);
   });
 
-  it('refuses before the handler runs: strict region without regions, wrong type, too large', async () => {
+  it('reads strict region without regions as the Snapshot API does (no effect), naming it ignored', async () => {
     const jpeg = readFileSync(join(DEV, BR.path));
     const strict = await post()
       .attach('upload', jpeg, 'car.jpg')
       .field('config', '{"region":"strict"}')
-      .expect(400);
-    expect(strict.body.detail).toMatch(/strict.*needs at least one region/);
+      .expect(201);
+    expect(strict.body.results[0].plate).toBe(BR.plate);
+    expect(strict.headers['x-platewise-ignored-config']).toBe('region');
+  });
+
+  it('answers a file name that is not ASCII as it was sent', async () => {
+    const res = await post()
+      .attach('upload', readFileSync(join(DEV, BR.path)), 'café_車.jpg')
+      .expect(201);
+    expect(res.body.filename).toBe('café_車.jpg');
+  });
+
+  it('refuses before the handler runs: wrong type, too large', async () => {
+    // an image posted raw, or text: not a form or JSON (as Django REST Framework answers it)
+    for (const type of ['image/jpeg', 'text/plain']) {
+      const raw = await post()
+        .set('Content-Type', type)
+        .send(readFileSync(join(DEV, BR.path)))
+        .expect(415);
+      expect(raw.body.detail).toMatch(new RegExp(`^Unsupported media type "${type}" in request`));
+    }
     const pdf = await post()
       .attach('upload', Buffer.from('%PDF-1.7 not an image'), 'doc.pdf')
       .expect(415);
@@ -67,14 +86,23 @@ describe('POST /v1/plate-reader/ through the real handler, in process', () => {
   });
 
   it("answers an undecodable image with the handler's refusal (400), uncounted", async () => {
+    const calls = async () =>
+      (await h.http().get('/v1/statistics/').set('Authorization', `Token ${key}`).expect(200)).body
+        .usage.calls;
+    const before = await calls();
     const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64)]);
     const res = await post().attach('upload', broken, 'broken.jpg').expect(400);
     expect(res.body.detail).toMatch(/decode/i);
-    const stats = await h
+    expect(await calls()).toBe(before);
+  });
+
+  it('answers another method on /v1/statistics/ 405 with Allow, as on the recognition route', async () => {
+    const res = await h
       .http()
-      .get('/v1/statistics/')
+      .post('/v1/statistics/')
       .set('Authorization', `Token ${key}`)
-      .expect(200);
-    expect(stats.body.usage.calls).toBe(1);
+      .expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.body.detail).toBe('Only GET is allowed on /v1/statistics/.');
   });
 });

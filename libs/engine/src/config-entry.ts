@@ -10,6 +10,7 @@ export {
   parseEngineConfig,
   readEngineConfig,
   regionHints,
+  strictRegion,
 } from './config';
 export type { EngineConfig, ReadConfig } from './config';
 export {

@@ -167,17 +167,20 @@ export function distinctRegions(regions: readonly string[]): string[] {
 
 /**
  * The region hints the engine has templates for, each once; throws when there are more than
- * MAX_REGIONS distinct codes, or when `region: strict` has nothing to be strict about (no hint it
- * knows and no text_formats). Codes it has no template for (e.g. mx) are accepted and ignored:
+ * MAX_REGIONS distinct codes. Codes it has no template for (e.g. mx) are accepted and ignored:
  * regions are a guide.
  */
-export function regionHints(config: EngineConfig, regions: readonly string[]): string[] {
-  const hints = [...new Set(distinctRegions(regions).flatMap((r) => normaliseRegion(r) ?? []))];
-  if (config.region === 'strict' && !hints.length && !config.text_formats.length) {
-    throw new EngineConfigError(
-      'config.region "strict" needs at least one region (regions=…)',
-      'region',
-    );
-  }
-  return hints;
+export function regionHints(regions: readonly string[]): string[] {
+  return [...new Set(distinctRegions(regions).flatMap((r) => normaliseRegion(r) ?? []))];
+}
+
+/**
+ * Whether `region: strict` applies: it keeps only readings that fit a hint's templates or a text
+ * format, so with neither (no region sent, as in the Snapshot API's own Python example, or only
+ * regions the engine has no template for, e.g. mx) there is nothing to be strict about and the
+ * call reads as `normal` ("A region must be specified in order for this parameter to work"); a
+ * recognition request names `region` among the ignored config keys then.
+ */
+export function strictRegion(config: EngineConfig, hints: readonly string[]): boolean {
+  return config.region === 'strict' && (hints.length > 0 || config.text_formats.length > 0);
 }

@@ -8,7 +8,6 @@
 import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 import { createEngine, Engine, MAX_PLATES, parseRecognizer } from './engine';
-import { EngineConfigError } from './errors';
 import { REPORTED_CANDIDATES } from './plates/candidates';
 import { photo, plates, sharedEngine } from './test-support/dev-photos';
 
@@ -242,16 +241,18 @@ describe('config keys', () => {
     expect(guided[0].candidates[1].score).toBeGreaterThanOrEqual(REPORTED_CANDIDATES.floor);
   });
 
-  it('region strict keeps only texts fitting the region and needs a region', async () => {
+  it('region strict keeps only texts fitting the region, and has no effect without one', async () => {
     const strict = (await engine().read(img, { regions: ['br'], config: { region: 'strict' } }))
       .results as PlateResult[];
     expect(strict[0].plate).toBe('ayo9034');
     expect(strict[0].candidates.every((c) => /^[a-z]{3}[0-9][a-z0-9][0-9]{2}$/.test(c.plate))).toBe(
       true,
     );
-    await expect(engine().read(img, { config: { region: 'strict' } })).rejects.toThrow(
-      EngineConfigError,
-    );
+    // nothing to be strict about (no region, or one without templates): read as `normal`
+    for (const regions of [[], ['mx']])
+      expect(plates(await engine().read(img, { regions, config: { region: 'strict' } }))).toEqual(
+        plates(await engine().read(img, { regions })),
+      );
   });
 
   it('detection_rule strict drops plates outside any vehicle', async () => {

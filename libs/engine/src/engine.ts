@@ -367,7 +367,7 @@ class PlateEngine implements Engine {
     const t0 = performance.now();
     const config: EngineConfig = { ...DEFAULT_CONFIG, ...opts.config };
     // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
-    const hints = opts.hints ?? regionHints(config, opts.regions ?? []);
+    const hints = opts.hints ?? regionHints(opts.regions ?? []);
     const phase = phaseTimer(opts.onPhase);
     const img = await decodeImage(image, this.maxPixels);
     phase('decode');

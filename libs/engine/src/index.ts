@@ -7,6 +7,7 @@ export {
   readEngineConfig,
   DEFAULT_CONFIG,
   regionHints,
+  strictRegion,
 } from './config';
 export { TEXT_FORMAT_LIMITS } from './plates/text-pattern';
 export type { EngineConfig, ReadConfig } from './config';

@@ -75,8 +75,8 @@ function RegionCodes(): PropertyDecorator {
 
 /**
  * Fields of a recognition request (POST /v1/plate-reader/: a multipart form, a urlencoded form or a
- * JSON body; the CLI's flags).
- * Unknown fields are ignored, as the cloud does.
+ * JSON body; the CLI's flags), but `config`, which request.ts reads apart (a JSON string or object,
+ * checked key by key by the engine's parser). Unknown fields are ignored, as the cloud does.
  */
 export class RecognitionFields {
   /** base64 image (plain or data URI); file bytes arrive through multipart instead */
@@ -84,10 +84,11 @@ export class RecognitionFields {
   @IsString({ message: 'upload must be image file bytes (multipart) or a base64 string' })
   upload?: string;
 
+  // class-validator checks a field's rules bottom first: the type before its form
   @IsOptional()
-  @IsString()
-  @Matches(/^https?:\/\/\S+$/i, { message: 'upload_url must be an http or https URL' })
   @MaxLength(2048)
+  @Matches(/^https?:\/\/\S+$/i, { message: 'upload_url must be an http or https URL' })
+  @IsString()
   upload_url?: string;
 
   @RegionCodes()
@@ -98,8 +99,8 @@ export class RecognitionFields {
   region?: string[];
 
   @IsOptional()
-  @IsString()
   @MaxLength(200)
+  @IsString()
   camera_id?: string;
 
   @IsOptional()
@@ -111,8 +112,4 @@ export class RecognitionFields {
   @Transform(toBoolean)
   @IsBoolean({ message: 'mmc must be true or false (also True/False, 1/0, yes/no)' })
   mmc?: boolean;
-
-  /** JSON string (form) or object (JSON body); checked key by key by the engine's parser. */
-  @IsOptional()
-  config?: unknown;
 }

@@ -68,9 +68,6 @@ describe('parseRecognitionRequest', () => {
     expect(
       refusal(() => parseRecognitionRequest({ config: { mode: 'slow' } }, file, plan)).message,
     ).toMatch(/config\.mode/);
-    expect(
-      refusal(() => parseRecognitionRequest({ config: { region: 'strict' } }, file, plan)).message,
-    ).toMatch(/needs at least one region/);
     expect(refusal(() => parseRecognitionRequest({}, undefined, plan)).message).toMatch(
       /upload is required/,
     );
@@ -113,6 +110,63 @@ describe('parseRecognitionRequest', () => {
     expect(request.ignoredConfig).toEqual(['future_option']);
   });
 
+  it('reads a field sent empty or as null as not given, as Django REST Framework reads a form', () => {
+    const url = 'https://x.example/a.jpg';
+    for (const unset of [null, ''])
+      expect(
+        parseRecognitionRequest(
+          { upload: unset, upload_url: url, timestamp: unset, camera_id: unset, regions: unset },
+          undefined,
+          plan,
+          now,
+        ),
+      ).toMatchObject({
+        image: { url },
+        timestamp: now.toISOString(),
+        camera_id: null,
+        regions: [],
+      });
+    expect(
+      refusal(() => parseRecognitionRequest({ upload: null }, undefined, plan)).message,
+    ).toMatch(/upload is required/);
+    // a number where text is meant is that text (DRF's CharField)
+    expect(parseRecognitionOptions({ camera_id: 5 }, plan).camera_id).toBe('5');
+  });
+
+  it('refuses an object where a field is text, and never walks config with class-transformer', () => {
+    expect(
+      refusal(() => parseRecognitionRequest({ camera_id: { constructor: {} } }, file, plan))
+        .message,
+    ).toBe('camera_id must be text');
+    expect(
+      refusal(() => parseRecognitionRequest({ upload_url: 123 }, undefined, plan)).message,
+    ).toBe('upload_url must be a string');
+    const request = parseRecognitionRequest(
+      { config: { a: { constructor: {} }, mode: 'fast' } },
+      file,
+      plan,
+    );
+    expect(request.config.mode).toBe('fast');
+    expect(request.ignoredConfig).toEqual(['a']);
+  });
+
+  it('applies region strict only where there is something to be strict about, else names it ignored', () => {
+    const strict = (body: Record<string, unknown>) =>
+      parseRecognitionRequest({ config: { region: 'strict' }, ...body }, file, plan).ignoredConfig;
+    // the Snapshot API's own Python example sends strict with no region
+    expect(strict({})).toEqual(['region']);
+    // no template for Mexico: strict cannot be applied to it
+    expect(strict({ regions: 'mx' })).toEqual(['region']);
+    expect(strict({ regions: 'us-ca' })).toEqual([]);
+    expect(
+      parseRecognitionRequest(
+        { config: { region: 'strict', text_formats: ['[a-z]{3}[0-9]{3}'] } },
+        file,
+        plan,
+      ).ignoredConfig,
+    ).toEqual([]);
+  });
+
   it('says what is wrong once, naming the field', () => {
     const message = refusal(() =>
       parseRecognitionRequest({ timestamp: 'yesterday', mmc: 'maybe' }, file, plan),
@@ -140,8 +194,8 @@ describe('parseRecognitionRequest', () => {
       camera_id: null,
       timestamp: now.toISOString(),
     });
-    expect(
-      refusal(() => parseRecognitionOptions({ config: { region: 'strict' } }, plan)).reason,
-    ).toBe('invalid_request');
+    expect(parseRecognitionOptions({ config: { region: 'strict' } }, plan).config.region).toBe(
+      'strict',
+    );
   });
 });

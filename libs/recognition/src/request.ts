@@ -3,6 +3,7 @@ import {
   MAX_REGIONS,
   readEngineConfig,
   regionHints,
+  strictRegion,
 } from '@platewise/engine/config';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '@platewise/infra';
 import { plainToInstance } from 'class-transformer';
@@ -81,7 +82,7 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
       `${repeated.join(', ')}: give each of these fields once (it was sent more than once or as a list)`,
     );
   refuseLongRegionLists(body);
-  const fields = plainToInstance(RecognitionFields, body ?? {});
+  const fields = plainToInstance(RecognitionFields, plainFields(body));
   // One message per wrong field, naming it: the first rule it breaks.
   const errors = validateSync(fields, { whitelist: true, stopAtFirstError: true });
   if (errors.length > 0)
@@ -93,9 +94,11 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
     );
   }
   const regions = [...(fields.regions ?? []), ...(fields.region ?? [])];
-  const { config, ignored } = engineConfig(fields.config);
+  const { config, ignored } = engineConfig(body?.config);
+  const hints = engineRule(() => regionHints(regions));
+  if (config.region === 'strict' && !strictRegion(config, hints)) ignored.push('region');
   const options: RecognitionOptions = {
-    regions: engineRule(() => regionHints(config, regions)),
+    regions: hints,
     config,
     mmc: fields.mmc ?? false,
     camera_id: fields.camera_id ?? null,
@@ -104,7 +107,30 @@ function parse(body: Record<string, unknown> | undefined, plan: PlanLimits, now:
   return { fields, options, ignoredConfig: ignored };
 }
 
-/** The engine's own rules (config values, strict region), refused as a 400 naming the key. */
+/** The fields RecognitionFields reads; `config` is read apart (engineConfig), never walked. */
+const FIELDS = ['upload', 'upload_url', 'regions', 'region', 'camera_id', 'timestamp', 'mmc'];
+
+/**
+ * The fields of `body` as class-transformer may walk them, read as Django REST Framework reads a
+ * form, which Plate Recognizer's clients were written against: a field sent empty (`-F
+ * timestamp=`) or as JSON `null` (typed clients send every unset field so) is not given; a number
+ * where text is meant (`camera_id: 5`) is that text. A field that is an object is refused here:
+ * walking it would let a key such as `constructor` reach class-transformer's type lookup.
+ */
+function plainFields(body: Record<string, unknown> | undefined): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const name of FIELDS) {
+    const value = body?.[name];
+    if (value === undefined || value === null || value === '') continue;
+    const items = Array.isArray(value) ? value : [value];
+    if (items.some((item) => typeof item === 'object' && item !== null))
+      throw refuse(`${name} must be ${name.startsWith('region') ? 'region codes' : 'text'}`);
+    plain[name] = name === 'camera_id' && typeof value === 'number' ? String(value) : value;
+  }
+  return plain;
+}
+
+/** The engine's own rules (config values, region lists), refused as a 400 naming the key. */
 function engineRule<T>(check: () => T): T {
   try {
     return check();

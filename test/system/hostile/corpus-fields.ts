@@ -49,7 +49,6 @@ export function fieldCases({ form, withPhoto, json, config, b64 }: RequestKit): 
       request: config(JSON.stringify({ text_formats: ['((a{20}){20}){20}'] })),
       status: 400,
     },
-    { name: 'region strict without regions', request: config('{"region":"strict"}'), status: 400 },
     { name: 'config twice', request: withPhoto(['config', '{}'], ['config', '{}']), status: 400 },
     { name: 'config a number (JSON body)', request: json({ upload: b64, config: 5 }), status: 400 },
     // Other fields.

@@ -76,7 +76,8 @@ export const ENGINE_CONFIG_SCHEMA: Schema = object(
     region: {
       enum: ['normal', 'strict'],
       default: 'normal',
-      description: 'strict: only texts fitting a hinted region (or a text_format); needs regions',
+      description:
+        'strict: only texts fitting a hinted region (or a text_format); with neither it has no effect, and `region` is named in X-Platewise-Ignored-Config',
     },
     detection_rule: {
       enum: ['normal', 'strict'],
@@ -91,7 +92,7 @@ export const ENGINE_CONFIG_SCHEMA: Schema = object(
   },
   {
     description:
-      'Engine configuration. Keys this engine does not know are ignored (named in the X-Platewise-Ignored-Config answer header); a known key with a wrong value is a 400 naming it.',
+      'Engine configuration. Keys this engine does not know are ignored (named in the X-Platewise-Ignored-Config answer header, as is `region` where strict has no region to apply to); a known key with a wrong value is a 400 naming it.',
     additionalProperties: true,
     example: { mode: 'fast', threshold_d: 0.2, threshold_o: 0.6 },
   },

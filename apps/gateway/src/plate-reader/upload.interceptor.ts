@@ -2,9 +2,11 @@ import {
   BadRequestException,
   CallHandler,
   ExecutionContext,
+  HttpException,
   Injectable,
   NestInterceptor,
   RequestTimeoutException,
+  UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { AppConfig, refuseDeepJson } from '@platewise/infra';
 import { tooLarge } from '@platewise/recognition';
@@ -65,6 +67,8 @@ function parserFor(req: Request, limit: number): RequestHandler {
     return multer({
       storage: multer.memoryStorage(),
       limits: { fileSize: limit, files: 1, fields: 64, fieldSize: text },
+      // browsers, curl and Python requests send a file name's UTF-8 bytes without a charset
+      defParamCharset: 'utf8',
     }).single('upload');
   }
   if (req.is('application/x-www-form-urlencoded'))
@@ -73,11 +77,24 @@ function parserFor(req: Request, limit: number): RequestHandler {
       extended: true,
       parameterLimit: 64,
     });
-  // Anything else is read as JSON (as the global parser did for application/json), or not at all.
+  const type = req.headers['content-type'];
+  // A body of another type (an image posted raw, text) is refused as Django REST Framework refuses
+  // it, unread: the connection closes after the answer.
+  if (type && !req.is('application/json'))
+    return (_req, res, next) => {
+      res.setHeader('Connection', 'close');
+      next(
+        new UnsupportedMediaTypeException({
+          detail: `Unsupported media type "${type}" in request. Send a multipart form, a urlencoded form or JSON.`,
+        }),
+      );
+    };
+  // JSON, or no body at all.
   return express.json({ limit: text, verify: refuseDeepJson });
 }
 
 function bodyError(error: unknown, limit: number): Error {
+  if (error instanceof HttpException) return error;
   const { code, type } = error as { code?: string; type?: string };
   if (code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE' || type === 'entity.too.large')
     return tooLarge(limit);

@@ -19,6 +19,14 @@ describe('decodeImage pixel limit', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1048576);
   });
 
+  it("says too large for a header past sharp's own pixel limit too (268 MP)", async () => {
+    const error = await decodeImage(pngBomb(17000, 17000)).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      reason: 'too-large',
+      message: expect.stringMatching(/17000×17000 pixels/),
+    });
+  });
+
   it('honours a configured limit and reads images within it', async () => {
     const photo = await sharp({
       create: { width: 400, height: 300, channels: 3, background: '#123' },

@@ -81,7 +81,9 @@ function decodePixels(input: Buffer, maxPixels: number) {
 async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
   let format: string | undefined;
   try {
-    const meta = await sharp(input, { failOn: 'none' }).metadata();
+    // the header alone, so no pixel limit: sharp's own (268 MP) would refuse a larger declared
+    // image as a decode failure, not as too large
+    const meta = await sharp(input, { failOn: 'none', limitInputPixels: false }).metadata();
     format = meta.format;
     if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels) {
       // Read from the header alone: a small file can declare a huge image (a decompression bomb).

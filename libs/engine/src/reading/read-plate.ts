@@ -1,5 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import { EngineConfig, compileTextFormats } from '../config';
+import { EngineConfig, compileTextFormats, strictRegion } from '../config';
 import { PlateDetection, saneCorners } from '../detect/plate';
 import { Box, Point, boxArea, intersection } from '../geometry/box';
 import { dist, expandQuad, shiftQuad, warpQuad } from '../geometry/warp';
@@ -98,7 +98,7 @@ export class PlateTextReader {
     const ctx: CandidateContext = {
       hints,
       textFormats: compileTextFormats(config.text_formats),
-      strictRegion: config.region === 'strict',
+      strictRegion: strictRegion(config, hints),
     };
     const out =
       this.mode === 'cct' || this.mode === 'gated'

@@ -10,6 +10,7 @@ import {
   plateInput,
 } from './detect/plate';
 import {
+  coverCrops,
   cropPassCertain,
   cropPassWorthIt,
   REDACTION_LEEWAY,
@@ -439,23 +440,28 @@ class PlateEngine implements Engine {
       // The plate reader's own vehicle pass, so its vehicle crops are the ones the reader will
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),
-      // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
-      // Its whole-photo pass is the caller's (startWhole), its crop passes on both threads (the
-      // other one's once `asideFrom` settles).
+      // The plate reader's own passes at the redaction's bar, and a crop of each other vehicle
+      // too long for the second look's windows (detect/plan.ts `coverCrops`); the tiles come
+      // apart (sweep). Its whole-photo pass is the caller's (startWhole), its crop passes on both
+      // threads (the other one's once `asideFrom` settles).
       plates: async (img, vehicles, config, whole, asideFrom) => {
         const regular: EngineConfig = { ...config, mode: 'regular' };
         const bar = Math.min(regular.threshold_d, 0.1);
-        const { passes } = await this.checkPlates(
+        const cover = coverCrops(
+          vehicles.map((v) => clampBox(v.box, img.width, img.height)),
+          this.cropBoxes(img, vehicles, regular),
+        );
+        const { passes, swept } = await this.checkPlates(
           img,
           vehicles,
           regular,
           whole,
-          [],
+          cover,
           bar,
           undefined,
           asideFrom,
         );
-        return passes;
+        return nms([...passes, ...swept], 0.3).filter((d) => d.score >= regular.threshold_d);
       },
       // with leeway: the reader will take the second look on the JPEG sent, where its vehicles
       // may be a pixel or two longer or shorter (detect/plan.ts `secondLookTiles`)

@@ -19,6 +19,7 @@ import { Box, boxArea, intersection } from '../geometry/box';
 import {
   DETECTION_PLAN,
   REDACTION_LEEWAY,
+  coverCrops,
   cropPassCertain,
   cropPassWorthIt,
   secondLookTiles,
@@ -151,6 +152,30 @@ describe('the vehicle-crop plate pass', () => {
     const larger = { xmin: 0, ymin: 0, xmax: 800, ymax: 600 };
     expect(cropPassCertain(photoSize, larger)).toBe(true);
     expect(cropPassWorthIt(photoSize, larger, onCar)).toBe(true);
+  });
+});
+
+describe("a redaction's crops beside the reader's", () => {
+  const car = (xmin: number, long: number): Box => ({
+    xmin,
+    ymin: 100,
+    xmax: xmin + long,
+    ymax: 500,
+  });
+
+  it('crops every vehicle too long for the windows that the reader does not crop, largest first', () => {
+    const largest = car(2200, 1000);
+    const second = car(700, 950);
+    const short = car(100, DETECTION_PLAN.smallVehicleSide);
+    expect(coverCrops([short, second, largest], [largest])).toEqual([second]);
+    expect(coverCrops([short, second, largest], [])).toEqual([largest, second]);
+  });
+
+  it('takes at most secondLookVehicles of them', () => {
+    const many = Array.from({ length: 12 }, (_, i) => car(i * 10, 700 + i));
+    const crops = coverCrops(many, []);
+    expect(crops).toHaveLength(DETECTION_PLAN.secondLookVehicles);
+    expect(crops[0]).toBe(many[11]);
   });
 });
 

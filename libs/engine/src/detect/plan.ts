@@ -154,6 +154,24 @@ export function secondLookTiles(
 }
 
 /**
+ * The vehicles a redaction's first look reads in a crop of their own, beside the reader's crops
+ * (`taken`): those too long for the second look's windows (over `smallVehicleSide`), largest
+ * first, at most `secondLookVehicles`. The reader reads at the crop's scale only its largest
+ * vehicle (`TUNING.vehicleCrops`) and in windows only the shorter ones, so the plate of a second
+ * large car (two cars side by side in a 3200-px photo, each 1,000 px long) is seen in the whole
+ * photo alone, at a tenth of its size, and the reader misses it there too: a redaction that
+ * trusts the reader's passes left it readable by eye. The reader finds nothing in such a photo
+ * once redacted either way; these crops are for the people who look at it.
+ */
+export function coverCrops(vehicles: Box[], taken: Box[]): Box[] {
+  const long = (v: Box) => Math.max(v.xmax - v.xmin, v.ymax - v.ymin);
+  return [...vehicles]
+    .sort((a, b) => boxArea(b) - boxArea(a))
+    .slice(0, DETECTION_PLAN.secondLookVehicles)
+    .filter((v) => long(v) > DETECTION_PLAN.smallVehicleSide && !taken.some((t) => sameBox(t, v)));
+}
+
+/**
  * Where the windows over `lo`–`hi` of a photo side `len` long start: on a grid of `WINDOW_STEP`
  * px, so that a vehicle box moved by a pixel or two (the same photo once JPEG-encoded) keeps its
  * windows, and inside the photo.

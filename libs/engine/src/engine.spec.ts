@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 import { createEngine, Engine, MAX_PLATES, parseRecognizer } from './engine';
 import { REPORTED_CANDIDATES } from './plates/candidates';
-import { photo, plates, sharedEngine } from './test-support/dev-photos';
+import { photo, plates, sharedEngine, twoCars } from './test-support/dev-photos';
 
 const engine = sharedEngine();
 
@@ -239,6 +239,14 @@ describe('config keys', () => {
     expect(rank(plain[0])).toBe(-1);
     expect(rank(guided[0])).toBe(1);
     expect(guided[0].candidates[1].score).toBeGreaterThanOrEqual(REPORTED_CANDIDATES.floor);
+  });
+
+  it('reads the plate of every long car, not only of the largest it crops first', async () => {
+    // the smaller car's plate is 10 px at the whole-photo pass's scale: only a crop reads it
+    const r = await engine().read(await twoCars());
+    const sides = (r.results as PlateResult[]).map((p) => (p.box.xmax <= 1600 ? 'left' : 'right'));
+    expect(sides.sort()).toEqual(['left', 'right']);
+    expect(plates(r)).toEqual(['YG9X2G', 'YG9X2G']);
   });
 
   it('region strict keeps only texts fitting the region, and has no effect without one', async () => {

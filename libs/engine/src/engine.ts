@@ -19,7 +19,7 @@ import {
 } from './detect/plan';
 import { RedactionThread } from './redact/redaction-thread';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { Box, boxArea, clampBox } from './geometry/box';
+import { Box, boxArea, clampBox, intersection } from './geometry/box';
 import { nms } from './geometry/nms';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage, resizeShared } from './image/decode';
 import { letterbox } from './geometry/letterbox';
@@ -440,28 +440,23 @@ class PlateEngine implements Engine {
       // The plate reader's own vehicle pass, so its vehicle crops are the ones the reader will
       // look at in the redacted photo.
       vehicles: (img) => this.findVehicles(img),
-      // The plate reader's own passes at the redaction's bar, and a crop of each other vehicle
-      // too long for the second look's windows (detect/plan.ts `coverCrops`); the tiles come
-      // apart (sweep). Its whole-photo pass is the caller's (startWhole), its crop passes on both
-      // threads (the other one's once `asideFrom` settles).
+      // The plate reader's own passes at the redaction's bar; the tiles come apart (sweep).
+      // Its whole-photo pass is the caller's (startWhole), its crop passes on both threads (the
+      // other one's once `asideFrom` settles).
       plates: async (img, vehicles, config, whole, asideFrom) => {
         const regular: EngineConfig = { ...config, mode: 'regular' };
         const bar = Math.min(regular.threshold_d, 0.1);
-        const cover = coverCrops(
-          vehicles.map((v) => clampBox(v.box, img.width, img.height)),
-          this.cropBoxes(img, vehicles, regular),
-        );
-        const { passes, swept } = await this.checkPlates(
+        const { passes } = await this.checkPlates(
           img,
           vehicles,
           regular,
           whole,
-          cover,
+          [],
           bar,
           undefined,
           asideFrom,
         );
-        return nms([...passes, ...swept], 0.3).filter((d) => d.score >= regular.threshold_d);
+        return passes;
       },
       // with leeway: the reader will take the second look on the JPEG sent, where its vehicles
       // may be a pixel or two longer or shorter (detect/plan.ts `secondLookTiles`)
@@ -560,9 +555,13 @@ class PlateEngine implements Engine {
     );
     swept.catch(() => undefined); // awaited below
     let found = (await whole).filter((d) => d.score >= bar);
-    const crops = this.cropBoxes(img, vehicles, config).filter((b) =>
-      cropPassWorthIt(img, b, found),
-    );
+    const largest = this.cropBoxes(img, vehicles, config);
+    // the other long vehicles' crops, which the reader takes where it found no plate on them:
+    // all of them (what the reader might skip is looked at all the same)
+    const crops = [
+      ...largest.filter((b) => cropPassWorthIt(img, b, found)),
+      ...this.coverCrops(img, vehicles, config, largest),
+    ];
     const out = await this.detectOnBoxes(
       img,
       crops.map((box) => ({ box, th: bar })),
@@ -571,7 +570,7 @@ class PlateEngine implements Engine {
       abandoned,
     );
     for (const [i, b] of crops.entries())
-      if (cropPassWorthIt(img, b, found)) found = found.concat(out[i]);
+      if (!largest.includes(b) || cropPassWorthIt(img, b, found)) found = found.concat(out[i]);
     const passes = nms(found, 0.3)
       .filter((d) => d.score >= config.threshold_d)
       .slice(0, MAX_PLATES);
@@ -590,6 +589,23 @@ class PlateEngine implements Engine {
       .filter((v) => boxArea(v.box) > 0.02 * img.width * img.height)
       .map((v) => clampBox(v.box, img.width, img.height))
       .filter((b) => b.xmax - b.xmin >= 32 && b.ymax - b.ymin >= 32);
+  }
+
+  /**
+   * The regular read's crops of its other long vehicles, beside `taken` (detect/plan.ts
+   * `coverCrops`); none in `mode: fast`, and `mode: redaction` crops its eight largest already.
+   */
+  private coverCrops(
+    img: RgbImage,
+    vehicles: VehicleDetection[],
+    config: EngineConfig,
+    taken: Box[],
+  ): Box[] {
+    if (config.mode !== 'regular') return [];
+    return coverCrops(
+      vehicles.map((v) => clampBox(v.box, img.width, img.height)),
+      taken,
+    );
   }
 
   /** Vehicle detection at the input size the photo's size calls for (detect/plan.ts). */
@@ -626,6 +642,14 @@ class PlateEngine implements Engine {
       // a read skips a pass that would see the same plate at about the same size (detect/plan.ts)
       if (!early[i] && !cropPassWorthIt(img, b, found)) continue;
       const input = await (early[i] ?? cropInput(b));
+      found = found.concat(await detectPlatesIn(this.s.plate, input, th, { x: b.xmin, y: b.ymin }));
+    }
+    for (const b of this.coverCrops(img, vehicles, config, crops)) {
+      const seen = found.some(
+        (d) => d.score >= config.threshold_d && intersection(d.box, b) >= 0.6 * boxArea(d.box),
+      );
+      if (seen) continue;
+      const input = await cropInput(b);
       found = found.concat(await detectPlatesIn(this.s.plate, input, th, { x: b.xmin, y: b.ymin }));
     }
     if (redaction) found = found.concat(await detectPlates(this.s.plate640, img, 640, th));

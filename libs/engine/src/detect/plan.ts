@@ -154,14 +154,13 @@ export function secondLookTiles(
 }
 
 /**
- * The vehicles a redaction's first look reads in a crop of their own, beside the reader's crops
- * (`taken`): those too long for the second look's windows (over `smallVehicleSide`), largest
- * first, at most `secondLookVehicles`. The reader reads at the crop's scale only its largest
- * vehicle (`TUNING.vehicleCrops`) and in windows only the shorter ones, so the plate of a second
- * large car (two cars side by side in a 3200-px photo, each 1,000 px long) is seen in the whole
- * photo alone, at a tenth of its size, and the reader misses it there too: a redaction that
- * trusts the reader's passes left it readable by eye. The reader finds nothing in such a photo
- * once redacted either way; these crops are for the people who look at it.
+ * The other vehicles read in a crop of their own, beside the largest ones' crops (`taken`):
+ * those too long for the second look's windows (over `smallVehicleSide`), largest first, at most
+ * `secondLookVehicles`. The windows take only the shorter vehicles and the crop pass only the
+ * largest (`TUNING.vehicleCrops`), so the plate of a second large car (two cars side by side in
+ * a 3200-px photo, each 1,000 px long) was seen in the whole photo alone, at a tenth of its
+ * size: the reader missed it, and a redaction, which checks its output with the reader's passes,
+ * left it readable by eye. A read takes each where no plate was found on that vehicle.
  */
 export function coverCrops(vehicles: Box[], taken: Box[]): Box[] {
   const long = (v: Box) => Math.max(v.xmax - v.xmin, v.ymax - v.ymin);

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { Box, iou } from '../geometry/box';
-import { photo, sharedEngine } from '../test-support/dev-photos';
+import { photo, sharedEngine, twoCars } from '../test-support/dev-photos';
 import { EngineConfigError } from '../errors';
 import { parseRedactOptions } from './options';
 import { hideAreas, plateArea } from './redact';
@@ -177,25 +177,8 @@ describe('redacting dev photos', () => {
     expect((await engine().read(o.image)).results).toEqual([]);
   });
 
-  it('hides the plate of every large car, not only the one the reader crops', async () => {
-    // two cars side by side, each about 1,000 px long in a 3200-px photo: the reader crops the
-    // larger one only, its windows skip both, and the whole-photo pass sees the other plate at a
-    // tenth of its size (it was left readable by eye)
-    const src = photo('us/0b86cecf-67d1-4fc0-87c9-b36b0ee228bb.jpg');
-    const left = await sharp(src).resize(1600, 900).toBuffer();
-    const right = await sharp(src)
-      .extract({ left: 150, top: 60, width: 1770, height: 996 })
-      .resize(1600, 900)
-      .toBuffer();
-    const two = await sharp({
-      create: { width: 3200, height: 900, channels: 3, background: '#777' },
-    })
-      .composite([
-        { input: left, left: 0, top: 0 },
-        { input: right, left: 1600, top: 0 },
-      ])
-      .jpeg({ quality: 85 })
-      .toBuffer();
+  it('hides the plate of every large car, not only the one the reader crops first', async () => {
+    const two = await twoCars();
     const r = await engine().redact(two, { redact: { hide: ['plates'] } });
     const sides = r.plates.map((p) => (p.box.xmax <= 1600 ? 'left' : 'right'));
     expect(sides.sort()).toEqual(['left', 'right']);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PlateResult } from '@platewise/snapshot';
+import sharp from 'sharp';
 import { createEngine, Engine } from '../engine';
 
 export const DEV = resolve(__dirname, '../../../../../shared/alpr-dev');
@@ -20,4 +21,25 @@ export function sharedEngine(): () => Engine {
   }, 120_000);
   afterAll(() => engine?.close());
   return () => engine;
+}
+
+/**
+ * Two cars side by side: a dev photo (a close US sedan, plate YG9X2G) beside a closer cut of
+ * itself, each 1600 × 900, in a 3200 × 900 JPEG. Each car is about 1,000 px long: too long for
+ * the second look's windows, and only the larger one is the reader's own crop.
+ */
+export async function twoCars(): Promise<Buffer> {
+  const src = photo('us/0b86cecf-67d1-4fc0-87c9-b36b0ee228bb.jpg');
+  const left = await sharp(src).resize(1600, 900).toBuffer();
+  const right = await sharp(src)
+    .extract({ left: 150, top: 60, width: 1770, height: 996 })
+    .resize(1600, 900)
+    .toBuffer();
+  return sharp({ create: { width: 3200, height: 900, channels: 3, background: '#777' } })
+    .composite([
+      { input: left, left: 0, top: 0 },
+      { input: right, left: 1600, top: 0 },
+    ])
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }

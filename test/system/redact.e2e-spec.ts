@@ -136,6 +136,11 @@ describe('POST /v1/redact/ through the gateway and worker processes', () => {
     expect(res.status).toBe(403);
     expect(JSON.parse(bytes.toString()).detail).toBe('Redaction is not included in your plan.');
     expect((await getJson(trialKey, '/v1/statistics/')).usage.calls).toBe(0);
+    // no contract at all: told so, as the plate reader tells it, not that the plan lacks it
+    const none = cli('account', 'create', `redact-none-${Date.now()}`).apiKey;
+    const refused = await redact(none, upload(photo(BR.path), 'a.jpg'));
+    expect(refused.res.status).toBe(403);
+    expect(JSON.parse(refused.bytes.toString()).detail).toMatch(/has no contract/);
   });
 
   it("applies the plate reader's bad-input rules, with clear JSON errors", async () => {

@@ -1,5 +1,13 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
 import { utcTimestamp } from './timestamp';
 
 /**
@@ -41,9 +49,20 @@ const toUtc = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (utcTimestamp(value) ?? value) : value;
 
 const TIMESTAMP_MESSAGE =
-  'timestamp must be an ISO 8601 date-time, e.g. 2019-08-19T13:11:25Z, 2019-08-19T13:11:25+02:00 or 2019-08-19 13:11:25.123456';
-/** What toUtc writes: anything else was not a date-time. */
-const UTC_WRITTEN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+  'timestamp must be an ISO 8601 date-time on a date that exists, e.g. 2019-08-19T13:11:25Z, 2019-08-19T13:11:25+02:00 or 2019-08-19 13:11:25.123456';
+/**
+ * What toUtc writes, which reads back as itself. A value toUtc left as it was is refused, even one
+ * already written so but naming a date that does not exist (`2019-02-30T00:00:00Z`).
+ */
+function IsUtcTimestamp(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isUtcTimestamp',
+    validator: {
+      validate: (value) => typeof value === 'string' && utcTimestamp(value) === value,
+      defaultMessage: () => TIMESTAMP_MESSAGE,
+    },
+  });
+}
 
 /** Fields that take one value: a form repeating one is refused rather than read as a list. */
 export const SINGLE_VALUED = [
@@ -105,7 +124,7 @@ export class RecognitionFields {
 
   @IsOptional()
   @Transform(toUtc)
-  @Matches(UTC_WRITTEN, { message: TIMESTAMP_MESSAGE })
+  @IsUtcTimestamp()
   timestamp?: string;
 
   @IsOptional()

@@ -167,6 +167,25 @@ describe('parseRecognitionRequest', () => {
     ).toEqual([]);
   });
 
+  it('refuses a timestamp on a date that does not exist, even written as it would be answered', () => {
+    for (const timestamp of [
+      '2019-02-30T00:00:00Z',
+      '2019-13-01T00:00:00Z',
+      '2019-02-29T00:00:00Z',
+      '2019-08-19T24:00:00Z',
+      '2019-08-19T13:60:00Z',
+      '2019-02-30T00:00:00.5Z',
+      '2019-02-30 10:00:00',
+    ])
+      expect(refusal(() => parseRecognitionOptions({ timestamp }, plan)).message).toMatch(
+        /^timestamp must be an ISO 8601 date-time on a date that exists/,
+      );
+    const at = (timestamp: string) => parseRecognitionOptions({ timestamp }, plan).timestamp;
+    expect(at('2020-02-29T00:00:00Z')).toBe('2020-02-29T00:00:00Z');
+    expect(at('2019-08-19T13:11:25.123456789Z')).toBe('2019-08-19T13:11:25.123456789Z');
+    expect(at('0001-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00Z');
+  });
+
   it('says what is wrong once, naming the field', () => {
     const message = refusal(() =>
       parseRecognitionRequest({ timestamp: 'yesterday', mmc: 'maybe' }, file, plan),

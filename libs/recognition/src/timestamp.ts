@@ -20,9 +20,9 @@ export function utcTimestamp(value: string): string | null {
   const fraction = m[7];
   const zone = m[8];
   if (zone && m[4] === undefined) return null; // an offset on a date alone means nothing
-  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  const local = utcMillis(year, month, day, hour, minute, second);
   const back = new Date(local);
-  // Date.UTC rolls 2019-02-30 over into March: a date that does not exist is refused.
+  // Date rolls 2019-02-30 over into March: a date that does not exist is refused.
   if (
     back.getUTCFullYear() !== year ||
     back.getUTCMonth() !== month - 1 ||
@@ -38,6 +38,12 @@ export function utcTimestamp(value: string): string | null {
   const date = `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())}`;
   const time = `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}`;
   return `${date}T${time}${fraction ? `.${fraction}` : ''}Z`;
+}
+
+/** Date.UTC, but years 0–99 are those years, not 1900–1999 (.NET's unset date is 0001-01-01). */
+function utcMillis(year: number, month: number, day: number, h: number, m: number, s: number) {
+  const date = new Date(Date.UTC(2000, 0, 1, h, m, s));
+  return date.setUTCFullYear(year, month - 1, day);
 }
 
 /** `+02:00`, `+0200` or `+02` as minutes east of UTC; null past ±14:00 or 59 minutes. */

@@ -85,6 +85,23 @@ describe('POST /v1/plate-reader/ through the real handler, in process', () => {
     });
   });
 
+  it('reads a base64 image sent urlencoded up to the plan limit, though percent-encoding triples it', async () => {
+    const limit = 3145728; // the test plan's
+    // A real photo padded after its end with 0xFF bytes: base64 `/` all along, `%2F` once encoded.
+    const padded = (size: number) => {
+      const jpeg = readFileSync(join(DEV, BR.path));
+      return Buffer.concat([jpeg, Buffer.alloc(size - jpeg.length, 0xff)]);
+    };
+    const urlencoded = (image: Buffer) =>
+      post()
+        .type('form')
+        .send(`upload=${encodeURIComponent(image.toString('base64'))}&regions=br`);
+    const atLimit = await urlencoded(padded(limit)).expect(201);
+    expect(atLimit.body.results[0].plate).toBe(BR.plate);
+    const over = await urlencoded(padded(limit + 1)).expect(413);
+    expect(over.body.error).toMatch(/maximum upload size is 3 MB/);
+  });
+
   it("answers an undecodable image with the handler's refusal (400), uncounted", async () => {
     const calls = async () =>
       (await h.http().get('/v1/statistics/').set('Authorization', `Token ${key}`).expect(200)).body

@@ -19,9 +19,10 @@ import { NO_PLAN } from './no-plan';
 /**
  * Reads the body of a recognition call, which no global parser touches (bootstrap.ts): only once
  * the key is known (guards run first), with the limits of the caller's plan — the `upload` file
- * up to the plan's size, base64 text up to that size in base64, in a multipart form, a JSON or a
- * urlencoded body — and within HTTP_BODY_TIMEOUT_MS. A body that never ends is answered 408 and
- * holds no quota slot: the slot is taken after the body is read and the fields are checked.
+ * up to the plan's size, base64 text up to that size in base64 (percent-encoded in a urlencoded
+ * body), in a multipart form, a JSON or a urlencoded body — and within HTTP_BODY_TIMEOUT_MS. A
+ * body that never ends is answered 408 and holds no quota slot: the slot is taken after the body
+ * is read and the fields are checked.
  */
 @Injectable()
 export class UploadInterceptor implements NestInterceptor {
@@ -73,7 +74,9 @@ function parserFor(req: Request, limit: number): RequestHandler {
   }
   if (req.is('application/x-www-form-urlencoded'))
     return express.urlencoded({
-      limit: text,
+      // Percent-encoding writes each of base64's `+`, `/` and `=` as three bytes (`%2B`): the
+      // body may be three times the text. The image's decoded size is checked after (413).
+      limit: 3 * text,
       extended: true,
       parameterLimit: 64,
     });

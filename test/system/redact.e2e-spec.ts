@@ -143,6 +143,23 @@ describe('POST /v1/redact/ through the gateway and worker processes', () => {
     expect(JSON.parse(refused.bytes.toString()).detail).toMatch(/has no contract/);
   });
 
+  it('names the config keys it ignored in X-Platewise-Ignored-Config, as the plate reader does', async () => {
+    const config = '{"foo":1,"mode":"fast"}';
+    const image = await redact(key, upload(photo(BR.path), 'a.jpg', { config }));
+    expect(image.res.status).toBe(200);
+    expect(image.res.headers.get('x-platewise-ignored-config')).toBe('foo');
+    const json = await redact(
+      key,
+      { upload: photo(BR.path).toString('base64'), config: { mode: 'fast', bar: true, foo: 1 } },
+      'application/json',
+    );
+    expect(json.res.status).toBe(200);
+    expect(json.res.headers.get('x-platewise-ignored-config')).toBe('bar, foo');
+    const known = await redact(key, upload(photo(BR.path), 'a.jpg', { config: '{"mode":"fast"}' }));
+    expect(known.res.status).toBe(200);
+    expect(known.res.headers.has('x-platewise-ignored-config')).toBe(false);
+  });
+
   it("applies the plate reader's bad-input rules, with clear JSON errors", async () => {
     const bad = async (form: FormData | object, status: number, detail: RegExp) => {
       const { res, bytes } = await redact(key, form);

@@ -17,6 +17,7 @@ import { PlateReaderBody } from '../openapi/plate-reader-body';
 import { EXAMPLES } from '../openapi/examples';
 import { MeteredPlateRecognizerErrors, PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { Metered, ReservesQuotaItself } from '../quota/metered';
+import { nameIgnoredConfig } from './ignored-config';
 import { PlateReaderService } from './plate-reader.service';
 import { UploadInterceptor } from './upload.interceptor';
 
@@ -30,9 +31,6 @@ const PLATE_READER_DESCRIPTION = [
   'comma-separated or a JSON list; unknown `config` keys are ignored and named in the',
   '`X-Platewise-Ignored-Config` header. Answers carry the RateLimit headers; only `201` is counted.',
 ].join('\n');
-
-/** Names the `config` keys a served call ignored (unknown to this engine), comma-separated. */
-export const IGNORED_CONFIG_HEADER = 'X-Platewise-Ignored-Config';
 
 /**
  * The Snapshot recognition route at `path`, for a controller to extend: the caller first
@@ -76,8 +74,7 @@ export function PlateReaderEndpoint(
       @Res({ passthrough: true }) res: Response,
     ) {
       const answer = await this.plateReader.read(context, body, file);
-      if (answer.ignoredConfig.length)
-        res.setHeader(IGNORED_CONFIG_HEADER, answer.ignoredConfig.join(', '));
+      nameIgnoredConfig(res, answer.ignoredConfig);
       return answer.body;
     }
   }

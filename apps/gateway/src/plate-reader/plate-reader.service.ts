@@ -2,15 +2,10 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@platewise/infra';
 import { parseRecognitionRequest, RecognitionClient, UploadedImage } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
+import type { ServedAnswer } from './ignored-config';
 import { NO_PLAN } from './no-plan';
 import { QueuedCalls } from './queued-call.service';
 import { RECOGNITION_CLIENT } from './recognition.provider';
-
-/** A served call: the Snapshot answer, and the config keys that were ignored (for a header). */
-export interface PlateReaderAnswer {
-  body: Record<string, unknown>;
-  ignoredConfig: string[];
-}
 
 /** Validates a plate-reader call, gets its image, and has the recognition handler read it. */
 @Injectable()
@@ -25,7 +20,7 @@ export class PlateReaderService implements OnApplicationShutdown {
     context: RequestContext,
     body: Record<string, unknown>,
     file: UploadedImage | undefined,
-  ): Promise<PlateReaderAnswer> {
+  ): Promise<ServedAnswer<Record<string, unknown>>> {
     const { owner, timing } = context;
     if (!owner) throw new Error('route needs Metered');
     const plan = owner.contract?.plan ?? NO_PLAN;

@@ -7,6 +7,7 @@ import {
   Injectable,
   Post,
   Req,
+  Res,
   StreamableFile,
   type Type,
   UploadedFile,
@@ -24,7 +25,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { UploadedImage } from '@platewise/recognition';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
 import {
@@ -32,6 +33,7 @@ import {
   PlatewiseErrors,
   RATE_LIMIT_HEADERS,
 } from '../openapi/route-doc';
+import { nameIgnoredConfig } from '../plate-reader/ignored-config';
 import { UploadInterceptor } from '../plate-reader/upload.interceptor';
 import { Metered, ReservesQuotaItself } from '../quota/metered';
 import { REDACTION_EXAMPLE, RedactionResponseDoc, RedactRequestDoc } from './redact.dto';
@@ -42,8 +44,9 @@ const REDACT_DESCRIPTION = [
   'server, `regions`, `config`; the plan’s size limit), plus `hide` (plates, faces), `method` (blur,',
   'pixelate, solid), `strength` (1–10) and `format` (jpeg, png). `config.threshold_d` is the plate',
   'bar: the lower of it and 0.1 (not below 0.05); `config.mode: fast` takes one look instead of two',
-  '(faster, less thorough). Allowed when the plan includes redaction (403 otherwise); counted as',
-  'request type `redact`; only `200` is counted.',
+  '(faster, less thorough); unknown `config` keys are ignored and named in the',
+  '`X-Platewise-Ignored-Config` header, as on the plate reader. Allowed when the plan includes',
+  'redaction (403 otherwise); counted as request type `redact`; only `200` is counted.',
 ].join('\n');
 
 /**
@@ -105,8 +108,10 @@ export function RedactEndpoint(
       @Req() req: Request,
       @Body() body: Record<string, unknown>,
       @UploadedFile() file: UploadedImage | undefined,
+      @Res({ passthrough: true }) res: Response,
     ) {
-      const response = await this.redactor.redact(context, body, file);
+      const { body: response, ignoredConfig } = await this.redactor.redact(context, body, file);
+      nameIgnoredConfig(res, ignoredConfig);
       if (wantsJson(req)) return response;
       return new StreamableFile(Buffer.from(response.image, 'base64'), {
         type: response.content_type,

@@ -6,6 +6,7 @@ import {
   UploadedImage,
 } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
+import type { ServedAnswer } from '../plate-reader/ignored-config';
 import { NO_PLAN } from '../plate-reader/no-plan';
 import { QueuedCalls } from '../plate-reader/queued-call.service';
 import { RECOGNITION_CLIENT } from '../plate-reader/recognition.provider';
@@ -25,7 +26,7 @@ export class RedactService {
     context: RequestContext,
     body: Record<string, unknown>,
     file: UploadedImage | undefined,
-  ): Promise<RedactionResponse> {
+  ): Promise<ServedAnswer<RedactionResponse>> {
     const { owner, timing } = context;
     if (!owner) throw new Error('route needs Metered');
     const plan = owner.contract?.plan ?? NO_PLAN;
@@ -41,6 +42,6 @@ export class RedactService {
       (bytes, ownership, slot) =>
         this.recognition.redact(bytes, { ...request, ...ownership }, slot),
     );
-    return response;
+    return { body: response, ignoredConfig };
   }
 }

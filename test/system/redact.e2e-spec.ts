@@ -245,7 +245,7 @@ describe('POST /v1/redact/ through the gateway and worker processes', () => {
       ['sub/b.png', 'image/png'],
       ['test_002.jpg', 'image/jpeg'],
     ]);
-    for (const name of ['a.jpg', 'sub/b.png', 'test_002.jpg']) {
+    for (const name of ['a.jpeg', 'sub/b.png', 'test_002.jpg']) {
       const bytes = readFileSync(join(out, name));
       expect((await read(key, bytes)).results).toEqual([]);
     }

@@ -23,7 +23,7 @@ export type { ThreadedEngineOptions } from './thread/threaded-engine';
 export { EUROPE, KNOWN_REGIONS, normaliseRegion } from './plates/formats';
 export type { EngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 export { COMBINE, ENSEMBLE, PRIOR, REPORTED_CANDIDATES } from './plates/candidates';
-export { MAX_HIDDEN } from './redact/redact';
+export { defaultFormat, MAX_HIDDEN } from './redact/redact';
 export {
   DEFAULT_REDACT,
   parseRedactOptions,

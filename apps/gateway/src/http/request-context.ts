@@ -4,8 +4,19 @@ import type { Request } from 'express';
 import { ServerTiming } from './server-timing';
 
 /**
+ * Something a call delivers beyond its own answer (its webhook deliveries, its read for the
+ * history and watchlists). Metered starts it right after it counts the call and never for a call
+ * it gives back, so nothing reaches an account for a call it is not billed for.
+ */
+export interface CountedEffect {
+  /** what the account misses when it fails, for the log ("webhook deliveries") */
+  what: string;
+  run(): Promise<void> | void;
+}
+
+/**
  * What the gateway learns about one request as it passes through: the API key and its owner
- * (ApiKeyGuard), or the dashboard session (SessionGuard), the quota slot it holds (Metered), and how long each phase took (every step;
+ * (ApiKeyGuard), or the dashboard session (SessionGuard), the quota slot it holds and what to do once it is counted (Metered), and how long each phase took (every step;
  * the metrics middleware sends it back as `Server-Timing`). One typed object instead of
  * properties added to Express's request here and there.
  */
@@ -20,6 +31,11 @@ export interface RequestContext {
    * checked), with `then` run in the same atomic step once it is granted (the job's queueing)
    */
   reserve?: (then?: ReserveStep) => Promise<Reservation>;
+  /**
+   * has `effect` started once the call is counted (set by Metered routes): after its answer was
+   * written with a success status, not awaited by it; a failure is logged, never the caller's
+   */
+  whenCounted?: (effect: CountedEffect) => void;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

@@ -4,6 +4,7 @@ import {
   CanActivate,
   ExecutionContext,
   Injectable,
+  Logger,
   NestInterceptor,
   SetMetadata,
   Type,
@@ -23,7 +24,7 @@ import {
 import type { Request, Response } from 'express';
 import { catchError, concatMap, from, Observable, switchMap, tap, throwError } from 'rxjs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { requestContext } from '../http/request-context';
+import { CountedEffect, requestContext } from '../http/request-context';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** Route metadata: the request type a metered route counts as. */
@@ -40,10 +41,13 @@ export const ReservesQuotaItself = () => SetMetadata(RESERVES_ITSELF, true);
 /**
  * Meters a call of the route's request type: takes its quota slot (429 over the rate limit, 403
  * over the monthly limit, both with the RateLimit headers), counts the call once it was served,
- * and gives the slot back when anything failed after it was taken.
+ * then starts what the call delivers beyond its answer (`whenCounted`), and gives the slot back
+ * when anything failed after it was taken.
  */
 @Injectable()
 export class UsageInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Metered');
+
   constructor(
     private readonly quota: QuotaService,
     private readonly reflector: Reflector,
@@ -60,6 +64,8 @@ export class UsageInterceptor implements NestInterceptor {
     if (!owner) throw new Error('a metered route needs a guard that sets the owner');
     const res = context.switchToHttp().getResponse<Response>();
     let reserving: Promise<Reservation> | undefined;
+    const effects: CountedEffect[] = [];
+    ctx.whenCounted = (effect) => void effects.push(effect);
     // Once per call, however often it is asked.
     ctx.reserve = (then) =>
       (reserving ??= ctx.timing
@@ -83,7 +89,7 @@ export class UsageInterceptor implements NestInterceptor {
       tap(() => {
         const reservation = ctx.reservation;
         if (!reservation) return;
-        countOnceAnswered(res, reservation);
+        countOnceAnswered(res, reservation, () => this.start(effects));
         // 80, 90, 95 % and the limit: told once per period, queued without waiting.
         for (const notice of quotaNotices(reservation.state, reservation.state.periodStart))
           this.notifications.notifyLater(owner.accountId, notice);
@@ -95,6 +101,18 @@ export class UsageInterceptor implements NestInterceptor {
       ),
     );
   }
+
+  /** Each effect on its own: the answer is written already, so a failure is only logged. */
+  private start(effects: CountedEffect[]): void {
+    for (const effect of effects)
+      Promise.resolve()
+        .then(() => effect.run())
+        .catch((error: unknown) =>
+          this.logger.error(
+            `${effect.what} of a counted call lost: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+  }
 }
 
 /**
@@ -104,14 +122,18 @@ export class UsageInterceptor implements NestInterceptor {
  * a gateway killed between the answer and this write (microseconds, but a client woken by the
  * answer can run first) leaves that call uncounted; it never bills an unanswered one. The count
  * is made right after the write, before this process reads another request, so a client that
- * reads its usage after a call sees it (UsageJournal.settled).
+ * reads its usage after a call sees it (UsageJournal.settled). What the call delivers beyond its
+ * answer (`counted`: webhook deliveries, the read history) starts right after the count and only
+ * with it, so it shares its window: a gateway killed before it loses them for a call it leaves
+ * uncounted, and a caller gone before its answer gets neither.
  */
-function countOnceAnswered(res: Response, reservation: Reservation): void {
+function countOnceAnswered(res: Response, reservation: Reservation, counted: () => void): void {
   if (res.closed) return void reservation.release();
-  res.once(
-    'finish',
-    () => void (res.statusCode < 400 ? reservation.commit() : reservation.release()),
-  );
+  res.once('finish', () => {
+    if (res.statusCode >= 400) return void reservation.release();
+    void reservation.commit();
+    counted();
+  });
   // After `finish` the slot is settled already and this does nothing.
   res.once('close', () => void reservation.release());
 }

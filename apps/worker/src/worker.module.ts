@@ -6,7 +6,6 @@ import { WorkerMetrics } from './metrics/worker-metrics';
 import { RecognitionProcessor } from './recognition/recognition.processor';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { EmailDeliveryProcessor } from './email/email-delivery.processor';
-import { ReadRecorder } from './reads/read-recorder';
 import { ReadsPurge } from './reads/reads-purge';
 
 @Module({})
@@ -21,7 +20,6 @@ export class WorkerModule {
         RecognitionProcessor,
         WebhookDeliveryProcessor,
         EmailDeliveryProcessor,
-        ReadRecorder,
         ReadsPurge,
       ],
     };

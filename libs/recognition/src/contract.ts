@@ -29,12 +29,8 @@ export interface RecognitionCall {
   mmc: boolean;
   camera_id: string | null;
   timestamp: string;
-  /** the account's webhook targets, read with the API key, so the worker needs no query */
+  /** the account's webhook targets, read with the API key */
   webhooks: { id: number; includeImage: boolean }[];
-  /** days the account keeps its reads (0 or absent: none are stored; watchlists still apply) */
-  readRetentionDays?: number;
-  /** what the call is counted as (`plate_reader` when absent), stored with its reads */
-  requestType?: string;
   /** present: a redaction (POST /v1/redact/), answered with a RedactionResponse, not a read */
   redact?: RedactOptions;
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG, EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
 import type { RecognitionCall } from './contract';
-import { RecognitionHandler, WebhookSink } from './handler';
+import { RecognitionHandler } from './handler';
 
 const call: RecognitionCall = {
   accountId: 'a',
@@ -14,14 +14,9 @@ const call: RecognitionCall = {
 };
 
 describe('RecognitionHandler', () => {
-  const sent: unknown[] = [];
-  const sink: WebhookSink = {
-    enqueue: async (_call, _image, response) => void sent.push(response),
-  };
-
-  it('wraps the engine result in the Snapshot envelope and queues it for each webhook', async () => {
+  it('wraps the engine result in the Snapshot envelope', async () => {
     const engine = { read: async () => ({ processing_time: 12, results: [] }) };
-    const outcome = await new RecognitionHandler(engine, sink).handle(call, Buffer.from('x'));
+    const outcome = await new RecognitionHandler(engine).handle(call, Buffer.from('x'));
     expect(outcome).toEqual({
       processing_time: 12,
       results: [],
@@ -30,13 +25,11 @@ describe('RecognitionHandler', () => {
       camera_id: 'gate',
       timestamp: '2026-01-01T00:00:00.000Z',
     });
-    expect(sent).toEqual([outcome]);
   });
 
-  it("answers the engine's client errors as refusals with reasons, and queues nothing", async () => {
-    sent.length = 0;
+  it("answers the engine's client errors as refusals with reasons", async () => {
     const failing = (error: Error) =>
-      new RecognitionHandler({ read: async () => Promise.reject(error) }, sink);
+      new RecognitionHandler({ read: async () => Promise.reject(error) });
     const image = Buffer.from('x');
     expect(
       await failing(new ImageDecodeError('unsupported image format', 'unsupported')).handle(
@@ -57,11 +50,9 @@ describe('RecognitionHandler', () => {
     await expect(failing(new Error('engine crashed')).handle(call, image)).rejects.toThrow(
       'engine crashed',
     );
-    expect(sent).toEqual([]);
   });
 
-  it('runs a call with `redact` as a redaction: its JSON form, queued as such for webhooks', async () => {
-    sent.length = 0;
+  it('runs a call with `redact` as a redaction: its JSON form', async () => {
     const area = { box: { xmin: 1, ymin: 2, xmax: 3, ymax: 4 }, score: 0.9 };
     const engine = {
       read: async () => Promise.reject(new Error('not a read')),
@@ -81,7 +72,7 @@ describe('RecognitionHandler', () => {
       strength: 6,
       format: null,
     };
-    const outcome = await new RecognitionHandler(engine, sink).handle(
+    const outcome = await new RecognitionHandler(engine).handle(
       { ...call, redact },
       Buffer.from('x'),
     );
@@ -97,6 +88,5 @@ describe('RecognitionHandler', () => {
       plates: [area],
       faces: [],
     });
-    expect(sent).toEqual([outcome]);
   });
 });

@@ -1,6 +1,6 @@
 import { EngineConfig, EngineConfigError, ImageDecodeError } from '@platewise/engine/config';
 import type { RedactOptions } from '@platewise/engine/config';
-import type { EngineResult, SnapshotResponse } from '@platewise/snapshot';
+import type { EngineResult } from '@platewise/snapshot';
 import type { HandlerOutcome, RecognitionCall, RedactionResponse } from './contract';
 import { snapshotEnvelope } from './envelope';
 
@@ -25,23 +25,6 @@ export interface RecognitionEngine {
   }>;
 }
 
-/**
- * Where the handler hands each answer for the read history and watchlists (the worker's batching
- * recorder; none in the CLI). It must return at once and never throw: the caller is waiting.
- */
-export interface ReadSink {
-  record(call: RecognitionCall, response: SnapshotResponse): void;
-}
-
-/** Where the handler sends one webhook delivery per target (a queue in the worker; none in the CLI). */
-export interface WebhookSink {
-  enqueue(
-    call: RecognitionCall,
-    image: Buffer,
-    response: SnapshotResponse | RedactionResponse,
-  ): Promise<void>;
-}
-
 const DECODE_REFUSALS = {
   unsupported: 'unsupported_image',
   corrupt: 'undecodable_image',
@@ -58,22 +41,18 @@ function refusalOf(error: unknown): HandlerOutcome | null {
 }
 
 /**
- * One recognition: image → engine → Snapshot envelope → webhook jobs; or, for a call with
- * `redact`, one redaction: image → engine → the redaction's JSON form → webhook jobs. The worker (over the Redis hand-over),
+ * One recognition: image → engine → Snapshot envelope; or, for a call with `redact`, one
+ * redaction: image → engine → the redaction's JSON form. The worker (over the Redis hand-over),
  * the CLI and the in-process transport all run this. A client error (undecodable image, bad
- * config) is an answer, not a failure: no retry, no webhook. Anything else throws.
+ * config) is an answer, not a failure: no retry. Anything else throws. What a call delivers
+ * beyond its answer (webhooks, the read history) is the gateway's, once it counted the call.
  */
 export class RecognitionHandler {
-  constructor(
-    private readonly engine: RecognitionEngine,
-    private readonly webhooks?: WebhookSink,
-    private readonly reads?: ReadSink,
-  ) {}
+  constructor(private readonly engine: RecognitionEngine) {}
 
   async handle(call: RecognitionCall, image: Buffer): Promise<HandlerOutcome> {
-    let response: SnapshotResponse | RedactionResponse;
     try {
-      response = call.redact
+      return call.redact
         ? await this.redact(call, call.redact, image)
         : snapshotEnvelope(
             await this.engine.read(image, {
@@ -88,11 +67,6 @@ export class RecognitionHandler {
       if (refusal) return refusal;
       throw error;
     }
-    // Redactions hide plates rather than read them: only plate reads go into the history.
-    if (!call.redact) this.reads?.record(call, response as SnapshotResponse);
-    if (call.webhooks.length > 0 && this.webhooks)
-      await this.webhooks.enqueue(call, image, response);
-    return response;
   }
 
   private async redact(

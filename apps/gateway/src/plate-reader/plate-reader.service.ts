@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@platewise/infra';
 import { parseRecognitionRequest, RecognitionClient, UploadedImage } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
+import { ReadRecorder } from '../reads/read-recorder';
 import type { ServedAnswer } from './ignored-config';
 import { NO_PLAN } from './no-plan';
 import { QueuedCalls } from './queued-call.service';
@@ -13,6 +14,7 @@ export class PlateReaderService implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly calls: QueuedCalls,
+    private readonly reads: ReadRecorder,
     @Inject(RECOGNITION_CLIENT) private readonly recognition: RecognitionClient,
   ) {}
 
@@ -21,8 +23,8 @@ export class PlateReaderService implements OnApplicationShutdown {
     body: Record<string, unknown>,
     file: UploadedImage | undefined,
   ): Promise<ServedAnswer<Record<string, unknown>>> {
-    const { owner, timing } = context;
-    if (!owner) throw new Error('route needs Metered');
+    const { owner, whenCounted, timing } = context;
+    if (!owner || !whenCounted) throw new Error('route needs Metered');
     const plan = owner.contract?.plan ?? NO_PLAN;
     // Every refusal that needs no image comes before the quota slot, the image fetch and the queue.
     const {
@@ -33,14 +35,23 @@ export class PlateReaderService implements OnApplicationShutdown {
     const { response: answer, reservation } = await this.calls.serve(
       context,
       { source, ignoredConfig, maxUploadBytes: plan.maxUploadBytes },
-      // Reads are kept for the account's retention (the worker stores them after the answer).
       (bytes, ownership, slot) =>
-        this.recognition.recognise(
-          bytes,
-          { ...request, ...ownership, readRetentionDays: owner.account.readRetentionDays },
-          slot,
-        ),
+        this.recognition.recognise(bytes, { ...request, ...ownership }, slot),
     );
+    // The read history and watchlists hear only of counted calls, kept for the account's retention.
+    whenCounted({
+      what: 'read history',
+      run: () =>
+        this.reads.record(
+          {
+            accountId: owner.accountId,
+            cameraId: request.camera_id,
+            readRetentionDays: owner.account.readRetentionDays,
+            webhookIds: owner.webhooks.map((w) => w.id),
+          },
+          answer,
+        ),
+    });
     const response: Record<string, unknown> = { ...answer };
     if (this.config.PLATEWISE_MODE === 'onprem') {
       // The on-premise SDK reports the licence's usage with every answer.

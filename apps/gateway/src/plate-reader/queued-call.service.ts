@@ -1,12 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Reservation } from '@platewise/domain';
 import { AppConfig } from '@platewise/infra';
 import {
+  BullMqWebhookSink,
   CallOutcome,
   ImageSource,
   loadImage,
   RecognitionCall,
+  RedactionResponse,
   servedOrThrow,
+  SnapshotResponse,
   TakeSlot,
 } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
@@ -19,25 +22,29 @@ export type CallOwnership = Pick<RecognitionCall, 'accountId' | 'webhooks' | 'fi
  * What every route that has a worker process an image does once its request is valid (the plate
  * reader and redaction): get the image (SSRF-safe, within the plan's size; fetched only after
  * the quota slot is taken), take the slot and hand the job to the queue (in one Redis step for an
- * image in the request), count the outcome and time its parts. Throws the refusal or
- * unavailability; answers the worker's response with the reservation that counted it.
+ * image in the request), count the outcome and time its parts, and have the answer delivered to
+ * the account's webhooks once the call is counted. Throws the refusal or unavailability; answers
+ * the worker's response with the reservation that counted it.
  */
 @Injectable()
-export class QueuedCalls {
+export class QueuedCalls implements OnApplicationShutdown {
   private readonly logger = new Logger('QueuedCalls');
+  private readonly webhooks: BullMqWebhookSink;
 
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.webhooks = new BullMqWebhookSink(config);
+  }
 
-  async serve<R>(
+  async serve<R extends SnapshotResponse | RedactionResponse>(
     context: RequestContext,
     request: { source: ImageSource; ignoredConfig: string[]; maxUploadBytes: number },
     submit: (bytes: Buffer, ownership: CallOwnership, slot?: TakeSlot) => Promise<CallOutcome<R>>,
   ): Promise<{ response: R; reservation: Reservation }> {
-    const { owner, reserve, timing } = context;
-    if (!owner || !reserve) throw new Error('route needs Metered');
+    const { owner, reserve, whenCounted, timing } = context;
+    if (!owner || !reserve || !whenCounted) throw new Error('route needs Metered');
     if (request.ignoredConfig.length)
       // Plate Recognizer adds options over time: a client sending a newer one is served, and the
       // operator can see which options clients expect.
@@ -55,15 +62,12 @@ export class QueuedCalls {
     const fetched = 'url' in request.source;
     if (fetched) await reserve();
     const image = await load();
-    const outcome = await submit(
-      image.bytes,
-      {
-        accountId: owner.accountId,
-        webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
-        filename: image.filename,
-      },
-      fetched ? undefined : reserve,
-    );
+    const ownership: CallOwnership = {
+      accountId: owner.accountId,
+      webhooks: owner.webhooks.map(({ id, includeImage }) => ({ id, includeImage })),
+      filename: image.filename,
+    };
+    const outcome = await submit(image.bytes, ownership, fetched ? undefined : reserve);
     this.metrics.recognitions.inc({
       outcome:
         outcome.kind !== 'unavailable'
@@ -85,6 +89,17 @@ export class QueuedCalls {
     const response = servedOrThrow(outcome);
     const reservation = context.reservation;
     if (!reservation) throw new Error('a call was served without its quota slot');
+    // Only once counted: a call answered non-2xx, or whose caller left first, delivers nothing.
+    if (ownership.webhooks.length > 0)
+      whenCounted({
+        what: 'webhook deliveries',
+        run: () => this.webhooks.enqueue(ownership, image.bytes, response),
+      });
     return { response, reservation };
+  }
+
+  /** After the HTTP server stopped: the last counted calls have queued their deliveries. */
+  onApplicationShutdown(): Promise<void> {
+    return this.webhooks.close();
   }
 }

@@ -5,33 +5,26 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { AppConfig, RedisService } from '@platewise/infra';
-import { BullMqWebhookSink, HandOverRecognitionWorker, JobThread } from '@platewise/recognition';
+import { HandOverRecognitionWorker, JobThread } from '@platewise/recognition';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { ReadRecorder } from '../reads/read-recorder';
 
 /**
  * Runs the queue's recognition jobs with one engine per process (models loaded once). The jobs
  * are taken, read and answered in the engine's thread (JobThread), each answer straight to the
- * waiting gateway with its webhook deliveries queued; this thread keeps the worker's lock and
- * heartbeat, health, metrics and the read history, however long a read takes, and stops a read
- * past ENGINE_READ_TIMEOUT_MS.
+ * waiting gateway, which alone delivers it further (webhooks, read history) once it counted the
+ * call; this thread keeps the worker's lock and heartbeat, health and metrics, however long a
+ * read takes, and stops a read past ENGINE_READ_TIMEOUT_MS.
  */
 @Injectable()
 export class RecognitionProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Recognition');
   private worker?: HandOverRecognitionWorker;
-  /** where watchlist matches go (the answers' own deliveries are queued in the job thread) */
-  private readonly watchlistEvents: BullMqWebhookSink;
 
   constructor(
     private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly metrics: WorkerMetrics,
-    private readonly reads: ReadRecorder,
-  ) {
-    this.watchlistEvents = new BullMqWebhookSink(config);
-    reads.sendEventsTo(this.watchlistEvents);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const started = Date.now();
@@ -45,7 +38,6 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
         maxPixels: this.config.ENGINE_MAX_PIXELS,
       },
       redis: this.redis,
-      reads: this.reads,
       observer: this.metrics,
       onPhase: (phase, ms) => this.metrics.enginePhase.observe({ phase }, ms / 1000),
       onReplaced: (reason) => this.metrics.engineRestarts.inc({ reason }),
@@ -67,8 +59,5 @@ export class RecognitionProcessor implements OnApplicationBootstrap, BeforeAppli
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
-    // Reads of the last jobs may still have watchlist events for the webhook queue.
-    await this.reads.flush();
-    await this.watchlistEvents.close();
   }
 }

@@ -3,7 +3,6 @@ import { AppConfig, closeQueue, queueOptions } from '@platewise/infra';
 import type { SnapshotResponse } from '@platewise/snapshot';
 import { Queue } from 'bullmq';
 import { isRedaction, RecognitionCall, RedactionResponse } from '../contract';
-import type { WebhookSink } from '../handler';
 
 type Settings = Pick<
   AppConfig,
@@ -11,15 +10,16 @@ type Settings = Pick<
 >;
 
 /** One delivery job per target on the webhooks queue, retried with exponential backoff. */
-export class BullMqWebhookSink implements WebhookSink {
+export class BullMqWebhookSink {
   private readonly queue: Queue<WebhookJob>;
 
   constructor(private readonly config: Settings) {
     this.queue = new Queue(WEBHOOK_QUEUE, queueOptions(config as AppConfig));
   }
 
+  /** A served call's answer to each of its targets (the gateway, once the call is counted). */
   async enqueue(
-    call: RecognitionCall,
+    call: Pick<RecognitionCall, 'webhooks' | 'filename'>,
     image: Buffer,
     response: SnapshotResponse | RedactionResponse,
   ): Promise<void> {

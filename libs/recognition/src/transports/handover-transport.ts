@@ -174,7 +174,7 @@ export class HandOverTransport implements RecognitionTransport {
       return { outcome, workerMs, imageMs, enqueueMs };
     } catch (error) {
       if (!(error instanceof TimedOut) && !(error instanceof Abandoned)) throw error;
-      // Nobody took it in time: drop it so it is not read (and webhooked) after we answered.
+      // Nobody took it in time: drop it so it is not read after we answered.
       await this.cancel(element, jobId);
       if (error instanceof Abandoned)
         return { unavailable: error.reason, detail: abandoned(error.reason) };

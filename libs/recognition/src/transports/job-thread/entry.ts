@@ -1,15 +1,14 @@
 /**
  * The job thread's script (JobThread): one engine, loaded here, and the worker's jobs taken,
  * read and answered here too, on a Redis connection of this thread's own, so that an answer never
- * waits on the main thread. What the main thread needs to hear — reads for the history, metrics,
- * errors — goes to it in one message after the answers it follows.
+ * waits on the main thread. What the main thread needs to hear — metrics, errors — goes to it in
+ * one message after the answers it follows.
  */
 import type { Engine, EngineOptions, ReadOptions } from '@platewise/engine';
 import { connectRedis } from '@platewise/infra';
 import type Redis from 'ioredis';
 import { parentPort, workerData } from 'node:worker_threads';
-import { RecognitionHandler, type ReadSink } from '../../handler';
-import { BullMqWebhookSink } from '../bullmq-webhooks';
+import { RecognitionHandler } from '../../handler';
 import { HandOverJobs, type RecognitionJobObserver } from '../handover-jobs';
 import type { JobEvent, JobThreadCommand, JobThreadInit, JobThreadMessage } from './messages';
 
@@ -33,22 +32,14 @@ load()
   .then(
     (engine) => {
       const onPhase: ReadOptions['onPhase'] = (phase, ms) => emit({ kind: 'phase', phase, ms });
-      const reads: ReadSink = {
-        record: (call, response) => emit({ kind: 'read', call, response }),
-      };
       const observer: RecognitionJobObserver = {
         ended: (mode, outcome, seconds) => emit({ kind: 'ended', mode, outcome, seconds }),
         failed: (reason) => emit({ kind: 'failed', reason }),
       };
-      const webhooks = new BullMqWebhookSink(init.config);
-      const handler = new RecognitionHandler(
-        {
-          read: (image, options) => engine.read(image, { ...options, onPhase }),
-          redact: (image, options) => engine.redact(image, { ...options, onPhase }),
-        },
-        webhooks,
-        reads,
-      );
+      const handler = new RecognitionHandler({
+        read: (image, options) => engine.read(image, { ...options, onPhase }),
+        redact: (image, options) => engine.redact(image, { ...options, onPhase }),
+      });
       const redis = connectRedis(init.config.REDIS_URL, {
         keyPrefix: init.config.REDIS_PREFIX,
         maxRetriesPerRequest: 2,
@@ -66,7 +57,6 @@ load()
         else
           void jobs
             .close()
-            .then(() => webhooks.close())
             .then(() => redis.quit())
             .catch((error: Error) => emit({ kind: 'error', message: error.message }))
             .finally(() => {

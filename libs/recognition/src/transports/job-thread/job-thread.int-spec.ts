@@ -30,7 +30,6 @@ describe('JobThread', () => {
   const channel = `${config.REDIS_PREFIX}replies:spec`;
   const { replyTo, ...listener } = replyListener(redis, channel);
   const observed: string[] = [];
-  const recorded: string[] = [];
   const phases: string[] = [];
   const replaced: string[] = [];
   const observer: RecognitionJobObserver = {
@@ -64,7 +63,6 @@ describe('JobThread', () => {
       config,
       engine: {},
       redis,
-      reads: { record: (recordedCall) => recorded.push(recordedCall.filename!) },
       observer,
       onPhase: (phase) => phases.push(phase),
       onReplaced: (reason) => replaced.push(reason),
@@ -78,7 +76,7 @@ describe('JobThread', () => {
 
   afterEach(async () => {
     await worker.close();
-    observed.length = recorded.length = phases.length = replaced.length = 0;
+    observed.length = phases.length = replaced.length = 0;
   });
 
   afterAll(async () => {
@@ -86,11 +84,10 @@ describe('JobThread', () => {
     await Promise.all([listener.close(), redis.quit()]);
   });
 
-  it('answers from the thread; the read history and the metrics hear of it after', async () => {
+  it('answers from the thread; the metrics hear of it after', async () => {
     await queued('served', 'a photo');
     expect((await replyTo('served'))?.outcome).toMatchObject({ processing_time: 1, results: [] });
     await heard('regular served');
-    expect(recorded).toEqual(['served']);
     expect(phases).toEqual(['decode']);
     expect(observed).toEqual(['regular served']);
     expect(await queue.counts()).toEqual({ waiting: 0, paused: 0, active: 0 });

@@ -4,7 +4,6 @@ import { runScript } from '@platewise/infra';
 import type Redis from 'ioredis';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ReadSink } from '../../handler';
 import { decodeJob, QUEUE_KEYS } from '../handover';
 import { failJob, jobMode, type JobRunner, type RecognitionJobObserver } from '../handover-jobs';
 import type {
@@ -20,8 +19,6 @@ export interface JobThreadOptions {
   engine: EngineOptions;
   /** a connection with REDIS_PREFIX as its key prefix: fails the jobs of a thread stopped */
   redis: Redis;
-  /** where the thread's reads go for the history and watchlists */
-  reads?: ReadSink;
   observer?: RecognitionJobObserver;
   onPhase?(phase: string, ms: number): void;
   /** the thread was replaced: a read ran past the time limit, or the thread died on its own */
@@ -40,7 +37,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A worker's jobs run in the engine's thread: taken, read and answered there (entry.ts), so an
  * answer crosses no thread. This thread keeps what must go on however long a read takes — the
- * worker's lock and heartbeat (HandOverRecognitionWorker), health, metrics, the read history —
+ * worker's lock and heartbeat (HandOverRecognitionWorker), health, metrics —
  * and the engine's time limit: a job past ENGINE_READ_TIMEOUT_MS is failed as `engine_timeout`
  * (not retried) and the thread replaced, since a synchronous loop can only be stopped so; the
  * other jobs it held fail as retriable, like those of a thread that died on its own.
@@ -109,8 +106,6 @@ export class JobThread implements JobRunner {
         REDIS_URL: this.options.config.REDIS_URL,
         REDIS_PREFIX: this.options.config.REDIS_PREFIX,
         WORKER_CONCURRENCY: this.options.config.WORKER_CONCURRENCY,
-        WEBHOOK_ATTEMPTS: this.options.config.WEBHOOK_ATTEMPTS,
-        WEBHOOK_BACKOFF_MS: this.options.config.WEBHOOK_BACKOFF_MS,
       },
       engine: this.options.engine,
       slotClock: this.clock.buffer as SharedArrayBuffer,
@@ -142,9 +137,8 @@ export class JobThread implements JobRunner {
   }
 
   private dispatch(event: JobEvent): void {
-    const { reads, observer, onPhase } = this.options;
-    if (event.kind === 'read') reads?.record(event.call, event.response);
-    else if (event.kind === 'phase') onPhase?.(event.phase, event.ms);
+    const { observer, onPhase } = this.options;
+    if (event.kind === 'phase') onPhase?.(event.phase, event.ms);
     else if (event.kind === 'ended') observer?.ended(event.mode, event.outcome, event.seconds);
     else if (event.kind === 'failed') observer?.failed(event.reason);
     else this.onFailed(event.jobId, new Error(event.message));

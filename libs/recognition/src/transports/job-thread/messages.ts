@@ -1,13 +1,11 @@
 import type { EngineOptions } from '@platewise/engine';
 import type { AppConfig } from '@platewise/infra';
-import type { SnapshotResponse } from '@platewise/snapshot';
-import type { RecognitionCall } from '../../contract';
 import type { RecognitionJobObserver } from '../handover-jobs';
 
-/** The settings the job thread uses: the job queue's, the webhook queue's and the engine's. */
+/** The settings the job thread uses: the job queue's and the engine's. */
 export type JobThreadSettings = Pick<
   AppConfig,
-  'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY' | 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'
+  'REDIS_URL' | 'REDIS_PREFIX' | 'WORKER_CONCURRENCY'
 >;
 
 /** What the job thread is started with (workerData). */
@@ -24,11 +22,10 @@ export interface JobThreadInit {
 export type JobThreadCommand = { type: 'start'; worker: string } | { type: 'close' };
 
 /**
- * What the main thread hears of the jobs, sent in batches after the answers they follow: reads for
- * the read history, engine phases and job outcomes for the metrics, errors for the log.
+ * What the main thread hears of the jobs, sent in batches after the answers they follow: engine
+ * phases and job outcomes for the metrics, errors for the log.
  */
 export type JobEvent =
-  | { kind: 'read'; call: RecognitionCall; response: SnapshotResponse }
   | { kind: 'phase'; phase: string; ms: number }
   | {
       kind: 'ended';

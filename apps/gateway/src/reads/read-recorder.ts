@@ -6,17 +6,17 @@ import {
   ReadsService,
   WatchlistsService,
 } from '@platewise/domain';
-import type { ReadSink, RecognitionCall } from '@platewise/recognition';
+import { AppConfig } from '@platewise/infra';
+import { BullMqWebhookSink, type SnapshotResponse } from '@platewise/recognition';
 
-type SnapshotResponse = Parameters<ReadSink['record']>[1];
-
-/** The webhook side the recorder needs: BullMqWebhookSink.enqueueEvent. */
-export interface WatchlistEvents {
-  enqueueEvent(
-    webhookIds: number[],
-    event: 'watchlist.match',
-    data: Record<string, unknown>,
-  ): Promise<void>;
+/** A counted plate-reader call whose plates are recorded, with what its account keeps. */
+export interface RecordedCall {
+  accountId: string;
+  cameraId: string | null;
+  /** days the account keeps its reads (0: none are stored; watchlists still apply) */
+  readRetentionDays: number;
+  /** the account's webhook targets, for `watchlist.match` events */
+  webhookIds: number[];
 }
 
 type PlateRead = Pick<NewRead, 'plate' | 'score' | 'region' | 'vehicle'>;
@@ -59,44 +59,45 @@ const BATCH = 500;
 const MAX_PENDING = 20_000;
 
 /**
- * Takes each answer's plates after the handler has it (record returns at once) and, a batch at a
- * time, stores those of accounts that keep their reads and checks every read against the
+ * Takes the plates of each counted plate-reader call's answer (record returns at once; the
+ * gateway calls it once the call is counted, so an unbilled call leaves no read) and, a batch at
+ * a time, stores those of accounts that keep their reads and checks every read against the
  * accounts' watchlists: a match is a notice (listed, e-mailed) and a `watchlist.match` webhook
  * event. So the history adds one array push to a call, never a query.
  */
 @Injectable()
-export class ReadRecorder implements ReadSink, OnApplicationShutdown {
+export class ReadRecorder implements OnApplicationShutdown {
   private readonly logger = new Logger('ReadRecorder');
   private pending: Pending[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
-  private events?: WatchlistEvents;
+  /** where watchlist matches go as webhook events */
+  private readonly events: BullMqWebhookSink;
 
   constructor(
+    config: AppConfig,
     private readonly reads: ReadsService,
     private readonly watchlists: WatchlistsService,
     private readonly notifications: NotificationsService,
-  ) {}
-
-  /** Where watchlist matches go as webhook events (the worker's webhook queue). */
-  sendEventsTo(events: WatchlistEvents): void {
-    this.events = events;
+  ) {
+    this.events = new BullMqWebhookSink(config);
   }
 
-  record(call: RecognitionCall, response: SnapshotResponse): void {
-    const keep = (call.readRetentionDays ?? 0) > 0;
+  record(call: RecordedCall, response: SnapshotResponse): void {
+    const keep = call.readRetentionDays > 0;
     const readAt = new Date();
     for (const plate of platesOf(response)) {
       this.pending.push({
         keep,
-        webhookIds: call.webhooks.map((w) => w.id),
+        webhookIds: call.webhookIds,
         read: {
           ...plate,
           accountId: call.accountId,
           readAt,
           timestamp: response.timestamp ?? readAt.toISOString(),
-          cameraId: call.camera_id,
-          requestType: call.requestType ?? 'plate_reader',
+          cameraId: call.cameraId,
+          // Only plate reads are recorded: redactions hide plates rather than read them.
+          requestType: 'plate_reader',
         },
       });
     }
@@ -141,7 +142,7 @@ export class ReadRecorder implements ReadSink, OnApplicationShutdown {
           subject: `platewise: watched plate ${read.plate.toUpperCase()} read`,
           message: `Plate ${read.plate.toUpperCase()} was read${where} at ${read.timestamp}, matching your watchlist entry ${what} (${entry.match}, score ${read.score}).`,
         });
-        if (webhookIds.length > 0 && this.events) {
+        if (webhookIds.length > 0) {
           await this.events.enqueueEvent(webhookIds, 'watchlist.match', {
             watchlist: entry,
             read: {
@@ -159,9 +160,13 @@ export class ReadRecorder implements ReadSink, OnApplicationShutdown {
     }
   }
 
-  /** Writes what is pending before the database closes. */
+  /**
+   * Writes what is pending, and queues its watchlist events, before the database closes; the
+   * HTTP server is closed by then, so no counted call comes after.
+   */
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.timer);
     await this.flush();
+    await this.events.close();
   }
 }

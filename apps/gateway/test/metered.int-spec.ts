@@ -1,15 +1,33 @@
 import { Controller, InternalServerErrorException, Post, Query } from '@nestjs/common';
 import { UsageService } from '@platewise/domain';
 import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
+import { Context } from '../src/auth/request.decorators';
+import type { RequestContext } from '../src/http/request-context';
 import { Metered } from '../src/quota/metered';
 import { MetricsService } from '../src/metrics/metrics.service';
+
+/** The `effect` of each call whose `whenCounted` ran (what recognition calls deliver further). */
+const effectsRun: string[] = [];
 
 /** Stands in for the recognition route, which arrives later, to exercise the real guard chain. */
 @Controller('v1/probe')
 class ProbeController {
   @Post()
   @Metered('plate_reader')
-  async call(@Query('fail') fail?: string, @Query('delay') delay?: string) {
+  async call(
+    @Context() context: RequestContext,
+    @Query('fail') fail?: string,
+    @Query('delay') delay?: string,
+    @Query('effect') effect?: string,
+  ) {
+    if (effect)
+      context.whenCounted!({
+        what: 'probe effect',
+        run: () => {
+          effectsRun.push(effect);
+          if (effect === 'throws') throw new Error('the webhook queue is away');
+        },
+      });
     if (fail) throw new InternalServerErrorException('engine failure');
     if (delay) await new Promise((resolve) => setTimeout(resolve, Number(delay)));
     return { ok: true };
@@ -119,13 +137,25 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     await h.admin.savePlan({ name: plan, totalCalls: 2, allowAboveQuota: false });
     const { account, apiKey } = await h.admin.createAccount(uniqueName('fail'), plan);
     for (let i = 0; i < 3; i++) {
-      const res = await call(apiKey, '?fail=1').expect(500);
+      const res = await call(apiKey, '?fail=1&effect=failed').expect(500);
       expect(res.body).toEqual({ detail: 'engine failure' });
     }
     expect((await countOf(account.id)).count).toBe(0);
+    await call(apiKey, '?effect=served').expect(201);
     await call(apiKey).expect(201);
+    await call(apiKey, '?effect=refused').expect(403);
+    // What a call delivers beyond its answer: only for the one counted.
+    expect(effectsRun).toEqual(['served']);
+  });
+
+  it("logs an effect of a counted call that fails, and keeps the call's answer and count", async () => {
+    const plan = uniqueName('effect');
+    await h.admin.savePlan({ name: plan, totalCalls: 10, allowAboveQuota: false });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('effect'), plan);
+    expect((await call(apiKey, '?effect=throws').expect(201)).body).toEqual({ ok: true });
     await call(apiKey).expect(201);
-    await call(apiKey).expect(403);
+    expect(effectsRun).toContain('throws');
+    expect((await countOf(account.id)).count).toBe(2);
   });
 
   it('bills nothing to a caller gone before its answer, and gives its quota slot back', async () => {
@@ -133,11 +163,12 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     await h.admin.savePlan({ name: plan, totalCalls: 1, allowAboveQuota: false });
     const { account, apiKey } = await h.admin.createAccount(uniqueName('gone'), plan);
     // The client stops waiting (its socket closed) while the call is still being served.
-    await expect(call(apiKey, '?delay=400').timeout(100)).rejects.toMatchObject({
+    await expect(call(apiKey, '?delay=400&effect=gone').timeout(100)).rejects.toMatchObject({
       timeout: 100,
     });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await countOf(account.id)).count).toBe(0);
+    expect(effectsRun).not.toContain('gone');
     // The one call of the plan is still there to be served, and counted.
     await call(apiKey).expect(201);
     expect((await countOf(account.id)).count).toBe(1);

@@ -55,4 +55,27 @@ describe('decodeImage of a broken upload', () => {
       expect(new Set(said).size).toBe(said.length);
     }
   });
+
+  it('says what is wrong when decodes run side by side (libvips has one error buffer)', async () => {
+    const photo = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: '#345' },
+    })
+      .jpeg()
+      .toBuffer();
+    const cut = photo.subarray(0, 600);
+    const said = new Set<string>();
+    for (let round = 0; round < 20; round++) {
+      const errors = await Promise.all(
+        [cut, photo, cut].map((bytes) =>
+          decodeImage(bytes).then(
+            () => null,
+            (e: Error) => e,
+          ),
+        ),
+      );
+      for (const e of errors) if (e) said.add(e.message);
+    }
+    for (const message of said)
+      expect(message).toMatch(/premature end of JPEG image|damaged or cut short/);
+  });
 });

@@ -118,11 +118,14 @@ async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
 
 /**
  * libvips' message, fit for a client: it repeats a decoder's complaints once per attempt, one a
- * line ("premature end of JPEG image" three times over), so each is said once.
+ * line ("premature end of JPEG image" three times over), so each is said once. Its error buffer
+ * is one for every thread, so a decode failing while others run may find it emptied and say only
+ * "Unknown error" (a fifth of truncated JPEGs decoded beside others): that says what is known.
  */
 function decoderReason(message: string): string {
   const lines = message.split('\n').map((line) => line.trim());
-  return [...new Set(lines.filter(Boolean))].join('; ');
+  const said = [...new Set(lines.filter((line) => line && line !== 'Unknown error'))];
+  return said.length > 0 ? said.join('; ') : 'the image data is damaged or cut short';
 }
 
 /** Resize RGB pixels to exactly width×height (bilinear-like, libvips). */

@@ -49,11 +49,12 @@ export class RedactRequestDoc {
   method?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 10,
     default: 6,
     description:
-      'blur sigma or pixel size as strength/20 of each hidden area’s short side; ignored by solid',
+      'a whole number: blur sigma or pixel size as strength/20 of each hidden area’s short side; checked but unused by solid',
   })
   strength?: number;
 

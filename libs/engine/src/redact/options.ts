@@ -49,13 +49,15 @@ export function parseRedactOptions(raw: {
   format?: unknown;
 }): RedactOptions {
   const out: RedactOptions = { ...DEFAULT_REDACT, hide: [...DEFAULT_REDACT.hide] };
+  // words in any case, as the engine config's enums are read
+  const word = (x: unknown) => (typeof x === 'string' ? x.trim().toLowerCase() : x);
   if (raw.hide != null && raw.hide !== '') {
     const list = Array.isArray(raw.hide)
       ? raw.hide
       : typeof raw.hide === 'string'
         ? raw.hide.split(',')
         : null;
-    const hide = list?.map((x) => (typeof x === 'string' ? x.trim().toLowerCase() : x));
+    const hide = list?.map(word);
     if (
       !hide ||
       hide.length === 0 ||
@@ -68,9 +70,10 @@ export function parseRedactOptions(raw: {
     out.hide = [...new Set(hide as RedactTarget[])];
   }
   if (raw.method != null && raw.method !== '') {
-    if (!(REDACT_METHODS as readonly unknown[]).includes(raw.method))
+    const method = word(raw.method);
+    if (!(REDACT_METHODS as readonly unknown[]).includes(method))
       throw new EngineConfigError(`method must be one of ${REDACT_METHODS.join(', ')}`, 'method');
-    out.method = raw.method as RedactMethod;
+    out.method = method as RedactMethod;
   }
   if (raw.strength != null && raw.strength !== '') {
     const n = typeof raw.strength === 'string' ? Number(raw.strength) : raw.strength;
@@ -79,9 +82,10 @@ export function parseRedactOptions(raw: {
     out.strength = n;
   }
   if (raw.format != null && raw.format !== '') {
-    if (!(REDACT_FORMATS as readonly unknown[]).includes(raw.format))
+    const format = word(raw.format);
+    if (!(REDACT_FORMATS as readonly unknown[]).includes(format))
       throw new EngineConfigError(`format must be one of ${REDACT_FORMATS.join(', ')}`, 'format');
-    out.format = raw.format as RedactFormat;
+    out.format = format as RedactFormat;
   }
   return out;
 }

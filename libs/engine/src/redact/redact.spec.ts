@@ -50,9 +50,9 @@ describe('parseRedactOptions', () => {
     expect(
       parseRedactOptions({
         hide: 'Plates, plates',
-        method: 'pixelate',
+        method: 'Pixelate',
         strength: '9',
-        format: 'png',
+        format: 'PNG',
       }),
     ).toEqual({ hide: ['plates'], method: 'pixelate', strength: 9, format: 'png' });
     expect(parseRedactOptions({ hide: ['faces'] }).hide).toEqual(['faces']);

@@ -9,6 +9,7 @@ import { EnginePhase, phaseTimer } from '../phase-timer';
 import { round3 } from '../plates/candidates';
 import { faceSearch, FaceModelSize, FaceRunner } from './faces';
 import {
+  alphaOf,
   clampAreas,
   defaultFormat,
   MAX_HIDDEN,
@@ -154,8 +155,12 @@ export async function redactImage(
   const fast = raw.mode === 'fast';
   const format = options.format ?? defaultFormat(image);
   const decoded = phaseTimer(req.onPhase);
-  const img = await decodeImage(image, parts.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const maxPixels = parts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const img = await decodeImage(image, maxPixels);
   decoded('decode');
+  // read beside the detectors, needed only by the encodes
+  const alpha = format === 'png' ? alphaOf(image, maxPixels) : Promise.resolve(null);
+  alpha.catch(() => undefined); // awaited by the encodes
   // Phases that run side by side report their own durations.
   const timed = async <T>(phase: EnginePhase, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -273,7 +278,7 @@ export async function redactImage(
   // where no face is found (most photos) that is the photo that will be sent, and the check's
   // answer is kept; where one is, the check stops at its next step (it reads `img`, which the
   // faces are hidden in) and is taken again once the faces are hidden.
-  const plateOnly = encodeRedacted(img, format);
+  const plateOnly = alpha.then((a) => encodeRedacted(img, format, a));
   plateOnly.catch(() => undefined); // awaited below
   const early = !fast && plates.length > 0 ? look(view, () => withFaces) : null;
   early?.catch(() => undefined); // awaited below
@@ -329,7 +334,7 @@ export async function redactImage(
     if (fresh.length > 0) await add(fresh);
   }
   // encoded once more only where something was hidden after the first encode
-  const encoded = changed ? await encodeRedacted(img, format) : await plateOnly;
+  const encoded = changed ? await encodeRedacted(img, format, await alpha) : await plateOnly;
   req.onPhase?.('check', performance.now() - checkStarted);
   return {
     processing_time: round3(performance.now() - t0),

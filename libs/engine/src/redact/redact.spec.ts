@@ -215,6 +215,26 @@ describe('redacting dev photos', () => {
     expect((await sharp(p.image).metadata()).format).toBe('png');
   });
 
+  it('gives a PNG its transparency back as it was, the colours hidden as in any photo', async () => {
+    const jpeg = photo('br/AYO9034.jpg');
+    const { width, height } = await sharp(jpeg).metadata();
+    // a transparency that varies across the photo: every row its own alpha
+    const alpha = Buffer.alloc(width! * height!);
+    for (let y = 0; y < height!; y++) alpha.fill(255 - (y % 200), y * width!, (y + 1) * width!);
+    const rgba = await sharp(jpeg)
+      .joinChannel(alpha, { raw: { width: width!, height: height!, channels: 1 } })
+      .png()
+      .toBuffer();
+    const r = await engine().redact(rgba, { redact: { hide: ['plates'] } });
+    expect(r.content_type).toBe('image/png');
+    expect(r.plates.length).toBeGreaterThan(0);
+    const back = await sharp(r.image).extractChannel('alpha').raw().toBuffer();
+    expect(back.equals(alpha)).toBe(true);
+    expect(
+      (await engine().read(await sharp(r.image).removeAlpha().png().toBuffer())).results,
+    ).toEqual([]);
+  });
+
   it('stays bounded at threshold_d 0: the bar stops at 0.05, at most 64 areas', async () => {
     const r = await engine().redact(photo('us/car6.jpg'), { config: { threshold_d: 0 } });
     expect(r.plates.length).toBeGreaterThan(0);

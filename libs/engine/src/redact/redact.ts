@@ -130,14 +130,31 @@ export function clampAreas<T extends { box: Box }>(areas: T[], width: number, he
 export async function encodeRedacted(
   img: RgbImage,
   format: RedactFormat,
+  /** the upload's alpha plane (alphaOf), kept in PNG output */
+  alpha: Buffer | null = null,
 ): Promise<{ bytes: Buffer; contentType: string }> {
   const s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
-  if (format === 'png')
-    return { bytes: await s.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' };
+  if (format === 'png') {
+    const out = alpha
+      ? s.joinChannel(alpha, { raw: { width: img.width, height: img.height, channels: 1 } })
+      : s;
+    return { bytes: await out.png({ compressionLevel: 6 }).toBuffer(), contentType: 'image/png' };
+  }
   return {
     bytes: await s.jpeg({ quality: 90, optimiseCoding: false }).toBuffer(),
     contentType: 'image/jpeg',
   };
+}
+
+/**
+ * The upload's transparency, upright and 8-bit, one byte a pixel, or null when it has none: the
+ * engine reads (and hides in) the colours alone, and a PNG answer gives the transparency back
+ * as it was (a JPEG has none).
+ */
+export async function alphaOf(upload: Buffer, maxPixels: number): Promise<Buffer | null> {
+  const source = () => sharp(upload, { failOn: 'none', pages: 1, limitInputPixels: maxPixels });
+  if (!(await source().metadata()).hasAlpha) return null;
+  return source().rotate().extractChannel('alpha').raw({ depth: 'uchar' }).toBuffer();
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -8,7 +8,7 @@
  * its limit is stopped without taking the engine down.
  */
 import { join } from 'node:path';
-import type { EngineConfig } from '../config';
+import { MAX_REGIONS, type EngineConfig } from '../config';
 import type { Engine } from '../engine';
 import {
   EngineConfigError,
@@ -55,9 +55,11 @@ describe('the real engine in a thread', () => {
     await expect(threaded.read(Buffer.from('not an image'))).rejects.toBeInstanceOf(
       ImageDecodeError,
     );
-    const badConfig = threaded.read(photo('us/car6.jpg'), { config: { region: 'strict' } });
+    // more distinct region codes than a call may send
+    const regions = Array.from({ length: MAX_REGIONS + 1 }, (_, i) => `us-a${i}`);
+    const badConfig = threaded.read(photo('us/car6.jpg'), { regions });
     await expect(badConfig).rejects.toBeInstanceOf(EngineConfigError);
-    await expect(badConfig).rejects.toMatchObject({ key: 'region' });
+    await expect(badConfig).rejects.toMatchObject({ key: 'regions' });
   });
 
   it('redacts as the engine in this thread does, the image back as a Buffer', async () => {

@@ -19,8 +19,11 @@ const send = (message: JobThreadMessage) => port.postMessage(message);
 /** Events wait for the turn of the event loop after the one that made them: past the answer. */
 const events: JobEvent[] = [];
 function emit(event: JobEvent): void {
-  if (events.length === 0) setImmediate(() => send({ type: 'events', events: events.splice(0) }));
+  if (events.length === 0) setImmediate(flush);
   events.push(event);
+}
+function flush(): void {
+  if (events.length > 0) send({ type: 'events', events: events.splice(0) });
 }
 
 const load = (): Promise<{ createEngine(options: EngineOptions): Promise<Engine> }> =>
@@ -54,13 +57,19 @@ load()
           jobs.start(command.worker, (jobId, error) =>
             emit({ kind: 'error', jobId, message: error.message }),
           );
-        else
+        else if (command.type === 'stop') {
+          // A message is handled between two turns of the event loop, never inside a native call
+          // (ONNX Runtime runs synchronously here): a thread terminated from outside in one aborts
+          // the whole process. Work still in sharp's pool completes into a stopped thread safely.
+          flush();
+          process.exit();
+        } else
           void jobs
             .close()
             .then(() => redis.quit())
             .catch((error: Error) => emit({ kind: 'error', message: error.message }))
             .finally(() => {
-              if (events.length > 0) send({ type: 'events', events: events.splice(0) });
+              flush();
               send({ type: 'closed' });
             });
       });

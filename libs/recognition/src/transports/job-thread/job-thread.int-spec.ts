@@ -101,7 +101,8 @@ describe('JobThread', () => {
     await queued('stuck', 'hang:600');
     await sleep(400);
     await queued('beside', `until:${Date.now() + 2100}`);
-    const stuck = await replyTo('stuck');
+    // Answered once the thread, deaf to being told to stop, is terminated (STOP_GRACE_MS).
+    const stuck = await replyTo('stuck', 5_000);
     expect(stuck?.outcome).toMatchObject({ reason: 'engine_timeout' });
     // This thread's timers ran all along (about 50 a second; a blocked loop gives none).
     expect(ticks).toBeGreaterThan(25);

@@ -18,8 +18,12 @@ export interface JobThreadInit {
   engineModule?: string;
 }
 
-/** Main thread → job thread. */
-export type JobThreadCommand = { type: 'start'; worker: string } | { type: 'close' };
+/**
+ * Main thread → job thread. `stop`: exit now, dropping the jobs in progress (a read past the time
+ * limit); the main thread fails them.
+ */
+export type JobThreadCommand =
+  { type: 'start'; worker: string } | { type: 'close' } | { type: 'stop' };
 
 /**
  * What the main thread hears of the jobs, sent in batches after the answers they follow: engine

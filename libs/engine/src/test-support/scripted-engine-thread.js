@@ -6,6 +6,7 @@
 const { parentPort } = require('node:worker_threads');
 
 parentPort.on('message', (request) => {
+  if (request.kind === 'stop') process.exit();
   const script = request.config?.script;
   if (script === 'hang') for (;;);
   if (script === 'crash') process.exit(3);

@@ -5,14 +5,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEngine } from '../engine';
 import type { EnginePhase } from '../phase-timer';
-import { EngineRequest, ThreadInit, ThreadMessage, toThreadError } from './messages';
+import { ThreadCommand, ThreadInit, ThreadMessage, toThreadError } from './messages';
 
 const port = parentPort!;
 const send = (message: ThreadMessage) => port.postMessage(message);
 
 createEngine(workerData as ThreadInit).then(
   (engine) => {
-    port.on('message', (request: EngineRequest) => {
+    port.on('message', (request: ThreadCommand) => {
+      if (request.kind === 'stop') return void process.exit();
       const phases: [EnginePhase, number][] = [];
       const onPhase = (phase: EnginePhase, ms: number) => phases.push([phase, ms]);
       const image = Buffer.from(

@@ -30,6 +30,17 @@ export interface RedactThreadRequest {
 
 export type EngineRequest = ReadRequest | RedactThreadRequest;
 
+/**
+ * Main thread → engine thread: exit. Handled between two turns of the thread's event loop, so
+ * never inside a native call: a thread terminated from outside while ONNX Runtime runs in it takes
+ * the whole process down (`terminate called after throwing an instance of 'Napi::Error'`).
+ */
+export interface StopRequest {
+  kind: 'stop';
+}
+
+export type ThreadCommand = EngineRequest | StopRequest;
+
 /** An error as it crosses the thread boundary: enough to raise the same typed error again. */
 export interface ThreadError {
   name: string;

@@ -8,6 +8,7 @@
  * its limit is stopped without taking the engine down.
  */
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { MAX_REGIONS, type EngineConfig } from '../config';
 import type { Engine } from '../engine';
 import {
@@ -76,6 +77,33 @@ describe('the real engine in a thread', () => {
       threaded.redact(photo('br/AYO9034.jpg'), { redact: { hide: 'cars' } }),
     ).rejects.toMatchObject({ key: 'hide' });
   });
+});
+
+describe('the real engine stopped past its limit', () => {
+  it('replaces its thread without taking the process down, read after read', async () => {
+    // Nine cars in a 3840 × 2160 photo: most of a read is model runs, so a 100-ms limit falls in
+    // one; the thread terminated inside one had aborted the process (`Napi::Error`).
+    const car = await sharp(photo('us/0b86cecf-67d1-4fc0-87c9-b36b0ee228bb.jpg'))
+      .resize(1280, 720)
+      .toBuffer();
+    const grid = await sharp({
+      create: { width: 3840, height: 2160, channels: 3, background: '#777' },
+    })
+      .composite(
+        [0, 1, 2].flatMap((row) =>
+          [0, 1, 2].map((col) => ({ input: car, left: col * 1280, top: row * 720 })),
+        ),
+      )
+      .jpeg()
+      .toBuffer();
+    const engine = await createThreadedEngine({ readTimeoutMs: 100, entry: BUILT_THREAD });
+    try {
+      for (let i = 0; i < 8; i++)
+        await expect(engine.read(grid)).rejects.toBeInstanceOf(EngineTimeoutError);
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
 });
 
 describe('a read past its limit', () => {

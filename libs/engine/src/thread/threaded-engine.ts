@@ -4,7 +4,7 @@ import type { EngineResult } from '@platewise/snapshot';
 import type { Engine, EngineOptions, ReadOptions, RecognizerMode } from '../engine';
 import { EngineRestartedError, EngineTimeoutError } from '../errors';
 import type { RedactionResult, RedactRequest } from '../redact/engine-redact';
-import { EngineRequest, fromThreadError, ThreadMessage } from './messages';
+import { EngineRequest, fromThreadError, StopRequest, ThreadMessage } from './messages';
 
 export interface ThreadedEngineOptions extends EngineOptions {
   /** A read that runs longer is stopped (EngineTimeoutError) and the thread replaced. */
@@ -23,11 +23,19 @@ interface Pending {
 type Ready = Extract<ThreadMessage, { type: 'ready' }>;
 
 /**
+ * How long a thread told to stop has to exit by itself before it is terminated: it exits at its
+ * next turn of the event loop, which a read reaches between two model runs (tens of ms); one that
+ * does not is in a loop of its own.
+ */
+const STOP_GRACE_MS = 2000;
+
+/**
  * The engine in a worker thread of its own, so that however long a read takes — a huge photo, a
  * pathological one, a busy CPU — the caller's event loop stays free: queue locks are renewed,
  * heartbeats sent, health and metrics answered. Each read has a time limit; past it the read fails
- * with EngineTimeoutError and the thread is replaced (a synchronous loop can only be stopped so),
- * failing the other reads it held with EngineRestartedError, which may be retried.
+ * with EngineTimeoutError and the thread is replaced (told to stop, terminated past STOP_GRACE_MS:
+ * a synchronous loop can only be stopped so), failing the other reads it held with
+ * EngineRestartedError, which may be retried.
  */
 export async function createThreadedEngine(options: ThreadedEngineOptions): Promise<Engine> {
   const engine = new ThreadedEngine(options);
@@ -50,6 +58,8 @@ class ThreadedEngine implements Engine {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closing = false;
+  /** threads told to stop, until they are gone */
+  private readonly stopping = new Map<Worker, Promise<void>>();
 
   constructor(private readonly options: ThreadedEngineOptions) {
     this.start();
@@ -120,7 +130,7 @@ class ThreadedEngine implements Engine {
   async close(): Promise<void> {
     this.closing = true;
     this.failAll(new EngineRestartedError('the engine was closed'));
-    await this.worker.terminate();
+    await Promise.all([this.stop(this.worker), ...this.stopping.values()]);
   }
 
   private start(): void {
@@ -178,7 +188,28 @@ class ThreadedEngine implements Engine {
     const old = this.worker;
     this.failAll(new EngineRestartedError(why));
     this.start();
-    void old.terminate();
+    void this.stop(old);
+  }
+
+  /**
+   * Tells a thread to exit, which it does between two turns of its event loop (StopRequest), and
+   * terminates it only past STOP_GRACE_MS: terminating a thread inside a native call aborts the
+   * process, so that is left for a thread stuck in a loop of its own. Settles once it is gone.
+   */
+  private stop(worker: Worker): Promise<void> {
+    const known = this.stopping.get(worker);
+    if (known) return known;
+    const gone = new Promise<void>((resolve) => {
+      const overdue = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+      worker.once('exit', () => {
+        clearTimeout(overdue);
+        this.stopping.delete(worker);
+        resolve();
+      });
+    });
+    this.stopping.set(worker, gone);
+    worker.postMessage({ kind: 'stop' } satisfies StopRequest);
+    return gone;
   }
 
   private failAll(error: Error): void {

@@ -13,13 +13,14 @@ import {
   coverCrops,
   cropPassCertain,
   cropPassWorthIt,
+  plateOn,
   REDACTION_LEEWAY,
   secondLookTiles,
   vehicleInputLong,
 } from './detect/plan';
 import { RedactionThread } from './redact/redaction-thread';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
-import { Box, boxArea, clampBox, intersection } from './geometry/box';
+import { Box, boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage, resizeShared } from './image/decode';
 import { letterbox } from './geometry/letterbox';
@@ -645,10 +646,7 @@ class PlateEngine implements Engine {
       found = found.concat(await detectPlatesIn(this.s.plate, input, th, { x: b.xmin, y: b.ymin }));
     }
     for (const b of this.coverCrops(img, vehicles, config, crops)) {
-      const seen = found.some(
-        (d) => d.score >= config.threshold_d && intersection(d.box, b) >= 0.6 * boxArea(d.box),
-      );
-      if (seen) continue;
+      if (plateOn(b, found, config.threshold_d)) continue;
       const input = await cropInput(b);
       found = found.concat(await detectPlatesIn(this.s.plate, input, th, { x: b.xmin, y: b.ymin }));
     }

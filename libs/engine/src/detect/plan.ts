@@ -92,10 +92,13 @@ export function cropPassWorthIt(
   found: PlateDetection[],
 ): boolean {
   if (cropPassCertain(photo, box)) return true;
-  // a plate the whole-photo pass found, sure, on this vehicle (mostly inside its box)
-  return !found.some(
-    (d) => d.score >= DETECTION_PLAN.sureScore && intersection(d.box, box) >= 0.6 * boxArea(d.box),
-  );
+  // a plate the whole-photo pass found, sure, on this vehicle
+  return !plateOn(box, found, DETECTION_PLAN.sureScore);
+}
+
+/** Whether `found` holds a plate scored `minScore` or more mostly inside the vehicle `box`. */
+export function plateOn(box: Box, found: PlateDetection[], minScore: number): boolean {
+  return found.some((d) => d.score >= minScore && intersection(d.box, box) >= 0.6 * boxArea(d.box));
 }
 
 /**

@@ -161,4 +161,25 @@ describe('webhooks, read history and watchlist matches only for counted calls', 
     expect((await stored()).map((r) => r.camera_id)).toEqual(['served']);
     expect(await counted()).toMatchObject({ plate_reader: { count: 1 }, redact: { count: 0 } });
   }, 120_000);
+
+  it('a call answered just before the gateway stops still gets its read and its match delivered', async () => {
+    hooks.received.length = 0;
+    const served = await fetch(`${base}/v1/plate-reader/`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${key}` },
+      body: upload(photo(BR.path), 'last.jpg', { camera_id: 'last', regions: 'br' }),
+    });
+    expect(served.status).toBe(201);
+    // Within the read recorder's batch delay: the read and its match go out while it shuts down,
+    // through the webhook queue client it shares with the calls, which must still be open.
+    await apps[0].stop();
+    expect(apps[0].output()).not.toMatch(/reads not stored|Connection is closed/);
+    await waitFor(() => events().length === 2, 20_000);
+    expect(events()).toEqual(
+      expect.arrayContaining([
+        ['image.done', 'last.jpg'],
+        ['watchlist.match', 'last'],
+      ]),
+    );
+  }, 60_000);
 });

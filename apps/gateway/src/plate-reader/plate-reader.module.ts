@@ -7,9 +7,10 @@ import { PlateReaderController } from './plate-reader.controller';
 import { PlateReaderService } from './plate-reader.service';
 import { QueuedCalls } from './queued-call.service';
 import { RECOGNITION_CLIENT, recognitionOverRedis } from './recognition.provider';
+import { WebhookQueueModule } from '../webhooks/webhook-queue.module';
 
 @Module({
-  imports: [AuthModule, DomainModule, MetricsModule, ReadsModule],
+  imports: [AuthModule, DomainModule, MetricsModule, ReadsModule, WebhookQueueModule],
   controllers: [PlateReaderController],
   providers: [PlateReaderService, QueuedCalls, recognitionOverRedis],
   // The recognition client and the queued-call steps too: the redaction route uses both.

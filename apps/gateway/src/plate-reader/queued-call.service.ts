@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Reservation } from '@platewise/domain';
 import { AppConfig } from '@platewise/infra';
 import {
@@ -27,16 +27,14 @@ export type CallOwnership = Pick<RecognitionCall, 'accountId' | 'webhooks' | 'fi
  * the worker's response with the reservation that counted it.
  */
 @Injectable()
-export class QueuedCalls implements OnApplicationShutdown {
+export class QueuedCalls {
   private readonly logger = new Logger('QueuedCalls');
-  private readonly webhooks: BullMqWebhookSink;
 
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-  ) {
-    this.webhooks = new BullMqWebhookSink(config);
-  }
+    private readonly webhooks: BullMqWebhookSink,
+  ) {}
 
   async serve<R extends SnapshotResponse | RedactionResponse>(
     context: RequestContext,
@@ -96,10 +94,5 @@ export class QueuedCalls implements OnApplicationShutdown {
         run: () => this.webhooks.enqueue(ownership, image.bytes, response),
       });
     return { response, reservation };
-  }
-
-  /** After the HTTP server stopped: the last counted calls have queued their deliveries. */
-  onApplicationShutdown(): Promise<void> {
-    return this.webhooks.close();
   }
 }

@@ -6,7 +6,6 @@ import {
   ReadsService,
   WatchlistsService,
 } from '@platewise/domain';
-import { AppConfig } from '@platewise/infra';
 import { BullMqWebhookSink, type SnapshotResponse } from '@platewise/recognition';
 
 /** A counted plate-reader call whose plates are recorded, with what its account keeps. */
@@ -71,17 +70,14 @@ export class ReadRecorder implements OnApplicationShutdown {
   private pending: Pending[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
-  /** where watchlist matches go as webhook events */
-  private readonly events: BullMqWebhookSink;
 
   constructor(
-    config: AppConfig,
     private readonly reads: ReadsService,
     private readonly watchlists: WatchlistsService,
     private readonly notifications: NotificationsService,
-  ) {
-    this.events = new BullMqWebhookSink(config);
-  }
+    /** where watchlist matches go as webhook events */
+    private readonly events: BullMqWebhookSink,
+  ) {}
 
   record(call: RecordedCall, response: SnapshotResponse): void {
     const keep = call.readRetentionDays > 0;
@@ -167,6 +163,5 @@ export class ReadRecorder implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.timer);
     await this.flush();
-    await this.events.close();
   }
 }

@@ -5,9 +5,10 @@ import { SessionsModule } from '../auth/session/sessions.module';
 import { AccountReadsController } from './account-reads.controller';
 import { ReadRecorder } from './read-recorder';
 import { ReadsController } from './reads.controller';
+import { WebhookQueueModule } from '../webhooks/webhook-queue.module';
 
 @Module({
-  imports: [AuthModule, DomainModule, SessionsModule],
+  imports: [AuthModule, DomainModule, SessionsModule, WebhookQueueModule],
   // The API's search and the dashboard's Reads page (and its CSV).
   controllers: [ReadsController, AccountReadsController],
   // Where counted plate-reader calls leave their reads (the history and watchlist matching).

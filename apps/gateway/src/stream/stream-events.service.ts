@@ -1,5 +1,5 @@
-import { BadRequestException, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig, RedisService } from '@platewise/infra';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { RedisService } from '@platewise/infra';
 import { BullMqWebhookSink } from '@platewise/recognition';
 import type { RequestContext } from '../http/request-context';
 import { parseStreamEvent, StreamEventError } from './stream-event';
@@ -15,15 +15,11 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
  * answer was lost (same Idempotency-Key) is answered again and neither counted nor sent twice.
  */
 @Injectable()
-export class StreamEventsService implements OnApplicationShutdown {
-  private readonly sink: BullMqWebhookSink;
-
+export class StreamEventsService {
   constructor(
-    config: AppConfig,
     private readonly redis: RedisService,
-  ) {
-    this.sink = new BullMqWebhookSink(config);
-  }
+    private readonly sink: BullMqWebhookSink,
+  ) {}
 
   async report(context: RequestContext, body: unknown, idempotencyKey?: string) {
     const { owner, reserve } = context;
@@ -58,9 +54,5 @@ export class StreamEventsService implements OnApplicationShutdown {
       throw err;
     }
     return answer;
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.sink.close();
   }
 }

@@ -4,9 +4,10 @@ import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { StreamEventsController } from './stream-events.controller';
 import { StreamEventsService } from './stream-events.service';
+import { WebhookQueueModule } from '../webhooks/webhook-queue.module';
 
 @Module({
-  imports: [AuthModule, DomainModule, MetricsModule],
+  imports: [AuthModule, DomainModule, MetricsModule, WebhookQueueModule],
   controllers: [StreamEventsController],
   providers: [StreamEventsService],
 })

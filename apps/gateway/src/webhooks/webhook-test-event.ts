@@ -1,6 +1,5 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { NotFoundError, WebhooksService } from '@platewise/domain';
-import { AppConfig } from '@platewise/infra';
 import { BullMqWebhookSink } from '@platewise/recognition';
 
 /**
@@ -8,15 +7,11 @@ import { BullMqWebhookSink } from '@platewise/recognition';
  * retries as real events, so the owner sees it in the delivery log.
  */
 @Injectable()
-export class WebhookTestEvent implements OnApplicationShutdown {
-  private readonly sink: BullMqWebhookSink;
-
+export class WebhookTestEvent {
   constructor(
-    config: AppConfig,
     private readonly webhooks: WebhooksService,
-  ) {
-    this.sink = new BullMqWebhookSink(config);
-  }
+    private readonly sink: BullMqWebhookSink,
+  ) {}
 
   async send(accountId: string, webhookId: number): Promise<{ queued: true }> {
     const hook = await this.webhooks.find(webhookId);
@@ -24,9 +19,5 @@ export class WebhookTestEvent implements OnApplicationShutdown {
       throw new NotFoundError(`no webhook ${webhookId} on this account`);
     await this.sink.enqueueTest(webhookId);
     return { queued: true };
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.sink.close();
   }
 }

@@ -6,9 +6,10 @@ import { AccountWebhooksController } from './account-webhooks.controller';
 import { WebhookTestEvent } from './webhook-test-event';
 import { WebhookTargetsService } from './webhook-targets.service';
 import { WebhooksController } from './webhooks.controller';
+import { WebhookQueueModule } from './webhook-queue.module';
 
 @Module({
-  imports: [AuthModule, DomainModule, SessionsModule],
+  imports: [AuthModule, DomainModule, SessionsModule, WebhookQueueModule],
   // The API's routes and the dashboard's Webhooks page (with its test event).
   controllers: [WebhooksController, AccountWebhooksController],
   providers: [WebhookTargetsService, WebhookTestEvent],

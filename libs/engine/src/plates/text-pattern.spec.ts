@@ -16,6 +16,10 @@ describe('compileTextPattern', () => {
     ['[\\d\\-]{3}', ['1-2', '---'], ['1a2']],
     ['x{2,}', ['XX', 'XXXXX'], ['X']],
     ['ab*?c', ['AC', 'ABBC'], ['AB']],
+    // Python's inline flags, as Snapshot API clients write them
+    ['(?i)[a-z]{3}\\d{4}', ['abc1234', 'ABC1234'], ['ABC123']],
+    ['(?i)(?s)^[A-Z]{2}$', ['AB'], ['A']],
+    ['(?i:AB|CD)\\d', ['ab1', 'CD2'], ['AB']],
   ])('%s matches whole texts, ignoring case', (pattern, yes, no) => {
     const m = compileTextPattern(pattern);
     for (const t of yes) expect([t, m.test(t)]).toEqual([t, true]);
@@ -30,6 +34,8 @@ describe('compileTextPattern', () => {
     ['a**', /nothing to repeat/],
     ['(a)\\1', /not supported/],
     ['(?=a)b', /not supported/],
+    ['(?x)A B', /inline flags "\(\?x\)" are not supported/],
+    ['(?-i:ab)', /not supported/],
     ['a{1,99}', /limited to 20/],
     ['a{3,1}', /wrong way round/],
     ['((a{20}){20}){20}', /too complex/],

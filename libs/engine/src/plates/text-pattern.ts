@@ -9,7 +9,9 @@ import { EngineConfigError } from '../errors';
  * Syntax: literals; `.`; classes `[A-Z0-9]`, `[^…]`; `\d \D \w \W \s \S` and escaped
  * metacharacters; groups `(…)`, `(?:…)`, `(?P<name>…)`, `(?<name>…)`; alternation `|`;
  * `* + ?` (a trailing `?` for lazy is accepted and means the same for a full match);
- * `{n}`, `{n,}`, `{n,m}` with n, m ≤ MAX_REPEAT; `^` and `$`. No backreferences or lookaround.
+ * `{n}`, `{n,}`, `{n,m}` with n, m ≤ MAX_REPEAT; `^` and `$`; the inline flags `(?i)`, `(?a)`,
+ * `(?m)`, `(?s)`, `(?u)` and their scoped forms `(?i:…)`, which change nothing on a plate's text.
+ * No backreferences or lookaround.
  */
 export const TEXT_FORMAT_LIMITS = Object.freeze({
   /** patterns per call */
@@ -67,6 +69,21 @@ const CLASS_ESCAPES: Record<string, CharTest> = {
 const CONTROL_ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, f: 12, v: 11, '0': 0 };
 /** Escapes that mean a feature this engine refuses (backreferences, word boundaries, …). */
 const REFUSED_ESCAPE = /[1-9bBAZzGkpPux]/;
+
+/**
+ * Inline flags as Python's `re` writes them (`(?i)`, `(?i:…)`): clients of the Snapshot API, a
+ * Python service, send them. Those that change nothing here are accepted: matching is always
+ * case-insensitive (`i`), and a plate's text is one line of ASCII (`a`, `u`, `m`, `s`).
+ */
+const NEUTRAL_FLAGS = /^[aimsu]+$/;
+
+function checkFlags(pattern: string, flags: string): void {
+  if (!NEUTRAL_FLAGS.test(flags))
+    throw invalid(
+      pattern,
+      `the inline flags "(?${flags})" are not supported (i, a, m, s and u are; matching always ignores case)`,
+    );
+}
 
 /** Case-insensitive, as the Snapshot API's examples (`[a-z]` for upper-case plates) need. */
 function caseless(test: CharTest): CharTest {
@@ -179,10 +196,15 @@ class Parser {
   private group(): Node {
     if (this.peek() === '?') {
       const named = /^\?P?<[A-Za-z_][A-Za-z0-9_]*>/.exec(this.src.slice(this.i));
+      const flags = /^\?([A-Za-z-]+)([:)])/.exec(this.src.slice(this.i));
       if (this.src.startsWith('?:', this.i)) this.i += 2;
       else if (named) this.i += named[0].length;
-      else
-        throw invalid(this.src, 'lookaround, inline flags and other (?…) groups are not supported');
+      else if (flags) {
+        this.i += flags[0].length;
+        checkFlags(this.src, flags[1]);
+        // `(?i)` sets flags for the whole pattern and holds nothing; `(?i:…)` is a plain group.
+        if (flags[2] === ')') return { type: 'concat', items: [] };
+      } else throw invalid(this.src, 'lookaround and other (?…) groups are not supported');
     }
     const inner = this.alternation();
     if (this.src[this.i++] !== ')') throw invalid(this.src, 'missing ")"');

@@ -5,11 +5,13 @@
 //  2. the engine: `platewise read` (the built CLI) once per set with that set's region hints and
 //     once over every photo with no hints, both scored by ../shared/alpr-dev/score.js
 //     (top-1, top-N, box recall per set);
-//  3. region-code accuracy without hints, where the photo's country is known (scripts/lib/dev-crops.mjs).
+//  3. region-code accuracy without hints, where the photo's country is known (scripts/lib/dev-crops.mjs);
+//  4. the engine on close-up photos (photos that are one plate): the tight crop sets of ../shared
+//     and cuts of the dev photos around their plate (scripts/lib/close-ups.mjs).
 //
 //   pnpm bench:accuracy [--config '{"mode":"fast"}'] [--concurrency 1] [--keep DIR]
 //                       [--recognizer cct|gated|ensemble|ppocr|crnn]   (sets ENGINE_RECOGNIZER for the CLI)
-//                       [--crops-only] [--no-crops] [--plate-reader plate-reader-v2]
+//                       [--crops-only] [--no-crops] [--no-close-ups] [--plate-reader plate-reader-v2]
 //
 // --plate-reader NAME: the engine reads plate text with that manifest entry instead of
 // `plate-reader` (e.g. plate-reader-v2, the project's fine-tune): the CLI runs on a temporary
@@ -32,6 +34,7 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { closeUpFigures } from './lib/close-ups.mjs';
 import { cropFigures, readDevCrops, truthRegion } from './lib/dev-crops.mjs';
 import {
   applicableCorrections,
@@ -206,6 +209,7 @@ console.log(
 score(hintedFile, 'with region hints (us: us, br: br, eu: ' + HINTS.eu.join(',') + ')');
 score(plainFile, 'without region hints');
 regionAccuracy(plainFile);
+if (!args.includes('--no-close-ups')) await closeUpFigures(root, resolve(dev, '..'), rows);
 
 /** Region code of each photo's top plate (no hints) against the country the photo shows. */
 function regionAccuracy(results) {

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 import { createEngine, Engine, MAX_PLATES, parseRecognizer } from './engine';
 import { REPORTED_CANDIDATES } from './plates/candidates';
-import { photo, plates, sharedEngine, twoCars } from './test-support/dev-photos';
+import { photo, plateCrop, plates, sharedEngine, twoCars } from './test-support/dev-photos';
 
 const engine = sharedEngine();
 
@@ -323,6 +323,61 @@ describe('config keys', () => {
 
   it('region codes without templates are a guide that is ignored', async () => {
     expect(plates(await engine().read(img, { regions: ['zz'] }))).toHaveLength(1);
+  });
+});
+
+describe('close-up photos: a photo that is one plate is read whole', () => {
+  const whole = { xmin: 0, ymin: 0, xmax: 320, ymax: 155 };
+
+  it('reads the plate, not a sticker or the state name the detector found on it', async () => {
+    // 320 × 155, the plate edge to edge: the detector finds only the registration sticker (2003)
+    const r = (await engine().read(plateCrop('al1181.png'))).results as PlateResult[];
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ plate: '26a178n', box: whole, region: { code: 'us-al' } });
+    expect(r[0].score).toBeGreaterThan(0.9);
+    // no detector scored it: its dscore is its read's, so threshold_d asks as much of it
+    expect(r[0].dscore).toBe(r[0].score);
+    expect(r[0].vehicle).toEqual({
+      type: 'Unknown',
+      score: 0,
+      box: { xmin: 0, ymin: 0, xmax: 0, ymax: 0 },
+    });
+    expect(checkEngineResult(await engine().read(plateCrop('al1181.png')))).toMatchObject({
+      valid: true,
+    });
+    expect(plates(await engine().read(plateCrop('de0.png')))).toEqual(['508736']); // not DELAWARE
+  });
+
+  it('is described as no vehicle under mmc, and is a plate without vehicle in vehicle mode', async () => {
+    const mmc = (await engine().read(plateCrop('al1181.png'), { mmc: true }))
+      .results as PlateResult[];
+    expect(mmc[0].plate).toBe('26a178n');
+    expect(mmc[0].color).toEqual([{ color: 'unknown', score: 0 }]);
+    const v = (
+      await engine().read(plateCrop('al1181.png'), { config: { detection_mode: 'vehicle' } })
+    ).results as VehicleModeResult[];
+    expect(v).toHaveLength(1);
+    expect(v[0].plate).toMatchObject({ type: 'Plate', box: whole });
+    expect(v[0].vehicle).toBeUndefined();
+  });
+
+  it('is left out when unsure, under detection_rule strict, and in fast mode once something was read', async () => {
+    const crop = plateCrop('al1181.png');
+    for (const config of [{ threshold_o: 0.999 }, { threshold_d: 0.999 }])
+      expect(plates(await engine().read(crop, { config }))).not.toContain('26A178N');
+    expect((await engine().read(crop, { config: { detection_rule: 'strict' } })).results).toEqual(
+      [],
+    );
+    // fast mode looks for no vehicle: the photo is read whole only where its one step read nothing
+    expect(plates(await engine().read(crop, { config: { mode: 'fast' } }))).toEqual(['2003']);
+  });
+
+  it('a street photo is never read whole, even where no vehicle is found', async () => {
+    // a 16:9 dev photo in which the vehicle detector finds nothing (4 of 148 have none): its
+    // plate is read as before, and the photo read whole (scoring far under the bar) is not
+    const r = (await engine().read(photo('br/OKL1235.jpg'))).results as PlateResult[];
+    expect(plates({ results: r })).toContain('OKL1235');
+    for (const p of r) expect(p.box).not.toEqual({ xmin: 0, ymin: 0, xmax: 1280, ymax: 720 });
   });
 });
 

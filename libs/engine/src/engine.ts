@@ -20,6 +20,7 @@ import {
 } from './detect/plan';
 import { RedactionThread } from './redact/redaction-thread';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
+import { CLOSE_UP, looseCrop, plateShaped, wholePhotoPlate } from './detect/close-up';
 import { Box, boxArea, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage, resizeShared } from './image/decode';
@@ -397,7 +398,7 @@ class PlateEngine implements Engine {
           plates.flatMap((d) => vehicleOf(d.box, vehicles) ?? []),
         )
       : undefined;
-    const reads: PlateRead[] = [];
+    let reads: PlateRead[] = [];
     for (const det of plates) {
       const text = await this.reader.read(img, det, hints, config);
       if (!text) continue;
@@ -405,11 +406,26 @@ class PlateEngine implements Engine {
       if (config.detection_rule === 'strict' && !vehicle) continue;
       reads.push({ ...text, det, vehicle });
     }
+    // A close-up of one plate (detect/close-up.ts): no vehicle in it (in `mode: fast`, which looks
+    // for none, nothing read), plate-shaped, not a plate the detector read with a margin around
+    // it, and sure when read whole; whatever else the detector read in it is part of that plate
+    // (a sticker, the state's name). Not under detection_rule strict: it is on no vehicle found.
+    if (
+      !vehicles.length &&
+      (needVehicles || !reads.length) &&
+      config.detection_rule !== 'strict' &&
+      plateShaped(img) &&
+      !looseCrop(reads, img)
+    ) {
+      const whole = await this.readWhole(img, hints, config);
+      if (whole) reads = [whole];
+    }
     let described: Map<VehicleDetection, VehicleAttributes> | null = null;
     if (opts.mmc) {
       // a close-up plate with no vehicle detected around it is on the car that fills the photo
       if (config.detection_mode === 'plate')
-        for (const r of reads) if (!r.vehicle) r.vehicle = closeUpVehicle(plateBox(r.det), img);
+        for (const r of reads)
+          if (!r.vehicle && !r.wholePhoto) r.vehicle = closeUpVehicle(plateBox(r.det), img);
       // The vehicles the answer shows: those holding a read plate, and in vehicle mode the others too.
       const shown =
         config.detection_mode === 'vehicle'
@@ -431,6 +447,24 @@ class PlateEngine implements Engine {
         : reads.map((r) => plateResult(img, r, described));
     phase('read');
     return { processing_time: round3(performance.now() - t0), results };
+  }
+
+  /** The whole photo read as one plate, when the read is sure (CLOSE_UP.minScore and threshold_o). */
+  private async readWhole(
+    img: RgbImage,
+    hints: string[],
+    config: EngineConfig,
+  ): Promise<PlateRead | null> {
+    const bar = Math.max(config.threshold_o, CLOSE_UP.minScore);
+    const text = await this.reader.read(img, wholePhotoPlate(img, 1), hints, {
+      ...config,
+      threshold_o: bar,
+    });
+    if (!text) return null;
+    // its dscore is the read's score, so threshold_d asks as much of it as of a detection
+    const score = text.candidates[0].score;
+    if (score < config.threshold_d) return null;
+    return { ...text, det: wholePhotoPlate(img, score), vehicle: null, wholePhoto: true };
   }
 
   async redact(image: Buffer, opts: RedactRequest = {}): Promise<RedactionResult> {
@@ -458,6 +492,11 @@ class PlateEngine implements Engine {
           asideFrom,
         );
         return passes;
+      },
+      readWhole: async (img, bar) => {
+        const config = { ...DEFAULT_CONFIG, threshold_o: bar };
+        const text = await this.reader.read(img, wholePhotoPlate(img, 1), [], config);
+        return text ? text.candidates[0].score : null;
       },
       // with leeway: the reader will take the second look on the JPEG sent, where its vehicles
       // may be a pixel or two longer or shorter (detect/plan.ts `secondLookTiles`)

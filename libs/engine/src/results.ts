@@ -14,13 +14,15 @@ import { vehicleType } from './vehicle/types';
 export interface PlateRead extends PlateText {
   det: PlateDetection;
   vehicle: VehicleDetection | null;
+  /** the whole photo read as one close-up plate (detect/close-up.ts): its box is the photo */
+  wholePhoto?: true;
 }
 
 /** What mmc found per vehicle (vehicle/mmc.ts); null when the request did not ask for mmc. */
 export type Described = Map<VehicleDetection, VehicleAttributes> | null;
 
 export function plateResult(img: RgbImage, r: PlateRead, described: Described): PlateResult {
-  const box = clampBox(plateBox(r.det), img.width, img.height);
+  const box = readBox(img, r);
   const attrs = r.vehicle ? described?.get(r.vehicle) : undefined;
   const out: PlateResult = {
     box,
@@ -76,7 +78,7 @@ export function vehicleModeResults(
     ...(described ? { props: mmcProps(described.get(v)) } : {}),
   });
   for (const r of reads) {
-    const box = clampBox(plateBox(r.det), img.width, img.height);
+    const box = readBox(img, r);
     const item: VehicleModeResult = {
       plate: {
         type: 'Plate',
@@ -112,6 +114,12 @@ export function vehicleModeResults(
  * (reading/tuning.ts cctPad*).
  */
 export const PLATE_BOX = { growX: 0.04, growY: 0.06 };
+
+/** The box reported for a read: its plate's, or the whole photo for a close-up read whole. */
+function readBox(img: RgbImage, r: PlateRead): Box {
+  if (r.wholePhoto) return { xmin: 0, ymin: 0, xmax: img.width, ymax: img.height };
+  return clampBox(plateBox(r.det), img.width, img.height);
+}
 
 /** The reported plate box: the corners' extent, grown by PLATE_BOX. */
 export function plateBox(det: PlateDetection): Box {

@@ -1,4 +1,5 @@
 import { EngineConfig, parseEngineConfig } from '../config';
+import { CLOSE_UP, plateShaped } from '../detect/close-up';
 import type { PlateDetection } from '../detect/plate';
 import type { VehicleDetection } from '../detect/vehicle';
 import { EngineConfigError } from '../errors';
@@ -108,6 +109,11 @@ export interface RedactionParts {
     img: RgbImage,
     threshold: number,
   ): Promise<{ found: Promise<PlateDetection[]>; here(): void }>;
+  /**
+   * the plate reader's read of the whole photo as one plate (detect/close-up.ts): its score where
+   * it reaches `bar`, else null
+   */
+  readWhole(img: RgbImage, bar: number): Promise<number | null>;
 }
 
 /**
@@ -394,6 +400,17 @@ async function findPlates(
   wholeRun.here();
   return timed('plates', async () => {
     const plates = plateAreas(await parts.plates(img, vehicles, config, wholeRun.found, faces));
+    // A photo that is one plate (a close-up crop, which the reader reads whole: detect/close-up.ts)
+    // is hidden whole, where it reads as a plate at half the reader's bar.
+    const closeUp =
+      !vehicles.length && plateShaped(img)
+        ? await parts.readWhole(img, CLOSE_UP.minScore / 2)
+        : null;
+    if (closeUp !== null)
+      plates.push({
+        box: { xmin: 0, ymin: 0, xmax: img.width, ymax: img.height },
+        score: round3(closeUp),
+      });
     await faceInputTaken?.catch(noop);
     await hide(plates);
     if (fast || plates.length > 0) return { plates, swept: [], tiles: [] };

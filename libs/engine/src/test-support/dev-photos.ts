@@ -10,6 +10,9 @@ import { createEngine, Engine } from '../engine';
 
 export const DEV = resolve(__dirname, '../../../../../shared/alpr-dev');
 export const photo = (p: string): Buffer => readFileSync(join(DEV, 'images', p));
+/** A tightly cropped US plate of ../shared/alpr-crops-us (a close-up, as clients' own detectors cut them). */
+export const plateCrop = (p: string): Buffer =>
+  readFileSync(resolve(DEV, '../alpr-crops-us/images', p));
 export const plates = (r: { results: unknown[] }) =>
   (r.results as PlateResult[]).map((x) => x.plate.toUpperCase());
 

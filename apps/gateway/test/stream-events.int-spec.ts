@@ -1,13 +1,14 @@
 /**
  * POST /v1/stream/events: a stream process reports a vehicle event with the account's API key;
  * it is checked, counted once as `stream` (in /v2/quota/daily beside plate_reader, from the one
- * monthly allowance) and queued for each of the account's webhooks. A malformed event spends
- * nothing.
+ * monthly allowance) and queued for each of the account's webhooks; its plate joins the read
+ * history and is checked against the watchlists. A malformed event spends nothing.
  */
 import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
 import { AppConfig, queueOptions } from '@platewise/infra';
 import { Queue } from 'bullmq';
-import { Harness, startHarness, uniqueName } from './harness';
+import { ReadRecorder } from '../src/reads/read-recorder';
+import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
 
 const EVENT = {
   camera_id: 'gate-1',
@@ -99,6 +100,67 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     );
     expect(jobs).toHaveLength(2);
     await Promise.all(jobs.map((j) => j.remove()));
+  });
+
+  it("keeps the event's plate in the read history and sends a watchlist match to its own account only", async () => {
+    const owner = await h.admin.createAccount(uniqueName('stream-reads'), 'pro');
+    const other = await h.admin.createAccount(uniqueName('stream-reads-other'), 'pro');
+    await h
+      .http()
+      .patch(`/admin/accounts/${owner.account.id}`)
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ readRetentionDays: 7 })
+      .expect(200);
+    const hooks = h.app.get(WebhooksService);
+    const hook = await hooks.create(owner.account.id, 'http://hooks.example/reads', false);
+    const otherHook = await hooks.create(other.account.id, 'http://hooks.example/other', false);
+    for (const { apiKey } of [owner, other]) {
+      await h
+        .http()
+        .post('/v1/watchlists/')
+        .set('Authorization', `Token ${apiKey}`)
+        .send({ plate: 'AYO-9034', label: 'van', match: 'exact' })
+        .expect(201);
+    }
+    const post = () =>
+      h
+        .http()
+        .post('/v1/stream/events')
+        .set('Authorization', `Token ${owner.apiKey}`)
+        .set('Idempotency-Key', 'reads-0123456789')
+        .send(EVENT)
+        .expect(201);
+    await post();
+    await post(); // a retry of the same event: neither kept nor matched twice
+    const reads = async (apiKey: string) => {
+      await h.app.get(ReadRecorder).flush();
+      return (
+        await h.http().get('/v1/reads/?plate=ayo9034').set('Authorization', `Token ${apiKey}`)
+      ).body.results;
+    };
+    for (let i = 0; i < 50 && (await reads(owner.apiKey)).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await reads(owner.apiKey)).toEqual([
+      expect.objectContaining({
+        plate: 'ayo9034',
+        score: 0.992,
+        region: 'br',
+        vehicle: { type: 'Sedan', score: 0.8 },
+        camera_id: 'gate-1',
+        timestamp: EVENT.timestamp,
+        request_type: 'stream',
+      }),
+    ]);
+    expect(await reads(other.apiKey)).toEqual([]);
+    const jobs = await queue.getJobs(['waiting', 'delayed', 'active']);
+    const matches = jobs.filter((j) => j.data.event === 'watchlist.match');
+    expect(matches.map((j) => j.data.webhookId)).toEqual([hook.id]);
+    expect(matches[0].data.data).toMatchObject({
+      watchlist: { plate: 'ayo9034', label: 'van' },
+      read: { plate: 'ayo9034', camera_id: 'gate-1', timestamp: EVENT.timestamp },
+    });
+    expect(jobs.filter((j) => j.data.webhookId === otherHook.id)).toEqual([]);
+    await Promise.all(jobs.filter((j) => j.data.webhookId === hook.id).map((j) => j.remove()));
   });
 
   it('refuses malformed events with 400 and counts none; no key is 403', async () => {

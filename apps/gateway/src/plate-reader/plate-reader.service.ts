@@ -46,6 +46,7 @@ export class PlateReaderService implements OnApplicationShutdown {
           {
             accountId: owner.accountId,
             cameraId: request.camera_id,
+            requestType: 'plate_reader',
             readRetentionDays: owner.account.readRetentionDays,
             webhookIds: owner.webhooks.map((w) => w.id),
           },

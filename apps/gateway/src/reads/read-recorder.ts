@@ -8,10 +8,12 @@ import {
 } from '@platewise/domain';
 import { BullMqWebhookSink, type SnapshotResponse } from '@platewise/recognition';
 
-/** A counted plate-reader call whose plates are recorded, with what its account keeps. */
+/** A counted call whose plates are recorded, with what its account keeps. */
 export interface RecordedCall {
   accountId: string;
   cameraId: string | null;
+  /** a plate-reader call, or a vehicle event reported by a stream process */
+  requestType: 'plate_reader' | 'stream';
   /** days the account keeps its reads (0: none are stored; watchlists still apply) */
   readRetentionDays: number;
   /** the account's webhook targets, for `watchlist.match` events */
@@ -20,8 +22,11 @@ export interface RecordedCall {
 
 type PlateRead = Pick<NewRead, 'plate' | 'score' | 'region' | 'vehicle'>;
 
+/** What is recorded of an answer (or of a stream event): its plates and its time. */
+export type RecordedAnswer = Pick<SnapshotResponse, 'results'> & Partial<SnapshotResponse>;
+
 /** The plates of an answer, in either result shape (plates, or detection_mode=vehicle). */
-export function platesOf(response: SnapshotResponse): PlateRead[] {
+export function platesOf(response: RecordedAnswer): PlateRead[] {
   const out: PlateRead[] = [];
   for (const result of response.results) {
     if ('candidates' in result) {
@@ -58,7 +63,7 @@ const BATCH = 500;
 const MAX_PENDING = 20_000;
 
 /**
- * Takes the plates of each counted plate-reader call's answer (record returns at once; the
+ * Takes the plates of each counted plate-reader call's answer (and of each counted stream event) (record returns at once; the
  * gateway calls it once the call is counted, so an unbilled call leaves no read) and, a batch at
  * a time, stores those of accounts that keep their reads and checks every read against the
  * accounts' watchlists: a match is a notice (listed, e-mailed) and a `watchlist.match` webhook
@@ -79,7 +84,7 @@ export class ReadRecorder implements OnApplicationShutdown {
     private readonly events: BullMqWebhookSink,
   ) {}
 
-  record(call: RecordedCall, response: SnapshotResponse): void {
+  record(call: RecordedCall, response: RecordedAnswer): void {
     const keep = call.readRetentionDays > 0;
     const readAt = new Date();
     for (const plate of platesOf(response)) {
@@ -93,7 +98,7 @@ export class ReadRecorder implements OnApplicationShutdown {
           timestamp: response.timestamp ?? readAt.toISOString(),
           cameraId: call.cameraId,
           // Only plate reads are recorded: redactions hide plates rather than read them.
-          requestType: 'plate_reader',
+          requestType: call.requestType,
         },
       });
     }

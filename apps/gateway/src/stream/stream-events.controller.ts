@@ -35,7 +35,8 @@ export class StreamEventsController {
   @RouteDoc({
     summary: 'Report one vehicle event from a stream process (apps/stream)',
     description:
-      'Counted once as request type `stream` and sent to each of the account webhooks as `stream.event`. ' +
+      'Counted once as request type `stream` and sent to each of the account webhooks as `stream.event`; ' +
+      'its plate is kept in the read history (request type `stream`) and checked against the watchlists. ' +
       'The body is the event apps/stream writes: camera_id, timestamp, first_seen, last_seen, frames, ' +
       'direction (degrees, 0 right, 90 up; null when the plate hardly moved) and results (Snapshot plate results, each with its direction). ' +
       'With an Idempotency-Key header, a retry of an event already taken is answered with duplicate: true, not counted or sent again.',

@@ -1,7 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { RedisService } from '@platewise/infra';
 import { BullMqWebhookSink } from '@platewise/recognition';
+import type { PlateResult } from '@platewise/snapshot';
 import type { RequestContext } from '../http/request-context';
+import { ReadRecorder } from '../reads/read-recorder';
 import { parseStreamEvent, StreamEventError } from './stream-event';
 
 /** How long an Idempotency-Key is remembered: a reporter's retries end within a minute. */
@@ -13,17 +15,20 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
  * checked, counted once as a `stream` request, and sent to the account's webhooks (`stream.event`,
  * through the same queue, signature and retries as recognitions). A retry of an event whose first
  * answer was lost (same Idempotency-Key) is answered again and neither counted nor sent twice.
+ * Once counted, the event's plate joins the read history and is checked against the account's
+ * watchlists, as a plate-reader call's plates are.
  */
 @Injectable()
 export class StreamEventsService {
   constructor(
     private readonly redis: RedisService,
     private readonly sink: BullMqWebhookSink,
+    private readonly reads: ReadRecorder,
   ) {}
 
   async report(context: RequestContext, body: unknown, idempotencyKey?: string) {
-    const { owner, reserve } = context;
-    if (!owner || !reserve) throw new Error('route needs Metered');
+    const { owner, reserve, whenCounted } = context;
+    if (!owner || !reserve || !whenCounted) throw new Error('route needs Metered');
     let event;
     try {
       event = parseStreamEvent(body);
@@ -53,6 +58,20 @@ export class StreamEventsService {
       if (seen) await this.redis.del(seen).catch(() => undefined);
       throw err;
     }
+    whenCounted({
+      what: 'read history',
+      run: () =>
+        this.reads.record(
+          {
+            accountId: owner.accountId,
+            cameraId: event.camera_id,
+            requestType: 'stream',
+            readRetentionDays: owner.account.readRetentionDays,
+            webhookIds: hooks,
+          },
+          { results: event.results as unknown as PlateResult[], timestamp: event.timestamp },
+        ),
+    });
     return answer;
   }
 }

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { DomainModule } from '@platewise/domain';
 import { AuthModule } from '../auth/auth.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { ReadsModule } from '../reads/reads.module';
 import { StreamEventsController } from './stream-events.controller';
 import { StreamEventsService } from './stream-events.service';
 import { WebhookQueueModule } from '../webhooks/webhook-queue.module';
 
 @Module({
-  imports: [AuthModule, DomainModule, MetricsModule, WebhookQueueModule],
+  imports: [AuthModule, DomainModule, MetricsModule, ReadsModule, WebhookQueueModule],
   controllers: [StreamEventsController],
   providers: [StreamEventsService],
 })

@@ -1,5 +1,6 @@
 /** ReadsService on the real PostgreSQL: search by plate, camera and time, pages, tenants, purge. */
 import { AccountsService } from '../accounts/accounts.service';
+import { InvalidInputError } from '../errors';
 import { domainContext } from '../test-support/domain-context';
 import { NewRead, ReadsService } from './reads.service';
 
@@ -83,6 +84,21 @@ describe('ReadsService', () => {
     ]);
     expect(three.next).toBeNull();
     await expect(reads.search(mine, { cursor: 'bm9wZQ' })).rejects.toThrow(/cursor/);
+    // Well formed but past what the database holds: a clear refusal, not its range error.
+    const made = (text: string) => Buffer.from(text).toString('base64url');
+    for (const cursor of [
+      made('2026-03-02T10:00:00.000Z|9999999999999999999'),
+      made('-271821-04-20T00:00:00.000Z|5'),
+    ]) {
+      await expect(reads.search(mine, { cursor })).rejects.toThrow(InvalidInputError);
+    }
+    const top = made('2026-03-02T10:03:00.000Z|9223372036854775807');
+    expect((await reads.search(mine, { cursor: top })).results.map((r) => r.plate)).toEqual([
+      'pg3',
+      'pg2',
+      'pg1',
+      'pg0',
+    ]);
   });
 
   it("purges reads older than their account's retention, at a moved clock", async () => {

@@ -174,10 +174,22 @@ const toView = (r: ReadRow): ReadView => ({
 const encodeCursor = (readAt: Date, id: string) =>
   Buffer.from(`${readAt.toISOString()}|${id}`).toString('base64url');
 
+/** The largest id a read can have (PostgreSQL's bigint). */
+const MAX_ID = 2n ** 63n - 1n;
+
 function decodeCursor(cursor: string): { readAt: Date; id: string } {
   const [time, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const readAt = new Date(time ?? '');
-  if (!id || !/^\d{1,19}$/.test(id) || Number.isNaN(readAt.getTime()))
+  // Checked to the database's ranges too: an id past bigint or a time far BC made it fail (500).
+  const year = readAt.getUTCFullYear();
+  if (
+    !id ||
+    !/^\d{1,19}$/.test(id) ||
+    BigInt(id) > MAX_ID ||
+    Number.isNaN(readAt.getTime()) ||
+    year < 1 ||
+    year > 9999
+  )
     throw new InvalidInputError('cursor is not one this API returned');
   return { readAt, id };
 }

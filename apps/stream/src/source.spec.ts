@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Frame, readSource } from './source';
+import { createServer } from 'node:net';
+import { Frame, hideCredentials, readSource } from './source';
 
 /** Mean and spread of a frame's grey levels (a flat grey frame has almost no spread). */
 function spread(f: Frame): number {
@@ -71,5 +72,38 @@ describe('readSource (real ffmpeg)', () => {
       expect(f.t).toBe(1_000_000 + f.index * 250);
       expect([f.width, f.height]).toEqual([320, 180]);
     }
+  });
+
+  it("keeps a camera's password out of what a lost source reports (ffmpeg names the URL)", async () => {
+    // A port nothing listens on: ffmpeg fails with "rtsp://user:pass@…: Connection refused".
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    await new Promise((r) => server.close(r));
+    const stop = new AbortController();
+    const lost: string[] = [];
+    await readSource(
+      { url: `rtsp://admin:S3cret@127.0.0.1:${port}/cam`, fps: 4, maxSide: 320, live: true },
+      {
+        onFrame: () => undefined,
+        onState: (state, detail) => {
+          if (state !== 'lost') return;
+          lost.push(detail ?? '');
+          stop.abort();
+        },
+      },
+      stop.signal,
+    );
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatch(/ffmpeg exited/);
+    expect(lost[0]).toContain(`rtsp://***@127.0.0.1:${port}/cam`);
+    expect(lost[0]).not.toContain('S3cret');
+  });
+
+  it('hides the user and password of every URL in a text', () => {
+    expect(
+      hideCredentials('open http://u:p@cam.local/a and rtsps://only-user@10.0.0.5:554/s, not a@b'),
+    ).toBe('open http://***@cam.local/a and rtsps://***@10.0.0.5:554/s, not a@b');
+    expect(hideCredentials('rtsp://10.0.0.5/live?user=x')).toBe('rtsp://10.0.0.5/live?user=x');
   });
 });

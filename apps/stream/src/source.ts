@@ -62,6 +62,15 @@ export function isHls(url: string): boolean {
   return /\.m3u8(\?|#|$)/i.test(url);
 }
 
+/**
+ * The text with the user and password of every URL in it replaced by `***`: ffmpeg names the
+ * input URL in its errors, and a camera's URL usually carries its credentials
+ * (`rtsp://admin:secret@10.0.0.5/stream1`), which must not reach the logs.
+ */
+export function hideCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, '$1***@');
+}
+
 /** Whether a source is a stream (reconnected, clock-timed) rather than a file. */
 export function isLiveUrl(url: string): boolean {
   return /^(rtsps?|rtmps?|https?|udp|tcp|srt):\/\//i.test(url);
@@ -293,7 +302,7 @@ function runOnce(
         if (busy) return setTimeout(waitForReader, 10);
         if (killedWhy) return finish(killedWhy === 'stopped' ? null : killedWhy);
         if (code === 0) return finish(null);
-        const last = log.trim().split('\n').slice(-2).join(' ').trim();
+        const last = hideCredentials(log.trim().split('\n').slice(-2).join(' ').trim());
         finish(`ffmpeg exited with code ${code}: ${last.slice(0, 300)}`);
       };
       waitForReader();

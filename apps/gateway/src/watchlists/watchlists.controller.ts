@@ -33,7 +33,8 @@ export class WatchlistsController {
     description:
       'A read that matches is e-mailed to the account (when it has an address and SMTP_URL is ' +
       'set), listed in its notifications, and sent to its webhooks as a signed `watchlist.match` ' +
-      'event carrying the entry and the read.',
+      'event carrying the entry and the read. A plate is watched once per `match`: a second entry ' +
+      'for it is refused (400).',
     auth: 'key',
     request: { plate: 'AYO9034', label: 'stolen van', match: 'lookalike' },
     ok: { status: 201, schema: 'WatchlistEntry', example: EXAMPLES.watchlistEntry },

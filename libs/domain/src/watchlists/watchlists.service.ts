@@ -27,12 +27,20 @@ export class WatchlistsService {
   ): Promise<WatchlistView> {
     const plate = normalisePlate(entry.plate);
     if (plate === '') throw new InvalidInputError('plate must have at least one letter or digit');
+    const match = entry.match ?? 'exact';
+    // Every matching read is sent once per entry: a second entry for the same plate and match (a
+    // retried POST) would send each of its reads twice.
+    const same = await this.prisma.watchlist.findFirst({ where: { accountId, plate, match } });
+    if (same)
+      throw new InvalidInputError(
+        `${plate.toUpperCase()} is watched already (${match}, entry ${same.id}); remove that entry to add it again.`,
+      );
     if ((await this.prisma.watchlist.count({ where: { accountId } })) >= MAX_WATCHLIST_ENTRIES)
       throw new InvalidInputError(
         `An account may watch at most ${MAX_WATCHLIST_ENTRIES} plates; remove one before adding another.`,
       );
     const row = await this.prisma.watchlist.create({
-      data: { accountId, plate, label: entry.label ?? '', match: entry.match ?? 'exact' },
+      data: { accountId, plate, label: entry.label ?? '', match },
     });
     return toView(row);
   }

@@ -246,6 +246,50 @@ describe('stream: video into one event per vehicle', () => {
     }, 180_000);
   });
 
+  it('while the gateway is away, the out file still gets each event as it comes, and SIGTERM gives up the rest in time', async () => {
+    const rtspPort = testPort();
+    const gatewayPort = testPort(); // nothing listens there
+    const server = await startRtsp(rtspPort, clip);
+    const out = join(dir, 'away.jsonl');
+    const config = join(dir, 'away.yaml');
+    writeFileSync(
+      config,
+      [
+        'cameras:',
+        '  - id: away',
+        `    url: rtsp://127.0.0.1:${rtspPort}/cam`,
+        `out: ${out}`,
+        'port: 0',
+        'gateway:',
+        `  url: http://127.0.0.1:${gatewayPort}`,
+      ].join('\n'),
+    );
+    const stream = run(process.execPath, [STREAM, config], { PLATEWISE_API_KEY: 'k' });
+    const written = () => {
+      try {
+        return lines(out).length;
+      } catch {
+        return 0;
+      }
+    };
+    try {
+      // Each event's delivery is retried for 15 s: the file must not wait for it.
+      await waitFor(() => written() >= 3, 30_000, 200).catch(() => {
+        throw new Error(`${written()} event(s) written in 30 s:\n${stream.log()}`);
+      });
+      const stopping = Date.now();
+      stream.child.kill('SIGTERM');
+      expect(await stream.exited).toBe(0);
+      // 20 s for the deliveries still waiting, then they are given up (Kubernetes waits 60 s).
+      expect(Date.now() - stopping).toBeLessThan(35_000);
+      const lost = stream.log().match(/camera away: event of \S+ not delivered/g) ?? [];
+      expect(lost).toHaveLength(written());
+    } finally {
+      await stop(stream.child);
+      await stop(server);
+    }
+  }, 120_000);
+
   it('reads HTTP sources: an MJPEG camera and an HLS playlist', async () => {
     const frames = join(dir, 'mjpeg');
     const hls = join(dir, 'hls');

@@ -4,15 +4,32 @@ import { CameraPipeline } from './camera';
 import { loadConfig, StreamConfigError } from './config';
 import { createStreamEngine } from './engine';
 import { StreamMetrics } from './metrics';
-import { allOf, bestFrames, EventSink, gatewayReporter, jsonLines } from './sinks';
+import {
+  allOf,
+  bestFrames,
+  EventSink,
+  gatewayReporter,
+  jsonLines,
+  queued,
+  QueuedSink,
+} from './sinks';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+
+/** Events of one camera waiting for the gateway (about 1 KB each) before the oldest is given up. */
+const MAX_WAITING = 10_000;
+/**
+ * Once the cameras have stopped, how long events still waiting for the gateway are tried: within
+ * Kubernetes' 60 s grace with the tracks' flush (a read in flight ends within the engine's limit).
+ */
+const DELIVERY_GRACE_MS = 20_000;
 
 /**
  * The stream service: `platewise-stream <config.yaml>` (or STREAM_CONFIG). Every camera of the
  * config is read at once; a camera that fails is reconnected and never stops the others. Health
  * (/health, /health/live, /health/ready) and Prometheus metrics (/metrics) on the config's port. SIGTERM or SIGINT: the sources
- * stop, open tracks end as events, the events are delivered, and the process exits.
+ * stop, open tracks end as events, the events are delivered (those the gateway has not taken
+ * within DELIVERY_GRACE_MS are given up), and the process exits.
  */
 async function main(): Promise<void> {
   const path = process.argv[2] ?? process.env.STREAM_CONFIG;
@@ -25,7 +42,18 @@ async function main(): Promise<void> {
   const sinks: EventSink[] = [];
   if (config.framesDir) sinks.push(bestFrames(config.framesDir));
   if (config.out) sinks.push(jsonLines(config.out));
-  if (config.gateway) sinks.push(gatewayReporter(config.gateway));
+  let gateway: QueuedSink | null = null;
+  if (config.gateway) {
+    const stopDelivery = new AbortController();
+    gateway = queued(gatewayReporter(config.gateway, fetch, stopDelivery.signal), stopDelivery, {
+      max: MAX_WAITING,
+      onLost: (event, why) => {
+        metrics.undelivered.inc({ camera: event.camera_id });
+        log(`camera ${event.camera_id}: event of ${event.timestamp} not delivered: ${why}`);
+      },
+    });
+    sinks.push(gateway.sink);
+  }
   if (!config.out && !config.gateway)
     sinks.push(async (e) => void process.stdout.write(`${JSON.stringify(e)}\n`));
   const sink = allOf(sinks);
@@ -84,6 +112,7 @@ async function main(): Promise<void> {
         .catch((err: Error) => log(`camera ${p.camera.id} stopped: ${err.message}`)),
     ),
   );
+  await gateway?.close(DELIVERY_GRACE_MS);
   metrics.stop();
   server?.close();
   await engine.close();

@@ -22,6 +22,10 @@ export class StreamMetrics {
     'Frames dropped because the engine was still reading an earlier one',
   );
   readonly events = this.c('platewise_stream_events_total', 'Vehicle events emitted');
+  readonly undelivered = this.c(
+    'platewise_stream_events_undelivered_total',
+    'Events the gateway did not take: refused, still failing after the retries, or given up at shutdown or past the queue',
+  );
   readonly readErrors = this.c('platewise_stream_read_errors_total', 'Frames whose read failed');
   readonly reconnects = this.c('platewise_stream_reconnects_total', 'Times a live source was lost');
   readonly up = this.g('platewise_stream_camera_up', '1 while the camera delivers frames');

@@ -37,6 +37,8 @@ const ATTEMPTS = 6;
 export function gatewayReporter(
   gateway: { url: string; apiKey: string | null },
   fetchImpl: typeof fetch = fetch,
+  /** once aborted (the process is stopping and its time is up), no further attempt is made */
+  stop?: AbortSignal,
 ): EventSink {
   return async (event) => {
     const body = JSON.stringify(event);
@@ -44,7 +46,11 @@ export function gatewayReporter(
     const key = createHash('sha256').update(body).digest('base64url');
     let why = '';
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
+      if (attempt) await pause(500 * 2 ** (attempt - 1), stop);
+      if (stop?.aborted) {
+        why ||= 'stopping';
+        break;
+      }
       try {
         const res = await fetchImpl(`${gateway.url}/v1/stream/events`, {
           method: 'POST',
@@ -55,7 +61,9 @@ export function gatewayReporter(
             ...(gateway.apiKey ? { authorization: `Token ${gateway.apiKey}` } : {}),
           },
           body,
-          signal: AbortSignal.timeout(10_000),
+          signal: stop
+            ? AbortSignal.any([stop, AbortSignal.timeout(10_000)])
+            : AbortSignal.timeout(10_000),
         });
         if (res.ok) return;
         why = `${res.status} ${(await res.text()).slice(0, 200)}`;
@@ -75,5 +83,72 @@ export function allOf(sinks: EventSink[]): EventSink {
     for (const sink of sinks)
       await sink(event, frame).catch((err: Error) => failures.push(err.message));
     if (failures.length) throw new Error(failures.join('; '));
+  };
+}
+
+function pause(ms: number, stop?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stop?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    }
+    stop?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A sink whose deliveries run behind the others, on a queue per camera. */
+export interface QueuedSink {
+  /** queues the event (without its frame) and returns at once */
+  sink: EventSink;
+  /**
+   * Waits until every queued event is delivered, or `graceMs` have gone by: then `stop` is
+   * aborted (the sink makes no further attempt) and what is left is given up.
+   */
+  close(graceMs: number): Promise<void>;
+}
+
+/**
+ * Runs a slow sink — the gateway, whose retries take up to 15 s per event while it is away —
+ * on a queue per camera, so the cameras and the other sinks (the JSON lines, the best frames)
+ * never wait for it: while the gateway is away the file still gets each event as it comes, and
+ * a stopping process does not spend minutes retrying past its kill signal (losing what the file
+ * had not got yet). A camera's events are delivered in order. At most `max` wait per camera (the
+ * memory an outage can take); past it the oldest is given up. Each event given up goes to
+ * `onLost`.
+ */
+export function queued(
+  sink: EventSink,
+  stop: AbortController,
+  options: { max: number; onLost(event: StreamEvent, why: string): void },
+): QueuedSink {
+  const queues = new Map<string, StreamEvent[]>();
+  const running = new Map<string, Promise<void>>();
+  const deliver = async (camera: string, queue: StreamEvent[]) => {
+    // `running` has the camera's entry before this ends: the first thing it does is wait.
+    for (let event = queue.shift(); event; event = queue.shift()) {
+      const sent = event;
+      await sink(sent, null).catch((err: Error) => options.onLost(sent, err.message));
+    }
+    // Deleted as the queue is found empty, with no wait between: a later event starts anew.
+    running.delete(camera);
+  };
+  return {
+    sink: async (event) => {
+      const camera = event.camera_id;
+      let queue = queues.get(camera);
+      if (!queue) queues.set(camera, (queue = []));
+      if (queue.length >= options.max)
+        options.onLost(queue.shift()!, `${options.max} events were waiting for delivery`);
+      queue.push(event);
+      if (!running.has(camera)) running.set(camera, deliver(camera, queue));
+    },
+    async close(graceMs) {
+      const timer = setTimeout(() => stop.abort(), graceMs);
+      while (running.size) await Promise.all(running.values());
+      clearTimeout(timer);
+    },
   };
 }

@@ -174,6 +174,9 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       { ...EVENT, frames: 0 },
       { ...EVENT, results: [] },
       { ...EVENT, results: [{ ...EVENT.results[0], plate: 42 }] },
+      { ...EVENT, results: [{ ...EVENT.results[0], plate: '', candidates: [] }] },
+      { ...EVENT, timestamp: '2026-02-30T19:36:25.874Z' },
+      { ...EVENT, first_seen: EVENT.last_seen, last_seen: EVENT.first_seen },
       { ...EVENT, extra: 1 },
     ]) {
       const res = await post(bad).expect(400);

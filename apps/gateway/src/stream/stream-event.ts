@@ -41,11 +41,14 @@ export function parseStreamEvent(body: unknown): StreamEventBody {
   if (typeof e.camera_id !== 'string' || !CAMERA_ID.test(e.camera_id)) {
     problems.push('camera_id: letters, digits, . _ - (1 to 64)');
   }
-  for (const key of ['timestamp', 'first_seen', 'last_seen']) {
-    const v = e[key];
-    if (typeof v !== 'string' || !ISO.test(v) || Number.isNaN(Date.parse(v))) {
-      problems.push(`${key}: an ISO 8601 time`);
-    }
+  const times = ['first_seen', 'timestamp', 'last_seen'].map((key) => {
+    const t = timeOf(e[key]);
+    if (t === null) problems.push(`${key}: an ISO 8601 time`);
+    return t;
+  });
+  const [first, best, last] = times;
+  if (first !== null && best !== null && last !== null && !(first <= best && best <= last)) {
+    problems.push('first_seen ≤ timestamp ≤ last_seen');
   }
   if (!Number.isInteger(e.frames) || (e.frames as number) < 1 || (e.frames as number) > 1_000_000) {
     problems.push('frames: a whole number from 1');
@@ -65,6 +68,10 @@ export function parseStreamEvent(body: unknown): StreamEventBody {
       if (typeof r !== 'object' || r === null) return r;
       const { direction, ...rest } = r as Record<string, unknown>;
       if (!isDirection(direction)) problems.push('results[].direction: degrees 0 … 359, or null');
+      // Kept in the read history and matched against watchlists: a plate with no text is no read.
+      if (typeof rest.plate === 'string' && !/[a-z0-9]/i.test(rest.plate)) {
+        problems.push('results[].plate: at least one letter or digit');
+      }
       return rest;
     });
     const check = checkEngineResult({ processing_time: 0, results: plain });
@@ -72,6 +79,21 @@ export function parseStreamEvent(body: unknown): StreamEventBody {
   }
   if (problems.length) throw new StreamEventError(`Invalid stream event: ${problems.join('; ')}.`);
   return e as unknown as StreamEventBody;
+}
+
+/**
+ * The time in ms, or null when it is not one: ISO form, and a date that exists (Date.parse rolls
+ * 2026-02-30 over into March).
+ */
+function timeOf(v: unknown): number | null {
+  if (typeof v !== 'string' || !ISO.test(v)) return null;
+  const [year, month, day, hour, minute, second] = v.slice(0, 19).split(/[-T:]/).map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : t;
 }
 
 function isDirection(v: unknown): boolean {

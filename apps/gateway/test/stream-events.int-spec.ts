@@ -4,6 +4,8 @@
  * monthly allowance) and queued for each of the account's webhooks; its plate joins the read
  * history and is checked against the watchlists. A malformed event spends nothing.
  */
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
 import { AppConfig, queueOptions } from '@platewise/infra';
 import { Queue } from 'bullmq';
@@ -161,6 +163,55 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     });
     expect(jobs.filter((j) => j.data.webhookId === otherHook.id)).toEqual([]);
     await Promise.all(jobs.filter((j) => j.data.webhookId === hook.id).map((j) => j.remove()));
+  });
+
+  it('neither counts nor sends an event whose caller left before its answer, and takes its retry', async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('stream-gone'), 'pro');
+    const hook = await h.app
+      .get(WebhooksService)
+      .create(account.id, 'http://hooks.example/gone', false);
+    const server = h.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const body = Buffer.from(JSON.stringify(EVENT));
+    // The whole event is sent, then the caller hangs up before it hears the answer.
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path: '/v1/stream/events',
+        method: 'POST',
+        headers: {
+          Authorization: `Token ${apiKey}`,
+          'Content-Type': 'application/json',
+          'Content-Length': body.length,
+          'Idempotency-Key': 'gone-0123456789',
+        },
+      });
+      req.on('error', () => undefined);
+      req.on('close', () => resolve());
+      req.end(body, () => req.destroy());
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const jobs = async () =>
+      (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
+        (j) => j.data.webhookId === hook.id,
+      );
+    expect((await daily(apiKey)).stream.count).toBe(0);
+    expect(await jobs()).toHaveLength(0);
+    // The reporter's retry, same key: taken, counted and sent once.
+    const retried = await h
+      .http()
+      .post('/v1/stream/events')
+      .set('Authorization', `Token ${apiKey}`)
+      .set('Idempotency-Key', 'gone-0123456789')
+      .send(EVENT)
+      .expect(201);
+    expect(retried.body.duplicate).toBeUndefined();
+    expect((await daily(apiKey)).stream.count).toBe(1);
+    const sent = await jobs();
+    expect(sent).toHaveLength(1);
+    await Promise.all(sent.map((j) => j.remove()));
   });
 
   it('refuses malformed events with 400 and counts none; no key is 403', async () => {

@@ -12,9 +12,10 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
 /**
  * Vehicle events reported by stream processes (apps/stream) with the account's API key: each is
- * checked, counted once as a `stream` request, and sent to the account's webhooks (`stream.event`,
- * through the same queue, signature and retries as recognitions). A retry of an event whose first
- * answer was lost (same Idempotency-Key) is answered again and neither counted nor sent twice.
+ * checked, counted once as a `stream` request, and once counted sent to the account's webhooks
+ * (`stream.event`, through the same queue, signature and retries as recognitions). A retry of an
+ * event whose first answer was lost (same Idempotency-Key) is answered again and neither counted
+ * nor sent twice; one whose first caller left before the answer (not counted) is taken.
  * Once counted, the event's plate joins the read history and is checked against the account's
  * watchlists, as a plate-reader call's plates are.
  */
@@ -46,21 +47,18 @@ export class StreamEventsService {
       webhooks: hooks.length,
     };
     const seen = idempotencyKey ? `stream-event:${owner.accountId}:${idempotencyKey}` : null;
-    if (seen && (await this.redis.set(seen, '1', 'EX', REMEMBER_SECONDS, 'NX')) === null) {
-      return { ...answer, duplicate: true };
-    }
-    try {
-      // A malformed event spent nothing; a valid one takes its quota slot, then is delivered.
-      await reserve();
-      await this.sink.enqueueStreamEvent(hooks, event as unknown as Record<string, unknown>);
-    } catch (err) {
-      // Not taken: a retry must be able to deliver it.
-      if (seen) await this.redis.del(seen).catch(() => undefined);
-      throw err;
-    }
+    if (seen && (await this.redis.exists(seen)) === 1) return { ...answer, duplicate: true };
+    // A malformed event spent nothing; a valid one takes its quota slot.
+    await reserve();
+    // Delivered and recorded only once counted, and only then remembered as taken: an event
+    // whose caller left before its answer is not billed, so its retry must be taken anew.
     whenCounted({
-      what: 'read history',
-      run: () =>
+      what: 'webhook deliveries and read history',
+      run: async () => {
+        // A retry counted beside the first (its caller gave up while the first was answered).
+        if (seen && (await this.redis.set(seen, '1', 'EX', REMEMBER_SECONDS, 'NX')) === null)
+          return;
+        await this.sink.enqueueStreamEvent(hooks, event as unknown as Record<string, unknown>);
         this.reads.record(
           {
             accountId: owner.accountId,
@@ -70,7 +68,8 @@ export class StreamEventsService {
             webhookIds: hooks,
           },
           { results: event.results as unknown as PlateResult[], timestamp: event.timestamp },
-        ),
+        );
+      },
     });
     return answer;
   }

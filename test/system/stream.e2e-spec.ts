@@ -246,6 +246,32 @@ describe('stream: video into one event per vehicle', () => {
     }, 180_000);
   });
 
+  it('the service reads a file:// camera once, as a file, and stops when it ends', async () => {
+    const out = join(dir, 'file-url.jsonl');
+    const config = join(dir, 'file-url.yaml');
+    writeFileSync(
+      config,
+      ['cameras:', '  - id: recorded', `    url: file://${clip}`, `out: ${out}`, 'port: 0'].join(
+        '\n',
+      ),
+    );
+    const p = run(process.execPath, [STREAM, config]);
+    const ended = await Promise.race([
+      p.exited,
+      new Promise<'running'>((r) => setTimeout(() => r('running'), 60_000)),
+    ]);
+    await stop(p.child);
+    expect(ended).toBe(0);
+    expect(p.log()).not.toMatch(/camera recorded: lost/);
+    // Read once: the photos' plates, each in one event.
+    const plates = new Set(manifest.map((m) => norm(m.plate)));
+    const right = lines(out)
+      .map((e) => norm(e.results[0].plate))
+      .filter((plate) => plates.has(plate));
+    expect(new Set(right).size).toBe(right.length);
+    expect(right.length).toBeGreaterThanOrEqual(PHOTOS - 1);
+  }, 90_000);
+
   it('while the gateway is away, the out file still gets each event as it comes, and SIGTERM gives up the rest in time', async () => {
     const rtspPort = testPort();
     const gatewayPort = testPort(); // nothing listens there

@@ -8,6 +8,7 @@ describe('stream config', () => {
     const c = parseConfig({
       cameras: [
         { id: 'gate-1', url: 'rtsp://10.0.0.5/stream', regions: ['US-CA'] },
+        { id: 'recorded', url: 'file:///videos/b.mp4' },
         {
           id: 'file',
           url: '/videos/a.mp4',
@@ -29,12 +30,14 @@ describe('stream config', () => {
       live: true,
       rtspTransport: 'tcp',
     });
-    expect(c.cameras[1]).toMatchObject({
+    expect(c.cameras[2]).toMatchObject({
       fps: 2,
       live: false,
       minPlateWidth: 40,
       decodeThreads: 1,
     });
+    // A file:// URL is a file too, not a camera replayed each time it ends.
+    expect(c.cameras[1].live).toBe(false);
     expect(c.maxSide).toBe(1280);
     expect(c.tracker.minReads).toBe(2);
     expect(c.gateway).toBeNull();

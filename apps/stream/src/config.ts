@@ -173,7 +173,12 @@ function parseCamera(c: unknown, where: string, at: At): CameraConfig | null {
     zones,
     minPlateWidth,
     rtspTransport: transport === 'udp' ? 'udp' : 'tcp',
-    live: typeof c.live === 'boolean' ? c.live : /^[a-z][a-z0-9+.-]*:\/\//i.test(url),
+    // A file:// URL is a recording: read once at the engine's pace, not replayed as a camera
+    // that keeps ending (every replay's vehicles reported and counted again).
+    live:
+      typeof c.live === 'boolean'
+        ? c.live
+        : /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^file:/i.test(url),
     decodeThreads,
   };
 }

@@ -165,6 +165,67 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     await Promise.all(jobs.filter((j) => j.data.webhookId === hook.id).map((j) => j.remove()));
   });
 
+  it("keeps another account's reads and matches when one event holds text the database refuses", async () => {
+    const [evil, victim] = await Promise.all([
+      h.admin.createAccount(uniqueName('stream-nul'), 'pro'),
+      h.admin.createAccount(uniqueName('stream-victim'), 'pro'),
+    ]);
+    for (const { account } of [evil, victim]) {
+      await h
+        .http()
+        .patch(`/admin/accounts/${account.id}`)
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ readRetentionDays: 7 })
+        .expect(200);
+    }
+    const hook = await h.app
+      .get(WebhooksService)
+      .create(victim.account.id, 'http://hooks.example/victim', false);
+    await h
+      .http()
+      .post('/v1/watchlists/')
+      .set('Authorization', `Token ${victim.apiKey}`)
+      .send({ plate: 'AYO9034' })
+      .expect(201);
+    // A stream event may carry any text in region.code; PostgreSQL refuses a NUL in text.
+    const nul = { ...EVENT.results[0], region: { code: 'br\u0000', score: 0.9 } };
+    await h
+      .http()
+      .post('/v1/stream/events')
+      .set('Authorization', `Token ${evil.apiKey}`)
+      .send({ ...EVENT, camera_id: 'evil', results: [nul] })
+      .expect(201);
+    // Its read and the victim's, in one batch of the recorder (as two calls a moment apart are).
+    const recorder = h.app.get(ReadRecorder);
+    const call = (accountId: string, cameraId: string, webhookIds: number[]) => ({
+      accountId,
+      cameraId,
+      requestType: 'stream' as const,
+      readRetentionDays: 7,
+      webhookIds,
+    });
+    recorder.record(call(evil.account.id, 'evil', []), {
+      results: [nul] as never,
+      timestamp: EVENT.timestamp,
+    });
+    recorder.record(call(victim.account.id, 'victim', [hook.id]), {
+      results: EVENT.results as never,
+      timestamp: EVENT.timestamp,
+    });
+    await recorder.flush();
+    const read = await h
+      .http()
+      .get('/v1/reads/?camera_id=victim')
+      .set('Authorization', `Token ${victim.apiKey}`)
+      .expect(200);
+    expect(read.body.results.map((r: { plate: string }) => r.plate)).toEqual(['ayo9034']);
+    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
+      (j) => j.data.webhookId === hook.id,
+    );
+    expect(jobs.map((j) => j.data.event)).toEqual(['watchlist.match']);
+    await Promise.all(jobs.map((j) => j.remove()));
+  });
+
   it('neither counts nor sends an event whose caller left before its answer, and takes its retry', async () => {
     const { account, apiKey } = await h.admin.createAccount(uniqueName('stream-gone'), 'pro');
     const hook = await h.app

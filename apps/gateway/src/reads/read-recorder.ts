@@ -128,7 +128,7 @@ export class ReadRecorder implements OnApplicationShutdown {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    await this.reads.insert(batch.filter((p) => p.keep).map((p) => p.read));
+    await this.store(batch.filter((p) => p.keep).map((p) => p.read));
     const watched = await this.watchlists.byAccount([
       ...new Set(batch.map((p) => p.read.accountId)),
     ]);
@@ -158,6 +158,23 @@ export class ReadRecorder implements OnApplicationShutdown {
           });
         }
       }
+    }
+  }
+
+  /**
+   * Stores the reads in one statement. When the database refuses data in it (a stream event's
+   * text it cannot hold, such as a NUL), each is written on its own: one account's bad read must
+   * not cost the batch's other reads, other accounts' among them, nor their watchlist matches.
+   */
+  private async store(reads: NewRead[]): Promise<void> {
+    try {
+      await this.reads.insert(reads);
+    } catch (error) {
+      // SQLSTATE class 22: data exception. Anything else (the database away) fails the batch.
+      if (!String((error as { code?: unknown }).code ?? '').startsWith('22')) throw error;
+      let refused = 0;
+      for (const read of reads) await this.reads.insert([read]).catch(() => refused++);
+      this.logger.warn(`${refused} read(s) not stored: ${(error as Error).message}`);
     }
   }
 

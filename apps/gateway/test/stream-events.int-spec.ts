@@ -4,6 +4,7 @@
  * monthly allowance) and queued for each of the account's webhooks; its plate joins the read
  * history and is checked against the watchlists. A malformed event spends nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
@@ -165,7 +166,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     await Promise.all(jobs.filter((j) => j.data.webhookId === hook.id).map((j) => j.remove()));
   });
 
-  it("keeps another account's reads and matches when one event holds text the database refuses", async () => {
+  it("keeps another account's reads and matches when one read is refused (text, a deleted account)", async () => {
     const [evil, victim] = await Promise.all([
       h.admin.createAccount(uniqueName('stream-nul'), 'pro'),
       h.admin.createAccount(uniqueName('stream-victim'), 'pro'),
@@ -213,16 +214,29 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       timestamp: EVENT.timestamp,
     });
     await recorder.flush();
+    // And the read of an account deleted since its call, beside another of the victim's.
+    recorder.record(call(randomUUID(), 'gone', []), {
+      results: EVENT.results as never,
+      timestamp: EVENT.timestamp,
+    });
+    recorder.record(call(victim.account.id, 'victim', [hook.id]), {
+      results: EVENT.results as never,
+      timestamp: EVENT.timestamp,
+    });
+    await recorder.flush();
     const read = await h
       .http()
       .get('/v1/reads/?camera_id=victim')
       .set('Authorization', `Token ${victim.apiKey}`)
       .expect(200);
-    expect(read.body.results.map((r: { plate: string }) => r.plate)).toEqual(['ayo9034']);
+    expect(read.body.results.map((r: { plate: string }) => r.plate)).toEqual([
+      'ayo9034',
+      'ayo9034',
+    ]);
     const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
       (j) => j.data.webhookId === hook.id,
     );
-    expect(jobs.map((j) => j.data.event)).toEqual(['watchlist.match']);
+    expect(jobs.map((j) => j.data.event)).toEqual(['watchlist.match', 'watchlist.match']);
     await Promise.all(jobs.map((j) => j.remove()));
   });
 

@@ -163,15 +163,17 @@ export class ReadRecorder implements OnApplicationShutdown {
 
   /**
    * Stores the reads in one statement. When the database refuses data in it (a stream event's
-   * text it cannot hold, such as a NUL), each is written on its own: one account's bad read must
+   * text it cannot hold, such as a NUL, or the read of an account deleted since), each is written
+   * on its own: one account's bad read must
    * not cost the batch's other reads, other accounts' among them, nor their watchlist matches.
    */
   private async store(reads: NewRead[]): Promise<void> {
     try {
       await this.reads.insert(reads);
     } catch (error) {
-      // SQLSTATE class 22: data exception. Anything else (the database away) fails the batch.
-      if (!String((error as { code?: unknown }).code ?? '').startsWith('22')) throw error;
+      // SQLSTATE class 22 (data exception) or 23 (integrity: an account deleted since its call).
+      // Anything else (the database away) fails the batch.
+      if (!/^2[23]/.test(String((error as { code?: unknown }).code ?? ''))) throw error;
       let refused = 0;
       for (const read of reads) await this.reads.insert([read]).catch(() => refused++);
       this.logger.warn(`${refused} read(s) not stored: ${(error as Error).message}`);

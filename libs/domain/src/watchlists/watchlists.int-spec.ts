@@ -35,4 +35,15 @@ describe('WatchlistsService', () => {
     await watchlists.remove(accountId, first.id);
     await watchlists.create(accountId, { plate: 'AYO9034', label: 'new' });
   });
+
+  it('takes one of several creates of the same plate at once', async () => {
+    const { accountId } = await ctx.account();
+    const tries = await Promise.allSettled(
+      Array.from({ length: 20 }, () => watchlists.create(accountId, { plate: 'RACE123' })),
+    );
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
+    for (const t of tries)
+      if (t.status === 'rejected') expect(t.reason).toBeInstanceOf(InvalidInputError);
+    expect(await watchlists.list(accountId)).toHaveLength(1);
+  });
 });

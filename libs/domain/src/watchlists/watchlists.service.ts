@@ -28,19 +28,24 @@ export class WatchlistsService {
     const plate = normalisePlate(entry.plate);
     if (plate === '') throw new InvalidInputError('plate must have at least one letter or digit');
     const match = entry.match ?? 'exact';
-    // Every matching read is sent once per entry: a second entry for the same plate and match (a
-    // retried POST) would send each of its reads twice.
-    const same = await this.prisma.watchlist.findFirst({ where: { accountId, plate, match } });
-    if (same)
-      throw new InvalidInputError(
-        `${plate.toUpperCase()} is watched already (${match}, entry ${same.id}); remove that entry to add it again.`,
-      );
-    if ((await this.prisma.watchlist.count({ where: { accountId } })) >= MAX_WATCHLIST_ENTRIES)
-      throw new InvalidInputError(
-        `An account may watch at most ${MAX_WATCHLIST_ENTRIES} plates; remove one before adding another.`,
-      );
-    const row = await this.prisma.watchlist.create({
-      data: { accountId, plate, label: entry.label ?? '', match },
+    const row = await this.prisma.$transaction(async (tx) => {
+      // One create at a time per account, so two at once (a double click) cannot both pass the
+      // checks below.
+      await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`watchlist:${accountId}`}))`;
+      // Every matching read is sent once per entry: a second entry for the same plate and match
+      // (a retried POST) would send each of its reads twice.
+      const same = await tx.watchlist.findFirst({ where: { accountId, plate, match } });
+      if (same)
+        throw new InvalidInputError(
+          `${plate.toUpperCase()} is watched already (${match}, entry ${same.id}); remove that entry to add it again.`,
+        );
+      if ((await tx.watchlist.count({ where: { accountId } })) >= MAX_WATCHLIST_ENTRIES)
+        throw new InvalidInputError(
+          `An account may watch at most ${MAX_WATCHLIST_ENTRIES} plates; remove one before adding another.`,
+        );
+      return tx.watchlist.create({
+        data: { accountId, plate, label: entry.label ?? '', match },
+      });
     });
     return toView(row);
   }

@@ -133,9 +133,11 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
     // Look-alike: 0 for O, one character changed.
     const watched = await asOwner(owner.apiKey, '/v1/watchlists/', {
       method: 'POST',
-      body: JSON.stringify({ plate: 'AY0-9035', label: 'stolen van', match: 'lookalike' }),
+      // any case, as the API's other choices (`mode`, `method`) take it
+      body: JSON.stringify({ plate: 'AY0-9035', label: 'stolen van', match: 'LookAlike' }),
     });
     expect(watched.status).toBe(201);
+    expect((await watched.json()).match).toBe('lookalike');
 
     for (let i = 0; i < 7; i++) await read(owner.apiKey, photo(US.path), { regions: 'us' });
     expect(smtp.mails.filter((m) => m.text.includes('80 %'))).toHaveLength(0);

@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class CreateWatchlistDto {
@@ -11,8 +12,9 @@ export class CreateWatchlistDto {
   @MaxLength(200)
   label?: string;
 
-  /** `exact` (default) or `lookalike`: one edit away, or O/0, I/1, B/8 alike. */
+  /** `exact` (default) or `lookalike`: one edit away, or O/0, I/1, B/8 alike. Any case, as the API's other choices. */
   @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsIn(['exact', 'lookalike'])
   match?: 'exact' | 'lookalike';
 }

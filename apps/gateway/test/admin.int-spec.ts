@@ -155,6 +155,38 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
       .expect(404);
   });
 
+  it('creates nothing when the plan is unknown, and answers 409 to the same name sent at once', async () => {
+    const name = uniqueName('noplan');
+    const refused = await h
+      .http()
+      .post('/admin/accounts')
+      .set(auth)
+      .send({ username: name, plan: 'no-such-plan' })
+      .expect(404);
+    expect(refused.body.message).toMatch(/no plan named "no-such-plan"/);
+    const listed = await h.http().get('/admin/accounts').set(auth).expect(200);
+    expect(listed.body.map((a: { username: string }) => a.username)).not.toContain(name);
+    // The operator corrects the plan and sends it again: the name is still free.
+    const created = await h
+      .http()
+      .post('/admin/accounts')
+      .set(auth)
+      .send({ username: name, plan: 'trial' })
+      .expect(201);
+    await h.http().get(`/v2/subscription?api-key=${created.body.apiKey}`).expect(200);
+
+    const racer = uniqueName('race');
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        h.http().post('/admin/accounts').set(auth).send({ username: racer }),
+      ),
+    );
+    expect(statuses.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(statuses.find((r) => r.status === 409)!.body.message).toBe(
+      `username "${racer}" is taken`,
+    );
+  });
+
   it('validates input with clear 400s and 404s', async () => {
     const bad = await h
       .http()

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ContractsService } from '../contracts/contracts.service';
-import { PrismaService, type Account } from '@platewise/infra';
+import { PlansService } from '../plans/plans.service';
+import { Prisma, PrismaService, type Account } from '@platewise/infra';
 
 export interface AccountView {
   id: string;
@@ -68,27 +69,38 @@ export class AccountsService {
     private readonly prisma: PrismaService,
     private readonly keys: ApiKeysService,
     private readonly contracts: ContractsService,
+    private readonly plans: PlansService,
   ) {}
 
   /** Creates the account and its first API key (shown once), and signs a contract when a plan is given. */
   async create(input: NewAccount): Promise<{ account: AccountView; apiKey: string }> {
     checkSettings(input);
+    const taken = () => new ConflictError(`username "${input.username}" is taken`);
     const existing = await this.prisma.account.findUnique({ where: { username: input.username } });
-    if (existing) throw new ConflictError(`username "${input.username}" is taken`);
-    const { account, apiKey } = await this.prisma.$transaction(async (tx) => {
-      const account = await tx.account.create({
-        data: {
-          username: input.username,
-          firstName: input.firstName ?? '',
-          lastName: input.lastName ?? '',
-          email: input.email ?? null,
-          readRetentionDays: input.readRetentionDays ?? 0,
-        },
+    if (existing) throw taken();
+    // An unknown plan refuses the whole account: none is left behind with a key nobody saw.
+    const plan = input.plan ? await this.plans.byName(input.plan) : null;
+    const { account, apiKey } = await this.prisma
+      .$transaction(async (tx) => {
+        const account = await tx.account.create({
+          data: {
+            username: input.username,
+            firstName: input.firstName ?? '',
+            lastName: input.lastName ?? '',
+            email: input.email ?? null,
+            readRetentionDays: input.readRetentionDays ?? 0,
+          },
+        });
+        const issued = await this.keys.issue(account.id, 'default', tx);
+        if (plan) await this.contracts.signOn(tx, account.id, plan);
+        return { account, apiKey: issued.apiKey };
+      })
+      .catch((error: unknown) => {
+        // The same name created at the same moment: the unique index decides, as the check above would.
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+          throw taken();
+        throw error;
       });
-      const issued = await this.keys.issue(account.id, 'default', tx);
-      return { account, apiKey: issued.apiKey };
-    });
-    if (input.plan) await this.contracts.sign(account.id, input.plan);
     return { account: toAccountView(account), apiKey };
   }
 

@@ -37,26 +37,37 @@ export class ContractsService {
     date: Date = new Date(),
   ): Promise<ContractWithPlan> {
     const plan = await this.plans.byName(planName);
+    return this.prisma.$transaction((tx) => this.signOn(tx, accountId, plan, date));
+  }
+
+  /**
+   * Signs inside the caller's transaction, so a contract and the change that needs it (a new
+   * account) are written together or not at all.
+   */
+  async signOn(
+    tx: Pick<PrismaService, 'contract'>,
+    accountId: string,
+    plan: Plan,
+    date: Date = new Date(),
+  ): Promise<ContractWithPlan> {
     const start = startOfUtcDay(date);
-    return this.prisma.$transaction(async (tx) => {
-      const current = await tx.contract.findFirst({ where: { accountId }, orderBy: NEWEST_FIRST });
-      if (current && start.getTime() < current.latestSignatureDate.getTime()) {
-        throw new InvalidInputError('a renewal cannot start before the current contract period');
-      }
-      if (current && current.status === 'active') {
-        await tx.contract.update({ where: { id: current.id }, data: { status: 'expired' } });
-      }
-      return tx.contract.create({
-        data: {
-          accountId,
-          planId: plan.id,
-          status: 'active',
-          firstSignatureDate: current?.firstSignatureDate ?? start,
-          latestSignatureDate: start,
-          nextSignatureDate: addYears(start, 1),
-        },
-        include: { plan: true },
-      });
+    const current = await tx.contract.findFirst({ where: { accountId }, orderBy: NEWEST_FIRST });
+    if (current && start.getTime() < current.latestSignatureDate.getTime()) {
+      throw new InvalidInputError('a renewal cannot start before the current contract period');
+    }
+    if (current && current.status === 'active') {
+      await tx.contract.update({ where: { id: current.id }, data: { status: 'expired' } });
+    }
+    return tx.contract.create({
+      data: {
+        accountId,
+        planId: plan.id,
+        status: 'active',
+        firstSignatureDate: current?.firstSignatureDate ?? start,
+        latestSignatureDate: start,
+        nextSignatureDate: addYears(start, 1),
+      },
+      include: { plan: true },
     });
   }
 

@@ -11,12 +11,24 @@ const start = new Date('2026-01-01T00:00:00Z');
 
 describe('quota notices', () => {
   it('tells at 80, 90, 95 % and at the limit, once each', () => {
+    const told = Array.from({ length: 120 }, (_, i) => quotaNotices(state(i + 1, 100), start));
+    expect(told.flatMap((n, i) => (n.length ? [i + 1] : []))).toEqual([80, 90, 95, 100]);
+    expect(told[79]![0]!.message).toMatch(/used 80 % of your monthly calls \(80 of 100 calls\)/);
+    expect(told[99]!.map((n) => n.dedupeKey)).toEqual(['quota:2026-01-01T00:00:00.000Z:100']);
+  });
+
+  it('tells one call one notice, the highest it reached, when thresholds share a call', () => {
+    // 95 % and 100 % of 10 calls are both the 10th: one "used up", not "95 % (10 of 10)" too.
     const told = Array.from({ length: 12 }, (_, i) => quotaNotices(state(i + 1, 10), start));
-    expect(told.map((n) => n.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 0, 0]);
+    expect(told.map((n) => n.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0]);
+    expect(told[9]![0]).toMatchObject({
+      subject: 'platewise: monthly calls used up',
+      dedupeKey: 'quota:2026-01-01T00:00:00.000Z:100',
+    });
     expect(told[7]![0]!.message).toMatch(/used 80 % of your monthly calls \(8 of 10 calls\)/);
-    expect(told[9]!.map((n) => n.dedupeKey)).toEqual([
-      'quota:2026-01-01T00:00:00.000Z:95',
-      'quota:2026-01-01T00:00:00.000Z:100',
+    // A one-call plan: its only call is told once, as the limit.
+    expect(quotaNotices(state(1, 1), start).map((n) => n.subject)).toEqual([
+      'platewise: monthly calls used up',
     ]);
   });
 

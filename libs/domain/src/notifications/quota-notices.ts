@@ -5,16 +5,19 @@ import type { Notice } from './notifications.service';
 export const QUOTA_THRESHOLDS = [80, 90, 95, 100] as const;
 
 /**
- * The notices a call that brought the period's count to `state.usedThisPeriod` crosses. Each
- * threshold is reached by exactly one call per period (the count goes up one at a time), and the
- * dedupe key makes a count given back and taken again not tell twice.
+ * The notice a call that brought the period's count to `state.usedThisPeriod` crosses, if any.
+ * Each threshold is reached by exactly one call per period (the count goes up one at a time), and
+ * the dedupe key makes a count given back and taken again not tell twice. On a small allowance
+ * several thresholds fall on the same call (95 % and 100 % of 10 calls are both the 10th): only
+ * the highest is told, so one call sends one e-mail and its figures match its words.
  */
 export function quotaNotices(
   state: Pick<QuotaState, 'usedThisPeriod' | 'monthlyCalls' | 'periodEnd'>,
   periodStart: Date,
 ): Notice[] {
   const { usedThisPeriod: used, monthlyCalls: limit } = state;
-  return QUOTA_THRESHOLDS.filter((pct) => used === Math.ceil((limit * pct) / 100)).map((pct) => {
+  const reached = QUOTA_THRESHOLDS.filter((pct) => used === Math.ceil((limit * pct) / 100));
+  return reached.slice(-1).map((pct) => {
     const figures = `${used.toLocaleString('en-US')} of ${limit.toLocaleString('en-US')} calls`;
     const period = `${periodStart.toISOString().slice(0, 10)} to ${state.periodEnd.toISOString().slice(0, 10)}`;
     return {

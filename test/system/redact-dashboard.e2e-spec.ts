@@ -100,6 +100,11 @@ describe('Try it → Redact in chromium', () => {
     expect([daily.quota.plate_reader.count, daily.quota.redact.count]).toEqual([1, 1]);
     expect(outside).toEqual([]);
     await screenshot(page, '10-try-it-redact');
+    // The overview counts the redaction in the contract year as in the month: one allowance.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    // Shown from the cache first, then refetched: wait for the month's figure to count both.
+    await page.getByTestId('month-calls').getByText('2', { exact: true }).waitFor();
+    expect(await page.getByTestId('year-calls').innerText()).toBe('2');
     await page.close();
   });
 

@@ -97,7 +97,8 @@ export function Overview() {
   if (!data) return <p>Loading…</p>;
   const { subscription: sub, statistics: stats, plan, month } = data;
   const year = sub.history[0];
-  const yearCalls = year?.count.plate_reader ?? 0;
+  // Every request type takes from the one allowance, as the month's figure counts them.
+  const yearCalls = year ? Object.values(year.count).reduce((n, c) => n + c, 0) : 0;
   return (
     <>
       <div className="cards">

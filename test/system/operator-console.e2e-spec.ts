@@ -286,6 +286,17 @@ describe('operator console and owner overview in chromium', () => {
     await view.getByTestId('inspection-notices').getByText('80 %').waitFor();
     await op.getByTestId('audit').getByText(`${operator} account.inspect ${owner}`).waitFor();
     await screenshot(op, '24-operator-inspection');
+    // Every account's notices and the audit trail say whose: the username, not an id or nothing.
+    await op.reload();
+    await op
+      .getByTestId('op-notices')
+      .getByText(new RegExp(`${owner} You have used 80 %`))
+      .waitFor();
+    await op
+      .getByTestId('audit')
+      .getByText(`${operator} contract.status ${owner}`)
+      .first()
+      .waitFor();
 
     // The same route for an owner's session: refused, with nothing of the account in the answer.
     const page = await browser.newPage();

@@ -160,9 +160,12 @@ export function Operator() {
     queryKey: ['op-audit'],
     queryFn: () => api('/account/operator/audit'),
   });
+  // Notices and the audit trail name accounts by id: shown by username, so the operator knows whose.
+  const usernames = new Map(accounts.data?.map((a) => [a.id, a.username]));
+  const nameOf = (ref: string) => usernames.get(ref) ?? ref;
   const refresh = () =>
     Promise.all(
-      ['op-accounts', 'op-plans', 'op-audit'].map((k) =>
+      ['op-accounts', 'op-plans', 'op-notes', 'op-audit'].map((k) =>
         queries.invalidateQueries({ queryKey: [k] }),
       ),
     );
@@ -312,10 +315,10 @@ export function Operator() {
       <ErrorText error={savePlan.error} />
       <h2>Notifications</h2>
       {notes.data?.length ? (
-        <ul className="notices">
+        <ul className="notices" data-testid="op-notices">
           {notes.data.map((n, i) => (
             <li key={i}>
-              {formatDate(n.created)}: {n.message}
+              {formatDate(n.created)}: <strong>{nameOf(n.accountId)}</strong> {n.message}
             </li>
           ))}
         </ul>
@@ -326,7 +329,8 @@ export function Operator() {
       <ul className="notices" data-testid="audit">
         {audit.data?.map((e, i) => (
           <li key={i}>
-            {formatDate(e.created)}: <strong>{e.actor}</strong> {e.action} {e.target ?? ''}
+            {formatDate(e.created)}: <strong>{e.actor}</strong> {e.action}{' '}
+            {e.target ? nameOf(e.target) : ''}
           </li>
         ))}
       </ul>

@@ -261,6 +261,10 @@ describe('dashboard account routes (real PostgreSQL and Redis)', () => {
     await get(`/account/usage?from=${today}&to=${from}`).expect(400);
     await get('/account/usage?from=2020-01-01&to=2026-01-01').expect(400);
     await get('/account/usage?from=yesterday').expect(400);
+    // The calendar's last days: nothing counted, and no 500 from the day after 9999-12-31.
+    const last = (await get('/account/usage?from=9999-12-01&to=9999-12-31').expect(200)).body;
+    expect(last.days).toHaveLength(31);
+    await get('/account/usage.csv?from=9999-12-01&to=9999-12-31').expect(200);
   });
 
   it('rotates a key (old one refused at once) and validates security settings with a message', async () => {

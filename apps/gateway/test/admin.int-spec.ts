@@ -187,6 +187,25 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     );
   });
 
+  it("refuses a usage range that ends before it starts, and reads one up to the calendar's end", async () => {
+    const { account } = await h.admin.createAccount(uniqueName('range'));
+    for (const path of ['usage', 'inspection']) {
+      const backwards = await h
+        .http()
+        .get(`/admin/accounts/${account.id}/${path}?from=2026-12-10&to=2026-12-01`)
+        .set(auth)
+        .expect(400);
+      expect(backwards.body.message).toBe('from must not be after to');
+      const all = await h
+        .http()
+        .get(`/admin/accounts/${account.id}/${path}?from=0001-01-01&to=9999-12-31`)
+        .set(auth)
+        .expect(200);
+      const usage = path === 'usage' ? all.body : all.body.usage;
+      expect(usage).toMatchObject({ from: '0001-01-01', to: '9999-12-31', days: [] });
+    }
+  });
+
   it('validates input with clear 400s and 404s', async () => {
     const bad = await h
       .http()

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DAY_MS, isoDay, startOfUtcDay } from '../contracts/periods';
+import { InvalidInputError } from '../errors';
 import { SqlPool } from '@platewise/infra';
 import { REQUEST_TYPES, RequestType } from './request-types';
 import { UsageJournal } from './usage-journal';
@@ -26,6 +27,12 @@ export function emptyTally(): TallyByType {
 }
 
 /** Daily usage counters per account, day (UTC) and request type, kept in PostgreSQL. */
+/**
+ * An exclusive upper bound as PostgreSQL takes it. The day after 9999-12-31 has a five-digit
+ * year, which it refuses: no day is past it, so it is no bound.
+ */
+const until = (to: Date): string => (to.getUTCFullYear() > 9999 ? 'infinity' : to.toISOString());
+
 @Injectable()
 export class UsageService {
   constructor(
@@ -64,7 +71,7 @@ export class UsageService {
              FROM daily_usage
              WHERE account_id = $1::uuid AND day >= $2::date AND day::timestamp < ($3::timestamptz AT TIME ZONE 'UTC')
              ORDER BY day DESC, request_type ASC`,
-      values: [accountId, isoDay(from), to.toISOString()],
+      values: [accountId, isoDay(from), until(to)],
     });
     return rows;
   }
@@ -74,6 +81,7 @@ export class UsageService {
     const last = to ? new Date(to) : now;
     const first = from ? new Date(from) : new Date(startOfUtcDay(last).getTime() - 29 * DAY_MS);
     const end = new Date(startOfUtcDay(last).getTime() + DAY_MS);
+    if (first.getTime() > last.getTime()) throw new InvalidInputError('from must not be after to');
     return {
       from: isoDay(first),
       to: isoDay(last),
@@ -111,7 +119,7 @@ export class UsageService {
       values: [
         accountId,
         windows.map((w) => isoDay(w.from)),
-        windows.map((w) => w.to?.toISOString() ?? null),
+        windows.map((w) => (w.to ? until(w.to) : null)),
       ],
     });
     const tallies = windows.map(() => emptyTally());

@@ -206,6 +206,22 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     }
   });
 
+  it('refuses a contract dated after today, leaving the one in force as it was', async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('later'));
+    const before = (await h.http().get(`/v2/subscription?api-key=${apiKey}`).expect(200)).body;
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const refused = await h
+      .http()
+      .post(`/admin/accounts/${account.id}/contract`)
+      .set(auth)
+      .send({ plan: 'trial', date: tomorrow })
+      .expect(400);
+    expect(refused.body.message).toMatch(/cannot start after today/);
+    const after = (await h.http().get(`/v2/subscription?api-key=${apiKey}`).expect(200)).body;
+    expect(after.contract).toEqual(before.contract);
+    expect(after.history).toEqual(before.history);
+  });
+
   it('validates input with clear 400s and 404s', async () => {
     const bad = await h
       .http()

@@ -51,6 +51,10 @@ export class ContractsService {
     date: Date = new Date(),
   ): Promise<ContractWithPlan> {
     const start = startOfUtcDay(date);
+    // The newest signature is the contract in force: one dated later would be in force (and the
+    // one it replaces expired) before it began, its months counted from the wrong day.
+    if (start.getTime() > startOfUtcDay(new Date()).getTime())
+      throw new InvalidInputError('a contract cannot start after today: sign it on its first day');
     const current = await tx.contract.findFirst({ where: { accountId }, orderBy: NEWEST_FIRST });
     if (current && start.getTime() < current.latestSignatureDate.getTime()) {
       throw new InvalidInputError('a renewal cannot start before the current contract period');

@@ -105,6 +105,9 @@ describe('Try it → Redact in chromium', () => {
     // Shown from the cache first, then refetched: wait for the month's figure to count both.
     await page.getByTestId('month-calls').getByText('2', { exact: true }).waitFor();
     expect(await page.getByTestId('year-calls').innerText()).toBe('2');
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByTestId('usage-total').waitFor();
+    expect(await page.getByTestId('usage-total').innerText()).toBe('2');
     await page.close();
   });
 

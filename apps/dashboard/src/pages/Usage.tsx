@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ErrorText } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
+import { count } from '../format';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => isoDay(new Date(Date.now() - n * 86_400_000));
@@ -41,7 +42,9 @@ export function Usage() {
     queryFn: () => api('/account/usage', { query }),
   });
   const preset = (days: number) => setRange({ from: daysAgo(days - 1), to: daysAgo(0) });
-  const total = data?.days.reduce((n, d) => n + (d.count.plate_reader ?? 0), 0) ?? 0;
+  // Every request type is a call of the account's allowance.
+  const total =
+    data?.days.reduce((n, d) => n + TYPES.reduce((m, t) => m + (d.count[t] ?? 0), 0), 0) ?? 0;
   return (
     <>
       <form className="range" onSubmit={(e) => e.preventDefault()} aria-label="Date range">
@@ -72,7 +75,7 @@ export function Usage() {
       {data && (
         <>
           <p>
-            <span data-testid="usage-total">{total}</span> calls in{' '}
+            <span data-testid="usage-total">{count(total)}</span> calls in{' '}
             <span data-testid="usage-days">{data.days.length}</span> days ({data.from} to {data.to}
             ).
           </p>

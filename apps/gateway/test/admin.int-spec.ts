@@ -222,6 +222,24 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     expect(after.history).toEqual(before.history);
   });
 
+  it('refuses to reactivate a contract past its period, naming the day it expired', async () => {
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('lapsed'), null);
+    const contract = `/admin/accounts/${account.id}/contract`;
+    await h.http().post(contract).set(auth).send({ plan: 'trial', date: '2025-06-01' }).expect(201);
+    await h.http().patch(contract).set(auth).send({ status: 'suspended' }).expect(200);
+    const refused = await h.http().patch(contract).set(auth).send({ status: 'active' }).expect(400);
+    expect(refused.body.message).toBe(
+      'this contract expired on 2026-06-01: sign a renewal to reactivate it',
+    );
+    const sub = await h.http().get(`/v2/subscription?api-key=${apiKey}`).expect(200);
+    expect(sub.body.contract.status).toBe('suspended');
+    // A renewal brings it back.
+    await h.http().post(contract).set(auth).send({ plan: 'trial' }).expect(201);
+    await h.http().patch(contract).set(auth).send({ status: 'suspended' }).expect(200);
+    const back = await h.http().patch(contract).set(auth).send({ status: 'active' }).expect(200);
+    expect(back.body.status).toBe('active');
+  });
+
   it('validates input with clear 400s and 404s', async () => {
     const bad = await h
       .http()

@@ -81,6 +81,11 @@ export class ContractsService {
     }
     const current = await this.current(accountId);
     if (!current) throw new NotFoundError('this account has no contract');
+    // Past its period a contract stays expired whatever its status: "active" would change nothing.
+    if (status === 'active' && effectiveStatus({ ...current, status: 'active' }) === 'expired')
+      throw new InvalidInputError(
+        `this contract expired on ${current.nextSignatureDate.toISOString().slice(0, 10)}: sign a renewal to reactivate it`,
+      );
     return this.prisma.contract.update({
       where: { id: current.id },
       data: { status },

@@ -134,6 +134,52 @@ describe('operator console and owner overview in chromium', () => {
       expect(audit).toContain(`${operator} ${action}`);
   });
 
+  it('edits a plan from what it is: Edit fills the form, mmc and redaction stay as they were', async () => {
+    const rich = `rich-${run}`;
+    const put = await fetch(`${base}/admin/plans`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: rich,
+        totalCalls: 5000,
+        indicativeYearlyQuota: 60000,
+        callsPerSecond: 4,
+        allowAboveQuota: true,
+        aboveQuotaUnitPrice: 0.002,
+        mmcIncluded: true,
+        redactIncluded: true,
+        maxUploadBytes: 5 * 1048576,
+      }),
+    });
+    expect(put.status).toBe(200);
+    await op.goto(`${base}/app/#/operator`);
+    await op.reload();
+    const row = op.getByTestId(`plan-${rich}`);
+    expect(await row.innerText()).toMatch(/redaction/);
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const planForm = op.getByTestId('plan-form');
+    expect(await planForm.getByLabel('Name').inputValue()).toBe(rich);
+    expect(await planForm.getByLabel('Calls a month').inputValue()).toBe('5000');
+    expect(await planForm.getByLabel('Largest upload (MB)').inputValue()).toBe('5');
+    expect(await planForm.getByLabel('Make, model, colour').isChecked()).toBe(true);
+    expect(await planForm.getByLabel('Redaction').isChecked()).toBe(true);
+    await planForm.getByLabel('EUR per call above quota').fill('0.0025');
+    await planForm.getByRole('button', { name: 'Save plan' }).click();
+    await row.getByText('0.0025 EUR above quota').waitFor();
+    const plans = await admin<{ name: string }[]>('/plans');
+    expect(plans.find((p) => p.name === rich)).toEqual({
+      name: rich,
+      totalCalls: 5000,
+      indicativeYearlyQuota: 60000,
+      callsPerSecond: 4,
+      allowAboveQuota: true,
+      aboveQuotaUnitPrice: 0.0025,
+      mmcIncluded: true,
+      redactIncluded: true,
+      maxUploadBytes: 5 * 1048576,
+    });
+  });
+
   it('refuses console changes without the CSRF token', async () => {
     const cookies = await op.context().cookies();
     const session = cookies.find((c) => c.name === 'platewise_session')!;

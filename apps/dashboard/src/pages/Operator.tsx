@@ -147,6 +147,8 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
 export function Operator() {
   const queries = useQueryClient();
   const [inspected, setInspected] = useState<string | null>(null);
+  /** The plan the form was filled from ("Edit"): a change starts from what the plan is. */
+  const [editing, setEditing] = useState<Plan | null>(null);
   const accounts = useQuery({
     queryKey: ['op-accounts'],
     queryFn: () => api('/account/operator/accounts'),
@@ -246,6 +248,10 @@ export function Operator() {
               {p.allowAboveQuota ? `${p.aboveQuotaUnitPrice} EUR above quota` : 'no overage'}
             </span>
             <span>{p.mmcIncluded ? 'mmc' : 'no mmc'}</span>
+            <span>{p.redactIncluded ? 'redaction' : 'no redaction'}</span>
+            <button type="button" onClick={() => setEditing(p)}>
+              Edit
+            </button>
           </li>
         ))}
       </ul>
@@ -253,6 +259,8 @@ export function Operator() {
       <form
         className="inline"
         data-testid="plan-form"
+        // Uncontrolled fields: a new key starts them again from the plan being edited.
+        key={editing?.name ?? 'new'}
         onSubmit={(e) => {
           const f = formOf(e);
           savePlan.mutate({
@@ -263,25 +271,44 @@ export function Operator() {
             allowAboveQuota: f.on('allowAboveQuota'),
             aboveQuotaUnitPrice: f.num('aboveQuotaUnitPrice'),
             mmcIncluded: f.on('mmcIncluded'),
+            redactIncluded: f.on('redactIncluded'),
             maxUploadBytes: Math.round(f.num('maxUploadMb') * 1048576),
           });
         }}
       >
         <label>
           Name
-          <input name="name" required pattern="[a-z0-9_\-]{2,40}" />
+          <input name="name" required pattern="[a-z0-9_\-]{2,40}" defaultValue={editing?.name} />
         </label>
         <label>
           Calls a month
-          <input name="totalCalls" type="number" min={0} required />
+          <input
+            name="totalCalls"
+            type="number"
+            min={0}
+            required
+            defaultValue={editing?.totalCalls}
+          />
         </label>
         <label>
           Calls a year (indicative)
-          <input name="indicativeYearlyQuota" type="number" min={0} required />
+          <input
+            name="indicativeYearlyQuota"
+            type="number"
+            min={0}
+            required
+            defaultValue={editing?.indicativeYearlyQuota}
+          />
         </label>
         <label>
           Calls per second
-          <input name="callsPerSecond" type="number" min={1} defaultValue={1} required />
+          <input
+            name="callsPerSecond"
+            type="number"
+            min={1}
+            defaultValue={editing?.callsPerSecond ?? 1}
+            required
+          />
         </label>
         <label>
           Largest upload (MB)
@@ -290,7 +317,7 @@ export function Operator() {
             type="number"
             min={0.01}
             step={0.01}
-            defaultValue={3}
+            defaultValue={editing ? Math.round((editing.maxUploadBytes / 1048576) * 100) / 100 : 3}
             required
           />
         </label>
@@ -301,16 +328,27 @@ export function Operator() {
             type="number"
             min={0}
             step={0.000001}
-            defaultValue={0}
+            defaultValue={editing?.aboveQuotaUnitPrice ?? 0}
           />
         </label>
         <label className="check">
-          <input name="allowAboveQuota" type="checkbox" /> Allow calls above the quota
+          <input name="allowAboveQuota" type="checkbox" defaultChecked={editing?.allowAboveQuota} />{' '}
+          Allow calls above the quota
         </label>
         <label className="check">
-          <input name="mmcIncluded" type="checkbox" /> Make, model, colour
+          <input name="mmcIncluded" type="checkbox" defaultChecked={editing?.mmcIncluded} /> Make,
+          model, colour
+        </label>
+        <label className="check">
+          <input name="redactIncluded" type="checkbox" defaultChecked={editing?.redactIncluded} />{' '}
+          Redaction
         </label>
         <button type="submit">Save plan</button>
+        {editing && (
+          <button type="button" onClick={() => setEditing(null)}>
+            New plan
+          </button>
+        )}
       </form>
       <ErrorText error={savePlan.error} />
       <h2>Notifications</h2>

@@ -124,6 +124,7 @@ export const EXAMPLES = {
     allowAboveQuota: true,
     aboveQuotaUnitPrice: 0.004,
     mmcIncluded: false,
+    redactIncluded: false,
     maxUploadBytes: 3145728,
   },
   account: {

@@ -128,6 +128,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     allowAboveQuota: { type: 'boolean' },
     aboveQuotaUnitPrice: { type: 'number', description: 'EUR per call above the quota' },
     mmcIncluded: { type: 'boolean' },
+    redactIncluded: { type: 'boolean', description: 'POST /v1/redact/ allowed (403 otherwise)' },
     maxUploadBytes: int(),
   }),
   Account: object({

@@ -297,8 +297,10 @@ describe('operator console and owner overview in chromium', () => {
         String(usage.totals[type].aboveQuota),
       );
     }
-    expect(await view.getByTestId('usage-chart').getAttribute('data-days')).toBe(
-      String(usage.days.length),
+    // The chart has every day of the 30 the API covers, and draws the calls the API counts.
+    expect(await view.getByTestId('usage-chart').getAttribute('data-days')).toBe('30');
+    expect(await view.getByTestId('usage-chart').getAttribute('data-calls')).toBe(
+      String(usage.totals.plate_reader.count),
     );
     const rows = (testId: string, idAttr: string) =>
       view.getByTestId(testId).evaluateAll(

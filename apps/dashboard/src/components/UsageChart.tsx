@@ -124,6 +124,7 @@ export function UsageChart(props: Props) {
       className="chart"
       data-testid={testId}
       data-days={days.length}
+      data-calls={days.reduce((n, d) => n + types.reduce((m, t) => m + (d.count[t] ?? 0), 0), 0)}
       data-above-quota={days.reduce(
         (n, d) => n + types.reduce((m, t) => m + (d.aboveQuota[t] ?? 0), 0),
         0,

@@ -1,11 +1,33 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
-import { api } from '../api';
+import { useMemo, type ReactNode } from 'react';
+import { api, type Schemas, type UsageDay } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
 import { count } from '../format';
 
 const TYPES = ['plate_reader', 'redact', 'stream'];
+
+type Rows = Schemas['UsageRows'];
+
+/**
+ * The chart's days from the inspection's rows (one per day and type that had calls, as the
+ * admin API answers them): every day of the range, oldest first, days without calls as zeros.
+ */
+function chartDays({ from, to, days: rows }: Rows): UsageDay[] {
+  const zero = () => Object.fromEntries(TYPES.map((t) => [t, 0]));
+  const days = new Map<string, UsageDay>();
+  for (let t = Date.parse(from); t <= Date.parse(to); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    days.set(day, { day, count: zero(), aboveQuota: zero() });
+  }
+  for (const row of rows) {
+    const entry = days.get(row.day);
+    if (!entry) continue;
+    entry.count[row.requestType] = row.count;
+    entry.aboveQuota[row.requestType] = row.aboveQuota;
+  }
+  return [...days.values()];
+}
 
 /** A time as the reader's locale shows it, with the exact instant the API gave kept beside it. */
 const When = ({ iso }: { iso: string | null }): ReactNode =>
@@ -29,6 +51,8 @@ export function OperatorAccount({ accountId, close }: { accountId: string; close
       return seen;
     },
   });
+  // Kept while the answer is the same: a new array would draw the chart again on every render.
+  const days = useMemo(() => data && chartDays(data.usage), [data]);
   return (
     <section className="card inspection" data-testid="inspection" aria-labelledby="inspection-h">
       <h2 id="inspection-h">{data ? data.account.username : 'Account'}: usage, keys, webhooks</h2>
@@ -57,7 +81,7 @@ export function OperatorAccount({ accountId, close }: { accountId: string; close
               </li>
             ))}
           </ul>
-          <UsageChart days={data.usage.days} types={TYPES} />
+          {days && <UsageChart days={days} types={TYPES} />}
           <h3>API keys</h3>
           <ul className="cells" data-testid="inspection-keys">
             {data.keys.map((k) => (

@@ -350,7 +350,7 @@ export class AdminController {
   @RouteDoc({
     summary: 'Daily usage and totals',
     auth: 'admin',
-    ok: { status: 200, schema: 'UsageReport', example: EXAMPLES.usageReport },
+    ok: { status: 200, schema: 'UsageRows', example: EXAMPLES.usageRows },
   })
   @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId/usage')

@@ -197,6 +197,14 @@ export const EXAMPLES = {
         aboveQuota: { plate_reader: 0, redact: 0, stream: 0 },
       },
     ],
+  },
+  usageRows: {
+    from: '2026-12-04',
+    to: '2026-12-05',
+    days: [
+      { day: '2026-12-05', requestType: 'plate_reader', count: 1, aboveQuota: 0 },
+      { day: '2026-12-05', requestType: 'stream', count: 1, aboveQuota: 0 },
+    ],
     totals: {
       plate_reader: { count: 1, aboveQuota: 0 },
       redact: { count: 0, aboveQuota: 0 },
@@ -231,7 +239,7 @@ export const EXAMPLES = {
 /** One account as an operator looks at it (admin API and console): the examples above together. */
 export const ACCOUNT_INSPECTION = {
   account: EXAMPLES.account,
-  usage: EXAMPLES.usageReport,
+  usage: EXAMPLES.usageRows,
   keys: [apiKey],
   webhooks: [webhook],
   notifications: [EXAMPLES.notification],

@@ -166,7 +166,20 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   UsageReport: object({
     from: day,
     to: day,
-    days: { type: 'array', items: object({ day, count: counts, aboveQuota: counts }) },
+    days: {
+      type: 'array',
+      description: 'every day of the range, oldest first, days without calls as zeros',
+      items: object({ day, count: counts, aboveQuota: counts }),
+    },
+  }),
+  UsageRows: object({
+    from: day,
+    to: day,
+    days: {
+      type: 'array',
+      description: 'one row per day and request type with calls, newest first',
+      items: object({ day, requestType: str(), count: int(), aboveQuota: int() }),
+    },
     totals: {
       type: 'object',
       additionalProperties: object({ count: int(), aboveQuota: int() }),
@@ -174,7 +187,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   }),
   AccountInspection: object({
     account: { $ref: '#/components/schemas/Account' },
-    usage: { $ref: '#/components/schemas/UsageReport' },
+    usage: { $ref: '#/components/schemas/UsageRows' },
     keys: arrayOf('ApiKey'),
     webhooks: arrayOf('Webhook'),
     notifications: arrayOf('Notification'),

@@ -228,7 +228,12 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
           headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
         })
       ).json()) as { message: string }[];
-      return notes.some((n) => n.message.includes('all of your monthly calls (1 of 1 calls)'));
+      // The limit's notice says what the next call gets (the plan has no overage).
+      return notes.some(
+        (n) =>
+          n.message.includes('all of your monthly calls (1 of 1 calls)') &&
+          n.message.includes('Further calls are refused (403) until the allowance resets on'),
+      );
     }, 10_000);
     expect(smtp.mails.length).toBe(before);
   }, 120_000);

@@ -91,7 +91,12 @@ export class UsageInterceptor implements NestInterceptor {
         if (!reservation) return;
         countOnceAnswered(res, reservation, () => this.start(effects));
         // 80, 90, 95 % and the limit: told once per period, queued without waiting.
-        for (const notice of quotaNotices(reservation.state, reservation.state.periodStart))
+        const plan = owner.contract?.plan;
+        const terms = plan && {
+          allowAboveQuota: plan.allowAboveQuota,
+          aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice.toNumber(),
+        };
+        for (const notice of quotaNotices(reservation.state, reservation.state.periodStart, terms))
           this.notifications.notifyLater(owner.accountId, notice);
       }),
       catchError((error) =>

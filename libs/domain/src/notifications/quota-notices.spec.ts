@@ -32,6 +32,23 @@ describe('quota notices', () => {
     ]);
   });
 
+  it('says at the limit what further calls get: refused, or billed at the plan price', () => {
+    const [refused] = quotaNotices(state(10, 10), start, {
+      allowAboveQuota: false,
+      aboveQuotaUnitPrice: 0,
+    });
+    expect(refused!.message).toBe(
+      'You have used all of your monthly calls (10 of 10 calls) for the period 2026-01-01 to 2026-02-01. Further calls are refused (403) until the allowance resets on 2026-02-01.',
+    );
+    const [billed] = quotaNotices(state(10, 10), start, {
+      allowAboveQuota: true,
+      aboveQuotaUnitPrice: 0.004,
+    });
+    expect(billed!.message).toMatch(
+      /Further calls are served and billed at 0.004 EUR each until the allowance resets on 2026-02-01\.$/,
+    );
+  });
+
   it('writes figures with thousands separators', () => {
     expect(quotaNotices(state(8000, 10000), start)[0]!.message).toMatch(/8,000 of 10,000 calls/);
   });

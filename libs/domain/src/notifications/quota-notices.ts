@@ -14,6 +14,7 @@ export const QUOTA_THRESHOLDS = [80, 90, 95, 100] as const;
 export function quotaNotices(
   state: Pick<QuotaState, 'usedThisPeriod' | 'monthlyCalls' | 'periodEnd'>,
   periodStart: Date,
+  plan?: { allowAboveQuota: boolean; aboveQuotaUnitPrice: number },
 ): Notice[] {
   const { usedThisPeriod: used, monthlyCalls: limit } = state;
   const reached = QUOTA_THRESHOLDS.filter((pct) => used === Math.ceil((limit * pct) / 100));
@@ -29,8 +30,19 @@ export function quotaNotices(
           : `platewise: ${pct} % of your monthly calls used`,
       message:
         pct === 100
-          ? `You have used all of your monthly calls (${figures}) for the period ${period}.`
+          ? `You have used all of your monthly calls (${figures}) for the period ${period}.${plan ? ` ${whatNext(plan, state.periodEnd)}` : ''}`
           : `You have used ${pct} % of your monthly calls (${figures}) for the period ${period}.`,
     };
   });
+}
+
+/** What the owner's next calls get once the allowance is used up, so the notice says it. */
+function whatNext(
+  plan: { allowAboveQuota: boolean; aboveQuotaUnitPrice: number },
+  periodEnd: Date,
+): string {
+  const resets = periodEnd.toISOString().slice(0, 10);
+  return plan.allowAboveQuota
+    ? `Further calls are served and billed at ${plan.aboveQuotaUnitPrice} EUR each until the allowance resets on ${resets}.`
+    : `Further calls are refused (403) until the allowance resets on ${resets}.`;
 }

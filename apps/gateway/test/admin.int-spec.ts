@@ -265,6 +265,11 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     await h.admin.createAccount(name);
     await h.http().post('/admin/accounts').set(auth).send({ username: name }).expect(409);
     await h.http().get('/admin/accounts/not-a-uuid').set(auth).expect(400);
+    for (const query of ['accountId=not-a-uuid', 'accountId=a&accountId=b']) {
+      const refused = await h.http().get(`/admin/notifications?${query}`).set(auth).expect(400);
+      expect(refused.body.message).toMatch(/uuid is expected/);
+    }
+    await h.http().get('/admin/notifications').set(auth).expect(200);
     await h
       .http()
       .get('/admin/accounts/00000000-0000-4000-8000-000000000000')

@@ -341,9 +341,9 @@ export class AdminController {
     auth: 'admin',
     ok: { status: 200, schema: arrayOf('Notification'), example: [EXAMPLES.notification] },
   })
-  @PlatewiseErrors(401, 403)
+  @PlatewiseErrors(400, 401, 403)
   @Get('notifications')
-  notifications(@Query('accountId') accountId?: string) {
+  notifications(@Query('accountId', new ParseUUIDPipe({ optional: true })) accountId?: string) {
     return this.notices.list(accountId);
   }
 

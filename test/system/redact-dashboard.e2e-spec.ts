@@ -108,6 +108,28 @@ describe('Try it → Redact in chromium', () => {
     await page.getByRole('link', { name: 'Usage' }).click();
     await page.getByTestId('usage-total').waitFor();
     expect(await page.getByTestId('usage-total').innerText()).toBe('2');
+    // Today's bar holds both calls: the redaction (teal) stacked on the read (blue), not hidden
+    // behind it.
+    const chart = page.getByTestId('usage-chart');
+    await chart.locator('canvas').waitFor();
+    const stack = await chart.evaluate((el) => {
+      const canvas = el.querySelector('canvas')!;
+      const { data, width, height } = canvas
+        .getContext('2d')!
+        .getImageData(0, 0, canvas.width, canvas.height);
+      const px = (x: number, y: number) => data.slice((y * width + x) * 4, (y * width + x) * 4 + 3);
+      const blue = ([r, g, b]: Uint8ClampedArray) => b > g + 50 && b > r + 80;
+      const teal = ([r, g, b]: Uint8ClampedArray) => g > 150 && b < g + 15 && r < 150 && g > r + 40;
+      const tops = { blue: height, teal: height };
+      for (let x = 0; x < width; x++)
+        for (let y = 0; y < height; y++) {
+          if (blue(px(x, y))) tops.blue = Math.min(tops.blue, y);
+          if (teal(px(x, y))) tops.teal = Math.min(tops.teal, y);
+        }
+      return { ...tops, height };
+    });
+    expect(stack.teal).toBeLessThan(stack.height);
+    expect(stack.teal).toBeLessThan(stack.blue);
     await page.close();
   });
 

@@ -3,7 +3,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { UsageDay } from '../api';
 
-const COLORS: Record<string, string> = { plate_reader: '#2563eb', stream: '#16a34a' };
+// Six hex digits: the bars' fill appends an alpha byte to them.
+const COLORS: Record<string, string> = {
+  plate_reader: '#2563eb',
+  redact: '#0d9488',
+  stream: '#16a34a',
+};
+const OTHER = '#555555';
 const DAY = 86_400;
 const dayOf = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
 
@@ -48,9 +54,17 @@ export function UsageChart(props: Props) {
     const running = perDay.map((n) => (total += n));
     const bars = uPlot.paths.bars!({ size: [0.7, 40] });
     const withAllowance = allowance !== undefined;
+    // The types' bars are stacked: each one's top is its calls plus those of the types before it,
+    // so a day's bar is as tall as its calls. The tallest is drawn first and the others over it;
+    // the legend shows each type's own calls.
+    const own = types.map((t) => days.map((d) => d.count[t] ?? 0));
+    const stacked = own.map((_, i) =>
+      days.map((_d, day) => own.slice(0, i + 1).reduce((n, calls) => n + calls[day], 0)),
+    );
+    const drawOrder = types.map((_, i) => types.length - 1 - i);
     const data: uPlot.AlignedData = [
       x,
-      ...types.map((t) => [...days.map((d) => d.count[t] ?? 0), ...toCome]),
+      ...drawOrder.map((i) => [...stacked[i], ...toCome]),
       [...above, ...toCome],
       ...(withAllowance ? [[...running, ...toCome], x.map(() => allowance)] : []),
     ];
@@ -62,12 +76,14 @@ export function UsageChart(props: Props) {
         scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
         series: [
           { label: 'day', value: (_u, ts) => (ts == null ? '—' : dayOf(ts)) },
-          ...types.map((t) => ({
-            label: t,
-            stroke: COLORS[t] ?? '#555',
-            fill: `${COLORS[t] ?? '#555'}99`,
+          ...drawOrder.map((i) => ({
+            label: types[i],
+            stroke: COLORS[types[i]] ?? OTHER,
+            fill: `${COLORS[types[i]] ?? OTHER}99`,
             paths: bars,
             points: { show: false },
+            value: (_u: uPlot, _v: number | null, _s: number, at: number | null) =>
+              at === null || own[i][at] === undefined ? '--' : String(own[i][at]),
           })),
           {
             label: 'above quota',

@@ -220,6 +220,12 @@ describe('operator console and owner overview in chromium', () => {
     expect(await page.getByLabel('E-mail notices to').inputValue()).toBe('owner@example.com');
     await page.getByTestId('notices').getByText('80 %').waitFor();
     await screenshot(page, '21-owner-overview');
+    // The owner moves the notices elsewhere and is told it is done.
+    await page.getByLabel('E-mail notices to').fill('billing@example.com');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').getByText('Saved: notices go to billing@example.com.').waitFor();
+    const saved = await admin<{ username: string; email: string | null }[]>('/accounts');
+    expect(saved.find((a) => a.username === owner)?.email).toBe('billing@example.com');
 
     // The account keeps its reads (30 days, set at creation): the Reads page finds them, once
     // the worker has written its last batch (every 200 ms, after the answers).

@@ -185,7 +185,16 @@ export function Overview() {
             placeholder="you@example.com"
           />
         </label>
-        <button type="submit">Save</button>
+        <button type="submit" disabled={saveEmail.isPending}>
+          {saveEmail.isPending ? 'Saving…' : 'Save'}
+        </button>
+        {saveEmail.isSuccess && (
+          <span role="status" className="hint">
+            {saveEmail.data.email
+              ? `Saved: notices go to ${saveEmail.data.email}.`
+              : 'Saved: notices are no longer e-mailed.'}
+          </span>
+        )}
       </form>
       {notices.data?.length ? (
         <ul className="notices" data-testid="notices">

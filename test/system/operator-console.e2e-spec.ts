@@ -462,6 +462,23 @@ describe('operator console and owner overview in chromium', () => {
     await page.close();
   });
 
+  it('says on the Security page what an empty origin list does: exposeKey decides', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, owner, ownerPassword);
+    await page.goto(`${base}/app/#/security`);
+    const origins = page.getByLabel(/Allowed browser origins/);
+    expect(await origins.inputValue()).toBe('');
+    const expose = page.getByLabel(/Allow calls from pages of any other site/);
+    expect(await expose.isChecked()).toBe(false);
+    // As the page now says: no origins listed and exposeKey off refuse another site's pages.
+    expect(await page.getByText(/empty: as exposeKey says/).count()).toBe(1);
+    const fromElsewhere = await fetch(`${base}/v1/statistics/`, {
+      headers: { Authorization: `Token ${apiKey}`, Origin: 'https://elsewhere.example' },
+    });
+    expect(fromElsewhere.status).toBe(403);
+    await page.close();
+  });
+
   it('has no page that scrolls sideways at 390×844', async () => {
     const phone = await browser.newPage({
       viewport: { width: 390, height: 844 },

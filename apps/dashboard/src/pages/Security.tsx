@@ -38,15 +38,15 @@ export function Security({ signOutEverywhere }: PageProps) {
       >
         <label className="check">
           <input type="checkbox" name="exposeKey" defaultChecked={s.exposeKey} /> Allow calls from
-          browsers (exposeKey)
+          pages of any other site (exposeKey; used while no origins are listed below)
         </label>
         <label>
           Allowed client addresses (IPs or CIDR ranges, one per line; empty = any)
           <textarea name="ips" rows={3} defaultValue={s.ips.join('\n')} />
         </label>
         <label>
-          Allowed browser origins (example.com, *.example.com or https://app.example.com; empty =
-          any)
+          Allowed browser origins (example.com, *.example.com or https://app.example.com; listed:
+          only these sites&apos; pages; empty: as exposeKey says)
           <textarea name="domains" rows={3} defaultValue={s.domains.join('\n')} />
         </label>
         <ErrorText error={save.error} />

@@ -111,6 +111,23 @@ describe('operator console and owner overview in chromium', () => {
     await card.waitFor();
     expect(await card.innerText()).toMatch(/owner@example\.com/);
 
+    // E-mail and read retention change on the card too (and back, for the steps below).
+    await card.getByLabel('Notices to').fill('ops-copy@example.com');
+    await card.getByLabel('Keep reads (days)').fill('7');
+    await card.getByRole('button', { name: 'Save settings' }).click();
+    await card.getByRole('status').getByText('settings saved').waitFor();
+    const changed =
+      await admin<{ username: string; email: string; readRetentionDays: number }[]>('/accounts');
+    expect(changed.find((a) => a.username === owner)).toMatchObject({
+      email: 'ops-copy@example.com',
+      readRetentionDays: 7,
+    });
+    await card.getByLabel('Notices to').fill('owner@example.com');
+    await card.getByLabel('Keep reads (days)').fill('30');
+    await card.getByRole('button', { name: 'Save settings' }).click();
+    await card.getByText('reads kept 30 days').waitFor();
+    await op.getByTestId('audit').getByText(`${operator} account.settings`).first().waitFor();
+
     await card.getByLabel('New password').fill(ownerPassword);
     await card.getByRole('button', { name: 'Set password' }).click();
     await card.getByRole('status').getByText('password set').waitFor();

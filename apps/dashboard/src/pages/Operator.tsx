@@ -85,6 +85,41 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
       )}
       <form
         className="inline"
+        // Started again from the account when it changes (after a save, a refresh).
+        key={`${a.email ?? ''}:${a.readRetentionDays}`}
+        onSubmit={(e) => {
+          const f = formOf(e);
+          run('settings saved', () =>
+            api('/account/operator/accounts/{accountId}', {
+              method: 'patch',
+              params: { accountId: a.id },
+              json: {
+                email: f.text('email') || null,
+                readRetentionDays: f.num('readRetentionDays'),
+              },
+            }),
+          );
+        }}
+      >
+        <label>
+          Notices to
+          <input name="email" type="email" defaultValue={a.email ?? ''} placeholder="no e-mail" />
+        </label>
+        <label>
+          Keep reads (days)
+          <input
+            name="readRetentionDays"
+            type="number"
+            min={0}
+            max={3650}
+            required
+            defaultValue={a.readRetentionDays}
+          />
+        </label>
+        <button type="submit">Save settings</button>
+      </form>
+      <form
+        className="inline"
         onSubmit={(e) => {
           const f = formOf(e);
           const password = f.text('password');

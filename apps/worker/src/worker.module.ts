@@ -7,6 +7,7 @@ import { RecognitionProcessor } from './recognition/recognition.processor';
 import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor';
 import { EmailDeliveryProcessor } from './email/email-delivery.processor';
 import { ReadsPurge } from './reads/reads-purge';
+import { ContractReminderJob } from './contracts/contract-reminder.job';
 
 @Module({})
 export class WorkerModule {
@@ -21,6 +22,7 @@ export class WorkerModule {
         WebhookDeliveryProcessor,
         EmailDeliveryProcessor,
         ReadsPurge,
+        ContractReminderJob,
       ],
     };
   }

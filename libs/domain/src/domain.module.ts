@@ -12,6 +12,7 @@ import { UsageJournal } from './usage/usage-journal';
 import { UsageVersions } from './usage/usage-versions';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { NotificationsService } from './notifications/notifications.service';
+import { ContractReminders } from './notifications/contract-reminders';
 import { ReadsService } from './reads/reads.service';
 import { WatchlistsService } from './watchlists/watchlists.service';
 import { AuditService } from './audit/audit.service';
@@ -51,6 +52,7 @@ const services = [
   UsageVersions,
   WebhooksService,
   NotificationsService,
+  ContractReminders,
   ReadsService,
   WatchlistsService,
   AuditService,

@@ -19,6 +19,7 @@ export * from './webhooks/webhooks.service';
 export * from './notifications/email-job';
 export * from './notifications/notifications.service';
 export * from './notifications/quota-notices';
+export * from './notifications/contract-reminders';
 export * from './reads/lookalike';
 export * from './reads/reads.service';
 export * from './watchlists/watchlists.service';

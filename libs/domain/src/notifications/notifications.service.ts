@@ -4,7 +4,12 @@ import { Queue } from 'bullmq';
 import { EMAIL_QUEUE, EmailJob } from './email-job';
 
 export type NoticeKind =
-  'quota.threshold' | 'webhook.failing' | 'webhook.removed' | 'watchlist.match';
+  | 'quota.threshold'
+  | 'webhook.failing'
+  | 'webhook.removed'
+  | 'watchlist.match'
+  | 'contract.expiring'
+  | 'contract.expired';
 
 export interface Notice {
   kind: NoticeKind;

@@ -14,7 +14,7 @@ describe('quota notices', () => {
     const told = Array.from({ length: 120 }, (_, i) => quotaNotices(state(i + 1, 100), start));
     expect(told.flatMap((n, i) => (n.length ? [i + 1] : []))).toEqual([80, 90, 95, 100]);
     expect(told[79]![0]!.message).toMatch(/used 80 % of your monthly calls \(80 of 100 calls\)/);
-    expect(told[99]!.map((n) => n.dedupeKey)).toEqual(['quota:2026-01-01T00:00:00.000Z:100']);
+    expect(told[99]!.map((n) => n.dedupeKey)).toEqual(['quota:2026-01-01T00:00:00.000Z:100:100']);
   });
 
   it('tells one call one notice, the highest it reached, when thresholds share a call', () => {
@@ -23,7 +23,7 @@ describe('quota notices', () => {
     expect(told.map((n) => n.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0]);
     expect(told[9]![0]).toMatchObject({
       subject: 'platewise: monthly calls used up',
-      dedupeKey: 'quota:2026-01-01T00:00:00.000Z:100',
+      dedupeKey: 'quota:2026-01-01T00:00:00.000Z:10:100',
     });
     expect(told[7]![0]!.message).toMatch(/used 80 % of your monthly calls \(8 of 10 calls\)/);
     // A one-call plan: its only call is told once, as the limit.
@@ -47,6 +47,15 @@ describe('quota notices', () => {
     expect(billed!.message).toMatch(
       /Further calls are served and billed at 0.004 EUR each until the allowance resets on 2026-02-01\.$/,
     );
+  });
+
+  it('tells the thresholds of a plan changed within the period, though the old one told its own', () => {
+    // A trial (2,500) moved to pro (50,000) on the day its period began: the same period start.
+    const trial = quotaNotices(state(2000, 2500), start)[0]!;
+    const pro = quotaNotices(state(40000, 50000), start)[0]!;
+    expect(trial.message).toMatch(/80 % .*2,000 of 2,500/);
+    expect(pro.message).toMatch(/80 % .*40,000 of 50,000/);
+    expect(pro.dedupeKey).not.toBe(trial.dedupeKey);
   });
 
   it('writes figures with thousands separators', () => {

@@ -23,7 +23,9 @@ export function quotaNotices(
     const period = `${periodStart.toISOString().slice(0, 10)} to ${state.periodEnd.toISOString().slice(0, 10)}`;
     return {
       kind: 'quota.threshold' as const,
-      dedupeKey: `quota:${periodStart.toISOString()}:${pct}`,
+      // The allowance is in the key: a plan changed within the period (on the day it began, or
+      // edited) has thresholds of its own, told again.
+      dedupeKey: `quota:${periodStart.toISOString()}:${limit}:${pct}`,
       subject:
         pct === 100
           ? 'platewise: monthly calls used up'

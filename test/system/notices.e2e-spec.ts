@@ -193,6 +193,20 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
     expect((await search(`limit=5&cursor=${page.next}`)).results).toHaveLength(3);
     const bad = await asOwner(owner.apiKey, '/v1/reads/?match=fuzzy');
     expect(bad.status).toBe(400);
+
+    // The watched car read again at once: listed and sent to the webhook, not e-mailed again.
+    await read(owner.apiKey, photo(BR.path), { regions: 'br' });
+    const matches = () =>
+      hooks.received.filter((r) => JSON.parse(r.body.toString()).hook.event === 'watchlist.match');
+    await waitFor(() => matches().length === 2, 20_000);
+    const listed = (await (
+      await fetch(`${base}/admin/notifications?accountId=${owner.account.id}`, {
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+    ).json()) as { kind: string }[];
+    expect(listed.filter((n) => n.kind === 'watchlist.match')).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 1000)); // an e-mail would be here by now
+    expect(smtp.mails.filter((m) => m.text.includes(BR.plate.toUpperCase()))).toHaveLength(1);
     await hooks.close();
   }, 180_000);
 

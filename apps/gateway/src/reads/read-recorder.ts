@@ -6,6 +6,7 @@ import {
   ReadsService,
   WatchlistsService,
 } from '@platewise/domain';
+import { RedisService } from '@platewise/infra';
 import { BullMqWebhookSink, type SnapshotResponse } from '@platewise/recognition';
 
 /** A counted call whose plates are recorded, with what its account keeps. */
@@ -58,6 +59,8 @@ interface Pending {
 
 /** How often buffered reads are written, and the most one write takes. */
 const FLUSH_MS = 200;
+/** How long after a watchlist entry's e-mail its next matches are listed only, not e-mailed. */
+export const WATCH_MAIL_SECONDS = 900;
 const BATCH = 500;
 /** Reads held while the database is away; past it the oldest are dropped (and logged). */
 const MAX_PENDING = 20_000;
@@ -82,6 +85,7 @@ export class ReadRecorder implements OnApplicationShutdown {
     private readonly notifications: NotificationsService,
     /** where watchlist matches go as webhook events */
     private readonly events: BullMqWebhookSink,
+    private readonly redis: RedisService,
   ) {}
 
   record(call: RecordedCall, response: RecordedAnswer): void {
@@ -138,11 +142,25 @@ export class ReadRecorder implements OnApplicationShutdown {
         if (!matchesEntry(entry, read.plate)) continue;
         const what = entry.label ? `${entry.plate} (${entry.label})` : entry.plate;
         const where = read.cameraId ? ` by camera ${read.cameraId}` : '';
-        await this.notifications.notify(read.accountId, {
-          kind: 'watchlist.match',
-          subject: `platewise: watched plate ${read.plate.toUpperCase()} read`,
-          message: `Plate ${read.plate.toUpperCase()} was read${where} at ${read.timestamp}, matching your watchlist entry ${what} (${entry.match}, score ${read.score}).`,
-        });
+        // A watched car in front of a camera is read again and again: every match is listed and
+        // sent to the webhooks, but e-mailed once per entry per WATCH_MAIL_SECONDS (shared by
+        // every gateway through Redis), so an owner's mailbox is not flooded.
+        // (Redis away: e-mailed, rather than a match told nowhere but the list)
+        const mail = await this.redis
+          .set(`watch-mail:${entry.id}`, '1', 'EX', WATCH_MAIL_SECONDS, 'NX')
+          .then(
+            (set) => set !== null,
+            () => true,
+          );
+        await this.notifications.notify(
+          read.accountId,
+          {
+            kind: 'watchlist.match',
+            subject: `platewise: watched plate ${read.plate.toUpperCase()} read`,
+            message: `Plate ${read.plate.toUpperCase()} was read${where} at ${read.timestamp}, matching your watchlist entry ${what} (${entry.match}, score ${read.score}). Every match is listed on your dashboard and sent to your webhooks; an entry is e-mailed at most once every ${WATCH_MAIL_SECONDS / 60} minutes.`,
+          },
+          { email: mail },
+        );
         if (webhookIds.length > 0) {
           await this.events.enqueueEvent(webhookIds, 'watchlist.match', {
             watchlist: entry,

@@ -41,8 +41,11 @@ export class NotificationsService implements OnApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
-  /** Records the notice and queues its e-mail. Returns false when a deduplicated one was sent already. */
-  async notify(accountId: string, notice: Notice): Promise<boolean> {
+  /**
+   * Records the notice and queues its e-mail (unless `email` is false: listed only). Returns false
+   * when a deduplicated one was sent already.
+   */
+  async notify(accountId: string, notice: Notice, { email = true } = {}): Promise<boolean> {
     try {
       await this.prisma.notification.create({
         data: {
@@ -58,7 +61,7 @@ export class NotificationsService implements OnApplicationShutdown {
         return false;
       throw error;
     }
-    await this.email(accountId, notice);
+    if (email) await this.email(accountId, notice);
     return true;
   }
 

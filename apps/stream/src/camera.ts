@@ -6,6 +6,7 @@ import { centre, inPolygon } from './geometry';
 import { MotionGate } from './motion';
 import type { StreamMetrics } from './metrics';
 import { Frame, readSource } from './source';
+import { SourceStateLog } from './state-log';
 import { PlateTracker, TrackEvent, TrackerOptions } from './tracker';
 
 /** One vehicle passage as written to --out and sent to the gateway. */
@@ -71,6 +72,7 @@ export class CameraPipeline {
     const clock = camera.live
       ? setInterval(() => this.emit(this.tracker.tick(Date.now())), 1000)
       : null;
+    const stateLog = new SourceStateLog();
     try {
       await readSource(
         {
@@ -92,7 +94,8 @@ export class CameraPipeline {
               // The passage was cut: what was seen becomes events now, not when frames return.
               this.emit(this.tracker.flush());
             }
-            deps.log?.(`camera ${camera.id}: ${state}${detail ? ` (${detail})` : ''}`);
+            const line = stateLog.line(state, detail);
+            if (line) deps.log?.(`camera ${camera.id}: ${line}`);
           },
         },
         signal,

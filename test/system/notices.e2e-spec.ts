@@ -104,6 +104,7 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
       SMTP_URL: smtp.url,
       MAIL_FROM: 'platewise <alpr@example.com>',
       WEBHOOK_BACKOFF_MS: '300',
+      PUBLIC_URL: base,
     };
     [gateway, worker] = await Promise.all([
       startApp('gateway', env, GATEWAY_READY),
@@ -157,6 +158,8 @@ describe('read history, watchlists and e-mail notices through the gateway and wo
     const match = smtp.mails.filter((m) => m.text.includes(BR.plate.toUpperCase()));
     expect(match).toHaveLength(1);
     expect(match[0]!.text).toMatch(/matching your watchlist entry ay09035 \(stolen van\)/);
+    // every e-mail says where the rest is
+    expect(quota[0]!.text).toContain(`Your dashboard: ${base}/app/`);
 
     await waitFor(
       () =>

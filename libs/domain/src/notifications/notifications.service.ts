@@ -78,7 +78,7 @@ export class NotificationsService implements OnApplicationShutdown {
     if (!account?.email) return;
     await this.emails().add(
       notice.kind,
-      { to: account.email, subject: notice.subject, text: notice.message },
+      { to: account.email, subject: notice.subject, text: this.mailText(notice) },
       {
         attempts: this.config.MAIL_ATTEMPTS,
         backoff: { type: 'exponential', delay: 10_000 },
@@ -86,6 +86,12 @@ export class NotificationsService implements OnApplicationShutdown {
         removeOnFail: 1000,
       },
     );
+  }
+
+  /** The notice, and where the owner sees the rest (the dashboard) when PUBLIC_URL says where it is. */
+  private mailText(notice: Notice): string {
+    if (!this.config.PUBLIC_URL) return notice.message;
+    return `${notice.message}\n\nYour dashboard: ${new URL('/app/', this.config.PUBLIC_URL).href}`;
   }
 
   /** The same as notify, for callers that must not wait or fail on it (a recognition call). */

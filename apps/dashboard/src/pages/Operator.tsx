@@ -161,7 +161,8 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
         </label>
         <label>
           From
-          <input name="date" type="date" />
+          {/* the server refuses a signature dated after today (UTC) */}
+          <input name="date" type="date" max={new Date().toISOString().slice(0, 10)} />
         </label>
         <button type="submit">Sign</button>
       </form>

@@ -46,7 +46,7 @@ export const plateResultSchema = {
     vehicle: {
       type: 'object',
       description:
-        "the vehicle holding the plate, score the detector's. With mmc its type is Sedan for a detected car, truck or bus (the detector calls many close-up cars trucks or buses), Motorcycle (the project's type classifier did not beat always-Sedan on real photos), and a close-up plate with no vehicle detected around it is on a vehicle filling the photo (whole-photo box, score 0); no vehicle: Unknown, score 0, zero box",
+        "the vehicle holding the plate, score the detector's. With mmc its type is Sedan for a detected car, truck or bus (the detector calls many close-up cars trucks or buses), Motorcycle (the project's type classifier did not beat always-Sedan on real photos), and a close-up plate with no vehicle detected around it is on a vehicle filling the photo (whole-photo box, score 0), unless the photo is the plate itself; no vehicle: Unknown, score 0, zero box",
       required: ['type', 'score', 'box'],
       additionalProperties: false,
       properties: { type: vehicleType, score, box },
@@ -61,7 +61,11 @@ export const plateResultSchema = {
         properties: { plate: { type: 'string' }, score },
       },
     },
-    dscore: score,
+    dscore: {
+      ...score,
+      description:
+        "the plate detector's score; for a photo that is one plate (a close-up crop, read whole: box the whole photo) the reading's score, as no detector scored it",
+    },
     model_make: {
       type: 'array',
       description:

@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { INestApplication, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cors from 'cors';
-import { json, urlencoded, type RequestHandler } from 'express';
+import { json, type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, loadConfig, refuseDeepJson } from '@platewise/infra';
 import { serveDashboard } from './http/dashboard-static';
 import { AppModule } from './app.module';
 import { TimedExpressAdapter } from './http/http-server';
+import { JsonBodyInterceptor } from './http/json-body';
 import { JsonErrorsFilter } from './http/json-errors.filter';
 import { serveApiDocs } from './openapi/api-docs';
 
@@ -16,10 +17,10 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   if (config.TRUST_PROXY) express.set('trust proxy', parseTrustProxy(config.TRUST_PROXY));
   express.disable('x-powered-by');
-  // Small bodies for every route but recognition, whose body is read only after its key is
+  // Small JSON bodies for every route but recognition, whose body is read only after its key is
   // checked, with the plan's limits (UploadInterceptor). Apps are created with bodyParser: false.
+  // No other type is read: a route taking a body answers 415 to one (JsonBodyInterceptor).
   express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT, verify: refuseDeepJson })));
-  express.use(exceptRecognition(urlencoded({ limit: OTHER_BODY_LIMIT, extended: true })));
   // The Snapshot API allows browser calls from every origin on the recognition route (and the
   // on-premise SDK on /info too); the account's exposeKey and domains then decide (api-key.strategy).
   const openCors = cors({ origin: '*', maxAge: 86400, exposedHeaders: EXPOSED_HEADERS });
@@ -32,6 +33,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   serveDashboard(app);
   serveApiDocs(app);
   app.useGlobalFilters(new JsonErrorsFilter());
+  app.useGlobalInterceptors(new JsonBodyInterceptor());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -53,7 +55,7 @@ const EXPOSED_HEADERS = [
   'X-Platewise-Ignored-Config',
 ];
 
-/** JSON and form bodies of the account, webhook and admin routes: a few KB at most in practice. */
+/** JSON bodies of the account, webhook and admin routes: a few KB at most in practice. */
 const OTHER_BODY_LIMIT = '100kb';
 /** The Snapshot and redaction routes and the dashboard's "Try it" of each, all read by UploadInterceptor. */
 const RECOGNITION_ROUTE = /^\/(v1|account)\/(plate-reader|redact)\/?$/;

@@ -11,11 +11,12 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import { SESSION_COOKIE } from '../auth/session/session-cookie';
+import { usesPlateRecognizerErrors } from '../http/error-style';
 import { PLATEWISE_VERSION } from '../version';
 import { codeSamples } from './code-samples';
 import { PLATE_READER_REQUEST_BODY, REQUEST_BODY_EXTENSION } from './plate-reader-body';
 import { OPEN_ROUTE_EXTENSION, REQUEST_EXAMPLE_EXTENSION } from './route-doc';
-import { RESPONSE_SCHEMAS } from './schemas';
+import { ERROR_MEANINGS, RESPONSE_SCHEMAS } from './schemas';
 
 type Operation = Record<string, unknown> & { security?: Record<string, string[]>[] };
 
@@ -110,6 +111,7 @@ export function buildOpenApiDocument(app: INestApplication, publicUrl?: string):
         if (json) json.example = example;
         delete operation[REQUEST_EXAMPLE_EXTENSION];
       }
+      refusesOtherMediaTypes(path, operation);
       operation['x-codeSamples'] = codeSamples(method, path, operation, publicUrl);
     }
   }
@@ -118,6 +120,21 @@ export function buildOpenApiDocument(app: INestApplication, publicUrl?: string):
 }
 
 const REF_PREFIX = '#/components/schemas/';
+
+/**
+ * A route that takes a JSON body answers 415 to any other type (JsonBodyInterceptor, for every
+ * such route at once): documented here, at once too, in the error shape of the route's family.
+ */
+function refusesOtherMediaTypes(path: string, operation: Operation): void {
+  const body = operation.requestBody as { content?: Record<string, unknown> } | undefined;
+  const responses = operation.responses as Record<string, unknown> | undefined;
+  if (!body?.content?.['application/json'] || !responses || responses['415']) return;
+  const schema = usesPlateRecognizerErrors(path) ? 'PlateRecognizerError' : 'Error';
+  responses['415'] = {
+    description: ERROR_MEANINGS[415],
+    content: { 'application/json': { schema: { $ref: `${REF_PREFIX}${schema}` } } },
+  };
+}
 
 const STRING_RULES = new Set(['isString', 'isEmail', 'isUrl', 'maxLength', 'minLength', 'matches']);
 

@@ -19,6 +19,7 @@ import { MeteredPlateRecognizerErrors, PlatewiseErrors, RouteDoc } from '../open
 import { Metered, ReservesQuotaItself } from '../quota/metered';
 import { nameIgnoredConfig } from './ignored-config';
 import { PlateReaderService } from './plate-reader.service';
+import { ReadsItsOwnBody } from '../http/json-body';
 import { UploadInterceptor } from './upload.interceptor';
 
 const PLATE_READER_DESCRIPTION = [
@@ -65,6 +66,7 @@ export function PlateReaderEndpoint(
     @Post(path)
     @HttpCode(201)
     @UseInterceptors(UploadInterceptor)
+    @ReadsItsOwnBody()
     @Metered('plate_reader', ...auth)
     @ReservesQuotaItself()
     async read(

@@ -34,6 +34,7 @@ import {
   RATE_LIMIT_HEADERS,
 } from '../openapi/route-doc';
 import { nameIgnoredConfig } from '../plate-reader/ignored-config';
+import { ReadsItsOwnBody } from '../http/json-body';
 import { UploadInterceptor } from '../plate-reader/upload.interceptor';
 import { Metered, ReservesQuotaItself } from '../quota/metered';
 import { REDACTION_EXAMPLE, RedactionResponseDoc, RedactRequestDoc } from './redact.dto';
@@ -70,6 +71,7 @@ export function RedactEndpoint(
     @HttpCode(200)
     @Header('Cache-Control', 'no-store')
     @UseInterceptors(UploadInterceptor)
+    @ReadsItsOwnBody()
     @Metered('redact', ...auth)
     @ReservesQuotaItself()
     // Documented here rather than with @RouteDoc: the success has three media types.

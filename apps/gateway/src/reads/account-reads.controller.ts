@@ -13,8 +13,8 @@ const toQuery = (q: ReadsQueryDto): ReadQuery => ({
   plate: q.plate,
   match: q.match,
   cameraId: q.camera_id,
-  from: q.from ? new Date(q.from) : undefined,
-  to: q.to ? new Date(q.to) : undefined,
+  from: q.from,
+  to: q.to,
   cursor: q.cursor,
   limit: q.limit,
 });

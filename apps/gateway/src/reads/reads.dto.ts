@@ -1,5 +1,6 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { IsIsoInstant } from '../http/iso-instant';
 
 export class ReadsQueryDto {
   /** Plate to find; letters and digits count, case and separators do not. */
@@ -21,13 +22,13 @@ export class ReadsQueryDto {
 
   /** ISO 8601 date or time: reads at or after it. */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or time' })
-  from?: string;
+  @IsIsoInstant('from')
+  from?: Date;
 
   /** ISO 8601 date or time: reads before it. */
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or time' })
-  to?: string;
+  @IsIsoInstant('to')
+  to?: Date;
 
   /** `next` of the previous page. */
   @IsOptional()

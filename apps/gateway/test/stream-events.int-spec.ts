@@ -7,7 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WEBHOOK_QUEUE, WebhookJob, WebhooksService } from '@platewise/domain';
+import {
+  NotificationsService,
+  WEBHOOK_QUEUE,
+  WebhookJob,
+  WebhooksService,
+} from '@platewise/domain';
 import { AppConfig, queueOptions } from '@platewise/infra';
 import { Queue } from 'bullmq';
 import { ReadRecorder } from '../src/reads/read-recorder';
@@ -288,6 +293,66 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     expect(sent).toHaveLength(1);
     await Promise.all(sent.map((j) => j.remove()));
   });
+
+  it('sends a quota threshold notice for the counted call that reaches it, not for a slot given back', async () => {
+    const plan = uniqueName('stream-five');
+    await h.admin.savePlan({ name: plan, totalCalls: 5 });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('stream-notice'), plan);
+    const post = (key: string) =>
+      h
+        .http()
+        .post('/v1/stream/events')
+        .set('Authorization', `Token ${apiKey}`)
+        .set('Idempotency-Key', key)
+        .send(EVENT)
+        .expect(201);
+    for (const n of [1, 2, 3]) await post(`five-${n}-0123456789`);
+    const quotaNotices = async () =>
+      (await h.app.get(NotificationsService).list(account.id)).filter(
+        (n) => n.kind === 'quota.threshold',
+      );
+    // The 4th call (80 % of 5) is sent whole, then its caller hangs up before the answer: its
+    // slot is given back, so it must not use up the 80 % notice.
+    await sendAndLeave(apiKey, 'five-4-0123456789');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await daily(apiKey)).stream.count).toBe(3);
+    expect(await quotaNotices()).toEqual([]);
+    // Its retry is the call that reaches 80 %: told then, once; a duplicate of it adds nothing.
+    expect((await post('five-4-0123456789')).body.duplicate).toBeUndefined();
+    for (let i = 0; i < 50 && (await quotaNotices()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await post('five-4-0123456789')).body.duplicate).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await daily(apiKey)).stream.count).toBe(4);
+    expect((await quotaNotices()).map((n) => n.message)).toEqual([
+      expect.stringMatching(/^You have used 80 % of your monthly calls \(4 of 5 calls\)/),
+    ]);
+  });
+
+  /** Sends a whole event, then hangs up before hearing the answer. */
+  async function sendAndLeave(apiKey: string, idempotencyKey: string): Promise<void> {
+    const server = h.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const body = Buffer.from(JSON.stringify(EVENT));
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path: '/v1/stream/events',
+        method: 'POST',
+        headers: {
+          Authorization: `Token ${apiKey}`,
+          'Content-Type': 'application/json',
+          'Content-Length': body.length,
+          'Idempotency-Key': idempotencyKey,
+        },
+      });
+      req.on('error', () => undefined);
+      req.on('close', () => resolve());
+      req.end(body, () => req.destroy());
+    });
+  }
 
   it('refuses malformed events with 400 and counts none; no key is 403', async () => {
     const { apiKey } = await h.admin.createAccount(uniqueName('stream-bad'), 'pro');

@@ -89,15 +89,20 @@ export class UsageInterceptor implements NestInterceptor {
       tap(() => {
         const reservation = ctx.reservation;
         if (!reservation) return;
-        countOnceAnswered(res, reservation, () => this.start(effects));
-        // 80, 90, 95 % and the limit: told once per period, queued without waiting.
-        const plan = owner.contract?.plan;
-        const terms = plan && {
-          allowAboveQuota: plan.allowAboveQuota,
-          aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice.toNumber(),
-        };
-        for (const notice of quotaNotices(reservation.state, reservation.state.periodStart, terms))
-          this.notifications.notifyLater(owner.accountId, notice);
+        countOnceAnswered(res, reservation, () => {
+          this.start(effects);
+          // 80, 90, 95 % and the limit: told once per period, queued without waiting. Only for
+          // a counted call: a slot given back (the caller left before its answer) would use up
+          // the threshold's one notice, and the call that really reaches it would send none.
+          const plan = owner.contract?.plan;
+          const terms = plan && {
+            allowAboveQuota: plan.allowAboveQuota,
+            aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice.toNumber(),
+          };
+          const { state } = reservation;
+          for (const notice of quotaNotices(state, state.periodStart, terms))
+            this.notifications.notifyLater(owner.accountId, notice);
+        });
       }),
       catchError((error) =>
         from(ctx.reservation?.release() ?? Promise.resolve()).pipe(

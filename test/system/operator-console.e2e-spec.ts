@@ -309,6 +309,7 @@ describe('operator console and owner overview in chromium', () => {
       label: string;
       created: string;
       revoked: string | null;
+      lastUsed: string | null;
     };
     type Hook = { id: number; target: string; include_image: boolean; created: string };
     const [usage, keys, hooks] = await Promise.all([
@@ -345,8 +346,15 @@ describe('operator console and owner overview in chromium', () => {
     keys.forEach((k, i) => {
       expect(keyRows[i].text).toContain(`${k.prefix}…`);
       expect(keyRows[i].text).toContain(k.label);
-      expect(keyRows[i].times).toEqual([k.created, ...(k.revoked ? [k.revoked] : [])]);
+      expect(keyRows[i].times).toEqual([
+        k.created,
+        ...(k.lastUsed ? [k.lastUsed] : []),
+        ...(k.revoked ? [k.revoked] : []),
+      ]);
+      expect(keyRows[i].text).toContain(k.lastUsed ? 'last used ' : 'last used never');
     });
+    // The owner's key made the calls above; the one the CLI issued has made none.
+    expect(keys.map((k) => k.lastUsed !== null)).toEqual([true, false]);
     const hookRows = await rows('inspection-webhook', 'data-webhook-id');
     expect(hooks).toHaveLength(1);
     expect(hookRows).toEqual(

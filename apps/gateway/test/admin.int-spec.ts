@@ -116,12 +116,17 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
     await h.http().post('/v1/webhooks/').set('Authorization', `Token ${apiKey}`).send({
       target: 'https://hooks.example.com/plates',
     });
+    // A second key, never used: its "last used" is null beside the first's time.
+    await h.http().post(`/admin/accounts/${account.id}/keys`).set(auth).send({}).expect(201);
     const range = 'from=2026-01-01&to=2026-01-03';
-    const res = await h
-      .http()
-      .get(`/admin/accounts/${account.id}/inspection?${range}`)
-      .set(auth)
-      .expect(200);
+    const inspect = () =>
+      h.http().get(`/admin/accounts/${account.id}/inspection?${range}`).set(auth).expect(200);
+    // The key's use is recorded without holding the call up: looked for until it is there.
+    let res = await inspect();
+    for (let i = 0; i < 50 && !res.body.keys[0].lastUsed; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      res = await inspect();
+    }
     const keys = await h.http().get(`/admin/accounts/${account.id}/keys`).set(auth).expect(200);
     const hooks = await h.http().get(`/admin/accounts/${account.id}/webhooks`).set(auth);
     const usage = await h.http().get(`/admin/accounts/${account.id}/usage?${range}`).set(auth);
@@ -133,7 +138,13 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
       notifications: [],
     });
     expect(res.body.usage).toMatchObject({ from: '2026-01-01', to: '2026-01-03' });
-    expect(res.body.keys).toHaveLength(1);
+    expect(res.body.keys).toHaveLength(2);
+    expect(res.body.keys.map((k: { lastUsed: string | null }) => k.lastUsed)).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      null,
+    ]);
+    const listed = await cli('key', 'list', account.username);
+    expect(JSON.parse(listed.out)).toEqual(keys.body);
     expect(JSON.stringify(res.body)).not.toContain(apiKey);
     const printed = await cli(
       'account',

@@ -189,7 +189,7 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     );
   key
     .command('list <account>')
-    .action((ref: string) => onKeys((ctx, id) => ctx.get(ApiKeysService).list(id))(ref));
+    .action((ref: string) => onKeys((ctx, id) => ctx.get(ApiKeysService).listInUse(id))(ref));
   key
     .command('issue <account>')
     .option('--label <label>', 'a name to tell keys apart')

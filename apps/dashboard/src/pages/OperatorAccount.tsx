@@ -91,6 +91,9 @@ export function OperatorAccount({ accountId, close }: { accountId: string; close
                 <span>
                   created <When iso={k.created} />
                 </span>
+                <span data-testid="key-last-used">
+                  last used {k.lastUsed ? <When iso={k.lastUsed} /> : 'never'}
+                </span>
                 <span data-testid="key-state">
                   {k.revoked ? (
                     <>

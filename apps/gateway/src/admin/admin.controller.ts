@@ -211,15 +211,15 @@ export class AdminController {
   }
 
   @RouteDoc({
-    summary: 'List keys',
+    summary: 'List keys with when they were last used',
     auth: 'admin',
-    ok: { status: 200, schema: arrayOf('ApiKey'), example: [EXAMPLES.apiKey] },
+    ok: { status: 200, schema: arrayOf('KeyInUse'), example: [EXAMPLES.keyInUse] },
   })
   @PlatewiseErrors(400, 401, 403, 404)
   @Get('accounts/:accountId/keys')
   async listKeys(@AccountId() accountId: string) {
     await this.accounts.get(accountId);
-    return this.keys.list(accountId);
+    return this.keys.listInUse(accountId);
   }
 
   @RouteDoc({

@@ -16,7 +16,6 @@ import {
   RevokeKeyCommand,
 } from '@platewise/domain';
 import { IssueKeyDto } from '../admin/admin.dto';
-import { KeyLastUsed } from '../auth/key-last-used';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
 import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
@@ -32,7 +31,6 @@ const KeyId = () => Param('keyId', new ParseUUIDPipe());
 export class AccountKeysController {
   constructor(
     private readonly keys: ApiKeysService,
-    private readonly lastUsed: KeyLastUsed,
     private readonly issueKey: IssueKey,
     private readonly revokeKey: RevokeKey,
   ) {}
@@ -44,15 +42,13 @@ export class AccountKeysController {
     ok: {
       status: 200,
       schema: arrayOf('KeyInUse'),
-      example: [{ ...EXAMPLES.apiKey, lastUsed: '2026-12-05T19:41:07.000Z' }],
+      example: [EXAMPLES.keyInUse],
     },
   })
   @PlatewiseErrors(401)
   @Get()
   async list(@CurrentSession() session: DashboardSession) {
-    const keys = await this.keys.list(session.accountId);
-    const used = await this.lastUsed.of(keys.map((k) => k.id));
-    return keys.map((k, i) => ({ ...k, lastUsed: used[i] }));
+    return this.keys.listInUse(session.accountId);
   }
 
   /** The new key is in this answer and nowhere else, ever. */

@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { KEY_LAST_USED_HASH } from '@platewise/domain';
 import { RedisService } from '@platewise/infra';
 
-const HASH = 'key-last-used';
 /** A gateway records a key's use at most once a minute: "last used" is shown to the minute. */
 const RESOLUTION_MS = 60_000;
 
-/** When each API key last authenticated a call, in one Redis hash shared by every gateway. */
+/**
+ * Records when each API key last authenticated a call, in one Redis hash shared by every gateway
+ * (read with the keys: ApiKeysService.listInUse).
+ */
 @Injectable()
 export class KeyLastUsed {
   private readonly logger = new Logger('KeyLastUsed');
@@ -19,12 +22,7 @@ export class KeyLastUsed {
     this.written.set(keyId, now);
     if (this.written.size > 10_000) this.written.clear();
     this.redis
-      .hset(HASH, keyId, new Date(now).toISOString())
+      .hset(KEY_LAST_USED_HASH, keyId, new Date(now).toISOString())
       .catch((e: Error) => this.logger.warn(e.message));
-  }
-
-  /** ISO times in the order of `keyIds`; null for keys never used. */
-  async of(keyIds: string[]): Promise<(string | null)[]> {
-    return keyIds.length === 0 ? [] : this.redis.hmget(HASH, ...keyIds);
   }
 }

@@ -154,6 +154,7 @@ export const EXAMPLES = {
     nextSignatureDate: '2027-12-05T00:00:00.000Z',
   },
   apiKey,
+  keyInUse: { ...apiKey, lastUsed: '2026-12-05T19:41:07.000Z' },
   revokedKey: { ...apiKey, revoked: '2026-12-05T19:20:00.000Z' },
   issuedKey: { apiKey: '1a341430ab01dc2ee57a0cd50d8a00ddbfa829a9', key: apiKey },
   security,
@@ -240,7 +241,7 @@ export const EXAMPLES = {
 export const ACCOUNT_INSPECTION = {
   account: EXAMPLES.account,
   usage: EXAMPLES.usageRows,
-  keys: [apiKey],
+  keys: [{ ...apiKey, lastUsed: '2026-12-05T19:41:07.000Z' }],
   webhooks: [webhook],
   notifications: [EXAMPLES.notification],
 };

@@ -188,7 +188,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   AccountInspection: object({
     account: { $ref: '#/components/schemas/Account' },
     usage: { $ref: '#/components/schemas/UsageRows' },
-    keys: arrayOf('ApiKey'),
+    keys: arrayOf('KeyInUse'),
     webhooks: arrayOf('Webhook'),
     notifications: arrayOf('Notification'),
   }),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../errors';
-import { Prisma, PrismaService, SqlPool } from '@platewise/infra';
+import { Prisma, PrismaService, RedisService, SqlPool } from '@platewise/infra';
 import type { ContractWithPlan } from '../contracts/contracts.service';
 import { DEFAULT_SECURITY, type SecurityView } from '../security/client-access';
 import { generateApiKey, hashApiKey, keyPrefix } from './api-key';
@@ -12,6 +12,17 @@ export interface ApiKeyView {
   created: string;
   revoked: string | null;
 }
+
+/** A key with when it last authenticated a call (ISO time; null: never). */
+export interface KeyInUseView extends ApiKeyView {
+  lastUsed: string | null;
+}
+
+/**
+ * The Redis hash of each key's last use: written by the gateways as keys authenticate calls (at
+ * most once a minute per key), read wherever keys are shown.
+ */
+export const KEY_LAST_USED_HASH = 'key-last-used';
 
 export interface IssuedKey {
   apiKey: string;
@@ -55,6 +66,7 @@ export class ApiKeysService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly sql: SqlPool,
+    private readonly redis: RedisService,
   ) {}
 
   /** Creates a key; the plain key is returned here and only here. */
@@ -76,6 +88,14 @@ export class ApiKeysService {
       orderBy: { createdAt: 'asc' },
     });
     return keys.map(toView);
+  }
+
+  /** The account's keys with their last use: what an owner and an operator look at. */
+  async listInUse(accountId: string): Promise<KeyInUseView[]> {
+    const keys = await this.list(accountId);
+    if (keys.length === 0) return [];
+    const used = await this.redis.hmget(KEY_LAST_USED_HASH, ...keys.map((k) => k.id));
+    return keys.map((k, i) => ({ ...k, lastUsed: used[i] ?? null }));
   }
 
   async revoke(accountId: string, keyId: string): Promise<ApiKeyView> {

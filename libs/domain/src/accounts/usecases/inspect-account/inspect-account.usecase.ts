@@ -24,7 +24,7 @@ export class InspectAccount {
     const account = toAccountView(await this.accounts.get(accountId));
     const [usage, keys, webhooks, notifications] = await Promise.all([
       this.usage.report(accountId, from, to),
-      this.keys.list(accountId),
+      this.keys.listInUse(accountId),
       this.webhooks.list(accountId),
       this.notices.list(accountId),
     ]);

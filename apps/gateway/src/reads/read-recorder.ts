@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
-  matchesEntry,
+  bestMatch,
   NewRead,
   NotificationsService,
   ReadsService,
@@ -69,8 +69,9 @@ const MAX_PENDING = 20_000;
  * Takes the plates of each counted plate-reader call's answer (and of each counted stream event) (record returns at once; the
  * gateway calls it once the call is counted, so an unbilled call leaves no read) and, a batch at
  * a time, stores those of accounts that keep their reads and checks every read against the
- * accounts' watchlists: a match is a notice (listed, e-mailed) and a `watchlist.match` webhook
- * event. So the history adds one array push to a call, never a query.
+ * accounts' watchlists: a match (one per read, under its best entry) is a notice (listed,
+ * e-mailed) and a `watchlist.match` webhook event. So the history adds one array push to a call,
+ * never a query.
  */
 @Injectable()
 export class ReadRecorder implements OnApplicationShutdown {
@@ -138,8 +139,10 @@ export class ReadRecorder implements OnApplicationShutdown {
     ]);
     if (watched.size === 0) return;
     for (const { read, webhookIds } of batch) {
-      for (const entry of watched.get(read.accountId) ?? []) {
-        if (!matchesEntry(entry, read.plate)) continue;
+      // One match per read, under its best entry (bestMatch): a plate watched both exact and
+      // lookalike was told twice, two notices, two e-mails and two events for one car.
+      const entry = bestMatch(watched.get(read.accountId) ?? [], read.plate);
+      if (entry) {
         const what = entry.label ? `${entry.plate} (${entry.label})` : entry.plate;
         const where = read.cameraId ? ` by camera ${read.cameraId}` : '';
         // A watched car in front of a camera is read again and again: every match is listed and

@@ -1,7 +1,7 @@
 /**
- * One read is one watchlist match: a plate watched both `exact` and `lookalike` was told twice
- * (two notices, two e-mails, two `watchlist.match` events) for one car; now once, under the best
- * entry (the exact one, else a lookalike of this very plate, else the oldest lookalike).
+ * One watchlist match per watched plate a read matches: a plate watched both `exact` and
+ * `lookalike` was told twice (two notices, two e-mails, two `watchlist.match` events) for one car;
+ * now once, under the exact entry. Two different watched plates near one read are both told.
  */
 import {
   NotificationsService,
@@ -27,7 +27,7 @@ describe('watchlist matches: one per read (real PostgreSQL and Redis)', () => {
     await h.close();
   });
 
-  it('tells a read matching an exact and a lookalike entry once, under the exact entry', async () => {
+  it('tells a read matching an exact and a lookalike entry of one plate once, under the exact entry; two plates twice', async () => {
     const { account } = await h.admin.createAccount(uniqueName('watch-once'), 'pro');
     const hook = await h.app
       .get(WebhooksService)
@@ -89,5 +89,17 @@ describe('watchlist matches: one per read (real PostgreSQL and Redis)', () => {
     const more = await jobs();
     expect(more.map((j) => j.data.event)).toEqual(['watchlist.match']);
     await Promise.all(more.map((j) => j.remove()));
+
+    // Two different watched plates the read is near are two cars looked for: each is told.
+    await watchlists.create(account.id, { plate: 'XYZ120', label: 'van', match: 'lookalike' });
+    await watchlists.create(account.id, { plate: 'XYZ128', label: 'car', match: 'lookalike' });
+    read('xyz12b');
+    await recorder.flush();
+    const both = (await h.app.get(NotificationsService).list(account.id))
+      .filter((n) => n.message.includes('XYZ12B'))
+      .map((n) => n.message.match(/entry (\w+)/)![1])
+      .sort();
+    expect(both).toEqual(['xyz120', 'xyz128']);
+    expect((await jobs()).map((j) => j.data.event)).toEqual(['watchlist.match', 'watchlist.match']);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
-  bestMatch,
+  matchingEntries,
   NewRead,
   NotificationsService,
   ReadsService,
@@ -69,7 +69,7 @@ const MAX_PENDING = 20_000;
  * Takes the plates of each counted plate-reader call's answer (and of each counted stream event) (record returns at once; the
  * gateway calls it once the call is counted, so an unbilled call leaves no read) and, a batch at
  * a time, stores those of accounts that keep their reads and checks every read against the
- * accounts' watchlists: a match (one per read, under its best entry) is a notice (listed,
+ * accounts' watchlists: a match (one per watched plate) is a notice (listed,
  * e-mailed) and a `watchlist.match` webhook event. So the history adds one array push to a call,
  * never a query.
  */
@@ -139,10 +139,9 @@ export class ReadRecorder implements OnApplicationShutdown {
     ]);
     if (watched.size === 0) return;
     for (const { read, webhookIds } of batch) {
-      // One match per read, under its best entry (bestMatch): a plate watched both exact and
-      // lookalike was told twice, two notices, two e-mails and two events for one car.
-      const entry = bestMatch(watched.get(read.accountId) ?? [], read.plate);
-      if (entry) {
+      // One match per watched plate (matchingEntries): a plate watched both exact and lookalike
+      // was told twice, two notices, two e-mails and two events for one car.
+      for (const entry of matchingEntries(watched.get(read.accountId) ?? [], read.plate)) {
         const what = entry.label ? `${entry.plate} (${entry.label})` : entry.plate;
         const where = read.cameraId ? ` by camera ${read.cameraId}` : '';
         // A watched car in front of a camera is read again and again: every match is listed and

@@ -84,25 +84,23 @@ export const matchesEntry = (entry: Pick<WatchlistView, 'plate' | 'match'>, plat
   entry.match === 'exact' ? normalisePlate(plate) === entry.plate : looksLike(plate, entry.plate);
 
 /**
- * The one entry a read of `plate` is told under, or null when none matches. A plate watched both
- * `exact` and `lookalike` (or near two lookalike entries) is still one car read once: one notice,
- * one e-mail, one `watchlist.match` event, naming the entry that says most about it: the exact
- * entry, else a lookalike entry of this very plate, else the oldest lookalike that matches.
+ * The entries a read of `plate` is told under: one per watched plate. A plate watched both `exact`
+ * and `lookalike` is one car read once (one notice, one e-mail, one `watchlist.match` event),
+ * under its exact entry; two different watched plates the read is near are two cars the owner
+ * looks for, each told.
  */
-export function bestMatch<E extends Pick<WatchlistView, 'plate' | 'match'>>(
+export function matchingEntries<E extends Pick<WatchlistView, 'plate' | 'match'>>(
   entries: readonly E[],
   plate: string,
-): E | null {
-  const read = normalisePlate(plate);
-  let best: E | null = null;
-  let bestRank = Infinity;
+): E[] {
+  const byPlate = new Map<string, E>();
   for (const entry of entries) {
     if (!matchesEntry(entry, plate)) continue;
-    const rank = entry.match === 'exact' ? 0 : entry.plate === read ? 1 : 2;
-    // Entries come oldest first: the first of a rank stays.
-    if (rank < bestRank) [best, bestRank] = [entry, rank];
+    const kept = byPlate.get(entry.plate);
+    if (!kept || (kept.match !== 'exact' && entry.match === 'exact'))
+      byPlate.set(entry.plate, entry);
   }
-  return best;
+  return [...byPlate.values()];
 }
 
 const toView = (row: {

@@ -9,7 +9,15 @@ import sharp from 'sharp';
 import { checkEngineResult, PlateResult, VehicleModeResult } from '@platewise/snapshot';
 import { createEngine, Engine, MAX_PLATES, parseRecognizer } from './engine';
 import { REPORTED_CANDIDATES } from './plates/candidates';
-import { photo, plateCrop, plates, sharedEngine, twoCars } from './test-support/dev-photos';
+import { EUROPE } from './plates/formats';
+import {
+  photo,
+  plateCrop,
+  plates,
+  sharedEngine,
+  twoCars,
+  twoRowPlateOnCar,
+} from './test-support/dev-photos';
 
 const engine = sharedEngine();
 
@@ -323,6 +331,23 @@ describe('config keys', () => {
 
   it('region codes without templates are a guide that is ignored', async () => {
     expect(plates(await engine().read(img, { regions: ['zz'] }))).toHaveLength(1);
+  });
+});
+
+describe('two-row plates whose lower row alone the detector boxes', () => {
+  // ../shared/alpr-crops-intl eu2 crops pasted over dev photos' plates (scripts/robustness-sweep.mjs
+  // found the class): the detector calls each one-row and boxes its lower row, which alone was
+  // the answer (`317AP`, `95CA`)
+  it.each([
+    ['BA317AP_bfeba57060.jpg', 'eu/test_002.jpg', { xmin: 213, ymin: 200, xmax: 337, ymax: 228 }],
+    ['SWD95CA_f44dc21d11.jpg', 'eu/eu1.jpg', { xmin: 396, ymin: 340, xmax: 599, ymax: 386 }],
+  ])('reads both rows of %s, and boxes them', async (file, image, box) => {
+    const { jpeg, plate } = await twoRowPlateOnCar(file, image, box);
+    const r = (await engine().read(jpeg, { regions: [...EUROPE] })).results as PlateResult[];
+    expect(r[0].plate.toUpperCase()).toBe(file.split('_')[0]);
+    // the box takes in the upper row too
+    expect(r[0].box.ymin).toBeLessThan(plate.ymin + 0.25 * (plate.ymax - plate.ymin));
+    expect(r[0].box.ymax).toBeGreaterThan(plate.ymax - 0.25 * (plate.ymax - plate.ymin));
   });
 });
 

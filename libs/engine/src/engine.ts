@@ -21,7 +21,7 @@ import {
 import { RedactionThread } from './redact/redaction-thread';
 import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { CLOSE_UP, looseCrop, plateShaped, wholePhotoPlate } from './detect/close-up';
-import { Box, boxArea, clampBox } from './geometry/box';
+import { Box, boxArea, boxOfPoints, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
 import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage, resizeShared } from './image/decode';
 import { letterbox } from './geometry/letterbox';
@@ -404,7 +404,11 @@ class PlateEngine implements Engine {
       if (!text) continue;
       const vehicle = vehicleOf(det.box, vehicles);
       if (config.detection_rule === 'strict' && !vehicle) continue;
-      reads.push({ ...text, det, vehicle });
+      // the reader took in more of the plate than the detector's quad (a two-row plate's upper row)
+      const read = text.corners
+        ? { ...det, corners: text.corners, box: boxOfPoints(text.corners), rows: 2 as const }
+        : det;
+      reads.push({ ...text, det: read, vehicle });
     }
     // A close-up of one plate (detect/close-up.ts): no vehicle in it (in `mode: fast`, which looks
     // for none, nothing read), plate-shaped, not a plate the detector read with a margin around

@@ -15,6 +15,14 @@ export const TUNING = {
   cctPadX: 0.15,
   cctPadY: 0.15,
   /**
+   * How far up (a share of the quad's height) a one-row quad is grown to take in the other row of
+   * a two-row plate (read-plate.ts otherRow). The detector's box on the lower row of European
+   * two-row plates (the eu2 crops of ../shared/alpr-crops-intl pasted over dev photos' plates,
+   * never the dev reads) reached 0.6–1.0 of its height short of the plate's top; 0.8, with the
+   * reader's own 15 % padding, takes in the whole plate at either end.
+   */
+  otherRowGrow: 0.8,
+  /**
    * Look-alike sharing for the CCT readers' slots (ocr/confusion.ts `alpha`; CTC readers use
    * PRIOR.confusion = 0.5). None: trained on plates, the CCT already spreads its probability over
    * the look-alikes it is unsure of, so a format still picks between O and 0 from the slots' own

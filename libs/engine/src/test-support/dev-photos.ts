@@ -46,3 +46,42 @@ export async function twoCars(): Promise<Buffer> {
     .jpeg({ quality: 85 })
     .toBuffer();
 }
+
+/**
+ * A European two-row plate on a car: a crop of ../shared/alpr-crops-intl/images/eu2 (`file`),
+ * resized to 0.6 of the width of a dev photo's labelled plate (`image`, `box`: a square plate is
+ * about half as wide as a single-row one) and pasted centred over it, the dev plate greyed out
+ * first. Returns the JPEG and where the pasted plate lies.
+ */
+export async function twoRowPlateOnCar(
+  file: string,
+  image: string,
+  box: { xmin: number; ymin: number; xmax: number; ymax: number },
+): Promise<{ jpeg: Buffer; plate: { xmin: number; ymin: number; xmax: number; ymax: number } }> {
+  const bw = box.xmax - box.xmin;
+  const bh = box.ymax - box.ymin;
+  const crop = await sharp(readFileSync(resolve(DEV, '../alpr-crops-intl/images/eu2', file)))
+    .resize({ width: Math.round(bw * 0.6) })
+    .toBuffer({ resolveWithObject: true });
+  const left = Math.round((box.xmin + box.xmax) / 2 - crop.info.width / 2);
+  const top = Math.round((box.ymin + box.ymax) / 2 - crop.info.height / 2);
+  const grey = await sharp({
+    create: { width: bw + 4, height: bh + 4, channels: 3, background: '#6a6a6a' },
+  })
+    .png()
+    .toBuffer();
+  const jpeg = await sharp(photo(image))
+    .composite([
+      { input: grey, left: box.xmin - 2, top: box.ymin - 2 },
+      { input: crop.data, left, top },
+    ])
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  const plate = {
+    xmin: left,
+    ymin: top,
+    xmax: left + crop.info.width,
+    ymax: top + crop.info.height,
+  };
+  return { jpeg, plate };
+}

@@ -90,6 +90,19 @@ export const TRANSFORMS = {
   },
   'rotate +7': rotate(7),
   'rotate -7': rotate(-7),
+  // the control for rotation: turned and turned back (the same two resamplings, upright)
+  'rotate +7 and back': async (buf, row) => {
+    const turned = await sharp(buf)
+      .rotate(7, { background: { r: 0, g: 0, b: 0 } })
+      .toBuffer();
+    const back = await sharp(turned)
+      .rotate(-7, { background: { r: 0, g: 0, b: 0 } })
+      .toBuffer();
+    const m = await sharp(back).metadata();
+    const left = Math.round((m.width - row.width) / 2);
+    const top = Math.round((m.height - row.height) / 2);
+    return jpeg(sharp(back).extract({ left, top, width: row.width, height: row.height }));
+  },
   'rotate +15': rotate(15),
   'rotate -15': rotate(-15),
   'vehicle crop': async (buf, row) => {
@@ -103,6 +116,15 @@ export const TRANSFORMS = {
     const right = Math.min(row.width, Math.round(cx + w / 2));
     const bottom = Math.min(row.height, Math.round(cy + h / 2));
     return jpeg(sharp(buf).extract({ left, top, width: right - left, height: bottom - top }));
+  },
+  // the same crop in a grey frame twice its size: whether the detector (trained on street
+  // scenes) misses plates for being large in the frame
+  'vehicle crop in 2x': async (buf, row, i) => {
+    const c = await TRANSFORMS['vehicle crop'](buf, row, i);
+    const m = await sharp(c).metadata();
+    const x = Math.round(m.width / 2),
+      y = Math.round(m.height / 2);
+    return jpeg(sharp(c).extend({ left: x, right: x, top: y, bottom: y, background: '#808080' }));
   },
   'exif 3': exif(3),
   'exif 6': exif(6),

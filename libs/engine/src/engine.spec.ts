@@ -335,7 +335,7 @@ describe('config keys', () => {
 });
 
 describe('two-row plates whose lower row alone the detector boxes', () => {
-  // ../shared/alpr-crops-intl eu2 crops pasted over dev photos' plates (scripts/robustness-sweep.mjs
+  // ../shared/alpr-crops-intl eu2 crops pasted over dev photos' plates (scripts/bench-robustness.mjs
   // found the class): the detector calls each one-row and boxes its lower row, which alone was
   // the answer (`317AP`, `95CA`)
   it.each([

@@ -4,7 +4,7 @@
 // whole classes of ordinary inputs the engine reads badly (issue: tight plate crops read 2 %).
 // Prints figures; never a test.
 //
-//   node scripts/robustness-sweep.mjs [--only name,name] [--misses] [--eu2]
+//   pnpm bench:robustness [--only name,name] [--misses] [--eu2]
 //
 // --only: run those transforms (baseline always first); --misses: list the photos each transform
 // loses that the baseline reads; --eu2: also the two-row/square crops of

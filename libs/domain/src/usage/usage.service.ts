@@ -26,13 +26,13 @@ export function emptyTally(): TallyByType {
   ) as TallyByType;
 }
 
-/** Daily usage counters per account, day (UTC) and request type, kept in PostgreSQL. */
 /**
  * An exclusive upper bound as PostgreSQL takes it. The day after 9999-12-31 has a five-digit
  * year, which it refuses: no day is past it, so it is no bound.
  */
 const until = (to: Date): string => (to.getUTCFullYear() > 9999 ? 'infinity' : to.toISOString());
 
+/** Daily usage counters per account, day (UTC) and request type, kept in PostgreSQL. */
 @Injectable()
 export class UsageService {
   constructor(

@@ -66,12 +66,11 @@ const BATCH = 500;
 const MAX_PENDING = 20_000;
 
 /**
- * Takes the plates of each counted plate-reader call's answer (and of each counted stream event) (record returns at once; the
- * gateway calls it once the call is counted, so an unbilled call leaves no read) and, a batch at
- * a time, stores those of accounts that keep their reads and checks every read against the
- * accounts' watchlists: a match (one per watched plate) is a notice (listed,
- * e-mailed) and a `watchlist.match` webhook event. So the history adds one array push to a call,
- * never a query.
+ * Takes the plates of each counted plate-reader call and stream event (record returns at once;
+ * the gateway calls it once the call is counted, so an unbilled call leaves no read) and, a batch
+ * at a time, stores those of accounts that keep their reads and checks every read against the
+ * accounts' watchlists: a match (one per watched plate) is a notice (listed, e-mailed) and a
+ * `watchlist.match` webhook event. So the history adds one array push to a call, never a query.
  */
 @Injectable()
 export class ReadRecorder implements OnApplicationShutdown {

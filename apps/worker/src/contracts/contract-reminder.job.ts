@@ -1,9 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ContractReminders } from '@platewise/domain';
 import { AppConfig } from '@platewise/infra';
 import { ScheduledJob } from '../schedule/scheduled-job';
@@ -14,32 +9,19 @@ const REMIND_EVERY_MS = 3_600_000;
 
 /** Reminds owners of contracts about to expire, or just expired, every hour (one worker each time). */
 @Injectable()
-export class ContractReminderJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ContractReminderJob extends ScheduledJob {
   private readonly logger = new Logger('ContractReminders');
-  private readonly schedule: ScheduledJob;
 
   constructor(
     config: AppConfig,
     private readonly reminders: ContractReminders,
   ) {
-    this.schedule = new ScheduledJob(
-      config,
-      { queue: CONTRACT_REMINDERS_QUEUE, key: 'remind', everyMs: REMIND_EVERY_MS },
-      () => this.run(),
-    );
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.schedule.start();
+    super(config, { queue: CONTRACT_REMINDERS_QUEUE, key: 'remind', everyMs: REMIND_EVERY_MS });
   }
 
   async run(now = new Date()): Promise<number> {
     const told = await this.reminders.run(now);
     if (told > 0) this.logger.log(`contract reminders sent: ${told}`);
     return told;
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.schedule.stop();
   }
 }

@@ -49,7 +49,11 @@ describe('decodeImage of a broken upload', () => {
       const error = await decodeImage(photo.subarray(0, cut)).catch((e: unknown) => e);
       expect(error).toMatchObject({ reason: 'corrupt' });
       const message = (error as Error).message;
-      expect(message).toMatch(/^cannot decode (jpeg )?image: .*premature end of JPEG image/);
+      // libvips' complaint, or, where a decode beside it took that from its one error buffer
+      // (CI saw "Input buffer has corrupt header:" with nothing after it), what is known
+      expect(message).toMatch(
+        /^cannot decode (jpeg )?image: (.*premature end of JPEG image|the image data is damaged or cut short$)/,
+      );
       expect(message).not.toContain('\n');
       const said = message.split('; ');
       expect(new Set(said).size).toBe(said.length);

@@ -124,7 +124,10 @@ async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
  */
 function decoderReason(message: string): string {
   const lines = message.split('\n').map((line) => line.trim());
-  const said = [...new Set(lines.filter((line) => line && line !== 'Unknown error'))];
+  // sharp's own prefix with libvips' part gone ("Input buffer has corrupt header:") says as little
+  const said = [
+    ...new Set(lines.filter((line) => line && line !== 'Unknown error' && !line.endsWith(':'))),
+  ];
   return said.length > 0 ? said.join('; ') : 'the image data is damaged or cut short';
 }
 

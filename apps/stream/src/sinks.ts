@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StreamEvent } from './camera';
+import { sleep } from './sleep';
 
 export type EventSink = (event: StreamEvent, bestFrame: Buffer | null) => Promise<void>;
 
@@ -46,7 +47,7 @@ export function gatewayReporter(
     const key = createHash('sha256').update(body).digest('base64url');
     let why = '';
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt) await pause(500 * 2 ** (attempt - 1), stop);
+      if (attempt) await sleep(500 * 2 ** (attempt - 1), stop);
       if (stop?.aborted) {
         why ||= 'stopping';
         break;
@@ -84,19 +85,6 @@ export function allOf(sinks: EventSink[]): EventSink {
       await sink(event, frame).catch((err: Error) => failures.push(err.message));
     if (failures.length) throw new Error(failures.join('; '));
   };
-}
-
-function pause(ms: number, stop?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (stop?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      stop?.removeEventListener('abort', done);
-      resolve();
-    }
-    stop?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** A sink whose deliveries run behind the others, on a queue per camera. */

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { sleep } from './sleep';
 
 /** One decoded frame: packed RGB, width × height × 3 bytes. */
 export interface Frame {
@@ -307,18 +308,5 @@ function runOnce(
       };
       waitForReader();
     });
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
   });
 }

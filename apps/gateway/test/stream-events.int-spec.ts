@@ -253,28 +253,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     const hook = await h.app
       .get(WebhooksService)
       .create(account.id, 'http://hooks.example/gone', false);
-    const server = h.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    const body = Buffer.from(JSON.stringify(EVENT));
-    // The whole event is sent, then the caller hangs up before it hears the answer.
-    await new Promise<void>((resolve) => {
-      const req = request({
-        host: '127.0.0.1',
-        port,
-        path: '/v1/stream/events',
-        method: 'POST',
-        headers: {
-          Authorization: `Token ${apiKey}`,
-          'Content-Type': 'application/json',
-          'Content-Length': body.length,
-          'Idempotency-Key': 'gone-0123456789',
-        },
-      });
-      req.on('error', () => undefined);
-      req.on('close', () => resolve());
-      req.end(body, () => req.destroy());
-    });
+    await sendAndLeave(apiKey, 'gone-0123456789');
     await new Promise((r) => setTimeout(r, 300));
     const jobs = async () =>
       (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(

@@ -313,7 +313,8 @@ export async function redactImage(
     view = { ...img };
     changed = true;
   };
-  if (!checked && !fast && plates.length + faces.length > 0)
+  // Only where plates are hidden: a redaction of faces alone leaves the plates as they are.
+  if (!checked && !fast && wholeStarted && plates.length + faces.length > 0)
     checked = await look(view, () => false);
   let tiles = found.tiles;
   let again: HiddenArea[] = [];

@@ -256,6 +256,12 @@ describe('redacting dev photos', () => {
     expect(r.plates).toEqual([]);
     expect((await engine().read(r.image, { regions: ['br'] })).results.length).toBeGreaterThan(0);
   });
+
+  it('faces only, with a face found: hiding it is no reason to look for plates', async () => {
+    const r = await engine().redact(photo('us/us2.jpg'), { redact: { hide: ['faces'] } });
+    expect(r.faces.length).toBeGreaterThan(0);
+    expect(r.plates).toEqual([]);
+  });
 });
 
 describe('redacting faces at known places', () => {

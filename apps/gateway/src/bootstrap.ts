@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import cors from 'cors';
 import { json, type RequestHandler } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, loadConfig, refuseDeepJson } from '@platewise/infra';
+import { AppConfig, loadConfig, checkJsonText } from '@platewise/infra';
 import { serveDashboard } from './http/dashboard-static';
 import { AppModule } from './app.module';
 import { TimedExpressAdapter } from './http/http-server';
@@ -20,7 +20,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // Small JSON bodies for every route but recognition, whose body is read only after its key is
   // checked, with the plan's limits (UploadInterceptor). Apps are created with bodyParser: false.
   // No other type is read: a route taking a body answers 415 to one (JsonBodyInterceptor).
-  express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT, verify: refuseDeepJson })));
+  express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT, verify: checkJsonText })));
   // The Snapshot API allows browser calls from every origin on the recognition route (and the
   // on-premise SDK on /info too); the account's exposeKey and domains then decide (api-key.strategy).
   const openCors = cors({ origin: '*', maxAge: 86400, exposedHeaders: EXPOSED_HEADERS });

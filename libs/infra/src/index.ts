@@ -5,7 +5,7 @@ export * from './database/migrator';
 export * from './database/prisma.service';
 export * from './database/sql-pool.service';
 export * from './health/dependencies.health';
-export * from './json/json-depth';
+export * from './json/json-text';
 export * from './queues/queue-options';
 export * from './redis/connection';
 export * from './redis/redis.module';

@@ -8,7 +8,7 @@ import {
   RequestTimeoutException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { AppConfig, refuseDeepJson } from '@platewise/infra';
+import { AppConfig, checkJsonText } from '@platewise/infra';
 import { tooLarge } from '@platewise/recognition';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
@@ -93,7 +93,7 @@ function parserFor(req: Request, limit: number): RequestHandler {
       );
     };
   // JSON, or no body at all.
-  return express.json({ limit: text, verify: refuseDeepJson });
+  return express.json({ limit: text, verify: checkJsonText });
 }
 
 function bodyError(error: unknown, limit: number): Error {

@@ -44,7 +44,39 @@ export class JsonTooDeepError extends Error {
   }
 }
 
-/** A body parser's `verify` option that refuses JSON nested deeper than MAX_JSON_DEPTH. */
-export function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
+const NUL_ESCAPE = Buffer.from('\\u0000');
+
+/**
+ * Whether a JSON text holds a NUL character in a string. The `\u0000` escape is the only way one
+ * gets into valid JSON (a raw control character is a parse error), and PostgreSQL's text refuses
+ * it: a label or name holding one failed as a 500 where it is stored.
+ */
+export function jsonHasNul(text: Buffer): boolean {
+  for (let i = text.indexOf(NUL_ESCAPE); i !== -1; i = text.indexOf(NUL_ESCAPE, i + 1)) {
+    // an escape only where an odd run of backslashes ends at it (`\\u0000` is the text "\u0000")
+    let slashes = 0;
+    while (i - slashes >= 0 && text[i - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 1) return true;
+  }
+  return false;
+}
+
+/** What a body parser's `verify` throws for a body holding a NUL character: a 400 with a reason. */
+export class JsonNulError extends Error {
+  override readonly name = 'JsonNulError';
+  readonly status = 400;
+  readonly type = 'entity.nul';
+
+  constructor() {
+    super('The JSON body holds a NUL character (\\u0000), which no field takes.');
+  }
+}
+
+/**
+ * A body parser's `verify` option: refuses JSON nested deeper than MAX_JSON_DEPTH and JSON with a
+ * NUL character in it, before it is parsed.
+ */
+export function checkJsonText(_req: unknown, _res: unknown, body: Buffer): void {
   if (jsonTooDeep(body)) throw new JsonTooDeepError();
+  if (jsonHasNul(body)) throw new JsonNulError();
 }

@@ -3,6 +3,7 @@ import {
   AccountSettingsFields,
   CreateAccountCommand,
   IssueKeyFields,
+  Omittable,
   SavePlanCommand,
   SetContractStatusFields,
   SetPasswordFields,
@@ -10,16 +11,16 @@ import {
 } from '@platewise/domain';
 
 export class SecurityDto {
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   exposeKey?: boolean;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @IsString({ each: true })
   ips?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @IsString({ each: true })
   domains?: string[];

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { Omittable } from '@platewise/domain';
 
 export class CreateWatchlistDto {
   @IsString()
@@ -7,13 +8,13 @@ export class CreateWatchlistDto {
   @Matches(/[a-z0-9]/i, { message: 'plate must have at least one letter or digit' })
   plate!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   label?: string;
 
   /** `exact` (default) or `lookalike`: one edit away, or O/0, I/1, B/8 alike. Any case, as the API's other choices. */
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsIn(['exact', 'lookalike'])
   match?: 'exact' | 'lookalike';

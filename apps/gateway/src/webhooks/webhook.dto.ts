@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { Omittable } from '@platewise/domain';
 
 export class CreateWebhookDto {
   @IsString()
@@ -6,7 +7,7 @@ export class CreateWebhookDto {
   target!: string;
 
   /** Send the image with the result, as multipart/form-data (`upload` + `json`). */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   include_image?: boolean;
 }

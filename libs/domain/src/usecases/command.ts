@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsUUID, validateSync, type ValidationError } from 'class-validator';
+import { IsUUID, ValidateIf, validateSync, type ValidationError } from 'class-validator';
 import { InvalidInputError } from '../errors';
 
 /**
@@ -27,3 +27,11 @@ function messagesOf(errors: ValidationError[]): string[] {
 /** The account an operation is on: an id, from the HTTP path or the CLI's resolved reference. */
 export const IsAccountId = () =>
   IsUUID('all', { message: 'accountId must be an account id (a UUID)' });
+
+/**
+ * A field that may be left out but, when sent, is checked like any other. class-validator's
+ * IsOptional lets `null` past every rule too, and a null then reached the database as a value its
+ * column refuses (a 500 for `{"label": null}`). Where null means something (an e-mail removed),
+ * the field says so with IsOptional and a ValidateIf of its own.
+ */
+export const Omittable = () => ValidateIf((_o, value) => value !== undefined);

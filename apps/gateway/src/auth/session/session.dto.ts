@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { Omittable } from '@platewise/domain';
 import { WithPersonName } from '../../http/person-name.dto';
 
 export class SignInDto {
@@ -15,7 +16,7 @@ export class SignUpDto extends WithPersonName(SignInDto) {}
 
 export class SignOutDto {
   /** End every session of the account (all browsers), not only this one. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   everywhere?: boolean;
 }

@@ -8,7 +8,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { Command } from '../../usecases/command';
+import { Command, Omittable } from '../../usecases/command';
 import { MAX_READ_RETENTION_DAYS } from '../accounts.service';
 
 /** The settings an operator gives an account when creating or editing it. */
@@ -21,7 +21,7 @@ export class AccountSettingsFields extends Command {
   email?: string | null;
 
   /** Days recognition results are kept and searchable under /v1/reads/; 0 keeps none. */
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(MAX_READ_RETENTION_DAYS)
@@ -30,12 +30,12 @@ export class AccountSettingsFields extends Command {
 
 /** The account's person name, at most 100 characters each. */
 export class PersonNameFields extends AccountSettingsFields {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(100)
   firstName?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(100)
   lastName?: string;

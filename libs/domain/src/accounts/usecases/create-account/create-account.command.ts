@@ -1,4 +1,5 @@
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsString, Matches } from 'class-validator';
+import { Omittable } from '../../../usecases/command';
 import { PersonNameFields } from '../account-fields';
 
 export class CreateAccountCommand extends PersonNameFields {
@@ -8,7 +9,7 @@ export class CreateAccountCommand extends PersonNameFields {
   username!: string;
 
   /** Sign a contract on this plan right away. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   plan?: string;
 }

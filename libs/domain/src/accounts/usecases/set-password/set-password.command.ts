@@ -1,5 +1,5 @@
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Command, IsAccountId } from '../../../usecases/command';
+import { IsBoolean, IsString, MaxLength } from 'class-validator';
+import { Command, IsAccountId, Omittable } from '../../../usecases/command';
 
 export class SetPasswordFields extends Command {
   // Length and shape are PasswordsService's rules (passwordProblem), checked where it is set.
@@ -8,7 +8,7 @@ export class SetPasswordFields extends Command {
   password!: string;
 
   /** Give (true) or take away (false) the operator view of the dashboard. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   operator?: boolean;
 }

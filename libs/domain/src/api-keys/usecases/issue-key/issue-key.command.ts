@@ -1,9 +1,9 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { Command, IsAccountId } from '../../../usecases/command';
+import { IsString, MaxLength } from 'class-validator';
+import { Command, IsAccountId, Omittable } from '../../../usecases/command';
 
 export class IssueKeyFields extends Command {
   /** A name to tell keys apart. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(100)
   label?: string;

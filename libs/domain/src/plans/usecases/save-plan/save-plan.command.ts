@@ -1,5 +1,5 @@
-import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Min } from 'class-validator';
-import { Command } from '../../../usecases/command';
+import { IsBoolean, IsInt, IsNumber, Matches, Min } from 'class-validator';
+import { Command, Omittable } from '../../../usecases/command';
 
 export class SavePlanCommand extends Command {
   @Matches(/^[a-z0-9_-]{2,40}$/, {
@@ -32,7 +32,7 @@ export class SavePlanCommand extends Command {
   mmcIncluded!: boolean;
 
   /** POST /v1/redact/ allowed; refused with 403 otherwise. Default false. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   redactIncluded?: boolean;
 

@@ -45,7 +45,11 @@ export class JsonErrorsFilter implements ExceptionFilter {
     const body = usesPlateRecognizerErrors(req.path)
       ? { detail: message, ...extra }
       : { statusCode: status, error: reasonPhrase(status), message, ...withoutKey(extra, 'error') };
-    if (!res.headersSent) res.status(status).json(body);
+    if (res.headersSent) return;
+    // A route's own headers (a CSV export's type and attachment name) were set before it failed,
+    // and Express keeps a Content-Type already set: the error would download as the file.
+    res.removeHeader('Content-Disposition');
+    res.status(status).type('application/json').json(body);
   }
 }
 

@@ -20,6 +20,7 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   // Small JSON bodies for every route but recognition, whose body is read only after its key is
   // checked, with the plan's limits (UploadInterceptor). Apps are created with bodyParser: false.
   // No other type is read: a route taking a body answers 415 to one (JsonBodyInterceptor).
+  express.use(refuseNulInUrl);
   express.use(exceptRecognition(json({ limit: OTHER_BODY_LIMIT, verify: checkJsonText })));
   // The Snapshot API allows browser calls from every origin on the recognition route (and the
   // on-premise SDK on /info too); the account's exposeKey and domains then decide (api-key.strategy).
@@ -63,6 +64,17 @@ const RECOGNITION_ROUTE = /^\/(v1|account)\/(plate-reader|redact)\/?$/;
 function exceptRecognition(parser: RequestHandler): RequestHandler {
   return (req, res, next) => (RECOGNITION_ROUTE.test(req.path) ? next() : parser(req, res, next));
 }
+
+/**
+ * A NUL character (`%00`) in the path or query: no id, date or plate holds one, and PostgreSQL's
+ * text refuses it (a `camera_id` filter holding one was a 500). Answered by JsonErrorsFilter.
+ */
+const refuseNulInUrl: RequestHandler = (req, _res, next) =>
+  next(
+    /%00/.test(req.originalUrl)
+      ? Object.assign(new Error('The URL holds a NUL character (%00).'), { status: 400 })
+      : undefined,
+  );
 
 /**
  * Other methods on a Snapshot API route: 405 with `Allow`, as Django REST Framework answers,

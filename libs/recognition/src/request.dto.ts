@@ -5,6 +5,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  NotContains,
   MaxLength,
   ValidateBy,
 } from 'class-validator';
@@ -120,6 +121,8 @@ export class RecognitionFields {
   @IsOptional()
   @MaxLength(200)
   @IsString()
+  // kept in the read history, and PostgreSQL's text refuses NUL (a form field can carry one)
+  @NotContains('\u0000', { message: 'camera_id must not hold a NUL character' })
   camera_id?: string;
 
   @IsOptional()

@@ -131,6 +131,10 @@ describe('parseRecognitionRequest', () => {
     ).toMatch(/upload is required/);
     // a number where text is meant is that text (DRF's CharField)
     expect(parseRecognitionOptions({ camera_id: 5 }, plan).camera_id).toBe('5');
+    // kept in the read history, whose text column refuses NUL
+    expect(
+      refusal(() => parseRecognitionRequest({ camera_id: 'gate\u00001' }, file, plan)).message,
+    ).toMatch(/camera_id must not hold a NUL character/);
   });
 
   it('refuses an object where a field is text, and never walks config with class-transformer', () => {

@@ -1,19 +1,12 @@
 import { PasswordsService, UsageService } from '@platewise/domain';
-import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
+import { ADMIN_TOKEN, Harness, signIn as signInAs, startHarness, uniqueName } from './harness';
 import { LOGIN_LIMITS } from '../src/auth/session/login-throttle';
 
 const PASSWORD = 'correct horse battery';
 
-/** Signs in and returns the session cookie and CSRF token. */
-async function signIn(h: Harness, username: string, password = PASSWORD) {
-  const res = await h.http().post('/account/session').send({ username, password }).expect(201);
-  const cookie = (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-  return {
-    cookie,
-    csrf: res.body.csrf as string,
-    setCookie: (res.headers['set-cookie'] as unknown as string[])[0],
-  };
-}
+/** Signs in with PASSWORD unless told another. */
+const signIn = (h: Harness, username: string, password = PASSWORD) =>
+  signInAs(h, username, password);
 
 describe('dashboard sessions (real PostgreSQL and Redis)', () => {
   let h: Harness;

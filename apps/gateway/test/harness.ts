@@ -81,5 +81,12 @@ export async function startHarness(
 }
 
 /** A username no other test (or earlier run) uses. */
+/** Signs in to the dashboard: the session cookie (name=value), its CSRF token, the Set-Cookie. */
+export async function signIn(h: Harness, username: string, password: string) {
+  const res = await h.http().post('/account/session').send({ username, password }).expect(201);
+  const setCookie = (res.headers['set-cookie'] as unknown as string[])[0];
+  return { cookie: setCookie.split(';')[0], csrf: res.body.csrf as string, setCookie };
+}
+
 export const uniqueName = (base: string) =>
   `${base}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

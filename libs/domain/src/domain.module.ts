@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsService } from './accounts/accounts.service';
+import { EmailConfirmationsService } from './accounts/email-confirmations.service';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ContractsService } from './contracts/contracts.service';
 import { DatabaseModule, RedisModule } from '@platewise/infra';
@@ -41,6 +42,7 @@ const usecases = [
 
 const services = [
   AccountsService,
+  EmailConfirmationsService,
   ApiKeysService,
   ContractsService,
   PasswordsService,

@@ -6,7 +6,7 @@ import type { QuotaState } from './quota/quota-state';
  * CLI prints the message.
  */
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'not_found' | 'conflict' | 'invalid' | 'refused';
+  abstract readonly kind: 'not_found' | 'conflict' | 'invalid' | 'refused' | 'gone' | 'too_soon';
 }
 
 /** The account, key, plan, contract or webhook named does not exist (for this account). */
@@ -22,6 +22,35 @@ export class ConflictError extends DomainError {
 /** A value the domain cannot accept (a bad status, security setting, renewal date). */
 export class InvalidInputError extends DomainError {
   readonly kind = 'invalid';
+}
+
+/** Asked again too soon (a confirmation e-mail, a few minutes after the last one). */
+export class TooSoonError extends DomainError {
+  readonly kind = 'too_soon';
+
+  constructor(
+    message: string,
+    /** when it may be asked again */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a confirmation link confirms nothing: never sent (or replaced by a newer one), too old, or used. */
+export type LinkRefusal = 'unknown' | 'expired' | 'used';
+
+/** A single-use link (an e-mail address confirmation) that is not, or no longer, valid. */
+export class LinkRefusedError extends DomainError {
+  readonly kind: 'not_found' | 'gone';
+
+  constructor(
+    readonly reason: LinkRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.kind = reason === 'unknown' ? 'not_found' : 'gone';
+  }
 }
 
 /** Why a call may not be made now. */

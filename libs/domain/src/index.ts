@@ -1,4 +1,5 @@
 export * from './accounts/accounts.service';
+export * from './accounts/email-confirmations.service';
 export * from './api-keys/api-keys.service';
 export * from './api-keys/key-owner-cache';
 export * from './contracts/contracts.service';

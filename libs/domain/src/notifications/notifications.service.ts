@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, closeQueue, Prisma, PrismaService, queueOptions } from '@platewise/infra';
 import { Queue } from 'bullmq';
-import { EMAIL_QUEUE, EmailJob } from './email-job';
+import { CONFIRMATION_JOB, ConfirmationJob, EMAIL_QUEUE, EmailJob } from './email-job';
 
 export type NoticeKind =
   | 'quota.threshold'
@@ -28,13 +28,13 @@ export interface NotificationView {
 
 /**
  * Notices to account owners: listed in the dashboard, and e-mailed to the account's address when
- * SMTP_URL is set. The e-mail is a job on EMAIL_QUEUE (the worker sends it, with retries), so the
- * caller never waits for an SMTP server.
+ * SMTP_URL is set and the address is confirmed (EmailConfirmationsService). The e-mail is a job on
+ * EMAIL_QUEUE (the worker sends it, with retries), so the caller never waits for an SMTP server.
  */
 @Injectable()
 export class NotificationsService implements OnApplicationShutdown {
   private readonly logger = new Logger('Notifications');
-  private queue?: Queue<EmailJob>;
+  private queue?: Queue<EmailJob | ConfirmationJob>;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -67,15 +67,23 @@ export class NotificationsService implements OnApplicationShutdown {
 
   /**
    * Queues the notice's e-mail only, for a caller that stored the notice itself (in the
-   * transaction of the change it tells about). Nothing when SMTP_URL or the address is unset.
+   * transaction of the change it tells about). Nothing when SMTP_URL or the address is unset; held
+   * (logged, and listed only) while the address is not confirmed: until its mailbox has followed
+   * the link sent to it, the address may be anyone's.
    */
   async email(accountId: string, notice: Notice): Promise<void> {
     if (!this.config.SMTP_URL) return;
     const account = await this.prisma.account.findUnique({
       where: { id: accountId },
-      select: { email: true },
+      select: { email: true, emailConfirmedAt: true },
     });
     if (!account?.email) return;
+    if (!account.emailConfirmedAt) {
+      this.logger.log(
+        `account ${accountId}: notice "${notice.subject}" not e-mailed: ${account.email} is not confirmed`,
+      );
+      return;
+    }
     await this.emails().add(
       notice.kind,
       { to: account.email, subject: notice.subject, text: this.mailText(notice) },
@@ -86,6 +94,20 @@ export class NotificationsService implements OnApplicationShutdown {
         removeOnFail: 1000,
       },
     );
+  }
+
+  /**
+   * Queues the e-mail with the link that confirms `email` as the account's address; the worker
+   * makes the link as it sends it (EmailConfirmationsService.compose). Failed sends are kept
+   * (removeOnFail), as notices' are: they carry no token.
+   */
+  async queueConfirmation(job: ConfirmationJob): Promise<void> {
+    await this.emails().add(CONFIRMATION_JOB, job, {
+      attempts: this.config.MAIL_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 10_000 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
   }
 
   /** The notice, and where the owner sees the rest (the dashboard) when PUBLIC_URL says where it is. */
@@ -115,7 +137,7 @@ export class NotificationsService implements OnApplicationShutdown {
     }));
   }
 
-  private emails(): Queue<EmailJob> {
+  private emails(): Queue<EmailJob | ConfirmationJob> {
     return (this.queue ??= new Queue(EMAIL_QUEUE, queueOptions(this.config)));
   }
 

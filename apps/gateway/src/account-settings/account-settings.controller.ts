@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Patch, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import {
   AccountsService,
+  EmailConfirmationsService,
   NotificationsService,
   SecurityService,
   toAccountView,
-  UpdateAccountSettings,
-  UpdateAccountSettingsCommand,
 } from '@platewise/domain';
 import { SecurityDto } from '../admin/admin.dto';
 import { ChangesKeyOwners } from '../auth/key-owner-changes.interceptor';
@@ -27,7 +26,7 @@ export class AccountSettingsController {
     private readonly security: SecurityService,
     private readonly accounts: AccountsService,
     private readonly notifications: NotificationsService,
-    private readonly updateSettings: UpdateAccountSettings,
+    private readonly confirmations: EmailConfirmationsService,
   ) {}
 
   @RouteDoc({
@@ -54,19 +53,42 @@ export class AccountSettingsController {
     return toAccountView(await this.accounts.get(session.accountId));
   }
 
-  /** The owner sets where notices go; the retention is the operator's (it is their storage). */
+  /**
+   * The owner sets where notices go; the retention is the operator's (it is their storage). A new
+   * address is unconfirmed until the link e-mailed to it is followed (EmailConfirmationsService).
+   */
   @RouteDoc({
     summary: 'Change the e-mail address notices go to',
+    description:
+      'A new address is stored unconfirmed (`emailConfirmed: false`) and sent one e-mail with a link that confirms it, valid 48 hours; ' +
+      'no notice is e-mailed to it until then. One confirmation e-mail per account every 5 minutes: a change sooner is a 429 (nothing changed). ' +
+      'The same address again changes nothing; null stops the e-mails.',
     auth: 'session',
     internal: true,
-    ok: { status: 200, schema: 'Account', example: EXAMPLES.account },
+    request: { email: 'ada@example.com' },
+    ok: { status: 200, schema: 'Account', example: { ...EXAMPLES.account, emailConfirmed: false } },
   })
-  @PlatewiseErrors(400, 401, 403)
+  @PlatewiseErrors(400, 401, 403, 429)
   @Patch('settings')
   changeSettings(@CurrentSession() session: DashboardSession, @Body() body: OwnerSettingsDto) {
-    return this.updateSettings.execute(
-      UpdateAccountSettingsCommand.create({ accountId: session.accountId, email: body.email }),
-    );
+    return this.confirmations.change(session.accountId, body.email);
+  }
+
+  @RouteDoc({
+    summary: 'E-mail the unconfirmed address a new confirmation link',
+    description:
+      'The link sent before stops working. One confirmation e-mail per account every 5 minutes (429 with Retry-After sooner); ' +
+      '409 when no address is set, it is confirmed already, or the service sends no e-mail.',
+    auth: 'session',
+    internal: true,
+    ok: { status: 202, schema: 'Accepted', example: { queued: true } },
+  })
+  @PlatewiseErrors(401, 403, 409, 429)
+  @Post('settings/confirmation')
+  @HttpCode(202)
+  async resendConfirmation(@CurrentSession() session: DashboardSession) {
+    await this.confirmations.resend(session.accountId);
+    return { queued: true };
   }
 
   @RouteDoc({

@@ -1,5 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { DomainError, QuotaRefusedError, rateLimitHeaders } from '@platewise/domain';
+import {
+  DomainError,
+  LinkRefusedError,
+  QuotaRefusedError,
+  rateLimitHeaders,
+  TooSoonError,
+} from '@platewise/domain';
 import {
   RecognitionRefusedError,
   RecognitionUnavailableError,
@@ -22,6 +28,8 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   conflict: HttpStatus.CONFLICT,
   invalid: HttpStatus.BAD_REQUEST,
   refused: HttpStatus.FORBIDDEN,
+  gone: HttpStatus.GONE,
+  too_soon: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 const REFUSAL_STATUS: Record<RefusalReason, number> = {
@@ -53,6 +61,16 @@ export function mapLibraryError(error: unknown): MappedError | null {
       headers: { ...headers, 'Retry-After': '1' },
     };
   }
+  // When to ask again, as the body's retry_after and the Retry-After header (JsonErrorsFilter).
+  if (error instanceof TooSoonError)
+    return {
+      status: DOMAIN_STATUS[error.kind],
+      message: error.message,
+      extra: { retry_after: error.retryAfterSeconds },
+    };
+  // Why a confirmation link confirms nothing, for the page that shows it: unknown, expired, used.
+  if (error instanceof LinkRefusedError)
+    return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: { reason: error.reason } };
   if (error instanceof DomainError)
     return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {} };
   if (error instanceof RecognitionRefusedError) {

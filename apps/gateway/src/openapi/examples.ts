@@ -133,6 +133,7 @@ export const EXAMPLES = {
     firstName: 'Ada',
     lastName: 'Lovelace',
     email: 'ada@example.com',
+    emailConfirmed: true,
     readRetentionDays: 30,
     created: '2026-12-05T19:10:47.010Z',
   },

@@ -137,6 +137,11 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     firstName: nullable('string'),
     lastName: nullable('string'),
     email: nullable('string', { format: 'email', description: 'where notices are e-mailed' }),
+    emailConfirmed: {
+      type: 'boolean',
+      description:
+        'whether `email` is confirmed: until the link e-mailed to it is followed, notices are listed but not e-mailed (an address an operator sets is confirmed)',
+    },
     readRetentionDays: int('days reads are kept under /v1/reads/; 0: none are stored'),
     created: dateTime,
   }),
@@ -198,6 +203,11 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     signup: { type: 'boolean' },
   }),
   SignupOpen: object({ open: { type: 'boolean' } }),
+  ConfirmedEmail: object({
+    username: str('the account whose notices now go to `email`'),
+    email: { type: 'string', format: 'email' },
+    confirmed: dateTime,
+  }),
   Accepted: object({ queued: { type: 'boolean' } }),
   Overview: object({
     subscription: { $ref: '#/components/schemas/Subscription' },
@@ -366,6 +376,10 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       error: str(),
       message: str(),
       retry_after: int('seconds, on 429, 503 and 504'),
+      reason: {
+        enum: ['unknown', 'expired', 'used'],
+        description: 'why a confirmation link confirms nothing (404, 410 of /account/confirm-email)',
+      },
     },
     {
       required: ['statusCode', 'error', 'message'],
@@ -381,10 +395,11 @@ export const ERROR_MEANINGS: Record<number, string> = {
   403: 'Refused: missing or wrong key (Plate Recognizer routes), security settings (ips, exposeKey, domains), quota, plan or CSRF',
   408: 'The request body did not arrive within HTTP_BODY_TIMEOUT_MS; not counted',
   404: 'Not found on this account',
-  409: 'Conflict: the username is taken',
+  409: 'Conflict: the username is taken, or the change does not fit (an address confirmed already)',
+  410: 'Gone: a single-use link that was used already or expired',
   413: "Image over the plan's upload limit",
   415: 'Not an image (or not JSON where JSON is required)',
-  429: 'Rate limited (calls per second, or too many failed sign-ins)',
+  429: 'Rate limited (calls per second, too many failed sign-ins, or a confirmation e-mail sent minutes ago)',
   503: 'Temporarily unavailable (recognition failed on our side, or Redis/PostgreSQL down); not counted',
   504: 'No worker answered within RECOGNITION_TIMEOUT_MS; not counted',
 };

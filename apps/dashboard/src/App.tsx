@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api, setCsrfToken } from './api';
+import { ConfirmEmail, confirmationToken } from './pages/ConfirmEmail';
 import { Keys } from './pages/Keys';
 import { Operator } from './pages/Operator';
 import { Overview } from './pages/Overview';
@@ -41,6 +42,9 @@ export function App() {
   const queries = useQueryClient();
   const session = useQuery({ queryKey: ['session'], queryFn: () => api('/account/session') });
   const page = useHashPage();
+  // The link of a confirmation e-mail: its own page, for whoever reads that mailbox.
+  const token = confirmationToken(location.hash);
+  if (token !== null) return <ConfirmEmail token={token} />;
   if (session.isPending) return <p className="loading">Loading…</p>;
   if (session.isError) return <SignIn onSignedIn={(s) => queries.setQueryData(['session'], s)} />;
   setCsrfToken(session.data.csrf);

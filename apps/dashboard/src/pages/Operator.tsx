@@ -39,7 +39,10 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
   return (
     <li data-testid={`account-${a.username}`}>
       <strong className="grow">{a.username}</strong>
-      <span>{a.email ?? 'no e-mail'}</span>
+      <span>
+        {a.email ?? 'no e-mail'}
+        {a.email && !a.emailConfirmed && <span className="hint"> (unconfirmed)</span>}
+      </span>
       <span>
         {a.contract ? `${a.contract.plan}, ` : ''}
         <span data-testid="account-status" className={`status-${status ?? 'none'}`}>

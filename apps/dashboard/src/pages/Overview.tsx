@@ -91,7 +91,13 @@ export function Overview() {
   const saveEmail = useMutation({
     mutationFn: (email: string | null) =>
       api('/account/settings', { method: 'patch', json: { email } }),
-    onSuccess: () => queries.invalidateQueries({ queryKey: ['settings'] }),
+    onSuccess: (account) => {
+      resend.reset();
+      queries.setQueryData(['settings'], account);
+    },
+  });
+  const resend = useMutation({
+    mutationFn: () => api('/account/settings/confirmation', { method: 'post' }),
   });
   if (error) return <ErrorText error={error} />;
   if (!data) return <p>Loading…</p>;
@@ -166,7 +172,7 @@ export function Overview() {
       </div>
       {month && <MonthChart month={month} allowance={stats.total_calls} />}
       <h2>Notices</h2>
-      <ErrorText error={notices.error ?? settings.error ?? saveEmail.error} />
+      <ErrorText error={notices.error ?? settings.error ?? saveEmail.error ?? resend.error} />
       <form
         className="inline"
         onSubmit={(e) => {
@@ -190,12 +196,29 @@ export function Overview() {
         </button>
         {saveEmail.isSuccess && (
           <span role="status" className="hint">
-            {saveEmail.data.email
-              ? `Saved: notices go to ${saveEmail.data.email}.`
-              : 'Saved: notices are no longer e-mailed.'}
+            {!saveEmail.data.email
+              ? 'Saved: notices are no longer e-mailed.'
+              : saveEmail.data.emailConfirmed
+                ? `Saved: notices go to ${saveEmail.data.email}.`
+                : `Saved: a link was e-mailed to ${saveEmail.data.email}; notices go there once it is followed.`}
           </span>
         )}
       </form>
+      {settings.data?.email && !settings.data.emailConfirmed && (
+        <p className="hint" data-testid="email-unconfirmed">
+          <strong>{settings.data.email} is not confirmed:</strong> notices are listed here but not
+          e-mailed until the link sent to it is followed (it works for 48 hours).{' '}
+          <button
+            type="button"
+            className="link"
+            disabled={resend.isPending}
+            onClick={() => resend.mutate()}
+          >
+            Send the link again
+          </button>
+          {resend.isSuccess && <span role="status"> Sent: look in that mailbox.</span>}
+        </p>
+      )}
       {notices.data?.length ? (
         <ul className="notices" data-testid="notices">
           {notices.data.map((n, i) => (

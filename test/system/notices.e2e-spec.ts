@@ -2,13 +2,11 @@
  * Read history, watchlists and notice e-mails end to end: the built gateway and worker, a real
  * SMTP server on loopback in this process (smtp-server), real photos read by the engine.
  */
-import { simpleParser } from 'mailparser';
-import { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
 import { testPlan } from '../../libs/domain/src/test-support/test-plan';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { testPort } from './services';
+import { smtpServer } from './smtp-server';
 import {
   ADMIN_TOKEN,
   ALLOWED_HOST,
@@ -19,41 +17,6 @@ import {
   US,
   waitFor,
 } from './snapshot-support';
-
-interface Mail {
-  to: string;
-  subject: string;
-  text: string;
-}
-
-/** An SMTP server that keeps what it receives; `failing` makes it refuse every message. */
-async function smtpServer() {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, done) {
-      simpleParser(stream)
-        .then((parsed) => {
-          mails.push({
-            to: parsed.to && !Array.isArray(parsed.to) ? parsed.to.text : '',
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-          });
-          done();
-        })
-        .catch(done);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    mails,
-    url: `smtp://127.0.0.1:${port}`,
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
 
 const port = testPort();
 const base = `http://127.0.0.1:${port}`;

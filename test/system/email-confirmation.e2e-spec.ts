@@ -3,11 +3,13 @@
  * and worker, the real PostgreSQL and Redis, and a real SMTP server on loopback in this process.
  * The owner sets the address from the dashboard's routes (a session), the link in the one e-mail
  * it gets confirms it, and the notices (quota thresholds, told by stream events: no engine needed)
- * are held until then. An address an operator sets is trusted.
+ * are held until then. An address an operator sets is trusted. The dashboard's side (the owner's
+ * overview, the page the link opens) runs in Debian's chromium.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { testPlan } from '../../libs/domain/src/test-support/test-plan';
+import { launchChromium, screenshot } from './browser';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { testPort } from './services';
 import { smtpServer, type Mail } from './smtp-server';
@@ -335,5 +337,58 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     // The owner saving the same address changes nothing.
     const same = await o.setEmail(address('operator-changed'));
     expect(same.body).toMatchObject({ emailConfirmed: true });
+  }, 120_000);
+
+  it('opens the link on a page that confirms on a press; the owner sees the address unconfirmed and sends the link again', async () => {
+    const browser = await launchChromium();
+    try {
+      const o = await owner('browser');
+      const to = address('browser');
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${base}/app/`);
+      await page.getByLabel('Username').fill(`browser-${run}`);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('E-mail notices to').fill(to);
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page
+        .getByRole('status')
+        .getByText(`Saved: a link was e-mailed to ${to}; notices go there once it is followed.`)
+        .waitFor();
+      expect(await page.getByTestId('email-unconfirmed').innerText()).toContain(
+        `${to} is not confirmed: notices are listed here but not e-mailed`,
+      );
+      const first = await linkSentTo(to);
+      await pastTheLimit(o.id);
+      await page.getByRole('button', { name: 'Send the link again' }).click();
+      await page.getByText('Sent: look in that mailbox.').waitFor();
+      const latest = await linkSentTo(to, 2);
+      expect(latest).not.toBe(first);
+
+      // Whoever reads the mailbox, signed in or not; opening the link alone confirms nothing.
+      const reader = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await reader.goto(`${base}/app/#/confirm-email?token=${latest}`);
+      await reader.getByRole('heading', { name: 'Confirm your address for notices' }).waitFor();
+      expect(await o.settings()).toMatchObject({ emailConfirmed: false });
+      await screenshot(reader, '40-confirm-email');
+      await reader.getByRole('button', { name: 'Confirm' }).click();
+      expect(await reader.getByTestId('confirmed').innerText()).toBe(
+        `Confirmed: the notices of the account browser-${run} are e-mailed to ${to} from now on.`,
+      );
+      expect(await o.settings()).toMatchObject({ emailConfirmed: true });
+      await reader.reload();
+      await reader.getByRole('button', { name: 'Confirm' }).click();
+      await reader
+        .getByRole('alert')
+        .getByText('This confirmation link was used already')
+        .waitFor();
+
+      await page.reload();
+      await page.getByLabel('E-mail notices to').waitFor();
+      expect(await page.getByLabel('E-mail notices to').inputValue()).toBe(to);
+      expect(await page.getByTestId('email-unconfirmed').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });

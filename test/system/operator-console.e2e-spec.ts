@@ -241,10 +241,14 @@ describe('operator console and owner overview in chromium', () => {
     expect(await page.getByLabel('E-mail notices to').inputValue()).toBe('owner@example.com');
     await page.getByTestId('notices').getByText('80 %').waitFor();
     await screenshot(page, '21-owner-overview');
-    // The owner moves the notices elsewhere and is told it is done.
+    // The owner moves the notices elsewhere and is told they go there once it is confirmed.
     await page.getByLabel('E-mail notices to').fill('billing@example.com');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('status').getByText('Saved: notices go to billing@example.com.').waitFor();
+    await page
+      .getByRole('status')
+      .getByText('Saved: a link was e-mailed to billing@example.com; notices go there once')
+      .waitFor();
+    await page.getByTestId('email-unconfirmed').waitFor();
     const saved = await admin<{ username: string; email: string | null }[]>('/accounts');
     expect(saved.find((a) => a.username === owner)?.email).toBe('billing@example.com');
 

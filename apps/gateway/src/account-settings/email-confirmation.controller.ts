@@ -16,7 +16,7 @@ export class EmailConfirmationController {
   @RouteDoc({
     summary: 'Confirm a notice address with the token of the link e-mailed to it',
     description:
-      "The account that was sent the link e-mails its notices to the address from now on. A token works once, for 48 hours; " +
+      'The account that was sent the link e-mails its notices to the address from now on. A token works once, for 48 hours; ' +
       'refused with `reason` `unknown` (404: mistyped, or replaced by a newer link), `expired` or `used` (410).',
     auth: 'none',
     internal: true,
@@ -24,7 +24,11 @@ export class EmailConfirmationController {
     ok: {
       status: 200,
       schema: 'ConfirmedEmail',
-      example: { username: 'acme', email: 'ada@example.com', confirmed: '2026-12-06T09:12:03.114Z' },
+      example: {
+        username: 'acme',
+        email: 'ada@example.com',
+        confirmed: '2026-12-06T09:12:03.114Z',
+      },
     },
   })
   @PlatewiseErrors(400, 404, 410, 415)

@@ -70,7 +70,11 @@ export function mapLibraryError(error: unknown): MappedError | null {
     };
   // Why a confirmation link confirms nothing, for the page that shows it: unknown, expired, used.
   if (error instanceof LinkRefusedError)
-    return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: { reason: error.reason } };
+    return {
+      status: DOMAIN_STATUS[error.kind],
+      message: error.message,
+      extra: { reason: error.reason },
+    };
   if (error instanceof DomainError)
     return { status: DOMAIN_STATUS[error.kind], message: error.message, extra: {} };
   if (error instanceof RecognitionRefusedError) {

@@ -378,7 +378,8 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       retry_after: int('seconds, on 429, 503 and 504'),
       reason: {
         enum: ['unknown', 'expired', 'used'],
-        description: 'why a confirmation link confirms nothing (404, 410 of /account/confirm-email)',
+        description:
+          'why a confirmation link confirms nothing (404, 410 of /account/confirm-email)',
       },
     },
     {

@@ -83,7 +83,9 @@ export class EmailConfirmationsService {
       if (!account.email)
         throw new ConflictError('No address is set for notices: set one, and it is sent a link.');
       if (account.emailConfirmedAt)
-        throw new ConflictError(`${account.email} is confirmed already: notices are e-mailed to it.`);
+        throw new ConflictError(
+          `${account.email} is confirmed already: notices are e-mailed to it.`,
+        );
       if (!this.config.SMTP_URL)
         throw new ConflictError(
           'This service sends no e-mail (the operator has not set SMTP_URL): notices are only listed on the dashboard.',

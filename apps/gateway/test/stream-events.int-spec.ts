@@ -110,6 +110,69 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     await Promise.all(jobs.map((j) => j.remove()));
   });
 
+  it('counts and sends concurrent requests with one Idempotency-Key once; the others are told it is in progress', async () => {
+    // A plan whose per-second limit lets every one of them through to the Idempotency-Key.
+    const plan = uniqueName('stream-race');
+    await h.admin.savePlan({ name: plan });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('stream-race'), plan);
+    const hook = await h.app
+      .get(WebhooksService)
+      .create(account.id, 'http://hooks.example/race', false);
+    const post = () =>
+      h
+        .http()
+        .post('/v1/stream/events')
+        .set('Authorization', `Token ${apiKey}`)
+        .set('Idempotency-Key', 'race-0123456789')
+        .send(EVENT);
+    // All in flight at once, as a reporter's retry beside its first attempt is.
+    const answers = await Promise.all(Array.from({ length: 6 }, post));
+    const outcomes = answers.map((r) =>
+      r.status === 201 ? (r.body.duplicate ? 'duplicate' : 'taken') : r.status,
+    );
+    // One taken; each other one in progress (409) or, once the first was counted, a duplicate.
+    expect(outcomes.filter((o) => o === 'taken')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'taken' && o !== 'duplicate' && o !== 409)).toEqual([]);
+    for (const res of answers.filter((r) => r.status === 409)) {
+      expect(res.body).toEqual({
+        detail:
+          'A request with this Idempotency-Key is in progress. Retry once it has been answered.',
+        retry_after: 1,
+      });
+      expect(res.headers['retry-after']).toBe('1');
+    }
+    const jobs = async () =>
+      (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
+        (j) => j.data.webhookId === hook.id,
+      );
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await daily(apiKey)).stream.count).toBe(1);
+    expect(await jobs()).toHaveLength(1);
+    // Once the first is answered, a retry is a duplicate: still counted once.
+    expect((await post()).body.duplicate).toBe(true);
+    expect((await daily(apiKey)).stream.count).toBe(1);
+    await Promise.all((await jobs()).map((j) => j.remove()));
+  });
+
+  it('gives a claimed Idempotency-Key up when the call is refused, so its retry is taken', async () => {
+    const plan = uniqueName('stream-one');
+    await h.admin.savePlan({ name: plan, totalCalls: 1 });
+    const { apiKey } = await h.admin.createAccount(uniqueName('stream-refused'), plan);
+    const post = (key: string) =>
+      h
+        .http()
+        .post('/v1/stream/events')
+        .set('Authorization', `Token ${apiKey}`)
+        .set('Idempotency-Key', key)
+        .send(EVENT);
+    await post('one-0123456789').expect(201);
+    // Over the month's one call: refused, not counted, and its key not left held.
+    await post('two-0123456789').expect(403);
+    const again = await post('two-0123456789');
+    expect(again.status).toBe(403);
+    expect((await daily(apiKey)).stream.count).toBe(1);
+  });
+
   it("keeps the event's plate in the read history and sends a watchlist match to its own account only", async () => {
     const owner = await h.admin.createAccount(uniqueName('stream-reads'), 'pro');
     const other = await h.admin.createAccount(uniqueName('stream-reads-other'), 'pro');

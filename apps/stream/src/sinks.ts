@@ -33,7 +33,9 @@ const ATTEMPTS = 6;
  * Reports each event to the gateway (POST /v1/stream/events with the account's API key), which
  * counts it once for the account and sends it to the account's webhooks. A failure on the way
  * (network, 5xx, 429) is retried with the same Idempotency-Key, so an event whose answer was lost
- * is not counted twice; a refusal (4xx) is not retried, and is reported.
+ * is not counted twice; so is a 409, the gateway still answering an earlier attempt with that key
+ * (one this process gave up waiting for: if its caller is gone, it is not counted, and only a
+ * retry gets the event taken). Another refusal (4xx) is not retried, and is reported.
  */
 export function gatewayReporter(
   gateway: { url: string; apiKey: string | null },
@@ -68,7 +70,7 @@ export function gatewayReporter(
         });
         if (res.ok) return;
         why = `${res.status} ${(await res.text()).slice(0, 200)}`;
-        if (res.status < 500 && res.status !== 429) break;
+        if (res.status < 500 && res.status !== 429 && res.status !== 409) break;
       } catch (err) {
         why = (err as Error).message;
       }

@@ -12,6 +12,11 @@ export interface CountedEffect {
   /** what the account misses when it fails, for the log ("webhook deliveries") */
   what: string;
   run(): Promise<void> | void;
+  /**
+   * run instead of `run` when the call ends uncounted (refused, failed, or its caller left before
+   * the answer): undoes what the handler set aside for a counted call (a claimed Idempotency-Key)
+   */
+  notCounted?(): Promise<void> | void;
 }
 
 /**
@@ -33,7 +38,8 @@ export interface RequestContext {
   reserve?: (then?: ReserveStep) => Promise<Reservation>;
   /**
    * has `effect` started once the call is counted (set by Metered routes): after its answer was
-   * written with a success status, not awaited by it; a failure is logged, never the caller's
+   * written with a success status, not awaited by it; a failure is logged, never the caller's.
+   * Exactly one of its `run` and `notCounted` is started, however the call ends.
    */
   whenCounted?: (effect: CountedEffect) => void;
 }

@@ -396,7 +396,7 @@ export const ERROR_MEANINGS: Record<number, string> = {
   403: 'Refused: missing or wrong key (Plate Recognizer routes), security settings (ips, exposeKey, domains), quota, plan or CSRF',
   408: 'The request body did not arrive within HTTP_BODY_TIMEOUT_MS; not counted',
   404: 'Not found on this account',
-  409: 'Conflict: the username is taken, or the change does not fit (an address confirmed already)',
+  409: 'Conflict: the username is taken (accounts), the change does not fit (an address confirmed already), or a request with the same Idempotency-Key is still being answered (stream events: retry)',
   410: 'Gone: a single-use link that was used already or expired',
   413: "Image over the plan's upload limit",
   415: 'Not an image (or not JSON where JSON is required)',

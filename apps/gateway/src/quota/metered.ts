@@ -66,6 +66,13 @@ export class UsageInterceptor implements NestInterceptor {
     let reserving: Promise<Reservation> | undefined;
     const effects: CountedEffect[] = [];
     ctx.whenCounted = (effect) => void effects.push(effect);
+    // Once per call, whichever way it ends first: each effect's `run` or its `notCounted`.
+    let settled = false;
+    const settle = (counted: boolean) => {
+      if (settled) return;
+      settled = true;
+      this.start(effects, counted);
+    };
     // Once per call, however often it is asked.
     ctx.reserve = (then) =>
       (reserving ??= ctx.timing
@@ -88,9 +95,11 @@ export class UsageInterceptor implements NestInterceptor {
     return handled.pipe(
       tap(() => {
         const reservation = ctx.reservation;
-        if (!reservation) return;
-        countOnceAnswered(res, reservation, () => {
-          this.start(effects);
+        // Served without a slot (nothing to count): nothing it set aside is delivered.
+        if (!reservation) return settle(false);
+        countOnceAnswered(res, reservation, (counted) => {
+          settle(counted);
+          if (!counted) return;
           // 80, 90, 95 % and the limit: told once per period, queued without waiting. Only for
           // a counted call: a slot given back (the caller left before its answer) would use up
           // the threshold's one notice, and the call that really reaches it would send none.
@@ -104,22 +113,28 @@ export class UsageInterceptor implements NestInterceptor {
             this.notifications.notifyLater(owner.accountId, notice);
         });
       }),
-      catchError((error) =>
-        from(ctx.reservation?.release() ?? Promise.resolve()).pipe(
+      catchError((error) => {
+        settle(false);
+        return from(ctx.reservation?.release() ?? Promise.resolve()).pipe(
           concatMap(() => throwError(() => error)),
-        ),
-      ),
+        );
+      }),
     );
   }
 
-  /** Each effect on its own: the answer is written already, so a failure is only logged. */
-  private start(effects: CountedEffect[]): void {
+  /**
+   * Each effect on its own (`run` for a counted call, else `notCounted`): the answer is written
+   * already, so a failure is only logged.
+   */
+  private start(effects: CountedEffect[], counted: boolean): void {
     for (const effect of effects)
       Promise.resolve()
-        .then(() => effect.run())
+        .then(() => (counted ? effect.run() : effect.notCounted?.()))
         .catch((error: unknown) =>
           this.logger.error(
-            `${effect.what} of a counted call lost: ${error instanceof Error ? error.message : String(error)}`,
+            counted
+              ? `${effect.what} of a counted call lost: ${describe(error)}`
+              : `undoing ${effect.what} of an uncounted call failed: ${describe(error)}`,
           ),
         );
   }
@@ -133,20 +148,31 @@ export class UsageInterceptor implements NestInterceptor {
  * answer can run first) leaves that call uncounted; it never bills an unanswered one. The count
  * is made right after the write, before this process reads another request, so a client that
  * reads its usage after a call sees it (UsageJournal.settled). What the call delivers beyond its
- * answer (`counted`: webhook deliveries, the read history) starts right after the count and only
- * with it, so it shares its window: a gateway killed before it loses them for a call it leaves
- * uncounted, and a caller gone before its answer gets neither.
+ * answer (`settled(true)`: webhook deliveries, the read history) starts right after the count and
+ * only with it, so it shares its window: a gateway killed before it loses them for a call it
+ * leaves uncounted, and a caller gone before its answer gets neither (`settled(false)`, once its
+ * slot is given back: what the handler set aside for a counted call is undone).
  */
-function countOnceAnswered(res: Response, reservation: Reservation, counted: () => void): void {
-  if (res.closed) return void reservation.release();
+function countOnceAnswered(
+  res: Response,
+  reservation: Reservation,
+  settled: (counted: boolean) => void,
+): void {
+  const giveBack = () => {
+    void reservation.release();
+    settled(false);
+  };
+  if (res.closed) return giveBack();
   res.once('finish', () => {
-    if (res.statusCode >= 400) return void reservation.release();
+    if (res.statusCode >= 400) return giveBack();
     void reservation.commit();
-    counted();
+    settled(true);
   });
   // After `finish` the slot is settled already and this does nothing.
-  res.once('close', () => void reservation.release());
+  res.once('close', giveBack);
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Marks a route as a metered call of `type`: API key (or the given guards, which must set the

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiBody } from '@nestjs/swagger';
+import { ApiBody, ApiHeader } from '@nestjs/swagger';
 import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
 import { MeteredPlateRecognizerErrors, RouteDoc } from '../openapi/route-doc';
@@ -39,7 +39,9 @@ export class StreamEventsController {
       'its plate is kept in the read history (request type `stream`) and checked against the watchlists. ' +
       'The body is the event apps/stream writes: camera_id, timestamp, first_seen, last_seen, frames, ' +
       'direction (degrees, 0 right, 90 up; null when the plate hardly moved) and results (Snapshot plate results, each with its direction). ' +
-      'With an Idempotency-Key header, a retry of an event already taken is answered with duplicate: true, not counted or sent again.',
+      'With an Idempotency-Key header (8 to 128 letters, digits, - or _), a retry of an event already taken is answered with duplicate: true, not counted or sent again; ' +
+      'one that comes while a request with the same key is still being answered is refused with 409 (retry_after 1) and nothing is counted, ' +
+      'and a retry after a request whose caller left before its answer (not counted) is taken anew.',
     auth: 'key',
     metered: true,
     ok: {
@@ -57,7 +59,15 @@ export class StreamEventsController {
     request: EXAMPLE_EVENT,
   })
   @ApiBody({ schema: { type: 'object' } })
-  @MeteredPlateRecognizerErrors(400, 403, 429, 503)
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    description:
+      'the same on every retry of one event (8 to 128 letters, digits, - or _), so it is counted and sent once: ' +
+      'a retry of an event already taken is answered with duplicate: true, one sent while a request with the key is still being answered gets 409',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' },
+  })
+  @MeteredPlateRecognizerErrors(400, 403, 409, 429, 503)
   @Post('v1/stream/events')
   @HttpCode(201)
   @Metered('stream')

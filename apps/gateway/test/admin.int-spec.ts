@@ -309,7 +309,8 @@ describe('operator API and security settings (real PostgreSQL and Redis)', () =>
       .set(auth)
       .send({ plan: 'trial', date: '2026-13-45' })
       .expect(400);
-    const message = 'date must be an ISO 8601 date, e.g. 2026-12-05';
+    const message =
+      'date must be an ISO 8601 date or time in years 1 to 9999, e.g. 2026-12-01 or 2026-12-01T10:00:00Z';
     expect(JSON.stringify(http.body)).toContain(message);
     const byCli = await cli(
       'contract',

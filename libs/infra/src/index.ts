@@ -5,6 +5,8 @@ export * from './database/migrator';
 export * from './database/prisma.service';
 export * from './database/sql-pool.service';
 export * from './health/dependencies.health';
+export * from './dates/iso-dates';
+export * from './dates/utc-timestamp';
 export * from './json/json-text';
 export * from './queues/queue-options';
 export * from './redis/connection';

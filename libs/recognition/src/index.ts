@@ -18,4 +18,3 @@ export * from './transports/job-thread/job-thread';
 export * from './transports/worker-presence';
 export type { SnapshotResponse } from '@platewise/snapshot';
 export * from './redact-request';
-export { utcTimestamp } from './timestamp';

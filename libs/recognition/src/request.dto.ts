@@ -9,7 +9,7 @@ import {
   MaxLength,
   ValidateBy,
 } from 'class-validator';
-import { utcTimestamp } from './timestamp';
+import { utcTimestamp } from '@platewise/infra';
 
 /**
  * Region codes however clients send them: the field repeated (a list), one code, codes separated
@@ -45,7 +45,7 @@ const toBoolean = ({ value }: { value: unknown }) => {
   const word = value.trim().toLowerCase();
   return TRUE.has(word) ? true : FALSE.has(word) ? false : value;
 };
-/** Any ISO 8601 date-time, moved to UTC (timestamp.ts); left as it was when it is not one. */
+/** Any ISO 8601 date-time, moved to UTC (utcTimestamp, @platewise/infra); left as it was when it is not one. */
 const toUtc = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (utcTimestamp(value) ?? value) : value;
 

@@ -180,6 +180,9 @@ describe('parseRecognitionRequest', () => {
       '2019-08-19T13:60:00Z',
       '2019-02-30T00:00:00.5Z',
       '2019-02-30 10:00:00',
+      // year 0: no such year in PostgreSQL (nor in Python, Plate Recognizer's)
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:30:00+01:00',
     ])
       expect(refusal(() => parseRecognitionOptions({ timestamp }, plan)).message).toMatch(
         /^timestamp must be an ISO 8601 date-time on a date that exists/,

@@ -1,7 +1,8 @@
-import { IsArray, IsBoolean, IsDateString, IsOptional, IsString } from 'class-validator';
+import { IsArray, IsBoolean, IsOptional, IsString } from 'class-validator';
 import {
   AccountSettingsFields,
   CreateAccountCommand,
+  InspectAccountFields,
   IssueKeyFields,
   Omittable,
   SavePlanCommand,
@@ -26,15 +27,8 @@ export class SecurityDto {
   domains?: string[];
 }
 
-export class UsageQueryDto {
-  @IsOptional()
-  @IsDateString()
-  from?: string;
-
-  @IsOptional()
-  @IsDateString()
-  to?: string;
-}
+/** `from`/`to` of the usage and inspection routes: the inspection use case's own days. */
+export class UsageQueryDto extends InspectAccountFields {}
 
 // The request bodies of the operator routes are the use cases' own fields (libs/domain, usecases/),
 // so the HTTP API, the CLI and the console check them by one set of rules.

@@ -1,6 +1,6 @@
+import { IsIsoInstant } from '@platewise/infra';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Transform } from 'class-transformer';
-import { IsIsoInstant } from '../http/iso-instant';
 
 export class ReadsQueryDto {
   /** Plate to find; letters and digits count, case and separators do not. */

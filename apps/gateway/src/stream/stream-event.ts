@@ -1,3 +1,4 @@
+import { utcTimestamp } from '@platewise/infra';
 import { checkEngineResult } from '@platewise/snapshot';
 
 /** A vehicle event as apps/stream sends it (see apps/stream/src/camera.ts StreamEvent). */
@@ -82,18 +83,14 @@ export function parseStreamEvent(body: unknown): StreamEventBody {
 }
 
 /**
- * The time in ms, or null when it is not one: ISO form, and a date that exists (Date.parse rolls
- * 2026-02-30 over into March).
+ * The time in ms, or null when it is not one: the form apps/stream writes, on a day that exists
+ * in years 1 to 9999 as every date the services take (utcTimestamp: Date.parse rolls 2026-02-30
+ * over into March, and PostgreSQL refuses the year 0 Date takes).
  */
 function timeOf(v: unknown): number | null {
   if (typeof v !== 'string' || !ISO.test(v)) return null;
-  const [year, month, day, hour, minute, second] = v.slice(0, 19).split(/[-T:]/).map(Number);
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : t;
+  const utc = utcTimestamp(v);
+  return utc === null ? null : Date.parse(utc);
 }
 
 function isDirection(v: unknown): boolean {

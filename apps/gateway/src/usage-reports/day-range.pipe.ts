@@ -1,7 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-
-/** Days a history range may be given in (`from`, `to`): a calendar date, inclusive, UTC. */
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { isoCalendarDay, isoDayMessage } from '@platewise/infra';
 
 export interface DayRange {
   from?: string;
@@ -9,8 +7,10 @@ export interface DayRange {
 }
 
 /**
- * `from` and `to` of `/v2/quota/history` as days (YYYY-MM-DD), checked rather than ignored: a
- * malformed or impossible date, or `from` after `to`, is a 400 naming the parameter.
+ * `from` and `to` of `/v2/quota/history` as days (YYYY-MM-DD, inclusive, UTC), checked rather than
+ * ignored, as every day range of the services is (isoCalendarDay): a malformed or impossible date
+ * (`2025-02-30`, year `0000`), or `from` after `to`, is a 400 naming the parameter. A pipe rather
+ * than a DTO: the query also carries `api-key`, which a whitelisting DTO would refuse.
  */
 @Injectable()
 export class DayRangePipe implements PipeTransform<Record<string, unknown>, DayRange> {
@@ -25,11 +25,7 @@ export class DayRangePipe implements PipeTransform<Record<string, unknown>, DayR
 function day(query: Record<string, unknown>, name: 'from' | 'to'): string | undefined {
   const value = query[name];
   if (value === undefined) return undefined;
-  const valid =
-    typeof value === 'string' &&
-    DAY.test(value) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!valid)
-    throw new BadRequestException(`${name} must be a date as YYYY-MM-DD, e.g. 2025-02-11`);
-  return value;
+  const day = isoCalendarDay(value);
+  if (day === null) throw new BadRequestException(isoDayMessage(name));
+  return day;
 }

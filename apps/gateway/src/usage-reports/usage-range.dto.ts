@@ -1,13 +1,13 @@
-import { IsOptional, Matches } from 'class-validator';
+import { IsIsoDay } from '@platewise/infra';
+import { IsOptional } from 'class-validator';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
+/** The dashboard's usage range: days that exist (IsIsoDay), so 2026-02-30 is not read as March 2. */
 export class UsageRangeDto {
   @IsOptional()
-  @Matches(DAY, { message: 'from must be a day (YYYY-MM-DD)' })
+  @IsIsoDay('from')
   from?: string;
 
   @IsOptional()
-  @Matches(DAY, { message: 'to must be a day (YYYY-MM-DD)' })
+  @IsIsoDay('to')
   to?: string;
 }

@@ -39,6 +39,18 @@ export class UsageReportsController {
     summary: 'Calls per day since the contract started, newest first',
     auth: 'key',
     ok: { status: 200, schema: 'QuotaHistory', example: EXAMPLES.quotaHistory },
+    query: [
+      {
+        name: 'from',
+        description: 'first day, YYYY-MM-DD (UTC, a day that exists in years 1 to 9999)',
+        example: '2026-12-01',
+      },
+      {
+        name: 'to',
+        description: 'last day, included, YYYY-MM-DD (UTC, a day that exists in years 1 to 9999)',
+        example: '2026-12-31',
+      },
+    ],
   })
   @PlatewiseErrors(400, 401, 403, 503)
   @Get('v2/quota/history')

@@ -13,8 +13,6 @@ export class SignContract {
 
   async execute({ accountId, plan, date }: SignContractCommand) {
     await this.accounts.get(accountId);
-    return toContractView(
-      await this.contracts.sign(accountId, plan, date ? new Date(date) : undefined),
-    );
+    return toContractView(await this.contracts.sign(accountId, plan, date));
   }
 }

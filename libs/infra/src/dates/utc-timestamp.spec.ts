@@ -1,4 +1,4 @@
-import { utcTimestamp } from './timestamp';
+import { utcTimestamp } from './utc-timestamp';
 
 describe('utcTimestamp', () => {
   it.each([
@@ -40,6 +40,10 @@ describe('utcTimestamp', () => {
     '2019-08-19T13:11:25+15:00',
     '2019-08-19Z',
     '19-08-19',
+    '0000-01-01',
+    '0000-12-31T23:59:59Z',
+    '0001-01-01T00:00:00+01:00',
+    '9999-12-31T23:00:00-02:00',
   ])('refuses %s', (input) => {
     expect(utcTimestamp(input)).toBeNull();
   });

@@ -1,9 +1,12 @@
 /**
- * The `timestamp` field. The spec asks for ISO 8601 in UTC (`2019-08-19T13:11:25`); clients send
- * every ISO 8601 form: with `Z` or an offset (`+02:00`), fractions of a second, and the
- * space-separated form Plate Recognizer itself answers with (`2019-08-19 13:11:25.123456`). Each
- * is read, moved to UTC, and written one way: `2019-08-19T11:11:25.123456Z` (the fraction as sent,
- * none when none was sent). A date alone is that day's midnight, UTC.
+ * The Snapshot `timestamp` field, and every date or time the services take (iso-dates.ts). The
+ * spec asks for ISO 8601 in UTC (`2019-08-19T13:11:25`); clients send every ISO 8601 form: with
+ * `Z` or an offset (`+02:00`), fractions of a second, and the space-separated form Plate
+ * Recognizer itself answers with (`2019-08-19 13:11:25.123456`). Each is read, moved to UTC, and
+ * written one way: `2019-08-19T11:11:25.123456Z` (the fraction as sent, none when none was sent).
+ * A date alone is that day's midnight, UTC. Only days that exist, in years 1 to 9999 once in UTC:
+ * what PostgreSQL, JavaScript and Python's datetime (Plate Recognizer) all hold (PostgreSQL
+ * refuses year 0, `0000-01-01`: "date/time field value out of range").
  */
 const ISO_8601 =
   /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -35,6 +38,8 @@ export function utcTimestamp(value: string): string | null {
   const offsetMinutes = zone && zone.toUpperCase() !== 'Z' ? offsetOf(zone) : 0;
   if (offsetMinutes === null) return null;
   const utc = new Date(local - offsetMinutes * 60_000);
+  // An offset can move an instant out of the range (0001-01-01T00:00+01:00 is in year 0).
+  if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) return null;
   const date = `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())}`;
   const time = `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}`;
   return `${date}T${time}${fraction ? `.${fraction}` : ''}Z`;

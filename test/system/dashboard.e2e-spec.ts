@@ -143,6 +143,41 @@ describe('account dashboard in chromium', () => {
     await screenshot(page, '03-usage');
   });
 
+  it('refuses a day that does not exist on the usage page, and its API refuses it too', async () => {
+    const from = page.getByLabel('From');
+    // Typed as a person would (the fields of 02/30/2026): the browser has no date for it, and
+    // `new Date('2026-02-30')` would be March 2.
+    await from.focus();
+    await page.keyboard.type('02302026');
+    const problem = page.getByRole('alert').filter({ hasText: /^From:/ });
+    await problem.waitFor({ timeout: 5_000 });
+    expect(await problem.innerText()).toMatch(
+      /^From: that day does not exist \(such as February 30\)\. Pick a day of the calendar\. Showing \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\.$/,
+    );
+    expect(await from.getAttribute('aria-invalid')).toBe('true');
+    // What was typed stays in the field (not set back to the last day taken).
+    expect(await from.inputValue()).toBe('');
+    await screenshot(page, '03b-usage-no-such-day');
+    const asked = await page.evaluate(async () => {
+      const res = await fetch('/account/usage?from=2026-02-30&to=2026-03-31');
+      return { status: res.status, body: await res.json() };
+    });
+    expect(asked).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'from must be a day as YYYY-MM-DD in years 1 to 9999, e.g. 2026-12-01',
+      },
+    });
+    // A preset sets both days anew: the message goes.
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await problem.waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await from.getAttribute('aria-invalid')).toBeNull();
+    expect(await from.inputValue()).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(await text(page, 'usage-days')).toBe('7');
+  });
+
   it('issues a key (shown once, works at once) and revokes it (403 on the API at once)', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Label').fill('browser-test');

@@ -6,7 +6,8 @@
  * written one way: `2019-08-19T11:11:25.123456Z` (the fraction as sent, none when none was sent).
  * A date alone is that day's midnight, UTC. Only days that exist, in years 1 to 9999 once in UTC:
  * what PostgreSQL, JavaScript and Python's datetime (Plate Recognizer) all hold (PostgreSQL
- * refuses year 0, `0000-01-01`: "date/time field value out of range").
+ * refuses year 0, `0000-01-01`: "date/time field value out of range"). No imports: the dashboard
+ * bundles this file too (apps/dashboard/src/days.ts), to refuse the days the gateway refuses.
  */
 const ISO_8601 =
   /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;

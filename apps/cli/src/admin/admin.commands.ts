@@ -7,6 +7,7 @@ import {
   CreateAccountCommand,
   InspectAccount,
   InspectAccountCommand,
+  InvalidInputError,
   IssueKey,
   IssueKeyCommand,
   PlansService,
@@ -23,7 +24,14 @@ import {
   UpdateAccountSettingsCommand,
   UsageService,
 } from '@platewise/domain';
-import { applyMigrations, ensureDatabase, loadConfig, pendingMigrations } from '@platewise/infra';
+import {
+  applyMigrations,
+  ensureDatabase,
+  isoCalendarDay,
+  isoDayMessage,
+  loadConfig,
+  pendingMigrations,
+} from '@platewise/infra';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplicationContext as DomainApp } from '@nestjs/common';
@@ -236,8 +244,9 @@ export function registerAdminCommands(program: Command, migrationsDir: string): 
     .option('--to <day>', 'last day, YYYY-MM-DD')
     .action((ref: string, o: { from?: string; to?: string }) =>
       withDomain(async (ctx) => {
+        const [from, to] = [day(o.from, 'from'), day(o.to, 'to')];
         const { id } = await ctx.get(AccountsService).resolve(ref);
-        print(await ctx.get(UsageService).report(id, o.from, o.to));
+        print(await ctx.get(UsageService).report(id, from, to));
       }),
     );
 
@@ -291,4 +300,11 @@ async function waitForMigrations(databaseUrl: string, migrationsDir: string): Pr
     console.error(`waiting for migrations: ${pending.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
+}
+
+/** A --from or --to day read as the routes read it (isoCalendarDay), or their refusal. */
+function day(value: string | undefined, name: string): string | undefined {
+  if (value !== undefined && isoCalendarDay(value) === null)
+    throw new InvalidInputError(isoDayMessage(name));
+  return value;
 }

@@ -125,6 +125,75 @@ function makeClip({
 }
 
 /**
+ * Writes an H.264 clip (`out`) whose every frame carries its number: a strip across the top
+ * half of the width holds 16 blocks, bit 0 on the left, white for a set bit, black otherwise,
+ * over a moving test pattern, so a frame delivered from anywhere (over RTSP, scaled down) tells
+ * which frame of the clip it is (frameNumber). A key frame every `gop` frames exactly, as a
+ * camera sends them, and no B-frames.
+ */
+function counterClip({
+  out,
+  width = 1280,
+  height = 720,
+  fps = 25,
+  seconds = 10,
+  gop = fps,
+  bitrate,
+}) {
+  const block = width / 32;
+  const bits =
+    `color=c=black:s=${width / 2}x${height / 18}:r=${fps},` +
+    `geq=lum='if(mod(floor(N/pow(2,floor(X/${block}))),2),235,16)':cb=128:cr=128`;
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=s=${width}x${height}:r=${fps}:d=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    bits,
+    '-filter_complex',
+    '[0:v][1:v]overlay=0:0:shortest=1,format=yuv420p[v]',
+    '-map',
+    '[v]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-g',
+    String(gop),
+    '-keyint_min',
+    String(gop),
+    '-sc_threshold',
+    '0',
+    '-bf',
+    '0',
+    ...(bitrate ? ['-b:v', bitrate, '-maxrate', bitrate, '-bufsize', bitrate] : []),
+    '-r',
+    String(fps),
+    out,
+  ]);
+  return out;
+}
+
+/** The frame number a counterClip frame carries (packed RGB, any size with the clip's aspect). */
+function frameNumber(rgb, width, height) {
+  let n = 0;
+  const y = Math.floor(height / 36);
+  for (let bit = 0; bit < 16; bit++) {
+    const x = Math.floor(((bit + 0.5) * width) / 32);
+    // green: 235 or 16 in the clip, whatever the scaling and compression did to the edges
+    if (rgb[(y * width + x) * 3 + 1] > 128) n |= 1 << bit;
+  }
+  return n;
+}
+
+/**
  * Scores a run's events against a clip's manifest: a photo is read when one event in its time
  * span (by the best frame's time) has its plate; duplicates are photos with more than one event
  * of their plate; directions are checked on the panned photos (within ±45°).
@@ -165,4 +234,4 @@ function scoreEvents(events, manifest, startedAt) {
   };
 }
 
-module.exports = { devPhotos, makeClip, scoreEvents, MOTIONS };
+module.exports = { devPhotos, makeClip, counterClip, frameNumber, scoreEvents, MOTIONS };

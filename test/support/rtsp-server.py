@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A real RTSP server for the stream tests: GStreamer's RTSP server (Debian's python3-gi and
 gir1.2-gst-rtsp-server-1.0) serving an H.264 MP4 file at rtsp://127.0.0.1:<port>/<path>, in real
-time, from its start for each client. Usage: rtsp-server.py PORT PATH FILE. Prints "rtsp ready"."""
+time, from its start for each client. Usage: rtsp-server.py PORT PATH FILE. Prints "rtsp ready PORT"
+(PORT 0: a free port, the one printed)."""
 import sys
 
 import gi
@@ -22,5 +23,5 @@ factory.set_launch(
 server.get_mount_points().add_factory(f"/{path}", factory)
 if server.attach(None) == 0:
     sys.exit(f"cannot listen on port {port}")
-print("rtsp ready", flush=True)
+print(f"rtsp ready {server.get_bound_port()}", flush=True)
 GLib.MainLoop().run()

@@ -141,7 +141,9 @@ describe('stream helpers', () => {
     });
     const line = args.join(' ');
     expect(line).toContain('-rtsp_transport udp');
-    expect(line).toContain('-threads 1 -skip_frame noref -i rtsp://cam/s');
+    // an RTSP session is not probed past its first packet, and what probing read is decoded
+    expect(line).toContain('-probesize 32 -threads 1 -skip_frame noref -i rtsp://cam/s');
+    expect(args).not.toContain('-fflags');
     // at 4 frames/s a still scene delivers one frame in 8: every 2 s
     expect(line).toMatch(
       /fps=4,mpdecimate=max=7,metadata=add:.*,metadata=print:.*,scale=w='min\(1280,iw\)'/,

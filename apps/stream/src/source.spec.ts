@@ -1,9 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Frame, hideCredentials, readSource } from './source';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const clips = require('../../../scripts/lib/stream-clips.js');
+const RTSP_SERVER = join(__dirname, '..', '..', '..', 'test', 'support', 'rtsp-server.py');
 
 /** Mean and spread of a frame's grey levels (a flat grey frame has almost no spread). */
 function spread(f: Frame): number {
@@ -99,6 +103,53 @@ describe('readSource (real ffmpeg)', () => {
     expect(lost[0]).toContain(`rtsp://***@127.0.0.1:${port}/cam`);
     expect(lost[0]).not.toContain('S3cret');
   });
+
+  it('delivers an RTSP session from its first frames: what ffmpeg read while probing is decoded too', async () => {
+    // A clip whose frames carry their number, served by GStreamer's RTSP server from its first
+    // frame (a key frame) in real time; a key frame every second, as cameras send them.
+    const counted = clips.counterClip({
+      out: join(dir, 'counted.mp4'),
+      width: 640,
+      height: 360,
+      seconds: 4,
+      gop: 25,
+    });
+    const server = spawn('/usr/bin/python3', [RTSP_SERVER, '0', 'cam', counted], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout!.on('data', (c) => {
+          out += c;
+          const m = /rtsp ready (\d+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        server.once('exit', (code) => reject(new Error(`rtsp-server.py exited with ${code}`)));
+      });
+      const stop = new AbortController();
+      const numbers: number[] = [];
+      await readSource(
+        { url: `rtsp://127.0.0.1:${port}/cam`, fps: 4, maxSide: 320, live: true },
+        {
+          onFrame: (f) => {
+            numbers.push(clips.frameNumber(f.rgb, f.width, f.height));
+            if (numbers.length === 3) stop.abort();
+          },
+        },
+        stop.signal,
+      );
+      // 4 of the clip's 25 frames/s: the first sampled frame is the last of its first quarter
+      // second (frame 3 or 4), then one in 6 or 7. With `-fflags nobuffer` the packets read
+      // while probing (the first key frame's among them) were thrown away and the first frame
+      // delivered came after the next key frame: number 28 or 53.
+      expect(numbers[0]).toBeLessThanOrEqual(6);
+      expect(numbers[1] - numbers[0]).toBeGreaterThanOrEqual(5);
+      expect(numbers[1] - numbers[0]).toBeLessThanOrEqual(8);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 30_000);
 
   it('hides the user and password of every URL in a text', () => {
     expect(

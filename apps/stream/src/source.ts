@@ -98,11 +98,22 @@ const TIMES_FD = 3;
  * CPU in synchronisation, and one core decodes 1080p H.264 several times faster than real time)
  * and skips non-reference frames (B-frames no later frame is predicted from): at a few frames/s
  * sampled from 25 they are rarely the one sampled, and the frames that are decoded are exact.
+ *
+ * What a (re)connection costs is decided here too: the packets ffmpeg reads while it probes the
+ * input are decoded like the rest (no `-fflags nobuffer`, which threw them away: the session's
+ * first key frame with them, so nothing was decoded before the next one, 1–2 s later) and an RTSP
+ * session is probed no further than its first packet.
  */
 export function ffmpegArgs(options: SourceOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'info'];
-  if (/^rtsps?:/i.test(options.url)) args.push('-rtsp_transport', options.rtspTransport ?? 'tcp');
-  if (options.live) args.push('-fflags', 'nobuffer');
+  if (/^rtsps?:/i.test(options.url)) {
+    // The SDP names the codec and, for H.264/H.265, carries the parameter sets (the frame size):
+    // probing packets for 5 s or 5 MB (ffmpeg's defaults; it stopped after about a second,
+    // estimating the frame rate) only delays the first frame. A stream whose size is not in the
+    // SDP is still read: the decoder finds it in the stream, and the output size is parsed from
+    // what ffmpeg prints once the first frame is decoded.
+    args.push('-rtsp_transport', options.rtspTransport ?? 'tcp', '-probesize', '32');
+  }
   // An HLS playlist is read at its own pace, from its newest segment: ffmpeg downloads a playlist
   // as fast as it can, so a recording's (VOD) frames came in a burst, most of them dropped while
   // the engine read one, and timed by the clock rather than the video; a live playlist starts at

@@ -148,9 +148,12 @@ describe('stream helpers', () => {
     expect(line).toMatch(
       /fps=4,mpdecimate=max=7,metadata=add:.*,metadata=print:.*,scale=w='min\(1280,iw\)'/,
     );
-    expect(args.slice(-7)).toEqual([
+    // one encoder thread: a frame-threaded encoder held each frame until the next one
+    expect(args.slice(-9)).toEqual([
       '-fps_mode',
       'passthrough',
+      '-threads',
+      '1',
       '-pix_fmt',
       'rgb24',
       '-f',

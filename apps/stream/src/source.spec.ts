@@ -1,8 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { AddressInfo, createServer } from 'node:net';
 import { Frame, hideCredentials, readSource } from './source';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -149,6 +150,65 @@ describe('readSource (real ffmpeg)', () => {
     } finally {
       server.kill('SIGKILL');
     }
+  }, 30_000);
+
+  it('hands each sampled frame over as soon as ffmpeg has it, not when the next one is sampled', async () => {
+    // An MJPEG camera that sends 16 frames 40 ms apart (0.6 s at 25/s), then nothing more.
+    const jpegDir = join(dir, 'jpegs');
+    mkdirSync(jpegDir);
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=320x180:r=25:d=1',
+      '-frames:v',
+      '16',
+      '-q:v',
+      '4',
+      join(jpegDir, '%02d.jpg'),
+    ]);
+    const jpegs = readdirSync(jpegDir)
+      .sort()
+      .map((f) => readFileSync(join(jpegDir, f)));
+    const server = createHttpServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'multipart/x-mixed-replace; boundary=frame' });
+      let i = 0;
+      const timer = setInterval(() => {
+        const jpeg = jpegs[i++];
+        if (!jpeg) return clearInterval(timer);
+        res.write(`--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`);
+        res.write(jpeg);
+        res.write('\r\n');
+      }, 40);
+      req.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mjpeg`;
+    const stop = new AbortController();
+    const frames: number[] = [];
+    // Sampled at 4/s: the first quarter second's last frame, then the second's, which ffmpeg
+    // passes on once the third quarter's first frame comes. Both must arrive: the encoder held
+    // each frame until the next one was sampled, so the second never came.
+    const waited = setTimeout(() => stop.abort(), 8000);
+    try {
+      await readSource(
+        { url, fps: 4, maxSide: 320, live: true, stallMs: 60_000 },
+        {
+          onFrame: (f) => {
+            frames.push(f.index);
+            if (frames.length === 2) stop.abort();
+          },
+        },
+        stop.signal,
+      );
+    } finally {
+      clearTimeout(waited);
+      server.closeAllConnections();
+      server.close();
+    }
+    expect(frames).toEqual([0, 1]);
   }, 30_000);
 
   it('hides the user and password of every URL in a text', () => {

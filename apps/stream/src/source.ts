@@ -101,8 +101,9 @@ const TIMES_FD = 3;
  *
  * What a (re)connection costs is decided here too: the packets ffmpeg reads while it probes the
  * input are decoded like the rest (no `-fflags nobuffer`, which threw them away: the session's
- * first key frame with them, so nothing was decoded before the next one, 1–2 s later) and an RTSP
- * session is probed no further than its first packet.
+ * first key frame with them, so nothing was decoded before the next one, 1–2 s later), an RTSP
+ * session is probed no further than its first packet, and each frame leaves as soon as it is
+ * sampled (see below).
  */
 export function ffmpegArgs(options: SourceOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'info'];
@@ -134,7 +135,10 @@ export function ffmpegArgs(options: SourceOptions): string[] {
       ':force_original_aspect_ratio=decrease:force_divisible_by=2',
   );
   args.push('-vf', filters.join(','), '-fps_mode', 'passthrough');
-  args.push('-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
+  // The raw video encoder is frame-threaded by default: it held each frame until the next one was
+  // sampled (250 ms at 4 frames/s; in a still scene up to KEEPALIVE_MS, and the first frame of a
+  // connection waited for the second).
+  args.push('-threads', '1', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1');
   return args;
 }
 

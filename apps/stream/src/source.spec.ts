@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressInfo, createServer } from 'node:net';
-import { Frame, hideCredentials, readSource } from './source';
+import { Frame, hideCredentials, readSource, sourcePort, waitToRetry } from './source';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const clips = require('../../../scripts/lib/stream-clips.js');
@@ -210,6 +210,46 @@ describe('readSource (real ffmpeg)', () => {
     }
     expect(frames).toEqual([0, 1]);
   }, 30_000);
+
+  it('retries a source whose port refused connections as soon as it accepts one again, others after the whole backoff', async () => {
+    const listen = (port = 0) =>
+      new Promise<ReturnType<typeof createServer>>((resolve) => {
+        const server = createServer((socket) => socket.destroy());
+        server.listen(port, '127.0.0.1', () => resolve(server));
+      });
+    const closed = await listen();
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const url = `rtsp://u:p@127.0.0.1:${port}/cam`;
+    // Refused at first; the port opens 300 ms in: the 5-s wait ends within a check of it.
+    let started = Date.now();
+    const opening = new Promise<ReturnType<typeof createServer>>((resolve) =>
+      setTimeout(() => resolve(listen(port)), 300),
+    );
+    await waitToRetry(url, 5000);
+    const waited = Date.now() - started;
+    const server = await opening;
+    try {
+      expect(waited).toBeGreaterThanOrEqual(250);
+      expect(waited).toBeLessThan(3000);
+      // Accepting from the start: the whole wait.
+      started = Date.now();
+      await waitToRetry(url, 600);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+      // Aborted: at once.
+      const stop = new AbortController();
+      stop.abort();
+      started = Date.now();
+      await waitToRetry(url, 5000, stop.signal);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(sourcePort('rtsp://admin:x@10.0.0.5/stream1')).toEqual({ host: '10.0.0.5', port: 554 });
+    expect(sourcePort('https://[::1]/live.m3u8')).toEqual({ host: '::1', port: 443 });
+    expect(sourcePort('/videos/a.mp4')).toBeNull();
+    expect(sourcePort('file:///videos/a.mp4')).toBeNull();
+  });
 
   it('hides the user and password of every URL in a text', () => {
     expect(

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { sleep } from './sleep';
 
 /** One decoded frame: packed RGB, width × height × 3 bytes. */
@@ -52,10 +53,74 @@ export interface SourceHandlers {
 /**
  * Wait before reconnect attempt n (from 0): 0.5 s, then 1 s between attempts: a camera that comes
  * back is read again within about a second, which matters more than the little an ffmpeg attempt
- * against a dead host costs (one short-lived process per second).
+ * against a dead host costs (one short-lived process per second). Cut short when the camera's
+ * port opens again (waitToRetry).
  */
 export function backoffMs(attempt: number): number {
   return Math.min(1000, 500 * 2 ** attempt);
+}
+
+/** How often a source whose port refused connections is checked while waiting to retry (ms). */
+export const PORT_CHECK_MS = 250;
+
+const DEFAULT_PORTS: Record<string, number> = {
+  'rtsp:': 554,
+  'rtsps:': 322,
+  'http:': 80,
+  'https:': 443,
+  'rtmp:': 1935,
+};
+
+/** The host and TCP port a network source is read from; null for a file or another scheme. */
+export function sourcePort(url: string): { host: string; port: number } | null {
+  try {
+    const u = new URL(url);
+    const port = u.port ? Number(u.port) : DEFAULT_PORTS[u.protocol];
+    if (!port || !u.hostname) return null;
+    return { host: u.hostname.replace(/^\[|\]$/g, ''), port };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a TCP connection to host:port is accepted within `ms` (false once `signal` aborts). */
+function accepts(
+  target: { host: string; port: number },
+  ms: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(target);
+    const done = (ok: boolean) => {
+      signal?.removeEventListener('abort', refused);
+      socket.destroy();
+      resolve(ok);
+    };
+    const refused = () => done(false);
+    signal?.addEventListener('abort', refused, { once: true });
+    socket.setTimeout(ms, refused);
+    socket.once('connect', () => done(true));
+    socket.once('error', refused);
+  });
+}
+
+/**
+ * Waits `ms` before a live source is retried, or less: when its port refused connections at the
+ * start of the wait (a camera or RTSP server restarting), it is retried as soon as the port
+ * accepts one again (checked every PORT_CHECK_MS), so a server that comes back is read within a
+ * quarter of a second rather than after the rest of the backoff. A port that accepts from the
+ * start (the failure was something else: a wrong path or password) waits the whole backoff, so a
+ * camera that answers but fails is not retried more often than before.
+ */
+export async function waitToRetry(url: string, ms: number, signal?: AbortSignal): Promise<void> {
+  const target = sourcePort(url);
+  const until = Date.now() + ms;
+  if (signal?.aborted) return;
+  if (!target || (await accepts(target, ms, signal))) return sleep(until - Date.now(), signal);
+  while (!signal?.aborted && Date.now() < until) {
+    await sleep(Math.min(PORT_CHECK_MS, until - Date.now()), signal);
+    if (await accepts(target, Math.max(1, until - Date.now()), signal)) return;
+  }
 }
 
 /** Whether a URL names an HLS playlist (`….m3u8`, with or without a query). */
@@ -182,7 +247,7 @@ export async function readSource(
     }
     handlers.onState?.('lost', error ?? 'the stream ended');
     if (framesRead > 0) attempt = 0;
-    await sleep(backoffMs(attempt), signal);
+    await waitToRetry(options.url, backoffMs(attempt), signal);
   }
 }
 

@@ -3,6 +3,7 @@
  * real PostgreSQL and Redis, and read real dev photos through HTTP.
  */
 import { verifyWebhookSignature } from '../../libs/safe-fetch/src';
+import { ENGINE_HOLD_HOOK, holdingImage } from '../support/engine-hold';
 import { openRecognitionQueue } from '../support/recognition-queue';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { testPort } from './services';
@@ -346,10 +347,20 @@ describe('Snapshot API through the gateway and worker processes', () => {
     const account = cli('account', 'create', `kill-${Date.now()}`, '--plan', 'business');
     const queue = openRecognitionQueue();
     try {
-      const call = post(account.apiKey, upload(photo(US.path), 'car.jpg'));
+      // The first worker holds the job (engine-hold-hook) until the other is up and it is
+      // killed: with no worker running the gateway answers 503 at once
+      // (service-unavailable.e2e-spec), which a replacement started after the kill raced on a
+      // loaded machine.
+      await worker.stop();
+      const first = await startApp(
+        'worker',
+        { ...env, NODE_OPTIONS: `--require ${ENGINE_HOLD_HOOK}` },
+        WORKER_READY,
+      );
+      const call = post(account.apiKey, upload(holdingImage(photo(US.path), 30), 'car.jpg'));
       await waitFor(async () => (await queue.activeCount()) > 0, 20_000, 5);
-      await worker.stop('SIGKILL');
       worker = await startApp('worker', env, WORKER_READY);
+      await first.stop('SIGKILL');
       const res = await call;
       expect(res.status).toBe(201);
       expect(await callsOf(account.apiKey)).toBe(1);

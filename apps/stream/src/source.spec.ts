@@ -8,6 +8,8 @@ import { Frame, hideCredentials, readSource, sourcePort, waitToRetry } from './s
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const clips = require('../../../scripts/lib/stream-clips.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { jpegFrames, mjpegServer } = require('../../../scripts/lib/mjpeg-server.js');
 const RTSP_SERVER = join(__dirname, '..', '..', '..', 'test', 'support', 'rtsp-server.py');
 
 /** Mean and spread of a frame's grey levels (a flat grey frame has almost no spread). */
@@ -209,6 +211,55 @@ describe('readSource (real ffmpeg)', () => {
       server.close();
     }
     expect(frames).toEqual([0, 1]);
+  }, 30_000);
+
+  it('reports no loss when stopped: a stop is not a lost camera (no reconnect counted, no log line)', async () => {
+    const { server, url } = await mjpegServer({
+      jpegs: jpegFrames(
+        clips.counterClip({
+          out: join(dir, 'stop.mp4'),
+          width: 320,
+          height: 180,
+          fps: 5,
+          seconds: 4,
+        }),
+        join(dir, 'stop-jpegs'),
+      ),
+      fps: 5,
+    });
+    const stop = new AbortController();
+    const states: Array<[string, string | undefined]> = [];
+    let frames = 0;
+    const giveUp = setTimeout(() => stop.abort(), 20_000);
+    try {
+      await readSource(
+        { url, fps: 4, maxSide: 320, live: true },
+        {
+          onFrame: () => {
+            if (++frames === 2) stop.abort();
+          },
+          onState: (state, detail) => void states.push([state, detail]),
+        },
+        stop.signal,
+      );
+      // Stopped before ffmpeg delivered anything (still connecting): no loss either.
+      const early = new AbortController();
+      setTimeout(() => early.abort(), 100);
+      await readSource(
+        { url, fps: 4, maxSide: 320, live: true },
+        {
+          onFrame: () => undefined,
+          onState: (state, detail) => void states.push([state, detail]),
+        },
+        early.signal,
+      );
+    } finally {
+      clearTimeout(giveUp);
+      server.closeAllConnections();
+      server.close();
+    }
+    expect(frames).toBe(2);
+    expect(states).toEqual([['connected', undefined]]);
   }, 30_000);
 
   it('retries a source whose port refused connections as soon as it accepts one again, others after the whole backoff', async () => {

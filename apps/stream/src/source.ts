@@ -245,6 +245,9 @@ export async function readSource(
       if (error && framesRead === 0) throw new Error(error);
       return;
     }
+    // Stopped (SIGTERM, SIGINT): ffmpeg was killed on purpose, and the camera was not lost; a
+    // 'lost' here counted a reconnect and logged "lost (the stream ended)" on every stop.
+    if (signal?.aborted) return;
     handlers.onState?.('lost', error ?? 'the stream ended');
     if (framesRead > 0) attempt = 0;
     await waitToRetry(options.url, backoffMs(attempt), signal);

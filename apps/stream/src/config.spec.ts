@@ -169,9 +169,15 @@ describe('stream helpers', () => {
       live: true,
     });
     expect(hls.join(' ')).toContain('-re -live_start_index -1 -threads 1');
-    expect(
-      ffmpegArgs({ url: 'https://cam/mjpeg', fps: 4, maxSide: 1280, live: true }),
-    ).not.toContain('-re');
+    const mjpeg = ffmpegArgs({ url: 'https://cam/mjpeg', fps: 4, maxSide: 1280, live: true });
+    expect(mjpeg).not.toContain('-re');
+    // MJPEG has no timestamps: its frames are timed by when they come, before the input is named;
+    // RTSP, HLS and files keep their own timestamps
+    expect(mjpeg.join(' ')).toContain(
+      '-use_wallclock_as_timestamps 1 -threads 1 -skip_frame noref -i https://cam/mjpeg',
+    );
+    expect(args).not.toContain('-use_wallclock_as_timestamps');
+    expect(hls).not.toContain('-use_wallclock_as_timestamps');
     const file = ffmpegArgs({
       url: 'a.mp4',
       fps: 0.5,
@@ -180,6 +186,10 @@ describe('stream helpers', () => {
       decodeThreads: 4,
     });
     expect(file).not.toContain('-rtsp_transport');
+    expect(file).not.toContain('-use_wallclock_as_timestamps');
+    expect(
+      ffmpegArgs({ url: 'http://host/a.mp4', fps: 4, maxSide: 1280, live: false }),
+    ).not.toContain('-use_wallclock_as_timestamps');
     expect(file.join(' ')).toContain('-threads 4');
     // one frame every 2 s: each is delivered
     expect(file.join(' ')).not.toContain('mpdecimate');

@@ -213,6 +213,72 @@ describe('readSource (real ffmpeg)', () => {
     expect(frames).toEqual([0, 1]);
   }, 30_000);
 
+  it('samples an MJPEG camera at the configured rate, timed by when its JPEGs come (MJPEG has no timestamps)', async () => {
+    // A 5 frames/s camera whose every JPEG carries its number, sampled at 4/s. Without
+    // -use_wallclock_as_timestamps ffmpeg timed the JPEGs at 25/s: 5 frames in 6 s were
+    // delivered, each about 6 JPEGs after the last.
+    const counted = clips.counterClip({
+      out: join(dir, 'counted-5fps.mp4'),
+      width: 320,
+      height: 180,
+      fps: 5,
+      seconds: 30,
+    });
+    const { server, url } = await mjpegServer({
+      jpegs: jpegFrames(counted, join(dir, 'counted-jpegs')),
+      fps: 5,
+    });
+    const stop = new AbortController();
+    const frames: Array<{ n: number; t: number; index: number }> = [];
+    const states: string[] = [];
+    const started = Date.now();
+    let first = 0;
+    // 4 s from the first frame (ffmpeg's start is not measured), at most 20 s in all.
+    const giveUp = setTimeout(() => stop.abort(), 20_000);
+    try {
+      await readSource(
+        { url, fps: 4, maxSide: 320, live: true },
+        {
+          onFrame: (f) => {
+            frames.push({ n: clips.frameNumber(f.rgb, f.width, f.height), t: f.t, index: f.index });
+            if (frames.length === 1) {
+              first = Date.now();
+              setTimeout(() => stop.abort(), 4000);
+            }
+          },
+          onState: (state) => void states.push(state),
+        },
+        stop.signal,
+      );
+    } finally {
+      clearTimeout(giveUp);
+      server.closeAllConnections();
+      server.close();
+    }
+    const ended = Date.now();
+    // 16 expected in 4 s; at least 60 % of them on a loaded machine (it was 3).
+    expect(frames.length).toBeGreaterThanOrEqual(10);
+    // Consecutive frames 1 or 2 JPEGs apart (5 a second sampled at 4), never the 6 of 25/s.
+    const gaps = frames.slice(1).map((f, i) => f.n - frames[i].n);
+    expect(gaps.every((g) => g >= 1)).toBe(true);
+    expect(gaps.filter((g) => g <= 2).length).toBeGreaterThanOrEqual(0.8 * gaps.length);
+    // Timed by the clock, in order; ffmpeg's sample numbers follow the clock at 4 a second.
+    for (const [i, f] of frames.entries()) {
+      expect(f.t).toBeGreaterThanOrEqual(i ? frames[i - 1].t : started);
+      expect(f.t).toBeLessThanOrEqual(ended);
+      if (i) expect(f.index).toBeGreaterThan(frames[i - 1].index);
+    }
+    const last = frames[frames.length - 1];
+    const span = (last.t - frames[0].t) / 1000;
+    expect(span).toBeGreaterThan(3);
+    expect(last.t).toBeGreaterThanOrEqual(first);
+    const perSecond = (last.index - frames[0].index) / span;
+    expect(perSecond).toBeGreaterThan(3);
+    expect(perSecond).toBeLessThan(5);
+    // Stopped, not lost.
+    expect(states).toEqual(['connected']);
+  }, 60_000);
+
   it('reports no loss when stopped: a stop is not a lost camera (no reconnect counted, no log line)', async () => {
     const { server, url } = await mjpegServer({
       jpegs: jpegFrames(

@@ -143,6 +143,21 @@ export function isLiveUrl(url: string): boolean {
 }
 
 /**
+ * Whether a source's frames are timed by when they come (`-use_wallclock_as_timestamps`) rather
+ * than by timestamps in the stream: a live source over HTTP(S) other than an HLS playlist, which
+ * is what an MJPEG camera (multipart/x-mixed-replace) is. MJPEG carries no timestamps, so ffmpeg
+ * numbered its frames at 25 a second: a 5 frames/s camera's second lasted 0.2 s of video and the
+ * `fps` filter kept about one JPEG in six (0.8 frames/s delivered instead of 4; a vehicle could
+ * pass between two). RTSP (RTP timestamps) and HLS are timed by the stream, and a file must keep
+ * its own timeline (it is read faster than real time); a live stream is timed by the clock in
+ * Node in any case, so a stream over HTTP that does carry timestamps (MPEG-TS, FLV) is sampled
+ * by when its frames come instead, which for a live stream is almost the same.
+ */
+export function timedOnArrival(options: SourceOptions): boolean {
+  return options.live && /^https?:/i.test(options.url) && !isHls(options.url);
+}
+
+/**
  * A still scene still delivers a frame this often (ms): it keeps the stall watchdog and the
  * tracker's clock going, and the motion gate's reference recent.
  */
@@ -185,6 +200,7 @@ export function ffmpegArgs(options: SourceOptions): string[] {
   // the engine read one, and timed by the clock rather than the video; a live playlist starts at
   // its last segment (ffmpeg's default is three from the end) so the pacing adds no delay.
   if (options.live && isHls(options.url)) args.push('-re', '-live_start_index', '-1');
+  if (timedOnArrival(options)) args.push('-use_wallclock_as_timestamps', '1');
   args.push('-threads', String(options.decodeThreads ?? 1), '-skip_frame', 'noref');
   args.push('-i', options.url, '-an', '-sn', '-dn');
   const side = Math.floor(options.maxSide);

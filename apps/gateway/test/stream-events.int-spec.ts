@@ -17,27 +17,7 @@ import { AppConfig, queueOptions } from '@platewise/infra';
 import { Queue } from 'bullmq';
 import { ReadRecorder } from '../src/reads/read-recorder';
 import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
-
-const EVENT = {
-  camera_id: 'gate-1',
-  timestamp: '2026-12-05T19:36:25.874Z',
-  first_seen: '2026-12-05T19:36:25.124Z',
-  last_seen: '2026-12-05T19:36:26.874Z',
-  frames: 8,
-  direction: 180,
-  results: [
-    {
-      box: { xmin: 483, ymin: 405, xmax: 621, ymax: 452 },
-      plate: 'ayo9034',
-      region: { code: 'br', score: 0.9 },
-      vehicle: { type: 'Sedan', score: 0.8, box: { xmin: 300, ymin: 200, xmax: 800, ymax: 600 } },
-      score: 0.992,
-      candidates: [{ plate: 'ayo9034', score: 0.992 }],
-      dscore: 0.87,
-      direction: 180,
-    },
-  ],
-};
+import { EXAMPLE_EVENT as EVENT } from '../src/stream/example-event';
 
 describe('stream events (real PostgreSQL and Redis)', () => {
   let h: Harness;

@@ -4,28 +4,8 @@ import { Context } from '../auth/request.decorators';
 import type { RequestContext } from '../http/request-context';
 import { MeteredPlateRecognizerErrors, RouteDoc } from '../openapi/route-doc';
 import { Metered, ReservesQuotaItself } from '../quota/metered';
+import { EXAMPLE_EVENT } from './example-event';
 import { StreamEventsService } from './stream-events.service';
-
-const EXAMPLE_EVENT = {
-  camera_id: 'gate-1',
-  timestamp: '2026-12-05T19:36:25.874Z',
-  first_seen: '2026-12-05T19:36:25.124Z',
-  last_seen: '2026-12-05T19:36:26.874Z',
-  frames: 8,
-  direction: 180,
-  results: [
-    {
-      box: { xmin: 483, ymin: 405, xmax: 621, ymax: 452 },
-      plate: 'ayo9034',
-      region: { code: 'br', score: 0.9 },
-      vehicle: { type: 'Sedan', score: 0.8, box: { xmin: 300, ymin: 200, xmax: 800, ymax: 600 } },
-      score: 0.992,
-      candidates: [{ plate: 'ayo9034', score: 0.992 }],
-      dscore: 0.87,
-      direction: 180,
-    },
-  ],
-};
 
 /** `POST /v1/stream/events`: one vehicle event from a stream process, counted as `stream`. */
 @Controller()

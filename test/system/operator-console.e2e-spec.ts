@@ -120,6 +120,9 @@ describe('operator console and owner overview in chromium', () => {
     await card.getByLabel('Keep reads (days)').fill('7');
     await card.getByRole('button', { name: 'Save settings' }).click();
     await card.getByRole('status').getByText('settings saved').waitFor();
+    // The card's form starts again from the refreshed account once it comes: typing before then
+    // lost what was typed first (CI: the e-mail reset to ops-copy, the days kept).
+    await card.getByText('reads kept 7 days').waitFor();
     const changed =
       await admin<{ username: string; email: string; readRetentionDays: number }[]>('/accounts');
     expect(changed.find((a) => a.username === owner)).toMatchObject({

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAverage } from './lib/load-average.mjs';
+import { median, streamReaders } from './lib/stream-readers.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -31,15 +32,7 @@ const seconds = Number(opt('--seconds', '6'));
 const cameraFps = Number(opt('--camera-fps', '5'));
 const fps = Number(opt('--fps', '4'));
 
-const readers = [['this checkout', require(join(root, 'apps/stream/dist/source.js'))]];
-if (process.env.BENCH_BASELINE) {
-  const base = resolve(process.env.BENCH_BASELINE);
-  readers.push([`baseline (${base})`, require(join(base, 'apps/stream/dist/source.js'))]);
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
-};
+const readers = streamReaders(root);
 
 /** One read of `seconds`: frames delivered and the median gap between their numbers. */
 async function readFor(source, url) {

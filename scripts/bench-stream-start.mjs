@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAverage } from './lib/load-average.mjs';
+import { median, streamReaders } from './lib/stream-readers.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -38,11 +39,7 @@ const gop = Number(opt('--gop', '50'));
 const transport = opt('--transport', 'tcp');
 const FPS = 25;
 
-const readers = [['this checkout', require(join(root, 'apps/stream/dist/source.js'))]];
-if (process.env.BENCH_BASELINE) {
-  const base = resolve(process.env.BENCH_BASELINE);
-  readers.push([`baseline (${base})`, require(join(base, 'apps/stream/dist/source.js'))]);
-}
+const readers = streamReaders(root);
 
 /**
  * GStreamer's RTSP server on `port` (0: a free one), serving `file`; resolves with it, its port
@@ -134,10 +131,6 @@ async function once(source, url) {
   return { firstMs, numbers };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const spread = (xs, digits) =>
   `median ${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 

@@ -173,37 +173,43 @@ export function Overview() {
       {month && <MonthChart month={month} allowance={stats.total_calls} />}
       <h2>Notices</h2>
       <ErrorText error={notices.error ?? settings.error ?? saveEmail.error ?? resend.error} />
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const email = String(new FormData(e.currentTarget).get('email') ?? '').trim();
-          saveEmail.mutate(email === '' ? null : email);
-        }}
-      >
-        <label>
-          E-mail notices to
-          <input
-            name="email"
-            type="email"
-            defaultValue={settings.data?.email ?? ''}
-            key={settings.data?.email ?? ''}
-            placeholder="you@example.com"
-          />
-        </label>
-        <button type="submit" disabled={saveEmail.isPending}>
-          {saveEmail.isPending ? 'Saving…' : 'Save'}
-        </button>
-        {saveEmail.isSuccess && (
-          <span role="status" className="hint">
-            {!saveEmail.data.email
-              ? 'Saved: notices are no longer e-mailed.'
-              : saveEmail.data.emailConfirmed
-                ? `Saved: notices go to ${saveEmail.data.email}.`
-                : `Saved: a link was e-mailed to ${saveEmail.data.email}; notices go there once it is followed.`}
-          </span>
-        )}
-      </form>
+      {/* Shown once the saved address is known: an empty field filled in later would drop what the
+          owner had typed meanwhile. */}
+      {!settings.data ? (
+        <p className="hint">Loading the notice settings…</p>
+      ) : (
+        <form
+          className="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const email = String(new FormData(e.currentTarget).get('email') ?? '').trim();
+            saveEmail.mutate(email === '' ? null : email);
+          }}
+        >
+          <label>
+            E-mail notices to
+            <input
+              name="email"
+              type="email"
+              defaultValue={settings.data.email ?? ''}
+              key={settings.data.email ?? ''}
+              placeholder="you@example.com"
+            />
+          </label>
+          <button type="submit" disabled={saveEmail.isPending}>
+            {saveEmail.isPending ? 'Saving…' : 'Save'}
+          </button>
+          {saveEmail.isSuccess && (
+            <span role="status" className="hint">
+              {!saveEmail.data.email
+                ? 'Saved: notices are no longer e-mailed.'
+                : saveEmail.data.emailConfirmed
+                  ? `Saved: notices go to ${saveEmail.data.email}.`
+                  : `Saved: a link was e-mailed to ${saveEmail.data.email}; notices go there once it is followed.`}
+            </span>
+          )}
+        </form>
+      )}
       {settings.data?.email && !settings.data.emailConfirmed && (
         <p className="hint" data-testid="email-unconfirmed">
           <strong>{settings.data.email} is not confirmed:</strong> notices are listed here but not

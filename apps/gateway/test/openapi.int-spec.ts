@@ -2,6 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { ModulesContainer } from '@nestjs/core';
+import { getMetadataStorage } from 'class-validator';
 import { Harness, startHarness } from './harness';
 
 /** Express mounts that are not API routes: the documentation itself. */
@@ -24,6 +29,57 @@ function servedRoutes(h: Harness): string[] {
             `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}').replace(/\/$/, '') || '/'}`,
         ),
     );
+}
+
+/**
+ * The query parameters each handler reads, from Nest's own metadata: `@Query('name')` by name,
+ * `@Query() dto: Dto` as the DTO's validated fields (class-validator's metadata), with the route
+ * as servedRoutes writes it. CSV exports read the search's DTO but page it themselves.
+ */
+function queryReaders(h: Harness): { route: string; names: string[] }[] {
+  const modules = h.app.get(ModulesContainer);
+  const found: { route: string; names: string[] }[] = [];
+  const join = (...parts: string[]) =>
+    '/' +
+    parts
+      .flatMap((p) => p.split('/'))
+      .filter(Boolean)
+      .join('/');
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new () => object) | null;
+      if (!controller) continue;
+      const base: string = Reflect.getMetadata(PATH_METADATA, controller) ?? '';
+      for (const key of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = controller.prototype[key];
+        if (typeof handler !== 'function' || key === 'constructor') continue;
+        const path: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const args: Record<string, { index: number; data?: string }> =
+          Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, key) ?? {};
+        const types: unknown[] = Reflect.getMetadata(
+          'design:paramtypes',
+          controller.prototype,
+          key,
+        );
+        const names = Object.entries(args)
+          .filter(([k]) => Number(k.split(':')[0]) === RouteParamtypes.QUERY)
+          .flatMap(([, a]) => {
+            if (a.data) return [a.data];
+            const dto = types[a.index] as new () => object;
+            return getMetadataStorage()
+              .getTargetValidationMetadatas(dto, '', true, false)
+              .map((m) => m.propertyName);
+          })
+          .filter((n) => !(key === 'csv' && (n === 'cursor' || n === 'limit')));
+        if (names.length === 0) continue;
+        const route = join(base, path).replace(/:(\w+)/g, '{$1}');
+        found.push({ route: `${method} ${route}`, names: [...new Set(names)] });
+      }
+    }
+  }
+  return found;
 }
 
 describe('OpenAPI document and /docs', () => {
@@ -160,6 +216,21 @@ describe('OpenAPI document and /docs', () => {
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
     );
     expect(documented.filter((r) => !served.includes(r))).toEqual([]);
+  });
+
+  it('documents every query parameter a handler reads (named, or each field of its query DTO)', () => {
+    const read = queryReaders(h);
+    expect(read.length).toBeGreaterThan(8);
+    const missing = read.flatMap(({ route, names }) => {
+      const [method, path] = route.split(' ');
+      const params = (doc.paths[path]?.[method.toLowerCase()]?.parameters ?? []) as {
+        in: string;
+        name: string;
+      }[];
+      const documented = params.filter((p) => p.in === 'query').map((p) => p.name);
+      return names.filter((n) => !documented.includes(n)).map((n) => `${route} ?${n}`);
+    });
+    expect(missing).toEqual([]);
   });
 
   it('describes the Snapshot answer (both detection modes), the key schemes and every error body', () => {

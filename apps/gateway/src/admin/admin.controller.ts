@@ -61,6 +61,7 @@ import { WebhookIdPipe } from '../webhooks/webhook-id.pipe';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { ACCOUNT_INSPECTION, EXAMPLES } from '../openapi/examples';
 import { arrayOf } from '../openapi/schemas';
+import { LAST_30_DAYS } from '../openapi/query-docs';
 
 const AccountId = () => Param('accountId', new ParseUUIDPipe());
 
@@ -152,6 +153,7 @@ export class AdminController {
     summary:
       'One account with its usage, keys, webhooks and notifications (as the console shows it)',
     auth: 'admin',
+    query: LAST_30_DAYS,
     ok: { status: 200, schema: 'AccountInspection', example: ACCOUNT_INSPECTION },
   })
   @PlatewiseErrors(400, 401, 403, 404)
@@ -350,6 +352,7 @@ export class AdminController {
   @RouteDoc({
     summary: 'Daily usage and totals',
     auth: 'admin',
+    query: LAST_30_DAYS,
     ok: { status: 200, schema: 'UsageRows', example: EXAMPLES.usageRows },
   })
   @PlatewiseErrors(400, 401, 403, 404)

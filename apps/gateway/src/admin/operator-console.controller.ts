@@ -47,6 +47,7 @@ import {
   SignContractDto,
   UsageQueryDto,
 } from './admin.dto';
+import { LAST_30_DAYS } from '../openapi/query-docs';
 
 const AccountId = () => Param('accountId', new ParseUUIDPipe());
 
@@ -188,6 +189,7 @@ export class OperatorConsoleController {
     summary: 'Console: one account with its usage, keys, webhooks and notifications',
     auth: 'session',
     internal: true,
+    query: LAST_30_DAYS,
     ok: { status: 200, schema: 'AccountInspection', example: ACCOUNT_INSPECTION },
   })
   @PlatewiseErrors(400, 401, 403, 404)

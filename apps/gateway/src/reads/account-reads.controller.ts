@@ -3,7 +3,7 @@ import { ReadsService, type ReadQuery, type ReadView } from '@platewise/domain';
 import { CurrentSession, SessionGuard, type DashboardSession } from '../auth/session/session.guard';
 import { PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
-import { ReadsQueryDto } from './reads.dto';
+import { READS_QUERY, ReadsQueryDto } from './reads.dto';
 import { readsCsv } from './reads-csv';
 
 /** Most reads one CSV export holds (the newest). */
@@ -29,6 +29,7 @@ export class AccountReadsController {
     summary: 'Read history (as GET /v1/reads/)',
     auth: 'session',
     internal: true,
+    query: READS_QUERY,
     ok: { status: 200, schema: 'ReadPage', example: { results: [EXAMPLES.read], next: null } },
   })
   @PlatewiseErrors(400, 401)
@@ -41,6 +42,7 @@ export class AccountReadsController {
     summary: 'The same search as CSV (the newest 10,000 reads)',
     auth: 'session',
     internal: true,
+    query: READS_QUERY.filter((q) => q.name !== 'cursor' && q.name !== 'limit'),
     ok: {
       status: 200,
       type: 'text/csv',

@@ -2,7 +2,7 @@ import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { KeyOwner, ReadsService } from '@platewise/domain';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentAccount } from '../auth/request.decorators';
-import { ReadsQueryDto } from './reads.dto';
+import { READS_QUERY, ReadsQueryDto } from './reads.dto';
 import { PlateRecognizerErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
 
@@ -20,31 +20,7 @@ export class ReadsController {
       'changed, added or removed, with O/0, I/1 and B/8 alike). Pages of `limit` reads; pass `next` ' +
       'as `cursor` for the next one.',
     auth: 'key',
-    query: [
-      {
-        name: 'plate',
-        description: 'plate to find (case and separators ignored)',
-        example: 'AYO9034',
-      },
-      {
-        name: 'match',
-        description: '`exact` (default), `prefix` or `lookalike`',
-        example: 'lookalike',
-      },
-      { name: 'camera_id', description: 'reads of this camera only', example: 'gate-1' },
-      {
-        name: 'from',
-        description: 'reads at or after this ISO 8601 date or time (years 1 to 9999; no zone: UTC)',
-        example: '2026-12-01',
-      },
-      {
-        name: 'to',
-        description: 'reads before this ISO 8601 date or time (years 1 to 9999; no zone: UTC)',
-        example: '2026-12-06',
-      },
-      { name: 'cursor', description: '`next` of the previous page' },
-      { name: 'limit', description: 'reads per page, 1 to 500 (100 by default)', example: '100' },
-    ],
+    query: READS_QUERY,
     ok: {
       status: 200,
       schema: 'ReadPage',

@@ -1,6 +1,7 @@
 import { IsIsoInstant } from '@platewise/infra';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { queryParams } from '../openapi/query-docs';
 
 export class ReadsQueryDto {
   /** Plate to find; letters and digits count, case and separators do not. */
@@ -42,3 +43,20 @@ export class ReadsQueryDto {
   @IsIn(Array.from({ length: 500 }, (_, i) => i + 1), { message: 'limit must be 1 to 500' })
   limit?: number;
 }
+
+/** ReadsQueryDto in the OpenAPI document: GET /v1/reads/ and the dashboard's /account/reads(.csv). */
+export const READS_QUERY = queryParams<ReadsQueryDto>({
+  plate: { description: 'plate to find (case and separators ignored)', example: 'AYO9034' },
+  match: { description: '`exact` (default), `prefix` or `lookalike`', example: 'lookalike' },
+  camera_id: { description: 'reads of this camera only', example: 'gate-1' },
+  from: {
+    description: 'reads at or after this ISO 8601 date or time (years 1 to 9999; no zone: UTC)',
+    example: '2026-12-01',
+  },
+  to: {
+    description: 'reads before this ISO 8601 date or time (years 1 to 9999; no zone: UTC)',
+    example: '2026-12-06',
+  },
+  cursor: { description: '`next` of the previous page' },
+  limit: { description: 'reads per page, 1 to 500 (100 by default)', example: '100' },
+});

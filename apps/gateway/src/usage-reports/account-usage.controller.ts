@@ -14,6 +14,7 @@ import { EXAMPLES } from '../openapi/examples';
 import { fillDays, usageCsv } from './usage-csv';
 import { UsageRangeDto } from './usage-range.dto';
 import { UsageReportsService } from './usage-reports.service';
+import { LAST_30_DAYS } from '../openapi/query-docs';
 
 /** Longest range the usage chart and CSV cover. */
 const MAX_RANGE_DAYS = 366;
@@ -65,6 +66,7 @@ export class AccountUsageController {
     summary: 'Calls per day and request type',
     auth: 'session',
     internal: true,
+    query: LAST_30_DAYS,
     ok: { status: 200, schema: 'UsageReport', example: EXAMPLES.usageReport },
   })
   @PlatewiseErrors(400, 401)
@@ -79,6 +81,7 @@ export class AccountUsageController {
     summary: 'The same as CSV',
     auth: 'session',
     internal: true,
+    query: LAST_30_DAYS,
     ok: { status: 200, type: 'text/csv', example: EXAMPLES.usageCsv },
   })
   @PlatewiseErrors(400, 401)

@@ -6,6 +6,7 @@ import { DayRangePipe, type DayRange } from './day-range.pipe';
 import { UsageReportsService } from './usage-reports.service';
 import { PlateRecognizerErrors, PlatewiseErrors, RouteDoc } from '../openapi/route-doc';
 import { EXAMPLES } from '../openapi/examples';
+import { dayRangeQuery } from '../openapi/query-docs';
 
 /** Account owners' view of their contract and usage. Every answer is scoped to the key's account. */
 @Controller()
@@ -39,18 +40,7 @@ export class UsageReportsController {
     summary: 'Calls per day since the contract started, newest first',
     auth: 'key',
     ok: { status: 200, schema: 'QuotaHistory', example: EXAMPLES.quotaHistory },
-    query: [
-      {
-        name: 'from',
-        description: 'first day, YYYY-MM-DD (UTC, a day that exists in years 1 to 9999)',
-        example: '2026-12-01',
-      },
-      {
-        name: 'to',
-        description: 'last day, included, YYYY-MM-DD (UTC, a day that exists in years 1 to 9999)',
-        example: '2026-12-31',
-      },
-    ],
+    query: dayRangeQuery({ from: 'the first day of the contract', to: 'today' }),
   })
   @PlatewiseErrors(400, 401, 403, 503)
   @Get('v2/quota/history')

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
+import { routeArgs } from '../src/http/route-args';
 import { Harness, startHarness } from './harness';
 
 /** Express mounts that are not API routes: the documentation itself. */
@@ -56,16 +56,14 @@ function queryReaders(h: Harness): { route: string; names: string[] }[] {
         const path: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);
         if (path === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        const args: Record<string, { index: number; data?: string }> =
-          Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, key) ?? {};
         const types: unknown[] = Reflect.getMetadata(
           'design:paramtypes',
           controller.prototype,
           key,
         );
-        const names = Object.entries(args)
-          .filter(([k]) => Number(k.split(':')[0]) === RouteParamtypes.QUERY)
-          .flatMap(([, a]) => {
+        const names = routeArgs(controller, key)
+          .filter((a) => a.kind === 'query')
+          .flatMap((a) => {
             if (a.data) return [a.data];
             const dto = types[a.index] as new () => object;
             return getMetadataStorage()

@@ -6,10 +6,9 @@ import {
   SetMetadata,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
+import { routeArgs } from './route-args';
 
 const READS_ITS_OWN_BODY = 'platewise:reads-its-own-body';
 
@@ -56,7 +55,5 @@ function hasContent(req: Request): boolean {
 function takesJson(context: ExecutionContext): boolean {
   const handler = context.getHandler();
   if (Reflect.getMetadata(READS_ITS_OWN_BODY, handler)) return false;
-  const args: Record<string, unknown> =
-    Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
-  return Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`));
+  return routeArgs(context.getClass(), handler.name).some((arg) => arg.kind === 'body');
 }

@@ -1,7 +1,5 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import {
   targetConstructorToSchema,
@@ -12,6 +10,7 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import { SESSION_COOKIE } from '../auth/session/session-cookie';
 import { usesPlateRecognizerErrors } from '../http/error-style';
+import { routeArgs } from '../http/route-args';
 import { PLATEWISE_VERSION } from '../version';
 import { codeSamples } from './code-samples';
 import { PLATE_READER_REQUEST_BODY, REQUEST_BODY_EXTENSION } from './plate-reader-body';
@@ -167,12 +166,10 @@ function bodyClasses(app: INestApplication): Type[] {
       if (!metatype) continue;
       const proto = (metatype as Type).prototype;
       for (const name of Object.getOwnPropertyNames(proto)) {
-        const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {};
         const types: Type[] = Reflect.getMetadata('design:paramtypes', proto, name) ?? [];
-        for (const [key, arg] of Object.entries(args as Record<string, { index: number }>)) {
+        for (const arg of routeArgs(metatype, name)) {
           const type = types[arg.index];
-          if (key.startsWith(`${RouteParamtypes.BODY}:`) && type?.name?.endsWith('Dto'))
-            found.add(type);
+          if (arg.kind === 'body' && type?.name?.endsWith('Dto')) found.add(type);
         }
       }
     }

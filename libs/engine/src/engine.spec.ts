@@ -11,6 +11,7 @@ import { createEngine, Engine, MAX_PLATES, parseRecognizer } from './engine';
 import { REPORTED_CANDIDATES } from './plates/candidates';
 import { EUROPE } from './plates/formats';
 import {
+  cutAroundPlate,
   photo,
   plateCrop,
   plates,
@@ -395,6 +396,21 @@ describe('close-up photos: a photo that is one plate is read whole', () => {
     );
     // fast mode looks for no vehicle: the photo is read whole only where its one step read nothing
     expect(plates(await engine().read(crop, { config: { mode: 'fast' } }))).toEqual(['2003']);
+  });
+
+  it('finds the plate of a photo cut around it with a wide margin: the detector zoomed out', async () => {
+    // a margin of 60 % of the plate's width each side: the plate is 45 % of the photo's width,
+    // too large for the detector (trained on street scenes) and too loose to be read whole;
+    // fitted into half the detector's input it is found (labelled boxes of ../shared/alpr-dev)
+    const cuts: [string, string, { xmin: number; ymin: number; xmax: number; ymax: number }][] = [
+      ['br/PJX5721.jpg', 'PJX5721', { xmin: 496, ymin: 482, xmax: 726, ymax: 556 }],
+      ['eu/eu8.jpg', 'WSQ3021', { xmin: 317, ymin: 540, xmax: 620, ymax: 609 }],
+      ['eu/test_059.jpg', 'BA302OZ', { xmin: 162, ymin: 155, xmax: 262, ymax: 178 }],
+    ];
+    for (const [image, plate, box] of cuts) {
+      const r = await engine().read(await cutAroundPlate(image, box, 0.6));
+      expect(plates(r)).toEqual([plate]);
+    }
   });
 
   it('a street photo is never read whole, even where no vehicle is found', async () => {

@@ -615,6 +615,12 @@ class PlateEngine implements Engine {
     );
     for (const [i, b] of crops.entries())
       if (!largest.includes(b) || cropPassWorthIt(img, b, found)) found = found.concat(out[i]);
+    // the reader's zoomed-out look at a photo with no vehicle, which it takes where it finds no
+    // plate: taken whatever was found here, as what is hidden may leave it none
+    if (!vehicles.length) {
+      const zoomed = await plateInput(img, 320, TUNING.zoomOut);
+      found = found.concat(await detectPlatesIn(this.s.plate, zoomed, bar));
+    }
     const passes = nms(found, 0.3)
       .filter((d) => d.score >= config.threshold_d)
       .slice(0, MAX_PLATES);
@@ -700,6 +706,11 @@ class PlateEngine implements Engine {
         .slice(0, MAX_PLATES);
     const plates = kept(found);
     if (plates.length || config.mode !== 'regular') return plates;
+    // a photo with no vehicle (one cut around a plate, with a margin): the whole photo zoomed out
+    if (!vehicles.length) {
+      const zoomed = await plateInput(img, 320, TUNING.zoomOut);
+      return kept(await detectPlatesIn(this.s.plate, zoomed, th));
+    }
     const second = this.secondLookTiles(img, vehicles).map((box) => ({ box, th }));
     return kept((await this.detectOnBoxes(img, second)).flat());
   }

@@ -39,7 +39,8 @@ export const CLOSE_UP = {
    * international; keeping every such read wide or not: 613 and 462, but loose crops read worse),
    * and checked on cuts of the dev photos around their labelled plate: with a margin of 10, 30
    * and 60 % of the plate's size per side the engine reads 134, 129 and 128 of 148 plates right
-   * (83, 120 and 127 before close-ups were read whole).
+   * (83, 120 and 127 before close-ups were read whole; 134, 132 and 133 with the zoomed-out look
+   * of TUNING.zoomOut).
    */
   looseMin: 0.4,
   looseMax: 0.8,

@@ -22,9 +22,15 @@ export interface PlateInput {
   size: number;
 }
 
-/** y5fu input: RGB scaled to 0–1, letterboxed and centred, padded with 0. */
-export async function plateInput(img: RgbImage, size: number): Promise<PlateInput> {
-  const lb = letterbox(img.width, img.height, size, size, 'center');
+/**
+ * y5fu input: RGB scaled to 0–1, letterboxed and centred, padded with 0; with `shrink`, fitted
+ * into the centre `size / shrink` square only, the rest padding (the photo zoomed out).
+ */
+export async function plateInput(img: RgbImage, size: number, shrink = 1): Promise<PlateInput> {
+  const inner = Math.round(size / shrink);
+  const fit = letterbox(img.width, img.height, inner, inner, 'center');
+  const margin = Math.floor((size - inner) / 2);
+  const lb = { ...fit, padX: fit.padX + margin, padY: fit.padY + margin };
   const small = await resizeShared(img, lb.width, lb.height);
   const plane = size * size;
   const tensor = DETECTOR_INPUTS.take(3 * plane).fill(0);

@@ -50,6 +50,13 @@ export const TUNING = {
    * read at native resolution.
    */
   smallPlateTile: 320,
+  /**
+   * The second look at a photo with no vehicle and no plate found: the whole photo again, zoomed
+   * out this much (fitted into the centre half of the detector's input). The detector, trained on
+   * street scenes, misses a plate that fills much of its input (a photo cut around a plate with
+   * a margin of 60 % of its size); half as large, it finds it.
+   */
+  zoomOut: 2,
   useTextDet: true,
   useLineView: true,
   /** horizontal stretch of text lines before recognition */

@@ -10,7 +10,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { Box, iou } from '../geometry/box';
-import { photo, plateCrop, plates, sharedEngine, twoCars } from '../test-support/dev-photos';
+import {
+  cutAroundPlate,
+  photo,
+  plateCrop,
+  plates,
+  sharedEngine,
+  twoCars,
+} from '../test-support/dev-photos';
 import { EngineConfigError } from '../errors';
 import { parseRedactOptions } from './options';
 import { hideAreas, plateArea } from './redact';
@@ -191,6 +198,18 @@ describe('redacting dev photos', () => {
     expect(plates(await engine().read(crop))).toEqual(['26A178N']);
     const r = await engine().redact(crop, { redact: { hide: ['plates'] } });
     expect(r.plates.map((p) => p.box)).toContainEqual({ xmin: 0, ymin: 0, xmax: 320, ymax: 155 });
+    expect((await engine().read(r.image)).results).toEqual([]);
+  });
+
+  it('hides the plate of a photo cut around it with a wide margin, which the reader finds zoomed out', async () => {
+    const cut = await cutAroundPlate(
+      'eu/eu8.jpg',
+      { xmin: 317, ymin: 540, xmax: 620, ymax: 609 },
+      0.6,
+    );
+    expect(plates(await engine().read(cut))).toEqual(['WSQ3021']);
+    const r = await engine().redact(cut, { redact: { hide: ['plates'] } });
+    expect(r.plates.length).toBeGreaterThan(0);
     expect((await engine().read(r.image)).results).toEqual([]);
   });
 

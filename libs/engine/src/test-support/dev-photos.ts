@@ -27,6 +27,28 @@ export function sharedEngine(): () => Engine {
 }
 
 /**
+ * A dev photo cut around its labelled plate `box` with `margin` of the plate's width on each side
+ * (vertically 1.5 times that), as bench:accuracy's close-up section cuts them: no vehicle in it.
+ */
+export async function cutAroundPlate(
+  image: string,
+  box: { xmin: number; ymin: number; xmax: number; ymax: number },
+  margin: number,
+): Promise<Buffer> {
+  const src = sharp(photo(image)).rotate();
+  const { width = 0, height = 0 } = await sharp(photo(image)).metadata();
+  const [w, h] = [box.xmax - box.xmin, box.ymax - box.ymin];
+  const x0 = Math.max(0, Math.round(box.xmin - margin * w));
+  const y0 = Math.max(0, Math.round(box.ymin - margin * h * 1.5));
+  const x1 = Math.min(width, Math.round(box.xmax + margin * w));
+  const y1 = Math.min(height, Math.round(box.ymax + margin * h * 1.5));
+  return src
+    .extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+/**
  * Two cars side by side: a dev photo (a close US sedan, plate YG9X2G) beside a closer cut of
  * itself, each 1600 × 900, in a 3200 × 900 JPEG. Each car is about 1,000 px long: too long for
  * the second look's windows, and only the larger one is the reader's own crop.

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, type Body, type Schemas } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { ShownOnce } from '../components/ShownOnce';
+import { useDraft } from '../draft';
 import { bytes, count } from '../format';
 import { OperatorAccount } from './OperatorAccount';
 
@@ -23,16 +24,29 @@ const formOf = (e: React.FormEvent<HTMLFormElement>) => {
 interface CardProps {
   a: AccountRow;
   plans: Plan[];
-  done: () => void;
+  /** refreshes the console's lists; resolves once they are in */
+  done: () => Promise<unknown>;
   inspect: () => void;
 }
 
 function AccountCard({ a, plans, done, inspect }: CardProps) {
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState('');
-  const run = (what: string, call: () => Promise<unknown>) =>
+  // The card's forms keep what the operator types while the accounts refresh (useDraft).
+  const settings = useDraft({
+    email: a.email ?? '',
+    readRetentionDays: String(a.readRetentionDays),
+  });
+  const contract = useDraft({ plan: a.contract?.plan ?? plans[0]?.name ?? '', date: '' });
+  /** The call, then the lists again; `refreshed` once the account as saved is in them. */
+  const run = (what: string, call: () => Promise<unknown>, refreshed?: () => void) =>
     call().then(
-      () => (setError(null), setSaved(what), done()),
+      async () => {
+        setError(null);
+        setSaved(what);
+        await done();
+        refreshed?.();
+      },
       (e: unknown) => (setError(e), setSaved('')),
     );
   const status = a.contract?.status;
@@ -88,35 +102,36 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
       )}
       <form
         className="inline"
-        // Started again from the account when it changes (after a save, a refresh).
-        key={`${a.email ?? ''}:${a.readRetentionDays}`}
         onSubmit={(e) => {
-          const f = formOf(e);
-          run('settings saved', () =>
-            api('/account/operator/accounts/{accountId}', {
-              method: 'patch',
-              params: { accountId: a.id },
-              json: {
-                email: f.text('email') || null,
-                readRetentionDays: f.num('readRetentionDays'),
-              },
-            }),
+          e.preventDefault();
+          const sent = settings.values;
+          run(
+            'settings saved',
+            () =>
+              api('/account/operator/accounts/{accountId}', {
+                method: 'patch',
+                params: { accountId: a.id },
+                json: {
+                  email: sent.email.trim() || null,
+                  readRetentionDays: Number(sent.readRetentionDays),
+                },
+              }),
+            () => settings.saved(sent),
           );
         }}
       >
         <label>
           Notices to
-          <input name="email" type="email" defaultValue={a.email ?? ''} placeholder="no e-mail" />
+          <input {...settings.field('email')} type="email" placeholder="no e-mail" />
         </label>
         <label>
           Keep reads (days)
           <input
-            name="readRetentionDays"
+            {...settings.field('readRetentionDays')}
             type="number"
             min={0}
             max={3650}
             required
-            defaultValue={a.readRetentionDays}
           />
         </label>
         <button type="submit">Save settings</button>
@@ -144,19 +159,24 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
       <form
         className="inline"
         onSubmit={(e) => {
-          const f = formOf(e);
-          run('contract signed', () =>
-            api('/account/operator/accounts/{accountId}/contract', {
-              method: 'post',
-              params: { accountId: a.id },
-              json: { plan: f.text('plan'), ...(f.text('date') ? { date: f.text('date') } : {}) },
-            }),
+          e.preventDefault();
+          const sent = contract.values;
+          run(
+            'contract signed',
+            () =>
+              api('/account/operator/accounts/{accountId}/contract', {
+                method: 'post',
+                params: { accountId: a.id },
+                json: { plan: sent.plan, ...(sent.date ? { date: sent.date } : {}) },
+              }),
+            () => contract.saved(sent),
           );
         }}
       >
         <label>
           Sign / renew on plan
-          <select name="plan" defaultValue={a.contract?.plan ?? plans[0]?.name}>
+          {/* The account's plan, or the first one: shown once the plans are in, not before. */}
+          <select {...contract.field('plan')}>
             {plans.map((p) => (
               <option key={p.name}>{p.name}</option>
             ))}
@@ -165,7 +185,11 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
         <label>
           From
           {/* the server refuses a signature dated after today (UTC) */}
-          <input name="date" type="date" max={new Date().toISOString().slice(0, 10)} />
+          <input
+            {...contract.field('date')}
+            type="date"
+            max={new Date().toISOString().slice(0, 10)}
+          />
         </label>
         <button type="submit">Sign</button>
       </form>

@@ -20,6 +20,19 @@ const formOf = (e: React.FormEvent<HTMLFormElement>) => {
   };
 };
 
+/** The plan form's fields as its inputs hold them: a plan's, or a new plan's defaults. */
+const planFields = (p: Plan | undefined) => ({
+  name: p?.name ?? '',
+  totalCalls: p ? String(p.totalCalls) : '',
+  indicativeYearlyQuota: p ? String(p.indicativeYearlyQuota) : '',
+  callsPerSecond: String(p?.callsPerSecond ?? 1),
+  maxUploadMb: String(p ? Math.round((p.maxUploadBytes / 1048576) * 100) / 100 : 3),
+  aboveQuotaUnitPrice: String(p?.aboveQuotaUnitPrice ?? 0),
+  allowAboveQuota: p?.allowAboveQuota ?? false,
+  mmcIncluded: p?.mmcIncluded ?? false,
+  redactIncluded: p?.redactIncluded ?? false,
+});
+
 /** One account as a card: its contract, e-mail, and the operator's actions on it. */
 interface CardProps {
   a: AccountRow;
@@ -210,8 +223,8 @@ function AccountCard({ a, plans, done, inspect }: CardProps) {
 export function Operator() {
   const queries = useQueryClient();
   const [inspected, setInspected] = useState<string | null>(null);
-  /** The plan the form was filled from ("Edit"): a change starts from what the plan is. */
-  const [editing, setEditing] = useState<Plan | null>(null);
+  /** The plan the form edits, by name ("Edit"; null: a new one): it starts from what it is. */
+  const [editing, setEditing] = useState<string | null>(null);
   const accounts = useQuery({
     queryKey: ['op-accounts'],
     queryFn: () => api('/account/operator/accounts'),
@@ -238,6 +251,8 @@ export function Operator() {
     mutationFn: (plan: Plan) => api('/account/operator/plans', { method: 'put', json: plan }),
     onSuccess: refresh,
   });
+  const planForm = useDraft(planFields(plans.data?.find((p) => p.name === editing)));
+  const edit = (name: string | null) => (setEditing(name), planForm.reset());
   const create = useMutation({
     mutationFn: (body: Body<'/account/operator/accounts', 'post'>) =>
       api('/account/operator/accounts', { method: 'post', json: body }),
@@ -312,7 +327,7 @@ export function Operator() {
             </span>
             <span>{p.mmcIncluded ? 'mmc' : 'no mmc'}</span>
             <span>{p.redactIncluded ? 'redaction' : 'no redaction'}</span>
-            <button type="button" onClick={() => setEditing(p)}>
+            <button type="button" onClick={() => edit(p.name)}>
               Edit
             </button>
           </li>
@@ -322,93 +337,63 @@ export function Operator() {
       <form
         className="inline"
         data-testid="plan-form"
-        // Uncontrolled fields: a new key starts them again from the plan being edited.
-        key={editing?.name ?? 'new'}
         onSubmit={(e) => {
-          const f = formOf(e);
-          savePlan.mutate({
-            name: f.text('name'),
-            totalCalls: f.num('totalCalls'),
-            indicativeYearlyQuota: f.num('indicativeYearlyQuota'),
-            callsPerSecond: f.num('callsPerSecond'),
-            allowAboveQuota: f.on('allowAboveQuota'),
-            aboveQuotaUnitPrice: f.num('aboveQuotaUnitPrice'),
-            mmcIncluded: f.on('mmcIncluded'),
-            redactIncluded: f.on('redactIncluded'),
-            maxUploadBytes: Math.round(f.num('maxUploadMb') * 1048576),
-          });
+          e.preventDefault();
+          const sent = planForm.values;
+          savePlan.mutate(
+            {
+              name: sent.name.trim(),
+              totalCalls: Number(sent.totalCalls),
+              indicativeYearlyQuota: Number(sent.indicativeYearlyQuota),
+              callsPerSecond: Number(sent.callsPerSecond),
+              allowAboveQuota: sent.allowAboveQuota,
+              aboveQuotaUnitPrice: Number(sent.aboveQuotaUnitPrice),
+              mmcIncluded: sent.mmcIncluded,
+              redactIncluded: sent.redactIncluded,
+              maxUploadBytes: Math.round(Number(sent.maxUploadMb) * 1048576),
+            },
+            // The plans are in again (savePlan's onSuccess): the form edits the plan as saved.
+            { onSuccess: (_, plan) => (setEditing(plan.name), planForm.saved(sent)) },
+          );
         }}
       >
         <label>
           Name
-          <input name="name" required pattern="[a-z0-9_\-]{2,40}" defaultValue={editing?.name} />
+          <input {...planForm.field('name')} required pattern="[a-z0-9_\-]{2,40}" />
         </label>
         <label>
           Calls a month
-          <input
-            name="totalCalls"
-            type="number"
-            min={0}
-            required
-            defaultValue={editing?.totalCalls}
-          />
+          <input {...planForm.field('totalCalls')} type="number" min={0} required />
         </label>
         <label>
           Calls a year (indicative)
-          <input
-            name="indicativeYearlyQuota"
-            type="number"
-            min={0}
-            required
-            defaultValue={editing?.indicativeYearlyQuota}
-          />
+          <input {...planForm.field('indicativeYearlyQuota')} type="number" min={0} required />
         </label>
         <label>
           Calls per second
-          <input
-            name="callsPerSecond"
-            type="number"
-            min={1}
-            defaultValue={editing?.callsPerSecond ?? 1}
-            required
-          />
+          <input {...planForm.field('callsPerSecond')} type="number" min={1} required />
         </label>
         <label>
           Largest upload (MB)
-          <input
-            name="maxUploadMb"
-            type="number"
-            min={0.01}
-            step={0.01}
-            defaultValue={editing ? Math.round((editing.maxUploadBytes / 1048576) * 100) / 100 : 3}
-            required
-          />
+          <input {...planForm.field('maxUploadMb')} type="number" min={0.01} step={0.01} required />
         </label>
         <label>
           EUR per call above quota
-          <input
-            name="aboveQuotaUnitPrice"
-            type="number"
-            min={0}
-            step={0.000001}
-            defaultValue={editing?.aboveQuotaUnitPrice ?? 0}
-          />
+          <input {...planForm.field('aboveQuotaUnitPrice')} type="number" min={0} step={0.000001} />
         </label>
         <label className="check">
-          <input name="allowAboveQuota" type="checkbox" defaultChecked={editing?.allowAboveQuota} />{' '}
-          Allow calls above the quota
+          <input {...planForm.check('allowAboveQuota')} type="checkbox" /> Allow calls above the
+          quota
         </label>
         <label className="check">
-          <input name="mmcIncluded" type="checkbox" defaultChecked={editing?.mmcIncluded} /> Make,
-          model, colour
+          <input {...planForm.check('mmcIncluded')} type="checkbox" /> Make, model, colour
         </label>
         <label className="check">
-          <input name="redactIncluded" type="checkbox" defaultChecked={editing?.redactIncluded} />{' '}
-          Redaction
+          <input {...planForm.check('redactIncluded')} type="checkbox" /> Redaction
         </label>
         <button type="submit">Save plan</button>
         {editing && (
-          <button type="button" onClick={() => setEditing(null)}>
+          <button type="button" onClick={() => edit(null)}>
             New plan
           </button>
         )}

@@ -1,10 +1,10 @@
 /**
  * The operator console and the owner's overview in Debian's chromium, against the built gateway
  * and worker: an operator creates a plan and an account with an e-mail, sets its password,
- * suspends and reactivates it (each step audited); what is typed on a card stays while the
- * accounts refresh, and the saved values show after a save; the owner signs in and sees what is
- * left of the month and the contract year, the plan's limits and price, the meter amber at 80 %;
- * no page scrolls sideways at 390×844. Screenshots go to test-artifacts/screenshots.
+ * suspends and reactivates it (each step audited); what is typed on a card or the Security page
+ * stays while the data refreshes, and the saved values show after a save; the owner signs in and
+ * sees what is left of the month and the contract year, the plan's limits and price, the meter
+ * amber at 80 %; no page scrolls sideways at 390×844. Screenshots go to test-artifacts/screenshots.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -585,6 +585,48 @@ describe('operator console and owner overview in chromium', () => {
       headers: { Authorization: `Token ${apiKey}`, Origin: 'https://elsewhere.example' },
     });
     expect(fromElsewhere.status).toBe(403);
+    await page.close();
+  });
+
+  it('keeps what the owner types on the Security page while the settings refresh, and the saved settings after a save', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, owner, ownerPassword);
+    await page.goto(`${base}/app/#/security`);
+    const origins = page.getByLabel(/Allowed browser origins/);
+    const expose = page.getByLabel(/Allow calls from pages of any other site/);
+    await origins.waitFor();
+    const id = await accountId(owner);
+    // A background refresh: the browser goes offline and back, and the page reads the settings again.
+    const refresh = async () => {
+      const read = page.waitForResponse(
+        (r) => r.url().endsWith('/account/security') && r.request().method() === 'GET',
+      );
+      await page.context().setOffline(true);
+      await page.context().setOffline(false);
+      await read;
+    };
+
+    await origins.fill('app.example.com');
+    await adminSend('PUT', `/accounts/${id}/security`, { exposeKey: true });
+    await refresh();
+    // The field not touched shows the refreshed setting; what was typed is kept.
+    await waitFor(() => expose.isChecked(), 5_000);
+    expect(await origins.inputValue()).toBe('app.example.com');
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    expect(await admin(`/accounts/${id}/security`)).toMatchObject({
+      exposeKey: true,
+      domains: ['app.example.com'],
+    });
+    expect(await origins.inputValue()).toBe('app.example.com');
+
+    // Once saved, the page shows the settings again: a change made elsewhere comes with the next
+    // refresh (and puts back what the account had).
+    await adminSend('PUT', `/accounts/${id}/security`, { exposeKey: false, domains: [] });
+    await refresh();
+    await waitFor(async () => !(await expose.isChecked()), 5_000);
+    expect(await origins.inputValue()).toBe('');
     await page.close();
   });
 

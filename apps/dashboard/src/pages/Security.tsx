@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type SecuritySettings } from '../api';
 import { ErrorText } from '../components/ErrorText';
+import { useDraft } from '../draft';
 import type { PageProps } from '../page-props';
 
-const lines = (value: FormDataEntryValue | null) =>
-  String(value ?? '')
+const lines = (value: string) =>
+  value
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
@@ -19,35 +20,41 @@ export function Security({ signOutEverywhere }: PageProps) {
     mutationFn: (body: SecuritySettings) => api('/account/security', { method: 'put', json: body }),
     onSuccess: (s) => queries.setQueryData(['security'], s),
   });
-  if (!settings.data) return <ErrorText error={settings.error} />;
+  // What the owner types stays while the settings refresh (useDraft); the form is shown once
+  // they are in.
   const s = settings.data;
+  const form = useDraft({
+    exposeKey: s?.exposeKey ?? false,
+    ips: s?.ips.join('\n') ?? '',
+    domains: s?.domains.join('\n') ?? '',
+  });
+  if (!s) return <ErrorText error={settings.error} />;
   return (
     <>
       <form
         className="stack"
-        key={JSON.stringify(s)}
         onSubmit={(e) => {
           e.preventDefault();
-          const form = new FormData(e.currentTarget);
-          save.mutate({
-            exposeKey: form.get('exposeKey') === 'on',
-            ips: lines(form.get('ips')),
-            domains: lines(form.get('domains')),
-          });
+          const sent = form.values;
+          save.mutate(
+            { exposeKey: sent.exposeKey, ips: lines(sent.ips), domains: lines(sent.domains) },
+            // The settings as saved are in (save's onSuccess): the fields show them.
+            { onSuccess: () => form.saved(sent) },
+          );
         }}
       >
         <label className="check">
-          <input type="checkbox" name="exposeKey" defaultChecked={s.exposeKey} /> Allow calls from
-          pages of any other site (exposeKey; used while no origins are listed below)
+          <input type="checkbox" {...form.check('exposeKey')} /> Allow calls from pages of any other
+          site (exposeKey; used while no origins are listed below)
         </label>
         <label>
           Allowed client addresses (IPs or CIDR ranges, one per line; empty = any)
-          <textarea name="ips" rows={3} defaultValue={s.ips.join('\n')} />
+          <textarea {...form.field('ips')} rows={3} />
         </label>
         <label>
           Allowed browser origins (example.com, *.example.com or https://app.example.com; listed:
           only these sites&apos; pages; empty: as exposeKey says)
-          <textarea name="domains" rows={3} defaultValue={s.domains.join('\n')} />
+          <textarea {...form.field('domains')} rows={3} />
         </label>
         <ErrorText error={save.error} />
         {save.isSuccess && <p role="status">Saved.</p>}

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Answer } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
+import { useDraft } from '../draft';
 import { bytes, count, day, level } from '../format';
 
 type Period = NonNullable<Answer<'/account/overview'>['month']>;
@@ -99,6 +100,8 @@ export function Overview() {
   const resend = useMutation({
     mutationFn: () => api('/account/settings/confirmation', { method: 'post' }),
   });
+  // What the owner types stays while the settings refresh (useDraft).
+  const emailForm = useDraft({ email: settings.data?.email ?? '' });
   if (error) return <ErrorText error={error} />;
   if (!data) return <p>Loading…</p>;
   const { subscription: sub, statistics: stats, plan, month } = data;
@@ -173,8 +176,7 @@ export function Overview() {
       {month && <MonthChart month={month} allowance={stats.total_calls} />}
       <h2>Notices</h2>
       <ErrorText error={notices.error ?? settings.error ?? saveEmail.error ?? resend.error} />
-      {/* Shown once the saved address is known: an empty field filled in later would drop what the
-          owner had typed meanwhile. */}
+      {/* Shown once the saved address is known: an empty field before then reads as "no address". */}
       {!settings.data ? (
         <p className="hint">Loading the notice settings…</p>
       ) : (
@@ -182,19 +184,17 @@ export function Overview() {
           className="inline"
           onSubmit={(e) => {
             e.preventDefault();
-            const email = String(new FormData(e.currentTarget).get('email') ?? '').trim();
-            saveEmail.mutate(email === '' ? null : email);
+            const sent = emailForm.values;
+            const email = sent.email.trim();
+            // the settings as saved are in (saveEmail's onSuccess): the field shows them
+            saveEmail.mutate(email === '' ? null : email, {
+              onSuccess: () => emailForm.saved(sent),
+            });
           }}
         >
           <label>
             E-mail notices to
-            <input
-              name="email"
-              type="email"
-              defaultValue={settings.data.email ?? ''}
-              key={settings.data.email ?? ''}
-              placeholder="you@example.com"
-            />
+            <input {...emailForm.field('email')} type="email" placeholder="you@example.com" />
           </label>
           <button type="submit" disabled={saveEmail.isPending}>
             {saveEmail.isPending ? 'Saving…' : 'Save'}

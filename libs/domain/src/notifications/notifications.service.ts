@@ -27,9 +27,40 @@ export interface NotificationView {
 }
 
 /**
+ * A held notice's e-mail is sent when an address is confirmed only if the notice was raised at
+ * most this long before: as long as a confirmation link works (EmailConfirmationsService), so
+ * whatever was raised while the followed link was out is sent, and nothing older, whose news is
+ * stale (a quota warning of a period long gone, a contract renewed since), comes days late.
+ */
+export const HELD_MAIL_MAX_AGE_MS = 48 * 3_600_000;
+/**
+ * At most this many held e-mails are sent at a confirmation, the newest: a busy watchlist could
+ * have held hundreds in two days, and one click should not pour them into the mailbox at once
+ * (every notice stays listed on the dashboard).
+ */
+export const HELD_MAIL_LIMIT = 50;
+
+/** A notice whose e-mail was held, taken to be e-mailed now that an address is confirmed. */
+export interface HeldNotice {
+  id: bigint;
+  kind: string;
+  subject: string | null;
+  message: string;
+  createdAt: Date;
+}
+
+/**
  * Notices to account owners: listed in the dashboard, and e-mailed to the account's address when
  * SMTP_URL is set and the address is confirmed (EmailConfirmationsService). The e-mail is a job on
  * EMAIL_QUEUE (the worker sends it, with retries), so the caller never waits for an SMTP server.
+ *
+ * While the address is unconfirmed a notice's e-mail is held (notifications.email_held) and,
+ * once an address is confirmed (by its link, or set by an operator), the held ones of the last
+ * HELD_MAIL_MAX_AGE_MS are e-mailed to it through the same queue (releaseHeld, sendHeld). Whether
+ * a notice is held or sent is decided with the account row share-locked, and a confirmation
+ * updates that row before it takes the held ones: a notice raised as the address is confirmed is
+ * either held before and taken by the confirmation, or sees it confirmed and is sent at once;
+ * never both, never neither.
  */
 @Injectable()
 export class NotificationsService implements OnApplicationShutdown {
@@ -42,58 +73,132 @@ export class NotificationsService implements OnApplicationShutdown {
   ) {}
 
   /**
-   * Records the notice and queues its e-mail (unless `email` is false: listed only). Returns false
-   * when a deduplicated one was sent already.
+   * Records the notice and queues its e-mail (unless `email` is false: listed only), or holds it
+   * while the address is unconfirmed. Returns false when a deduplicated one was sent already.
    */
   async notify(accountId: string, notice: Notice, { email = true } = {}): Promise<boolean> {
+    let to: string | null = null;
     try {
-      await this.prisma.notification.create({
-        data: {
-          accountId,
-          kind: notice.kind,
-          message: notice.message,
-          dedupeKey: notice.dedupeKey ?? null,
-        },
-      });
+      if (email && this.config.SMTP_URL)
+        to = await this.prisma.$transaction((tx) => this.record(tx, accountId, notice));
+      // Listed only, or no e-mail at all: nothing to decide, so no transaction and no lock.
+      else await this.insert(this.prisma, accountId, notice, false);
     } catch (error) {
       // P2002: a notice with this key exists already.
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
         return false;
       throw error;
     }
-    if (email) await this.email(accountId, notice);
+    if (to) await this.send(to, notice);
     return true;
   }
 
   /**
-   * Queues the notice's e-mail only, for a caller that stored the notice itself (in the
-   * transaction of the change it tells about). Nothing when SMTP_URL or the address is unset; held
-   * (logged, and listed only) while the address is not confirmed: until its mailbox has followed
-   * the link sent to it, the address may be anyone's.
+   * Stores the notice in `tx` (a caller's own transaction stores the change it tells about with
+   * it) and returns the address to e-mail it to once `tx` is committed (send), or null: no
+   * SMTP_URL, no address, or held (logged, and listed only) while the address is not confirmed,
+   * since until its mailbox has followed the link sent to it, the address may be anyone's.
+   * It share-locks the account row, so it must come before anything in `tx` that waits for a
+   * lock a confirmation holds: an address confirmed at the same moment is either seen confirmed
+   * here, or finds this notice held.
    */
-  async email(accountId: string, notice: Notice): Promise<void> {
-    if (!this.config.SMTP_URL) return;
-    const account = await this.prisma.account.findUnique({
-      where: { id: accountId },
-      select: { email: true, emailConfirmedAt: true },
-    });
-    if (!account?.email) return;
-    if (!account.emailConfirmedAt) {
-      this.logger.log(
-        `account ${accountId}: notice "${notice.subject}" not e-mailed: ${account.email} is not confirmed`,
-      );
-      return;
+  async record(
+    tx: Prisma.TransactionClient,
+    accountId: string,
+    notice: Notice,
+  ): Promise<string | null> {
+    if (!this.config.SMTP_URL) {
+      await this.insert(tx, accountId, notice, false);
+      return null;
     }
+    const [account] = await tx.$queryRaw<{ email: string | null; confirmed: boolean }[]>`
+      SELECT email, email_confirmed_at IS NOT NULL AS confirmed
+      FROM accounts WHERE id = ${accountId}::uuid FOR SHARE`;
+    const address = account?.email ?? null;
+    const held = address !== null && !account!.confirmed;
+    await this.insert(tx, accountId, notice, held);
+    if (!held) return address;
+    this.logger.log(
+      `account ${accountId}: notice "${notice.subject}" not e-mailed: ${address} is not confirmed (held: e-mailed once it is)`,
+    );
+    return null;
+  }
+
+  /** Queues the e-mail of a recorded notice to the address `record` returned. */
+  async send(to: string, notice: Notice): Promise<void> {
     await this.emails().add(
       notice.kind,
-      { to: account.email, subject: notice.subject, text: this.mailText(notice) },
-      {
-        attempts: this.config.MAIL_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 10_000 },
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      },
+      { to, subject: notice.subject, text: this.mailText(notice.message) },
+      this.mailOptions(),
     );
+  }
+
+  /**
+   * In the transaction that has just confirmed the account's address, after it updated the
+   * account row (so holds the lock that `record` waits for): takes every held e-mail off hold and
+   * returns those to send (sendHeld, once committed): raised at most HELD_MAIL_MAX_AGE_MS before
+   * `now`, the newest HELD_MAIL_LIMIT, oldest first. Older ones stay listed only. Taken in the
+   * same statement that clears them, so a notice is e-mailed by one confirmation at most.
+   */
+  async releaseHeld(
+    tx: Prisma.TransactionClient,
+    accountId: string,
+    now: Date,
+  ): Promise<HeldNotice[]> {
+    const since = new Date(now.getTime() - HELD_MAIL_MAX_AGE_MS);
+    const newest = await tx.$queryRaw<HeldNotice[]>`
+      WITH released AS (
+        UPDATE notifications SET email_held = false
+        WHERE account_id = ${accountId}::uuid AND email_held
+        RETURNING id, kind, subject, message, created_at
+      )
+      SELECT id, kind, subject, message, created_at AS "createdAt" FROM released
+      WHERE created_at > ${since}
+      ORDER BY id DESC LIMIT ${HELD_MAIL_LIMIT}`;
+    return newest.reverse();
+  }
+
+  /**
+   * In the transaction that removes the account's address: what was held for it is not e-mailed
+   * to an address set later (the owner asked for no e-mail).
+   */
+  async dropHeld(tx: Prisma.TransactionClient, accountId: string): Promise<void> {
+    await tx.notification.updateMany({
+      where: { accountId, emailHeld: true },
+      data: { emailHeld: false },
+    });
+  }
+
+  /**
+   * Queues the e-mails releaseHeld took to the address just confirmed, as notices' own (the same
+   * job, the worker's usual sending); each says when it was raised, as it comes late. They are off
+   * hold already, so if the queue fails they are not sent (logged; still listed).
+   */
+  async sendHeld(accountId: string, to: string, held: HeldNotice[]): Promise<void> {
+    if (held.length === 0) return;
+    try {
+      await this.emails().addBulk(
+        held.map((n) => ({
+          name: n.kind,
+          data: {
+            to,
+            subject: n.subject ?? 'platewise: a notice for your account',
+            text: this.mailText(
+              n.message,
+              `Told on ${n.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, while this address was not yet confirmed: held until it was.`,
+            ),
+          },
+          opts: this.mailOptions(),
+        })),
+      );
+      this.logger.log(
+        `account ${accountId}: ${held.length} held notice(s) e-mailed to ${to}, now confirmed`,
+      );
+    } catch (error) {
+      this.logger.warn(
+        `account ${accountId}: ${held.length} held notice(s) for ${to} not e-mailed: ${(error as Error).message}`,
+      );
+    }
   }
 
   /**
@@ -102,18 +207,44 @@ export class NotificationsService implements OnApplicationShutdown {
    * (removeOnFail), as notices' are: they carry no token.
    */
   async queueConfirmation(job: ConfirmationJob): Promise<void> {
-    await this.emails().add(CONFIRMATION_JOB, job, {
+    await this.emails().add(CONFIRMATION_JOB, job, this.mailOptions());
+  }
+
+  /** The notice, and where the owner sees the rest (the dashboard) when PUBLIC_URL says where it is. */
+  private mailText(message: string, note?: string): string {
+    const parts = [message];
+    if (note) parts.push(note);
+    if (this.config.PUBLIC_URL)
+      parts.push(`Your dashboard: ${new URL('/app/', this.config.PUBLIC_URL).href}`);
+    return parts.join('\n\n');
+  }
+
+  /** Retried with backoff; failed ones kept a while to look at (they carry no secret). */
+  private mailOptions() {
+    return {
       attempts: this.config.MAIL_ATTEMPTS,
       backoff: { type: 'exponential', delay: 10_000 },
       removeOnComplete: true,
       removeOnFail: 1000,
-    });
+    };
   }
 
-  /** The notice, and where the owner sees the rest (the dashboard) when PUBLIC_URL says where it is. */
-  private mailText(notice: Notice): string {
-    if (!this.config.PUBLIC_URL) return notice.message;
-    return `${notice.message}\n\nYour dashboard: ${new URL('/app/', this.config.PUBLIC_URL).href}`;
+  private insert(
+    db: Prisma.TransactionClient,
+    accountId: string,
+    notice: Notice,
+    emailHeld: boolean,
+  ) {
+    return db.notification.create({
+      data: {
+        accountId,
+        kind: notice.kind,
+        message: notice.message,
+        subject: notice.subject,
+        dedupeKey: notice.dedupeKey ?? null,
+        emailHeld,
+      },
+    });
   }
 
   /** The same as notify, for callers that must not wait or fail on it (a recognition call). */

@@ -146,14 +146,11 @@ export class WebhooksService {
     // that removed the hook tells the owner.
     const removed = await this.prisma.$transaction(async (tx) => {
       const { count } = await tx.webhook.deleteMany({ where: { id: hook.id } });
-      if (count > 0)
-        await tx.notification.create({
-          data: { accountId: hook.accountId, kind: notice.kind, message },
-        });
-      return count > 0;
+      if (count === 0) return false;
+      return { mailTo: await this.notifications.record(tx, hook.accountId, notice) };
     });
     if (removed) {
-      await this.notifications.email(hook.accountId, notice);
+      if (removed.mailTo) await this.notifications.send(removed.mailTo, notice);
       this.logger.warn(`account ${hook.accountId}: ${message}`);
     }
     return false;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ContractsService } from '../contracts/contracts.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PlansService } from '../plans/plans.service';
 import { Prisma, PrismaService, type Account } from '@platewise/infra';
 
@@ -73,6 +74,7 @@ export class AccountsService {
     private readonly keys: ApiKeysService,
     private readonly contracts: ContractsService,
     private readonly plans: PlansService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Creates the account and its first API key (shown once), and signs a contract when a plan is given. */
@@ -115,26 +117,36 @@ export class AccountsService {
    * sent for another one stops working: operators are few, signed in (admin token, operator
    * role or the CLI on the host), audited, and set the address their customer gave them, so a
    * link would only hold that customer's contract and quota notices until someone clicks it.
-   * Owners' changes are confirmed by link (EmailConfirmationsService).
+   * Owners' changes are confirmed by link (EmailConfirmationsService). An operator's address is
+   * never unconfirmed, so no notice is held for it; but one set while the owner's own address
+   * awaited its link confirms in its place, and gets what was held for that one (as a followed
+   * link would), while removing the address drops it.
    */
   async updateSettings(accountId: string, settings: AccountSettings): Promise<AccountView> {
     checkSettings(settings);
     await this.get(accountId);
-    const updated = await this.prisma.$transaction(async (tx) => {
+    const now = new Date();
+    const { updated, held } = await this.prisma.$transaction(async (tx) => {
       if (settings.email !== undefined)
         await tx.emailConfirmation.deleteMany({ where: { accountId } });
-      return tx.account.update({
+      const updated = await tx.account.update({
         where: { id: accountId },
         data: {
           ...(settings.email !== undefined
-            ? { email: settings.email, emailConfirmedAt: settings.email ? new Date() : null }
+            ? { email: settings.email, emailConfirmedAt: settings.email ? now : null }
             : {}),
           ...(settings.readRetentionDays !== undefined
             ? { readRetentionDays: settings.readRetentionDays }
             : {}),
         },
       });
+      // After the account row's update, which holds the lock a notice raised meanwhile waits for
+      // (NotificationsService.record), as a followed link does.
+      if (settings.email === null) await this.notifications.dropHeld(tx, accountId);
+      const held = settings.email ? await this.notifications.releaseHeld(tx, accountId, now) : [];
+      return { updated, held };
     });
+    if (settings.email) await this.notifications.sendHeld(accountId, settings.email, held);
     return toAccountView(updated);
   }
 

@@ -20,15 +20,18 @@ export interface ConfirmedAddress {
   username: string;
   email: string;
   confirmed: string;
+  /** how many notices held while the address was unconfirmed are e-mailed to it now */
+  heldNotices: number;
 }
 
 /**
  * The owner's notice address is confirmed before anything is e-mailed to it, so nobody can point
  * an account's notices at someone else's mailbox: setting or changing it stores it unconfirmed
  * and e-mails it a single-use link (PUBLIC_URL/app/#/confirm-email?token=…) that works for 48
- * hours; NotificationsService holds every notice's e-mail until the link is followed. Only the
- * token's SHA-256 is stored, and the worker makes the token as it sends the e-mail (compose),
- * so it is in no queue either. Operators' addresses are trusted (AccountsService.updateSettings).
+ * hours; NotificationsService holds every notice's e-mail until the link is followed, and then
+ * e-mails the recent held ones to it. Only the token's SHA-256 is stored, and the worker makes the
+ * token as it sends the e-mail (compose), so it is in no queue either. Operators' addresses are
+ * trusted (AccountsService.updateSettings).
  */
 @Injectable()
 export class EmailConfirmationsService {
@@ -43,7 +46,9 @@ export class EmailConfirmationsService {
    * The owner sets where notices go (null: nowhere). A new address is unconfirmed and is sent
    * one link; a link sent for an earlier one stops working. At most one e-mail per account every
    * CONFIRMATION_INTERVAL_MS: a change sooner is refused (TooSoonError), so no one mails a list
-   * of strangers through it. The same address again changes nothing.
+   * of strangers through it. The same address again changes nothing. Notices held for an earlier
+   * unconfirmed address stay held, for whichever address is confirmed in the end; removing the
+   * address (null) drops them, as the owner asked for no e-mail.
    */
   async change(accountId: string, email: string | null | undefined): Promise<AccountView> {
     checkSettings({ email });
@@ -64,6 +69,7 @@ export class EmailConfirmationsService {
           data: { tokenHash: null, expiresAt: null },
         });
       }
+      if (email === null) await this.notifications.dropHeld(tx, accountId);
       return tx.account.update({
         where: { id: accountId },
         data: { email, emailConfirmedAt: null },
@@ -133,8 +139,10 @@ export class EmailConfirmationsService {
 
   /**
    * Follows a link: its address becomes the confirmed one of the account that was sent it, and
-   * the link is used up. Refused (LinkRefusedError, with the reason) when the token is unknown
-   * (mistyped, or replaced by a newer link), expired or used.
+   * the link is used up. The notices held while it was unconfirmed (the last 48 hours' of them,
+   * for this address or an earlier unconfirmed one) are e-mailed to it now, once: taken off hold
+   * in the same transaction, queued once it is committed. Refused (LinkRefusedError, with the
+   * reason) when the token is unknown (mistyped, or replaced by a newer link), expired or used.
    */
   async confirm(token: string): Promise<ConfirmedAddress> {
     const unknown = () =>
@@ -145,7 +153,7 @@ export class EmailConfirmationsService {
     if (!TOKEN.test(token)) throw unknown();
     const hash = tokenHash(token);
     const now = new Date();
-    return this.prisma.$transaction(async (tx) => {
+    const { accountId, confirmed, held } = await this.prisma.$transaction(async (tx) => {
       const link = await tx.emailConfirmation.findUnique({
         where: { tokenHash: hash },
         include: { account: { select: { username: true, email: true } } },
@@ -168,12 +176,27 @@ export class EmailConfirmationsService {
         data: { usedAt: now },
       });
       if (count === 0) throw used();
+      // The account row first: from here a notice raised for the account waits for this
+      // transaction and then sees the address confirmed, so none is held after the held ones
+      // are taken below.
       await tx.account.update({
         where: { id: link.accountId },
         data: { emailConfirmedAt: now },
       });
-      return { username: link.account.username, email: link.email, confirmed: now.toISOString() };
+      const held = await this.notifications.releaseHeld(tx, link.accountId, now);
+      return {
+        accountId: link.accountId,
+        held,
+        confirmed: {
+          username: link.account.username,
+          email: link.email,
+          confirmed: now.toISOString(),
+          heldNotices: held.length,
+        },
+      };
     });
+    await this.notifications.sendHeld(accountId, confirmed.email, held);
+    return confirmed;
   }
 
   /**

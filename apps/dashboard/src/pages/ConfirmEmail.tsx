@@ -25,6 +25,11 @@ export function ConfirmEmail({ token }: { token: string }) {
           <p role="status" data-testid="confirmed">
             Confirmed: the notices of the account {confirm.data.username} are e-mailed to{' '}
             {confirm.data.email} from now on.
+            {/* What was held while it was unconfirmed comes now, so the reader expects it. */}
+            {confirm.data.heldNotices > 0 &&
+              (confirm.data.heldNotices === 1
+                ? ' The notice raised while it was unconfirmed is e-mailed to it now.'
+                : ` The ${confirm.data.heldNotices} notices raised while it was unconfirmed are e-mailed to it now.`)}
           </p>
         ) : (
           <>

@@ -213,7 +213,8 @@ export function Overview() {
       {settings.data?.email && !settings.data.emailConfirmed && (
         <p className="hint" data-testid="email-unconfirmed">
           <strong>{settings.data.email} is not confirmed:</strong> notices are listed here but not
-          e-mailed until the link sent to it is followed (it works for 48 hours).{' '}
+          e-mailed until the link sent to it is followed (it works for 48 hours); then those of the
+          last 48 hours are e-mailed to it.{' '}
           <button
             type="button"
             className="link"

@@ -61,8 +61,9 @@ export class AccountSettingsController {
     summary: 'Change the e-mail address notices go to',
     description:
       'A new address is stored unconfirmed (`emailConfirmed: false`) and sent one e-mail with a link that confirms it, valid 48 hours; ' +
-      'no notice is e-mailed to it until then. One confirmation e-mail per account every 5 minutes: a change sooner is a 429 (nothing changed). ' +
-      'The same address again changes nothing; null stops the e-mails.',
+      'no notice is e-mailed to it until then: they are held, and those of the last 48 hours are e-mailed to it once it is confirmed. ' +
+      'One confirmation e-mail per account every 5 minutes: a change sooner is a 429 (nothing changed). ' +
+      'The same address again changes nothing; null stops the e-mails (and drops the held ones).',
     auth: 'session',
     internal: true,
     request: { email: 'ada@example.com' },

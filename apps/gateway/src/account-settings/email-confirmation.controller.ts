@@ -16,7 +16,8 @@ export class EmailConfirmationController {
   @RouteDoc({
     summary: 'Confirm a notice address with the token of the link e-mailed to it',
     description:
-      'The account that was sent the link e-mails its notices to the address from now on. A token works once, for 48 hours; ' +
+      'The account that was sent the link e-mails its notices to the address from now on, and the ones held while it was unconfirmed ' +
+      '(raised in the last 48 hours; `heldNotices` says how many) are e-mailed to it now, each once. A token works once, for 48 hours; ' +
       'refused with `reason` `unknown` (404: mistyped, or replaced by a newer link), `expired` or `used` (410).',
     auth: 'none',
     internal: true,
@@ -28,6 +29,7 @@ export class EmailConfirmationController {
         username: 'acme',
         email: 'ada@example.com',
         confirmed: '2026-12-06T09:12:03.114Z',
+        heldNotices: 1,
       },
     },
   })

@@ -140,7 +140,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     emailConfirmed: {
       type: 'boolean',
       description:
-        'whether `email` is confirmed: until the link e-mailed to it is followed, notices are listed but not e-mailed (an address an operator sets is confirmed)',
+        'whether `email` is confirmed: until the link e-mailed to it is followed, notices are listed and their e-mails held (those of the last 48 hours are sent once it is confirmed; an address an operator sets is confirmed)',
     },
     readRetentionDays: int('days reads are kept under /v1/reads/; 0: none are stored'),
     created: dateTime,
@@ -207,6 +207,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     username: str('the account whose notices now go to `email`'),
     email: { type: 'string', format: 'email' },
     confirmed: dateTime,
+    heldNotices: int(
+      "the notices raised while the address was unconfirmed (the last 48 hours' of them, 50 at most) that are e-mailed to it now; each once",
+    ),
   }),
   Accepted: object({ queued: { type: 'boolean' } }),
   Overview: object({

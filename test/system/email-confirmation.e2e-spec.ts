@@ -3,8 +3,9 @@
  * and worker, the real PostgreSQL and Redis, and a real SMTP server on loopback in this process.
  * The owner sets the address from the dashboard's routes (a session), the link in the one e-mail
  * it gets confirms it, and the notices (quota thresholds, told by stream events: no engine needed)
- * are held until then. An address an operator sets is trusted. The dashboard's side (the owner's
- * overview, the page the link opens) runs in Debian's chromium.
+ * are held until then, and e-mailed to it once it is confirmed, each once. An address an operator
+ * sets is trusted. The dashboard's side (the owner's overview, the page the link opens) runs in
+ * Debian's chromium.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -20,6 +21,7 @@ const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 const PASSWORD = 'owner password 123';
 const CONFIRM_SUBJECT = 'platewise: confirm your address for notices';
+const EIGHTY_SUBJECT = 'platewise: 80 % of your monthly calls used';
 
 interface Answer {
   status: number;
@@ -150,7 +152,7 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     await smtp?.close();
   });
 
-  it('sends one confirmation e-mail to a new address and e-mails it no notice until its link is followed; then notices arrive', async () => {
+  it('sends one confirmation e-mail to a new address and e-mails it no notice until its link is followed; then the held notice arrives, once, and the next ones', async () => {
     const o = await owner('confirm');
     const to = address('owner');
     const set = await o.setEmail(to);
@@ -170,10 +172,24 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
 
     const confirmed = await confirm(token);
     expect(confirmed.status).toBe(200);
-    expect(confirmed.body).toMatchObject({ username: `confirm-${run}`, email: to });
+    expect(confirmed.body).toMatchObject({
+      username: `confirm-${run}`,
+      email: to,
+      heldNotices: 1,
+    });
     expect(await o.settings()).toMatchObject({ email: to, emailConfirmed: true });
 
-    // The 5th call uses the month up: that notice is e-mailed.
+    // The 80 % notice held meanwhile is e-mailed now, saying when it was told.
+    await waitFor(() => mailsTo(to).some((m) => m.subject === EIGHTY_SUBJECT), 20_000);
+    const held = mailsTo(to).find((m) => m.subject === EIGHTY_SUBJECT)!;
+    expect(held.text).toMatch(/^You have used 80 % of your monthly calls \(4 of 5 calls\)/);
+    expect(held.text).toMatch(
+      /Told on \d{4}-\d\d-\d\d \d\d:\d\d UTC, while this address was not yet confirmed: held until it was\./,
+    );
+    expect(held.text).toContain(`Your dashboard: ${base}/app/`);
+    expect(worker.output()).not.toContain('not sent');
+
+    // The 5th call uses the month up: that notice is e-mailed at once; the 80 % one not again.
     await o.callOnce();
     await waitFor(
       () => mailsTo(to).some((m) => m.subject === 'platewise: monthly calls used up'),
@@ -182,6 +198,7 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     await settle();
     expect(mailsTo(to).map((m) => m.subject)).toEqual([
       CONFIRM_SUBJECT,
+      EIGHTY_SUBJECT,
       'platewise: monthly calls used up',
     ]);
   }, 120_000);
@@ -222,7 +239,7 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     expect(await old.settings()).toMatchObject({ emailConfirmed: false });
   }, 120_000);
 
-  it('unconfirms an address changed again: its new link confirms it, the old one no longer works', async () => {
+  it('unconfirms an address changed again: its new link confirms it, the old one no longer works, and what was held goes to it', async () => {
     const o = await owner('change');
     await o.setEmail(address('first'));
     const first = await linkSentTo(address('first'));
@@ -248,8 +265,19 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     expect(mailsTo(address('second')).map((m) => m.subject)).toEqual([CONFIRM_SUBJECT]);
     expect((await confirm(first)).status).toBe(404);
 
-    expect((await confirm(second)).status).toBe(200);
+    expect((await confirm(second)).body).toMatchObject({ heldNotices: 1 });
     expect(await o.settings()).toMatchObject({ email: address('second'), emailConfirmed: true });
+    // The notice held while the address changed goes to the one confirmed, once; none to the first.
+    await waitFor(
+      () => mailsTo(address('second')).some((m) => m.subject === EIGHTY_SUBJECT),
+      20_000,
+    );
+    await settle();
+    expect(mailsTo(address('second')).map((m) => m.subject)).toEqual([
+      CONFIRM_SUBJECT,
+      EIGHTY_SUBJECT,
+    ]);
+    expect(mailsTo(address('first'))).toHaveLength(1);
   }, 120_000);
 
   it("does not confirm an account's address with another account's token", async () => {
@@ -271,6 +299,14 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
 
     expect((await confirm(myToken)).status).toBe(200);
     expect(await mine.settings()).toMatchObject({ emailConfirmed: true });
+    // What was held for mine goes to mine; theirs got nothing but its link.
+    await waitFor(() => mailsTo(address('mine')).length === 2, 20_000);
+    await settle();
+    expect(mailsTo(address('mine')).map((m) => m.subject)).toEqual([
+      CONFIRM_SUBJECT,
+      EIGHTY_SUBJECT,
+    ]);
+    expect(mailsTo(address('theirs')).map((m) => m.subject)).toEqual([CONFIRM_SUBJECT]);
   }, 120_000);
 
   it('sends the link again at most once every 5 minutes; only the latest link works', async () => {
@@ -290,7 +326,7 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     expect(done.body.message).toMatch(/is confirmed already/);
   }, 120_000);
 
-  it("trusts an operator's address: confirmed at once, no link sent; and the same address again keeps it so", async () => {
+  it("trusts an operator's address: confirmed at once, no link sent, given what the owner's unconfirmed one held; and the same address again keeps it so", async () => {
     const created = await admin('POST', '/accounts', {
       username: `operator-set-${run}`,
       plan,
@@ -302,7 +338,9 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     const o = await owner('operator-changed');
     await o.setEmail(address('owner-set'));
     const ownersLink = await linkSentTo(address('owner-set'));
-    // The operator sets the address the customer gave them: confirmed, the owner's link dropped.
+    await tellEightyPercent(o);
+    // The operator sets the address the customer gave them: confirmed, the owner's link dropped,
+    // and the notice held for the owner's address e-mailed to it instead.
     const changed = await admin('PATCH', `/accounts/${o.id}`, {
       email: address('operator-changed'),
     });
@@ -311,9 +349,11 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
       emailConfirmed: true,
     });
     expect((await confirm(ownersLink)).status).toBe(404);
+    await waitFor(() => mailsTo(address('operator-changed')).length > 0, 20_000);
     await settle();
     expect(mailsTo(address('operator-set'))).toEqual([]);
-    expect(mailsTo(address('operator-changed'))).toEqual([]);
+    expect(mailsTo(address('operator-changed')).map((m) => m.subject)).toEqual([EIGHTY_SUBJECT]);
+    expect(mailsTo(address('owner-set')).map((m) => m.subject)).toEqual([CONFIRM_SUBJECT]);
     // The owner saving the same address changes nothing.
     const same = await o.setEmail(address('operator-changed'));
     expect(same.body).toMatchObject({ emailConfirmed: true });

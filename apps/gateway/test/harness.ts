@@ -30,13 +30,15 @@ export interface Harness {
 /**
  * Boots the real gateway module against the test run's PostgreSQL database and Redis prefix
  * (set by test/global-setup.ts), optionally with extra controllers (which may use the domain, the
- * auth guards and metering) and with recognition calls going over `recognition` instead of BullMQ.
+ * auth guards and metering), with recognition calls going over `recognition` instead of BullMQ,
+ * and with the values of `providers` (by token) in place of the app's.
  */
 export async function startHarness(
   options: {
     adminToken?: string | null;
     controllers?: Type[];
     recognition?: RecognitionTransport;
+    providers?: { provide: string | symbol | Type; useValue: unknown }[];
   } = {},
 ): Promise<Harness> {
   const env = {
@@ -53,6 +55,8 @@ export async function startHarness(
       .overrideProvider(RECOGNITION_CLIENT)
       .useValue(new RecognitionClient(options.recognition));
   }
+  for (const { provide, useValue } of options.providers ?? [])
+    builder = builder.overrideProvider(provide).useValue(useValue);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error'], bodyParser: false });
   configureHttp(app, config);

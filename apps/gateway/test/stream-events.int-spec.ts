@@ -9,15 +9,19 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   NotificationsService,
+  QuotaService,
   WEBHOOK_QUEUE,
   WebhookJob,
   WebhooksService,
 } from '@platewise/domain';
-import { AppConfig, queueOptions } from '@platewise/infra';
+import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
 import { Queue } from 'bullmq';
 import { ReadRecorder } from '../src/reads/read-recorder';
 import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
 import { EXAMPLE_EVENT as EVENT } from '../src/stream/example-event';
+import { CLAIM_MS, IdempotencyKeys, KeyClaim } from '../src/stream/idempotency-keys';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('stream events (real PostgreSQL and Redis)', () => {
   let h: Harness;
@@ -358,8 +362,8 @@ describe('stream events (real PostgreSQL and Redis)', () => {
   });
 
   /** Sends a whole event, then hangs up before hearing the answer. */
-  async function sendAndLeave(apiKey: string, idempotencyKey: string): Promise<void> {
-    const server = h.app.getHttpServer();
+  async function sendAndLeave(apiKey: string, idempotencyKey: string, to = h): Promise<void> {
+    const server = to.app.getHttpServer();
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     const body = Buffer.from(JSON.stringify(EVENT));
@@ -404,5 +408,168 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     await post([EVENT]).expect(400);
     await h.http().post('/v1/stream/events').send(EVENT).expect(403);
     expect((await daily(apiKey)).stream.count).toBe(0);
+  });
+
+  /**
+   * A call stalled longer than the claim lasts unrenewed (a slow PostgreSQL, a long pause): with
+   * a 1-s claim and its quota slot taking 3 s, which a 10-s claim and a 30-s stall would show too.
+   */
+  describe('a call stalled past its claim', () => {
+    const CLAIM = 1000;
+    const STALL = 3000;
+    let slow: Harness;
+    beforeAll(async () => {
+      slow = await startHarness({ providers: [{ provide: CLAIM_MS, useValue: CLAIM }] });
+    });
+    afterAll(() => slow.close());
+    afterEach(() => jest.restoreAllMocks());
+
+    /** The next call's quota slot is taken `STALL` ms late; resolves once that call asked for it. */
+    const stallNextSlot = () => {
+      const quota = slow.app.get(QuotaService);
+      const reserve = quota.reserve.bind(quota);
+      return new Promise<void>((asked) => {
+        jest.spyOn(quota, 'reserve').mockImplementationOnce(async (...args) => {
+          asked();
+          await sleep(STALL);
+          return reserve(...args);
+        });
+      });
+    };
+    const setUp = async (name: string, plan = 'pro') => {
+      const { account, apiKey } = await slow.admin.createAccount(uniqueName(name), plan);
+      const hook = await slow.app
+        .get(WebhooksService)
+        .create(account.id, `http://hooks.example/${name}`, false);
+      const post = (key: string) =>
+        slow
+          .http()
+          .post('/v1/stream/events')
+          .set('Authorization', `Token ${apiKey}`)
+          .set('Idempotency-Key', key)
+          .send(EVENT);
+      const usage = async () =>
+        (
+          await slow
+            .http()
+            .get('/v2/quota/daily')
+            .set('Authorization', `Token ${apiKey}`)
+            .expect(200)
+        ).body.quota.stream.count;
+      const jobs = async () =>
+        (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
+          (j) => j.data.webhookId === hook.id,
+        );
+      return { account, apiKey, post, usage, jobs };
+    };
+
+    it('keeps its key held: a retry beside it is refused with 409 and the event counted once', async () => {
+      const { post, usage, jobs } = await setUp('stream-stalled');
+      const asked = stallNextSlot();
+      const first = post('stalled-0123456789').then((r) => r);
+      await asked;
+      // Well past the claim, while the first call still waits for its slot.
+      await sleep(CLAIM + 500);
+      const retry = await post('stalled-0123456789');
+      expect(retry.status).toBe(409);
+      expect(retry.body.retry_after).toBe(1);
+      const answered = await first;
+      expect(answered.status).toBe(201);
+      expect(answered.body.duplicate).toBeUndefined();
+      await sleep(300);
+      expect(await usage()).toBe(1);
+      expect(await jobs()).toHaveLength(1);
+      // Once it was counted, a retry is a duplicate.
+      expect((await post('stalled-0123456789').expect(201)).body.duplicate).toBe(true);
+      expect(await usage()).toBe(1);
+      await Promise.all((await jobs()).map((j) => j.remove()));
+    });
+
+    it('refuses a call whose claim was lost while it stalled, rather than count it beside the call that took the key', async () => {
+      const { account, post, usage, jobs } = await setUp('stream-lost');
+      const asked = stallNextSlot();
+      const first = post('lost-0123456789').then((r) => r);
+      await asked;
+      // The key taken by another call meanwhile (as after a pause longer than the claim, or a
+      // Redis failover that lost it): the stalled call must not be counted too.
+      const redis = slow.app.get(RedisService);
+      const key = `stream-event:${account.id}:lost-0123456789`;
+      await redis.set(key, 'in-flight:another-call', 'PX', 60_000);
+      const answered = await first;
+      expect(answered.status).toBe(409);
+      await sleep(300);
+      expect(await usage()).toBe(0);
+      expect(await jobs()).toHaveLength(0);
+      // The other call's claim is left as it was.
+      expect(await redis.get(key)).toBe('in-flight:another-call');
+      await redis.del(key);
+    });
+
+    it("lets the key of a call that died mid-call go within the claim's length, for its retry to be taken", async () => {
+      const { account, post, usage, jobs } = await setUp('stream-dead');
+      const claimed = await slow.app
+        .get(IdempotencyKeys)
+        .claim(`stream-event:${account.id}:dead-0123456789`);
+      if (claimed.state !== 'claimed') throw new Error(`not claimed: ${claimed.state}`);
+      // Alive, it is held past the claim's length.
+      await sleep(2 * CLAIM);
+      await post('dead-0123456789').expect(409);
+      // Its gateway killed: no renewal, and nothing given up.
+      claimed.claim.stop();
+      await sleep(CLAIM + 200);
+      expect((await post('dead-0123456789').expect(201)).body.duplicate).toBeUndefined();
+      await sleep(300);
+      expect(await usage()).toBe(1);
+      await Promise.all((await jobs()).map((j) => j.remove()));
+    });
+
+    it('stops renewing a claim however its call ends: counted, refused, failed, or its caller gone', async () => {
+      const { account, apiKey, post, jobs } = await setUp('stream-ends');
+      const keys = slow.app.get(IdempotencyKeys);
+      const claims: KeyClaim[] = [];
+      const claim = keys.claim.bind(keys);
+      jest.spyOn(keys, 'claim').mockImplementation(async (key) => {
+        const claimed = await claim(key);
+        if (claimed.state === 'claimed') claims.push(claimed.claim);
+        return claimed;
+      });
+      const redis = slow.app.get(RedisService);
+      // Once its call has ended, no longer renewed; the key as that end leaves it, checked at the
+      // end, a claim's length later, when a renewal still scheduled would have set it again.
+      const leaves: [string, string | null][] = [];
+      const ended = async (accountId: string, idempotencyKey: string, holds: string | null) => {
+        const last = claims[claims.length - 1];
+        for (let i = 0; i < 40 && last.renewing; i++) await sleep(50);
+        expect(last.renewing).toBe(false);
+        leaves.push([`stream-event:${accountId}:${idempotencyKey}`, holds]);
+      };
+      // Counted: remembered as taken.
+      await post('ends-counted-0123').expect(201);
+      await ended(account.id, 'ends-counted-0123', 'done');
+      // Failed (PostgreSQL away while the slot was taken): given up.
+      jest
+        .spyOn(slow.app.get(QuotaService), 'reserve')
+        .mockRejectedValueOnce(new Error('PostgreSQL away (a test)'));
+      await post('ends-failed-01234').expect(500);
+      await ended(account.id, 'ends-failed-01234', null);
+      // Its caller gone before the answer, while the slot was still being taken: given up.
+      const asked = stallNextSlot();
+      await sendAndLeave(apiKey, 'ends-gone-0123456', slow);
+      await asked;
+      await sleep(STALL + 200);
+      await ended(account.id, 'ends-gone-0123456', null);
+      // Refused: over a plan's one call a month.
+      const plan = uniqueName('stream-ends-one');
+      await slow.admin.savePlan({ name: plan, totalCalls: 1 });
+      const one = await setUp('stream-ends-one', plan);
+      await one.post('ends-first-012345').expect(201);
+      await ended(one.account.id, 'ends-first-012345', 'done');
+      await one.post('ends-refused-0123').expect(403);
+      await ended(one.account.id, 'ends-refused-0123', null);
+      await sleep(CLAIM + 200);
+      for (const [key, holds] of leaves) expect([key, await redis.get(key)]).toEqual([key, holds]);
+      expect(claims).toHaveLength(5);
+      await Promise.all([...(await jobs()), ...(await one.jobs())].map((j) => j.remove()));
+    });
   });
 });

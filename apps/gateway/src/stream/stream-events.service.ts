@@ -16,8 +16,9 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
  * nor sent twice; one whose first caller left before the answer (not counted) is taken.
  * A retry that comes while the first is still being answered is refused with 409 (retry_after 1,
  * as Stripe does): the key is claimed in one Redis step before the quota slot is taken, so two
- * calls with one key never both pass, and it is either remembered once the call is counted or
- * dropped when it is not, for the retry to be taken then.
+ * calls with one key never both pass, held (renewed) as long as the call is in progress, and
+ * either remembered once the call is counted or dropped when it is not, for the retry to be taken
+ * then (IdempotencyKeys).
  * Once counted, the event's plate joins the read history and is checked against the account's
  * watchlists, as a plate-reader call's plates are.
  */
@@ -51,18 +52,13 @@ export class StreamEventsService {
     const claimed = idempotencyKey
       ? await this.keys.claim(`stream-event:${owner.accountId}:${idempotencyKey}`)
       : null;
-    if (claimed?.state === 'in-flight') {
-      throw new ConflictException({
-        detail:
-          'A request with this Idempotency-Key is in progress. Retry once it has been answered.',
-        retry_after: 1,
-      });
-    }
+    if (claimed?.state === 'in-flight') throw inProgress();
     if (claimed?.state === 'taken') return { ...answer, duplicate: true };
     const claim = claimed?.claim;
     // Delivered and recorded only once counted, and only then remembered as taken: an event
     // whose caller left before its answer is not billed, so its key is given up and its retry
-    // taken anew. Registered before the slot is taken, so a refused slot gives the key up too.
+    // taken anew. Registered before the slot is taken, so a refused slot gives the key up too,
+    // and with nothing awaited since the claim, so its renewals end however the call does.
     whenCounted({
       what: 'webhook deliveries and read history',
       run: async () => {
@@ -85,6 +81,16 @@ export class StreamEventsService {
     });
     // A malformed event spent nothing; a valid one takes its quota slot.
     await reserve();
+    // Its claim ran out or was lost while the slot was taken (a pause longer than the claim, a
+    // Redis failover), so a retry may have been taken beside it: not counted twice, the slot is
+    // given back and the reporter's retry told what the key holds now.
+    if (claim?.lost) throw inProgress();
     return answer;
   }
 }
+
+const inProgress = () =>
+  new ConflictException({
+    detail: 'A request with this Idempotency-Key is in progress. Retry once it has been answered.',
+    retry_after: 1,
+  });

@@ -80,6 +80,7 @@ export class CameraPipeline {
           fps: camera.fps,
           maxSide: deps.maxSide,
           rtspTransport: camera.rtspTransport,
+          format: camera.format ?? undefined,
           live: camera.live,
           decodeThreads: camera.decodeThreads,
           keepStill: deps.motionGate === false,
@@ -97,6 +98,7 @@ export class CameraPipeline {
             const line = stateLog.line(state, detail);
             if (line) deps.log?.(`camera ${camera.id}: ${line}`);
           },
+          onWarning: (text) => deps.log?.(`camera ${camera.id}: ${text}`),
         },
         signal,
       );

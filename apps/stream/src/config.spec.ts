@@ -1,6 +1,13 @@
 import { parseConfig, StreamConfigError } from './config';
 import { angleBetween, directionDegrees, inPolygon } from './geometry';
-import { backoffMs, ffmpegArgs, framePts, isLiveUrl, outputSize } from './source';
+import {
+  backoffMs,
+  ffmpegArgs,
+  framePts,
+  isLiveUrl,
+  outputSize,
+  untimedFormatWarning,
+} from './source';
 import { editDistance, sameText } from './text';
 
 describe('stream config', () => {
@@ -29,6 +36,7 @@ describe('stream config', () => {
       regions: ['us-ca'],
       live: true,
       rtspTransport: 'tcp',
+      format: null,
     });
     expect(c.cameras[2]).toMatchObject({
       fps: 2,
@@ -59,6 +67,7 @@ describe('stream config', () => {
               ],
             ],
             rtsp_transport: 'quic',
+            format: '-y',
             decode_threads: 0,
             colour: 1,
           },
@@ -83,6 +92,7 @@ describe('stream config', () => {
       'cameras[1].fps',
       'cameras[1].zones[0]',
       'cameras[1].rtsp_transport',
+      'cameras[1].format',
       'cameras[1].decode_threads',
       'cameras[1].colour: unknown setting',
       'cameras[2].id: "x" is used twice',
@@ -94,6 +104,13 @@ describe('stream config', () => {
     }
     expect(() => parseConfig({ cameras: [] })).toThrow('a non-empty list');
     expect(() => parseConfig('cameras')).toThrow(StreamConfigError);
+  });
+
+  it("takes a raw stream's ffmpeg input format", () => {
+    const c = parseConfig({
+      cameras: [{ id: 'pi', url: 'tcp://10.0.0.7:3333', format: 'h264' }],
+    });
+    expect(c.cameras[0]).toMatchObject({ format: 'h264', live: true });
   });
 
   it('takes the API key from the environment', () => {
@@ -190,6 +207,30 @@ describe('stream helpers', () => {
     expect(
       ffmpegArgs({ url: 'http://host/a.mp4', fps: 4, maxSide: 1280, live: false }),
     ).not.toContain('-use_wallclock_as_timestamps');
+    // A raw stream over tcp:// or udp:// named as such has no timestamps either; MPEG-TS (named or
+    // probed, as an unnamed tcp:// or udp:// stream is) and RTMP keep theirs.
+    const raw = (url: string, format?: string) =>
+      ffmpegArgs({ url, fps: 4, maxSide: 1280, live: true, format }).join(' ');
+    expect(raw('tcp://cam:3333', 'mjpeg')).toContain(
+      '-use_wallclock_as_timestamps 1 -threads 1 -skip_frame noref -f mjpeg -i tcp://cam:3333',
+    );
+    expect(raw('udp://@239.0.0.1:5000', 'h264')).toContain(
+      '-use_wallclock_as_timestamps 1 -threads 1 -skip_frame noref -f h264 -i udp://',
+    );
+    expect(raw('udp://@239.0.0.1:5000', 'mpegts')).toContain('-skip_frame noref -f mpegts -i udp');
+    for (const timed of [
+      raw('udp://@239.0.0.1:5000', 'mpegts'),
+      raw('udp://@239.0.0.1:5000'),
+      raw('tcp://cam:3333'),
+      raw('rtmp://cam/live/s'),
+    ]) {
+      expect(timed).not.toContain('-use_wallclock_as_timestamps');
+    }
+    expect(raw('udp://@239.0.0.1:5000')).toContain('-skip_frame noref -i udp://');
+    // A file's format named keeps its timeline: it is read faster than real time.
+    expect(
+      ffmpegArgs({ url: 'a.mjpeg', fps: 4, maxSide: 1280, live: false, format: 'mjpeg' }),
+    ).not.toContain('-use_wallclock_as_timestamps');
     expect(file.join(' ')).toContain('-threads 4');
     // one frame every 2 s: each is delivered
     expect(file.join(' ')).not.toContain('mpdecimate');
@@ -198,6 +239,33 @@ describe('stream helpers', () => {
         'frame:0    pts:0       pts_time:0\nplatewise=1\nframe:1    pts:8       pts_time:2\nplatewise=1\n',
       ),
     ).toEqual([0, 8]);
+  });
+
+  it('warns of a tcp:// or udp:// stream found to carry no timestamps whose format is not named', () => {
+    const found = (format: string, url: string) =>
+      `Input #0, ${format}, from '${url}':\n  Stream #0:0: Video: mjpeg (Baseline), 320x180, 25 fps`;
+    const options = (url: string, format?: string) => ({
+      url,
+      fps: 4,
+      maxSide: 1280,
+      live: true,
+      format,
+    });
+    expect(
+      untimedFormatWarning(options('tcp://cam:3333'), found('jpeg_pipe', 'tcp://cam:3333')),
+    ).toMatch(/jpeg_pipe, which carries no timestamps.*set `format: mjpeg`/);
+    expect(untimedFormatWarning(options('udp://@:5000'), found('h264', 'udp://@:5000'))).toMatch(
+      /set `format: h264`/,
+    );
+    // MPEG-TS has timestamps; a named format is what was asked for; over RTSP ffmpeg has the SDP.
+    expect(
+      untimedFormatWarning(options('udp://@:5000'), found('mpegts', 'udp://@:5000')),
+    ).toBeNull();
+    expect(
+      untimedFormatWarning(options('tcp://cam:3333', 'mjpeg'), found('mjpeg', 'tcp://cam:3333')),
+    ).toBeNull();
+    expect(untimedFormatWarning(options('rtsp://cam/s'), found('rtsp', 'rtsp://cam/s'))).toBeNull();
+    expect(untimedFormatWarning(options('tcp://cam:3333'), '')).toBeNull();
   });
 
   it('reads the output size from the log, and backs off to 2 s', () => {

@@ -18,6 +18,11 @@ export interface CameraConfig {
   minPlateWidth: number;
   /** RTSP over tcp (default) or udp */
   rtspTransport: 'tcp' | 'udp';
+  /**
+   * ffmpeg's input format (`-f`), for a stream that does not say what it is: a raw MJPEG or H.264
+   * stream over tcp:// or udp:// (`mjpeg`, `h264`), then timed on arrival; null: probed
+   */
+  format: string | null;
   /** whether the source is a stream (reconnected, clock-timed); default: from the URL */
   live: boolean;
   /** ffmpeg's decoding threads (default 1; more for a 4K HEVC camera one core cannot keep up with) */
@@ -132,6 +137,7 @@ const CAMERA_KEYS = [
   'zones',
   'min_plate_width',
   'rtsp_transport',
+  'format',
   'live',
   'decode_threads',
 ];
@@ -158,6 +164,10 @@ function parseCamera(c: unknown, where: string, at: At): CameraConfig | null {
   if (transport !== 'tcp' && transport !== 'udp') at(`${where}.rtsp_transport`, 'tcp or udp');
   if (c.mmc !== undefined && typeof c.mmc !== 'boolean') at(`${where}.mmc`, 'true or false');
   if (c.live !== undefined && typeof c.live !== 'boolean') at(`${where}.live`, 'true or false');
+  const format = c.format ?? null;
+  // Passed to ffmpeg as one argument: a format's name, never an option.
+  if (format !== null && (typeof format !== 'string' || !/^[a-z0-9_]{1,32}$/.test(format)))
+    at(`${where}.format`, 'an ffmpeg input format such as mjpeg or h264');
   for (const key of Object.keys(c))
     if (!CAMERA_KEYS.includes(key)) at(`${where}.${key}`, 'unknown setting');
   const fps = num(c.fps ?? 4, `${where}.fps`, 0.1, 30, at);
@@ -173,6 +183,7 @@ function parseCamera(c: unknown, where: string, at: At): CameraConfig | null {
     zones,
     minPlateWidth,
     rtspTransport: transport === 'udp' ? 'udp' : 'tcp',
+    format: typeof format === 'string' ? format : null,
     // A file:// URL is a recording: read once at the engine's pace, not replayed as a camera
     // that keeps ending (every replay's vehicles reported and counted again).
     live:

@@ -213,31 +213,22 @@ describe('readSource (real ffmpeg)', () => {
     expect(frames).toEqual([0, 1]);
   }, 30_000);
 
-  it('samples an MJPEG camera at the configured rate, timed by when its JPEGs come (MJPEG has no timestamps)', async () => {
-    // A 5 frames/s camera whose every JPEG carries its number, sampled at 4/s. Without
-    // -use_wallclock_as_timestamps ffmpeg timed the JPEGs at 25/s: 5 frames in 6 s were
-    // delivered, each about 6 JPEGs after the last.
-    const counted = clips.counterClip({
-      out: join(dir, 'counted-5fps.mp4'),
-      width: 320,
-      height: 180,
-      fps: 5,
-      seconds: 30,
-    });
-    const { server, url } = await mjpegServer({
-      jpegs: jpegFrames(counted, join(dir, 'counted-jpegs')),
-      fps: 5,
-    });
+  /**
+   * Reads a live source of counterClip frames from a 5 frames/s camera at 4/s, for 4 s from the
+   * first frame (ffmpeg's start is not measured; at most 20 s in all), and checks they were
+   * sampled at that rate: a camera whose stream has no timestamps was sampled as if it sent 25.
+   */
+  async function expectSampledAtFourASecond(source: { url: string; format?: string }) {
     const stop = new AbortController();
     const frames: Array<{ n: number; t: number; index: number }> = [];
     const states: string[] = [];
+    const warnings: string[] = [];
     const started = Date.now();
     let first = 0;
-    // 4 s from the first frame (ffmpeg's start is not measured), at most 20 s in all.
     const giveUp = setTimeout(() => stop.abort(), 20_000);
     try {
       await readSource(
-        { url, fps: 4, maxSide: 320, live: true },
+        { ...source, fps: 4, maxSide: 320, live: true },
         {
           onFrame: (f) => {
             frames.push({ n: clips.frameNumber(f.rgb, f.width, f.height), t: f.t, index: f.index });
@@ -247,13 +238,12 @@ describe('readSource (real ffmpeg)', () => {
             }
           },
           onState: (state) => void states.push(state),
+          onWarning: (text) => void warnings.push(text),
         },
         stop.signal,
       );
     } finally {
       clearTimeout(giveUp);
-      server.closeAllConnections();
-      server.close();
     }
     const ended = Date.now();
     // 16 expected in 4 s; at least 60 % of them on a loaded machine (it was 3).
@@ -275,9 +265,124 @@ describe('readSource (real ffmpeg)', () => {
     const perSecond = (last.index - frames[0].index) / span;
     expect(perSecond).toBeGreaterThan(3);
     expect(perSecond).toBeLessThan(5);
-    // Stopped, not lost.
+    // Stopped, not lost; and nothing to say of a source whose format is known.
     expect(states).toEqual(['connected']);
+    expect(warnings).toEqual([]);
+  }
+
+  /** A 30-s counterClip of a 5 frames/s camera. */
+  const counted5fps = (name: string) =>
+    clips.counterClip({
+      out: join(dir, `${name}.mp4`),
+      width: 320,
+      height: 180,
+      fps: 5,
+      seconds: 30,
+    });
+
+  it('samples an MJPEG camera at the configured rate, timed by when its JPEGs come (MJPEG has no timestamps)', async () => {
+    // A 5 frames/s camera whose every JPEG carries its number, sampled at 4/s. Without
+    // -use_wallclock_as_timestamps ffmpeg timed the JPEGs at 25/s: 5 frames in 6 s were
+    // delivered, each about 6 JPEGs after the last.
+    const { server, url } = await mjpegServer({
+      jpegs: jpegFrames(counted5fps('counted-5fps'), join(dir, 'counted-jpegs')),
+      fps: 5,
+    });
+    try {
+      await expectSampledAtFourASecond({ url });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   }, 60_000);
+
+  it('samples a raw MJPEG stream over tcp:// at the configured rate, timed on arrival once its format is named', async () => {
+    // ffmpeg publishing the numbered frames as bare JPEGs, 5 a second, to the reader that
+    // connects. Probed (before `format`), ffmpeg took them for an image sequence at 25/s and
+    // delivered none in 20 s; named but timed as 25/s, 4 in the 4 s instead of 16.
+    const publisher = await rawTcpPublisher([
+      '-re',
+      '-i',
+      counted5fps('raw-5fps'),
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '4',
+      '-f',
+      'mjpeg',
+    ]);
+    try {
+      await expectSampledAtFourASecond({ url: publisher.url, format: 'mjpeg' });
+    } finally {
+      publisher.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('warns once of a tcp:// stream ffmpeg finds to carry no timestamps when its format is not named', async () => {
+    // 25 frames/s, so that ffmpeg's probe (5 s of what it takes for 25 frames/s) ends in 5 s.
+    const publisher = await rawTcpPublisher([
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=320x180:r=25',
+      '-t',
+      '30',
+      '-c:v',
+      'mjpeg',
+      '-f',
+      'mjpeg',
+    ]);
+    const stop = new AbortController();
+    const warnings: string[] = [];
+    const giveUp = setTimeout(() => stop.abort(), 20_000);
+    try {
+      await readSource(
+        { url: publisher.url, fps: 4, maxSide: 320, live: true },
+        {
+          onFrame: () => undefined,
+          onWarning: (text) => {
+            warnings.push(text);
+            stop.abort();
+          },
+        },
+        stop.signal,
+      );
+    } finally {
+      clearTimeout(giveUp);
+      publisher.child.kill('SIGKILL');
+    }
+    expect(warnings).toEqual([expect.stringMatching(/no timestamps.*`format: mjpeg`/)]);
+  }, 60_000);
+
+  /**
+   * ffmpeg (`args`: its input and output options) publishing a raw stream on a free TCP port to
+   * the one reader that connects (`?listen=1`); resolves once it listens.
+   */
+  async function rawTcpPublisher(args: string[]) {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const child = spawn(
+      'ffmpeg',
+      ['-loglevel', 'error', ...args, `tcp://127.0.0.1:${port}?listen=1`],
+      { stdio: 'ignore' },
+    );
+    // Seen in the kernel's table, not by connecting: the publisher serves its first client only.
+    const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const listening = () =>
+      readFileSync('/proc/net/tcp', 'utf8')
+        .split('\n')
+        .some((line) => {
+          const [, local, , state] = line.trim().split(/\s+/);
+          return local?.endsWith(hexPort) && state === '0A';
+        });
+    for (let i = 0; i < 200 && !listening(); i++) await new Promise((r) => setTimeout(r, 25));
+    return { child, url: `tcp://127.0.0.1:${port}` };
+  }
 
   it('reports no loss when stopped: a stop is not a lost camera (no reconnect counted, no log line)', async () => {
     const { server, url } = await mjpegServer({

@@ -27,6 +27,11 @@ export interface SourceOptions {
   /** RTSP transport */
   rtspTransport?: 'tcp' | 'udp';
   /**
+   * ffmpeg's input format (`-f`: `mjpeg`, `h264`, `mpegts`…); default: ffmpeg probes it. Named,
+   * it also decides whether the frames are timed on arrival (timedOnArrival).
+   */
+  format?: string;
+  /**
    * A live source (camera, stream) is reconnected when it ends or stalls and its frames are timed
    * by the clock; a file is read once, as fast as frames are taken, timed by its own timeline.
    */
@@ -48,6 +53,8 @@ export interface SourceHandlers {
   onFrame(frame: Frame): void | Promise<void>;
   /** connected (the first frame came), or lost with why; a live source then retries */
   onState?(state: 'connected' | 'lost', detail?: string): void;
+  /** something about the source its config should change (said once per read) */
+  onWarning?(text: string): void;
 }
 
 /**
@@ -143,18 +150,68 @@ export function isLiveUrl(url: string): boolean {
 }
 
 /**
+ * ffmpeg's input formats that carry no timestamps: raw JPEGs (and the multipart MJPEG of HTTP
+ * cameras) and elementary video streams without a container. ffmpeg numbers their frames at 25 a
+ * second, whatever the camera sends (unless an H.264 stream's SPS states its rate).
+ */
+const UNTIMED_FORMATS = new Set([
+  'mjpeg',
+  'mpjpeg',
+  'jpeg_pipe',
+  'image2pipe',
+  'h264',
+  'hevc',
+  'vvc',
+  'h263',
+  'm4v',
+  'mpegvideo',
+  'cavsvideo',
+  'rawvideo',
+]);
+
+/** Whether a URL is a bare TCP or UDP stream, whose format ffmpeg learns only by probing it. */
+export function isRawTransport(url: string): boolean {
+  return /^(tcp|udp):\/\//i.test(url);
+}
+
+/**
  * Whether a source's frames are timed by when they come (`-use_wallclock_as_timestamps`) rather
- * than by timestamps in the stream: a live source over HTTP(S) other than an HLS playlist, which
- * is what an MJPEG camera (multipart/x-mixed-replace) is. MJPEG carries no timestamps, so ffmpeg
- * numbered its frames at 25 a second: a 5 frames/s camera's second lasted 0.2 s of video and the
- * `fps` filter kept about one JPEG in six (0.8 frames/s delivered instead of 4; a vehicle could
- * pass between two). RTSP (RTP timestamps) and HLS are timed by the stream, and a file must keep
- * its own timeline (it is read faster than real time); a live stream is timed by the clock in
- * Node in any case, so a stream over HTTP that does carry timestamps (MPEG-TS, FLV) is sampled
- * by when its frames come instead, which for a live stream is almost the same.
+ * than by timestamps in the stream. A format without timestamps (UNTIMED_FORMATS) has no other
+ * clock: ffmpeg numbered an MJPEG camera's frames at 25 a second, so a 5 frames/s camera's
+ * second lasted 0.2 s of video and the `fps` filter kept about one JPEG in six (0.8 frames/s
+ * delivered instead of 4; a vehicle could pass between two); a raw MJPEG or H.264 stream over
+ * tcp:// or udp:// did the same. So a live source is timed on arrival when its format, named in
+ * its config, is one of those; unnamed, by its URL: a live source over HTTP(S) other than an HLS
+ * playlist is an MJPEG camera (multipart/x-mixed-replace), while tcp:// and udp:// keep their
+ * timestamps, as what they most often carry is MPEG-TS (named `format: mjpeg` or `h264`, a raw
+ * stream over them is timed on arrival; unnamed, readSource warns when ffmpeg finds one).
+ * RTSP (RTP timestamps), RTMP (FLV) and HLS are timed by the stream, and a file must keep its own
+ * timeline (it is read faster than real time); a live stream is timed by the clock in Node in
+ * any case, so a stream over HTTP that does carry timestamps (MPEG-TS, FLV) is sampled by when
+ * its frames come instead, which for a live stream is almost the same.
  */
 export function timedOnArrival(options: SourceOptions): boolean {
-  return options.live && /^https?:/i.test(options.url) && !isHls(options.url);
+  if (!options.live) return false;
+  if (options.format) return UNTIMED_FORMATS.has(options.format);
+  return /^https?:/i.test(options.url) && !isHls(options.url);
+}
+
+/**
+ * A warning for a live tcp:// or udp:// source whose format was not named and that ffmpeg found
+ * to carry no timestamps (from its log: "Input #0, jpeg_pipe, from 'tcp://…'"): such a stream is
+ * sampled at the wrong rate until its format is named. Null when there is nothing to say.
+ */
+export function untimedFormatWarning(options: SourceOptions, log: string): string | null {
+  if (!options.live || options.format || !isRawTransport(options.url)) return null;
+  const found = /^Input #0, ([\w,]+), from /m.exec(log)?.[1].split(',');
+  const untimed = found?.find((f) => UNTIMED_FORMATS.has(f));
+  if (!untimed) return null;
+  // ffmpeg's probe takes raw JPEGs for an image sequence; the mjpeg demuxer reads them as a stream.
+  const name = untimed === 'jpeg_pipe' || untimed === 'image2pipe' ? 'mjpeg' : untimed;
+  return (
+    `the stream is ${untimed}, which carries no timestamps: ffmpeg times it at 25 frames/s, ` +
+    `so it is sampled at the wrong rate; set \`format: ${name}\` to time its frames on arrival`
+  );
 }
 
 /**
@@ -202,6 +259,7 @@ export function ffmpegArgs(options: SourceOptions): string[] {
   if (options.live && isHls(options.url)) args.push('-re', '-live_start_index', '-1');
   if (timedOnArrival(options)) args.push('-use_wallclock_as_timestamps', '1');
   args.push('-threads', String(options.decodeThreads ?? 1), '-skip_frame', 'noref');
+  if (options.format) args.push('-f', options.format);
   args.push('-i', options.url, '-an', '-sn', '-dn');
   const side = Math.floor(options.maxSide);
   const filters = [`fps=${options.fps}`];
@@ -248,10 +306,19 @@ export async function readSource(
 ): Promise<void> {
   let index = 0;
   const startedAt = options.startedAt ?? Date.now();
+  // Said once, not at every reconnection.
+  let warned = false;
+  const perRead: SourceHandlers = {
+    ...handlers,
+    onWarning: (text) => {
+      if (!warned) handlers.onWarning?.(text);
+      warned = true;
+    },
+  };
   for (let attempt = 0; !signal?.aborted; attempt++) {
     const { framesRead, sampled, error } = await runOnce(
       options,
-      handlers,
+      perRead,
       signal,
       startedAt,
       index,
@@ -290,6 +357,7 @@ function runOnce(
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     let log = '';
+    let inputKnown = false;
     let size: { width: number; height: number } | null = null;
     const pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -323,6 +391,12 @@ function runOnce(
       // Only the head (stream descriptions) and the last lines (the error) are of use.
       log = log.length < 16_000 ? log + text : log.slice(0, 8000) + log.slice(-4000) + text;
       if (!size) size = outputSize(log);
+      // The whole line: a chunk may end inside it.
+      if (!inputKnown && /^Input #0, [\w,]+, from /m.test(log)) {
+        inputKnown = true;
+        const warning = untimedFormatWarning(options, log);
+        if (warning) handlers.onWarning?.(warning);
+      }
       if (size && pendingBytes) drain();
     });
     let times = '';

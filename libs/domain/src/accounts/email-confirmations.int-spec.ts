@@ -4,7 +4,8 @@
  * moment. The e-mails are queued on a Redis prefix of this file's own, where no worker takes them.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { PrismaService } from '@platewise/infra';
+import { Client } from 'pg';
+import { loadConfig, PrismaService } from '@platewise/infra';
 import { TooSoonError } from '../errors';
 import { domainContext } from '../test-support/domain-context';
 import { EmailConfirmationsService } from './email-confirmations.service';
@@ -54,6 +55,41 @@ describe('EmailConfirmationsService', () => {
       email: 'second@example.com',
       tokenHash: null,
     });
+  });
+
+  it('takes a confirmation and a change at the same moment one after the other, not into a deadlock', async () => {
+    const { accountId } = await ctx.account();
+    await confirmations.change(accountId, 'race@example.com');
+    const mail = await confirmations.compose({ accountId, email: 'race@example.com' });
+    const token = /confirm-email\?token=([A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
+    // Another transaction in change()'s order (lockPending), on a connection of its own: the
+    // account row, then the confirmation's. The confirmation is started while it holds the
+    // account row and, once that is waiting for a lock, it writes the confirmation's row.
+    const other = new Client({ connectionString: loadConfig().DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM accounts WHERE id = $1::uuid FOR UPDATE', [accountId]);
+      const confirming = confirmations.confirm(token);
+      confirming.catch(() => undefined); // awaited below
+      for (;;) {
+        const { rows } = await other.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query(
+        'UPDATE email_confirmations SET requested_at = requested_at WHERE account_id = $1::uuid',
+        [accountId],
+      );
+      await other.query('COMMIT');
+      await expect(confirming).resolves.toMatchObject({ email: 'race@example.com' });
+    } finally {
+      await other.end();
+    }
+    expect(await confirmations.compose({ accountId, email: 'race@example.com' })).toBeNull();
   });
 
   it('takes two changes at the same moment one after the other: the second is too soon', async () => {

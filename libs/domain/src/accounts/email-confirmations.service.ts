@@ -154,6 +154,18 @@ export class EmailConfirmationsService {
     const hash = tokenHash(token);
     const now = new Date();
     const { accountId, confirmed, held } = await this.prisma.$transaction(async (tx) => {
+      const whose = await tx.emailConfirmation.findUnique({
+        where: { tokenHash: hash },
+        select: { accountId: true },
+      });
+      if (!whose) throw unknown();
+      // The account row first, as change() and resend() lock it (lockPending) before they write
+      // the confirmation's row: taken in the other order, a confirmation and a change at the same
+      // moment each waited for the other's row, and PostgreSQL aborted one (a deadlock). From
+      // here a notice raised for the account waits for this transaction, and then sees the
+      // address confirmed, so none is held after the held ones are taken below. The link is read
+      // again under the lock: a change just committed replaced it.
+      await tx.$queryRaw`SELECT 1 FROM accounts WHERE id = ${whose.accountId}::uuid FOR UPDATE`;
       const link = await tx.emailConfirmation.findUnique({
         where: { tokenHash: hash },
         include: { account: { select: { username: true, email: true } } },
@@ -176,9 +188,6 @@ export class EmailConfirmationsService {
         data: { usedAt: now },
       });
       if (count === 0) throw used();
-      // The account row first: from here a notice raised for the account waits for this
-      // transaction and then sees the address confirmed, so none is held after the held ones
-      // are taken below.
       await tx.account.update({
         where: { id: link.accountId },
         data: { emailConfirmedAt: now },

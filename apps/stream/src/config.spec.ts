@@ -111,6 +111,11 @@ describe('stream config', () => {
       cameras: [{ id: 'pi', url: 'tcp://10.0.0.7:3333', format: 'h264' }],
     });
     expect(c.cameras[0]).toMatchObject({ format: 'h264', live: true });
+    // a stream format only: not one that reads local files or makes video of its own
+    for (const format of ['lavfi', 'concat', 'image2', 'mp3'])
+      expect(() =>
+        parseConfig({ cameras: [{ id: 'pi', url: 'tcp://10.0.0.7:3333', format }] }),
+      ).toThrow('cameras[0].format: one of mjpeg');
   });
 
   it('takes the API key from the environment', () => {

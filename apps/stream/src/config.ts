@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Point } from './geometry';
+import { INPUT_FORMATS } from './input-formats';
 import { DEFAULT_TRACKER, TrackerOptions } from './tracker';
 
 export interface CameraConfig {
@@ -165,9 +166,9 @@ function parseCamera(c: unknown, where: string, at: At): CameraConfig | null {
   if (c.mmc !== undefined && typeof c.mmc !== 'boolean') at(`${where}.mmc`, 'true or false');
   if (c.live !== undefined && typeof c.live !== 'boolean') at(`${where}.live`, 'true or false');
   const format = c.format ?? null;
-  // Passed to ffmpeg as one argument: a format's name, never an option.
-  if (format !== null && (typeof format !== 'string' || !/^[a-z0-9_]{1,32}$/.test(format)))
-    at(`${where}.format`, 'an ffmpeg input format such as mjpeg or h264');
+  // Passed to ffmpeg as one argument, and one of the stream formats only (INPUT_FORMATS).
+  if (format !== null && (typeof format !== 'string' || !INPUT_FORMATS.has(format)))
+    at(`${where}.format`, `one of ${[...INPUT_FORMATS].join(', ')}`);
   for (const key of Object.keys(c))
     if (!CAMERA_KEYS.includes(key)) at(`${where}.${key}`, 'unknown setting');
   const fps = num(c.fps ?? 4, `${where}.fps`, 0.1, 30, at);

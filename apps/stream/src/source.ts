@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { UNTIMED_FORMATS } from './input-formats';
 import { sleep } from './sleep';
 
 /** One decoded frame: packed RGB, width × height × 3 bytes. */
@@ -148,26 +149,6 @@ export function hideCredentials(text: string): string {
 export function isLiveUrl(url: string): boolean {
   return /^(rtsps?|rtmps?|https?|udp|tcp|srt):\/\//i.test(url);
 }
-
-/**
- * ffmpeg's input formats that carry no timestamps: raw JPEGs (and the multipart MJPEG of HTTP
- * cameras) and elementary video streams without a container. ffmpeg numbers their frames at 25 a
- * second, whatever the camera sends (unless an H.264 stream's SPS states its rate).
- */
-const UNTIMED_FORMATS = new Set([
-  'mjpeg',
-  'mpjpeg',
-  'jpeg_pipe',
-  'image2pipe',
-  'h264',
-  'hevc',
-  'vvc',
-  'h263',
-  'm4v',
-  'mpegvideo',
-  'cavsvideo',
-  'rawvideo',
-]);
 
 /** Whether a URL is a bare TCP or UDP stream, whose format ffmpeg learns only by probing it. */
 export function isRawTransport(url: string): boolean {

@@ -19,6 +19,7 @@ class ProbeController {
     @Query('fail') fail?: string,
     @Query('delay') delay?: string,
     @Query('effect') effect?: string,
+    @Query('countIf') countIf?: 'yes' | 'no',
   ) {
     if (effect)
       context.whenCounted!({
@@ -29,8 +30,10 @@ class ProbeController {
         },
       });
     if (fail) throw new InternalServerErrorException('engine failure');
+    // Counted before its answer, if the check says so (as a stream event taking its key is).
+    const counted = countIf && (await context.countIf!(async () => countIf === 'yes'));
     if (delay) await new Promise((resolve) => setTimeout(resolve, Number(delay)));
-    return { ok: true };
+    return countIf ? { ok: true, counted } : { ok: true };
   }
 }
 
@@ -172,6 +175,33 @@ describe('quota and rate-limit guard (real PostgreSQL and Redis)', () => {
     // The one call of the plan is still there to be served, and counted.
     await call(apiKey).expect(201);
     expect((await countOf(account.id)).count).toBe(1);
+    await call(apiKey).expect(403);
+  });
+
+  it('counts a call through countIf before its answer, kept when its caller then leaves; one it declined is never counted', async () => {
+    const plan = uniqueName('count-if');
+    await h.admin.savePlan({ name: plan, totalCalls: 2, allowAboveQuota: false });
+    const { account, apiKey } = await h.admin.createAccount(uniqueName('count-if'), plan);
+    // Declined: answered as the handler chose, yet not counted at its answer, its slot given back.
+    expect((await call(apiKey, '?countIf=no&effect=declined').expect(201)).body).toEqual({
+      ok: true,
+      counted: false,
+    });
+    expect((await countOf(account.id)).count).toBe(0);
+    expect(effectsRun).not.toContain('declined');
+    // Counted before its answer: its caller leaving afterwards takes nothing back.
+    await expect(
+      call(apiKey, '?countIf=yes&delay=400&effect=early').timeout(100),
+    ).rejects.toMatchObject({ timeout: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await countOf(account.id)).count).toBe(1);
+    expect(effectsRun).toContain('early');
+    // The declined call's slot was given back: the plan's second call is still there.
+    expect((await call(apiKey, '?countIf=yes').expect(201)).body).toEqual({
+      ok: true,
+      counted: true,
+    });
+    expect((await countOf(account.id)).count).toBe(2);
     await call(apiKey).expect(403);
   });
 

@@ -42,6 +42,14 @@ export interface RequestContext {
    * Exactly one of its `run` and `notCounted` is started, however the call ends.
    */
   whenCounted?: (effect: CountedEffect) => void;
+  /**
+   * counts the call now, before its answer (set by Metered routes, for a handler that took its
+   * slot): if its caller is still there and `check`, the last thing awaited before the count,
+   * resolves true. A handler whose count must be one step with something it settles elsewhere
+   * (its Idempotency-Key taken) makes that its check. Resolves whether the call was counted; once
+   * it was not, the call is never counted and its handler should end it with an error.
+   */
+  countIf?: (check: () => Promise<boolean>) => Promise<boolean>;
 }
 
 const contexts = new WeakMap<Request, RequestContext>();

@@ -40,9 +40,9 @@ export const ReservesQuotaItself = () => SetMetadata(RESERVES_ITSELF, true);
 
 /**
  * Meters a call of the route's request type: takes its quota slot (429 over the rate limit, 403
- * over the monthly limit, both with the RateLimit headers), counts the call once it was served,
- * then starts what the call delivers beyond its answer (`whenCounted`), and gives the slot back
- * when anything failed after it was taken.
+ * over the monthly limit, both with the RateLimit headers), counts the call once it was served
+ * (or before its answer, through `countIf`), then starts what the call delivers beyond its answer
+ * (`whenCounted`), and gives the slot back when anything failed after it was taken.
  */
 @Injectable()
 export class UsageInterceptor implements NestInterceptor {
@@ -89,28 +89,56 @@ export class UsageInterceptor implements NestInterceptor {
             this.metrics.quotaRefusals.inc({ reason: error.reason });
           throw error;
         }));
+    // 80, 90, 95 % and the limit: told once per period, queued without waiting. Only for a
+    // counted call: a slot given back (the caller left before its answer) would use up the
+    // threshold's one notice, and the call that really reaches it would send none.
+    const notify = ({ state }: Reservation) => {
+      const plan = owner.contract?.plan;
+      const terms = plan && {
+        allowAboveQuota: plan.allowAboveQuota,
+        aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice.toNumber(),
+      };
+      for (const notice of quotaNotices(state, state.periodStart, terms))
+        this.notifications.notifyLater(owner.accountId, notice);
+    };
+    // Set once `countIf` would not count the call: it is then not counted at its answer either.
+    let declined = false;
+    ctx.countIf = async (check) => {
+      const reservation = ctx.reservation;
+      if (!reservation) throw new Error('countIf needs the call to hold its quota slot');
+      if (settled || declined) throw new Error('countIf asked twice');
+      // A caller gone already is not billed, as at the answer (its slot is given back once the
+      // handler ends). One that leaves while `check` runs is: what the check settled (its key
+      // taken) stands for the count, so the count follows it whatever the caller does.
+      if (res.closed || !(await check())) {
+        declined = true;
+        return false;
+      }
+      // Nothing awaited between the check and the count: a process paused there resumes into
+      // the count, and only one killed there leaves the call uncounted (as one killed between its
+      // answer and the journal's write does).
+      void reservation.commit();
+      settle(true);
+      notify(reservation);
+      return true;
+    };
     const handled = reservesItself
       ? next.handle()
       : from(ctx.reserve()).pipe(switchMap(() => next.handle()));
     return handled.pipe(
       tap(() => {
+        // Counted before its answer already (countIf).
+        if (settled) return;
         const reservation = ctx.reservation;
         // Served without a slot (nothing to count): nothing it set aside is delivered.
         if (!reservation) return settle(false);
+        if (declined) {
+          void reservation.release();
+          return settle(false);
+        }
         countOnceAnswered(res, reservation, (counted) => {
           settle(counted);
-          if (!counted) return;
-          // 80, 90, 95 % and the limit: told once per period, queued without waiting. Only for
-          // a counted call: a slot given back (the caller left before its answer) would use up
-          // the threshold's one notice, and the call that really reaches it would send none.
-          const plan = owner.contract?.plan;
-          const terms = plan && {
-            allowAboveQuota: plan.allowAboveQuota,
-            aboveQuotaUnitPrice: plan.aboveQuotaUnitPrice.toNumber(),
-          };
-          const { state } = reservation;
-          for (const notice of quotaNotices(state, state.periodStart, terms))
-            this.notifications.notifyLater(owner.accountId, notice);
+          if (counted) notify(reservation);
         });
       }),
       catchError((error) => {
@@ -151,7 +179,9 @@ export class UsageInterceptor implements NestInterceptor {
  * answer (`settled(true)`: webhook deliveries, the read history) starts right after the count and
  * only with it, so it shares its window: a gateway killed before it loses them for a call it
  * leaves uncounted, and a caller gone before its answer gets neither (`settled(false)`, once its
- * slot is given back: what the handler set aside for a counted call is undone).
+ * slot is given back: what the handler set aside for a counted call is undone). A call whose
+ * count must be one step with something settled elsewhere is counted before its answer instead
+ * (`countIf`: an Idempotency-Key taken only while it is still the call's own).
  */
 function countOnceAnswered(
   res: Response,

@@ -505,6 +505,63 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       await redis.del(key);
     });
 
+    it('counts an event once when its gateway froze past the claim and a retry was taken and counted meanwhile', async () => {
+      const { account, post, usage, jobs } = await setUp('stream-frozen');
+      // A frozen process renews nothing: no renewal runs while the first call stalls, so nothing
+      // in it notices the claim lapse before it comes to be counted.
+      const renew = jest
+        .spyOn(KeyClaim.prototype as unknown as { renew(): Promise<void> }, 'renew')
+        .mockResolvedValue(undefined);
+      const asked = stallNextSlot();
+      const first = post('frozen-0123456789').then((r) => r);
+      await asked;
+      // Past the claim: the reporter's retry takes the lapsed key and is counted and sent.
+      await sleep(CLAIM + 300);
+      const retry = await post('frozen-0123456789');
+      expect(retry.status).toBe(201);
+      expect(retry.body.duplicate).toBeUndefined();
+      expect(renew).toHaveBeenCalled();
+      // The first call thaws with its slot: its key is no longer its own, so it is refused, not
+      // counted beside the retry, and sends nothing.
+      const answered = await first;
+      expect(answered.status).toBe(409);
+      expect(answered.body.retry_after).toBe(1);
+      await sleep(300);
+      expect(await usage()).toBe(1);
+      expect(await jobs()).toHaveLength(1);
+      expect(
+        await slow.app.get(RedisService).get(`stream-event:${account.id}:frozen-0123456789`),
+      ).toBe('done');
+      // And the event stays taken once: a later retry is a duplicate.
+      expect((await post('frozen-0123456789').expect(201)).body.duplicate).toBe(true);
+      expect(await usage()).toBe(1);
+      await Promise.all((await jobs()).map((j) => j.remove()));
+    });
+
+    it('refuses a call that froze past its claim with no retry meanwhile, and takes its retry then', async () => {
+      const { account, post, usage, jobs } = await setUp('stream-thawed');
+      jest
+        .spyOn(KeyClaim.prototype as unknown as { renew(): Promise<void> }, 'renew')
+        .mockResolvedValue(undefined);
+      const asked = stallNextSlot();
+      const first = post('thawed-0123456789').then((r) => r);
+      await asked;
+      // Its claim lapsed: the key is free, though no retry took it. Not taken back by the call
+      // (a retry may have come and gone meanwhile); the reporter retries on 409.
+      await sleep(CLAIM + 300);
+      const key = `stream-event:${account.id}:thawed-0123456789`;
+      expect(await slow.app.get(RedisService).get(key)).toBeNull();
+      expect((await first).status).toBe(409);
+      await sleep(300);
+      expect(await usage()).toBe(0);
+      expect(await jobs()).toHaveLength(0);
+      expect((await post('thawed-0123456789').expect(201)).body.duplicate).toBeUndefined();
+      await sleep(300);
+      expect(await usage()).toBe(1);
+      expect(await jobs()).toHaveLength(1);
+      await Promise.all((await jobs()).map((j) => j.remove()));
+    });
+
     it("lets the key of a call that died mid-call go within the claim's length, for its retry to be taken", async () => {
       const { account, post, usage, jobs } = await setUp('stream-dead');
       const claimed = await slow.app

@@ -33,11 +33,11 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
-// The call was counted: the key is remembered as taken (1), unless a call beside it, taken once
-// its claim had run out, was counted first (0: deliver nothing twice).
+// The call is about to be counted: the key is remembered as taken (1), only while it still holds
+// this call's claim. 0: the claim ran out or was lost (a pause longer than the claim, with no
+// renewal to notice it), and a retry may have been taken and counted since: not counted twice.
 const TAKEN = `
-local held = redis.call('GET', KEYS[1])
-if held and string.sub(held, 1, #ARGV[2]) ~= ARGV[2] then return 0 end
+if redis.call('GET', KEYS[1]) ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], 'done', 'EX', ARGV[1])
 return 1`;
 
@@ -53,11 +53,14 @@ export type Claimed =
 /**
  * The Idempotency-Keys of stream events in Redis: a call claims its key in one step before its
  * quota slot is taken, so two calls with one key never both pass; the key is then remembered as
- * taken once the call is counted, or dropped when it is not, for a retry to be taken then.
+ * taken in the step that decides the call is counted, or dropped when it is not, for a retry to
+ * be taken then.
  * While the call is alive its claim is renewed, however long it takes to be answered (a slow
  * PostgreSQL): a claim that ran out under a stalled call would let a retry be taken and counted
  * beside it, and usage must be exact. A gateway killed mid-call renews nothing, so its claim
- * lapses within the claim's length and the reporter's retry is taken.
+ * lapses within the claim's length and the reporter's retry is taken. A gateway frozen longer
+ * than the claim renews nothing either, yet comes back: taking the key checks the claim is still
+ * its own, so such a call is not counted beside its retry (`taken`).
  */
 @Injectable()
 export class IdempotencyKeys {
@@ -81,15 +84,17 @@ export class IdempotencyKeys {
 
 /**
  * One call's claim on its key, renewed from its start until it is remembered as taken or given
- * up. The caller must end it one of those two ways in every path (Metered starts exactly one of
- * a CountedEffect's `run` and `notCounted`); `stop` alone leaves the key to lapse. A renewal that
- * finds the key no longer its own stops too, so even a claim never ended renews at most once more.
+ * up. The caller must end it one of those two ways in every path (the call counted only once
+ * `taken` said so, else given up); `stop` alone leaves the key to lapse. A renewal that finds the
+ * key no longer its own stops too, so even a claim never ended renews at most once more.
  */
 export class KeyClaim {
   private static readonly logger = new Logger('IdempotencyKeys');
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lapsed = false;
+  /** `taken` was asked: its answer, not a renewal's, says whether the key is still this call's. */
+  private taking = false;
 
   constructor(
     private readonly redis: RedisService,
@@ -100,27 +105,29 @@ export class KeyClaim {
     this.schedule();
   }
 
-  /**
-   * Whether a renewal found the key no longer held by this call: it ran out (the process paused
-   * longer than the claim) or was lost (a Redis failover), and a retry may have been taken since.
-   */
-  get lost(): boolean {
-    return this.lapsed;
-  }
-
   /** Whether renewals are still scheduled (the call is neither taken nor given up). */
   get renewing(): boolean {
     return !this.stopped;
   }
 
-  /** Remembers the counted call's key as taken; false when a call beside it was counted first. */
+  /**
+   * Remembers the key as taken by this call, in one Redis step with checking that it still holds
+   * this call's claim: true, and the call must be counted right after (with nothing awaited: from
+   * here a retry is answered as a duplicate); false when the claim ran out or was lost meanwhile
+   * (a retry may have been taken and counted), and the call must not be counted. Checked here,
+   * not only by the renewals: a process paused longer than the claim ran none to notice.
+   */
   async taken(): Promise<boolean> {
-    // Renewed until the key holds `done`: stopped first, a slow reply could let it lapse before.
+    this.taking = true;
+    // Renewed until the key holds `done`: stopped first, a slow reply (EVALSHA answered
+    // NOSCRIPT, then EVAL) could let it lapse before.
     try {
+      // A renewal found it no longer this call's already (it ran out, a Redis failover lost it).
+      if (this.lapsed) return false;
       const taken = await runScript<number>(this.redis, {
         lua: TAKEN,
         keys: [this.key],
-        args: [REMEMBER_SECONDS, IN_FLIGHT],
+        args: [REMEMBER_SECONDS, this.value],
       });
       return taken === 1;
     } finally {
@@ -158,6 +165,8 @@ export class KeyClaim {
       // Taken or given up meanwhile: the key holds `done` or nothing, as it should.
       if (this.stopped) return;
       if (renewed !== 1) {
+        // Answered after `taken` ran: its own answer says whether the key was still this call's.
+        if (this.taking) return;
         this.lapsed = true;
         this.stop();
         KeyClaim.logger.warn(

@@ -21,7 +21,8 @@ export class StreamEventsController {
       'direction (degrees, 0 right, 90 up; null when the plate hardly moved) and results (Snapshot plate results, each with its direction). ' +
       'With an Idempotency-Key header (8 to 128 letters, digits, - or _), a retry of an event already taken is answered with duplicate: true, not counted or sent again; ' +
       'one that comes while a request with the same key is still being answered is refused with 409 (retry_after 1) and nothing is counted, ' +
-      'and a retry after a request whose caller left before its answer (not counted) is taken anew.',
+      'and a retry after a request whose caller left before it was counted is taken anew. ' +
+      "A request is counted only while it still holds its key: one that lost it (held up past the key's claim, a retry taken meanwhile) is refused with 409 and counted nothing.",
     auth: 'key',
     metered: true,
     ok: {

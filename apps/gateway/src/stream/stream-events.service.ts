@@ -13,12 +13,13 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
  * checked, counted once as a `stream` request, and once counted sent to the account's webhooks
  * (`stream.event`, through the same queue, signature and retries as recognitions). A retry of an
  * event whose first answer was lost (same Idempotency-Key) is answered again and neither counted
- * nor sent twice; one whose first caller left before the answer (not counted) is taken.
+ * nor sent twice; one whose first caller left before it was counted is taken.
  * A retry that comes while the first is still being answered is refused with 409 (retry_after 1,
  * as Stripe does): the key is claimed in one Redis step before the quota slot is taken, so two
  * calls with one key never both pass, held (renewed) as long as the call is in progress, and
- * either remembered once the call is counted or dropped when it is not, for the retry to be taken
- * then (IdempotencyKeys).
+ * either remembered as taken in the step that decides the call is counted (before its answer, and
+ * only while the claim is still its own) or dropped when it is not counted, for the retry to be
+ * taken then (IdempotencyKeys).
  * Once counted, the event's plate joins the read history and is checked against the account's
  * watchlists, as a plate-reader call's plates are.
  */
@@ -31,8 +32,8 @@ export class StreamEventsService {
   ) {}
 
   async report(context: RequestContext, body: unknown, idempotencyKey?: string) {
-    const { owner, reserve, whenCounted } = context;
-    if (!owner || !reserve || !whenCounted) throw new Error('route needs Metered');
+    const { owner, reserve, whenCounted, countIf } = context;
+    if (!owner || !reserve || !whenCounted || !countIf) throw new Error('route needs Metered');
     let event;
     try {
       event = parseStreamEvent(body);
@@ -55,14 +56,13 @@ export class StreamEventsService {
     if (claimed?.state === 'in-flight') throw inProgress();
     if (claimed?.state === 'taken') return { ...answer, duplicate: true };
     const claim = claimed?.claim;
-    // Delivered and recorded only once counted, and only then remembered as taken: an event
-    // whose caller left before its answer is not billed, so its key is given up and its retry
-    // taken anew. Registered before the slot is taken, so a refused slot gives the key up too,
-    // and with nothing awaited since the claim, so its renewals end however the call does.
+    // Delivered and recorded only once counted: an event whose caller left before it was counted
+    // is not billed, so its key is given up and its retry taken anew. Registered before the slot
+    // is taken, so a refused slot gives the key up too, and with nothing awaited since the claim,
+    // so its renewals end however the call does.
     whenCounted({
       what: 'webhook deliveries and read history',
       run: async () => {
-        if (claim && !(await claim.taken())) return;
         await this.sink.enqueueStreamEvent(hooks, event as unknown as Record<string, unknown>);
         this.reads.record(
           {
@@ -81,10 +81,14 @@ export class StreamEventsService {
     });
     // A malformed event spent nothing; a valid one takes its quota slot.
     await reserve();
-    // Its claim ran out or was lost while the slot was taken (a pause longer than the claim, a
-    // Redis failover), so a retry may have been taken beside it: not counted twice, the slot is
-    // given back and the reporter's retry told what the key holds now.
-    if (claim?.lost) throw inProgress();
+    // Counted now, before its answer, right after its key is remembered as taken in one Redis
+    // step with checking that the claim is still its own: a call whose claim ran out or was lost
+    // while it stalled (a process paused longer than the claim ran no renewal to notice it; a
+    // Redis failover) is refused, not counted beside a retry taken meanwhile. From that step on a
+    // retry is answered as a duplicate, so the call is counted whatever becomes of its answer.
+    // Refused, its slot is given back and the reporter's retry told what the key holds now (its
+    // caller gone already: the key is given up, for the retry to be taken).
+    if (claim && !(await countIf(() => claim.taken()))) throw inProgress();
     return answer;
   }
 }

@@ -34,8 +34,9 @@ const ATTEMPTS = 6;
  * counts it once for the account and sends it to the account's webhooks. A failure on the way
  * (network, 5xx, 429) is retried with the same Idempotency-Key, so an event whose answer was lost
  * is not counted twice; so is a 409, the gateway still answering an earlier attempt with that key
- * (one this process gave up waiting for: if its caller is gone, it is not counted, and only a
- * retry gets the event taken). Another refusal (4xx) is not retried, and is reported.
+ * (one this process gave up waiting for: if its caller was gone before it was counted, it is not,
+ * and only a retry gets the event taken), or an attempt refused because it lost the key to such a
+ * retry. Another refusal (4xx) is not retried, and is reported.
  */
 export function gatewayReporter(
   gateway: { url: string; apiKey: string | null },

@@ -126,7 +126,7 @@ export class AccountsService {
     checkSettings(settings);
     await this.get(accountId);
     const now = new Date();
-    const { updated, held } = await this.prisma.$transaction(async (tx) => {
+    const updated = await this.prisma.$transaction(async (tx) => {
       if (settings.email !== undefined)
         await tx.emailConfirmation.deleteMany({ where: { accountId } });
       const updated = await tx.account.update({
@@ -143,10 +143,10 @@ export class AccountsService {
       // After the account row's update, which holds the lock a notice raised meanwhile waits for
       // (NotificationsService.record), as a followed link does.
       if (settings.email === null) await this.notifications.dropHeld(tx, accountId);
-      const held = settings.email ? await this.notifications.releaseHeld(tx, accountId, now) : [];
-      return { updated, held };
+      if (settings.email) await this.notifications.settleHeld(tx, accountId, now);
+      return updated;
     });
-    if (settings.email) await this.notifications.sendHeld(accountId, settings.email, held);
+    if (settings.email) await this.notifications.sendHeld(accountId);
     return toAccountView(updated);
   }
 

@@ -140,9 +140,11 @@ export class EmailConfirmationsService {
   /**
    * Follows a link: its address becomes the confirmed one of the account that was sent it, and
    * the link is used up. The notices held while it was unconfirmed (the last 48 hours' of them,
-   * for this address or an earlier unconfirmed one) are e-mailed to it now, once: taken off hold
-   * in the same transaction, queued once it is committed. Refused (LinkRefusedError, with the
-   * reason) when the token is unknown (mistyped, or replaced by a newer link), expired or used.
+   * for this address or an earlier unconfirmed one) are e-mailed to it now, once: chosen in the
+   * same transaction, queued and taken off hold once it is committed (should the queue refuse
+   * them, they stay held and the workers send them later: NotificationsService.sendHeld).
+   * Refused (LinkRefusedError, with the reason) when the token is unknown (mistyped, or replaced
+   * by a newer link), expired or used.
    */
   async confirm(token: string): Promise<ConfirmedAddress> {
     const unknown = () =>
@@ -153,7 +155,7 @@ export class EmailConfirmationsService {
     if (!TOKEN.test(token)) throw unknown();
     const hash = tokenHash(token);
     const now = new Date();
-    const { accountId, confirmed, held } = await this.prisma.$transaction(async (tx) => {
+    const { accountId, confirmed } = await this.prisma.$transaction(async (tx) => {
       const whose = await tx.emailConfirmation.findUnique({
         where: { tokenHash: hash },
         select: { accountId: true },
@@ -192,19 +194,19 @@ export class EmailConfirmationsService {
         where: { id: link.accountId },
         data: { emailConfirmedAt: now },
       });
-      const held = await this.notifications.releaseHeld(tx, link.accountId, now);
+      const heldNotices = await this.notifications.settleHeld(tx, link.accountId, now);
       return {
         accountId: link.accountId,
-        held,
         confirmed: {
           username: link.account.username,
           email: link.email,
           confirmed: now.toISOString(),
-          heldNotices: held.length,
+          heldNotices,
         },
       };
     });
-    await this.notifications.sendHeld(accountId, confirmed.email, held);
+    // The confirmation stands whatever comes of this: what is not queued now stays held.
+    await this.notifications.sendHeld(accountId);
     return confirmed;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Notices raised while the account's address is unconfirmed, on the real PostgreSQL and Redis:
  * held, then e-mailed once an address is confirmed (by its link, or set by an operator), each once
- * and to the address confirmed in the end, and not when stale or when the address was removed.
+ * and to the address confirmed in the end, and not when stale or when the address was removed;
+ * still held when the queue refuses them at the confirmation, and sent by the sweep later, once.
  * The e-mails are read off EMAIL_QUEUE on a Redis prefix of this file's own, where no worker
  * takes them.
  */
@@ -253,6 +254,142 @@ describe('notices held while the address is unconfirmed', () => {
     expect(await prisma.notification.count({ where: { accountId: other, emailHeld: true } })).toBe(
       0,
     );
+  });
+
+  /**
+   * The workers' sweep as it runs a few minutes on (at the time, it leaves an address confirmed a
+   * moment ago to its confirmation; so do the workers that other suites start on this database).
+   */
+  const sweepLater = (ms = 5 * 60_000) => notifications.sweepHeld(new Date(Date.now() + ms));
+  /** The subjects of the notice e-mails queued to `to`, sorted. */
+  const subjectsTo = async (to: string) => (await mailsTo(to)).map((m) => m.subject).sort();
+  const heldOf = (accountId: string) =>
+    prisma.notification.count({ where: { accountId, emailHeld: true } });
+
+  it('keeps held what the queue refused at the confirmation, and e-mails it later, once', async () => {
+    const to = address('refused');
+    const { accountId, token } = await owner(to);
+    await notifications.notify(accountId, notice('refused 1'));
+    await notifications.notify(accountId, notice('refused 2'));
+    // Redis refuses the held e-mails at the moment the link is followed.
+    const addBulk = jest
+      .spyOn(Queue.prototype, 'addBulk')
+      .mockRejectedValueOnce(new Error('Redis is away'));
+    try {
+      // The confirmation stands, and says what will be e-mailed.
+      expect(await confirmations.confirm(token)).toMatchObject({ email: to, heldNotices: 2 });
+      expect(addBulk).toHaveBeenCalledTimes(1);
+    } finally {
+      addBulk.mockRestore();
+    }
+    expect(await mailsTo(to)).toEqual([]);
+    // Not lost: still held (the dashboard says so), for the worker's sweep to send.
+    expect(await heldOf(accountId)).toBe(2);
+    // Not at once: the sweep leaves a confirmation of a moment ago to itself.
+    await notifications.sweepHeld();
+    expect(await mailsTo(to)).toEqual([]);
+
+    // Sweeps and a retry of the account's own at the same moment: each notice is e-mailed once.
+    await Promise.all([sweepLater(), sweepLater(), notifications.sendHeld(accountId)]);
+    expect(await subjectsTo(to)).toEqual([
+      'platewise: notice refused 1',
+      'platewise: notice refused 2',
+    ]);
+    expect(await heldOf(accountId)).toBe(0);
+    const [mail] = await mailsTo(to);
+    expect(mail!.text).toMatch(/\n\nTold on .* UTC, while this address was not yet confirmed/);
+    await sweepLater();
+    expect(await mailsTo(to)).toHaveLength(2);
+  });
+
+  it('e-mails once what the queue took when taking it off hold failed after (sent again by the sweep)', async () => {
+    const to = address('half');
+    const { accountId, token } = await owner(to);
+    await notifications.notify(accountId, notice('half 1'));
+    await notifications.notify(accountId, notice('half 2'));
+    // The jobs are queued, then the connection fails before the notices are taken off hold.
+    const original = Queue.prototype.addBulk;
+    const addBulk = jest.spyOn(Queue.prototype, 'addBulk').mockImplementationOnce(async function (
+      this: Queue,
+      jobs,
+    ) {
+      await original.call(this, jobs);
+      throw new Error('connection lost after the jobs were added');
+    });
+    try {
+      expect(await confirmations.confirm(token)).toMatchObject({ heldNotices: 2 });
+    } finally {
+      addBulk.mockRestore();
+    }
+    expect(await heldOf(accountId)).toBe(2);
+    // The sweep queues them again: their jobs (by the notices' ids) are there, so none is added.
+    await sweepLater();
+    expect(await heldOf(accountId)).toBe(0);
+    expect(await subjectsTo(to)).toEqual(['platewise: notice half 1', 'platewise: notice half 2']);
+  });
+
+  it(`sends later what the confirmation chose: its 48 hours, the newest ${HELD_MAIL_LIMIT}`, async () => {
+    const to = address('refused-many');
+    const { accountId, token } = await owner(to);
+    await notifications.notify(accountId, notice('stale'));
+    await prisma.notification.updateMany({
+      where: { accountId, message: 'Notice stale.' },
+      data: { createdAt: new Date(Date.now() - 49 * 3_600_000) },
+    });
+    for (let i = 1; i <= HELD_MAIL_LIMIT + 2; i++) await notifications.notify(accountId, notice(i));
+    const addBulk = jest
+      .spyOn(Queue.prototype, 'addBulk')
+      .mockRejectedValueOnce(new Error('Redis is away'));
+    try {
+      expect(await confirmations.confirm(token)).toMatchObject({ heldNotices: HELD_MAIL_LIMIT });
+    } finally {
+      addBulk.mockRestore();
+    }
+    expect(await heldOf(accountId)).toBe(HELD_MAIL_LIMIT);
+    // The sweep comes three days on: the window is the confirmation's, so they all go, late.
+    await sweepLater(3 * 24 * 3_600_000);
+    const subjects = (await mailsTo(to)).map((m) => m.subject);
+    expect(subjects).toHaveLength(HELD_MAIL_LIMIT);
+    expect(subjects[0]).toBe('platewise: notice 3');
+    expect(subjects.at(-1)).toBe(`platewise: notice ${HELD_MAIL_LIMIT + 2}`);
+    expect(await heldOf(accountId)).toBe(0);
+  });
+
+  it('sends what a refused queue left held to the address confirmed in the end, or drops it with the address', async () => {
+    const first = address('refused-first');
+    const second = address('refused-second');
+    const { accountId, token } = await owner(first);
+    await notifications.notify(accountId, notice('moved'));
+    const addBulk = jest
+      .spyOn(Queue.prototype, 'addBulk')
+      .mockRejectedValueOnce(new Error('Redis is away'));
+    try {
+      await confirmations.confirm(token);
+    } finally {
+      addBulk.mockRestore();
+    }
+    // Changed before the sweep came: held for the new address, not sent to the one left.
+    await pastTheLimit(accountId);
+    await confirmations.change(accountId, second);
+    await sweepLater();
+    expect(await mailsTo(first)).toEqual([]);
+    expect(await heldOf(accountId)).toBe(1);
+    expect(await confirmations.confirm(await tokenFor(accountId, second))).toMatchObject({
+      heldNotices: 1,
+    });
+    expect(await subjectsTo(second)).toEqual(['platewise: notice moved']);
+
+    // Removed before the sweep came: dropped, as any held notice is with the address.
+    const gone = address('refused-gone');
+    const other = await owner(gone);
+    await notifications.notify(other.accountId, notice('gone'));
+    jest.spyOn(Queue.prototype, 'addBulk').mockRejectedValueOnce(new Error('Redis is away'));
+    await confirmations.confirm(other.token);
+    jest.restoreAllMocks();
+    await confirmations.change(other.accountId, null);
+    await sweepLater();
+    expect(await heldOf(other.accountId)).toBe(0);
+    expect(await mailsTo(gone)).toEqual([]);
   });
 
   it('holds the notice of a webhook removed while the address is unconfirmed, as any other', async () => {

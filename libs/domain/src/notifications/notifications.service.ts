@@ -39,6 +39,21 @@ export const HELD_MAIL_MAX_AGE_MS = 48 * 3_600_000;
  * (every notice stays listed on the dashboard).
  */
 export const HELD_MAIL_LIMIT = 50;
+/** At most this many accounts' held notices are queued by a sweep (sweepHeld); the rest next time. */
+const SWEEP_ACCOUNTS = 500;
+/**
+ * The sweep leaves an address confirmed less than this long ago to its confirmation, which queues
+ * its held notices itself right after committing (sendHeld): the sweep is for what that could not.
+ */
+export const SWEEP_AFTER_MS = 60_000;
+/**
+ * How long a held notice's e-mail job is kept once sent (by its id, heldJobId), so that queueing
+ * it again (sendHeld: queued, then taking it off hold failed) adds nothing. The workers' sweep
+ * comes every few minutes; a day is far beyond that.
+ */
+const HELD_JOB_KEPT_S = 24 * 3600;
+/** The e-mail job of a held notice: one per notice, however many times it is queued. */
+const heldJobId = (id: bigint) => `held-notice-${id}`;
 
 /** A notice whose e-mail was held, taken to be e-mailed now that an address is confirmed. */
 export interface HeldNotice {
@@ -56,11 +71,18 @@ export interface HeldNotice {
  *
  * While the address is unconfirmed a notice's e-mail is held (notifications.email_held) and,
  * once an address is confirmed (by its link, or set by an operator), the held ones of the last
- * HELD_MAIL_MAX_AGE_MS are e-mailed to it through the same queue (releaseHeld, sendHeld). Whether
+ * HELD_MAIL_MAX_AGE_MS are e-mailed to it through the same queue (settleHeld, sendHeld). Whether
  * a notice is held or sent is decided with the account row share-locked, and a confirmation
- * updates that row before it takes the held ones: a notice raised as the address is confirmed is
- * either held before and taken by the confirmation, or sees it confirmed and is sent at once;
- * never both, never neither.
+ * updates that row before it settles the held ones: a notice raised as the address is confirmed
+ * is either held before and e-mailed as held, or sees it confirmed and is sent at once; never
+ * both, never neither.
+ *
+ * A held notice stays held until its e-mail is queued: taken off hold in the transaction that
+ * queues it (sendHeld), after the confirmation has committed. Should Redis refuse it then, it is
+ * still held, and the workers' sweep (sweepHeld, every few minutes) queues it later: nothing is
+ * lost between the confirmation and the queue, not even when the process dies there. Taking the
+ * notices off hold first and putting them back when the queue refused them would lose them
+ * whenever the putting back failed too, or the process stopped in between.
  */
 @Injectable()
 export class NotificationsService implements OnApplicationShutdown {
@@ -134,28 +156,33 @@ export class NotificationsService implements OnApplicationShutdown {
   }
 
   /**
-   * In the transaction that has just confirmed the account's address, after it updated the
-   * account row (so holds the lock that `record` waits for): takes every held e-mail off hold and
-   * returns those to send (sendHeld, once committed): raised at most HELD_MAIL_MAX_AGE_MS before
-   * `now`, the newest HELD_MAIL_LIMIT, oldest first. Older ones stay listed only. Taken in the
-   * same statement that clears them, so a notice is e-mailed by one confirmation at most.
+   * In the transaction that has just confirmed the account's address (`confirmedAt`), after it
+   * updated the account row (so holds the lock that `record` waits for): decides which held
+   * notices are e-mailed to it (sendHeld, once committed), and returns how many: those raised at
+   * most HELD_MAIL_MAX_AGE_MS before the confirmation, the newest HELD_MAIL_LIMIT. The others are
+   * taken off hold: they stay listed only, as their news is stale. The ones to send stay held
+   * until they are queued. sendHeld applies it again (to the account's confirmation time, so to
+   * the same ones): a later sweep sends what the confirmation would have, no more.
    */
-  async releaseHeld(
+  async settleHeld(
     tx: Prisma.TransactionClient,
     accountId: string,
-    now: Date,
-  ): Promise<HeldNotice[]> {
-    const since = new Date(now.getTime() - HELD_MAIL_MAX_AGE_MS);
-    const newest = await tx.$queryRaw<HeldNotice[]>`
-      WITH released AS (
+    confirmedAt: Date,
+  ): Promise<number> {
+    const since = new Date(confirmedAt.getTime() - HELD_MAIL_MAX_AGE_MS);
+    // One statement: the UPDATE sees the held rows as `sent` did, so what is kept and what is
+    // dropped are told apart on the same rows.
+    const [settled] = await tx.$queryRaw<{ sent: number }[]>`
+      WITH sent AS (
+        SELECT id FROM notifications
+        WHERE account_id = ${accountId}::uuid AND email_held AND created_at > ${since}
+        ORDER BY id DESC LIMIT ${HELD_MAIL_LIMIT}
+      ), dropped AS (
         UPDATE notifications SET email_held = false
-        WHERE account_id = ${accountId}::uuid AND email_held
-        RETURNING id, kind, subject, message, created_at
+        WHERE account_id = ${accountId}::uuid AND email_held AND id NOT IN (SELECT id FROM sent)
       )
-      SELECT id, kind, subject, message, created_at AS "createdAt" FROM released
-      WHERE created_at > ${since}
-      ORDER BY id DESC LIMIT ${HELD_MAIL_LIMIT}`;
-    return newest.reverse();
+      SELECT count(*)::int AS sent FROM sent`;
+    return settled?.sent ?? 0;
   }
 
   /**
@@ -170,35 +197,91 @@ export class NotificationsService implements OnApplicationShutdown {
   }
 
   /**
-   * Queues the e-mails releaseHeld took to the address just confirmed, as notices' own (the same
-   * job, the worker's usual sending); each says when it was raised, as it comes late. They are off
-   * hold already, so if the queue fails they are not sent (logged; still listed).
+   * Queues the e-mails of the account's held notices to its confirmed address, as notices' own
+   * (the same job, the worker's usual sending); each says when it was raised, as it comes late.
+   * Called once a confirmation has committed (settleHeld chose them), and by the workers' sweep
+   * for any left held. Returns how many were queued; never throws: what was not queued stays held.
+   *
+   * In one transaction, the account row share-locked (its address cannot change or be removed
+   * meanwhile: a change waits, and its held notices stay held for the next address) and the held
+   * rows locked (a sweep at the same moment skips them): the notices are queued, then taken off
+   * hold. Queue refused, or taking them off hold failed: the transaction is rolled back and they
+   * are still held for the sweep. Each notice's job has the notice's id (heldJobId) and is kept a
+   * day once sent, so one queued whose transaction then failed is not added, or sent, again.
    */
-  async sendHeld(accountId: string, to: string, held: HeldNotice[]): Promise<void> {
-    if (held.length === 0) return;
+  async sendHeld(accountId: string): Promise<number> {
+    let tried: { to: string; count: number } | undefined;
     try {
-      await this.emails().addBulk(
-        held.map((n) => ({
-          name: n.kind,
-          data: {
-            to,
-            subject: n.subject ?? 'platewise: a notice for your account',
-            text: this.mailText(
-              n.message,
-              `Told on ${n.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, while this address was not yet confirmed: held until it was.`,
-            ),
-          },
-          opts: this.mailOptions(),
-        })),
-      );
-      this.logger.log(
-        `account ${accountId}: ${held.length} held notice(s) e-mailed to ${to}, now confirmed`,
-      );
+      const sent = await this.prisma.$transaction(async (tx) => {
+        const [account] = await tx.$queryRaw<{ email: string; confirmedAt: Date }[]>`
+          SELECT email, email_confirmed_at AS "confirmedAt" FROM accounts
+          WHERE id = ${accountId}::uuid AND email IS NOT NULL AND email_confirmed_at IS NOT NULL
+          FOR SHARE`;
+        // Unconfirmed again (changed) or removed since: held for the next address, or dropped.
+        if (!account) return null;
+        await this.settleHeld(tx, accountId, account.confirmedAt);
+        const held = await tx.$queryRaw<HeldNotice[]>`
+          SELECT id, kind, subject, message, created_at AS "createdAt" FROM notifications
+          WHERE account_id = ${accountId}::uuid AND email_held
+          ORDER BY id LIMIT ${HELD_MAIL_LIMIT}
+          FOR UPDATE SKIP LOCKED`;
+        if (held.length === 0) return null;
+        tried = { to: account.email, count: held.length };
+        await this.emails().addBulk(held.map((n) => this.heldMail(account.email, n)));
+        await tx.notification.updateMany({
+          where: { id: { in: held.map((n) => n.id) } },
+          data: { emailHeld: false },
+        });
+        return tried;
+      });
+      if (sent)
+        this.logger.log(
+          `account ${accountId}: ${sent.count} held notice(s) e-mailed to ${sent.to}, now confirmed`,
+        );
+      return sent?.count ?? 0;
     } catch (error) {
       this.logger.warn(
-        `account ${accountId}: ${held.length} held notice(s) for ${to} not e-mailed: ${(error as Error).message}`,
+        `account ${accountId}: ${tried ? `${tried.count} held notice(s) for ${tried.to}` : 'held notices'} not queued, still held (the workers' sweep sends them): ${(error as Error).message}`,
       );
+      return 0;
     }
+  }
+
+  /**
+   * The workers' sweep: queues the held notices of every account whose address was confirmed
+   * (sendHeld) at least SWEEP_AFTER_MS before `now`. They are there only when queueing them at the
+   * confirmation failed. Returns how many were queued.
+   */
+  async sweepHeld(now = new Date()): Promise<number> {
+    const confirmedBy = new Date(now.getTime() - SWEEP_AFTER_MS);
+    const accounts = await this.prisma.$queryRaw<{ accountId: string }[]>`
+      SELECT DISTINCT n.account_id AS "accountId"
+      FROM notifications n JOIN accounts a ON a.id = n.account_id
+      WHERE n.email_held AND a.email IS NOT NULL AND a.email_confirmed_at <= ${confirmedBy}
+      LIMIT ${SWEEP_ACCOUNTS}`;
+    let sent = 0;
+    for (const { accountId } of accounts) sent += await this.sendHeld(accountId);
+    return sent;
+  }
+
+  /** A held notice's e-mail job: its own id, and kept a while once sent (HELD_JOB_KEPT_S). */
+  private heldMail(to: string, n: HeldNotice) {
+    return {
+      name: n.kind,
+      data: {
+        to,
+        subject: n.subject ?? 'platewise: a notice for your account',
+        text: this.mailText(
+          n.message,
+          `Told on ${n.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, while this address was not yet confirmed: held until it was.`,
+        ),
+      },
+      opts: {
+        ...this.mailOptions(),
+        jobId: heldJobId(n.id),
+        removeOnComplete: { age: HELD_JOB_KEPT_S },
+      },
+    };
   }
 
   /**

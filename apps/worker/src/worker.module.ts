@@ -8,6 +8,7 @@ import { WebhookDeliveryProcessor } from './webhooks/webhook-delivery.processor'
 import { EmailDeliveryProcessor } from './email/email-delivery.processor';
 import { ReadsPurge } from './reads/reads-purge';
 import { ContractReminderJob } from './contracts/contract-reminder.job';
+import { HeldNoticesJob } from './notifications/held-notices.job';
 
 @Module({})
 export class WorkerModule {
@@ -23,6 +24,7 @@ export class WorkerModule {
         EmailDeliveryProcessor,
         ReadsPurge,
         ContractReminderJob,
+        HeldNoticesJob,
       ],
     };
   }

@@ -31,9 +31,15 @@ export class AccountSettingsController {
 
   @RouteDoc({
     summary: "The owner's notices (quota, webhooks, watchlists), newest first",
+    description:
+      'The last 200. `emailHeld`: its e-mail waits for the address to be confirmed (raised while it was not), and goes once it is.',
     auth: 'session',
     internal: true,
-    ok: { status: 200, schema: arrayOf('Notification'), example: [EXAMPLES.notification] },
+    ok: {
+      status: 200,
+      schema: arrayOf('Notification'),
+      example: [EXAMPLES.heldNotification, EXAMPLES.notification],
+    },
   })
   @PlatewiseErrors(401)
   @Get('notifications')

@@ -183,6 +183,16 @@ export const EXAMPLES = {
     message:
       'Webhook 1 (https://hooks.example.com/plates) was removed after 20 failed deliveries in a row; last error: HTTP 500',
     created: '2026-12-05T19:30:00.000Z',
+    emailHeld: false,
+  },
+  /** a notice raised while the owner's address awaits its link */
+  heldNotification: {
+    accountId: ACCOUNT_ID,
+    kind: 'quota.threshold',
+    message:
+      'You have used 80 % of your monthly calls (800 of 1,000 calls) for the period 2026-12-01 to 2027-01-01.',
+    created: '2026-12-05T19:40:00.000Z',
+    emailHeld: true,
   },
   usageReport: {
     from: '2026-12-04',

@@ -167,7 +167,17 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     latestSignatureDate: dateTime,
     nextSignatureDate: dateTime,
   }),
-  Notification: object({ accountId: uuid, kind: str(), message: str(), created: dateTime }),
+  Notification: object({
+    accountId: uuid,
+    kind: str(),
+    message: str(),
+    created: dateTime,
+    emailHeld: {
+      type: 'boolean',
+      description:
+        "whether its e-mail is held: raised while the account's address was unconfirmed, it is e-mailed once the address is confirmed (if raised in the 48 hours before; false once e-mailed or dropped: stale, or the address removed)",
+    },
+  }),
   UsageReport: object({
     from: day,
     to: day,

@@ -24,6 +24,11 @@ export interface NotificationView {
   kind: string;
   message: string;
   created: string;
+  /**
+   * its e-mail is held: raised while the address was unconfirmed, e-mailed once one is confirmed
+   * (and held a moment more, until it is queued: sendHeld), so the dashboard can say so
+   */
+  emailHeld: boolean;
 }
 
 /**
@@ -348,6 +353,7 @@ export class NotificationsService implements OnApplicationShutdown {
       kind: n.kind,
       message: n.message,
       created: n.createdAt.toISOString(),
+      emailHeld: n.emailHeld,
     }));
   }
 

@@ -359,7 +359,7 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
     expect(same.body).toMatchObject({ emailConfirmed: true });
   }, 120_000);
 
-  it('opens the link on a page that confirms on a press; the owner sees the address unconfirmed and sends the link again', async () => {
+  it('opens the link on a page that confirms on a press; the owner sees the address unconfirmed, the notice held for it, and sends the link again', async () => {
     const browser = await launchChromium();
     try {
       const o = await owner('browser');
@@ -378,6 +378,15 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
       expect(await page.getByTestId('email-unconfirmed').innerText()).toContain(
         `${to} is not confirmed: notices are listed here but not e-mailed`,
       );
+      // A notice raised meanwhile is listed as held, waiting for that address.
+      await tellEightyPercent(o);
+      await page.reload();
+      const eighty = page.getByTestId('notices').getByRole('listitem').filter({ hasText: '80 %' });
+      await eighty.waitFor();
+      expect(await eighty.getByTestId('notice-held').innerText()).toBe(
+        `held: e-mailed once ${to} is confirmed`,
+      );
+      await screenshot(page, '41-notice-held');
       const first = await linkSentTo(to);
       await pastTheLimit(o.id);
       await page.getByRole('button', { name: 'Send the link again' }).click();
@@ -393,7 +402,7 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
       await screenshot(reader, '40-confirm-email');
       await reader.getByRole('button', { name: 'Confirm' }).click();
       expect(await reader.getByTestId('confirmed').innerText()).toBe(
-        `Confirmed: the notices of the account browser-${run} are e-mailed to ${to} from now on.`,
+        `Confirmed: the notices of the account browser-${run} are e-mailed to ${to} from now on. The notice raised while it was unconfirmed is e-mailed to it now.`,
       );
       expect(await o.settings()).toMatchObject({ emailConfirmed: true });
       await reader.reload();
@@ -407,6 +416,10 @@ describe('notice addresses are confirmed by link before notices are e-mailed to 
       await page.getByLabel('E-mail notices to').waitFor();
       expect(await page.getByLabel('E-mail notices to').inputValue()).toBe(to);
       expect(await page.getByTestId('email-unconfirmed').count()).toBe(0);
+      // The held notice was e-mailed with the confirmation: still listed, no longer held.
+      await eighty.waitFor();
+      expect(await page.getByTestId('notice-held').count()).toBe(0);
+      await waitFor(() => mailsTo(to).some((m) => m.subject === EIGHTY_SUBJECT), 20_000);
     } finally {
       await browser.close();
     }

@@ -74,6 +74,18 @@ function MonthChart({ month, allowance }: { month: Period; allowance: number }) 
   );
 }
 
+/**
+ * What the mark of a notice whose e-mail is held says: the address it waits for. Held means raised
+ * while the address was unconfirmed; once it is confirmed the notice is e-mailed and the mark goes
+ * (a held one of a confirmed address is being queued, or waits for the workers' next try).
+ */
+function heldNote(account?: { email: string | null; emailConfirmed: boolean }): string {
+  if (!account?.email) return 'held: e-mailed once the address is confirmed';
+  return account.emailConfirmed
+    ? `held: being e-mailed to ${account.email}, now confirmed`
+    : `held: e-mailed once ${account.email} is confirmed`;
+}
+
 /** How much is left this month and this contract year, the plan's limits, and the owner's notices. */
 export function Overview() {
   const queries = useQueryClient();
@@ -95,6 +107,8 @@ export function Overview() {
     onSuccess: (account) => {
       resend.reset();
       queries.setQueryData(['settings'], account);
+      // Removing the address drops the held e-mails: the notices' marks change with it.
+      void queries.invalidateQueries({ queryKey: ['notices'] });
     },
   });
   const resend = useMutation({
@@ -231,6 +245,14 @@ export function Overview() {
           {notices.data.map((n, i) => (
             <li key={i}>
               <span className="hint">{formatDate(n.created)}</span> {n.message}
+              {n.emailHeld && (
+                <>
+                  {' '}
+                  <span className="held" data-testid="notice-held">
+                    {heldNote(settings.data)}
+                  </span>
+                </>
+              )}
             </li>
           ))}
         </ul>

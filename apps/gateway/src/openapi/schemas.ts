@@ -218,7 +218,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     email: { type: 'string', format: 'email' },
     confirmed: dateTime,
     heldNotices: int(
-      "the notices raised while the address was unconfirmed (the last 48 hours' of them, 50 at most) that are e-mailed to it now; each once",
+      "the notices raised while the address was unconfirmed (the last 48 hours' of them, 50 at most) that are e-mailed to it now (should the e-mail queue refuse them, by the workers within minutes); each once",
     ),
   }),
   Accepted: object({ queued: { type: 'boolean' } }),

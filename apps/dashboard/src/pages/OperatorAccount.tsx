@@ -4,6 +4,7 @@ import { api, type Schemas, type UsageDay } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
 import { count } from '../format';
+import { heldNote } from '../notices';
 
 const TYPES = ['plate_reader', 'redact', 'stream'];
 
@@ -120,12 +121,18 @@ export function OperatorAccount({ accountId, close }: { accountId: string; close
             ))}
           </ul>
           {data.webhooks.length === 0 && <p className="hint">No webhooks.</p>}
-          <h3>Notices sent to the owner</h3>
+          <h3>Notices to the owner</h3>
           {data.notifications.length ? (
             <ul className="notices" data-testid="inspection-notices">
               {data.notifications.map((n, i) => (
                 <li key={i}>
                   <When iso={n.created} /> {n.message}
+                  {n.emailHeld && (
+                    <>
+                      {' '}
+                      <span className="held">{heldNote(data.account)}</span>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

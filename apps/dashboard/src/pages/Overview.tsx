@@ -3,6 +3,7 @@ import { api, type Answer } from '../api';
 import { ErrorText, formatDate } from '../components/ErrorText';
 import { UsageChart } from '../components/UsageChart';
 import { useDraft } from '../draft';
+import { heldNote } from '../notices';
 import { bytes, count, day, level } from '../format';
 
 type Period = NonNullable<Answer<'/account/overview'>['month']>;
@@ -72,18 +73,6 @@ function MonthChart({ month, allowance }: { month: Period; allowance: number }) 
       </p>
     </section>
   );
-}
-
-/**
- * What the mark of a notice whose e-mail is held says: the address it waits for. Held means raised
- * while the address was unconfirmed; once it is confirmed the notice is e-mailed and the mark goes
- * (a held one of a confirmed address is being queued, or waits for the workers' next try).
- */
-function heldNote(account?: { email: string | null; emailConfirmed: boolean }): string {
-  if (!account?.email) return 'held: e-mailed once the address is confirmed';
-  return account.emailConfirmed
-    ? `held: being e-mailed to ${account.email}, now confirmed`
-    : `held: e-mailed once ${account.email} is confirmed`;
 }
 
 /** How much is left this month and this contract year, the plan's limits, and the owner's notices. */

@@ -42,17 +42,13 @@ import {
   readDevRows,
   writeDataset,
 } from './lib/dev-labels.mjs';
+import { args, opt } from './lib/cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
 const cli = join(root, 'apps/cli/dist/main.js');
 // The engine's own European list (libs/engine/src/plates/formats.ts), from the built engine.
 const { EUROPE } = createRequire(import.meta.url)(join(root, 'libs/engine/dist/index.js'));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const config = opt('--config');
 const keep = opt('--keep');
 const concurrency = opt('--concurrency', '1');

@@ -23,6 +23,7 @@ import { readCsv } from './lib/csv.mjs';
 import { truthRegion } from './lib/dev-crops.mjs';
 import { readDevRows } from './lib/dev-labels.mjs';
 import { loadAverage } from './lib/load-average.mjs';
+import { opt } from './lib/cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
@@ -34,11 +35,6 @@ const { decodeImage } = require(join(dist, 'image/decode.js'));
 const { classifyVehicles } = require(join(dist, 'vehicle/attributes.js'));
 const { vehicleColor, whitePatchGains } = require(join(dist, 'vehicle/color.js'));
 const { combineType, mixColour, MMC } = require(join(dist, 'vehicle/mmc.js'));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const threads = Number(opt('--threads', '2'));
 const repeats = Number(opt('--repeats', '1'));
 

@@ -23,17 +23,13 @@ import { join, resolve } from 'node:path';
 import { pinnedEngine } from './lib/pinned-engine.mjs';
 import { readDevRows } from './lib/dev-labels.mjs';
 import { loadAverage } from './lib/load-average.mjs';
+import { opt } from './lib/cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const { createEngine } = require(join(root, 'libs/engine/dist/index.js'));
 const sharp = require(join(root, 'libs/engine/node_modules/sharp'));
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const threads = Number(opt('--threads', '2'));
 const method = opt('--method', 'blur');
 const limit = Number(opt('--limit', '0'));

@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pinnedEngine } from './lib/pinned-engine.mjs';
 import { readDevRows } from './lib/dev-labels.mjs';
+import { args, opt } from './lib/cli-args.mjs';
 
 /** main when issue 27 was taken up: "today's engine" of its acceptance (bench:speed item). */
 const TODAY = 'c1074dba5ff6fdca27dc2793d3782bad19861327';
@@ -32,11 +33,6 @@ const SMALL = 500_000;
 
 const root = resolve(import.meta.dirname, '..');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const threads = Number(opt('--threads', '2'));
 const rows = readDevRows(dev);
 const hints = { us: ['us'], br: ['br'], eu: ['sk', 'cz', 'pl', 'gb', 'de'] };

@@ -17,16 +17,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAverage } from './lib/load-average.mjs';
 import { median, streamReaders } from './lib/stream-readers.mjs';
+import { opt } from './lib/cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const clips = require(join(root, 'scripts/lib/stream-clips.js'));
 const { jpegFrames, mjpegServer } = require(join(root, 'scripts/lib/mjpeg-server.js'));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const runs = Number(opt('--runs', '5'));
 const seconds = Number(opt('--seconds', '6'));
 const cameraFps = Number(opt('--camera-fps', '5'));

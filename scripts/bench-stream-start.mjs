@@ -25,15 +25,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAverage } from './lib/load-average.mjs';
 import { median, streamReaders } from './lib/stream-readers.mjs';
+import { opt } from './lib/cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const clips = require(join(root, 'scripts/lib/stream-clips.js'));
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const runs = Number(opt('--runs', '7'));
 const gop = Number(opt('--gop', '50'));
 const transport = opt('--transport', 'tcp');

@@ -23,17 +23,13 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { args, opt } from './lib/cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
 const stream = require(join(root, 'apps/stream/dist/index.js'));
 const clips = require(join(root, 'scripts/lib/stream-clips.js'));
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const keep = opt('--keep', join(tmpdir(), 'platewise-bench-stream'));
 const speedPhotos = Number(opt('--speed-photos', '10'));
 const rows = clips.devPhotos(dev);

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { opt } from './lib/cli-args.mjs';
 import { readDevRows } from './lib/dev-labels.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -21,13 +22,8 @@ const { weightsAsConstants } = require(join(root, 'libs/engine/dist/models/const
 const models = resolve(root, process.env.PLATEWISE_MODELS_DIR || 'models/weights');
 const shared = resolve(root, '../shared/models');
 const dev = resolve(root, process.env.PLATEWISE_DEV_SET || '../shared/alpr-dev');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const nScenes = opt('--scenes', 24);
-const threads = opt('--threads', 2);
+const nScenes = Number(opt('--scenes', 24));
+const threads = Number(opt('--threads', 2));
 
 const face = readFileSync(
   join(root, 'libs/engine/src/redact/test-support/face-eileen-collins.jpg'),

@@ -352,6 +352,23 @@ describe('two-row plates whose lower row alone the detector boxes', () => {
   });
 });
 
+describe('small plates: a crop narrower than the reader is also read enlarged', () => {
+  // bench:robustness's "scale 50 %": the plates 36 and 40 px wide, which the reader alone
+  // misread stretched bilinearly (FK300AC, 21AIBX)
+  it.each([
+    ['eu/test_056.jpg', 'RK300AG', ['sk', 'cz', 'pl', 'gb', 'de']],
+    ['us/wts-lg-000032.jpg', '21A1BX', ['us']],
+  ])('%s at half size reads %s', async (file, text, regions) => {
+    const { width = 0 } = await sharp(photo(file)).metadata();
+    const half = await sharp(photo(file))
+      .resize({ width: Math.round(width / 2) })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const r = await engine().read(half, { regions });
+    expect(plates(r)[0]).toBe(text);
+  });
+});
+
 describe('close-up photos: a photo that is one plate is read whole', () => {
   const whole = { xmin: 0, ymin: 0, xmax: 320, ymax: 155 };
 

@@ -131,11 +131,19 @@ function decoderReason(message: string): string {
   return said.length > 0 ? said.join('; ') : 'the image data is damaged or cut short';
 }
 
-/** Resize RGB pixels to exactly width×height (bilinear-like, libvips). */
-export async function resizeRgb(img: RgbImage, width: number, height: number): Promise<RgbImage> {
+/**
+ * Resize RGB pixels to exactly width×height with libvips: bilinear-like by default; `cubic`
+ * enlarges with its bicubic interpolator (every kernel but `nearest` and `linear` does).
+ */
+export async function resizeRgb(
+  img: RgbImage,
+  width: number,
+  height: number,
+  kernel: 'linear' | 'cubic' = 'linear',
+): Promise<RgbImage> {
   if (img.width === width && img.height === height) return img;
   const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .resize(width, height, { fit: 'fill', kernel: 'linear' })
+    .resize(width, height, { fit: 'fill', kernel })
     .raw()
     .toBuffer();
   return { data, width, height };

@@ -3,10 +3,10 @@ import { EngineConfig, compileTextFormats, strictRegion } from '../config';
 import { PlateDetection, saneCorners } from '../detect/plate';
 import { Box, Point, boxArea, intersection } from '../geometry/box';
 import { dist, expandQuad, shiftQuad, warpQuad } from '../geometry/warp';
-import { RgbImage, cropRgb } from '../image/decode';
+import { RgbImage, cropRgb, resizeRgb } from '../image/decode';
 import { greedyDecode } from '../ocr/ctc';
 import { recognizePlates } from '../ocr/plate-recognize';
-import { HeadRegion, SlotFrames, readRegion, readSlots } from '../ocr/slot-reader';
+import { HeadRegion, SLOT_W, SlotFrames, readRegion, readSlots } from '../ocr/slot-reader';
 import { detectText } from '../ocr/text-detect';
 import { LineFrames, recognizeLines } from '../ocr/text-recognize';
 import {
@@ -19,7 +19,7 @@ import { inferRegion, stateFromText } from '../plates/region';
 import { countryWeights, plateLook, regionFromHead } from '../plates/region-prior';
 import { readState, stateFromLook, stateInput } from '../plates/plate-state';
 import { attributeTensor } from '../vehicle/attributes';
-import { slotView } from '../plates/text-views';
+import { TextView, slotView } from '../plates/text-views';
 import { sureClasses } from '../plates/format-guard';
 import { TUNING } from './tuning';
 
@@ -139,16 +139,16 @@ export class PlateTextReader {
       countryWeights: head && !ctx.hints.length ? countryWeights(head) : null,
       sure: sureClasses(frames),
     };
-    const groups: RecognizerFrames[] = [
-      { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 },
-    ];
-    let candidates = generateCandidates(groups, cctCtx);
+    // `mode: fast` reads each crop once, as it is
+    const enlarge = config.mode !== 'fast';
+    let { views, candidates } = await this.unsureEnlarged(crop, frames, cctCtx, enlarge);
+    const groups: RecognizerFrames[] = [cctGroup(views)];
     // A one-row reading that fits no plate format may be the lower row of a two-row plate
     // (otherRow): its quad grown upward is read too, and replaces it where that reads better.
-    const other = await this.otherRow(img, q, candidates, ctx, head);
+    const other = await this.otherRow(img, q, candidates, ctx, head, enlarge);
     if (other) {
-      ({ q, crop, frames, candidates } = other);
-      groups[0] = { name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 };
+      ({ q, crop, frames, views, candidates } = other);
+      groups[0] = cctGroup(views);
       cctCtx.sure = sureClasses(frames);
       // where the plate is from, on the whole plate this time
       head = this.s.region ? (await readRegion(this.s.region, [crop]))[0] : frames.region;
@@ -203,7 +203,14 @@ export class PlateTextReader {
     candidates: Candidate[],
     ctx: CandidateContext,
     head: Record<HeadRegion, number> | null,
-  ): Promise<{ q: Quad; crop: RgbImage; frames: SlotFrames; candidates: Candidate[] } | null> {
+    enlarge: boolean,
+  ): Promise<{
+    q: Quad;
+    crop: RgbImage;
+    frames: SlotFrames;
+    views: TextView[];
+    candidates: Candidate[];
+  } | null> {
     const best = candidates[0];
     if (q.rows !== 1 || !best || best.regions.length || !this.s.cct) return null;
     const [tl, tr, br, bl] = q.corners;
@@ -217,17 +224,43 @@ export class PlateTextReader {
     const grown: Quad = { corners, qw: q.qw, qh: q.qh * (1 + TUNING.otherRowGrow), rows: 2 };
     const crop = cctCrop(img, grown);
     const [frames] = await readSlots(this.s.cct, [crop]);
-    const twoRow = generateCandidates(
-      [{ name: 'cct', views: [slotView(frames, TUNING.cctConfusion)], weight: 1 }],
+    const { views, candidates: twoRow } = await this.unsureEnlarged(
+      crop,
+      frames,
       {
         ...ctx,
         countryWeights: head && !ctx.hints.length ? countryWeights(head) : null,
         sure: sureClasses(frames),
       },
+      enlarge,
     );
     const top = twoRow[0];
     if (!top || !top.regions.length || top.total <= best.total) return null;
-    return { q: grown, crop, frames, candidates: twoRow };
+    return { q: grown, crop, frames, views, candidates: twoRow };
+  }
+
+  /**
+   * The CCT reader's candidates for a crop it has read (`frames`). Where `enlarge`, a crop
+   * narrower than the reader's input whose best reading is unsure (`TUNING.enlargeUnsure`) is
+   * read once more, enlarged `TUNING.cctEnlarge` times by libvips' bicubic interpolator first,
+   * and the two views' probabilities are averaged per text.
+   */
+  private async unsureEnlarged(
+    crop: RgbImage,
+    frames: SlotFrames,
+    ctx: CandidateContext,
+    enlarge: boolean,
+  ): Promise<{ views: TextView[]; candidates: Candidate[] }> {
+    const views = [slotView(frames, TUNING.cctConfusion)];
+    const candidates = generateCandidates([cctGroup(views)], ctx);
+    const score = candidates[0]?.score ?? 0;
+    if (!enlarge || !this.s.cct || crop.width >= SLOT_W || score >= TUNING.enlargeUnsure)
+      return { views, candidates };
+    const k = TUNING.cctEnlarge;
+    const big = await resizeRgb(crop, crop.width * k, crop.height * k, 'cubic');
+    const [enlarged] = await readSlots(this.s.cct, [big]);
+    views.push(slotView(enlarged, TUNING.cctConfusion));
+    return { views, candidates: generateCandidates([cctGroup(views)], ctx) };
   }
 
   /**
@@ -366,6 +399,14 @@ export class PlateTextReader {
 }
 
 /** The CCT readers' view: the quad padded like their crops, at native resolution (resized later). */
+/** The CCT reader's views of one plate (readCrop), their probabilities averaged per text. */
+const cctGroup = (views: TextView[]): RecognizerFrames => ({
+  name: 'cct',
+  views,
+  weight: 1,
+  combine: 'lse',
+});
+
 export function cctCrop(img: RgbImage, q: Quad): RgbImage {
   const px = TUNING.cctPadX;
   const py = TUNING.cctPadY;

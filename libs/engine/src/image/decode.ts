@@ -221,3 +221,12 @@ export async function cropResizeRgb(
     .toBuffer();
   return { data, width: toWidth, height: toHeight };
 }
+
+/** RGB pixels sharpened by libvips' unsharp mask (sigma 1, twice its default gain on edges). */
+export async function sharpenRgb(img: RgbImage): Promise<RgbImage> {
+  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .sharpen({ sigma: 1, m1: 2, m2: 4 })
+    .raw()
+    .toBuffer();
+  return { data, width: img.width, height: img.height };
+}

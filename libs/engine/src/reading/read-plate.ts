@@ -3,7 +3,7 @@ import { EngineConfig, compileTextFormats, strictRegion } from '../config';
 import { PlateDetection, saneCorners } from '../detect/plate';
 import { Box, Point, boxArea, intersection } from '../geometry/box';
 import { dist, expandQuad, shiftQuad, warpQuad } from '../geometry/warp';
-import { RgbImage, cropRgb, resizeRgb } from '../image/decode';
+import { RgbImage, cropRgb, resizeRgb, sharpenRgb } from '../image/decode';
 import { greedyDecode } from '../ocr/ctc';
 import { recognizePlates } from '../ocr/plate-recognize';
 import { HeadRegion, SLOT_W, SlotFrames, readRegion, readSlots } from '../ocr/slot-reader';
@@ -140,12 +140,12 @@ export class PlateTextReader {
       sure: sureClasses(frames),
     };
     // `mode: fast` reads each crop once, as it is
-    const enlarge = config.mode !== 'fast';
-    let { views, candidates } = await this.unsureEnlarged(crop, frames, cctCtx, enlarge);
+    const more = config.mode !== 'fast';
+    let { views, candidates } = await this.unsureViews(crop, frames, cctCtx, more);
     const groups: RecognizerFrames[] = [cctGroup(views)];
     // A one-row reading that fits no plate format may be the lower row of a two-row plate
     // (otherRow): its quad grown upward is read too, and replaces it where that reads better.
-    const other = await this.otherRow(img, q, candidates, ctx, head, enlarge);
+    const other = await this.otherRow(img, q, candidates, ctx, head, more);
     if (other) {
       ({ q, crop, frames, views, candidates } = other);
       groups[0] = cctGroup(views);
@@ -203,7 +203,7 @@ export class PlateTextReader {
     candidates: Candidate[],
     ctx: CandidateContext,
     head: Record<HeadRegion, number> | null,
-    enlarge: boolean,
+    more: boolean,
   ): Promise<{
     q: Quad;
     crop: RgbImage;
@@ -224,7 +224,7 @@ export class PlateTextReader {
     const grown: Quad = { corners, qw: q.qw, qh: q.qh * (1 + TUNING.otherRowGrow), rows: 2 };
     const crop = cctCrop(img, grown);
     const [frames] = await readSlots(this.s.cct, [crop]);
-    const { views, candidates: twoRow } = await this.unsureEnlarged(
+    const { views, candidates: twoRow } = await this.unsureViews(
       crop,
       frames,
       {
@@ -232,7 +232,7 @@ export class PlateTextReader {
         countryWeights: head && !ctx.hints.length ? countryWeights(head) : null,
         sure: sureClasses(frames),
       },
-      enlarge,
+      more,
     );
     const top = twoRow[0];
     if (!top || !top.regions.length || top.total <= best.total) return null;
@@ -240,26 +240,28 @@ export class PlateTextReader {
   }
 
   /**
-   * The CCT reader's candidates for a crop it has read (`frames`). Where `enlarge`, a crop
-   * narrower than the reader's input whose best reading is unsure (`TUNING.enlargeUnsure`) is
-   * read once more, enlarged `TUNING.cctEnlarge` times by libvips' bicubic interpolator first,
-   * and the two views' probabilities are averaged per text.
+   * The CCT reader's candidates for a crop it has read (`frames`). Where `more`, a reading that
+   * scores under `TUNING.unsure` is read again in other views of the crop — sharpened, and, when
+   * the crop is narrower than the reader's input, enlarged `TUNING.cctEnlarge` times by libvips'
+   * bicubic interpolator — and the views' probabilities are averaged per text.
    */
-  private async unsureEnlarged(
+  private async unsureViews(
     crop: RgbImage,
     frames: SlotFrames,
     ctx: CandidateContext,
-    enlarge: boolean,
+    more: boolean,
   ): Promise<{ views: TextView[]; candidates: Candidate[] }> {
     const views = [slotView(frames, TUNING.cctConfusion)];
     const candidates = generateCandidates([cctGroup(views)], ctx);
-    const score = candidates[0]?.score ?? 0;
-    if (!enlarge || !this.s.cct || crop.width >= SLOT_W || score >= TUNING.enlargeUnsure)
+    if (!more || !this.s.cct || (candidates[0]?.score ?? 0) >= TUNING.unsure)
       return { views, candidates };
     const k = TUNING.cctEnlarge;
-    const big = await resizeRgb(crop, crop.width * k, crop.height * k, 'cubic');
-    const [enlarged] = await readSlots(this.s.cct, [big]);
-    views.push(slotView(enlarged, TUNING.cctConfusion));
+    const others = await Promise.all([
+      sharpenRgb(crop),
+      ...(crop.width < SLOT_W ? [resizeRgb(crop, crop.width * k, crop.height * k, 'cubic')] : []),
+    ]);
+    for (const f of await readSlots(this.s.cct, others))
+      views.push(slotView(f, TUNING.cctConfusion));
     return { views, candidates: generateCandidates([cctGroup(views)], ctx) };
   }
 
@@ -399,7 +401,7 @@ export class PlateTextReader {
 }
 
 /** The CCT readers' view: the quad padded like their crops, at native resolution (resized later). */
-/** The CCT reader's views of one plate (readCrop), their probabilities averaged per text. */
+/** The CCT reader's views of one plate (unsureViews), their probabilities averaged per text. */
 const cctGroup = (views: TextView[]): RecognizerFrames => ({
   name: 'cct',
   views,

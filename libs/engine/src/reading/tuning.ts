@@ -15,16 +15,18 @@ export const TUNING = {
   cctPadX: 0.15,
   cctPadY: 0.15,
   /**
-   * A crop narrower than the reader's input (a plate under about 100 px wide) whose best reading
-   * scores under `enlargeUnsure` is read once more, enlarged `cctEnlarge` times by libvips'
-   * bicubic interpolator first, the two views' probabilities averaged (read-plate.ts
-   * unsureEnlarged): stretched bilinearly the whole way, a small plate reads worse. Chosen on
-   * ../shared's labelled crops, not on the dev photos (libs/engine/README.md "Robustness": the
-   * engine on 766 of them shrunk to 40 / 56 / 72 px wide read 528 / 617 / 639 without the second
-   * view, 554 / 628 / 643 with it on every small crop, 550 / 626 / 641 with it under 0.9).
+   * A reading that scores under `unsure` is read again in other views of its crop, the views'
+   * probabilities averaged per text (read-plate.ts unsureViews): sharpened (libvips' unsharp
+   * mask), and, for a crop narrower than the reader's input (a plate under about 100 px wide),
+   * enlarged `cctEnlarge` times by libvips' bicubic interpolator first — stretched bilinearly the
+   * whole way, a small plate reads worse. Chosen on ../shared's labelled crops, not on the dev
+   * photos (libs/engine/README.md "Robustness"): the engine on 766 of them shrunk to 40 / 56 / 72
+   * px wide read 528 / 617 / 639 alone, 550 / 626 / 641 with the enlarged view under 0.9; at 160
+   * px, clean / blurred (σ 1.5) / JPEG q30, 640 / 637 / 620 alone, 646 / 644 / 621 with the
+   * sharpened view under 0.9.
    */
   cctEnlarge: 2,
-  enlargeUnsure: 0.9,
+  unsure: 0.9,
   /**
    * How far up (a share of the quad's height) a one-row quad is grown to take in the other row of
    * a two-row plate (read-plate.ts otherRow). The detector's box on the lower row of European

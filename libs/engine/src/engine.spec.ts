@@ -353,7 +353,7 @@ describe('two-row plates whose lower row alone the detector boxes', () => {
 });
 
 describe('a reading unsure of itself is read again in other views of the crop', () => {
-  const jpeg = (s: sharp.Sharp) => s.jpeg({ quality: 90 }).toBuffer();
+  const jpeg = (s: ReturnType<typeof sharp>) => s.jpeg({ quality: 90 }).toBuffer();
   // bench:robustness's rows; each misread from its crop alone (in brackets)
   it.each([
     // half size: plates 36 and 68 px wide, the crop enlarged first (FK300AC, RIO7555)

@@ -400,7 +400,6 @@ export class PlateTextReader {
   }
 }
 
-/** The CCT readers' view: the quad padded like their crops, at native resolution (resized later). */
 /** The CCT reader's views of one plate (unsureViews), their probabilities averaged per text. */
 const cctGroup = (views: TextView[]): RecognizerFrames => ({
   name: 'cct',
@@ -409,6 +408,7 @@ const cctGroup = (views: TextView[]): RecognizerFrames => ({
   combine: 'lse',
 });
 
+/** The CCT readers' view: the quad padded like their crops, at native resolution (resized later). */
 export function cctCrop(img: RgbImage, q: Quad): RgbImage {
   const px = TUNING.cctPadX;
   const py = TUNING.cctPadY;

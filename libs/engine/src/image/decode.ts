@@ -131,6 +131,10 @@ function decoderReason(message: string): string {
   return said.length > 0 ? said.join('; ') : 'the image data is damaged or cut short';
 }
 
+/** A sharp pipeline on decoded RGB pixels. */
+const pixels = (img: RgbImage) =>
+  sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
+
 /**
  * Resize RGB pixels to exactly width×height with libvips: bilinear-like by default; `cubic`
  * enlarges with its bicubic interpolator (every kernel but `nearest` and `linear` does).
@@ -142,10 +146,7 @@ export async function resizeRgb(
   kernel: 'linear' | 'cubic' = 'linear',
 ): Promise<RgbImage> {
   if (img.width === width && img.height === height) return img;
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .resize(width, height, { fit: 'fill', kernel })
-    .raw()
-    .toBuffer();
+  const data = await pixels(img).resize(width, height, { fit: 'fill', kernel }).raw().toBuffer();
   return { data, width, height };
 }
 
@@ -214,7 +215,7 @@ export async function cropResizeRgb(
 ): Promise<RgbImage> {
   const rect = cropRect(img, x, y, width, height);
   if (rect.width === toWidth && rect.height === toHeight) return cropRgb(img, x, y, width, height);
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+  const data = await pixels(img)
     .extract(rect)
     .resize(toWidth, toHeight, { fit: 'fill', kernel: 'linear' })
     .raw()
@@ -224,9 +225,6 @@ export async function cropResizeRgb(
 
 /** RGB pixels sharpened by libvips' unsharp mask (sigma 1, twice its default gain on edges). */
 export async function sharpenRgb(img: RgbImage): Promise<RgbImage> {
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .sharpen({ sigma: 1, m1: 2, m2: 4 })
-    .raw()
-    .toBuffer();
+  const data = await pixels(img).sharpen({ sigma: 1, m1: 2, m2: 4 }).raw().toBuffer();
   return { data, width: img.width, height: img.height };
 }

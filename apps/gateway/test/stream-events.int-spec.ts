@@ -436,6 +436,20 @@ describe('stream events (real PostgreSQL and Redis)', () => {
         });
       });
     };
+    /**
+     * A gateway frozen past its claim: renewals stopped (a frozen process runs none), the call's
+     * slot stalled, and the claim left to lapse. Returns the renewal spy and the call's answer.
+     */
+    const freezePastClaim = async <T>(post: (key: string) => PromiseLike<T>, key: string) => {
+      const renew = jest
+        .spyOn(KeyClaim.prototype as unknown as { renew(): Promise<void> }, 'renew')
+        .mockResolvedValue(undefined);
+      const asked = stallNextSlot();
+      const first = post(key).then((r) => r);
+      await asked;
+      await sleep(CLAIM + 300);
+      return { renew, first };
+    };
     const setUp = async (name: string, plan = 'pro') => {
       const { account, apiKey } = await slow.admin.createAccount(uniqueName(name), plan);
       const hook = await slow.app
@@ -509,14 +523,8 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       const { account, post, usage, jobs } = await setUp('stream-frozen');
       // A frozen process renews nothing: no renewal runs while the first call stalls, so nothing
       // in it notices the claim lapse before it comes to be counted.
-      const renew = jest
-        .spyOn(KeyClaim.prototype as unknown as { renew(): Promise<void> }, 'renew')
-        .mockResolvedValue(undefined);
-      const asked = stallNextSlot();
-      const first = post('frozen-0123456789').then((r) => r);
-      await asked;
+      const { renew, first } = await freezePastClaim(post, 'frozen-0123456789');
       // Past the claim: the reporter's retry takes the lapsed key and is counted and sent.
-      await sleep(CLAIM + 300);
       const retry = await post('frozen-0123456789');
       expect(retry.status).toBe(201);
       expect(retry.body.duplicate).toBeUndefined();
@@ -540,15 +548,9 @@ describe('stream events (real PostgreSQL and Redis)', () => {
 
     it('refuses a call that froze past its claim with no retry meanwhile, and takes its retry then', async () => {
       const { account, post, usage, jobs } = await setUp('stream-thawed');
-      jest
-        .spyOn(KeyClaim.prototype as unknown as { renew(): Promise<void> }, 'renew')
-        .mockResolvedValue(undefined);
-      const asked = stallNextSlot();
-      const first = post('thawed-0123456789').then((r) => r);
-      await asked;
+      const { first } = await freezePastClaim(post, 'thawed-0123456789');
       // Its claim lapsed: the key is free, though no retry took it. Not taken back by the call
       // (a retry may have come and gone meanwhile); the reporter retries on 409.
-      await sleep(CLAIM + 300);
       const key = `stream-event:${account.id}:thawed-0123456789`;
       expect(await slow.app.get(RedisService).get(key)).toBeNull();
       expect((await first).status).toBe(409);

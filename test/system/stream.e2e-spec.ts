@@ -11,6 +11,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { checkEngineResult } from '../../libs/snapshot/src';
 import { GATEWAY_READY, Running, startApp, WORKER_READY } from './processes';
 import { testPort } from './services';
@@ -84,6 +85,7 @@ describe('stream: video into one event per vehicle', () => {
 
   it('platewise stream reads a file to its end: one event per photo, the right plate, direction on pans', async () => {
     const out = join(dir, 'file.jsonl');
+    const frames = join(dir, 'best-frames');
     const start = '2026-01-01T00:00:00.000Z';
     const p = run(process.execPath, [
       CLI,
@@ -95,6 +97,8 @@ describe('stream: video into one event per vehicle', () => {
       out,
       '--start-time',
       start,
+      '--frames-dir',
+      frames,
     ]);
     expect(await p.exited).toBe(0);
     const events = lines(out);
@@ -108,7 +112,12 @@ describe('stream: video into one event per vehicle', () => {
         'frames',
         'direction',
         'results',
+        'best_frame',
       ]);
+      // the frame its best read came from, as a JPEG of the clip's frame size (the engine reads
+      // the frames' pixels; a JPEG is made only of a frame with a plate on it)
+      const best = await sharp(join(frames, e.best_frame)).metadata();
+      expect([best.format, best.width, best.height]).toEqual(['jpeg', 1280, 720]);
       expect(e.camera_id).toBe('file-cam');
       expect(e.frames).toBeGreaterThanOrEqual(2);
       expect(Date.parse(e.first_seen)).toBeLessThanOrEqual(Date.parse(e.timestamp));

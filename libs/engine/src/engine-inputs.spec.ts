@@ -65,6 +65,39 @@ describe('images', () => {
     expect(err.reason).toBe('corrupt');
     await expect(engine().read(Buffer.alloc(0))).rejects.toMatchObject({ reason: 'corrupt' });
   });
+
+  it('reads decoded RGB pixels (a video frame) as it reads the same pixels sent as a PNG', async () => {
+    const { data, info } = await sharp(photo('br/AYO9034.jpg'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { data, width: info.width, height: info.height };
+    const png = await sharp(data, { raw: { ...raw, channels: 3 } })
+      .png()
+      .toBuffer();
+    const [fromRaw, fromPng] = await Promise.all([
+      engine().read(raw, { regions: ['br'] }),
+      engine().read(png, { regions: ['br'] }),
+    ]);
+    expect(plates(fromRaw)[0]).toBe('AYO9034');
+    expect(fromRaw.results).toEqual(fromPng.results);
+  });
+
+  it('refuses raw pixels whose size does not add up, or too many of them', async () => {
+    const bad = [
+      { data: Buffer.alloc(12 * 10 * 3 - 1), width: 12, height: 10 },
+      { data: Buffer.alloc(0), width: 0, height: 10 },
+      { data: Buffer.alloc(30), width: 2.5, height: 4 },
+    ];
+    for (const raw of bad)
+      await expect(engine().read(raw)).rejects.toMatchObject({
+        name: 'ImageDecodeError',
+        reason: 'corrupt',
+      });
+    // checked before the bytes: a caller cannot make the engine walk a huge frame
+    await expect(
+      engine().read({ data: Buffer.alloc(3), width: 20_000, height: 20_000 }),
+    ).rejects.toMatchObject({ name: 'ImageDecodeError', reason: 'too-large' });
+  });
 });
 
 describe('model files', () => {

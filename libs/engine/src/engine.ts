@@ -23,7 +23,15 @@ import { VehicleDetection, detectVehicles } from './detect/vehicle';
 import { CLOSE_UP, looseCrop, plateShaped, wholePhotoPlate } from './detect/close-up';
 import { Box, boxArea, boxOfPoints, clampBox } from './geometry/box';
 import { nms } from './geometry/nms';
-import { DEFAULT_MAX_PIXELS, RgbImage, cropRgb, decodeImage, resizeShared } from './image/decode';
+import {
+  DEFAULT_MAX_PIXELS,
+  RawRgb,
+  RgbImage,
+  cropRgb,
+  decodeImage,
+  rawImage,
+  resizeShared,
+} from './image/decode';
 import { letterbox } from './geometry/letterbox';
 import { loadManifest, readOptional, readVerified, resolveModelsDir } from './models/manifest';
 import { freeDims } from './models/free-dims';
@@ -99,7 +107,8 @@ export interface ReadOptions {
 }
 
 export interface Engine {
-  read(image: Buffer, opts?: ReadOptions): Promise<EngineResult>;
+  /** an upload as sent (JPEG, PNG, …), or pixels decoded already (a video frame: `RawRgb`) */
+  read(image: Buffer | RawRgb, opts?: ReadOptions): Promise<EngineResult>;
   /** the same photo with its plates and faces hidden (redact/engine-redact.ts) */
   redact(image: Buffer, opts?: RedactRequest): Promise<RedactionResult>;
   close(): Promise<void>;
@@ -366,13 +375,15 @@ class PlateEngine implements Engine {
     ]);
   }
 
-  async read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
+  async read(image: Buffer | RawRgb, opts: ReadOptions = {}): Promise<EngineResult> {
     const t0 = performance.now();
     const config: EngineConfig = { ...DEFAULT_CONFIG, ...opts.config };
     // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
     const hints = opts.hints ?? regionHints(opts.regions ?? []);
     const phase = phaseTimer(opts.onPhase);
-    const img = await decodeImage(image, this.maxPixels);
+    const img = Buffer.isBuffer(image)
+      ? await decodeImage(image, this.maxPixels)
+      : rawImage(image, this.maxPixels);
     phase('decode');
     // `mode: fast` is one detection step, the plate detector's: vehicles are looked for only when
     // the request needs them (detection_rule strict, vehicle mode, mmc); plates then report the

@@ -1,6 +1,7 @@
 export { createEngine, parseRecognizer, RECOGNIZER_MODES, TUNING } from './engine';
 export type { Engine, EngineOptions, ReadOptions, RecognizerMode } from './engine';
 export type { EnginePhase } from './phase-timer';
+export type { RawRgb } from './image/decode';
 export {
   CONFIG_KEYS,
   parseEngineConfig,

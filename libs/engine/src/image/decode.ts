@@ -47,6 +47,40 @@ export async function decodeImage(
 }
 
 /**
+ * Pixels a caller has decoded already (a video frame): interleaved 8-bit RGB, `width × height × 3`
+ * bytes, upright. Read as they are, they spare an encode and a decode (apps/stream).
+ */
+export interface RawRgb {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** `raw` as the engine's image, its size checked as a decoded upload's is (no copy). */
+export function rawImage(raw: RawRgb, maxPixels = DEFAULT_MAX_PIXELS): RgbImage {
+  const { data, width, height } = raw;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new ImageDecodeError(
+      `raw pixels: width and height must be whole numbers above 0`,
+      'corrupt',
+      'raw',
+    );
+  if (width * height > maxPixels)
+    throw new ImageDecodeError(
+      `image is too large: ${width}×${height} pixels, the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels`,
+      'too-large',
+      'raw',
+    );
+  if (data.byteLength !== width * height * 3)
+    throw new ImageDecodeError(
+      `raw pixels: ${data.byteLength} bytes for ${width}×${height} RGB (${width * height * 3} expected)`,
+      'corrupt',
+      'raw',
+    );
+  return { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), width, height };
+}
+
+/**
  * decodeImage of an image this engine encoded itself (a redaction's JPEG or PNG), whose format and
  * size are known: no header check, one call to sharp.
  */

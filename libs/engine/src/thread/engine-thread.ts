@@ -29,8 +29,9 @@ createEngine(workerData as ThreadInit).then(
           .then((result) => send({ type: 'redacted', id: request.id, result, phases }), failed);
         return;
       }
+      const raw = request.raw && { data: image, ...request.raw };
       engine
-        .read(image, {
+        .read(raw ?? image, {
           regions: request.regions,
           hints: request.hints,
           config: request.config,

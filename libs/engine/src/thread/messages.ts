@@ -13,6 +13,8 @@ export interface ReadRequest {
   kind: 'read';
   id: number;
   image: Uint8Array;
+  /** set where `image` holds RGB pixels (Engine.read's `RawRgb`), not an encoded upload */
+  raw?: { width: number; height: number };
   regions: string[];
   hints?: string[];
   config?: Partial<EngineConfig>;

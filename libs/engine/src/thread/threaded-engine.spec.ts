@@ -52,6 +52,24 @@ describe('the real engine in a thread', () => {
     expect(threaded.loadTimeMs).toBeGreaterThan(0);
   });
 
+  it('reads decoded RGB pixels as the engine in this thread does, leaving the caller its own', async () => {
+    const { data, info } = await sharp(photo('us/car6.jpg'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { data, width: info.width, height: info.height };
+    const before = Buffer.from(data);
+    const [there, here] = await Promise.all([
+      threaded.read(raw, { regions: ['us'] }),
+      inProcess().read(raw, { regions: ['us'] }),
+    ]);
+    expect(plates(there).length).toBeGreaterThan(0);
+    expect({ ...there, processing_time: 0 }).toEqual({ ...here, processing_time: 0 });
+    expect(data.equals(before)).toBe(true);
+    await expect(threaded.read({ ...raw, width: info.width + 1 })).rejects.toBeInstanceOf(
+      ImageDecodeError,
+    );
+  });
+
   it('raises the same typed errors as the engine itself', async () => {
     await expect(threaded.read(Buffer.from('not an image'))).rejects.toBeInstanceOf(
       ImageDecodeError,

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineResult } from '@platewise/snapshot';
 import type { Engine, EngineOptions, ReadOptions, RecognizerMode } from '../engine';
 import { EngineRestartedError, EngineTimeoutError } from '../errors';
+import type { RawRgb } from '../image/decode';
 import type { RedactionResult, RedactRequest } from '../redact/engine-redact';
 import { EngineRequest, fromThreadError, StopRequest, ThreadMessage } from './messages';
 
@@ -77,12 +78,15 @@ class ThreadedEngine implements Engine {
     this.makeModel = ready.makeModel;
   }
 
-  read(image: Buffer, opts: ReadOptions = {}): Promise<EngineResult> {
+  read(image: Buffer | RawRgb, opts: ReadOptions = {}): Promise<EngineResult> {
+    const encoded = Buffer.isBuffer(image);
     return this.send(
       (id) => ({
         kind: 'read',
         id,
-        image: new Uint8Array(image),
+        // a copy, moved to the thread: the caller keeps its own
+        image: new Uint8Array(encoded ? image : image.data),
+        raw: encoded ? undefined : { width: image.width, height: image.height },
         regions: opts.regions ?? [],
         hints: opts.hints,
         config: opts.config,

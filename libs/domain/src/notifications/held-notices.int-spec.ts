@@ -408,4 +408,13 @@ describe('notices held while the address is unconfirmed', () => {
       await prisma.$transaction((tx) => notifications.record(tx, accountId, notice('now'))),
     ).toBe(to);
   });
+
+  it('drops a notice for an account deleted since (false), e-mailed or listed only, so its caller does not retry it forever', async () => {
+    const { accountId } = await ctx.account();
+    await prisma.account.delete({ where: { id: accountId } });
+    await expect(notifications.notify(accountId, notice('gone'))).resolves.toBe(false);
+    await expect(
+      notifications.notify(accountId, notice('gone, listed'), { email: false }),
+    ).resolves.toBe(false);
+  });
 });

@@ -101,7 +101,8 @@ export class NotificationsService implements OnApplicationShutdown {
 
   /**
    * Records the notice and queues its e-mail (unless `email` is false: listed only), or holds it
-   * while the address is unconfirmed. Returns false when a deduplicated one was sent already.
+   * while the address is unconfirmed. Returns false when a deduplicated one was sent already, or
+   * its account is gone.
    */
   async notify(accountId: string, notice: Notice, { email = true } = {}): Promise<boolean> {
     let to: string | null = null;
@@ -111,8 +112,11 @@ export class NotificationsService implements OnApplicationShutdown {
       // Listed only, or no e-mail at all: nothing to decide, so no transaction and no lock.
       else await this.insert(this.prisma, accountId, notice, false);
     } catch (error) {
-      // P2002: a notice with this key exists already.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+      // P2002: a notice with this key exists already; P2003: its account was deleted since.
+      if (
+        error instanceof Prisma.PrismaClientKnownRequestError &&
+        (error.code === 'P2002' || error.code === 'P2003')
+      )
         return false;
       throw error;
     }

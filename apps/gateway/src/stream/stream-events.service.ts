@@ -62,8 +62,8 @@ export class StreamEventsService {
     // so its renewals end however the call does.
     whenCounted({
       what: 'webhook deliveries and read history',
+      // the read first: it is kept in memory at once, whatever becomes of the enqueue
       run: async () => {
-        await this.sink.enqueueStreamEvent(hooks, event as unknown as Record<string, unknown>);
         this.reads.record(
           {
             accountId: owner.accountId,
@@ -74,6 +74,7 @@ export class StreamEventsService {
           },
           { results: event.results as unknown as PlateResult[], timestamp: event.timestamp },
         );
+        await this.sink.enqueueStreamEvent(hooks, event as unknown as Record<string, unknown>);
       },
       notCounted: async () => {
         await claim?.giveUp();

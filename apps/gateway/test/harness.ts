@@ -1,6 +1,7 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { DomainModule, type PlanView } from '@platewise/domain';
+import type { Job, Queue } from 'bullmq';
+import { DomainModule, type PlanView, type WebhookJob } from '@platewise/domain';
 import { loadConfig } from '@platewise/infra';
 import { RecognitionClient, type RecognitionTransport } from '@platewise/recognition';
 import request from 'supertest';
@@ -94,3 +95,13 @@ export async function signIn(h: Harness, username: string, password: string) {
 
 export const uniqueName = (base: string) =>
   `${base}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+
+/** The jobs queued on the webhook queue for these webhooks and not taken yet (another suite's hooks left out). */
+export async function queuedFor(
+  queue: Queue<WebhookJob>,
+  ...webhookIds: number[]
+): Promise<Job<WebhookJob>[]> {
+  return (await queue.getJobs(['waiting', 'delayed', 'active'])).filter((j) =>
+    webhookIds.includes(j.data.webhookId),
+  );
+}

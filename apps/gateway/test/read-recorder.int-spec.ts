@@ -16,7 +16,7 @@ import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
 import { BullMqWebhookSink } from '@platewise/recognition';
 import { Queue } from 'bullmq';
 import { ReadRecorder } from '../src/reads/read-recorder';
-import { Harness, startHarness, uniqueName } from './harness';
+import { Harness, startHarness, uniqueName, queuedFor } from './harness';
 
 /** `real` with `method` failing as a lost connection does, `times` times, then as it is. */
 function failing<T extends object>(real: T, method: keyof T, times: number) {
@@ -56,6 +56,7 @@ describe('read recorder: a failed write is retried, not dropped (real PostgreSQL
     const hook = await h.app
       .get(WebhooksService)
       .create(account.id, 'http://hooks.example/rec', false);
+    const jobs = () => queuedFor(queue, hook.id);
     const entry = await h.app
       .get(WatchlistsService)
       .create(account.id, { plate: 'RTR123', match: 'exact' });
@@ -111,12 +112,6 @@ describe('read recorder: a failed write is retried, not dropped (real PostgreSQL
       told.map((j) => [j.data.event, (j.data.data as { watchlist: { id: number } }).watchlist.id]),
     ).toEqual([['watchlist.match', entry.id]]);
     await Promise.all(told.map((j) => j.remove()));
-
-    async function jobs() {
-      return (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-        (j) => j.data.webhookId === hook.id,
-      );
-    }
   });
 });
 

@@ -17,7 +17,7 @@ import {
 import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
 import { Queue } from 'bullmq';
 import { ReadRecorder } from '../src/reads/read-recorder';
-import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
+import { ADMIN_TOKEN, Harness, startHarness, uniqueName, queuedFor } from './harness';
 import { EXAMPLE_EVENT as EVENT } from '../src/stream/example-event';
 import { CLAIM_MS, IdempotencyKeys, KeyClaim } from '../src/stream/idempotency-keys';
 
@@ -54,9 +54,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     expect(quota.plate_reader.count).toBe(0);
     // One allowance for all request types.
     expect(quota.stream.remaining).toBe(quota.plate_reader.remaining);
-    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-      (j) => j.data.webhookId === hook.id,
-    );
+    const jobs = await queuedFor(queue, hook.id);
     expect(jobs).toHaveLength(2);
     expect(jobs[0].data.event).toBe('stream.event');
     expect(jobs.map((j) => j.data.data.camera_id).sort()).toEqual(['gate-1', 'gate-2']);
@@ -87,9 +85,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     await post('k-another-one').expect(201);
     await post('bad key!').expect(400);
     expect((await daily(apiKey)).stream.count).toBe(2);
-    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-      (j) => j.data.webhookId === hook.id,
-    );
+    const jobs = await queuedFor(queue, hook.id);
     expect(jobs).toHaveLength(2);
     await Promise.all(jobs.map((j) => j.remove()));
   });
@@ -125,10 +121,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       });
       expect(res.headers['retry-after']).toBe('1');
     }
-    const jobs = async () =>
-      (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-        (j) => j.data.webhookId === hook.id,
-      );
+    const jobs = () => queuedFor(queue, hook.id);
     await new Promise((r) => setTimeout(r, 300));
     expect((await daily(apiKey)).stream.count).toBe(1);
     expect(await jobs()).toHaveLength(1);
@@ -208,9 +201,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     ]);
     expect(await reads(other.apiKey)).toEqual([]);
     // The queue is shared with the other suites running beside this one: only this test's hooks.
-    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter((j) =>
-      [hook.id, otherHook.id].includes(j.data.webhookId),
-    );
+    const jobs = await queuedFor(queue, hook.id, otherHook.id);
     const matches = jobs.filter((j) => j.data.event === 'watchlist.match');
     expect(matches.map((j) => j.data.webhookId)).toEqual([hook.id]);
     expect(matches[0].data.data).toMatchObject({
@@ -291,9 +282,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       'ayo9034',
       'ayo9034',
     ]);
-    const jobs = (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-      (j) => j.data.webhookId === hook.id,
-    );
+    const jobs = await queuedFor(queue, hook.id);
     expect(jobs.map((j) => j.data.event)).toEqual(['watchlist.match', 'watchlist.match']);
     await Promise.all(jobs.map((j) => j.remove()));
   });
@@ -305,10 +294,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       .create(account.id, 'http://hooks.example/gone', false);
     await sendAndLeave(apiKey, 'gone-0123456789');
     await new Promise((r) => setTimeout(r, 300));
-    const jobs = async () =>
-      (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-        (j) => j.data.webhookId === hook.id,
-      );
+    const jobs = () => queuedFor(queue, hook.id);
     expect((await daily(apiKey)).stream.count).toBe(0);
     expect(await jobs()).toHaveLength(0);
     // The reporter's retry, same key: taken, counted and sent once.
@@ -470,10 +456,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
             .set('Authorization', `Token ${apiKey}`)
             .expect(200)
         ).body.quota.stream.count;
-      const jobs = async () =>
-        (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-          (j) => j.data.webhookId === hook.id,
-        );
+      const jobs = () => queuedFor(queue, hook.id);
       return { account, apiKey, post, usage, jobs };
     };
 

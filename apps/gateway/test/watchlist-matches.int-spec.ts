@@ -13,7 +13,7 @@ import {
 import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
 import { Queue } from 'bullmq';
 import { ReadRecorder } from '../src/reads/read-recorder';
-import { Harness, startHarness, uniqueName } from './harness';
+import { Harness, startHarness, uniqueName, queuedFor } from './harness';
 
 describe('watchlist matches: one per read (real PostgreSQL and Redis)', () => {
   let h: Harness;
@@ -68,10 +68,7 @@ describe('watchlist matches: one per read (real PostgreSQL and Redis)', () => {
     // One e-mail: only the exact entry's throttle was taken.
     expect(await redis.exists(`watch-mail:${exact.id}`)).toBe(1);
     expect(await redis.exists(`watch-mail:${near.id}`)).toBe(0);
-    const jobs = async () =>
-      (await queue.getJobs(['waiting', 'delayed', 'active'])).filter(
-        (j) => j.data.webhookId === hook.id,
-      );
+    const jobs = () => queuedFor(queue, hook.id);
     const events = await jobs();
     expect(events.map((j) => j.data.event)).toEqual(['watchlist.match']);
     expect(JSON.stringify(events[0].data)).toContain('stolen van');

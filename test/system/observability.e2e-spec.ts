@@ -104,6 +104,7 @@ describe('dashboard and alert queries name metrics the processes export', () => 
       'platewise_engine_phase_duration_seconds',
       'platewise_worker_job_failures_total',
       'platewise_webhook_deliveries_total',
+      'platewise_reads_pending',
     ]) {
       expect([name, exported.has(name)]).toEqual([name, true]);
     }

@@ -2,7 +2,8 @@
  * The reads of counted calls, and their watchlist matches, while PostgreSQL or Redis fails a
  * write: kept and written once it is back, from where the write stopped — each read stored once,
  * each match told once (one notice, one `watchlist.match` event). A batch whose write failed was
- * dropped ("reads not stored"), its matches with it.
+ * dropped ("reads not stored"), its matches with it. Operators see how many are held
+ * (`platewise_reads_pending`).
  */
 import {
   NotificationsService,
@@ -15,6 +16,7 @@ import {
 import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
 import { BullMqWebhookSink } from '@platewise/recognition';
 import { Queue } from 'bullmq';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { ReadRecorder } from '../src/reads/read-recorder';
 import { Harness, startHarness, uniqueName, queuedFor } from './harness';
 
@@ -63,6 +65,7 @@ describe('read recorder: a failed write is retried, not dropped (real PostgreSQL
     // The insert fails twice; then the watchlists' query once, the reads being stored; then the
     // event's enqueue once, the match's notice being recorded.
     const reads = failing(h.app.get(ReadsService), 'insert', 2);
+    const metrics = new MetricsService();
     const watchlists = failing(h.app.get(WatchlistsService), 'byAccount', 1);
     const events = failing(h.app.get(BullMqWebhookSink), 'enqueueEvent', 1);
     const recorder = new ReadRecorder(
@@ -71,6 +74,7 @@ describe('read recorder: a failed write is retried, not dropped (real PostgreSQL
       h.app.get(NotificationsService),
       events.proxy,
       h.app.get(RedisService),
+      metrics,
     );
     const plates = ['rtr123', 'oth456'];
     recorder.record(
@@ -88,6 +92,8 @@ describe('read recorder: a failed write is retried, not dropped (real PostgreSQL
     );
     try {
       await recorder.flush();
+      // held, and shown to operators
+      expect(await metrics.scrape()).toMatch(/^platewise_reads_pending 2$/m);
       // retried after 100, 250, 500 and 1000 ms
       const told = async () => (await jobs()).length > 0;
       const deadline = Date.now() + 10_000;
@@ -96,6 +102,8 @@ describe('read recorder: a failed write is retried, not dropped (real PostgreSQL
     } finally {
       await recorder.onApplicationShutdown();
     }
+    expect(await metrics.scrape()).toMatch(/^platewise_reads_pending 0$/m);
+    expect(await metrics.scrape()).not.toMatch(/^platewise_reads_dropped_total\{/m);
     expect([reads.calls, watchlists.calls, events.calls]).toEqual([
       { failed: 2, passed: 1 },
       { failed: 1, passed: 2 },

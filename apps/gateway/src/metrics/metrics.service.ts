@@ -35,6 +35,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly readsPending = new Gauge({
+    name: 'platewise_reads_pending',
+    help: 'Reads of counted calls held in this gateway and not written to the read history yet (grows while PostgreSQL or Redis fails their writes)',
+    registers: [this.registry],
+  });
+
+  readonly readsDropped = new Counter({
+    name: 'platewise_reads_dropped_total',
+    help: 'Reads of counted calls never written: more held than the recorder keeps (dropped), or refused by the database as data it cannot hold (refused)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   private readonly refreshers: (() => Promise<void>)[] = [];
 
   constructor() {

@@ -10,6 +10,7 @@ import {
 } from '@platewise/domain';
 import { RedisService } from '@platewise/infra';
 import { BullMqWebhookSink, type SnapshotResponse } from '@platewise/recognition';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** A counted call whose plates are recorded, with what its account keeps. */
 export interface RecordedCall {
@@ -107,7 +108,10 @@ export class ReadRecorder implements OnApplicationShutdown {
     /** where watchlist matches go as webhook events */
     private readonly events: BullMqWebhookSink,
     private readonly redis: RedisService,
-  ) {}
+    private readonly metrics: MetricsService,
+  ) {
+    metrics.beforeScrape(async () => metrics.readsPending.set(this.pending.length));
+  }
 
   record(call: RecordedCall, response: RecordedAnswer): void {
     const keep = call.readRetentionDays > 0;
@@ -130,6 +134,7 @@ export class ReadRecorder implements OnApplicationShutdown {
     }
     if (this.pending.length > MAX_PENDING) {
       const dropped = this.pending.splice(0, this.pending.length - MAX_PENDING);
+      this.metrics.readsDropped.inc({ reason: 'dropped' }, dropped.length);
       this.logger.warn(`${dropped.length} reads dropped: the database is not keeping up`);
     }
     this.timer ??= setTimeout(() => {
@@ -268,6 +273,7 @@ export class ReadRecorder implements OnApplicationShutdown {
           });
           p.stored = true;
         }
+        if (refused > 0) this.metrics.readsDropped.inc({ reason: 'refused' }, refused);
         this.logger.warn(`${refused} read(s) not stored: ${(error as Error).message}`);
       }
     for (const p of unstored) p.stored = true;

@@ -381,7 +381,7 @@ class PlateEngine implements Engine {
     // Regions are a guide: codes this engine has no template for (e.g. mx) are accepted and ignored.
     const hints = opts.hints ?? regionHints(opts.regions ?? []);
     const phase = phaseTimer(opts.onPhase);
-    const img = Buffer.isBuffer(image)
+    const img = ArrayBuffer.isView(image)
       ? await decodeImage(image, this.maxPixels)
       : rawImage(image, this.maxPixels);
     phase('decode');

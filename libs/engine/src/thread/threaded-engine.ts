@@ -79,7 +79,7 @@ class ThreadedEngine implements Engine {
   }
 
   read(image: Buffer | RawRgb, opts: ReadOptions = {}): Promise<EngineResult> {
-    const encoded = Buffer.isBuffer(image);
+    const encoded = ArrayBuffer.isView(image);
     return this.send(
       (id) => ({
         kind: 'read',

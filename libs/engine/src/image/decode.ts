@@ -65,12 +65,7 @@ export function rawImage(raw: RawRgb, maxPixels = DEFAULT_MAX_PIXELS): RgbImage 
       'corrupt',
       'raw',
     );
-  if (width * height > maxPixels)
-    throw new ImageDecodeError(
-      `image is too large: ${width}×${height} pixels, the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels`,
-      'too-large',
-      'raw',
-    );
+  if (width * height > maxPixels) throw tooLarge(width, height, maxPixels, 'raw');
   if (data.byteLength !== width * height * 3)
     throw new ImageDecodeError(
       `raw pixels: ${data.byteLength} bytes for ${width}×${height} RGB (${width * height * 3} expected)`,
@@ -121,12 +116,7 @@ async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
     format = meta.format;
     if ((meta.width ?? 0) * (meta.height ?? 0) > maxPixels) {
       // Read from the header alone: a small file can declare a huge image (a decompression bomb).
-      const size = `${meta.width}×${meta.height}`;
-      throw new ImageDecodeError(
-        `image is too large: ${size} pixels, the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels`,
-        'too-large',
-        format,
-      );
+      throw tooLarge(meta.width, meta.height, maxPixels, format);
     }
   } catch (err) {
     if (err instanceof ImageDecodeError) throw err;
@@ -149,6 +139,14 @@ async function checkHeader(input: Buffer, maxPixels: number): Promise<string> {
   }
   return format;
 }
+
+/** The refusal of an image of more pixels than `maxPixels`, said the same for every input. */
+const tooLarge = (width: unknown, height: unknown, maxPixels: number, format?: string) =>
+  new ImageDecodeError(
+    `image is too large: ${width}×${height} pixels, the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels`,
+    'too-large',
+    format,
+  );
 
 /**
  * libvips' message, fit for a client: it repeats a decoder's complaints once per attempt, one a

@@ -90,8 +90,11 @@ describe('ContractReminderJob (the scheduled job)', () => {
         /^Your contract \(plan remind-\w+\) expires on \d{4}-\d{2}-\d{2}, in 1[56] days/,
       ),
     });
-    const queued = await emails.getJobs(['waiting', 'delayed', 'active', 'failed']);
-    expect(queued.map((j) => j.data)).toContainEqual(
+    // the e-mail is queued once the notice's transaction has committed, a moment after it is listed
+    const mailed = async () =>
+      (await emails.getJobs(['waiting', 'delayed', 'active', 'failed'])).map((j) => j.data);
+    await until(async () => (await mailed()).length > 0);
+    expect(await mailed()).toContainEqual(
       expect.objectContaining({
         to: 'owner@example.com',
         subject: expect.stringMatching(/^platewise: your contract expires on /),

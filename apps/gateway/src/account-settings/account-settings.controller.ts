@@ -32,7 +32,7 @@ export class AccountSettingsController {
   @RouteDoc({
     summary: "The owner's notices (quota, webhooks, watchlists), newest first",
     description:
-      'The last 200. `emailHeld`: its e-mail waits for the address to be confirmed (raised while it was not), and goes once it is.',
+      'The last 200. `emailHeld`: its e-mail waits for the address to be confirmed (raised while it was not), and goes once it is; or waits for the mail queue, which refused it when raised.',
     auth: 'session',
     internal: true,
     ok: {

@@ -175,7 +175,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     emailHeld: {
       type: 'boolean',
       description:
-        "whether its e-mail is held: raised while the account's address was unconfirmed, it is e-mailed once the address is confirmed (if raised in the 48 hours before; false once e-mailed or dropped: stale, or the address removed)",
+        "whether its e-mail is held: raised while the account's address was unconfirmed, it is e-mailed once the address is confirmed (if raised in the 48 hours before; false once e-mailed or dropped: stale, or the address removed); or the mail queue refused it when raised, and the workers' sweep e-mails it within minutes",
     },
   }),
   UsageReport: object({

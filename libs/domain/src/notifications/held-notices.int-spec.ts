@@ -406,7 +406,46 @@ describe('notices held while the address is unconfirmed', () => {
     // Confirmed: recorded to be sent at once, to it.
     expect(
       await prisma.$transaction((tx) => notifications.record(tx, accountId, notice('now'))),
-    ).toBe(to);
+    ).toMatchObject({ to });
+  });
+
+  it('holds the e-mail of a notice the queue refused when raised, for the sweep to send once', async () => {
+    const to = address('queue-away');
+    const { accountId, token } = await owner(to);
+    await confirmations.confirm(token);
+    // Redis refuses the first e-mail; the second it takes, yet answers an error (a timeout).
+    const original = Queue.prototype.add;
+    const add = jest
+      .spyOn(Queue.prototype, 'add')
+      .mockRejectedValueOnce(new Error('Redis is away'))
+      .mockImplementationOnce(async function (this: Queue, ...args: Parameters<Queue['add']>) {
+        await original.apply(this, args);
+        throw new Error('Command timed out');
+      });
+    try {
+      // Recorded, so its caller has nothing to retry (a retry found the notice, kept once by its
+      // dedupe key, and never sent the e-mail).
+      await expect(notifications.notify(accountId, notice('queue away'))).resolves.toBe(true);
+      await expect(notifications.notify(accountId, notice('queue slow'))).resolves.toBe(true);
+      expect(add).toHaveBeenCalledTimes(2);
+    } finally {
+      add.mockRestore();
+    }
+    expect(await subjectsTo(to)).toEqual(['platewise: notice queue slow']);
+    expect(await heldOf(accountId)).toBe(2);
+    await sweepLater();
+    // Each e-mailed once: the one the queue took is not queued again (its job has the notice's id).
+    expect(await subjectsTo(to)).toEqual([
+      'platewise: notice queue away',
+      'platewise: notice queue slow',
+    ]);
+    expect(await heldOf(accountId)).toBe(0);
+    const late = (await mailsTo(to)).find((m) => m.subject === 'platewise: notice queue away');
+    expect(late!.text).toMatch(
+      /\n\nTold on .* UTC; e-mailed late, as the mail queue could not take it then/,
+    );
+    await sweepLater();
+    expect(await mailsTo(to)).toHaveLength(2);
   });
 
   it('drops a notice for an account deleted since (false), e-mailed or listed only, so its caller does not retry it forever', async () => {

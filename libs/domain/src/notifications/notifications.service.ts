@@ -26,9 +26,17 @@ export interface NotificationView {
   created: string;
   /**
    * its e-mail is held: raised while the address was unconfirmed, e-mailed once one is confirmed
-   * (and held a moment more, until it is queued: sendHeld), so the dashboard can say so
+   * (and held a moment more, until it is queued: sendHeld), or refused by the queue when raised
+   * (send: the workers' sweep queues it), so the dashboard can say so
    */
   emailHeld: boolean;
+}
+
+/** Where a recorded notice is to be e-mailed once its transaction has committed (send). */
+export interface NoticeMail {
+  to: string;
+  /** the notice's id */
+  id: bigint;
 }
 
 /**
@@ -52,15 +60,19 @@ const SWEEP_ACCOUNTS = 500;
  */
 export const SWEEP_AFTER_MS = 60_000;
 /**
- * How long a held notice's e-mail job is kept once sent (by its id, heldJobId), so that queueing
- * it again (sendHeld: queued, then taking it off hold failed) adds nothing. The workers' sweep
- * comes every few minutes; a day is far beyond that.
+ * How long a notice's e-mail job is kept once sent (by its id, noticeJobId), so that queueing it
+ * again adds nothing: sendHeld's, queued and then taking it off hold failed; send's, where the
+ * queue took it yet answered an error, so it was held and the sweep queues it again. The workers'
+ * sweep comes every few minutes; a day is far beyond that.
  */
-const HELD_JOB_KEPT_S = 24 * 3600;
-/** The e-mail job of a held notice: one per notice, however many times it is queued. */
-const heldJobId = (id: bigint) => `held-notice-${id}`;
+const NOTICE_JOB_KEPT_S = 24 * 3600;
+/** The e-mail job of a notice: one per notice, however many times it is queued. */
+const noticeJobId = (id: bigint) => `notice-${id}`;
 
-/** A notice whose e-mail was held, taken to be e-mailed now that an address is confirmed. */
+/**
+ * A notice whose e-mail was held, taken to be e-mailed now that an address is confirmed (or now
+ * that the queue takes it again).
+ */
 export interface HeldNotice {
   id: bigint;
   kind: string;
@@ -88,6 +100,12 @@ export interface HeldNotice {
  * lost between the confirmation and the queue, not even when the process dies there. Taking the
  * notices off hold first and putting them back when the queue refused them would lose them
  * whenever the putting back failed too, or the process stopped in between.
+ *
+ * The e-mail of a notice raised for a confirmed address is queued once the notice is committed
+ * (send); should Redis refuse it then, the notice is held as above, and the same sweep queues it.
+ * Its caller, which has recorded the notice, learns nothing of it: a caller that retried on an
+ * error (the read history's watchlist matches) found the notice there, kept once by its dedupe
+ * key, and its e-mail was never sent.
  */
 @Injectable()
 export class NotificationsService implements OnApplicationShutdown {
@@ -105,7 +123,7 @@ export class NotificationsService implements OnApplicationShutdown {
    * its account is gone.
    */
   async notify(accountId: string, notice: Notice, { email = true } = {}): Promise<boolean> {
-    let to: string | null = null;
+    let to: NoticeMail | null = null;
     try {
       if (email && this.config.SMTP_URL)
         to = await this.prisma.$transaction((tx) => this.record(tx, accountId, notice));
@@ -126,7 +144,7 @@ export class NotificationsService implements OnApplicationShutdown {
 
   /**
    * Stores the notice in `tx` (a caller's own transaction stores the change it tells about with
-   * it) and returns the address to e-mail it to once `tx` is committed (send), or null: no
+   * it) and returns where to e-mail it once `tx` is committed (send), or null: no
    * SMTP_URL, no address, or held (logged, and listed only) while the address is not confirmed,
    * since until its mailbox has followed the link sent to it, the address may be anyone's.
    * It share-locks the account row, so it must come before anything in `tx` that waits for a
@@ -137,7 +155,7 @@ export class NotificationsService implements OnApplicationShutdown {
     tx: Prisma.TransactionClient,
     accountId: string,
     notice: Notice,
-  ): Promise<string | null> {
+  ): Promise<NoticeMail | null> {
     if (!this.config.SMTP_URL) {
       await this.insert(tx, accountId, notice, false);
       return null;
@@ -147,21 +165,46 @@ export class NotificationsService implements OnApplicationShutdown {
       FROM accounts WHERE id = ${accountId}::uuid FOR SHARE`;
     const address = account?.email ?? null;
     const held = address !== null && !account!.confirmed;
-    await this.insert(tx, accountId, notice, held);
-    if (!held) return address;
+    const { id } = await this.insert(tx, accountId, notice, held);
+    if (!held) return address === null ? null : { to: address, id };
     this.logger.log(
       `account ${accountId}: notice "${notice.subject}" not e-mailed: ${address} is not confirmed (held: e-mailed once it is)`,
     );
     return null;
   }
 
-  /** Queues the e-mail of a recorded notice to the address `record` returned. */
-  async send(to: string, notice: Notice): Promise<void> {
-    await this.emails().add(
-      notice.kind,
-      { to, subject: notice.subject, text: this.mailText(notice.message) },
-      this.mailOptions(),
-    );
+  /**
+   * Queues the e-mail of a recorded notice, as `record` said. Where the queue refuses it (Redis
+   * away), the notice is held, and the workers' sweep (sweepHeld) queues it once the queue takes
+   * it again; never throws: the notice is recorded, so its caller has nothing to retry.
+   */
+  async send(mail: NoticeMail, notice: Notice): Promise<void> {
+    try {
+      await this.emails().add(
+        notice.kind,
+        { to: mail.to, subject: notice.subject, text: this.mailText(notice.message) },
+        {
+          ...this.mailOptions(),
+          jobId: noticeJobId(mail.id),
+          removeOnComplete: { age: NOTICE_JOB_KEPT_S },
+        },
+      );
+    } catch (refused) {
+      const why = (refused as Error).message;
+      try {
+        await this.prisma.notification.update({
+          where: { id: mail.id },
+          data: { emailHeld: true },
+        });
+        this.logger.warn(
+          `notice ${mail.id}: its e-mail to ${mail.to} was not queued (${why}): held, for the workers' sweep to send`,
+        );
+      } catch (error) {
+        this.logger.error(
+          `notice ${mail.id}: its e-mail to ${mail.to} is lost: not queued (${why}), nor held (${(error as Error).message})`,
+        );
+      }
+    }
   }
 
   /**
@@ -215,7 +258,7 @@ export class NotificationsService implements OnApplicationShutdown {
    * meanwhile: a change waits, and its held notices stay held for the next address) and the held
    * rows locked (a sweep at the same moment skips them): the notices are queued, then taken off
    * hold. Queue refused, or taking them off hold failed: the transaction is rolled back and they
-   * are still held for the sweep. Each notice's job has the notice's id (heldJobId) and is kept a
+   * are still held for the sweep. Each notice's job has the notice's id (noticeJobId) and is kept a
    * day once sent, so one queued whose transaction then failed is not added, or sent, again.
    */
   async sendHeld(accountId: string): Promise<number> {
@@ -236,7 +279,7 @@ export class NotificationsService implements OnApplicationShutdown {
           FOR UPDATE SKIP LOCKED`;
         if (held.length === 0) return null;
         tried = { to: account.email, count: held.length };
-        await this.emails().addBulk(held.map((n) => this.heldMail(account.email, n)));
+        await this.emails().addBulk(held.map((n) => this.heldMail(account, n)));
         await tx.notification.updateMany({
           where: { id: { in: held.map((n) => n.id) } },
           data: { emailHeld: false },
@@ -273,22 +316,29 @@ export class NotificationsService implements OnApplicationShutdown {
     return sent;
   }
 
-  /** A held notice's e-mail job: its own id, and kept a while once sent (HELD_JOB_KEPT_S). */
-  private heldMail(to: string, n: HeldNotice) {
+  /**
+   * A held notice's e-mail job to the account's confirmed `email`: its own id, and kept a while
+   * once sent (NOTICE_JOB_KEPT_S). It says why it comes late: raised before the address was
+   * confirmed, or after (the queue refused it then: send).
+   */
+  private heldMail(account: { email: string; confirmedAt: Date }, n: HeldNotice) {
+    const told = n.createdAt.toISOString().slice(0, 16).replace('T', ' ');
     return {
       name: n.kind,
       data: {
-        to,
+        to: account.email,
         subject: n.subject ?? 'platewise: a notice for your account',
         text: this.mailText(
           n.message,
-          `Told on ${n.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, while this address was not yet confirmed: held until it was.`,
+          n.createdAt < account.confirmedAt
+            ? `Told on ${told} UTC, while this address was not yet confirmed: held until it was.`
+            : `Told on ${told} UTC; e-mailed late, as the mail queue could not take it then.`,
         ),
       },
       opts: {
         ...this.mailOptions(),
-        jobId: heldJobId(n.id),
-        removeOnComplete: { age: HELD_JOB_KEPT_S },
+        jobId: noticeJobId(n.id),
+        removeOnComplete: { age: NOTICE_JOB_KEPT_S },
       },
     };
   }

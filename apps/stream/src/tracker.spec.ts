@@ -110,4 +110,16 @@ describe('PlateTracker', () => {
     expect(e.t).toBe(250);
     expect(e.result.box.xmin).toBe(110);
   });
+
+  it("says which frames an open track keeps: only a best read's, until a better one comes", () => {
+    const tracker = new PlateTracker<string>(OPTIONS);
+    tracker.update(0, [plate('ABC123', 100, 100, 0.6)], 'a');
+    expect(tracker.holds('a')).toBe(true);
+    tracker.update(250, [plate('ABC123', 110, 100, 0.5)], 'b');
+    expect(tracker.holds('b')).toBe(false); // a worse read: its frame is not needed
+    tracker.update(500, [plate('ABC123', 120, 100, 0.9)], 'c');
+    expect([tracker.holds('a'), tracker.holds('c')]).toEqual([false, true]);
+    expect(tracker.flush()[0].bestFrame).toBe('c');
+    expect(tracker.holds('c')).toBe(false);
+  });
 });

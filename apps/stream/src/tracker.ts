@@ -36,8 +36,11 @@ interface Reading {
   t: number;
 }
 
-/** A finished passage: what becomes one event. */
-export interface TrackEvent {
+/**
+ * A finished passage: what becomes one event. `F` is what the caller passes as a frame (the
+ * camera's: apps/stream/src/camera.ts `BestFrame`).
+ */
+export interface TrackEvent<F = Buffer> {
   /** the best read's frame time (ms since the epoch) */
   t: number;
   firstSeen: number;
@@ -47,8 +50,8 @@ export interface TrackEvent {
   /** degrees (0 right, 90 up, 180 left, 270 down), or null when the plate hardly moved */
   direction: number | null;
   result: PlateResult & { direction: number | null };
-  /** the best read's frame (JPEG), when the caller kept frames */
-  bestFrame: Buffer | null;
+  /** the best read's frame, when the caller kept frames */
+  bestFrame: F | null;
 }
 
 /**
@@ -59,14 +62,14 @@ export const MAX_TRACKS = 128;
 /** Readings kept per track: at 25 analysed frames/s a minute's passage; later ones still vote. */
 const MAX_READINGS = 1500;
 
-class Track {
+class Track<F> {
   readonly readings: Reading[] = [];
   readonly votes = new Map<string, { weight: number; count: number }>();
   reads = 0;
   missedFrames = 0;
   velocity: [number, number] = [0, 0];
   bestScore = -1;
-  bestFrame: Buffer | null = null;
+  bestFrame: F | null = null;
   bestReading!: Reading;
 
   constructor(readonly firstSeen: number) {}
@@ -82,7 +85,7 @@ class Track {
     return best;
   }
 
-  add(reading: Reading, frame: Buffer | null): void {
+  add(reading: Reading, frame: F | null): void {
     const prev = this.readings.length ? this.last : null;
     if (prev && reading.t > prev.t) {
       const [x0, y0] = centre(prev.result.box);
@@ -120,8 +123,8 @@ class Track {
  * plate is no longer read while frames are analysed (the vehicle left), when nothing was analysed
  * for a while, or when it is too old; it then becomes one event with the text voted by its reads.
  */
-export class PlateTracker {
-  private tracks: Track[] = [];
+export class PlateTracker<F = Buffer> {
+  private tracks: Track<F>[] = [];
 
   constructor(private readonly options: TrackerOptions = DEFAULT_TRACKER) {}
 
@@ -133,10 +136,10 @@ export class PlateTracker {
    * One analysed frame's plates (already filtered by zones and size). `frame` is kept as a
    * track's best frame when it holds its best read. Returns the events of tracks that ended.
    */
-  update(t: number, results: PlateResult[], frame: Buffer | null = null): TrackEvent[] {
+  update(t: number, results: PlateResult[], frame: F | null = null): TrackEvent<F>[] {
     const free = new Set(this.tracks);
     for (const result of [...results].sort((a, b) => b.score - a.score)) {
-      let match: Track | null = null;
+      let match: Track<F> | null = null;
       let matchScore = 0;
       for (const track of free) {
         const overlap = track.overlap(result, t);
@@ -147,7 +150,7 @@ export class PlateTracker {
         if (score > matchScore) [match, matchScore] = [track, score];
       }
       if (!match) {
-        match = new Track(t);
+        match = new Track<F>(t);
         this.tracks.push(match);
       } else free.delete(match);
       match.add({ result, t }, frame);
@@ -158,21 +161,26 @@ export class PlateTracker {
     return [...evicted.flatMap((track) => this.event(track)), ...this.expire(t)];
   }
 
+  /** Whether an open track keeps `frame` as its best. */
+  holds(frame: F): boolean {
+    return this.tracks.some((track) => track.bestFrame === frame);
+  }
+
   /** Time passes without an analysed frame (a still scene): only the idle and age limits apply. */
-  tick(t: number): TrackEvent[] {
+  tick(t: number): TrackEvent<F>[] {
     return this.expire(t);
   }
 
   /** Ends every open track (the source ended, or the process stops). */
-  flush(): TrackEvent[] {
+  flush(): TrackEvent<F>[] {
     const ended = this.tracks;
     this.tracks = [];
     return ended.flatMap((track) => this.event(track));
   }
 
-  private expire(t: number): TrackEvent[] {
+  private expire(t: number): TrackEvent<F>[] {
     const { gapMs, idleMs, maxTrackMs } = this.options;
-    const ended: Track[] = [];
+    const ended: Track<F>[] = [];
     this.tracks = this.tracks.filter((track) => {
       const unseen = t - track.last.t;
       const done =
@@ -185,7 +193,7 @@ export class PlateTracker {
     return ended.flatMap((track) => this.event(track));
   }
 
-  private event(track: Track): TrackEvent[] {
+  private event(track: Track<F>): TrackEvent<F>[] {
     if (track.reads < this.options.minReads) return [];
     const ranked = [...track.votes].sort((a, b) => b[1].weight - a[1].weight);
     const plate = ranked[0][0];

@@ -183,11 +183,7 @@ export class NotificationsService implements OnApplicationShutdown {
       await this.emails().add(
         notice.kind,
         { to: mail.to, subject: notice.subject, text: this.mailText(notice.message) },
-        {
-          ...this.mailOptions(),
-          jobId: noticeJobId(mail.id),
-          removeOnComplete: { age: NOTICE_JOB_KEPT_S },
-        },
+        this.noticeMailOptions(mail.id),
       );
     } catch (refused) {
       const why = (refused as Error).message;
@@ -317,9 +313,8 @@ export class NotificationsService implements OnApplicationShutdown {
   }
 
   /**
-   * A held notice's e-mail job to the account's confirmed `email`: its own id, and kept a while
-   * once sent (NOTICE_JOB_KEPT_S). It says why it comes late: raised before the address was
-   * confirmed, or after (the queue refused it then: send).
+   * A held notice's e-mail job to the account's confirmed `email`. It says why it comes late:
+   * raised before the address was confirmed, or after (the queue refused it then: send).
    */
   private heldMail(account: { email: string; confirmedAt: Date }, n: HeldNotice) {
     const told = n.createdAt.toISOString().slice(0, 16).replace('T', ' ');
@@ -335,11 +330,16 @@ export class NotificationsService implements OnApplicationShutdown {
             : `Told on ${told} UTC; e-mailed late, as the mail queue could not take it then.`,
         ),
       },
-      opts: {
-        ...this.mailOptions(),
-        jobId: noticeJobId(n.id),
-        removeOnComplete: { age: NOTICE_JOB_KEPT_S },
-      },
+      opts: this.noticeMailOptions(n.id),
+    };
+  }
+
+  /** A notice's e-mail job: its own id, and kept a while once sent (NOTICE_JOB_KEPT_S). */
+  private noticeMailOptions(id: bigint) {
+    return {
+      ...this.mailOptions(),
+      jobId: noticeJobId(id),
+      removeOnComplete: { age: NOTICE_JOB_KEPT_S },
     };
   }
 

@@ -1,8 +1,8 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Job, Queue } from 'bullmq';
-import { DomainModule, type PlanView, type WebhookJob } from '@platewise/domain';
-import { loadConfig } from '@platewise/infra';
+import { Job, Queue } from 'bullmq';
+import { DomainModule, type PlanView, WEBHOOK_QUEUE, type WebhookJob } from '@platewise/domain';
+import { closeQueue, loadConfig, queueOptions } from '@platewise/infra';
 import { RecognitionClient, type RecognitionTransport } from '@platewise/recognition';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
@@ -25,6 +25,8 @@ export interface Harness {
     ): Promise<{ account: { id: string; username: string }; apiKey: string }>;
     savePlan(plan: Partial<PlanView> & { name: string }): Promise<void>;
   };
+  /** The webhook jobs queued for these webhooks and not done yet (another suite's hooks left out). */
+  webhookJobs(...webhookIds: number[]): Promise<Job<WebhookJob>[]>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startHarness(
   const server = app.getHttpServer();
   const http = () => request(server);
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  let webhooks: Queue<WebhookJob> | undefined;
   return {
     app,
     http,
@@ -81,11 +84,19 @@ export async function startHarness(
         await http().put('/admin/plans').set(auth).send(testPlan(plan)).expect(200);
       },
     },
-    close: () => app.close(),
+    async webhookJobs(...webhookIds) {
+      webhooks ??= new Queue(WEBHOOK_QUEUE, queueOptions(config));
+      return (await webhooks.getJobs(['waiting', 'delayed', 'active'])).filter((j) =>
+        webhookIds.includes(j.data.webhookId),
+      );
+    },
+    async close() {
+      if (webhooks) await closeQueue(webhooks);
+      await app.close();
+    },
   };
 }
 
-/** A username no other test (or earlier run) uses. */
 /** Signs in to the dashboard: the session cookie (name=value), its CSRF token, the Set-Cookie. */
 export async function signIn(h: Harness, username: string, password: string) {
   const res = await h.http().post('/account/session').send({ username, password }).expect(201);
@@ -93,15 +104,6 @@ export async function signIn(h: Harness, username: string, password: string) {
   return { cookie: setCookie.split(';')[0], csrf: res.body.csrf as string, setCookie };
 }
 
+/** A username no other test (or earlier run) uses. */
 export const uniqueName = (base: string) =>
   `${base}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-
-/** The jobs queued on the webhook queue for these webhooks and not taken yet (another suite's hooks left out). */
-export async function queuedFor(
-  queue: Queue<WebhookJob>,
-  ...webhookIds: number[]
-): Promise<Job<WebhookJob>[]> {
-  return (await queue.getJobs(['waiting', 'delayed', 'active'])).filter((j) =>
-    webhookIds.includes(j.data.webhookId),
-  );
-}

@@ -9,16 +9,13 @@ import {
   NotificationsService,
   ReadsService,
   WatchlistsService,
-  WEBHOOK_QUEUE,
-  WebhookJob,
   WebhooksService,
 } from '@platewise/domain';
-import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
+import { RedisService } from '@platewise/infra';
 import { BullMqWebhookSink } from '@platewise/recognition';
-import { Queue } from 'bullmq';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { ReadRecorder } from '../src/reads/read-recorder';
-import { Harness, startHarness, uniqueName, queuedFor } from './harness';
+import { Harness, startHarness, uniqueName } from './harness';
 
 /** `real` with `method` failing as a lost connection does, `times` times, then as it is. */
 function failing<T extends object>(real: T, method: keyof T, times: number) {
@@ -43,22 +40,17 @@ function failing<T extends object>(real: T, method: keyof T, times: number) {
 
 describe('read recorder: a failed write is retried, not dropped (real PostgreSQL and Redis)', () => {
   let h: Harness;
-  let queue: Queue<WebhookJob>;
   beforeAll(async () => {
     h = await startHarness();
-    queue = new Queue(WEBHOOK_QUEUE, queueOptions(h.app.get(AppConfig)));
   });
-  afterAll(async () => {
-    await queue.close();
-    await h.close();
-  });
+  afterAll(() => h.close());
 
   it('stores the reads once the database is back and tells their match once, resuming where each attempt failed', async () => {
     const { account } = await h.admin.createAccount(uniqueName('rec-retry'), 'pro');
     const hook = await h.app
       .get(WebhooksService)
       .create(account.id, 'http://hooks.example/rec', false);
-    const jobs = () => queuedFor(queue, hook.id);
+    const jobs = () => h.webhookJobs(hook.id);
     const entry = await h.app
       .get(WatchlistsService)
       .create(account.id, { plate: 'RTR123', match: 'exact' });

@@ -7,17 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  NotificationsService,
-  QuotaService,
-  WEBHOOK_QUEUE,
-  WebhookJob,
-  WebhooksService,
-} from '@platewise/domain';
-import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
-import { Queue } from 'bullmq';
+import { NotificationsService, QuotaService, WebhooksService } from '@platewise/domain';
+import { RedisService } from '@platewise/infra';
 import { ReadRecorder } from '../src/reads/read-recorder';
-import { ADMIN_TOKEN, Harness, startHarness, uniqueName, queuedFor } from './harness';
+import { ADMIN_TOKEN, Harness, startHarness, uniqueName } from './harness';
 import { EXAMPLE_EVENT as EVENT } from '../src/stream/example-event';
 import { CLAIM_MS, IdempotencyKeys, KeyClaim } from '../src/stream/idempotency-keys';
 
@@ -25,15 +18,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('stream events (real PostgreSQL and Redis)', () => {
   let h: Harness;
-  let queue: Queue<WebhookJob>;
   beforeAll(async () => {
     h = await startHarness();
-    queue = new Queue(WEBHOOK_QUEUE, queueOptions(h.app.get(AppConfig)));
   });
-  afterAll(async () => {
-    await queue.close();
-    await h.close();
-  });
+  afterAll(() => h.close());
 
   const daily = async (apiKey: string) =>
     (await h.http().get('/v2/quota/daily').set('Authorization', `Token ${apiKey}`).expect(200)).body
@@ -54,7 +42,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     expect(quota.plate_reader.count).toBe(0);
     // One allowance for all request types.
     expect(quota.stream.remaining).toBe(quota.plate_reader.remaining);
-    const jobs = await queuedFor(queue, hook.id);
+    const jobs = await h.webhookJobs(hook.id);
     expect(jobs).toHaveLength(2);
     expect(jobs[0].data.event).toBe('stream.event');
     expect(jobs.map((j) => j.data.data.camera_id).sort()).toEqual(['gate-1', 'gate-2']);
@@ -85,7 +73,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     await post('k-another-one').expect(201);
     await post('bad key!').expect(400);
     expect((await daily(apiKey)).stream.count).toBe(2);
-    const jobs = await queuedFor(queue, hook.id);
+    const jobs = await h.webhookJobs(hook.id);
     expect(jobs).toHaveLength(2);
     await Promise.all(jobs.map((j) => j.remove()));
   });
@@ -121,7 +109,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       });
       expect(res.headers['retry-after']).toBe('1');
     }
-    const jobs = () => queuedFor(queue, hook.id);
+    const jobs = () => h.webhookJobs(hook.id);
     await new Promise((r) => setTimeout(r, 300));
     expect((await daily(apiKey)).stream.count).toBe(1);
     expect(await jobs()).toHaveLength(1);
@@ -201,7 +189,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
     ]);
     expect(await reads(other.apiKey)).toEqual([]);
     // The queue is shared with the other suites running beside this one: only this test's hooks.
-    const jobs = await queuedFor(queue, hook.id, otherHook.id);
+    const jobs = await h.webhookJobs(hook.id, otherHook.id);
     const matches = jobs.filter((j) => j.data.event === 'watchlist.match');
     expect(matches.map((j) => j.data.webhookId)).toEqual([hook.id]);
     expect(matches[0].data.data).toMatchObject({
@@ -282,7 +270,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       'ayo9034',
       'ayo9034',
     ]);
-    const jobs = await queuedFor(queue, hook.id);
+    const jobs = await h.webhookJobs(hook.id);
     expect(jobs.map((j) => j.data.event)).toEqual(['watchlist.match', 'watchlist.match']);
     await Promise.all(jobs.map((j) => j.remove()));
   });
@@ -294,7 +282,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
       .create(account.id, 'http://hooks.example/gone', false);
     await sendAndLeave(apiKey, 'gone-0123456789');
     await new Promise((r) => setTimeout(r, 300));
-    const jobs = () => queuedFor(queue, hook.id);
+    const jobs = () => h.webhookJobs(hook.id);
     expect((await daily(apiKey)).stream.count).toBe(0);
     expect(await jobs()).toHaveLength(0);
     // The reporter's retry, same key: taken, counted and sent once.
@@ -456,7 +444,7 @@ describe('stream events (real PostgreSQL and Redis)', () => {
             .set('Authorization', `Token ${apiKey}`)
             .expect(200)
         ).body.quota.stream.count;
-      const jobs = () => queuedFor(queue, hook.id);
+      const jobs = () => h.webhookJobs(hook.id);
       return { account, apiKey, post, usage, jobs };
     };
 

@@ -3,29 +3,17 @@
  * `lookalike` was told twice (two notices, two e-mails, two `watchlist.match` events) for one car;
  * now once, under the exact entry. Two different watched plates near one read are both told.
  */
-import {
-  NotificationsService,
-  WatchlistsService,
-  WEBHOOK_QUEUE,
-  WebhookJob,
-  WebhooksService,
-} from '@platewise/domain';
-import { AppConfig, queueOptions, RedisService } from '@platewise/infra';
-import { Queue } from 'bullmq';
+import { NotificationsService, WatchlistsService, WebhooksService } from '@platewise/domain';
+import { RedisService } from '@platewise/infra';
 import { ReadRecorder } from '../src/reads/read-recorder';
-import { Harness, startHarness, uniqueName, queuedFor } from './harness';
+import { Harness, startHarness, uniqueName } from './harness';
 
 describe('watchlist matches: one per read (real PostgreSQL and Redis)', () => {
   let h: Harness;
-  let queue: Queue<WebhookJob>;
   beforeAll(async () => {
     h = await startHarness();
-    queue = new Queue(WEBHOOK_QUEUE, queueOptions(h.app.get(AppConfig)));
   });
-  afterAll(async () => {
-    await queue.close();
-    await h.close();
-  });
+  afterAll(() => h.close());
 
   it('tells a read matching an exact and a lookalike entry of one plate once, under the exact entry; two plates twice', async () => {
     const { account } = await h.admin.createAccount(uniqueName('watch-once'), 'pro');
@@ -68,7 +56,7 @@ describe('watchlist matches: one per read (real PostgreSQL and Redis)', () => {
     // One e-mail: only the exact entry's throttle was taken.
     expect(await redis.exists(`watch-mail:${exact.id}`)).toBe(1);
     expect(await redis.exists(`watch-mail:${near.id}`)).toBe(0);
-    const jobs = () => queuedFor(queue, hook.id);
+    const jobs = () => h.webhookJobs(hook.id);
     const events = await jobs();
     expect(events.map((j) => j.data.event)).toEqual(['watchlist.match']);
     expect(JSON.stringify(events[0].data)).toContain('stolen van');

@@ -13,9 +13,10 @@
 //                     [--settle MS]
 //
 // Each timed call starts on an engine left idle for --settle ms (default 25; 0: back to back). A
-// call returns while work it started goes on for a few milliseconds (sharp's resize of the US
-// state head's input where the plate may not be American, among others): in
-// 40 ms after a read the process used 2.8 ms of CPU at p50 and 25 at p90. Back to back, the call
+// call returns while work it started goes on for a few milliseconds (mostly in V8's own threads:
+// no libuv work was pending; the US-state head's input, resized for any plate that may be
+// American, some of it): in 40 ms after a read the process used 2.8 ms of CPU at p50 and 25 at
+// p90. Back to back, the call
 // after a read paid for it — the redaction, always timed right after the read of its photo,
 // decoded its upload in 7.5–9 ms at p50 where it takes 5 after a pause, while the read followed a
 // fast redaction, which leaves less behind.

@@ -1,8 +1,9 @@
 import sharp from 'sharp';
-import { Box, boxOfPoints, clampBox, intersection } from '../geometry/box';
+import { Box, boxOfPoints, clampBox } from '../geometry/box';
 import { cropRgb, RgbImage } from '../image/decode';
 import type { PlateDetection } from '../detect/plate';
 import type { FaceDetection } from './faces';
+import { blurPixels, pixelatePixels } from './obscure';
 import type { RedactFormat, RedactMethod } from './options';
 
 /** At most this many areas of each kind are hidden: the hiding loop is bounded whatever the photo. */
@@ -50,10 +51,11 @@ const grow = (b: Box, left: number, right: number, top: number, bottom: number):
 });
 
 /**
- * Hides each area of `img` in place (areas already clamped to the image). Each area is cut out,
- * made unreadable on its own and written back: pixels outside every area are never touched.
- * Areas that overlap none before them in a run are hidden side by side (sharp's threads): each
- * reads only its own pixels, so the result is the same as one after another.
+ * Hides each area of `img` in place (areas already clamped to the image), one after another: each
+ * is cut out, made unreadable on its own (an area overlapping one before it takes that one's
+ * hidden pixels as they are) and written back, so pixels outside every area are never touched.
+ * The blur's sigma, or the pixel cell, is `strength / 20` of the area's short side; solid fills
+ * black.
  */
 export async function hideAreas(
   img: RgbImage,
@@ -61,54 +63,37 @@ export async function hideAreas(
   method: RedactMethod,
   strength: number,
 ): Promise<void> {
-  let run: Box[] = [];
-  const flush = async () => {
-    const hidden = await Promise.all(
-      run.map((area) => {
-        const w = area.xmax - area.xmin;
-        const h = area.ymax - area.ymin;
-        const patch = cropRgb(img, area.xmin, area.ymin, w, h);
-        return hidePatch(patch, method, (Math.min(w, h) * strength) / 20);
-      }),
-    );
-    for (const [i, area] of run.entries()) {
-      const w = area.xmax - area.xmin;
-      for (let r = 0; r < area.ymax - area.ymin; r++) {
-        const dst = ((area.ymin + r) * img.width + area.xmin) * 3;
-        hidden[i].copy(img.data, dst, r * w * 3, (r + 1) * w * 3);
-      }
-    }
-    run = [];
-  };
   for (const area of areas) {
-    if (area.xmax <= area.xmin || area.ymax <= area.ymin) continue;
-    if (run.some((b) => intersection(b, area) > 0)) await flush();
-    run.push(area);
+    const w = area.xmax - area.xmin;
+    const h = area.ymax - area.ymin;
+    if (w <= 0 || h <= 0) continue;
+    const patch = cropRgb(img, area.xmin, area.ymin, w, h);
+    const hidden = await hidePatch(patch, method, (Math.min(w, h) * strength) / 20);
+    for (let r = 0; r < h; r++) {
+      const dst = ((area.ymin + r) * img.width + area.xmin) * 3;
+      hidden.copy(img.data, dst, r * w * 3, (r + 1) * w * 3);
+    }
   }
-  await flush();
 }
+
+/**
+ * Areas of this many pixels and more are blurred by sharp, in its threads: the engine's thread
+ * blurs a plate's area (135 × 60 px) in about 0.6 ms where a sharp call costs 2–3 ms whatever it
+ * does, but a 1280 × 511 one in about 80 ms, which sharp's vector code does in a fraction of that
+ * off this thread (redact/obscure.ts).
+ */
+const SHARP_BLUR_FROM = 20_000;
 
 async function hidePatch(patch: RgbImage, method: RedactMethod, scale: number): Promise<Buffer> {
   const { width, height } = patch;
-  if (method === 'solid') return Buffer.alloc(width * height * 3, 0);
-  const raw = { raw: { width, height, channels: 3 as const } };
-  if (method === 'blur') {
-    // Small areas still get a blur that merges their detail; on large ones (a close face) the
-    // cost grows with sigma, and 48 px already leaves nothing to recognise.
-    const sigma = Math.min(48, Math.max(2, scale));
-    return sharp(patch.data, raw).blur(sigma).raw().toBuffer();
-  }
-  const cell = Math.max(2, scale);
-  const small = await sharp(patch.data, raw)
-    .resize(Math.max(1, Math.round(width / cell)), Math.max(1, Math.round(height / cell)), {
-      fit: 'fill',
-    })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return sharp(small.data, {
-    raw: { width: small.info.width, height: small.info.height, channels: 3 },
-  })
-    .resize(width, height, { fit: 'fill', kernel: 'nearest' })
+  if (method === 'solid') return Buffer.alloc(patch.data.length, 0);
+  if (method === 'pixelate') return pixelatePixels(patch, Math.max(2, scale));
+  // Small areas still get a blur that merges their detail; on large ones (a close face) the
+  // cost grows with sigma, and 48 px already leaves nothing to recognise.
+  const sigma = Math.min(48, Math.max(2, scale));
+  if (width * height < SHARP_BLUR_FROM) return blurPixels(patch, sigma);
+  return sharp(patch.data, { raw: { width, height, channels: 3 } })
+    .blur(sigma)
     .raw()
     .toBuffer();
 }

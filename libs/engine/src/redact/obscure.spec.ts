@@ -13,7 +13,6 @@ describe('boxRadii', () => {
       const variance = boxRadii(sigma, 3)
         .map((r) => ((2 * r + 1) ** 2 - 1) / 12)
         .reduce((a, b) => a + b, 0);
-      expect(Math.sqrt(variance)).toBeCloseTo(sigma, 0);
       expect(Math.abs(Math.sqrt(variance) - sigma) / sigma).toBeLessThan(0.1);
     }
   });
@@ -57,8 +56,8 @@ describe('blurPixels', () => {
       for (let x = 0; x < width; x++)
         data.fill((x >> 2) % 2 ? 255 : 0, (y * width + x) * 3, (y * width + x) * 3 + 3);
     const out = blurPixels({ data, width, height }, 18);
+    const row = 30 * width;
     for (let x = 1; x < width; x++) {
-      const row = 30 * width;
       expect(Math.abs(out[(row + x) * 3] - out[(row + x - 1) * 3])).toBeLessThanOrEqual(2);
     }
   });

@@ -40,11 +40,11 @@ export function boxRadii(sigma: number, passes: number): number[] {
   let lower = Math.floor(ideal);
   if (lower % 2 === 0) lower--;
   const upper = lower + 2;
-  const m = Math.round(
+  const exact =
     (12 * sigma * sigma - passes * lower * lower - 4 * passes * lower - 3 * passes) /
-      (-4 * lower - 4),
-  );
-  // (m lies in 0..passes by the choice of the two widths; kept there against rounding)
+    (-4 * lower - 4);
+  // in 0..passes by the choice of the two widths, kept there against rounding
+  const m = Math.min(passes, Math.max(0, Math.round(exact)));
   return Array.from({ length: passes }, (_, i) => ((i < m ? lower : upper) - 1) / 2);
 }
 
